@@ -1,0 +1,1 @@
+"""The platform core: app, settings, accounts and organisations, shared infrastructure."""

@@ -1,0 +1,1 @@
+"""Users, organisations, memberships, roles, sessions, API tokens, verification, audit."""

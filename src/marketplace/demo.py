@@ -1,0 +1,92 @@
+"""Demo data: one account per role, so a newcomer can log in and look around at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from marketplace.accounts import domain
+from marketplace.accounts.models import AgentCertificate, Membership, Organisation, User
+from marketplace.accounts.passwords import PasswordHasher
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    login: str
+    display_name: str
+    organisation: str | None
+
+
+def uscc(seed: int) -> str:
+    """A well-formed unified social credit code (check character computed) for demo organisations."""
+    body = f"91330200MA{seed:07d}"[:17]
+    return body + domain.uscc_check_char(body)
+
+
+async def database_is_empty() -> bool:
+    return not await User.exists()
+
+
+async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[DemoAccount]:
+    today = today or datetime.now(UTC).date()
+    password_hash = await hasher.hash(DEMO_PASSWORD)
+    accounts: list[DemoAccount] = []
+    async with in_transaction() as conn:
+
+        async def org(name: str, kind: domain.Kind, seed: int, status: str = "verified") -> Organisation:
+            return await Organisation.create(
+                name=name,
+                kind=kind.value,
+                business_licence_no=uscc(seed),
+                verification_status=status,
+                verified_at=datetime.now(UTC) if status == "verified" else None,
+                using_db=conn,
+            )
+
+        async def user(role: str, login: str, name: str, organisation: Organisation | None, roles: list[str]) -> User:
+            u = await User.create(email=login, display_name=name, password_hash=password_hash, using_db=conn)
+            if organisation is not None:
+                await Membership.create(user_id=u.id, organisation_id=organisation.id, roles=roles, using_db=conn)
+            accounts.append(DemoAccount(role, login, name, organisation.name if organisation else None))
+            return u
+
+        platform = await org("车拍通平台运营 Platform Operations", domain.Kind.PLATFORM, 1)
+        dealer = await org("宁波甬车二手车经纪有限公司 Ningbo Yongche Motors", domain.Kind.DEALER, 2)
+        house = await org("重庆渝拍拍卖有限公司 Chongqing Yupai Auctions", domain.Kind.AUCTION_HOUSE, 3)
+        association = await org("宁波市二手车流通协会 Ningbo Used Car Association", domain.Kind.ASSOCIATION, 4)
+        pending = await org("杭州新到车商 Hangzhou Newcomer Cars", domain.Kind.DEALER, 5, status="pending")
+
+        await user("platform admin", "admin@demo.cn", "平台管理员 Admin", platform, ["platform_admin"])
+        dealer_admin = await user("dealer admin", "dealer@demo.cn", "王经理 Wang", dealer, ["dealer_admin"])
+        staff = await user("dealer staff", "staff@demo.cn", "李业务 Li", dealer, ["dealer_staff", "buyer"])
+        await user("auction-house admin", "house@demo.cn", "陈总 Chen", house, ["house_admin"])
+        await user("auctioneer", "auctioneer@demo.cn", "赵拍卖师 Zhao", house, ["auctioneer"])
+        await user("analyst", "analyst@demo.cn", "周分析师 Zhou", association, ["analyst"])
+        await user("buyer", "buyer@demo.cn", "刘买家 Liu", None, [])
+        await user("applicant (pending dealer)", "newdealer@demo.cn", "孙新人 Sun", pending, ["dealer_admin"])
+
+        for n, holder in enumerate((dealer_admin, staff), start=1):
+            await AgentCertificate.create(
+                organisation_id=dealer.id,
+                holder_user_id=holder.id,
+                holder_name=holder.display_name,
+                certificate_no=f"NBDL-2026-{n:04d}",
+                valid_from=today - timedelta(days=30),
+                valid_until=today + timedelta(days=335),
+                status="verified",
+                using_db=conn,
+            )
+        await AgentCertificate.create(
+            organisation_id=pending.id,
+            holder_name="孙新人 Sun",
+            certificate_no="HZDL-2026-0001",
+            valid_from=today,
+            valid_until=today + timedelta(days=365),
+            using_db=conn,
+        )
+    return accounts

@@ -1,0 +1,66 @@
+"""In-process pub/sub: the embedded default. Fan-out to bounded queues; a full queue drops its subscriber."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+log = logging.getLogger("marketplace.bus")
+
+_CLOSED: dict[str, Any] = {"__closed__": True}
+
+
+class InProcessBus:
+    name = "in-process"
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {}
+        self._queue_size = queue_size
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        for queues in self._subscribers.values():
+            for queue in queues:
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(_CLOSED)
+        self._subscribers.clear()
+
+    async def ping(self) -> None:
+        return None
+
+    async def publish(self, channel: str, message: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(channel, ())):
+            try:
+                queue.put_nowait(message)
+            except asyncio.QueueFull:
+                # A subscriber that cannot keep up must not stall publishers: cut it off.
+                log.warning("subscriber on %s too slow; dropped", channel)
+                self._subscribers[channel].discard(queue)
+                queue.get_nowait()
+                queue.put_nowait(_CLOSED)
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(self._queue_size)
+        self._subscribers.setdefault(channel, set()).add(queue)
+
+        async def messages() -> AsyncIterator[dict[str, Any]]:
+            while True:
+                message = await queue.get()
+                if message is _CLOSED:
+                    return
+                yield message
+
+        try:
+            yield messages()
+        finally:
+            subs = self._subscribers.get(channel)
+            if subs is not None:
+                subs.discard(queue)
+                if not subs:
+                    del self._subscribers[channel]

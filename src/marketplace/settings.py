@@ -1,0 +1,113 @@
+"""Typed settings, read once from the environment (and an optional `.env`).
+
+The profile follows from what is configured: with nothing set the platform runs on the
+embedded default (SQLite file, in-process pub/sub and jobs); `DATABASE_URL` and `REDIS_URL`
+switch to PostgreSQL and Redis/arq.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, parallelism 1.
+ARGON2_MIN_MEMORY_KIB = 19 * 1024
+ARGON2_MIN_TIME_COST = 2
+
+
+class SettingsError(Exception):
+    """Raised with a readable message naming every bad variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str | None = Field(default=None, description="postgres://… or sqlite:///path; default SQLite in var/")
+    redis_url: str | None = Field(default=None, description="redis://… switches pub/sub to Redis and jobs to arq")
+    meili_url: str | None = None
+    meili_key: str | None = None
+    stripe_secret_key: str | None = None
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    var_dir: Path = Path("var")
+    frontend_dist: Path = Path("frontend/dist")
+    file_storage: Literal["local", "database"] = "local"
+
+    cookie_secure: bool | None = None
+    session_ttl_hours: int = Field(default=24 * 14, ge=1)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    argon2_memory_kib: int = ARGON2_MIN_MEMORY_KIB
+    argon2_time_cost: int = ARGON2_MIN_TIME_COST
+    argon2_parallelism: int = Field(default=1, ge=1)
+    hash_concurrency: int = Field(default=4, ge=1, le=64)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=900, ge=1)
+
+    relay_interval_seconds: float = Field(default=0.2, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_json: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("postgres://", "postgresql://", "sqlite://")):
+            raise ValueError("must start with postgres://, postgresql:// or sqlite://")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must start with redis:// or rediss://")
+        return value
+
+    @model_validator(mode="after")
+    def _argon2_floor(self) -> Settings:
+        if self.argon2_memory_kib < ARGON2_MIN_MEMORY_KIB or self.argon2_time_cost < ARGON2_MIN_TIME_COST:
+            raise ValueError(
+                f"ARGON2_MEMORY_KIB must be >= {ARGON2_MIN_MEMORY_KIB} and ARGON2_TIME_COST >= {ARGON2_MIN_TIME_COST}"
+                " (OWASP minimum for argon2id)"
+            )
+        return self
+
+    # --- derived facts -------------------------------------------------------------
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.database_url) and not str(self.database_url).startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        if self.database_url and self.database_url.startswith("sqlite://"):
+            return Path(self.database_url.removeprefix("sqlite://").split("?", 1)[0])
+        return self.var_dir / "marketplace.db"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.is_postgres
+
+    @property
+    def profile(self) -> str:
+        return "production" if self.is_postgres or self.redis_url else "embedded"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise SettingsError naming each bad variable, never a traceback."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = "_".join(str(part) for part in err["loc"]).upper() or "SETTINGS"
+            lines.append(f"{name}: {err['msg']}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""File storage port and its adapters."""

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every package: endpoints, OpenAPI, middleware, pagination."""

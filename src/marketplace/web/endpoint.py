@@ -1,0 +1,163 @@
+"""Declarative JSON endpoints: parse and validate, authenticate, call one service, serialise.
+
+Every route built here is also an OpenAPI operation (see `openapi.py`), so the document cannot
+drift from the code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from marketplace.accounts.auth import authenticate
+from marketplace.accounts.domain import Principal
+from marketplace.errors import BadRequest, Forbidden, NotFound, Unauthenticated, ValidationFailed
+
+B = TypeVar("B", bound=BaseModel)
+Q = TypeVar("Q", bound=BaseModel)
+
+Scope = Literal["read", "write", "bid", "admin"]
+MAX_DB_INT = 2**31 - 1
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NoBody(BaseModel):
+    pass
+
+
+@dataclass
+class Call(Generic[B, Q]):
+    request: Request
+    principal: Principal | None
+    body: B
+    query: Q
+
+    @property
+    def user(self) -> Principal:
+        if self.principal is None:  # guarded by auth="user"; kept for the type checker
+            raise Unauthenticated("login required")
+        return self.principal
+
+    def path_id(self, name: str = "id") -> int:
+        value = int(self.request.path_params[name])
+        if value < 1 or value > MAX_DB_INT:
+            raise NotFound("not found")
+        return value
+
+    @property
+    def services(self) -> Any:
+        return self.request.app.state.services
+
+    @property
+    def client_ip(self) -> str:
+        return self.request.client.host if self.request.client else ""
+
+
+@dataclass
+class Operation:
+    method: str
+    path: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    auth: Literal["public", "user"]
+    scope: Scope
+    errors: tuple[int, ...] = field(default_factory=tuple)
+
+
+Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | Response | None]]
+
+
+def _validation_details(exc: ValidationError, where: str) -> list[dict[str, Any]]:
+    return [
+        {"loc": [where, *[str(p) for p in err["loc"]]], "msg": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_input=False)
+    ]
+
+
+async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
+    raw = await request.body()
+    if not raw:
+        data: Any = {}
+    else:
+        ctype = request.headers.get("content-type", "")
+        if "json" not in ctype:
+            raise BadRequest(
+                "request body must be JSON (Content-Type: application/json)", code="unsupported_media_type"
+            )
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise BadRequest(f"malformed JSON: {exc}", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            "request body must be a JSON object", details=[{"loc": ["body"], "msg": "not an object"}]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed("request body is invalid", details=_validation_details(exc, "body")) from None
+
+
+def _parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
+    params: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        params[key] = value
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        raise ValidationFailed("query parameters are invalid", details=_validation_details(exc, "query")) from None
+
+
+def endpoint(
+    method: str,
+    path: str,
+    *,
+    summary: str,
+    tag: str,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    auth: Literal["public", "user"] = "user",
+    scope: Scope | None = None,
+    errors: tuple[int, ...] = (),
+) -> Callable[[Handler], Route]:
+    """Turn a handler into a Starlette Route carrying its OpenAPI operation."""
+    needed_scope: Scope = scope or ("read" if method == "GET" else "write")
+    op = Operation(method, path, summary, tag, body, query, response, status, auth, needed_scope, errors)
+
+    def decorate(handler: Handler) -> Route:
+        async def run(request: Request) -> Response:
+            principal = await authenticate(request, csrf_required=method in UNSAFE_METHODS)
+            if auth == "user" and principal is None:
+                raise Unauthenticated("login required")
+            if principal is not None and not principal.has_scope(needed_scope):
+                raise Forbidden(f"this API token lacks the '{needed_scope}' scope", code="insufficient_scope")
+            parsed_body = await _parse_body(request, body) if body is not None else NoBody()
+            parsed_query = _parse_query(request, query) if query is not None else NoBody()
+            request.scope.setdefault("state", {})["route_template"] = path
+            result = await handler(Call(request, principal, parsed_body, parsed_query))
+            if isinstance(result, Response):
+                return result
+            if result is None:
+                return Response(status_code=204 if status == 200 else status)
+            return JSONResponse(result.model_dump(mode="json"), status_code=status)
+
+        run.__name__ = handler.__name__
+        run.__doc__ = handler.__doc__
+        route = Route(path, run, methods=[method], name=handler.__name__)
+        route.operation = op  # type: ignore[attr-defined]
+        return route
+
+    return decorate

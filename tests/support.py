@@ -1,0 +1,138 @@
+"""Helpers for tests: an HTTP client that speaks our CSRF protocol, and fast fixtures of users and orgs."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+from tortoise.contrib.test import truncate_all_models
+
+from marketplace.accounts import domain
+from marketplace.accounts.models import AgentCertificate, Membership, Organisation, User
+from marketplace.app import create_app
+from marketplace.settings import Settings
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+class ApiClient:
+    """httpx client against the in-process app; unsafe requests carry the CSRF header automatically."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+        self.bearer: str | None = None
+
+    def fork(self) -> ApiClient:
+        return ApiClient(self.app)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def request(self, method: str, url: str, *, csrf: bool = True, **kw: Any) -> httpx.Response:
+        headers = dict(kw.pop("headers", {}) or {})
+        if self.bearer:
+            headers.setdefault("Authorization", f"Bearer {self.bearer}")
+        elif csrf and method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+            token = self.http.cookies.get("mp_csrf")
+            if token is None:
+                token = (await self.http.get("/api/auth/csrf")).json()["csrf_token"]
+            headers.setdefault("X-CSRF-Token", token)
+        return await self.http.request(method, url, headers=headers, **kw)
+
+    async def get(self, url: str, **kw: Any) -> httpx.Response:
+        return await self.request("GET", url, **kw)
+
+    async def post(self, url: str, **kw: Any) -> httpx.Response:
+        return await self.request("POST", url, **kw)
+
+    async def delete(self, url: str, **kw: Any) -> httpx.Response:
+        return await self.request("DELETE", url, **kw)
+
+    async def login(self, login: str, password: str = PASSWORD) -> httpx.Response:
+        self.http.cookies.clear()
+        r = await self.post("/api/auth/login", json={"login": login, "password": password})
+        assert r.status_code == 200, r.text
+        return r
+
+
+@contextlib.asynccontextmanager
+async def make_app_client(settings: Settings) -> AsyncIterator[ApiClient]:
+    app = create_app(settings)
+    async with LifespanManager(app):
+        await truncate_all_models()
+        client = ApiClient(app)
+        try:
+            yield client
+        finally:
+            await client.aclose()
+
+
+async def password_hash(app: Starlette, password: str = PASSWORD) -> str:
+    if password not in _hash_cache:
+        _hash_cache[password] = await app.state.services.hasher.hash(password)
+    return _hash_cache[password]
+
+
+@dataclass
+class Member:
+    user: User
+    login: str
+    org: Organisation | None
+
+
+async def make_user(app: Starlette, name: str = "user", *, mobile: bool = False) -> User:
+    n = next(_seq)
+    pw = await password_hash(app)
+    if mobile:
+        return await User.create(mobile=f"139{n:08d}", display_name=f"{name}{n}", password_hash=pw)
+    return await User.create(email=f"{name}{n}@example.cn", display_name=f"{name}{n}", password_hash=pw)
+
+
+def uscc(n: int) -> str:
+    body = f"91110000MA{n:07d}"
+    return body + domain.uscc_check_char(body)
+
+
+async def make_org(kind: str = "dealer", status: str = "verified", name: str | None = None) -> Organisation:
+    n = next(_seq)
+    return await Organisation.create(
+        name=name or f"{kind} {n}", kind=kind, business_licence_no=uscc(n), verification_status=status
+    )
+
+
+async def make_member(app: Starlette, org: Organisation | None, roles: list[str], name: str = "m") -> Member:
+    user = await make_user(app, name)
+    if org is not None:
+        await Membership.create(user_id=user.id, organisation_id=org.id, roles=roles)
+    return Member(user, str(user.email), org)
+
+
+async def make_platform_admin(app: Starlette) -> Member:
+    platform = await Organisation.filter(kind="platform").first() or await make_org("platform")
+    return await make_member(app, platform, ["platform_admin"], "admin")
+
+
+async def make_certificate(org: Organisation, holder: User | None = None, status: str = "pending") -> AgentCertificate:
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+
+    n = next(_seq)
+    return await AgentCertificate.create(
+        organisation_id=org.id,
+        holder_user_id=holder.id if holder else None,
+        holder_name="holder",
+        certificate_no=f"CERT-{n:06d}",
+        valid_from=today - timedelta(days=1),
+        valid_until=today + timedelta(days=365),
+        status=status,
+    )
