@@ -1,0 +1,54 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Loading } from '../components/feedback';
+import { RequireAdmin, RequireAuth } from './guards';
+import { Layout } from './layout/Layout';
+import { AccountRoute } from './routes/account';
+import { HomeRoute } from './routes/home';
+import { LoginRoute } from './routes/login';
+import { NotFoundRoute } from './routes/not-found';
+import { RegisterRoute } from './routes/register';
+
+// Admin and API docs are rarely visited: load them on demand.
+const AdminVerificationRoute = lazy(() => import('./routes/admin-verification'));
+const AdminAuditRoute = lazy(() => import('./routes/admin-audit'));
+const DocsRoute = lazy(() => import('./routes/docs'));
+
+const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
+
+/** All routes; the Python app serves index.html for any non-API path. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<HomeRoute />} />
+        <Route path="login" element={<LoginRoute />} />
+        <Route path="register" element={<RegisterRoute />} />
+        <Route
+          path="account"
+          element={
+            <RequireAuth>
+              <AccountRoute />
+            </RequireAuth>
+          }
+        />
+        <Route path="admin" element={<Navigate to="/admin/verification" replace />} />
+        <Route
+          path="admin/verification"
+          element={<RequireAdmin>{lazyPage(<AdminVerificationRoute />)}</RequireAdmin>}
+        />
+        <Route path="admin/audit" element={<RequireAdmin>{lazyPage(<AdminAuditRoute />)}</RequireAdmin>} />
+        <Route path="docs" element={lazyPage(<DocsRoute />)} />
+        <Route path="*" element={<NotFoundRoute />} />
+      </Route>
+    </Routes>
+  );
+}
+
+export function AppRouter() {
+  return (
+    <BrowserRouter>
+      <AppRoutes />
+    </BrowserRouter>
+  );
+}

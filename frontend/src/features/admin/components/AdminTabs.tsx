@@ -1,0 +1,12 @@
+import { NavLink } from 'react-router';
+import { useI18n } from '../../../lib/i18n';
+
+export function AdminTabs() {
+  const { t } = useI18n();
+  return (
+    <nav className="tabs" aria-label={t('admin.sections')}>
+      <NavLink to="/admin/verification">{t('admin.verification')}</NavLink>
+      <NavLink to="/admin/audit">{t('admin.audit')}</NavLink>
+    </nav>
+  );
+}
