@@ -63,6 +63,7 @@ async def settings(database_url: str, var_dir: Path) -> Settings:
         log_json=False,
         relay_interval_seconds=0.05,
         cookie_secure=False,
+        redis_namespace=f"mptest-{uuid.uuid4().hex[:8]}",
     )
     await db.migrate(s)
     return s
@@ -90,3 +91,16 @@ def requires_redis() -> str:
     if not REDIS_URL:
         pytest.skip("needs REDIS_URL: runs in the production-profile pass of .ci/run")
     return REDIS_URL
+
+
+@pytest.fixture
+async def database(settings: Settings) -> AsyncIterator[Settings]:
+    """The ORM on a clean database, without an app (integration tests)."""
+    from tortoise.contrib.test import truncate_all_models
+
+    await db.init_db(settings)
+    await truncate_all_models()
+    try:
+        yield settings
+    finally:
+        await db.close_db()

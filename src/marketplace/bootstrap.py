@@ -72,8 +72,8 @@ def build_services(
         from marketplace.ports.bus.redis import RedisBus
         from marketplace.ports.jobs.arq import ArqJobs
 
-        bus = RedisBus(settings.redis_url)
-        jobs = ArqJobs(settings.redis_url, registry)
+        bus = RedisBus(settings.redis_url, prefix=f"{settings.redis_namespace}:")
+        jobs = ArqJobs(settings.redis_url, registry, queue_name=f"{settings.redis_namespace}:jobs")
     else:
         from marketplace.ports.bus.memory import InProcessBus
         from marketplace.ports.jobs.inprocess import InProcessJobs

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(default=None, description="postgres://… or sqlite:///path; default SQLite in var/")
     redis_url: str | None = Field(default=None, description="redis://… switches pub/sub to Redis and jobs to arq")
+    redis_namespace: str = Field(
+        default="mp", pattern=r"^[a-z0-9_-]{1,32}$", description="key prefix for pub/sub channels and the job queue"
+    )
     meili_url: str | None = None
     meili_key: str | None = None
     stripe_secret_key: str | None = None

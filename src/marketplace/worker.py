@@ -8,7 +8,7 @@ from arq.worker import Retry, create_worker
 
 from marketplace import db
 from marketplace.bootstrap import Services, build_services
-from marketplace.ports.jobs.arq import QUEUE_NAME, dumps, loads
+from marketplace.ports.jobs.arq import dumps, loads
 from marketplace.ports.jobs.base import JobFunction, RetryJob
 from marketplace.settings import Settings
 
@@ -24,25 +24,27 @@ def _arq_function(name: str, fn: JobFunction) -> Any:
     return run
 
 
-def worker_settings(settings: Settings, services: Services | None = None) -> dict[str, Any]:
+def worker_settings(settings: Settings, services: Services | None = None, *, manage_db: bool = True) -> dict[str, Any]:
     from arq.connections import RedisSettings
     from arq.worker import func
 
     services = services or build_services(settings)
 
     async def startup(ctx: dict[str, Any]) -> None:
-        await db.init_db(settings)
+        if manage_db:
+            await db.init_db(settings)
         await services.start()  # the worker also relays the outbox, so events flow with no app process up
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await services.close()
-        await db.close_db()
+        if manage_db:
+            await db.close_db()
 
     assert settings.redis_url
     return {
         "functions": [func(_arq_function(n, f), name=n) for n, f in services.registry.functions.items()],
         "redis_settings": RedisSettings.from_dsn(settings.redis_url),
-        "queue_name": QUEUE_NAME,
+        "queue_name": f"{settings.redis_namespace}:jobs",
         "job_serializer": dumps,
         "job_deserializer": loads,
         "on_startup": startup,

@@ -35,6 +35,7 @@ class OutboxRelay:
         subscriptions: dict[str, list[str]],
         *,
         interval: float = 0.2,
+        lease: timedelta = LEASE,
         before_publish: Callable[[OutboxEvent], Awaitable[None]] | None = None,
     ) -> None:
         self._bus = bus
@@ -42,6 +43,7 @@ class OutboxRelay:
         # topic -> job names that consume it
         self._subscriptions = subscriptions
         self._interval = interval
+        self._lease = lease
         self._before_publish = before_publish
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -87,7 +89,7 @@ class OutboxRelay:
         for event in candidates:
             claimed = await OutboxEvent.filter(
                 Q(id=event.id) & Q(published_at=None) & (Q(claimed_until=None) | Q(claimed_until__lt=now))
-            ).update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+            ).update(claimed_until=now + self._lease, attempts=F("attempts") + 1)
             if claimed != 1:
                 continue  # another relay holds it
             try:

@@ -26,7 +26,7 @@ class InProcessBus:
     async def close(self) -> None:
         for queues in self._subscribers.values():
             for queue in queues:
-                with contextlib.suppress(asyncio.QueueFull):
+                with contextlib.suppress(asyncio.QueueFull):  # a full queue was already cut off
                     queue.put_nowait(_CLOSED)
         self._subscribers.clear()
 
@@ -35,18 +35,18 @@ class InProcessBus:
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         for queue in list(self._subscribers.get(channel, ())):
-            try:
+            if queue.qsize() < self._queue_size:
                 queue.put_nowait(message)
-            except asyncio.QueueFull:
-                # A subscriber that cannot keep up must not stall publishers: cut it off.
-                log.warning("subscriber on %s too slow; dropped", channel)
-                self._subscribers[channel].discard(queue)
-                queue.get_nowait()
-                queue.put_nowait(_CLOSED)
+                continue
+            # A subscriber that cannot keep up must not stall publishers: it gets what it had queued,
+            # then its iteration ends (the one spare slot holds the end marker), and it must resync.
+            log.warning("subscriber on %s too slow; dropped", channel)
+            self._subscribers[channel].discard(queue)
+            queue.put_nowait(_CLOSED)
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(self._queue_size)
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(self._queue_size + 1)
         self._subscribers.setdefault(channel, set()).add(queue)
 
         async def messages() -> AsyncIterator[dict[str, Any]]:

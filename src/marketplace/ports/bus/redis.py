@@ -13,7 +13,7 @@ import redis.asyncio as aioredis
 class RedisBus:
     name = "redis"
 
-    def __init__(self, url: str, prefix: str = "mp:") -> None:
+    def __init__(self, url: str, prefix: str) -> None:
         self._url = url
         self._prefix = prefix
         self._redis: aioredis.Redis | None = None

@@ -11,8 +11,6 @@ from arq.connections import ArqRedis, RedisSettings
 
 from marketplace.ports.jobs.base import JobRegistry
 
-QUEUE_NAME = "marketplace:jobs"
-
 
 def dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), default=str).encode()
@@ -25,14 +23,15 @@ def loads(data: bytes) -> Any:
 class ArqJobs:
     name = "arq"
 
-    def __init__(self, url: str, registry: JobRegistry) -> None:
+    def __init__(self, url: str, registry: JobRegistry, queue_name: str) -> None:
         self._settings = RedisSettings.from_dsn(url)
+        self.queue_name = queue_name
         self._registry = registry
         self._pool: ArqRedis | None = None
 
     async def start(self) -> None:
         self._pool = await create_pool(
-            self._settings, job_serializer=dumps, job_deserializer=loads, default_queue_name=QUEUE_NAME
+            self._settings, job_serializer=dumps, job_deserializer=loads, default_queue_name=self.queue_name
         )
 
     async def close(self) -> None:

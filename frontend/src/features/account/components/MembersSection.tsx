@@ -13,7 +13,7 @@ import { addMember, type AddMemberInput } from '../api/organisations';
 /** Roles an organisation admin can hand out, by organisation kind. */
 const ASSIGNABLE_ROLES: Record<string, string[]> = {
   dealer: ['buyer', 'dealer_staff', 'dealer_admin'],
-  auction_house: ['auctioneer', 'house_admin', 'analyst'],
+  auction_house: ['auctioneer', 'house_admin'],
 };
 const DEFAULT_ROLES = ['buyer', 'dealer_staff', 'dealer_admin', 'auctioneer', 'house_admin', 'analyst'];
 

@@ -1,0 +1,74 @@
+# One-command set-up: `make run` serves the platform with demo data, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+PYTEST_ARGS ?=
+
+.PHONY: help install frontend migrate demo run serve worker test test-suite test-production lint types \
+        check-migrations test-frontend test-browser clean bench-search bench-auction
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) ## create .venv and install the package with its test tools
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build --silent
+
+frontend: frontend/dist/index.html ## build the single-page app into frontend/dist
+
+migrate: install ## apply database migrations
+	$(BIN)/marketplace migrate
+
+demo: migrate ## load demo data (only into an empty database)
+	$(BIN)/marketplace demo
+
+run: install frontend demo ## set everything up and serve on http://127.0.0.1:8000 with demo data
+	$(BIN)/marketplace serve
+
+serve: install ## serve without set-up steps
+	$(BIN)/marketplace serve
+
+worker: install ## run the arq worker (needs REDIS_URL)
+	$(BIN)/marketplace worker
+
+lint: install ## ruff lint + format check + import contracts
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports --no-cache
+
+types: install ## mypy --strict on src/
+	$(BIN)/mypy
+
+check-migrations: install ## fail when models and committed migrations disagree
+	$(BIN)/marketplace makemigrations --check
+
+test-frontend: frontend ## frontend unit tests (vitest)
+	cd frontend && npm test --silent
+
+test-suite: install frontend ## pytest: unit, integration, e2e, browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint types check-migrations test-frontend test-suite ## the whole suite on the configured profile
+
+test-production: ## the pytest suite against PostgreSQL and Redis (see PG_TEST_URL, REDIS_TEST_URL)
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(MAKE) test-suite
+
+clean: ## remove build outputs and the local database
+	rm -rf $(VENV) frontend/node_modules frontend/dist var
