@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from marketplace.settings import Settings, SettingsError, load_settings
 
-console = Console(stderr=False)
+console = Console(soft_wrap=True, highlight=False)
 
 
 def _settings() -> Settings:
