@@ -1,0 +1,81 @@
+"""Registration, login, organisation application and verification, as people do it in Chromium."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import expect
+
+from marketplace.accounts import domain
+from tests.browser.conftest import Server
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def licence() -> str:
+    body = "91330200MA" + str(uuid.uuid4().int)[:7]
+    return body + domain.uscc_check_char(body)
+
+
+async def new_page(browser: Any, locale: str = "en-US") -> Any:
+    context = await browser.new_context(locale=locale)
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+async def test_register_apply_verify_and_see_status(server: Server, browser: Any) -> None:
+    email = f"dealer-{uuid.uuid4().hex[:6]}@example.cn"
+    org_name = f"Ningbo Test Motors {uuid.uuid4().hex[:4]}"
+    code = licence()
+
+    dealer = await new_page(browser)
+    await dealer.goto(server.url + "/register")
+    await dealer.get_by_label("Display name").fill("Wang Wu")
+    await dealer.get_by_label("Email").fill(email)
+    await dealer.get_by_label("Password", exact=True).fill("a-long-password-1")
+    await dealer.get_by_label("Confirm password").fill("a-long-password-1")
+    await dealer.get_by_role("button", name="Create account").click()
+    await expect(dealer).to_have_url(server.url + "/account")
+    await expect(dealer.get_by_test_id("me-display-name")).to_have_text("Wang Wu")
+
+    await dealer.get_by_label("Organisation name").fill(org_name)
+    await dealer.get_by_label("Unified social credit code").fill(code)
+    await dealer.get_by_role("button", name="Register organisation").click()
+    await expect(dealer.get_by_text(org_name).first).to_be_visible()
+
+    admin = await new_page(browser)
+    await admin.goto(server.url + "/login")
+    await admin.get_by_label("Email or mobile").fill(server.admin_email)
+    await admin.get_by_label("Password", exact=True).fill(server.admin_password)
+    await admin.get_by_role("button", name="Sign in").click()
+    await expect(admin.get_by_test_id("nav-admin")).to_be_visible()
+    await admin.get_by_test_id("nav-admin").click()
+    row = admin.locator("[data-testid^='org-row-']", has_text=org_name)
+    await expect(row).to_be_visible()
+    org_id = (await row.get_attribute("data-testid") or "").removeprefix("org-row-")
+    await admin.get_by_test_id(f"verify-btn-{org_id}").click()
+    await admin.get_by_test_id("reason-input").fill("licence and certificates checked")
+    await admin.get_by_test_id("confirm-action").click()
+    await expect(admin.get_by_test_id(f"org-status-{org_id}")).to_contain_text("Verified")
+    SHOTS.mkdir(exist_ok=True)
+    await admin.screenshot(path=str(SHOTS / "admin-verification.png"), full_page=True)
+
+    await dealer.reload()
+    await expect(dealer.get_by_text("Verified").first).to_be_visible()
+    await dealer.screenshot(path=str(SHOTS / "account-verified.png"), full_page=True)
+
+
+async def test_wrong_password_shows_an_error_and_language_switch(server: Server, browser: Any) -> None:
+    page = await new_page(browser)
+    await page.goto(server.url + "/login")
+    await page.get_by_label("Email or mobile").fill(server.admin_email)
+    await page.get_by_label("Password", exact=True).fill("definitely-wrong-1")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("form-error")).to_be_visible()
+    await page.get_by_test_id("lang-switch").click()
+    await expect(page.get_by_role("button", name="登录")).to_be_visible()
+    await page.reload()
+    await expect(page.get_by_role("button", name="登录")).to_be_visible()  # the choice persists
