@@ -72,3 +72,9 @@ test-production: ## the pytest suite against PostgreSQL and Redis (see PG_TEST_U
 
 clean: ## remove build outputs and the local database
 	rm -rf $(VENV) frontend/node_modules frontend/dist var
+
+bench-search: install ## search benchmark: 100k listings, adapter vs HTTP vs naive SQL (see docs/benchmarks.md)
+	$(BIN)/python -m benchmarks.search $(BENCH_ARGS)
+
+bench-auction: install ## live-auction benchmark: watchers and bidders over WebSockets vs a bare relay (see docs/benchmarks.md)
+	$(BIN)/python -m benchmarks.auction $(BENCH_ARGS)

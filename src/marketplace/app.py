@@ -28,7 +28,10 @@ VERSION = "0.1.0"
 
 
 def api_routes() -> list[BaseRoute]:
-    return [*account_routes]
+    import auctions.routes
+    import listings.routes
+
+    return [*account_routes, *listings.routes.routes, *auctions.routes.routes]
 
 
 def create_app(settings: Settings, services: Services | None = None, *, manage_db: bool = True) -> Starlette:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from marketplace.accounts.passwords import PasswordHasher
 from marketplace.outbox.relay import OutboxRelay
@@ -10,6 +11,14 @@ from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
 from marketplace.ports.jobs.base import JobQueue, JobRegistry
 from marketplace.settings import Settings
+
+
+class BackgroundLoop(Protocol):
+    """A task every app process (and the worker) runs, e.g. a sweeper of due work."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -22,14 +31,23 @@ class Services:
     relay: OutboxRelay
     registry: JobRegistry
     subscriptions: dict[str, list[str]] = field(default_factory=dict)
+    # Ports added by domain packages' issues; each is chosen by its port's `select(settings)`.
+    search: Any = None
+    payments: Any = None
+    loops: list[BackgroundLoop] = field(default_factory=list)
 
-    async def start(self, *, relay: bool = True) -> None:
+    async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()
         await self.jobs.start()
         if relay:
             await self.relay.start()
+        if loops:
+            for loop in self.loops:
+                await loop.start()
 
     async def close(self) -> None:
+        for loop in reversed(self.loops):
+            await loop.stop()
         await self.relay.stop()
         await self.jobs.close()
         await self.bus.close()
@@ -49,11 +67,13 @@ class Services:
         }
 
 
-def job_registry() -> tuple[JobRegistry, dict[str, list[str]]]:
-    """Every package's jobs and the outbox topics they consume."""
-    registry = JobRegistry()
-    subscriptions: dict[str, list[str]] = {}
-    return registry, subscriptions
+def _installers() -> list[Any]:
+    # Each domain package's `plugin.install(services)` registers its jobs, outbox subscriptions,
+    # background loops and ports. The order is the start order.
+    import auctions.plugin
+    import listings.plugin
+
+    return [listings.plugin.install, auctions.plugin.install]
 
 
 def build_services(
@@ -62,9 +82,9 @@ def build_services(
     registry: JobRegistry | None = None,
     subscriptions: dict[str, list[str]] | None = None,
 ) -> Services:
-    default_registry, default_subs = job_registry()
-    registry = registry or default_registry
-    subscriptions = default_subs if subscriptions is None else subscriptions
+    custom = registry is not None or subscriptions is not None
+    registry = registry or JobRegistry()
+    subscriptions = {} if subscriptions is None else subscriptions
 
     bus: EventBus
     jobs: JobQueue
@@ -92,4 +112,8 @@ def build_services(
         files = LocalFileStorage(settings.var_dir / "files")
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
-    return Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    if not custom:  # tests that pass their own registry get the bare platform
+        for install in _installers():
+            install(services)
+    return services

@@ -96,7 +96,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> int:
             return 1
         console.print("[green]models match the committed migrations[/green]")
         return 0
-    for path in asyncio.run(db.make_migrations(settings)):
+    for path in asyncio.run(db.make_migrations(settings, args.apps or None)):
         console.print(f"created {path}")
     return 0
 
@@ -266,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Detect model changes and write migration files (developers).",
     )
     p.add_argument("--check", action="store_true", help="fail if models and committed migrations disagree")
+    p.add_argument("apps", nargs="*", help="only these apps (marketplace, listings, auctions); default all")
     p.set_defaults(fn=cmd_makemigrations)
 
     p = sub.add_parser(

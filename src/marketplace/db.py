@@ -20,6 +20,7 @@ APPS: dict[str, dict[str, Any]] = {
         "models": ["marketplace.accounts.models", "marketplace.outbox.models", "marketplace.storage.models"],
         "migrations": "marketplace.migrations",
     },
+    "listings": {"models": ["listings.models"], "migrations": "listings.migrations"},
 }
 
 
@@ -85,9 +86,11 @@ async def pending_model_changes(settings: Settings) -> list[str]:
     return [f"{w.app_label}.{w.name}" for w in writers]
 
 
-async def make_migrations(settings: Settings) -> list[str]:
+async def make_migrations(settings: Settings, app_labels: list[str] | None = None) -> list[str]:
+    """Write migrations for model changes, optionally only for some apps (so one team's work-in-progress
+    models never end up in another's migration)."""
     writers = await _migration_writers(settings)
-    return [str(w.write()) for w in writers]
+    return [str(w.write()) for w in writers if not app_labels or w.app_label in app_labels]
 
 
 async def _migration_writers(settings: Settings) -> list[Any]:

@@ -1,0 +1,3 @@
+"""Persistence for auctions (sessions, lots, bids): built by the auctions issue."""
+
+from __future__ import annotations

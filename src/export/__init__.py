@@ -1,0 +1,1 @@
+"""Used-vehicle export orders (二手车出口): a later issue."""

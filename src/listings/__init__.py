@@ -1,0 +1,1 @@
+"""Used-vehicle records, dealer listings and inventory, buyer search."""
