@@ -11,6 +11,7 @@ from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
 from marketplace.ports.jobs.base import JobQueue, JobRegistry
 from marketplace.settings import Settings
+from marketplace.web.ratelimit import RateLimiter
 
 
 class BackgroundLoop(Protocol):
@@ -35,6 +36,7 @@ class Services:
     search: Any = None
     payments: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
+    auth_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30))
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()
@@ -113,6 +115,7 @@ def build_services(
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    services.auth_limiter = RateLimiter(settings.auth_requests_per_minute)
     if not custom:  # tests that pass their own registry get the bare platform
         for install in _installers():
             install(services)

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     hash_concurrency: int = Field(default=4, ge=1, le=64)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=900, ge=1)
+    auth_requests_per_minute: int = Field(default=30, ge=1, description="per client IP and process")
 
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

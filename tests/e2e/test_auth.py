@@ -227,3 +227,14 @@ async def test_me_lists_organisations_and_roles(client: ApiClient) -> None:
             "verification_status": "verified",
         }
     ]
+
+
+async def test_login_flood_from_one_address_is_rate_limited(client: ApiClient, settings: Settings) -> None:
+    statuses = []
+    for _ in range(settings.auth_requests_per_minute + 5):
+        r = await client.post("/api/auth/login", json={"login": "ghost@example.cn", "password": "x"})
+        statuses.append(r.status_code)
+    assert statuses[: settings.auth_requests_per_minute] == [401] * settings.auth_requests_per_minute
+    assert set(statuses[settings.auth_requests_per_minute :]) == {429}
+    assert r.json()["error"]["code"] == "rate_limited"
+    assert int(r.headers["retry-after"]) >= 1
