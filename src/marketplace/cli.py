@@ -113,22 +113,21 @@ async def _with_db(settings: Settings, fn: Any) -> Any:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from marketplace.accounts.passwords import PasswordHasher
-    from marketplace.demo import DEMO_PASSWORD, database_is_empty, load_demo
+    from marketplace.demo import DEMO_PASSWORD, database_is_empty, existing_demo_accounts, load_demo
 
     settings = _settings()
 
-    async def run() -> list[Any] | None:
+    async def run() -> tuple[bool, list[Any]]:
         if not await database_is_empty():
-            return None
-        return await load_demo(PasswordHasher(settings))
+            return False, await existing_demo_accounts()
+        return True, await load_demo(PasswordHasher(settings))
 
-    accounts = asyncio.run(_with_db(settings, run))
-    if accounts is None:
-        console.print("database already has data; demo data not loaded")
-        return 0
-    console.print(f"[green]demo data loaded[/green]; every demo account's password is [bold]{DEMO_PASSWORD}[/bold]")
-    for acc in accounts:
-        console.print(f"  {acc.role:<28} {acc.login:<22} {acc.organisation or ''}")
+    loaded, accounts = asyncio.run(_with_db(settings, run))
+    console.print("[green]demo data loaded[/green]" if loaded else "database already has data; demo data not loaded")
+    if accounts:
+        console.print(f"demo accounts (password [bold]{DEMO_PASSWORD}[/bold]):")
+        for acc in accounts:
+            console.print(f"  {acc.role:<28} {acc.login:<22} {acc.organisation or ''}")
     return 0
 
 

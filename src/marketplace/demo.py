@@ -32,6 +32,23 @@ async def database_is_empty() -> bool:
     return not await User.exists()
 
 
+DEMO_ACCOUNTS = [
+    DemoAccount("platform admin", "admin@demo.cn", "平台管理员 Admin", "车拍通平台运营 Platform Operations"),
+    DemoAccount("dealer admin", "dealer@demo.cn", "王经理 Wang", "宁波甬车二手车经纪有限公司 Ningbo Yongche Motors"),
+    DemoAccount("dealer staff", "staff@demo.cn", "李业务 Li", "宁波甬车二手车经纪有限公司 Ningbo Yongche Motors"),
+    DemoAccount("auction-house admin", "house@demo.cn", "陈总 Chen", "重庆渝拍拍卖有限公司 Chongqing Yupai Auctions"),
+    DemoAccount("auctioneer", "auctioneer@demo.cn", "赵拍卖师 Zhao", "重庆渝拍拍卖有限公司 Chongqing Yupai Auctions"),
+    DemoAccount("analyst", "analyst@demo.cn", "周分析师 Zhou", "宁波市二手车流通协会 Ningbo Used Car Association"),
+    DemoAccount("buyer", "buyer@demo.cn", "刘买家 Liu", None),
+    DemoAccount("applicant (pending dealer)", "newdealer@demo.cn", "孙新人 Sun", "杭州新到车商 Hangzhou Newcomer Cars"),
+]
+
+
+async def existing_demo_accounts() -> list[DemoAccount]:
+    present = {u.email for u in await User.filter(email__in=[a.login for a in DEMO_ACCOUNTS]).only("id", "email")}
+    return [a for a in DEMO_ACCOUNTS if a.login in present]
+
+
 async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[DemoAccount]:
     today = today or datetime.now(UTC).date()
     password_hash = await hasher.hash(DEMO_PASSWORD)

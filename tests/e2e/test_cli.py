@@ -58,6 +58,7 @@ def test_embedded_default_migrate_demo_check(tmp_path: Path) -> None:
     assert "demo-pass-2026" in first.stdout
     second = run("demo", env=env, cwd=tmp_path)
     assert "already has data" in second.stdout
+    assert "admin@demo.cn" in second.stdout  # the accounts are shown on every run
     check = run("check", env=env, cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
     assert f"database: sqlite ({tmp_path / 'var' / 'marketplace.db'})" in check.stdout
