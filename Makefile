@@ -49,8 +49,8 @@ worker: install ## run the arq worker (needs REDIS_URL)
 	$(BIN)/marketplace worker
 
 lint: install ## ruff lint + format check + import contracts
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check --no-cache src tests benchmarks
+	$(BIN)/ruff format --no-cache --check src tests benchmarks
 	$(BIN)/lint-imports --no-cache
 
 types: install ## mypy --strict on src/

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from marketplace.errors import TooManyRequests
 from marketplace.web.ratelimit import RateLimiter
 
