@@ -1,0 +1,1 @@
+"""The bidding engine: pure rules, no I/O, time passed in (epoch milliseconds)."""
