@@ -165,7 +165,7 @@ class JsonFormatter(logging.Formatter):
             "msg": record.getMessage(),
         }
         for key, value in record.__dict__.items():
-            if key not in self._STANDARD:
+            if key not in self._STANDARD and key != "color_message":
                 data[key] = value
         if record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
