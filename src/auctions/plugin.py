@@ -1,4 +1,4 @@
-"""Wires the auctions package into the platform's services: jobs, outbox subscriptions, loops, ports."""
+"""Wires the auctions package into the platform's services: jobs, the live hub, the closing sweeper, payments."""
 
 from __future__ import annotations
 
@@ -6,5 +6,15 @@ from marketplace.bootstrap import Services
 
 
 def install(services: Services) -> None:
-    """Register this package's jobs and background work (filled in by the auctions issue)."""
-    del services
+    from auctions.jobs import close_lot
+    from auctions.live import Hub
+    from auctions.sweeper import Sweeper
+    from marketplace.ports.payments import offline
+
+    hub = Hub(services.bus)
+    services.__dict__["auction_hub"] = hub
+    if services.payments is None:
+        services.payments = offline.select()
+    services.registry.register("auctions.close_lot", close_lot(services))
+    services.loops.append(hub)
+    services.loops.append(Sweeper(services))

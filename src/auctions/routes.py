@@ -1,7 +1,269 @@
-"""HTTP handlers of the auctions package."""
+"""HTTP handlers of the auctions package: catalogue management, registration, and the bid fallback."""
 
 from __future__ import annotations
 
+import re
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from auctions import actions, catalogue
+from auctions.models import SaleRecord
+from auctions.schemas import BidIn, ControlIn, DecisionIn, LotIn, RegistrationIn, RegistrationOut, SessionIn, SessionOut
+from auctions.terms import now_ms
+from auctions.views import events_after
+from marketplace.errors import BadRequest, NotFound
+from marketplace.web.endpoint import Call, endpoint
+
+TAG = "auctions"
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+class SessionList(BaseModel):
+    items: list[SessionOut]
+
+
+class RegistrationList(BaseModel):
+    items: list[RegistrationOut]
+
+
+class AfterQuery(BaseModel):
+    after_seq: int = 0
+
+
+@endpoint(
+    "POST",
+    "/api/auction-sessions",
+    summary="Create an auction session (auction-house staff)",
+    tag=TAG,
+    body=SessionIn,
+    response=SessionOut,
+    status=201,
+    errors=(403, 422),
+)
+async def create_session(call: Call[SessionIn, BaseModel]) -> SessionOut:
+    return await catalogue.create_session(call.user, call.body)
+
+
+@endpoint(
+    "GET",
+    "/api/auction-sessions",
+    summary="Auction calendar: published sessions (and your house's drafts)",
+    tag=TAG,
+    response=SessionList,
+    auth="public",
+)
+async def list_sessions(call: Call[BaseModel, BaseModel]) -> SessionList:
+    return SessionList(items=await catalogue.list_sessions(call.principal))
+
+
+@endpoint(
+    "GET",
+    "/api/auction-sessions/{id}",
+    summary="A session's catalogue with its lots",
+    tag=TAG,
+    response=SessionOut,
+    auth="public",
+    errors=(404,),
+)
+async def get_session(call: Call[BaseModel, BaseModel]) -> SessionOut:
+    return await catalogue.get_session(call.principal, call.path_id())
+
+
+@endpoint(
+    "POST",
+    "/api/auction-sessions/{id}/lots",
+    summary="Add a lot (a vehicle) to a draft session",
+    tag=TAG,
+    body=LotIn,
+    status=201,
+    errors=(403, 404, 409, 422),
+)
+async def add_lot(call: Call[LotIn, BaseModel]) -> Response:
+    return JSONResponse(await catalogue.add_lot(call.user, call.path_id(), call.body), status_code=201)
+
+
+@endpoint(
+    "POST",
+    "/api/auction-sessions/{id}/publish",
+    summary="Publish the catalogue and schedule the lots",
+    tag=TAG,
+    response=SessionOut,
+    errors=(403, 404, 409),
+)
+async def publish(call: Call[BaseModel, BaseModel]) -> SessionOut:
+    return await catalogue.publish(call.user, call.path_id())
+
+
+@endpoint(
+    "POST",
+    "/api/auction-sessions/{id}/registrations",
+    summary="Register to bid; lodge the deposit",
+    tag=TAG,
+    body=RegistrationIn,
+    response=RegistrationOut,
+    status=201,
+    errors=(403, 404, 409),
+)
+async def register(call: Call[RegistrationIn, BaseModel]) -> RegistrationOut:
+    return await catalogue.register(call.user, call.path_id(), call.body.org_id, call.services.payments)
+
+
+@endpoint(
+    "GET",
+    "/api/auction-sessions/{id}/registration",
+    summary="Your registration and deposit status",
+    tag=TAG,
+    response=RegistrationOut,
+    errors=(404,),
+)
+async def my_registration(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
+    return await catalogue.my_registration(call.user, call.path_id(), call.services.payments)
+
+
+@endpoint(
+    "GET",
+    "/api/auction-sessions/{id}/registrations",
+    summary="Registrations of a session (house staff)",
+    tag=TAG,
+    response=RegistrationList,
+    errors=(403, 404),
+)
+async def list_registrations(call: Call[BaseModel, BaseModel]) -> RegistrationList:
+    return RegistrationList(items=await catalogue.list_registrations(call.user, call.path_id()))
+
+
+@endpoint(
+    "POST",
+    "/api/auction-registrations/{id}/confirm-deposit",
+    summary="Confirm a deposit's bank transfer arrived (house staff)",
+    tag=TAG,
+    response=RegistrationOut,
+    errors=(403, 404),
+)
+async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
+    return await catalogue.confirm_deposit(call.user, call.path_id())
+
+
+@endpoint(
+    "POST",
+    "/api/lots/{id}/bids",
+    summary="Place a bid over HTTP (fallback for a stalled socket); needs an Idempotency-Key header",
+    tag=TAG,
+    body=BidIn,
+    scope="bid",
+    errors=(400, 404),
+)
+async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
+    key = call.request.headers.get("idempotency-key", "")
+    if not _KEY.match(key):
+        raise BadRequest("send an Idempotency-Key header of 8-64 characters [A-Za-z0-9_.:-]", code="idempotency_key")
+    now = now_ms()
+    result = await actions.place_bid(
+        call.services, call.user, call.path_id(), key, call.body.amount, now, proxy=call.body.proxy
+    )
+    return JSONResponse(result)
+
+
+@endpoint(
+    "POST",
+    "/api/lots/{id}/buy-now",
+    summary="Buy a timed lot now (needs an Idempotency-Key header)",
+    tag=TAG,
+    scope="bid",
+    errors=(400, 404),
+)
+async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
+    key = call.request.headers.get("idempotency-key", "")
+    if not _KEY.match(key):
+        raise BadRequest("send an Idempotency-Key header of 8-64 characters [A-Za-z0-9_.:-]", code="idempotency_key")
+    result = await actions.place_bid(call.services, call.user, call.path_id(), key, 0, now_ms(), buy_now=True)
+    return JSONResponse(result)
+
+
+@endpoint(
+    "POST", "/api/lots/{id}/control", summary="Auctioneer control of a live lot", tag=TAG, body=ControlIn, errors=(404,)
+)
+async def control(call: Call[ControlIn, BaseModel]) -> Response:
+    body = call.body.model_dump()
+    return JSONResponse(await actions.control(call.services, call.user, call.path_id(), body, now_ms()))
+
+
+@endpoint(
+    "POST",
+    "/api/lots/{id}/decision",
+    summary="Conditional sale: accept, decline or counter",
+    tag=TAG,
+    body=DecisionIn,
+    errors=(404,),
+)
+async def decision(call: Call[DecisionIn, BaseModel]) -> Response:
+    result = await actions.decide(
+        call.services, call.user, call.path_id(), call.body.action, call.body.amount, now_ms()
+    )
+    return JSONResponse(result)
+
+
+@endpoint(
+    "GET",
+    "/api/lots/{id}/events",
+    summary="A lot's public event log after a sequence number",
+    tag=TAG,
+    query=AfterQuery,
+    auth="public",
+    errors=(404,),
+)
+async def lot_events(call: Call[BaseModel, AfterQuery]) -> Response:
+    lot_id = call.path_id()
+    return JSONResponse({"lot_id": lot_id, "events": (await events_after(lot_id, call.query.after_seq))[:500]})
+
+
+@endpoint(
+    "GET", "/api/lots/{id}/sale", summary="The binding sale record (成交确认书) of a sold lot", tag=TAG, errors=(404,)
+)
+async def sale_record(call: Call[BaseModel, BaseModel]) -> Response:
+    sale = await SaleRecord.get_or_none(lot_id=call.path_id())
+    p = call.user
+    if sale is None or not (
+        p.is_platform_admin
+        or {sale.seller_org_id, sale.house_org_id} & set(p.memberships)
+        or sale.buyer_user_id == p.user_id
+    ):
+        raise NotFound("no sale record")
+    return JSONResponse(
+        {
+            "lot_id": sale.lot_id,
+            "session_id": sale.session_id,
+            "vehicle_id": sale.vehicle_id,
+            "hammer_price": sale.hammer_price,
+            "buyer_premium": sale.buyer_premium,
+            "total": sale.hammer_price + sale.buyer_premium,
+            "buyer_paddle": sale.buyer_paddle,
+            "buyer_user_id": sale.buyer_user_id,
+            "buyer_org_id": sale.buyer_org_id,
+            "seller_org_id": sale.seller_org_id,
+            "house_org_id": sale.house_org_id,
+            "via": sale.via,
+            "sold_at": sale.sold_at.isoformat(),
+        }
+    )
+
+
+routes: list[BaseRoute] = [
+    create_session,
+    list_sessions,
+    get_session,
+    add_lot,
+    publish,
+    register,
+    my_registration,
+    list_registrations,
+    confirm_deposit,
+    place_bid,
+    buy_now,
+    control,
+    decision,
+    lot_events,
+    sale_record,
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
@@ -28,3 +31,49 @@ async def release(conn: BaseDBAsyncClient, vehicle_id: int, kind: str, ref_id: i
 
 async def get(vehicle_id: int) -> Vehicle | None:
     return await Vehicle.get_or_none(id=vehicle_id)
+
+
+@dataclass(frozen=True)
+class VehicleSummary:
+    """What another package (an auction lot) may show about a vehicle."""
+
+    id: int
+    vin: str
+    owner_org_id: int
+    make: str
+    model: str
+    series: str
+    energy_type: str
+    model_year: int | None
+    first_registration: date | None
+    mileage_km: int
+    transfers: int
+    colour: str
+    registration_city: str
+
+
+def _summary(v: Vehicle) -> VehicleSummary:
+    return VehicleSummary(
+        v.id,
+        v.vin,
+        v.owner_org_id,
+        v.make,
+        v.model,
+        v.series,
+        v.energy_type,
+        v.model_year,
+        v.first_registration,
+        v.mileage_km,
+        v.transfers,
+        v.colour,
+        v.registration_city,
+    )
+
+
+async def describe(vehicle_id: int) -> VehicleSummary | None:
+    vehicle = await Vehicle.get_or_none(id=vehicle_id)
+    return _summary(vehicle) if vehicle is not None else None
+
+
+async def describe_many(vehicle_ids: list[int]) -> dict[int, VehicleSummary]:
+    return {v.id: _summary(v) for v in await Vehicle.filter(id__in=vehicle_ids)}

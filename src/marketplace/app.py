@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise import connections
 
@@ -82,7 +82,10 @@ def create_app(settings: Settings, services: Services | None = None, *, manage_d
         return error_response("not_found", f"no API route {request.url.path}", 404)
 
     dist = settings.frontend_dist
+    import auctions.ws
+
     ops_routes: list[BaseRoute] = [
+        WebSocketRoute("/ws", auctions.ws.endpoint),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),

@@ -21,6 +21,7 @@ APPS: dict[str, dict[str, Any]] = {
         "migrations": "marketplace.migrations",
     },
     "listings": {"models": ["listings.models"], "migrations": "listings.migrations"},
+    "auctions": {"models": ["auctions.models"], "migrations": "auctions.migrations"},
 }
 
 

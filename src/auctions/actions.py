@@ -1,0 +1,228 @@
+"""The use cases behind both the WebSocket and the HTTP fallback: bid, buy now, auctioneer control,
+conditional-sale decisions and closing. Each answers with the committed outcome, then publishes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from auctions import bidding
+from auctions.bidding import Applied
+from auctions.catalogue import is_house_staff
+from auctions.engine import lot as engine
+from auctions.engine.lot import LotState, Outcome, Terms
+from auctions.models import AuctionSession, Lot, Registration, SaleRecord
+from marketplace.accounts.domain import Principal
+from marketplace.errors import NotFound
+
+log = logging.getLogger("auctions.actions")
+
+
+def _response(kind: str, lot_id: int, client_id: str | None, applied: Applied) -> dict[str, Any]:
+    out = applied.outcome
+    state = applied.state
+    body: dict[str, Any] = {
+        "type": kind,
+        "lot_id": lot_id,
+        "status": "accepted" if out.accepted else "rejected",
+        "reason": out.reason,
+        "price": state.price,
+        "leader": state.leader,
+        "next_minimum": engine.next_minimum(state, applied.terms),
+        "ends_at": state.ends_at,
+        "seq": applied.lot.seq,
+    }
+    if client_id is not None:
+        body["client_bid_id"] = client_id
+    if out.detail:
+        body["detail"] = out.detail
+    return body
+
+
+def _rejected(kind: str, lot_id: int, client_id: str | None, reason: str, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": kind, "lot_id": lot_id, "status": "rejected", "reason": reason, **extra}
+    if client_id is not None:
+        body["client_bid_id"] = client_id
+    return body
+
+
+async def _publish(services: Any, applied: Applied) -> None:
+    if not applied.published:
+        return
+    lot = applied.lot
+    message = {"lot_id": lot.id, "session_id": lot.session_id, "events": applied.published}
+    try:
+        await services.bus.publish(bidding.CHANNEL, message)
+    except Exception:  # committed already; watchers catch up from the event log
+        log.exception("publishing lot %s events failed", lot.id)
+    ends_at = applied.state.ends_at
+    if ends_at is not None and applied.state.status == engine.OPEN:
+        await schedule_close(services, lot.id, ends_at)
+    if applied.state.decision_deadline is not None:
+        await schedule_close(services, lot.id, applied.state.decision_deadline)
+
+
+async def schedule_close(services: Any, lot_id: int, at_ms: int) -> None:
+    """The fast path: a deferred job per (lot, end). The sweeper is the guarantee if it never runs."""
+    from auctions.terms import now_ms
+
+    try:
+        await services.jobs.enqueue(
+            "auctions.close_lot",
+            {"lot_id": lot_id, "at": at_ms},
+            job_id=f"lot:close:{lot_id}:{at_ms}",
+            defer_seconds=max(0.0, (at_ms - now_ms()) / 1000),
+        )
+    except Exception:
+        log.exception("could not schedule the close of lot %s", lot_id)
+
+
+async def _exposure(session_id: int, paddle: str, lot_id: int) -> int:
+    """What the bidder is committed to elsewhere in the session: lots they lead or won."""
+    leading = await (
+        Lot.filter(
+            session_id=session_id, leader_paddle=paddle, status__in=["open", "paused", "conditional", "countered"]
+        )
+        .exclude(id=lot_id)
+        .values_list("price", flat=True)
+    )
+    won = await SaleRecord.filter(session_id=session_id, buyer_paddle=paddle).values_list("hammer_price", flat=True)
+    values: list[Any] = [*leading, *won]
+    return sum(int(v or 0) for v in values)
+
+
+async def _bidder_refusal(
+    principal: Principal, lot: Lot, session: AuctionSession, amount: int
+) -> tuple[str | None, Registration | None]:
+    if not principal.has_scope("bid"):
+        return "insufficient_scope", None
+    reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
+    if reg is None:
+        return "not_registered", None
+    if reg.deposit_status != "confirmed":
+        return "deposit_not_confirmed", reg
+    if lot.seller_org_id in principal.memberships or reg.org_id == lot.seller_org_id:
+        return "own_lot", reg  # shill prevention: the seller's organisation never bids on its lots
+    limit = int(session.terms["buying_limit"])
+    if await _exposure(session.id, reg.paddle, lot.id) + amount > limit:
+        return "buying_limit", reg
+    return None, reg
+
+
+async def _load(lot_id: int) -> tuple[Lot, AuctionSession]:
+    lot = await Lot.get_or_none(id=lot_id)
+    if lot is None:
+        raise NotFound("no such lot", code="lot_not_found")
+    session = await AuctionSession.get(id=lot.session_id)
+    if session.status != "published":
+        raise NotFound("no such lot", code="lot_not_found")
+    return lot, session
+
+
+async def place_bid(
+    services: Any,
+    principal: Principal,
+    lot_id: int,
+    client_id: str,
+    amount: int,
+    now: int,
+    *,
+    proxy: bool = False,
+    buy_now: bool = False,
+) -> dict[str, Any]:
+    kind = "bid_result"
+    earlier = await bidding.stored_receipt(principal.user_id, client_id)
+    if earlier is not None:
+        return earlier
+    lot, session = await _load(lot_id)
+    commitment = lot.buy_now_price or amount if buy_now else amount
+    refusal, reg = await _bidder_refusal(principal, lot, session, commitment)
+    if refusal is not None or reg is None:
+        return _rejected(kind, lot_id, client_id, refusal or "not_registered")
+    paddle = reg.paddle
+
+    def command(state: LotState, terms: Terms) -> Outcome:
+        if buy_now:
+            return engine.buy_now(state, terms, paddle, now)
+        return engine.place_bid(state, terms, paddle, amount, now, proxy=proxy)
+
+    respond = functools.partial(_response, kind, lot_id, client_id)
+    bid_kind = "buy_now" if buy_now else ("proxy" if proxy else "straight")
+    response, applied = await bidding.apply_bid(lot_id, command, now, (principal.user_id, client_id), respond, bid_kind)
+    if applied is not None:
+        await _publish(services, applied)
+    return response
+
+
+CONTROLS = frozenset({"open", "warn", "pause", "resume", "hammer", "pass", "retract", "floor_bid"})
+
+
+async def control(services: Any, principal: Principal, lot_id: int, body: dict[str, Any], now: int) -> dict[str, Any]:
+    """An auctioneer's (or clerk's) action on a live lot."""
+    kind = "control_result"
+    lot, session = await _load(lot_id)
+    if not is_house_staff(principal, session.house_org_id):
+        return _rejected(kind, lot_id, None, "not_house_staff")
+    action = str(body.get("action"))
+    reason = str(body.get("reason") or "")
+    amount = body.get("amount")
+
+    def command(state: LotState, terms: Terms) -> Outcome:
+        if terms.mode != "live" and action not in ("pass",):
+            return Outcome.reject("not_a_live_lot")
+        if action == "open":
+            return engine.open_live(state, terms, now)
+        if action == "warn":
+            return engine.warn(state, int(body.get("level") or 1))
+        if action == "pause":
+            return engine.pause(state, now)
+        if action == "resume":
+            return engine.resume(state, now)
+        if action == "hammer":
+            return engine.hammer(state, terms, now)
+        if action == "pass":
+            return engine.pass_lot(state, now)
+        if action == "retract":
+            return engine.retract(state, terms, reason, now)
+        if action == "floor_bid":
+            if not isinstance(amount, int) or not body.get("paddle"):
+                return Outcome.reject("floor_bid_needs_paddle_and_amount")
+            return engine.place_bid(state, terms, f"F{body['paddle']}", amount, now)
+        return Outcome.reject("unknown_action")
+
+    applied = await bidding.apply(lot_id, command, now, bid_kind="floor", actor_user_id=principal.user_id)
+    await _publish(services, applied)
+    return {**_response(kind, lot_id, None, applied), "action": action}
+
+
+async def decide(
+    services: Any, principal: Principal, lot_id: int, action: str, amount: int | None, now: int
+) -> dict[str, Any]:
+    """The conditional sale: the seller (or the house for it) accepts, declines or counters; the buyer answers."""
+    kind = "decision_result"
+    lot, session = await _load(lot_id)
+    reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
+    state = LotState.from_json(lot.state)
+    if lot.seller_org_id in principal.memberships or is_house_staff(principal, session.house_org_id):
+        who = "seller"
+    elif reg is not None and state.leader == reg.paddle:
+        who = "buyer"
+    else:
+        return _rejected(kind, lot_id, None, "not_your_decision")
+
+    def command(s: LotState, terms: Terms) -> Outcome:
+        return engine.decide(s, terms, who, action, now, amount)  # type: ignore[arg-type]
+
+    applied = await bidding.apply(lot_id, command, now, actor_user_id=principal.user_id)
+    await _publish(services, applied)
+    return _response(kind, lot_id, None, applied)
+
+
+async def close_if_due(services: Any, lot_id: int, now: int) -> bool:
+    """Close (or lapse) a lot whose time has come; a second caller finds nothing to do."""
+    applied = await bidding.apply(lot_id, bidding.due_command(now), now)
+    if not applied.outcome.accepted:
+        return False
+    await _publish(services, applied)
+    return True

@@ -1,0 +1,248 @@
+"""Every change to a lot goes through `apply`: one transaction, a compare-and-set on the lot's version.
+
+The engine decides; this module makes the decision durable. A change is committed (lot row, bid
+lines, public events with consecutive sequence numbers, the bid receipt, the sale record) before
+anyone hears of it; only then is it published on the bus. `SELECT … FOR UPDATE` queues writers on
+PostgreSQL; on SQLite (where Tortoise ignores it) the version check alone serialises them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from auctions.engine import lot as engine
+from auctions.engine.lot import LotState, Outcome, Terms
+from auctions.models import AuctionSession, Bid, BidReceipt, Lot, LotEvent, Registration, SaleRecord
+from auctions.terms import engine_terms, from_ms, premium_of
+from listings import vehicles
+from marketplace.outbox.events import record_event
+
+log = logging.getLogger("auctions.bidding")
+
+CHANNEL = "auctions.lots"
+MAX_ATTEMPTS = 50
+PRIVATE_EVENTS = frozenset({"max_raised"})
+
+Command = Callable[[LotState, Terms], Outcome]
+
+
+class _VersionConflict(Exception):
+    pass
+
+
+@dataclass
+class Applied:
+    outcome: Outcome
+    lot: Lot
+    state: LotState
+    terms: Terms
+    published: list[dict[str, Any]] = field(default_factory=list)  # [{"seq", "event"}]
+    receipt: dict[str, Any] | None = None  # an earlier answer for the same client bid id
+
+
+async def session_terms(session_id: int) -> tuple[str, dict[str, Any], int]:
+    session = await AuctionSession.get(id=session_id)
+    return session.kind, session.terms, session.house_org_id
+
+
+def terms_for(kind: str, terms: dict[str, Any], lot: Lot) -> Terms:
+    return engine_terms(kind, terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
+
+
+async def stored_receipt(user_id: int, client_bid_id: str) -> dict[str, Any] | None:
+    receipt = await BidReceipt.get_or_none(user_id=user_id, client_bid_id=client_bid_id)
+    return None if receipt is None else dict(receipt.response)
+
+
+async def apply(
+    lot_id: int,
+    command: Command,
+    now: int,
+    *,
+    receipt_key: tuple[int, str] | None = None,
+    respond: Callable[[Applied], dict[str, Any]] | None = None,
+    bid_kind: str = "straight",
+    actor_user_id: int | None = None,
+) -> Applied:
+    """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set."""
+    for _ in range(MAX_ATTEMPTS):
+        try:
+            return await _attempt(lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id)
+        except _VersionConflict:
+            continue
+    raise RuntimeError(f"lot {lot_id}: too much contention")
+
+
+async def _attempt(
+    lot_id: int,
+    command: Command,
+    now: int,
+    receipt_key: tuple[int, str] | None,
+    respond: Callable[[Applied], dict[str, Any]] | None,
+    bid_kind: str,
+    actor_user_id: int | None,
+) -> Applied:
+    async with in_transaction() as conn:
+        lot = await Lot.filter(id=lot_id).select_for_update().using_db(conn).get()
+        session = await AuctionSession.filter(id=lot.session_id).using_db(conn).get()
+        terms = terms_for(session.kind, session.terms, lot)
+        state = LotState.from_json(lot.state)
+        outcome = command(state, terms)
+        applied = Applied(outcome, lot, state, terms)
+        if not outcome.accepted:
+            return applied  # nothing to write; the caller records the rejection's receipt
+        public = [e for e in outcome.events if e["type"] not in PRIVATE_EVENTS]
+        for event in public:
+            event["at"] = now
+        updated = (
+            await Lot.filter(id=lot.id, version=lot.version)
+            .using_db(conn)
+            .update(
+                state=state.to_json(),
+                version=lot.version + 1,
+                seq=lot.seq + len(public),
+                status=state.status,
+                price=state.price,
+                leader_paddle=state.leader,
+                ends_at=from_ms(state.ends_at),
+                decision_deadline=from_ms(state.decision_deadline),
+            )
+        )
+        if updated != 1:
+            raise _VersionConflict()
+        received = from_ms(now)
+        assert received is not None
+        for offset, event in enumerate(public, start=1):
+            seq = lot.seq + offset
+            await LotEvent.create(lot_id=lot.id, seq=seq, payload=event, at=received, using_db=conn)
+            applied.published.append({"seq": seq, "event": event})
+            await _record_side_effects(conn, lot, session, event, seq, received, bid_kind, actor_user_id)
+        lot.seq += len(public)
+        lot.version += 1
+        if receipt_key is not None and respond is not None:
+            try:
+                async with conn._in_transaction() as savepoint:
+                    await BidReceipt.create(
+                        user_id=receipt_key[0],
+                        client_bid_id=receipt_key[1],
+                        lot_id=lot.id,
+                        response=respond(applied),
+                        using_db=savepoint,
+                    )
+            except IntegrityError:
+                # The same client bid id committed meanwhile (a resend racing the original): undo ours.
+                raise _DuplicateBid() from None
+    return applied
+
+
+class _DuplicateBid(Exception):
+    pass
+
+
+async def _record_side_effects(
+    conn: BaseDBAsyncClient,
+    lot: Lot,
+    session: AuctionSession,
+    event: dict[str, Any],
+    seq: int,
+    received: Any,
+    bid_kind: str,
+    actor_user_id: int | None,
+) -> None:
+    kind = event["type"]
+    if kind == "bid":
+        for line in event["lines"]:
+            await Bid.create(
+                lot_id=lot.id,
+                seq=seq,
+                paddle=line["paddle"],
+                kind="auto" if line["auto"] else bid_kind,
+                amount=line["amount"],
+                price_after=event["price"],
+                received_at=received,
+                using_db=conn,
+            )
+    elif kind == "retracted":
+        last = await Bid.filter(lot_id=lot.id, retracted=False).using_db(conn).order_by("-seq").first()
+        if last is not None:
+            await Bid.filter(lot_id=lot.id, seq=last.seq).using_db(conn).update(retracted=True)
+        event["actor_user_id"] = actor_user_id  # the audit trail of who took the bid back, and why
+    elif kind == "sold":
+        await _sale_record(conn, lot, session, event, received)
+        await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
+        await record_event(conn, "auctions.lot_sold", {"lot_id": lot.id, "price": event["price"], "seq": seq})
+    elif kind == "passed":
+        await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
+        await record_event(conn, "auctions.lot_passed", {"lot_id": lot.id, "seq": seq})
+
+
+async def _sale_record(
+    conn: BaseDBAsyncClient, lot: Lot, session: AuctionSession, event: dict[str, Any], at: Any
+) -> None:
+    paddle = str(event["buyer"])
+    reg = await Registration.filter(session_id=session.id, paddle=paddle).using_db(conn).first()
+    hammer = int(event["price"])
+    await SaleRecord.create(
+        lot_id=lot.id,
+        session_id=session.id,
+        vehicle_id=lot.vehicle_id,
+        hammer_price=hammer,
+        buyer_premium=premium_of(session.terms).premium(hammer),
+        buyer_paddle=paddle,
+        buyer_user_id=reg.user_id if reg else None,
+        buyer_org_id=reg.org_id if reg else None,
+        seller_org_id=lot.seller_org_id,
+        house_org_id=session.house_org_id,
+        via=str(event["via"]),
+        sold_at=at,
+        using_db=conn,
+    )
+
+
+async def apply_bid(
+    lot_id: int,
+    command: Command,
+    now: int,
+    receipt_key: tuple[int, str],
+    respond: Callable[[Applied], dict[str, Any]],
+    bid_kind: str,
+) -> tuple[dict[str, Any], Applied | None]:
+    """A bidder's command with a client bid id: the committed answer, exactly once per id."""
+    earlier = await stored_receipt(*receipt_key)
+    if earlier is not None:
+        return earlier, None
+    try:
+        applied = await apply(lot_id, command, now, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind)
+    except _DuplicateBid:
+        stored = await stored_receipt(*receipt_key)
+        assert stored is not None
+        return stored, None
+    response = respond(applied)
+    if not applied.outcome.accepted:
+        try:
+            await BidReceipt.create(
+                user_id=receipt_key[0], client_bid_id=receipt_key[1], lot_id=lot_id, response=response
+            )
+        except IntegrityError:
+            stored = await stored_receipt(*receipt_key)
+            assert stored is not None
+            return stored, None
+    return response, applied
+
+
+def due_command(now: int) -> Command:
+    def command(state: LotState, terms: Terms) -> Outcome:
+        if not engine.is_due(state, now):
+            return Outcome.reject("not_due")
+        if state.status in (engine.OPEN, engine.PAUSED):
+            return engine.close(state, terms, now)
+        return engine.lapse(state, now)
+
+    return command

@@ -1,0 +1,251 @@
+"""Sessions, lots, publishing and bidder registration with deposits (the auction house's side)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from auctions.engine import lot as engine
+from auctions.engine.lot import LotState
+from auctions.models import AuctionSession, Lot, Registration
+from auctions.schemas import LotIn, RegistrationOut, SessionIn, SessionOut
+from auctions.terms import engine_terms, ladder_of, mode_of, to_ms
+from auctions.views import Viewer, lot_out
+from listings import vehicles
+from marketplace.accounts import organisations
+from marketplace.accounts.domain import Kind, Principal, Role
+from marketplace.accounts.models import Organisation
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.ports.payments.base import PaymentGateway
+
+HOUSE_ROLES = frozenset({Role.HOUSE_ADMIN, Role.AUCTIONEER})
+FIRST_PADDLE = 101
+
+
+def is_house_staff(principal: Principal, house_org_id: int) -> bool:
+    if principal.is_platform_admin:
+        return True
+    return principal.org_kinds.get(house_org_id) == Kind.AUCTION_HOUSE and bool(
+        principal.roles_in(house_org_id) & HOUSE_ROLES
+    )
+
+
+def require_house_staff(principal: Principal, house_org_id: int) -> None:
+    if not is_house_staff(principal, house_org_id):
+        raise Forbidden("only the auction house's staff may do this", code="not_house_staff")
+
+
+async def create_session(principal: Principal, body: SessionIn) -> SessionOut:
+    require_house_staff(principal, body.house_org_id)
+    house = await Organisation.get_or_none(id=body.house_org_id)
+    if house is None or house.verification_status != "verified":
+        raise Forbidden("the auction house must be verified", code="house_not_verified")
+    session = await AuctionSession.create(
+        house_org_id=body.house_org_id,
+        title=body.title,
+        kind=body.kind,
+        starts_at=body.starts_at.astimezone(UTC),
+        terms=body.terms.model_dump(mode="json"),
+        created_by_user_id=principal.user_id,
+    )
+    return await session_out(session, Viewer.of(principal))
+
+
+async def _session(session_id: int, principal: Principal | None) -> AuctionSession:
+    session = await AuctionSession.get_or_none(id=session_id)
+    if session is None or (
+        session.status == "draft" and (principal is None or not is_house_staff(principal, session.house_org_id))
+    ):
+        raise NotFound("no such auction session")
+    return session
+
+
+async def session_out(session: AuctionSession, viewer: Viewer, *, with_lots: bool = False) -> SessionOut:
+    lots: list[dict[str, Any]] = []
+    if with_lots:
+        rows = await Lot.filter(session_id=session.id).order_by("position")
+        described = await vehicles.describe_many([r.vehicle_id for r in rows])
+        for row in rows:
+            terms = engine_terms(session.kind, session.terms, row.starting_price, row.reserve_price, row.buy_now_price)
+            state = LotState.from_json(row.state)
+            lots.append(lot_out(row, state, terms, session.house_org_id, viewer, described.get(row.vehicle_id)))
+    return SessionOut(
+        id=session.id,
+        house_org_id=session.house_org_id,
+        title=session.title,
+        kind=session.kind,
+        mode=mode_of(session.kind),
+        starts_at=session.starts_at,
+        status=session.status,
+        terms=session.terms,
+        lots=lots,
+    )
+
+
+async def get_session(principal: Principal | None, session_id: int) -> SessionOut:
+    session = await _session(session_id, principal)
+    paddle = None
+    if principal is not None:
+        reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
+        paddle = reg.paddle if reg else None
+    return await session_out(session, Viewer.of(principal, paddle), with_lots=True)
+
+
+async def list_sessions(principal: Principal | None) -> list[SessionOut]:
+    sessions = await AuctionSession.filter(status="published").order_by("starts_at").limit(200)
+    if principal is not None:
+        houses = [o for o in principal.memberships if is_house_staff(principal, o)]
+        drafts = await AuctionSession.filter(status="draft", house_org_id__in=houses).order_by("starts_at")
+        sessions = [*drafts, *sessions]
+    viewer = Viewer.of(principal)
+    return [await session_out(s, viewer) for s in sessions]
+
+
+async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[str, Any]:
+    session = await _session(session_id, principal)
+    require_house_staff(principal, session.house_org_id)
+    if session.status != "draft":
+        raise Conflict("lots can only be added before the catalogue is published", code="session_published")
+    ladder = ladder_of(session.terms)
+    problems = []
+    for name in ("starting_price", "reserve_price", "buy_now_price"):
+        value = getattr(body, name)
+        if value is not None and not ladder.on_grid(value):
+            problems.append(
+                {"loc": ["body", name], "msg": f"not on the increment grid; nearest {ladder.nearest(value)}"}
+            )
+    if body.reserve_price is not None and body.reserve_price < body.starting_price:
+        problems.append({"loc": ["body", "reserve_price"], "msg": "the reserve cannot be below the starting price"})
+    if body.buy_now_price is not None:
+        if mode_of(session.kind) != "timed":
+            problems.append({"loc": ["body", "buy_now_price"], "msg": "buy-now is only for timed (online) lots"})
+        elif body.buy_now_price <= max(body.starting_price, body.reserve_price or 0):
+            problems.append({"loc": ["body", "buy_now_price"], "msg": "buy-now must exceed the start and reserve"})
+    if problems:
+        raise ValidationFailed("the lot is invalid", details=problems)
+    vehicle = await vehicles.describe(body.vehicle_id)
+    if vehicle is None:
+        raise ValidationFailed("no such vehicle", details=[{"loc": ["body", "vehicle_id"], "msg": "not found"}])
+    async with in_transaction() as conn:
+        position = await Lot.filter(session_id=session.id).using_db(conn).count() + 1
+        lot = await Lot.create(
+            session_id=session.id,
+            position=position,
+            vehicle_id=vehicle.id,
+            seller_org_id=vehicle.owner_org_id,
+            starting_price=body.starting_price,
+            reserve_price=body.reserve_price,
+            buy_now_price=body.buy_now_price,
+            condition_report=body.condition_report,
+            state=LotState().to_json(),
+            using_db=conn,
+        )
+        try:
+            await vehicles.engage(conn, vehicle.id, "lot", lot.id)
+        except vehicles.VehicleBusy as exc:
+            raise Conflict(str(exc), code="vehicle_busy") from None
+    terms = engine_terms(session.kind, session.terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
+    return lot_out(lot, LotState.from_json(lot.state), terms, session.house_org_id, Viewer.of(principal), vehicle)
+
+
+async def publish(principal: Principal, session_id: int, now: datetime | None = None) -> SessionOut:
+    """Publish the catalogue; timed lots get their staggered end times, live lots wait for the auctioneer."""
+    session = await _session(session_id, principal)
+    require_house_staff(principal, session.house_org_id)
+    if session.status != "draft":
+        raise Conflict("the session is already published", code="session_published")
+    lots = await Lot.filter(session_id=session.id).order_by("position")
+    if not lots:
+        raise Conflict("a session needs at least one lot", code="no_lots")
+    start = max(session.starts_at, now or datetime.now(UTC))
+    duration = timedelta(seconds=int(session.terms["lot_duration_seconds"]))
+    stagger = timedelta(seconds=int(session.terms["stagger_seconds"]))
+    async with in_transaction() as conn:
+        for i, lot in enumerate(lots):
+            if mode_of(session.kind) == "timed":
+                ends = start + duration + i * stagger
+                state = engine.timed(
+                    engine_terms(session.kind, session.terms, 1, None, None), to_ms(start), to_ms(ends)
+                )
+                await (
+                    Lot.filter(id=lot.id)
+                    .using_db(conn)
+                    .update(status=state.status, ends_at=ends, state=state.to_json())
+                )
+        await AuctionSession.filter(id=session.id).using_db(conn).update(status="published", starts_at=start)
+    return await get_session(principal, session.id)
+
+
+# --- registration and deposits ----------------------------------------------------------------
+def registration_out(reg: Registration, instructions: str = "") -> RegistrationOut:
+    return RegistrationOut(
+        id=reg.id,
+        session_id=reg.session_id,
+        paddle=reg.paddle,
+        org_id=reg.org_id,
+        deposit_amount=reg.deposit_amount,
+        deposit_status=reg.deposit_status,
+        payment_reference=reg.payment_reference,
+        instructions=instructions,
+    )
+
+
+async def register(
+    principal: Principal, session_id: int, org_id: int | None, payments: PaymentGateway
+) -> RegistrationOut:
+    session = await _session(session_id, principal)
+    if session.status != "published":
+        raise Conflict("registration opens when the catalogue is published", code="session_not_published")
+    if org_id is None:
+        if not session.terms.get("allow_individuals"):
+            raise Forbidden("this house accepts only verified dealers", code="dealers_only")
+    else:
+        refusal = await organisations.trading_refusal(principal.user_id, org_id, datetime.now(UTC).date())
+        if refusal:
+            raise Forbidden("you may not bid for this organisation", code=refusal)
+    if await Registration.exists(session_id=session.id, user_id=principal.user_id):
+        raise Conflict("you are already registered for this session", code="already_registered")
+    async with in_transaction() as conn:
+        count = await Registration.filter(session_id=session.id).using_db(conn).count()
+        reference = f"AU{session.id:05d}-{principal.user_id:06d}"
+        reg = await Registration.create(
+            session_id=session.id,
+            user_id=principal.user_id,
+            org_id=org_id,
+            paddle=str(FIRST_PADDLE + count),
+            deposit_amount=int(session.terms["deposit"]),
+            deposit_status="confirmed" if int(session.terms["deposit"]) == 0 else "pending",
+            payment_reference=reference,
+            using_db=conn,
+        )
+    instruction = await payments.request_deposit(reference, reg.deposit_amount)
+    return registration_out(reg, instruction.instructions)
+
+
+async def my_registration(principal: Principal, session_id: int, payments: PaymentGateway) -> RegistrationOut:
+    reg = await Registration.get_or_none(session_id=session_id, user_id=principal.user_id)
+    if reg is None:
+        raise NotFound("you are not registered for this session", code="not_registered")
+    instruction = await payments.request_deposit(reg.payment_reference, reg.deposit_amount)
+    return registration_out(reg, instruction.instructions if reg.deposit_status == "pending" else "")
+
+
+async def confirm_deposit(principal: Principal, registration_id: int) -> RegistrationOut:
+    """Staff saw the bank transfer arrive (the offline payment adapter's confirmation step)."""
+    reg = await Registration.get_or_none(id=registration_id).prefetch_related("session")
+    if reg is None:
+        raise NotFound("no such registration")
+    require_house_staff(principal, reg.session.house_org_id)
+    await Registration.filter(id=reg.id, deposit_status="pending").update(
+        deposit_status="confirmed", confirmed_by_user_id=principal.user_id
+    )
+    await reg.refresh_from_db()
+    return registration_out(reg)
+
+
+async def list_registrations(principal: Principal, session_id: int) -> list[RegistrationOut]:
+    session = await _session(session_id, principal)
+    require_house_staff(principal, session.house_org_id)
+    return [registration_out(r) for r in await Registration.filter(session_id=session.id).order_by("id")]

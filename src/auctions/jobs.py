@@ -1,0 +1,19 @@
+"""arq job functions: thin, idempotent, re-checking state first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auctions import actions
+from auctions.terms import now_ms
+from marketplace.ports.jobs.base import JobFunction, RetryJob
+
+
+def close_lot(services: Any) -> JobFunction:
+    async def run(payload: dict[str, Any]) -> None:
+        remaining = int(payload["at"]) - now_ms()
+        if remaining > 0:
+            raise RetryJob(defer=remaining / 1000)  # woke early: try again at the end
+        await actions.close_if_due(services, int(payload["lot_id"]), now_ms())  # a no-op if already closed
+
+    return run

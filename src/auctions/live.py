@@ -1,0 +1,131 @@
+"""Fan-out of committed lot events to this process's WebSocket connections.
+
+Every process subscribes once to the bus channel and hands each event to the connections watching
+its lot. Events are serialised once per event, not once per watcher. The bus is fast but not the
+record: a connection that sees a gap in a lot's sequence numbers fills it from the event log, and
+a reconciliation pass compares the log's head with what was fanned out (a process that died after
+commit but before publishing loses nobody an event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any, Protocol
+
+from auctions.bidding import CHANNEL
+from auctions.models import Lot
+from auctions.terms import now_ms
+from auctions.views import events_after
+from marketplace.ports.bus.base import EventBus
+
+log = logging.getLogger("auctions.live")
+PROTOCOL_VERSION = 1
+
+
+class Watcher(Protocol):
+    def deliver(self, lot_id: int, seq: int, text: str) -> None: ...
+
+
+def dumps(message: dict[str, Any]) -> str:
+    message.setdefault("v", PROTOCOL_VERSION)
+    message.setdefault("server_time", now_ms())
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_message(lot_id: int, seq: int, event: dict[str, Any]) -> str:
+    return dumps({"type": "event", "lot_id": lot_id, "seq": seq, "event": event})
+
+
+class Hub:
+    def __init__(self, bus: EventBus, *, reconcile_interval: float = 1.0) -> None:
+        self._bus = bus
+        self._interval = reconcile_interval
+        self.watchers: dict[int, set[Watcher]] = {}
+        self._seen: dict[int, int] = {}
+        self._tasks: list[asyncio.Task[None]] = []
+        self.ready = asyncio.Event()
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="auctions-hub"),
+            asyncio.create_task(self._reconcile(), name="auctions-hub-reconcile"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    def watch(self, watcher: Watcher, lot_id: int, seq: int) -> None:
+        if lot_id not in self.watchers:
+            # Only a lot nobody here watched yet starts at the snapshot: events still in flight for
+            # earlier watchers must not be skipped (each connection drops what it already has).
+            self._seen[lot_id] = seq
+        self.watchers.setdefault(lot_id, set()).add(watcher)
+
+    def unwatch(self, watcher: Watcher, lot_id: int) -> None:
+        group = self.watchers.get(lot_id)
+        if group is None:
+            return
+        group.discard(watcher)
+        if not group:
+            del self.watchers[lot_id]
+            self._seen.pop(lot_id, None)
+
+    def dispatch(self, message: dict[str, Any]) -> None:
+        lot_id = int(message["lot_id"])
+        if lot_id not in self.watchers:
+            return
+        for item in message["events"]:
+            self._fanout(lot_id, int(item["seq"]), item["event"])
+
+    def _fanout(self, lot_id: int, seq: int, event: dict[str, Any]) -> None:
+        if seq <= self._seen.get(lot_id, 0):
+            return  # the bus and the reconciliation pass may both bring it
+        self._seen[lot_id] = seq
+        text = event_message(lot_id, seq, event)
+        for watcher in list(self.watchers.get(lot_id, ())):
+            watcher.deliver(lot_id, seq, text)
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                async with self._bus.subscribe(CHANNEL) as messages:
+                    self.ready.set()
+                    async for message in messages:
+                        try:
+                            self.dispatch(message)
+                        except Exception:
+                            log.exception("bad lot event message")
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("lot event subscription failed; resubscribing")
+            self.ready.clear()
+            await asyncio.sleep(0.5)
+
+    async def _reconcile(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await self.reconcile()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("reconciliation pass failed")
+
+    async def reconcile(self) -> None:
+        lots = list(self.watchers)
+        if not lots:
+            return
+        for lot_id, head in await Lot.filter(id__in=lots).values_list("id", "seq"):
+            seen = self._seen.get(lot_id)
+            if seen is not None and head > seen:
+                for item in await events_after(lot_id, seen, head):
+                    self._fanout(lot_id, int(item["seq"]), item["event"])

@@ -1,0 +1,65 @@
+"""Closing driven from the database: every process (and the worker) sweeps lots that are due.
+
+A deferred job per lot end is the fast path; this loop is the guarantee. Closing is a
+compare-and-set on the lot's version, so however many sweepers find the same lot, it closes once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from tortoise.expressions import Q
+
+from auctions import actions
+from auctions.models import Lot
+from auctions.terms import from_ms, now_ms
+
+log = logging.getLogger("auctions.sweeper")
+
+
+class Sweeper:
+    def __init__(self, services: Any, *, interval: float = 0.2) -> None:
+        self._services = services
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="auctions-sweeper")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.sweep_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("sweep failed")
+            await asyncio.sleep(self._interval)
+
+    async def sweep_once(self) -> int:
+        now = now_ms()
+        at = from_ms(now)
+        due: list[Any] = (
+            await Lot.filter(
+                Q(status__in=["open"], ends_at__lte=at)
+                | Q(status__in=["conditional", "countered"], decision_deadline__lte=at)
+            )
+            .order_by("ends_at")
+            .limit(100)
+            .values_list("id", flat=True)
+        )
+        closed = 0
+        for lot_id in due:
+            if await actions.close_if_due(self._services, int(lot_id), now_ms()):
+                closed += 1
+        return closed
