@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     )
     meili_url: str | None = None
     meili_key: str | None = None
+    meili_index: str = Field(default="listings", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Meilisearch index uid")
+    meili_timeout_ms: int = Field(default=10_000, ge=100, description="how long to wait for a Meilisearch task")
     stripe_secret_key: str | None = None
 
     host: str = "127.0.0.1"
@@ -52,6 +54,7 @@ class Settings(BaseSettings):
     login_lockout_seconds: int = Field(default=900, ge=1)
     auth_requests_per_minute: int = Field(default=30, ge=1, description="per client IP and process")
 
+    offer_ttl_hours: int = Field(default=48, ge=1, le=24 * 30, description="how long a buyer's offer stays open")
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True

@@ -1,0 +1,244 @@
+"""Request and response bodies of the listings API. Inputs forbid unknown fields; money is integer fen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from listings.domain import plates, vin
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Energy = Literal["ice", "bev", "phev", "hev", "fcev"]
+Body = Literal["sedan", "suv", "mpv", "hatchback", "coupe", "pickup", "wagon", ""]
+Gearbox = Literal["manual", "automatic", "dct", "cvt", "single_speed", ""]
+Usage = Literal["non_commercial", "commercial"]
+MAX_PRICE_FEN = 100_000_000 * 100  # 1 亿元: beyond that it is a typo
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_max_length=5_000)
+
+
+class VehicleIn(In):
+    vin: str = Field(min_length=1, max_length=20)
+    make: Short = Field(min_length=1)
+    model: Short = Field(min_length=1)
+    series: str = Field(default="", max_length=120)
+    body_type: Body = ""
+    energy_type: Energy
+    transmission: Gearbox = ""
+    displacement_ml: int | None = Field(default=None, ge=50, le=10_000)
+    battery_kwh: float | None = Field(default=None, gt=0, le=300)
+    emission_standard: str = Field(default="", max_length=20)
+    colour: str = Field(default="", max_length=30)
+    model_year: int | None = Field(default=None, ge=1980, le=2100)
+    first_registration: date | None = None
+    mileage_km: int = Field(default=0, ge=0, le=3_000_000)
+    transfers: int = Field(default=0, ge=0, le=50)
+    plate_prefix: str = Field(default="", max_length=10)
+    registration_city: str = Field(default="", max_length=30)
+    usage: Usage = "non_commercial"
+    accident: bool = False
+    flood: bool = False
+    fire: bool = False
+
+    @field_validator("vin")
+    @classmethod
+    def _vin(cls, v: str) -> str:
+        return vin.validate(v)
+
+    @field_validator("plate_prefix")
+    @classmethod
+    def _plate(cls, v: str) -> str:
+        return plates.parse_prefix(v).prefix if v.strip() else ""
+
+    @field_validator("first_registration")
+    @classmethod
+    def _first_registration(cls, v: date | None) -> date | None:
+        if v is not None and not date(1980, 1, 1) <= v <= date(2100, 1, 1):
+            raise ValueError("first registration date is out of range")
+        return v
+
+
+class ListingIn(In):
+    dealer_org_id: int = Field(ge=1, le=2**31 - 1)
+    vehicle: VehicleIn
+    price_fen: int = Field(ge=100, le=MAX_PRICE_FEN)
+    negotiable: bool = True
+    title: str = Field(default="", max_length=200)
+    description: str = Field(default="", max_length=5_000)
+    location_city: str = Field(default="", max_length=30)
+
+
+class VehiclePatch(In):
+    series: str | None = Field(default=None, max_length=120)
+    body_type: Body | None = None
+    transmission: Gearbox | None = None
+    colour: str | None = Field(default=None, max_length=30)
+    mileage_km: int | None = Field(default=None, ge=0, le=3_000_000)
+    transfers: int | None = Field(default=None, ge=0, le=50)
+    emission_standard: str | None = Field(default=None, max_length=20)
+    accident: bool | None = None
+    flood: bool | None = None
+    fire: bool | None = None
+
+
+class ListingPatch(In):
+    price_fen: int | None = Field(default=None, ge=100, le=MAX_PRICE_FEN)
+    negotiable: bool | None = None
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=5_000)
+    location_city: str | None = Field(default=None, max_length=30)
+    vehicle: VehiclePatch | None = None
+
+
+class ConditionItemIn(In):
+    item: str = Field(min_length=1, max_length=60)
+    grade: Literal["A", "B", "C", "D", "E"]
+    note: str = Field(default="", max_length=500)
+    photo_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class ConditionIn(In):
+    items: list[ConditionItemIn] = Field(max_length=100)
+
+
+class VehicleOut(BaseModel):
+    vin: str
+    manufacturer: str
+    country: str
+    make: str
+    make_en: str
+    model: str
+    model_en: str
+    series: str
+    body_type: str
+    energy_type: str
+    transmission: str
+    displacement_ml: int | None
+    battery_kwh: float | None
+    emission_standard: str
+    colour: str
+    model_year: int | None
+    first_registration: date | None
+    mileage_km: int
+    transfers: int
+    plate_prefix: str
+    registration_province: str
+    registration_city: str
+    usage: str
+    accident: bool
+    flood: bool
+    fire: bool
+
+
+class PhotoOut(BaseModel):
+    id: int
+    url: str
+    thumb_url: str | None
+    width: int
+    height: int
+
+
+class ConditionItemOut(BaseModel):
+    item: str
+    grade: str
+    note: str
+    photo_id: int | None
+
+
+class DealerOut(BaseModel):
+    id: int
+    name: str
+    verified: bool
+
+
+class ListingOut(BaseModel):
+    id: int
+    status: str
+    price_fen: int
+    negotiable: bool
+    title: str
+    description: str
+    location_province: str
+    location_city: str
+    version: int
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    dealer: DealerOut
+    vehicle: VehicleOut
+    photos: list[PhotoOut]
+    condition: list[ConditionItemOut]
+    watching: bool = False
+
+
+class InventoryFilter(In):
+    status: Literal["draft", "published", "reserved", "sold", "withdrawn", "expired"] | None = None
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+class ListingPage(BaseModel):
+    items: list[ListingOut]
+    next_cursor: str | None
+
+
+class SearchIn(In):
+    q: str = Field(default="", max_length=200)
+    make: str = Field(default="", max_length=400)
+    model: str = Field(default="", max_length=400)
+    energy_type: str = Field(default="", max_length=100)
+    body_type: str = Field(default="", max_length=100)
+    transmission: str = Field(default="", max_length=100)
+    emission_standard: str = Field(default="", max_length=100)
+    province: str = Field(default="", max_length=400)
+    city: str = Field(default="", max_length=400)
+    price_band: str = Field(default="", max_length=100)
+    year_min: int | None = None
+    year_max: int | None = None
+    price_min_fen: int | None = None
+    price_max_fen: int | None = None
+    mileage_min_km: int | None = None
+    mileage_max_km: int | None = None
+    transfers_max: int | None = None
+    no_accident: bool = False
+    sort: Literal["relevance", "price_asc", "price_desc", "mileage_asc", "year_desc", "newest"] = "relevance"
+    page: int = Field(default=1, ge=1, le=10_000)
+    per_page: int = Field(default=20, ge=1, le=100)
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchHit(BaseModel):
+    id: int
+    title: str
+    make: str
+    model: str
+    series: str
+    energy_type: str
+    body_type: str
+    year: int
+    mileage_km: int
+    price_fen: int
+    city: str
+    province: str
+    thumb_url: str | None
+    published_at: int
+
+
+class SearchOut(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+
+
+def hit_from_doc(doc: dict[str, Any]) -> SearchHit:
+    return SearchHit.model_validate({k: doc.get(k) for k in SearchHit.model_fields})

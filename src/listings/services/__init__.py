@@ -1,0 +1,1 @@
+"""Use cases of the listings package; the only layer that opens transactions."""

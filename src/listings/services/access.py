@@ -1,0 +1,47 @@
+"""Who may see and change a dealer's listings: members of the dealer and platform staff."""
+
+from __future__ import annotations
+
+from listings.domain.lifecycle import Status
+from listings.models import Listing
+from marketplace.accounts.domain import Kind, Principal
+from marketplace.errors import Forbidden, NotFound
+
+PUBLIC = frozenset({Status.PUBLISHED, Status.RESERVED, Status.SOLD})
+
+
+def is_member(principal: Principal | None, org_id: int) -> bool:
+    return principal is not None and bool(principal.roles_in(org_id))
+
+
+def manages(principal: Principal | None, org_id: int) -> bool:
+    return principal is not None and (principal.is_platform_admin or is_member(principal, org_id))
+
+
+def require_dealer(principal: Principal, org_id: int) -> None:
+    """Acting for a dealer's inventory: another organisation's inventory does not exist for you (404)."""
+    if principal.is_platform_admin:
+        return
+    if not is_member(principal, org_id):
+        raise NotFound("not found")
+    if principal.org_kinds.get(org_id) != Kind.DEALER:
+        raise Forbidden("only dealer organisations hold an inventory")
+
+
+def visible(principal: Principal | None, listing: Listing) -> bool:
+    return Status(listing.status) in PUBLIC or manages(principal, listing.dealer_org_id)
+
+
+async def load_visible(principal: Principal | None, listing_id: int) -> Listing:
+    listing = await Listing.get_or_none(id=listing_id).select_related("vehicle")
+    if listing is None or not visible(principal, listing):
+        raise NotFound("not found")
+    return listing
+
+
+async def load_managed(principal: Principal, listing_id: int) -> Listing:
+    """A listing the caller may change: 404 when it is private to another dealer, 403 when public."""
+    listing = await load_visible(principal, listing_id)
+    if not manages(principal, listing.dealer_org_id):
+        raise Forbidden("only the listing's dealer or platform staff may do this")
+    return listing

@@ -1,0 +1,158 @@
+"""Inventory import (CSV/XLSX): validate every row first, then write all of it (or only the good rows) at once.
+
+Idempotent on VIN: a row whose VIN the dealer already has updates that vehicle and its open listing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+from tortoise.transactions import in_transaction
+
+from listings import vehicles
+from listings.domain import lifecycle, sheets
+from listings.models import Listing, Vehicle
+from listings.schemas import ListingIn
+from listings.services.access import require_dealer
+from listings.services.inventory import _changed, default_title, vehicle_fields
+from marketplace.accounts.domain import Principal
+from marketplace.errors import ValidationFailed
+
+
+class RowError(BaseModel):
+    line: int
+    column: str
+    reason: str
+
+
+class ImportReport(BaseModel):
+    imported: bool
+    rows: int
+    created: int
+    updated: int
+    errors: list[RowError]
+
+
+def _read(data: bytes, fmt: Literal["csv", "xlsx"]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        return list(sheets.read_xlsx(data) if fmt == "xlsx" else sheets.read_csv(data))
+    except sheets.SheetError as exc:
+        raise ValidationFailed(str(exc), code="invalid_file") from None
+
+
+def _validate(
+    org_id: int, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[tuple[int, ListingIn]], list[RowError]]:
+    good: list[tuple[int, ListingIn]] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        data, problems = sheets.row_to_input(row)
+        row_errors = [RowError(line=line, column=c, reason=r) for c, r in problems]
+        if not row_errors:
+            try:
+                parsed = ListingIn.model_validate({**data, "dealer_org_id": org_id})
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False, include_input=False):
+                    loc = [str(p) for p in err["loc"] if p != "vehicle"]
+                    column = "price_yuan" if loc[:1] == ["price_fen"] else (loc[0] if loc else "")
+                    row_errors.append(RowError(line=line, column=column, reason=err["msg"]))
+            else:
+                if parsed.vehicle.vin in seen:
+                    row_errors.append(
+                        RowError(line=line, column="vin", reason=f"the same VIN is on line {seen[parsed.vehicle.vin]}")
+                    )
+                else:
+                    seen[parsed.vehicle.vin] = line
+                    good.append((line, parsed))
+        errors.extend(row_errors)
+    return good, errors
+
+
+async def import_inventory(
+    principal: Principal,
+    org_id: int,
+    data: bytes,
+    fmt: Literal["csv", "xlsx"],
+    good_rows_only: bool,
+    now: datetime,
+) -> ImportReport:
+    require_dealer(principal, org_id)
+    rows = _read(data, fmt)
+    good, errors = _validate(org_id, rows)
+    foreign = await Vehicle.filter(vin__in=[p.vehicle.vin for _, p in good]).exclude(owner_org_id=org_id)
+    taken = {v.vin for v in foreign}
+    for line, parsed in good:
+        if parsed.vehicle.vin in taken:
+            errors.append(RowError(line=line, column="vin", reason="this VIN belongs to another dealer's vehicle"))
+    good = [(line, p) for line, p in good if p.vehicle.vin not in taken]
+    errors.sort(key=lambda e: (e.line, e.column))
+    if errors and not good_rows_only:
+        return ImportReport(imported=False, rows=len(rows), created=0, updated=0, errors=errors)
+    created = updated = 0
+    async with in_transaction() as conn:
+        for _, parsed in good:
+            fields = vehicle_fields(parsed.vehicle, latest_year=now.year + 1)
+            vehicle = await Vehicle.filter(vin=fields["vin"]).using_db(conn).first()
+            listing: Listing | None = None
+            if vehicle is None:
+                vehicle = await Vehicle.create(owner_org_id=org_id, **fields, using_db=conn)
+            else:
+                await Vehicle.filter(id=vehicle.id).using_db(conn).update(**fields)
+                listing = (
+                    await Listing.filter(vehicle_id=vehicle.id, status__in=[s.value for s in lifecycle.EDITABLE])
+                    .using_db(conn)
+                    .order_by("-id")
+                    .first()
+                )
+            listing_fields: dict[str, Any] = {
+                "price_fen": parsed.price_fen,
+                "negotiable": parsed.negotiable,
+                "title": parsed.title or default_title(fields),
+                "description": parsed.description,
+                "location_city": parsed.location_city or fields.get("registration_city", ""),
+                "location_province": fields.get("registration_province", ""),
+            }
+            if listing is None:
+                listing = await Listing.create(
+                    vehicle_id=vehicle.id, dealer_org_id=org_id, created_by=principal.user_id, **listing_fields,
+                    using_db=conn,
+                )  # fmt: skip
+                try:
+                    await vehicles.engage(conn, vehicle.id, "listing", listing.id)
+                except vehicles.VehicleBusy:
+                    raise ValidationFailed(f"vehicle {vehicle.vin} is in an auction lot", code="vehicle_busy") from None
+                created += 1
+            else:
+                await Listing.filter(id=listing.id).using_db(conn).update(version=listing.version + 1, **listing_fields)
+                listing.version += 1
+                updated += 1
+            await _changed(conn, listing, "edited")
+    return ImportReport(imported=True, rows=len(rows), created=created, updated=updated, errors=errors)
+
+
+def _export_row(listing: Listing) -> dict[str, Any]:
+    v = listing.vehicle
+    return {
+        **{c: getattr(v, c) for c in sheets.COLUMNS if hasattr(v, c) and c not in ("model",)},
+        "model": v.model,
+        "battery_kwh": str(v.battery_kwh) if v.battery_kwh is not None else "",
+        "first_registration": v.first_registration.isoformat() if v.first_registration else "",
+        "price_yuan": f"{listing.price_fen // 100}.{listing.price_fen % 100:02d}",
+        "negotiable": "yes" if listing.negotiable else "no",
+        "title": listing.title,
+        "description": listing.description,
+        "location_city": listing.location_city,
+        "accident": "yes" if v.accident else "no",
+        "flood": "yes" if v.flood else "no",
+        "fire": "yes" if v.fire else "no",
+    }
+
+
+async def export_inventory(principal: Principal, org_id: int, fmt: Literal["csv", "xlsx"]) -> bytes:
+    require_dealer(principal, org_id)
+    rows = await Listing.filter(dealer_org_id=org_id).select_related("vehicle").order_by("id")
+    data = [{k: ("" if val is None else val) for k, val in _export_row(r).items()} for r in rows]
+    return sheets.write_xlsx(data) if fmt == "xlsx" else sheets.write_csv(data)

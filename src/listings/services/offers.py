@@ -1,0 +1,190 @@
+"""Offers on negotiable listings; an accepted offer reserves the listing and records the sale."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from tortoise.transactions import in_transaction
+
+from listings.domain import offers as rules
+from listings.domain.lifecycle import Transition, TransitionRefused
+from listings.models import Offer, Sale
+from listings.schemas import MAX_PRICE_FEN
+from listings.services.access import load_visible, manages
+from listings.services.inventory import apply_transition
+from marketplace.accounts.domain import Principal
+from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.outbox.events import record_event
+
+log = logging.getLogger("listings.offers")
+
+
+class OfferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    amount_fen: int = Field(ge=100, le=MAX_PRICE_FEN)
+    message: str = Field(default="", max_length=500)
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["accept", "decline", "counter", "accept_counter", "withdraw"]
+    counter_fen: int | None = Field(default=None, ge=100, le=MAX_PRICE_FEN)
+
+
+class OfferOut(BaseModel):
+    id: int
+    listing_id: int
+    buyer_user_id: int
+    amount_fen: int
+    counter_fen: int | None
+    status: str
+    message: str
+    expires_at: datetime
+    created_at: datetime
+
+
+def offer_out(o: Offer) -> OfferOut:
+    return OfferOut(
+        id=o.id,
+        listing_id=o.listing_id,
+        buyer_user_id=o.buyer_user_id,
+        amount_fen=o.amount_fen,
+        counter_fen=o.counter_fen,
+        status=o.status,
+        message=o.message,
+        expires_at=o.expires_at,
+        created_at=o.created_at,
+    )
+
+
+async def make_offer(principal: Principal, listing_id: int, body: OfferIn, now: datetime, ttl_hours: int) -> OfferOut:
+    listing = await load_visible(principal, listing_id)
+    if manages(principal, listing.dealer_org_id):
+        raise Forbidden("a dealer cannot make offers on its own listing", code="own_listing")
+    if listing.status != "published" or not listing.negotiable:
+        raise Conflict("only a published, negotiable listing takes offers", code="not_negotiable")
+    try:
+        rules.check_amount(body.amount_fen, listing.price_fen)
+    except rules.OfferRefused as exc:
+        raise Conflict(str(exc), code=exc.code) from None
+    if await Offer.filter(listing_id=listing.id, buyer_user_id=principal.user_id, status__in=list(rules.LIVE)).exists():
+        raise Conflict("you already have an open offer on this listing", code="offer_exists")
+    async with in_transaction() as conn:
+        offer = await Offer.create(
+            listing_id=listing.id,
+            buyer_user_id=principal.user_id,
+            amount_fen=body.amount_fen,
+            message=body.message,
+            expires_at=rules.expires_at(now, ttl_hours),
+            using_db=conn,
+        )
+        await record_event(conn, "offer.made", {"offer_id": offer.id, "listing_id": listing.id})
+    return offer_out(offer)
+
+
+async def list_for_listing(principal: Principal, listing_id: int) -> list[OfferOut]:
+    listing = await load_visible(principal, listing_id)
+    qs = Offer.filter(listing_id=listing.id)
+    if not manages(principal, listing.dealer_org_id):
+        qs = qs.filter(buyer_user_id=principal.user_id)  # a buyer sees only their own offers
+    return [offer_out(o) for o in await qs.order_by("-id").limit(200)]
+
+
+async def my_offers(principal: Principal) -> list[OfferOut]:
+    return [offer_out(o) for o in await Offer.filter(buyer_user_id=principal.user_id).order_by("-id").limit(200)]
+
+
+async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: datetime) -> OfferOut:
+    offer = await Offer.get_or_none(id=offer_id).select_related("listing")
+    if offer is None:
+        raise NotFound("not found")
+    listing = offer.listing
+    is_dealer = manages(principal, listing.dealer_org_id)
+    is_buyer = offer.buyer_user_id == principal.user_id
+    if not is_dealer and not is_buyer:
+        raise NotFound("not found")
+    if body.action in ("accept", "decline", "counter") and not is_dealer:
+        raise Forbidden("only the dealer decides on an offer")
+    if body.action in ("accept_counter", "withdraw") and not is_buyer:
+        raise Forbidden("only the buyer can do this")
+    if body.action == "counter" and (body.counter_fen is None or body.counter_fen <= offer.amount_fen):
+        raise Conflict("a counter-offer needs counter_fen above the offer", code="invalid_offer")
+    try:
+        status = rules.decide(offer.status, offer.expires_at, now, body.action)
+    except rules.OfferRefused as exc:
+        raise Conflict(str(exc), code=exc.code) from None
+    async with in_transaction() as conn:
+        updated = (
+            await Offer.filter(id=offer.id, status=offer.status)
+            .using_db(conn)
+            .update(status=status, counter_fen=body.counter_fen or offer.counter_fen, decided_by=principal.user_id,
+                    decided_at=now)
+        )  # fmt: skip
+        if updated != 1:
+            raise Conflict("the offer was changed meanwhile", code="stale_offer")
+        if status == "accepted":
+            price = offer.counter_fen if body.action == "accept_counter" and offer.counter_fen else offer.amount_fen
+            try:
+                await apply_transition(conn, listing, Transition.RESERVE, principal.user_id, now)
+            except TransitionRefused as exc:
+                raise Conflict(str(exc), code="invalid_transition") from None
+            sale = await Sale.create(
+                listing_id=listing.id,
+                offer_id=offer.id,
+                buyer_user_id=offer.buyer_user_id,
+                seller_org_id=listing.dealer_org_id,
+                price_fen=price,
+                sold_at=now,
+                using_db=conn,
+            )
+            await (
+                Offer.filter(listing_id=listing.id, status__in=list(rules.LIVE))
+                .exclude(id=offer.id)
+                .using_db(conn)
+                .update(status="declined", decided_at=now)
+            )
+            await record_event(
+                conn,
+                "listing.sale_recorded",
+                {"sale_id": sale.id, "listing_id": listing.id, "buyer_user_id": sale.buyer_user_id,
+                 "seller_org_id": sale.seller_org_id, "price_fen": price, "sold_at": now.isoformat()},
+            )  # fmt: skip
+        await record_event(conn, "offer.decided", {"offer_id": offer.id, "status": status})
+    return offer_out(await Offer.get(id=offer.id))
+
+
+async def expire_due(now: datetime) -> int:
+    return await Offer.filter(status__in=list(rules.LIVE), expires_at__lte=now).update(status="expired")
+
+
+class OfferExpirer:
+    """Marks offers past their expiry as expired (decisions also check expiry, so this is for display)."""
+
+    def __init__(self, interval: float = 30.0) -> None:
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="offer-expirer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await expire_due(datetime.now(UTC))
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("offer expiry failed")
+            await asyncio.sleep(self._interval)

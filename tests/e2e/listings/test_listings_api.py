@@ -1,0 +1,186 @@
+"""Listings over HTTP: create, publish, find, edit, withdraw; bad input; the dealer verification rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from listings.models import Listing, ListingTransition, Vehicle, VehicleEngagement
+from tests.e2e.listings.helpers import listing_body, make_dealer, new_vin, search, settle, wait_for
+from tests.support import ApiClient, make_user
+
+
+async def test_dealer_creates_publishes_and_buyer_finds(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    r = await lclient.post("/api/listings", json=listing_body(dealer.org_id))
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["status"] == "draft"
+    v = created["vehicle"]
+    assert (v["registration_province"], v["registration_city"]) == ("浙江", "宁波")
+    assert v["manufacturer"] == "BMW Brilliance"
+    assert v["country"] == "China"
+    assert v["make_en"] == "BMW"
+    assert v["model_en"] == "3 Series"
+
+    await settle(lclient)
+    assert (await search(lclient, q="宝马"))["total"] == 0  # drafts are never returned
+
+    r = await lclient.post(f"/api/listings/{created['id']}/publish")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "published"
+    took = await wait_for(lclient, lambda res: res["total"] == 1, q="宝马 3系")
+    assert took < 2.0
+    for q in ("BMW 320Li", "bmw 3 series", "宝马3系", "BMW"):
+        assert (await search(lclient, q=q))["total"] == 1, q
+    assert (await search(lclient, q="奔驰"))["total"] == 0
+
+    anonymous = lclient.fork()
+    r = await anonymous.get(f"/api/listings/{created['id']}")
+    assert r.status_code == 200
+    assert r.json()["dealer"]["verified"] is True
+    transitions = await ListingTransition.filter(listing_id=created["id"]).values_list("to_status", "actor_user_id")
+    assert transitions == [("published", dealer.member.user.id)]
+
+
+async def test_edit_price_withdraw_and_republish_follow_in_search(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+    await lclient.post(f"/api/listings/{listing_id}/publish")
+    await wait_for(lclient, lambda res: res["total"] == 1, q="宝马")
+
+    r = await lclient.request("PATCH", f"/api/listings/{listing_id}", json={"price_fen": 19_900_000})
+    assert r.status_code == 200, r.text
+    await wait_for(lclient, lambda res: res["hits"] and res["hits"][0]["price_fen"] == 19_900_000, q="宝马")
+    await wait_for(lclient, lambda res: res["total"] == 1, q="宝马", price_band="15-20")
+
+    assert (await lclient.post(f"/api/listings/{listing_id}/reserve")).status_code == 200
+    await wait_for(lclient, lambda res: res["total"] == 0, q="宝马")
+    assert (await lclient.post(f"/api/listings/{listing_id}/release")).status_code == 200
+    await wait_for(lclient, lambda res: res["total"] == 1, q="宝马")
+    assert (await lclient.post(f"/api/listings/{listing_id}/withdraw")).status_code == 200
+    await wait_for(lclient, lambda res: res["total"] == 0, q="宝马")
+    assert not await VehicleEngagement.exists(kind="listing", ref_id=listing_id)
+    assert (await lclient.post(f"/api/listings/{listing_id}/publish")).status_code == 200
+    await wait_for(lclient, lambda res: res["total"] == 1, q="宝马")
+    assert (await lclient.post(f"/api/listings/{listing_id}/publish")).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"vehicle": {"vin": "LBV5S1100MA00000"}}, "vin"),  # 16 characters
+        ({"vehicle": {"vin": "LBV5S1I00MA000001"}}, "vin"),  # contains I
+        ({"vehicle": {"vin": "LBV5S11X0MA000001"}}, "vin"),  # wrong check digit
+        ({"vehicle": {"plate_prefix": "X1"}}, "plate_prefix"),
+        ({"vehicle": {"energy_type": "steam"}}, "energy_type"),
+        ({"vehicle": {"mileage_km": -1}}, "mileage_km"),
+        ({"price_fen": 0}, "price_fen"),
+        ({"price_fen": 12.5}, "price_fen"),
+        ({"colour_code": "x"}, "colour_code"),
+    ],
+)
+async def test_bad_listing_input_is_422_and_writes_nothing(lclient: ApiClient, change: dict, field: str) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    body = listing_body(dealer.org_id)
+    if "vehicle" in change:
+        body["vehicle"].update(change.pop("vehicle"))
+    body.update(change)
+    r = await lclient.post("/api/listings", json=body)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "validation_error"
+    assert any(d["loc"][-1] == field for d in err["details"]), err
+    assert await Vehicle.all().count() == 0
+    assert await Listing.all().count() == 0
+
+
+async def test_wrong_check_digit_message_says_which(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    vin = new_vin()
+    wrong = vin[:8] + ("0" if vin[8] != "0" else "1") + vin[9:]
+    r = await lclient.post("/api/listings", json=listing_body(dealer.org_id, vehicle={"vin": wrong}))
+    assert r.status_code == 422
+    assert f"should be {vin[8]}" in r.text
+
+
+async def test_unverified_dealer_cannot_publish(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient, certificate=False)
+    await lclient.login(dealer.member.login)
+    listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+    r = await lclient.post(f"/api/listings/{listing_id}/publish")
+    assert r.status_code == 403
+    assert r.json()["error"]["code"] == "dealer_not_verified"
+    assert (await Listing.get(id=listing_id)).status == "draft"
+
+
+async def test_one_open_listing_per_vehicle(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    body = listing_body(dealer.org_id)
+    assert (await lclient.post("/api/listings", json=body)).status_code == 201
+    r = await lclient.post("/api/listings", json=body)
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "vehicle_busy"
+    assert await Listing.all().count() == 1
+    assert await Vehicle.all().count() == 1
+
+
+async def test_foreign_dealer_cannot_use_a_vin_or_see_drafts(lclient: ApiClient) -> None:
+    a = await make_dealer(lclient)
+    b = await make_dealer(lclient)
+    await lclient.login(a.member.login)
+    body = listing_body(a.org_id)
+    draft = (await lclient.post("/api/listings", json=body)).json()
+    other = lclient.fork()
+    await other.login(b.member.login)
+    body_b = listing_body(b.org_id, vehicle={"vin": body["vehicle"]["vin"]})
+    r = await other.post("/api/listings", json=body_b)
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "vin_taken"
+    assert (await other.get(f"/api/listings/{draft['id']}")).status_code == 404
+    assert (await other.post(f"/api/listings/{draft['id']}/publish")).status_code == 404
+    assert (await other.get(f"/api/dealers/{a.org_id}/inventory")).status_code == 404
+    assert (await other.post("/api/listings", json=listing_body(a.org_id))).status_code == 404
+
+
+async def test_search_rejects_bad_parameters(lclient: ApiClient) -> None:
+    for params in (
+        {"year_min": 2020, "year_max": 2010},
+        {"price_min_fen": -5},
+        {"mileage_max_km": 10**9},
+        {"colour": "red"},
+        {"sort": "random"},
+        {"per_page": 1000},
+        {"q": "x" * 201},
+        {"make": ",".join(str(i) for i in range(30))},
+        {"page": 600},
+    ):
+        r = await lclient.get("/api/listings/search", params=params)
+        assert r.status_code == 422, (params, r.text)
+        assert r.json()["error"]["code"] == "validation_error"
+
+
+async def test_injection_attempts_are_plain_text(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+    await lclient.post(f"/api/listings/{listing_id}/publish")
+    await wait_for(lclient, lambda res: res["total"] == 1, q="宝马")
+    for q in ("' OR 1=1 --", 'make = "宝马" OR id > 0', '宝马" OR "1"="1'):
+        assert (await search(lclient, q=q))["total"] == 0, q  # every word must match: OR is just a word
+    for q in ("%", "\\", "*", "'--"):
+        assert (await search(lclient, q=q))["total"] == 1, q  # symbols alone are no query at all
+    assert (await search(lclient, make='宝马" OR make != "'))["total"] == 0
+    assert (await search(lclient, q="宝马"))["total"] == 1
+
+
+async def test_buyer_without_dealer_cannot_create(lclient: ApiClient) -> None:
+    buyer = await make_user(lclient.app, "buyer")
+    await lclient.login(str(buyer.email))
+    dealer = await make_dealer(lclient)
+    r = await lclient.post("/api/listings", json=listing_body(dealer.org_id))
+    assert r.status_code == 404
