@@ -99,8 +99,17 @@ async def _attempt(
         if not outcome.accepted:
             return applied  # nothing to write; the caller records the rejection's receipt
         public = [e for e in outcome.events if e["type"] not in PRIVATE_EVENTS]
+        summary = {
+            "status": state.status,
+            "price": state.price,
+            "leader": state.leader,
+            "next_minimum": engine.next_minimum(state, terms),
+            "ends_at": state.ends_at,
+            "bids": state.bids,
+        }
         for event in public:
             event["at"] = now
+            event["lot"] = summary  # the lot after this change, so a client needs no arithmetic
         updated = (
             await Lot.filter(id=lot.id, version=lot.version)
             .using_db(conn)
