@@ -110,6 +110,8 @@ async def _attempt(
         for event in public:
             event["at"] = now
             event["lot"] = summary  # the lot after this change, so a client needs no arithmetic
+            if event["type"] == "retracted":
+                event["actor_user_id"] = actor_user_id  # the audit trail: who took the bid back, and why
         updated = (
             await Lot.filter(id=lot.id, version=lot.version)
             .using_db(conn)
@@ -182,7 +184,6 @@ async def _record_side_effects(
         last = await Bid.filter(lot_id=lot.id, retracted=False).using_db(conn).order_by("-seq").first()
         if last is not None:
             await Bid.filter(lot_id=lot.id, seq=last.seq).using_db(conn).update(retracted=True)
-        event["actor_user_id"] = actor_user_id  # the audit trail of who took the bid back, and why
     elif kind == "sold":
         await _sale_record(conn, lot, session, event, received)
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
