@@ -4,6 +4,7 @@ import { Loading } from '../components/feedback';
 import { RequireAdmin, RequireAuth } from './guards';
 import { Layout } from './layout/Layout';
 import { AccountRoute } from './routes/account';
+import { AuctionSessionRoute, AuctionsRoute, ConsoleRoute, LotRoomRoute } from './routes/auctions';
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -39,6 +40,10 @@ export function AppRoutes() {
         />
         <Route path="admin/audit" element={<RequireAdmin>{lazyPage(<AdminAuditRoute />)}</RequireAdmin>} />
         <Route path="docs" element={lazyPage(<DocsRoute />)} />
+        <Route path="auctions" element={<AuctionsRoute />} />
+        <Route path="auctions/:id" element={<AuctionSessionRoute />} />
+        <Route path="auctions/lots/:id" element={<LotRoomRoute />} />
+        <Route path="auctions/lots/:id/console" element={<ConsoleRoute />} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

@@ -2,7 +2,10 @@
  * UI strings. `en` defines the keys; `zhCN` must provide every one of them
  * (enforced by its type). Placeholders look like `{name}`.
  */
+import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
+
 export const en = {
+  ...auctionsEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -260,6 +263,7 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
+  ...auctionsZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',

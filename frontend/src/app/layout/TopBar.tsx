@@ -22,6 +22,9 @@ export function TopBar() {
           </span>
         </Link>
         <nav className="nav" aria-label={t('nav.main')}>
+          <NavLink to="/auctions" data-testid="nav-auctions">
+            {t('nav.auctions')}
+          </NavLink>
           <NavLink to="/docs">{t('nav.docs')}</NavLink>
           {me && (
             <NavLink to="/account" data-testid="nav-account">

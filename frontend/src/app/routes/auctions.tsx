@@ -1,0 +1,32 @@
+import { useParams } from 'react-router';
+import { Calendar } from '../../features/auctions/components/Calendar';
+import { Catalogue } from '../../features/auctions/components/Catalogue';
+import { Console } from '../../features/auctions/components/Console';
+import { LotRoom } from '../../features/auctions/components/LotRoom';
+
+export function AuctionsRoute() {
+  return <Calendar />;
+}
+
+export function AuctionSessionRoute() {
+  const { id } = useParams();
+  return <Catalogue sessionId={Number(id)} />;
+}
+
+export function LotRoomRoute() {
+  const { id } = useParams();
+  return (
+    <div className="page">
+      <LotRoom lotId={Number(id)} />
+    </div>
+  );
+}
+
+export function ConsoleRoute() {
+  const { id } = useParams();
+  return (
+    <div className="page">
+      <Console lotId={Number(id)} />
+    </div>
+  );
+}
