@@ -6,6 +6,7 @@ Decoding is pure computation on bytes (no files, no clock), so it lives with the
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -40,6 +41,16 @@ def clean(data: bytes, max_bytes: int) -> CleanPhoto:
     if len(data) > max_bytes:
         raise PhotoError(f"a photo may have at most {max_bytes} bytes", code="payload_too_large")
     try:
+        with warnings.catch_warnings():
+            # Pillow only warns between its limit and twice its limit; here that is a refusal too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return _clean(data)
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise PhotoError(f"the photo has more than {MAX_PIXELS:,} pixels", code="image_too_large") from None
+
+
+def _clean(data: bytes) -> CleanPhoto:
+    try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format or ""
             width, height = probe.size  # from the header, before any pixel is decoded
@@ -65,7 +76,7 @@ def clean(data: bytes, max_bytes: int) -> CleanPhoto:
             w, h = upright.size
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PhotoError(f"the file is not a readable image ({type(exc).__name__})") from None
     return CleanPhoto(out.getvalue(), fmt, FORMATS[fmt], w, h)
 

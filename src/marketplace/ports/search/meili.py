@@ -152,8 +152,8 @@ class MeiliSearch:
 
     async def delete(self, items: Sequence[tuple[int, int]]) -> None:
         if items:
-            ids = [str(i) for i, _ in items]
-            await asyncio.to_thread(lambda: self._wait(self._client.index(self._uid).delete_documents(ids)))
+            expr = f"id IN [{', '.join(str(int(i)) for i, _ in items)}]"  # `id` is filterable for this
+            await asyncio.to_thread(lambda: self._wait(self._client.index(self._uid).delete_documents(filter=expr)))
 
     async def search(self, query: SearchQuery) -> SearchResult:
         params = search_params(query)
