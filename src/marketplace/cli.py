@@ -131,6 +131,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_reindex(args: argparse.Namespace) -> int:
+    from listings.services import indexing
+    from marketplace.bootstrap import build_services
+
+    settings = _settings()
+
+    async def run() -> int:
+        index = build_services(settings).search
+        await index.start()
+        try:
+            with Progress(
+                TextColumn("[bold]reindexing listings[/bold]"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                console=console,
+            ) as progress:
+                task = progress.add_task("reindex", total=None)
+                return await indexing.reindex(
+                    index, lambda done, total: progress.update(task, completed=done, total=total)
+                )
+        finally:
+            await index.close()
+
+    done = asyncio.run(_with_db(settings, run))
+    console.print(
+        f"[green]{done} published listings indexed[/green] ({'meilisearch' if settings.meili_url else 'embedded'})"
+    )
+    return 0
+
+
 def cmd_createuser(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
@@ -274,6 +304,20 @@ def build_parser() -> argparse.ArgumentParser:
         description="Load demo organisations and one account per role; does nothing if data exists.",
     )
     p.set_defaults(fn=cmd_demo)
+
+    p = sub.add_parser(
+        "search",
+        help="manage the listings search index",
+        description="Manage the listings search index (embedded engine or Meilisearch).",
+    )
+    search_sub = p.add_subparsers(dest="search_command", required=True, metavar="SUBCOMMAND")
+    q = search_sub.add_parser(
+        "reindex",
+        help="rebuild the index from the database (safe while the site serves)",
+        description="Write every published listing into the search index in batches, with a progress bar, then remove "
+        "documents that are no longer published. Searches keep being answered from the live index meanwhile.",
+    )
+    q.set_defaults(fn=cmd_search_reindex)
 
     p = sub.add_parser("createuser", help="create a user", description="Create a user from the command line.")
     p.add_argument("--email")

@@ -106,4 +106,7 @@ async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[D
             valid_until=today + timedelta(days=365),
             using_db=conn,
         )
+    from listings import demo_data  # 300 published listings for the demo dealer, indexed on start-up
+
+    await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300))
     return accounts

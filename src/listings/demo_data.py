@@ -1,0 +1,156 @@
+"""Realistic demo inventory for the Chinese used-car market (used by `marketplace demo` and the benchmark).
+
+Shares and prices come from the catalogue; battery-electric cars are rarer among older model
+years (their share grows from ~2 % for 2014 cars to ~35 % for 2025 cars); mileage grows with
+age (about 14,000 km a year, spread); prices depreciate ~12 % a year (BEVs faster).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from listings.domain import catalogue, plates
+from listings.domain.vin import with_check_digit
+from listings.models import Listing, Vehicle, VehicleEngagement
+
+# (city, weight): big used-car markets first
+CITIES = (
+    ("宁波", 9), ("杭州", 10), ("上海", 12), ("北京", 10), ("深圳", 8), ("广州", 9), ("成都", 8), ("重庆", 7),
+    ("苏州", 6), ("南京", 5), ("武汉", 6), ("西安", 5), ("郑州", 5), ("长沙", 4), ("青岛", 4), ("厦门", 3),
+    ("温州", 3), ("天津", 4), ("合肥", 3), ("济南", 3), ("沈阳", 3), ("昆明", 2), ("南宁", 2), ("海口", 1),
+)  # fmt: skip
+COLOURS = (("白色", 35), ("黑色", 25), ("灰色", 12), ("银色", 10), ("蓝色", 8), ("红色", 6), ("棕色", 2), ("绿色", 2))
+WMI_BY_MAKE = {"BMW": "LBV", "Volkswagen": "LSV", "Toyota": "LVG", "Honda": "LHG", "Tesla": "LRW", "BYD": "LC0",
+               "Geely": "LB3", "Mercedes-Benz": "LE4", "Nissan": "LGB", "Changan": "LS5", "Haval": "LGW"}  # fmt: skip
+YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"
+FIRST_YEAR, LAST_YEAR = 2014, 2025
+
+
+def _bev_share(year: int) -> float:
+    return 0.02 + (year - FIRST_YEAR) * (0.33 / (LAST_YEAR - FIRST_YEAR))
+
+
+def _vin(rng: random.Random, make_en: str, year: int, serial: int) -> str:
+    wmi = WMI_BY_MAKE.get(make_en, "LFV")
+    vds = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ0123456789") for _ in range(5))
+    code = YEAR_CODES[(year - 1980) % 30]
+    return with_check_digit(f"{wmi}{vds}0{code}{rng.choice('ABCDEFGH')}{serial % 1_000_000:06d}")
+
+
+def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dict[str, Any]]:
+    """n vehicle+listing rows (plain dicts; no I/O)."""
+    rng = random.Random(seed)
+    today = today or date(2026, 6, 1)
+    makes = list(catalogue.CATALOGUE)
+    cities, city_w = zip(*CITIES, strict=True)
+    colours, colour_w = zip(*COLOURS, strict=True)
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        year = rng.choices(
+            range(FIRST_YEAR, LAST_YEAR + 1), weights=[1 + (y - FIRST_YEAR) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
+        )[0]
+        want_bev = rng.random() < _bev_share(year)
+        pool = [(m, s) for m in makes for s in m.series if ("bev" in s.energy) == want_bev] or [
+            (m, s) for m in makes for s in m.series
+        ]
+        weights = [m.weight / len(m.series) for m, _ in pool]
+        make, series = rng.choices(pool, weights=weights)[0]
+        energy = (
+            "bev"
+            if want_bev and "bev" in series.energy
+            else rng.choice([e for e in series.energy if e != "bev"] or ["bev"])
+        )
+        age = max(0.3, (today.year - year) + rng.random())
+        mileage = int(max(500, rng.gauss(14_000 * age, 4_000 * age**0.5 + 2_000)))
+        yearly = 0.80 if energy == "bev" else 0.88
+        price_wan = series.price_wan * (yearly ** (age - 3)) * rng.uniform(0.85, 1.15)
+        price_fen = max(1, int(price_wan * 100)) * 10_000  # whole hundreds of yuan
+        city = rng.choices(cities, weights=city_w)[0]
+        prefix = plates.plate_for_city(city) or ""
+        region = plates.parse_prefix(prefix)
+        transfers = min(6, int(rng.expovariate(1.0) * age / 4))
+        first_reg = date(year, rng.randint(1, 12), rng.randint(1, 28))
+        trim = rng.choice(series.aliases) if series.aliases and rng.random() < 0.5 else ""
+        rows.append(
+            {
+                "vin": _vin(rng, make.en, year, i),
+                "make": make.zh,
+                "make_en": make.en,
+                "model": series.zh,
+                "model_en": series.en,
+                "series": f"{year}款 {trim} {rng.choice(['舒适版', '豪华版', '运动版', '尊享版', '精英版'])}".replace(
+                    "  ", " "
+                ),
+                "body_type": series.body,
+                "energy_type": energy,
+                "transmission": "single_speed"
+                if energy == "bev"
+                else rng.choice(["automatic", "automatic", "dct", "cvt", "manual"]),
+                "displacement_ml": None if energy == "bev" else rng.choice([1498, 1499, 1984, 1998, 2487]),
+                "battery_kwh": round(rng.uniform(40, 100), 1) if energy in ("bev", "phev") else None,
+                "emission_standard": "" if energy == "bev" else ("国六" if year >= 2019 else "国五"),
+                "colour": rng.choices(colours, weights=colour_w)[0],
+                "model_year": year,
+                "first_registration": first_reg,
+                "mileage_km": mileage,
+                "transfers": transfers,
+                "plate_prefix": prefix,
+                "registration_province": region.province,
+                "registration_city": region.city,
+                "accident": rng.random() < 0.05,
+                "flood": rng.random() < 0.005,
+                "fire": False,
+                "price_fen": price_fen,
+                "negotiable": rng.random() < 0.8,
+                "published_days_ago": rng.randint(0, 90),
+            }
+        )
+    return rows
+
+
+VEHICLE_KEYS = (
+    "vin", "make", "make_en", "model", "model_en", "series", "body_type", "energy_type", "transmission",
+    "displacement_ml", "battery_kwh", "emission_standard", "colour", "model_year", "first_registration", "mileage_km",
+    "transfers", "plate_prefix", "registration_province", "registration_city", "accident", "flood", "fire",
+)  # fmt: skip
+
+
+async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]], now: datetime | None = None) -> int:
+    """Insert vehicles and published listings in bulk (no outbox events: run a reindex or let reconciliation run)."""
+    now = now or datetime.now(UTC)
+    for start in range(0, len(rows), 2000):
+        chunk = rows[start : start + 2000]
+        async with in_transaction() as conn:
+            await Vehicle.bulk_create(
+                [Vehicle(owner_org_id=org_id, **{k: r[k] for k in VEHICLE_KEYS}) for r in chunk], using_db=conn
+            )
+            ids = dict(await Vehicle.filter(vin__in=[r["vin"] for r in chunk]).using_db(conn).values_list("vin", "id"))
+            listings = [
+                Listing(
+                    vehicle_id=ids[r["vin"]],
+                    dealer_org_id=org_id,
+                    status="published",
+                    price_fen=r["price_fen"],
+                    negotiable=r["negotiable"],
+                    title=f"{r['make']} {r['model']} {r['series']}",
+                    location_city=r["registration_city"],
+                    location_province=r["registration_province"],
+                    published_at=now - timedelta(days=r["published_days_ago"], minutes=start + j),
+                    created_by=user_id,
+                )
+                for j, r in enumerate(chunk)
+            ]
+            await Listing.bulk_create(listings, using_db=conn)
+            made = (
+                await Listing.filter(vehicle_id__in=list(ids.values())).using_db(conn).values_list("id", "vehicle_id")
+            )
+            await VehicleEngagement.bulk_create(
+                [VehicleEngagement(vehicle_id=v, kind="listing", ref_id=lid) for lid, v in made], using_db=conn
+            )
+    return len(rows)
+
+
