@@ -18,3 +18,7 @@ def install(services: Services) -> None:
     services.registry.register("auctions.close_lot", close_lot(services))
     services.loops.append(hub)
     services.loops.append(Sweeper(services))
+    if services.settings.profile == "embedded":
+        from auctions.demo import DemoBidders
+
+        services.loops.append(DemoBidders(services))  # idle unless `marketplace demo` created the demo session

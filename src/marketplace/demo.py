@@ -106,7 +106,69 @@ async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[D
             valid_until=today + timedelta(days=365),
             using_db=conn,
         )
+    await _auction_demo(house, dealer, [dealer_admin, staff], password_hash, today)
     from listings import demo_data  # 300 published listings for the demo dealer, indexed on start-up
 
     await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300))
     return accounts
+
+
+DEMO_CARS = [
+    ("LSVAU2180N2000001", "大众", "帕萨特", "330TSI 精英版", "ice", 2021, 42_000),
+    ("LFV3A28K8M3000002", "丰田", "凯美瑞", "2.5G 豪华版", "hev", 2020, 61_000),
+    ("LRW3E7FA4NC000003", "特斯拉", "Model 3", "后轮驱动版", "bev", 2022, 28_000),
+    ("LBV5S3102KS000004", "宝马", "5系", "530Li 领先型", "ice", 2019, 75_000),
+]
+
+
+async def _auction_demo(
+    house: Organisation, dealer: Organisation, dealer_users: list[User], password_hash: str, today: date
+) -> None:
+    """A live demo auction: a consignor's vehicles, simulated bidders, the demo dealers registered to bid."""
+    from auctions import demo as auction_demo
+    from listings.models import Vehicle
+
+    seller = await Organisation.create(
+        name="杭州拍车源委托方 Hangzhou Consignor",
+        kind="dealer",
+        business_licence_no=uscc(6),
+        verification_status="verified",
+        verified_at=datetime.now(UTC),
+    )
+    sims = await Organisation.create(
+        name="模拟车商 Simulated Dealers",
+        kind="dealer",
+        business_licence_no=uscc(7),
+        verification_status="verified",
+        verified_at=datetime.now(UTC),
+    )
+    vehicle_ids = []
+    for vin, make, model, series, energy, year, km in DEMO_CARS:
+        v = await Vehicle.create(
+            vin=vin,
+            owner_org_id=seller.id,
+            make=make,
+            model=model,
+            series=series,
+            energy_type=energy,
+            model_year=year,
+            mileage_km=km,
+            registration_city="杭州",
+        )
+        vehicle_ids.append(v.id)
+    bidders: list[tuple[int, int | None]] = [(u.id, dealer.id) for u in dealer_users]
+    sim_users: list[User] = []
+    for name in ("模拟竞买人 甲 Sim A", "模拟竞买人 乙 Sim B", "模拟竞买人 丙 Sim C"):
+        u = await User.create(
+            email=f"sim{len(sim_users) + 1}@demo.invalid", display_name=name, password_hash=password_hash
+        )
+        await Membership.create(user_id=u.id, organisation_id=sims.id, roles=["buyer"])
+        sim_users.append(u)
+        bidders.append((u.id, sims.id))
+    house_admin = await User.get(email="house@demo.cn")
+    session_id = await auction_demo.create_session(house.id, house_admin.id, vehicle_ids, bidders, datetime.now(UTC))
+    from auctions.models import Registration
+
+    await Registration.filter(session_id=session_id, user_id__in=[u.id for u in sim_users]).update(
+        payment_reference=f"SIM-{session_id}"
+    )

@@ -1,0 +1,55 @@
+"""`marketplace demo` leaves a live auction with simulated bidders that a newcomer can join at once."""
+
+from __future__ import annotations
+
+from auctions.demo import DemoBidders
+from auctions.models import AuctionSession, Bid, Lot, Registration
+from marketplace.accounts.models import User
+from marketplace.demo import load_demo
+from tests.support import ApiClient
+from tests.support_auctions import set_end
+
+
+async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient) -> None:
+    services = client.app.state.services
+    await load_demo(services.hasher)
+    session = await AuctionSession.get(status="published")
+    lots = await Lot.filter(session_id=session.id)
+    assert lots
+    assert all(lot.status == "open" for lot in lots)
+    staff = await User.get(email="staff@demo.cn")
+    reg = await Registration.get(session_id=session.id, user_id=staff.id)
+    assert reg.deposit_status == "confirmed"  # the newcomer may bid straight away
+
+    bidders = DemoBidders(services, seed=7)
+    for _ in range(6):
+        assert await bidders.tick()
+    assert await Bid.filter(lot_id__in=[lot.id for lot in lots]).count() > 0
+
+    await client.login("staff@demo.cn", "demo-pass-2026")
+    lot = lots[0]
+    fresh = await Lot.get(id=lot.id)
+    from auctions.engine import lot as engine
+    from auctions.engine.lot import LotState
+    from auctions.terms import engine_terms
+
+    terms = engine_terms("online", session.terms, fresh.starting_price, fresh.reserve_price, None)
+    minimum = engine.next_minimum(LotState.from_json(fresh.state), terms)
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": minimum}, headers={"Idempotency-Key": "newcomer-1"}
+    )
+    assert r.json()["status"] == "accepted", r.json()
+
+    # when every lot has closed, the demo lists the vehicles again in a fresh session
+    from auctions.terms import now_ms
+
+    for lot in lots:
+        await set_end(lot, now_ms() - 1)
+        from auctions import actions
+
+        await actions.close_if_due(services, lot.id, now_ms())
+    assert await bidders.tick()
+    newest = await AuctionSession.filter(status="published").order_by("-id").first()
+    assert newest is not None
+    assert newest.id != session.id
+    assert await Lot.filter(session_id=newest.id, status="open").count() == len(lots)
