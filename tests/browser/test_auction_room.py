@@ -1,0 +1,92 @@
+"""Two bidders in two browser contexts, a soft-close extension, and an auctioneer hammering a live lot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.conftest import Server
+from tests.support import PASSWORD
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(scope="module")
+def world(server: Server) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_auctions"],
+        env=server.env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+async def logged_in(browser: Any, server: Server, email: str) -> Any:
+    context = await browser.new_context(locale="en-US")
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    await page.goto(server.url + "/login")
+    await page.get_by_label("Email or mobile").fill(email)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    return page
+
+
+async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    a = await logged_in(browser, server, world["a"])
+    b = await logged_in(browser, server, world["b"])
+    room = f"{server.url}/auctions/lots/{world['timed_lot']}"
+    await a.goto(room)
+    await b.goto(room)
+    for page in (a, b):
+        await expect(page.get_by_test_id("conn-status")).to_have_attribute("data-status", "live")
+    await a.get_by_test_id("bid-next").click()
+    await expect(a.get_by_test_id("bid-message")).to_contain_text("Bid accepted")
+    await expect(b.get_by_test_id("lot-price")).to_have_attribute("data-fen", "100000")
+    await b.get_by_test_id("bid-next").click()
+    for page in (a, b):
+        await expect(page.get_by_test_id("lot-price")).to_have_attribute("data-fen", "110000")
+        await expect(page.get_by_test_id("extended")).to_be_visible()  # bids in the last 10 s moved the end
+    await expect(a.get_by_test_id("you-status")).to_have_attribute("data-status", "outbid")
+    await expect(b.get_by_test_id("you-status")).to_have_attribute("data-status", "leading")
+    # a clear message on a refused bid: the leader cannot outbid themselves
+    await b.get_by_test_id("bid-amount").fill("1300")
+    await b.get_by_role("button", name="Place bid").click()
+    await expect(b.get_by_test_id("bid-message")).to_contain_text("already the highest bidder")
+    SHOTS.mkdir(exist_ok=True)
+    await a.screenshot(path=str(SHOTS / "auction-room.png"), full_page=True)
+    # the lot closes on the server's clock; both rooms show the same final result
+    for page in (a, b):
+        await expect(page.get_by_test_id("lot-status")).to_have_text("Sold", timeout=25_000)
+        await expect(page.get_by_test_id("lot-price")).to_have_attribute("data-fen", "110000")
+
+
+async def test_auctioneer_hammers_a_live_lot(server: Server, browser: Any, world: dict[str, Any]) -> None:
+    console = await logged_in(browser, server, world["auctioneer"])
+    bidder = await logged_in(browser, server, world["a"])
+    await console.goto(f"{server.url}/auctions/lots/{world['live_lot']}/console")
+    await expect(console.get_by_test_id("conn-status")).to_have_attribute("data-status", "live")
+    await console.get_by_test_id("ctl-open").click()
+    await bidder.goto(f"{server.url}/auctions/lots/{world['live_lot']}")
+    await expect(bidder.get_by_test_id("lot-status")).to_have_text("Open")
+    await bidder.get_by_test_id("bid-next").click()
+    await expect(console.get_by_test_id("lot-price")).to_have_attribute("data-fen", "100000")
+    await console.get_by_test_id("ctl-warn1").click()
+    await expect(bidder.get_by_test_id("warning")).to_contain_text("Going once")
+    await console.get_by_test_id("ctl-hammer").click()
+    for page in (console, bidder):
+        await expect(page.get_by_test_id("lot-status")).to_have_text("Sold")
+    await console.screenshot(path=str(SHOTS / "auctioneer-console.png"), full_page=True)
