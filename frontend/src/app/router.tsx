@@ -9,6 +9,13 @@ import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { RegisterRoute } from './routes/register';
+import {
+  EditListingRoute,
+  InventoryRoute,
+  ListingDetailRoute,
+  ListingsSearchRoute,
+  NewListingRoute,
+} from '../features/listings/pages';
 
 // Admin and API docs are rarely visited: load them on demand.
 const AdminVerificationRoute = lazy(() => import('./routes/admin-verification'));
@@ -44,6 +51,11 @@ export function AppRoutes() {
         <Route path="auctions/:id" element={<AuctionSessionRoute />} />
         <Route path="auctions/lots/:id" element={<LotRoomRoute />} />
         <Route path="auctions/lots/:id/console" element={<ConsoleRoute />} />
+        <Route path="listings" element={<ListingsSearchRoute />} />
+        <Route path="listings/:id" element={<ListingDetailRoute />} />
+        <Route path="dealer/inventory" element={<RequireAuth><InventoryRoute /></RequireAuth>} />
+        <Route path="dealer/listings/new" element={<RequireAuth><NewListingRoute /></RequireAuth>} />
+        <Route path="dealer/listings/:id/edit" element={<RequireAuth><EditListingRoute /></RequireAuth>} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

@@ -3,9 +3,11 @@
  * (enforced by its type). Placeholders look like `{name}`.
  */
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
+import { listingsEn, listingsZh } from '../features/listings/i18n';
 
 export const en = {
   ...auctionsEn,
+  ...listingsEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -264,6 +266,7 @@ export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
   ...auctionsZh,
+  ...listingsZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',

@@ -22,6 +22,14 @@ export function TopBar() {
           </span>
         </Link>
         <nav className="nav" aria-label={t('nav.main')}>
+          <NavLink to="/listings" data-testid="nav-listings">
+            {t('nav.listings')}
+          </NavLink>
+          {me?.organisations.some((o) => o.kind === 'dealer') && (
+            <NavLink to="/dealer/inventory" data-testid="nav-inventory">
+              {t('nav.inventory')}
+            </NavLink>
+          )}
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>

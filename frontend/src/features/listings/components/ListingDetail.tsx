@@ -1,0 +1,181 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { LoadError, Loading, Notice } from '../../../components/feedback';
+import { FormError } from '../../../components/form';
+import { useDocumentTitle } from '../../../hooks/use-document-title';
+import { useMutation } from '../../../hooks/use-mutation';
+import { useI18n } from '../../../lib/i18n';
+import { formatWan } from '../../../lib/money';
+import { useSession } from '../../../lib/session';
+import { getListing, makeOffer, watch, type Listing } from '../api/listings';
+import { wanToFen } from '../lib/search-params';
+import { useLabels } from './labels';
+
+export function ListingDetail({ id }: { id: number }) {
+  const { t } = useI18n();
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => {
+    setError(null);
+    getListing(id).then(setListing, setError);
+  };
+  useEffect(load, [id]);
+  useDocumentTitle(listing?.title ?? t('listings.search.title'));
+  if (error) return <LoadError error={error} onRetry={load} />;
+  if (!listing) return <Loading />;
+  return (
+    <div className="page wide listing-detail">
+      <h1 data-testid="listing-title">{listing.title}</h1>
+      <p className="listing-price big" data-testid="detail-price">
+        {formatWan(listing.price_fen, 'zh-CN')}
+        {listing.negotiable && <span className="badge"> {t('listings.detail.negotiable')}</span>}
+        {listing.status !== 'published' && <span className="badge"> {t(`listings.status.${listing.status}`)}</span>}
+      </p>
+      <div className="detail-layout">
+        <div>
+          <Gallery listing={listing} />
+          <Spec listing={listing} />
+          <Condition listing={listing} />
+        </div>
+        <aside>
+          <section className="card">
+            <h2>{t('listings.detail.dealer')}</h2>
+            <p>{listing.dealer.name}</p>
+            {listing.dealer.verified && <p className="badge">{t('listings.detail.verified')}</p>}
+            <p>
+              {listing.location_province} {listing.location_city}
+            </p>
+          </section>
+          <BuyerActions listing={listing} onChange={setListing} />
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function Gallery({ listing }: { listing: Listing }) {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState(0);
+  const photo = listing.photos[current];
+  if (!photo) return <p className="muted">{t('listings.detail.noPhotos')}</p>;
+  return (
+    <div className="gallery">
+      <img src={photo.url} alt={listing.title} className="gallery-main" />
+      <div className="gallery-strip">
+        {listing.photos.map((p, i) => (
+          <button key={p.id} type="button" onClick={() => setCurrent(i)} aria-label={`${i + 1}`} aria-pressed={i === current}>
+            <img src={p.thumb_url ?? p.url} alt="" loading="lazy" />
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Spec({ listing }: { listing: Listing }) {
+  const { t, locale } = useI18n();
+  const label = useLabels();
+  const v = listing.vehicle;
+  const yesNo = (b: boolean) => (b ? t('common.yes') : t('common.no'));
+  const rows: [string, string][] = [
+    [t('listings.spec.vin'), v.vin],
+    [t('listings.spec.manufacturer'), [v.manufacturer, v.country].filter(Boolean).join(', ')],
+    [t('listings.spec.year'), v.model_year ? String(v.model_year) : ''],
+    [t('listings.spec.firstRegistration'), v.first_registration ?? ''],
+    [t('listings.spec.mileage'), t('listings.card.km', { km: v.mileage_km.toLocaleString(locale) })],
+    [t('listings.spec.energy'), label('energy_type', v.energy_type)],
+    [t('listings.spec.transmission'), v.transmission],
+    [t('listings.spec.displacement'), v.displacement_ml ? `${(v.displacement_ml / 1000).toFixed(1)} L` : ''],
+    [t('listings.spec.battery'), v.battery_kwh ? `${v.battery_kwh} kWh` : ''],
+    [t('listings.spec.emission'), v.emission_standard],
+    [t('listings.spec.colour'), v.colour],
+    [t('listings.spec.transfers'), String(v.transfers)],
+    [t('listings.spec.registration'), `${v.plate_prefix} ${v.registration_province} ${v.registration_city}`.trim()],
+    [t('listings.spec.usage'), v.usage === 'commercial' ? t('listings.usage.commercial') : t('listings.usage.non_commercial')],
+    [t('listings.spec.flags'), `${yesNo(v.accident)} / ${yesNo(v.flood)} / ${yesNo(v.fire)}`],
+  ];
+  return (
+    <section className="card">
+      <h2>{t('listings.detail.spec')}</h2>
+      <dl className="spec-grid" data-testid="spec">
+        {rows
+          .filter(([, value]) => value)
+          .map(([k, value]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
+function Condition({ listing }: { listing: Listing }) {
+  const { t } = useI18n();
+  return (
+    <section className="card">
+      <h2>{t('listings.detail.condition')}</h2>
+      {listing.condition.length === 0 ? (
+        <p className="muted">{t('listings.detail.noCondition')}</p>
+      ) : (
+        <table>
+          <tbody>
+            {listing.condition.map((c, i) => (
+              <tr key={i}>
+                <th>{c.item}</th>
+                <td>{c.grade}</td>
+                <td>{c.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: Listing) => void }) {
+  const { t } = useI18n();
+  const session = useSession();
+  const [amount, setAmount] = useState('');
+  const [sent, setSent] = useState(false);
+  const toggleWatch = useMutation(async () => {
+    await watch(listing.id, !listing.watching);
+    onChange({ ...listing, watching: !listing.watching });
+  });
+  const offer = useMutation(async (fen: number) => makeOffer(listing.id, fen, ''));
+  if (session.status !== 'authenticated') {
+    return (
+      <p className="card">
+        <Link to="/login">{t('listings.detail.loginToAct')}</Link>
+      </p>
+    );
+  }
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const fen = wanToFen(amount);
+    if (fen === undefined) return;
+    if ((await offer.run(fen)).ok) setSent(true);
+  };
+  return (
+    <section className="card">
+      <button type="button" className="btn" onClick={() => void toggleWatch.run()} data-testid="watch-button">
+        {listing.watching ? t('listings.detail.unwatch') : t('listings.detail.watch')}
+      </button>
+      {listing.negotiable && listing.status === 'published' && (
+        <form onSubmit={submit} className="offer-form">
+          <label>
+            {t('listings.detail.offer')}
+            <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="offer-amount" />
+          </label>
+          <button type="submit" className="btn btn-primary" disabled={offer.pending}>
+            {t('listings.detail.offerSend')}
+          </button>
+          <FormError error={offer.error} />
+          {sent && <Notice>{t('listings.detail.offerSent')}</Notice>}
+        </form>
+      )}
+    </section>
+  );
+}

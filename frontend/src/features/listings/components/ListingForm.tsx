@@ -1,0 +1,185 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { LoadError, Loading, Notice } from '../../../components/feedback';
+import { FormError, SelectField, TextField } from '../../../components/form';
+import { useDocumentTitle } from '../../../hooks/use-document-title';
+import { useMutation } from '../../../hooks/use-mutation';
+import { serverFieldErrors } from '../../../lib/errors';
+import { useI18n } from '../../../lib/i18n';
+import { createListing, getListing, updateListing, uploadPhoto, type Listing, type Photo } from '../api/listings';
+import { fenToWanText, wanToFen } from '../lib/search-params';
+import { vinProblem } from '../lib/validate';
+
+const ENERGIES = ['ice', 'bev', 'phev', 'hev', 'fcev'] as const;
+const BODIES = ['sedan', 'suv', 'mpv', 'hatchback', 'coupe', 'pickup', 'wagon'] as const;
+
+interface FormState {
+  vin: string;
+  make: string;
+  model: string;
+  series: string;
+  energy_type: string;
+  body_type: string;
+  model_year: string;
+  first_registration: string;
+  mileage_km: string;
+  transfers: string;
+  plate_prefix: string;
+  colour: string;
+  price: string;
+  negotiable: boolean;
+  description: string;
+}
+
+const BLANK: FormState = {
+  vin: '', make: '', model: '', series: '', energy_type: 'ice', body_type: 'sedan', model_year: '',
+  first_registration: '', mileage_km: '0', transfers: '0', plate_prefix: '', colour: '', price: '', negotiable: true,
+  description: '',
+};
+
+function fromListing(l: Listing): FormState {
+  const v = l.vehicle;
+  return {
+    vin: v.vin, make: v.make, model: v.model, series: v.series, energy_type: v.energy_type, body_type: v.body_type,
+    model_year: v.model_year ? String(v.model_year) : '', first_registration: v.first_registration ?? '',
+    mileage_km: String(v.mileage_km), transfers: String(v.transfers), plate_prefix: v.plate_prefix, colour: v.colour,
+    price: fenToWanText(l.price_fen), negotiable: l.negotiable, description: l.description,
+  };
+}
+
+export function ListingForm({ orgId, listingId }: { orgId: number | null; listingId: number | null }) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [form, setForm] = useState<FormState>(BLANK);
+  const [listing, setListing] = useState<Listing | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<Partial<Record<keyof FormState, string>>>({});
+  const [saved, setSaved] = useState(false);
+  useDocumentTitle(listingId ? t('listings.form.editTitle') : t('listings.form.newTitle'));
+
+  useEffect(() => {
+    if (listingId) getListing(listingId).then((l) => (setListing(l), setForm(fromListing(l))), setLoadError);
+  }, [listingId]);
+
+  const save = useMutation(async (f: FormState) => {
+    const price_fen = wanToFen(f.price)!;
+    const int = (s: string) => (s.trim() ? Number(s) : null);
+    if (listing) {
+      return updateListing(listing.id, {
+        price_fen, negotiable: f.negotiable, description: f.description,
+        vehicle: { series: f.series, colour: f.colour, mileage_km: int(f.mileage_km) ?? 0, transfers: int(f.transfers) ?? 0 },
+      });
+    }
+    return createListing({
+      dealer_org_id: orgId, price_fen, negotiable: f.negotiable, description: f.description,
+      vehicle: {
+        vin: f.vin.trim().toUpperCase(), make: f.make, model: f.model, series: f.series, energy_type: f.energy_type,
+        body_type: f.body_type, model_year: int(f.model_year), first_registration: f.first_registration || null,
+        mileage_km: int(f.mileage_km) ?? 0, transfers: int(f.transfers) ?? 0, plate_prefix: f.plate_prefix,
+        colour: f.colour,
+      },
+    });
+  });
+
+  const set = (k: keyof FormState) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const problems: Partial<Record<keyof FormState, string>> = {};
+    const vin = vinProblem(form.vin);
+    if (!listing && vin) problems.vin = t('listings.form.vinInvalid');
+    if (!listing && !form.make.trim()) problems.make = t('listings.form.required');
+    if (!listing && !form.model.trim()) problems.model = t('listings.form.required');
+    if (wanToFen(form.price) === undefined) problems.price = t('listings.form.priceInvalid');
+    setErrors(problems);
+    if (Object.keys(problems).length) return;
+    const result = await save.run(form);
+    if (result.ok) {
+      setSaved(true);
+      setListing(result.value);
+      if (!listing) navigate(`/dealer/listings/${result.value.id}/edit`, { replace: true });
+    }
+  };
+  if (loadError) return <LoadError error={loadError} />;
+  if (listingId && !listing) return <Loading />;
+  const server = serverFieldErrors(save.error);
+  const err = (k: keyof FormState, path: string) => errors[k] ?? server[path];
+  return (
+    <div className="page narrow">
+      <h1>{listing ? t('listings.form.editTitle') : t('listings.form.newTitle')}</h1>
+      <form onSubmit={submit} noValidate data-testid="listing-form">
+        <TextField label={t('listings.form.vin')} value={form.vin} onChange={set('vin')} disabled={!!listing} error={err('vin', 'vehicle.vin')} maxLength={17} />
+        <div className="field-pair">
+          <TextField label={t('listings.form.make')} value={form.make} onChange={set('make')} disabled={!!listing} error={err('make', 'vehicle.make')} />
+          <TextField label={t('listings.form.model')} value={form.model} onChange={set('model')} disabled={!!listing} error={err('model', 'vehicle.model')} />
+        </div>
+        <TextField label={t('listings.form.series')} value={form.series} onChange={set('series')} />
+        <div className="field-pair">
+          <SelectField label={t('listings.form.energy')} value={form.energy_type} onChange={set('energy_type')} disabled={!!listing}
+            options={ENERGIES.map((e) => ({ value: e, label: t(`listings.energy.${e}`) }))} />
+          <SelectField label={t('listings.form.body')} value={form.body_type} onChange={set('body_type')} disabled={!!listing}
+            options={BODIES.map((b) => ({ value: b, label: t(`listings.body.${b}`) }))} />
+        </div>
+        <div className="field-pair">
+          <TextField label={t('listings.form.year')} value={form.model_year} onChange={set('model_year')} inputMode="numeric" disabled={!!listing} />
+          <TextField label={t('listings.form.firstRegistration')} type="date" value={form.first_registration} onChange={set('first_registration')} disabled={!!listing} />
+        </div>
+        <div className="field-pair">
+          <TextField label={t('listings.form.mileage')} value={form.mileage_km} onChange={set('mileage_km')} inputMode="numeric" error={server['vehicle.mileage_km']} />
+          <TextField label={t('listings.form.transfers')} value={form.transfers} onChange={set('transfers')} inputMode="numeric" />
+        </div>
+        <div className="field-pair">
+          <TextField label={t('listings.form.plate')} value={form.plate_prefix} onChange={set('plate_prefix')} disabled={!!listing} error={err('plate_prefix', 'vehicle.plate_prefix')} />
+          <TextField label={t('listings.form.colour')} value={form.colour} onChange={set('colour')} />
+        </div>
+        <TextField label={t('listings.form.price')} value={form.price} onChange={set('price')} inputMode="decimal" error={err('price', 'price_fen')} />
+        <label className="facet-option">
+          <input type="checkbox" checked={form.negotiable} onChange={() => setForm({ ...form, negotiable: !form.negotiable })} /> {t('listings.form.negotiable')}
+        </label>
+        <div className="field">
+          <label htmlFor="listing-description">{t('listings.form.description')}</label>
+          <textarea id="listing-description" value={form.description} onChange={set('description')} maxLength={5000} />
+        </div>
+        <FormError error={save.error} fields={['vehicle.vin', 'vehicle.make', 'vehicle.model', 'price_fen', 'vehicle.plate_prefix', 'vehicle.mileage_km']} />
+        {saved && <Notice>{t('listings.form.saved')}</Notice>}
+        <button type="submit" className="btn btn-primary" disabled={save.pending} data-testid="listing-save">
+          {t('listings.form.save')}
+        </button>
+      </form>
+      {listing && <Photos listing={listing} />}
+    </div>
+  );
+}
+
+function Photos({ listing }: { listing: Listing }) {
+  const { t } = useI18n();
+  const [photos, setPhotos] = useState<Photo[]>(listing.photos);
+  const [previews, setPreviews] = useState<string[]>([]);
+  const upload = useMutation(async (files: File[]) => {
+    setPreviews(files.map((f) => URL.createObjectURL(f)));
+    for (const file of files) {
+      const photo = await uploadPhoto(listing.id, file);
+      setPhotos((current) => [...current, photo]);
+    }
+    setPreviews([]);
+  });
+  return (
+    <section className="card">
+      <h2>{t('listings.form.photos')}</h2>
+      <div className="gallery-strip">
+        {photos.map((p) => (
+          <img key={p.id} src={p.thumb_url ?? p.url} alt="" />
+        ))}
+        {previews.map((src) => (
+          <img key={src} src={src} alt="" className="preview" />
+        ))}
+      </div>
+      <label className="btn">
+        {t('listings.form.addPhotos')}
+        <input type="file" accept="image/jpeg,image/png,image/webp" multiple hidden data-testid="photo-input"
+          onChange={(e) => void upload.run(Array.from(e.target.files ?? []))} />
+      </label>
+      <p className="field-hint">{t('listings.form.photosHint')}</p>
+      {upload.error ? <p className="alert alert-error" role="alert">{String((upload.error as Error).message)}</p> : null}
+    </section>
+  );
+}
