@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Match, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise import connections
 
@@ -34,11 +34,22 @@ def api_routes() -> list[BaseRoute]:
     return [*account_routes, *listings.routes.routes, *auctions.routes.routes]
 
 
+_SPECS: dict[tuple[int, ...], dict[str, Any]] = {}
+
+
+def _openapi_spec(routes: list[BaseRoute]) -> dict[str, Any]:
+    # The routes are module-level objects, so the document is built once per process, not per app.
+    key = tuple(id(r) for r in routes)
+    if key not in _SPECS:
+        _SPECS[key] = openapi.build(routes, title="Used-vehicle marketplace API", version=VERSION)
+    return _SPECS[key]
+
+
 def create_app(settings: Settings, services: Services | None = None, *, manage_db: bool = True) -> Starlette:
     services = services or build_services(settings)
     metrics = Metrics()
     routes = api_routes()
-    spec: dict[str, Any] = openapi.build(routes, title="Used-vehicle marketplace API", version=VERSION)
+    spec = _openapi_spec(routes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -79,6 +90,20 @@ def create_app(settings: Settings, services: Services | None = None, *, manage_d
         return JSONResponse(spec)
 
     async def api_not_found(request: Request) -> Response:
+        # Reached for an unknown path, or for a known path with a method it does not take (Starlette
+        # prefers this catch-all's full match to the real route's partial one): tell the two apart.
+        allowed = sorted(
+            {
+                m
+                for r in routes
+                if isinstance(r, Route) and r.matches(request.scope)[0] is Match.PARTIAL
+                for m in (r.methods or ())
+            }
+        )
+        if allowed:
+            response = error_response("method_not_allowed", f"use {', '.join(allowed)}", 405)
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
         return error_response("not_found", f"no API route {request.url.path}", 404)
 
     dist = settings.frontend_dist

@@ -97,7 +97,10 @@ async def _api_error(_: Request, exc: Exception) -> Response:
 async def _http_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
-    return error_response(code, str(exc.detail), exc.status_code)
+    response = error_response(code, str(exc.detail), exc.status_code)
+    if exc.headers:
+        response.headers.update(exc.headers)  # e.g. Allow on 405
+    return response
 
 
 async def _does_not_exist(_: Request, exc: Exception) -> Response:

@@ -99,7 +99,12 @@ MEMBERS = (
     ("bstaff", "B", ["dealer_staff", "buyer"]),
 )
 ORG_KINDS = {"A": "dealer", "B": "dealer", "H": "auction_house", "S": "association", "P": "platform"}
-ROLE_TO_GRANT = {"dealer": "dealer_staff", "auction_house": "auctioneer", "association": "analyst", "platform": "analyst"}
+ROLE_TO_GRANT = {
+    "dealer": "dealer_staff",
+    "auction_house": "auctioneer",
+    "association": "analyst",
+    "platform": "analyst",
+}
 TARGETS = {
     "none": ("none",),
     "org": ("own", "foreign"),
@@ -161,7 +166,7 @@ async def build_world(client: ApiClient, principal: str) -> World:
     users["read_token"] = users["dealer_admin"]
     holders = {"A": "dealer_admin", "B": "victim", "H": "house_admin", "S": "analyst", "P": "platform_admin"}
     certs = {key: await make_certificate(org, users[holders[key]]) for key, org in orgs.items()}
-    for key, org in orgs.items():
+    for org in orgs.values():
         await Penalty.create(organisation_id=org.id, points=2, reason=f"{org.name} penalty reason", evidence="scan")
     world = World(principal, orgs, users, certs)
 
@@ -197,9 +202,7 @@ async def snapshot() -> dict[str, Any]:
     return {
         "users": await User.all().count(),
         "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
-        "memberships": sorted(
-            (m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()
-        ),
+        "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
         "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
         "penalties": await Penalty.all().count(),
         "sessions_active": await Session.filter(revoked_at=None).count(),
@@ -332,15 +335,15 @@ MATRIX: list[Spec] = [
     S("GET", "/api/organisations/{id:int}/members", "org", check=_members_of_org,
       own=         (NA,      NA,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     NF)),
-    # ORG_MANAGE: the organisation's admin role; an association's admin role is analyst (domain.ADMIN_ROLE).
+    # ORG_MANAGE: the organisation's admin role; associations have none (domain.ADMIN_ROLE): staff manage them.
     S("POST", "/api/organisations/{id:int}/members", "org", body=_member, effect="memberships",
-      own=         (NA,      NA,     FORBID, NEW,    FORBID, NEW,    NEW,    NEW,    SCOPE),
+      own=         (NA,      NA,     FORBID, NEW,    FORBID, NEW,    FORBID, NEW,    SCOPE),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     NEW,    SCOPE)),
     S("GET", "/api/organisations/{id:int}/certificates", "org", check=_items_of_org,
       own=         (NA,      NA,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     NF)),
     S("POST", "/api/organisations/{id:int}/certificates", "org", body=_certificate, effect="certificates",
-      own=         (NA,      NA,     FORBID, NEW,    FORBID, NEW,    NEW,    NEW,    SCOPE),
+      own=         (NA,      NA,     FORBID, NEW,    FORBID, NEW,    FORBID, NEW,    SCOPE),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     NEW,    SCOPE)),
     S("GET", "/api/organisations/{id:int}/penalties", "org", check=_items_of_org,
       own=         (NA,      NA,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
@@ -377,21 +380,7 @@ MATRIX: list[Spec] = [
 # fmt: on
 
 # Cells where the code disagrees with the matrix. Strict: fixing the bug turns these red, so the marks get removed.
-_ADMIN_CERTS_BUG = (
-    "GET /api/admin/organisations/{id}/certificates is declared scope='admin' but only checks ORG_READ "
-    "(it reuses orgs.list_certificates): members get 200 for their own organisation and outsiders 404, "
-    "instead of 403 like every other /api/admin endpoint"
-)
-KNOWN_BUGS: dict[tuple[str, str, str], str] = {
-    **{
-        ("GET /api/admin/organisations/{id}/certificates", p, "own"): _ADMIN_CERTS_BUG
-        for p in ("dealer_staff", "dealer_admin", "auctioneer", "house_admin", "analyst")
-    },
-    **{
-        ("GET /api/admin/organisations/{id}/certificates", p, "foreign"): _ADMIN_CERTS_BUG
-        for p in ("buyer", "dealer_staff", "dealer_admin", "auctioneer", "house_admin", "analyst")
-    },
-}
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
 
 def matrix_cells() -> list[tuple[Spec, str, str, Want]]:
@@ -522,7 +511,7 @@ async def test_foreign_organisation_is_indistinguishable_from_a_missing_one(clie
         ("dealer_admin", "A", ["platform_admin"], 422, "validation_error"),
         ("dealer_admin", "A", ["house_admin"], 422, "validation_error"),
         ("house_admin", "H", ["dealer_admin"], 422, "validation_error"),
-        ("analyst", "S", ["platform_admin"], 422, "validation_error"),
+        ("analyst", "S", ["platform_admin"], 403, "forbidden"),  # associations are managed by staff
         ("dealer_admin", "H", ["auctioneer"], 404, "not_found"),
         ("dealer_staff", "A", ["dealer_admin"], 403, "forbidden"),
     ],

@@ -31,10 +31,12 @@ ROLES_BY_KIND: dict[Kind, frozenset[Role]] = {
     Kind.ASSOCIATION: frozenset({Role.ANALYST}),
     Kind.PLATFORM: frozenset({Role.PLATFORM_ADMIN, Role.ANALYST}),
 }
-ADMIN_ROLE: dict[Kind, Role] = {
+# The role that manages an organisation's members and certificates. Associations have none of their
+# own: their analysts only read, and platform staff manage their membership.
+ADMIN_ROLE: dict[Kind, Role | None] = {
     Kind.DEALER: Role.DEALER_ADMIN,
     Kind.AUCTION_HOUSE: Role.HOUSE_ADMIN,
-    Kind.ASSOCIATION: Role.ANALYST,
+    Kind.ASSOCIATION: None,
     Kind.PLATFORM: Role.PLATFORM_ADMIN,
 }
 # Kinds a user may create by self-service; associations and the platform are set up by staff.
@@ -99,7 +101,8 @@ def is_allowed(principal: Principal, action: Action, org_id: int | None = None) 
         return bool(roles)
     if action is Action.ORG_MANAGE:
         kind = principal.org_kinds.get(org_id)
-        return kind is not None and ADMIN_ROLE[Kind(kind)] in roles
+        admin_role = ADMIN_ROLE[Kind(kind)] if kind is not None else None
+        return admin_role is not None and admin_role in roles
     return False
 
 

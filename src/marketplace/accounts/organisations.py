@@ -37,6 +37,12 @@ def require(principal: Principal, action: Action, org_id: int | None = None) -> 
     raise Forbidden("you are not allowed to do this")
 
 
+async def _existing(org_id: int) -> None:
+    # Platform staff pass `require` for any id: a missing organisation must still be a 404.
+    if not await Organisation.exists(id=org_id):
+        raise NotFound("not found")
+
+
 async def penalty_points(org_id: int) -> int:
     row = await Penalty.filter(organisation_id=org_id).annotate(total=Sum("points")).first().values("total")
     return int(row["total"] or 0) if row else 0
@@ -84,12 +90,14 @@ async def create_organisation(principal: Principal, body: OrganisationIn, ip: st
     if await Organisation.exists(business_licence_no=body.business_licence_no):
         raise Conflict("an organisation with this business licence number exists", code="licence_taken")
     kind = domain.Kind(body.kind)
+    admin_role = domain.ADMIN_ROLE[kind]
+    assert admin_role is not None  # self-service kinds (dealer, auction house) always have one
     async with in_transaction() as conn:
         org = await Organisation.create(
             name=body.name, kind=kind.value, business_licence_no=body.business_licence_no, using_db=conn
         )
         await Membership.create(
-            user_id=principal.user_id, organisation_id=org.id, roles=[domain.ADMIN_ROLE[kind].value], using_db=conn
+            user_id=principal.user_id, organisation_id=org.id, roles=[admin_role.value], using_db=conn
         )
         await audit("organisation.created", actor=principal.user_id, target=f"org:{org.id}", ip=ip, conn=conn)
         await record_event(conn, "organisation.created", {"organisation_id": org.id, "kind": org.kind})
@@ -103,6 +111,7 @@ async def get_organisation(principal: Principal, org_id: int) -> OrganisationOut
 
 async def list_members(principal: Principal, org_id: int, page: PageQuery) -> tuple[list[MemberOut], str | None]:
     require(principal, Action.ORG_READ, org_id)
+    await _existing(org_id)
     qs = Membership.filter(organisation_id=org_id).select_related("user")
     return await paginate(
         qs,
@@ -152,6 +161,7 @@ async def add_member(principal: Principal, org_id: int, login: str, roles: list[
 
 async def add_certificate(principal: Principal, org_id: int, body: CertificateIn, ip: str) -> CertificateOut:
     require(principal, Action.ORG_MANAGE, org_id)
+    await _existing(org_id)
     if body.holder_user_id is not None and not await Membership.exists(
         user_id=body.holder_user_id, organisation_id=org_id
     ):
@@ -170,11 +180,13 @@ async def list_certificates(
     principal: Principal, org_id: int, page: PageQuery
 ) -> tuple[list[CertificateOut], str | None]:
     require(principal, Action.ORG_READ, org_id)
+    await _existing(org_id)
     return await paginate(AgentCertificate.filter(organisation_id=org_id), page, cert_out)
 
 
 async def list_penalties(principal: Principal, org_id: int, page: PageQuery) -> tuple[list[PenaltyOut], str | None]:
     require(principal, Action.ORG_READ, org_id)
+    await _existing(org_id)
     return await paginate(Penalty.filter(organisation_id=org_id), page, penalty_out)
 
 

@@ -301,6 +301,7 @@ async def admin_organisations(call: Call[Any, OrgFilter]) -> OrganisationPage:
     errors=(404,),
 )
 async def admin_certificates(call: Call[Any, PageQuery]) -> CertificatePage:
+    orgs.require(call.user, orgs.Action.ADMIN_ORGS)
     items, cursor = await orgs.list_certificates(call.user, call.path_id(), call.query)
     return CertificatePage(items=items, next_cursor=cursor)
 

@@ -99,6 +99,8 @@ async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BadRequest(f"malformed JSON: {exc}", code="malformed_json") from None
+        except RecursionError:
+            raise BadRequest("malformed JSON: nested too deeply", code="malformed_json") from None
     if not isinstance(data, dict):
         raise ValidationFailed(
             "request body must be a JSON object", details=[{"loc": ["body"], "msg": "not an object"}]
@@ -139,6 +141,7 @@ def endpoint(
 
     def decorate(handler: Handler) -> Route:
         async def run(request: Request) -> Response:
+            request.scope.setdefault("state", {})["route_template"] = path  # label metrics even when refused
             principal = await authenticate(request, csrf_required=method in UNSAFE_METHODS)
             if auth == "user" and principal is None:
                 raise Unauthenticated("login required")
@@ -146,7 +149,6 @@ def endpoint(
                 raise Forbidden(f"this API token lacks the '{needed_scope}' scope", code="insufficient_scope")
             parsed_body = await _parse_body(request, body) if body is not None else NoBody()
             parsed_query = _parse_query(request, query) if query is not None else NoBody()
-            request.scope.setdefault("state", {})["route_template"] = path
             result = await handler(Call(request, principal, parsed_body, parsed_query))
             if isinstance(result, Response):
                 return result

@@ -49,18 +49,27 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
+        response_started = False
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answer here, inside the request-id wrapper, so even a bug's 500 carries X-Request-ID
+            # and the one error shape; the traceback goes to the log only.
+            log.exception("unhandled error", extra={"request_id": request_id})
+            if not response_started:
+                await _reject(send_with_id, 500, "internal_error", "internal server error")
+            status = 500
         finally:
             elapsed = time.perf_counter() - started
             route = _route_label(scope)

@@ -28,6 +28,9 @@ class Page(BaseModel, Generic[Item]):
     next_cursor: str | None
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER primary key holds; beyond it a cursor cannot be ours
+
+
 def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
@@ -39,7 +42,7 @@ def decode_cursor(cursor: str) -> int:
         last_id = int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise BadRequest("invalid cursor", code="invalid_cursor") from None
-    if kind != "id" or last_id < 0:
+    if kind != "id" or last_id < 0 or last_id > MAX_ID:
         raise BadRequest("invalid cursor", code="invalid_cursor")
     return last_id
 
