@@ -114,7 +114,7 @@ async def _load(lot_id: int) -> tuple[Lot, AuctionSession]:
     lot = await Lot.get_or_none(id=lot_id)
     if lot is None:
         raise NotFound("no such lot", code="lot_not_found")
-    session = await AuctionSession.get(id=lot.session_id)
+    session = await bidding.published_session(lot.session_id)
     if session.status != "published":
         raise NotFound("no such lot", code="lot_not_found")
     return lot, session

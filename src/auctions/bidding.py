@@ -47,9 +47,21 @@ class Applied:
     receipt: dict[str, Any] | None = None  # an earlier answer for the same client bid id
 
 
-async def session_terms(session_id: int) -> tuple[str, dict[str, Any], int]:
-    session = await AuctionSession.get(id=session_id)
-    return session.kind, session.terms, session.house_org_id
+_published: dict[int, AuctionSession] = {}
+
+
+async def published_session(session_id: int, conn: BaseDBAsyncClient | None = None) -> AuctionSession:
+    """A session row; published sessions are immutable (terms, kind, house), so they are cached per process."""
+    cached = _published.get(session_id)
+    if cached is not None:
+        return cached
+    query = AuctionSession.filter(id=session_id)
+    session = await (query.using_db(conn) if conn is not None else query).get()
+    if session.status == "published":
+        if len(_published) > 10_000:
+            _published.clear()
+        _published[session_id] = session
+    return session
 
 
 def terms_for(kind: str, terms: dict[str, Any], lot: Lot) -> Terms:
@@ -91,7 +103,7 @@ async def _attempt(
 ) -> Applied:
     async with in_transaction() as conn:
         lot = await Lot.filter(id=lot_id).select_for_update().using_db(conn).get()
-        session = await AuctionSession.filter(id=lot.session_id).using_db(conn).get()
+        session = await published_session(lot.session_id, conn)
         terms = terms_for(session.kind, session.terms, lot)
         state = LotState.from_json(lot.state)
         outcome = command(state, terms)
@@ -224,10 +236,11 @@ async def apply_bid(
     respond: Callable[[Applied], dict[str, Any]],
     bid_kind: str,
 ) -> tuple[dict[str, Any], Applied | None]:
-    """A bidder's command with a client bid id: the committed answer, exactly once per id."""
-    earlier = await stored_receipt(*receipt_key)
-    if earlier is not None:
-        return earlier, None
+    """A bidder's command with a client bid id: the committed answer, exactly once per id.
+
+    The caller has looked the id up already; a resend racing the original is caught by the receipt's
+    unique key inside the transaction.
+    """
     try:
         applied = await apply(lot_id, command, now, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind)
     except _DuplicateBid:

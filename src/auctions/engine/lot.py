@@ -8,7 +8,7 @@ and events are the vocabulary of the live protocol (docs/protocol.md).
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from auctions.engine.increments import Ladder
@@ -19,7 +19,7 @@ Mode = Literal["timed", "live"]
 OPEN, PAUSED, SCHEDULED = "open", "paused", "scheduled"
 SOLD, PASSED, CONDITIONAL, COUNTERED = "sold", "passed", "conditional", "countered"
 FINAL = frozenset({SOLD, PASSED})
-HISTORY_DEPTH = 100  # how many bids an auctioneer could retract in a row
+HISTORY_DEPTH = 20  # how many bids an auctioneer can retract in a row (live lots only)
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,11 @@ class LotState:
     closed_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # By hand, not dataclasses.asdict: this runs on every bid and asdict deep-copies the history.
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["entries"] = {k: {"bidder": e.bidder, "max": e.max, "order": e.order} for k, e in self.entries.items()}
+        data["history"] = list(self.history)
+        return data
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> LotState:
@@ -100,7 +104,7 @@ def _snapshot(state: LotState) -> dict[str, Any]:
     return {
         "price": state.price,
         "leader": state.leader,
-        "entries": {k: asdict(v) for k, v in state.entries.items()},
+        "entries": {k: {"bidder": v.bidder, "max": v.max, "order": v.order} for k, v in state.entries.items()},
     }
 
 
@@ -125,9 +129,10 @@ def place_bid(state: LotState, terms: Terms, bidder: str, amount: int, now: int,
         return Outcome(True, events=[{"type": "max_raised", "paddle": bidder, "max": amount}])
     if amount < minimum:
         return Outcome.reject("below_minimum")
-    if len(state.history) >= HISTORY_DEPTH:
-        state.history.pop(0)
-    state.history.append(_snapshot(state))
+    if terms.mode == "live":  # only an auctioneer can retract, so only live lots keep the undo history
+        if len(state.history) >= HISTORY_DEPTH:
+            state.history.pop(0)
+        state.history.append(_snapshot(state))
     previous_price = state.price
     state.order += 1
     state.entries[bidder] = Entry(bidder, amount, state.order)
@@ -166,7 +171,6 @@ def buy_now(state: LotState, terms: Terms, bidder: str, now: int) -> Outcome:
         return Outcome.reject(refusal)
     if terms.mode != "timed" or terms.buy_now is None or (state.price is not None and state.price >= terms.buy_now):
         return Outcome.reject("buy_now_unavailable")
-    state.history.append(_snapshot(state))
     state.order += 1
     state.entries[bidder] = Entry(bidder, terms.buy_now, state.order)
     state.price, state.leader = terms.buy_now, bidder
