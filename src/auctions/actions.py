@@ -226,3 +226,22 @@ async def close_if_due(services: Any, lot_id: int, now: int) -> bool:
         return False
     await _publish(services, applied)
     return True
+
+
+async def change_material_data(
+    services: Any, principal: Principal, lot_id: int, condition_report: str, now: int
+) -> dict[str, Any]:
+    """The house corrects the condition report: standing proxies are cancelled and their bidders told."""
+    kind = "material_change_result"
+    lot, session = await _load(lot_id)
+    if not is_house_staff(principal, session.house_org_id):
+        return _rejected(kind, lot_id, None, "not_house_staff")
+
+    def command(state: LotState, terms: Terms) -> Outcome:
+        return engine.material_change(state, "condition_report")
+
+    applied = await bidding.apply(
+        lot_id, command, now, actor_user_id=principal.user_id, lot_fields={"condition_report": condition_report}
+    )
+    await _publish(services, applied)
+    return _response(kind, lot_id, None, applied)

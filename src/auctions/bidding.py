@@ -82,11 +82,15 @@ async def apply(
     respond: Callable[[Applied], dict[str, Any]] | None = None,
     bid_kind: str = "straight",
     actor_user_id: int | None = None,
+    lot_fields: dict[str, Any] | None = None,
 ) -> Applied:
-    """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set."""
+    """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set.
+
+    `lot_fields` are further columns of the lot written in the same update (only if accepted).
+    """
     for _ in range(MAX_ATTEMPTS):
         try:
-            return await _attempt(lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id)
+            return await _attempt(lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields)
         except _VersionConflict:
             continue
     raise RuntimeError(f"lot {lot_id}: too much contention")
@@ -100,6 +104,7 @@ async def _attempt(
     respond: Callable[[Applied], dict[str, Any]] | None,
     bid_kind: str,
     actor_user_id: int | None,
+    lot_fields: dict[str, Any] | None = None,
 ) -> Applied:
     async with in_transaction() as conn:
         lot = await Lot.filter(id=lot_id).select_for_update().using_db(conn).get()
@@ -136,6 +141,7 @@ async def _attempt(
                 leader_paddle=state.leader,
                 ends_at=from_ms(state.ends_at),
                 decision_deadline=from_ms(state.decision_deadline),
+                **(lot_fields or {}),
             )
         )
         if updated != 1:

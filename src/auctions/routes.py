@@ -10,7 +10,17 @@ from starlette.routing import BaseRoute
 
 from auctions import actions, catalogue
 from auctions.models import SaleRecord
-from auctions.schemas import BidIn, ControlIn, DecisionIn, LotIn, RegistrationIn, RegistrationOut, SessionIn, SessionOut
+from auctions.schemas import (
+    BidIn,
+    ControlIn,
+    DecisionIn,
+    LotIn,
+    MaterialChangeIn,
+    RegistrationIn,
+    RegistrationOut,
+    SessionIn,
+    SessionOut,
+)
 from auctions.terms import now_ms
 from auctions.views import events_after
 from marketplace.errors import BadRequest, NotFound
@@ -250,7 +260,23 @@ async def sale_record(call: Call[BaseModel, BaseModel]) -> Response:
     )
 
 
+@endpoint(
+    "POST",
+    "/api/lots/{id}/condition-report",
+    summary="Correct a lot's condition report (house staff); cancels standing proxies and tells their bidders",
+    tag=TAG,
+    body=MaterialChangeIn,
+    errors=(404,),
+)
+async def change_condition_report(call: Call[MaterialChangeIn, BaseModel]) -> Response:
+    result = await actions.change_material_data(
+        call.services, call.user, call.path_id(), call.body.condition_report, now_ms()
+    )
+    return JSONResponse(result)
+
+
 routes: list[BaseRoute] = [
+    change_condition_report,
     create_session,
     list_sessions,
     get_session,

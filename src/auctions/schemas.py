@@ -123,3 +123,7 @@ class ResultOut(BaseModel):
 
 class Page(BaseModel):
     items: list[dict[str, Any]]
+
+
+class MaterialChangeIn(In):
+    condition_report: str = Field(min_length=1, max_length=5_000)

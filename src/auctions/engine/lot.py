@@ -332,3 +332,19 @@ def retract(state: LotState, terms: Terms, reason: str, now: int) -> Outcome:
     if state.status == OPEN:
         events.extend(_move_clock(state, terms, now))
     return Outcome(True, events=events)
+
+
+def material_change(state: LotState, what: str) -> Outcome:
+    """The house changed the lot's material data: standing proxies no longer bind their bidders.
+
+    The leader keeps the lead at the visible price (that bid was placed knowingly); only the
+    unexercised part of their maximum is cancelled. Outbid maxima are below the price already.
+    """
+    if state.status not in (OPEN, PAUSED, SCHEDULED):
+        return Outcome.reject("lot_closed")
+    cancelled = []
+    if state.leader is not None and state.price is not None and state.entries[state.leader].max > state.price:
+        entry = state.entries[state.leader]
+        state.entries[state.leader] = Entry(entry.bidder, state.price, entry.order)
+        cancelled.append(state.leader)
+    return Outcome(True, events=[{"type": "material_change", "what": what, "proxies_cancelled": cancelled}])

@@ -226,3 +226,34 @@ async def test_conditional_sale_seller_counter_buyer_accepts_and_sale_record(cli
     assert (await client.get(f"/api/lots/{lot.id}/sale")).json()["total"] == 420_000
     client.bearer = await token_for(await User.get(id=stranger.user_id))
     assert (await client.get(f"/api/lots/{lot.id}/sale")).status_code == 404
+
+
+async def test_condition_report_change_cancels_proxies_and_tells_bidders(client: ApiClient) -> None:
+    from auctions.models import LotEvent
+
+    world = await make_world(client.app)
+    lot = world.lots[0]
+    leader, _ = await make_bidder(client.app, world.session)
+    other, _ = await make_bidder(client.app, world.session)
+    client.bearer = await token_for(leader)
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": 500_000, "proxy": True}, headers={"Idempotency-Key": "proxy-00001"}
+    )
+    assert r.json()["price"] == 100_000
+    client.bearer = await token_for(other)
+    r = await client.post(f"/api/lots/{lot.id}/condition-report", json={"condition_report": "左前门钣金"})
+    assert r.json()["reason"] == "not_house_staff"
+    client.bearer = await token_for(world.auctioneer)
+    r = await client.post(
+        f"/api/lots/{lot.id}/condition-report", json={"condition_report": "左前门钣金 / door repaint"}
+    )
+    assert r.json()["status"] == "accepted"
+    event = await LotEvent.filter(lot_id=lot.id).order_by("-seq").first()
+    assert event is not None
+    assert event.payload["proxies_cancelled"] == [_.paddle for _ in [await Registration.get(user_id=leader.id)]]
+    assert (await Lot.get(id=lot.id)).condition_report == "左前门钣金 / door repaint"
+    client.bearer = await token_for(other)
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": 110_000}, headers={"Idempotency-Key": "after-00001"}
+    )
+    assert r.json()["leader"] != (await Registration.get(user_id=leader.id)).paddle  # the old maximum no longer answers

@@ -366,3 +366,16 @@ def test_state_round_trips_through_json() -> None:
 @pytest.mark.parametrize("at", [END - 1, END])
 def test_is_due_boundary(at: int) -> None:
     assert engine.is_due(timed_lot(), at) is (at >= END)
+
+
+def test_material_change_cancels_the_leaders_unexercised_maximum() -> None:
+    s = timed_lot()
+    bid(s, "101", 5_000, proxy=True)
+    bid(s, "102", 2_000)
+    out = engine.material_change(s, "condition_report")
+    assert out.events == [{"type": "material_change", "what": "condition_report", "proxies_cancelled": ["101"]}]
+    assert (s.price, s.leader, s.entries["101"].max) == (2_100, "101", 2_100)
+    assert bid(s, "102", 2_200).detail["leading"]  # no proxy answers any more
+    assert engine.material_change(s, "x").events[0]["proxies_cancelled"] == []
+    engine.close(s, TIMED, END)
+    assert engine.material_change(s, "x").reason == "lot_closed"
