@@ -191,3 +191,24 @@ async def recv(ws: ClientConnection, type_: str | None = None, timeout: float = 
 
 async def send(ws: ClientConnection, **message: Any) -> None:
     await ws.send(json.dumps(message))
+
+
+async def drop_close_jobs(redis_url: str | None, namespace: str) -> None:
+    """Remove deferred `auctions.close_lot` jobs a test left in the shared test queue.
+
+    arq's burst worker (other suites drain their jobs with one) waits for every queued job, deferred
+    ones included; a lot ending minutes later must not hold another test up.
+    """
+    if not redis_url:
+        return
+    import redis.asyncio as aioredis
+
+    client = aioredis.Redis.from_url(redis_url)
+    try:
+        queue = f"{namespace}:jobs"
+        mine = [i for i in await client.zrange(queue, 0, -1) if i.startswith(b"lot:close:")]
+        if mine:
+            await client.zrem(queue, *mine)
+            await client.delete(*[b"arq:job:" + i for i in mine])
+    finally:
+        await client.aclose()

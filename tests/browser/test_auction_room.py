@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import expect
 
+from marketplace.settings import Settings
 from tests.browser.conftest import Server
 from tests.support import PASSWORD
+from tests.support_auctions import drop_close_jobs
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def _no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
+    yield
+    await drop_close_jobs(settings.redis_url, settings.redis_namespace)
 
 
 @pytest.fixture(scope="module")
