@@ -106,7 +106,7 @@ def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dic
                 "fire": False,
                 "price_fen": price_fen,
                 "negotiable": rng.random() < 0.8,
-                "published_days_ago": rng.randint(0, 90),
+                "published_days_ago": rng.randint(0, 60),  # listings expire after 90 days
             }
         )
     return rows
@@ -139,7 +139,7 @@ async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]]
                     title=f"{r['make']} {r['model']} {r['series']}",
                     location_city=r["registration_city"],
                     location_province=r["registration_province"],
-                    published_at=now - timedelta(days=r["published_days_ago"], minutes=start + j),
+                    published_at=now - timedelta(days=r["published_days_ago"], seconds=start + j),
                     created_by=user_id,
                 )
                 for j, r in enumerate(chunk)
@@ -152,5 +152,3 @@ async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]]
                 [VehicleEngagement(vehicle_id=v, kind="listing", ref_id=lid) for lid, v in made], using_db=conn
             )
     return len(rows)
-
-

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from listings.domain.lifecycle import Transition
@@ -44,8 +44,8 @@ def _now() -> datetime:
     auth="public",
     errors=(422,),
 )
-async def search(call: Call[Any, SearchIn]) -> SearchOut:
-    return await search_service.search(call.services.search, call.query)
+async def search(call: Call[Any, SearchIn]) -> Response:
+    return JSONResponse(await search_service.search(call.services.search, call.query))
 
 
 @endpoint(
@@ -176,6 +176,7 @@ routes: list[BaseRoute] = [
     _transition(Transition.WITHDRAW, "Withdraw from sale"),
     _transition(Transition.RESERVE, "Reserve for a buyer"),
     _transition(Transition.RELEASE, "Release a reservation: back on sale"),
+    _transition(Transition.SELL, "Mark sold once the recorded sale is settled"),
     condition,
     inventory_list,
     export,

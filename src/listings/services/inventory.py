@@ -11,13 +11,13 @@ from tortoise.transactions import in_transaction
 from listings import vehicles
 from listings.domain import catalogue, lifecycle, plates, vin
 from listings.domain.lifecycle import Status, Transition, TransitionRefused
-from listings.models import ConditionItem, Listing, ListingTransition, Photo, Vehicle
+from listings.models import ConditionItem, Listing, ListingTransition, Photo, Sale, Vehicle
 from listings.schemas import ConditionIn, InventoryFilter, ListingIn, ListingOut, ListingPatch, VehicleIn
 from listings.services.access import load_managed, manages, require_dealer
 from listings.services.present import listing_out, listings_out
 from marketplace.accounts.domain import Principal
 from marketplace.accounts.organisations import trading_refusal
-from marketplace.errors import Conflict, Forbidden, ValidationFailed
+from marketplace.errors import BadRequest, Conflict, Forbidden, ValidationFailed
 from marketplace.outbox.events import record_event
 from marketplace.web.pagination import decode_cursor, encode_cursor
 
@@ -159,6 +159,8 @@ async def transition(principal: Principal, listing_id: int, t: Transition, now: 
         is_owner_member=manages(principal, listing.dealer_org_id),
         trading_refusal=refusal,
     )
+    if t is Transition.SELL and not await Sale.exists(listing_id=listing.id):
+        raise Conflict("a listing is sold through an accepted offer (a recorded sale)", code="no_sale")
     try:
         lifecycle.guard(t, actor)
         async with in_transaction() as conn:
@@ -176,7 +178,10 @@ async def list_inventory(principal: Principal, org_id: int, f: InventoryFilter) 
     if f.status:
         qs = qs.filter(status=f.status)
     if f.cursor:
-        qs = qs.filter(id__lt=decode_cursor(f.cursor))
+        last_id = decode_cursor(f.cursor)
+        if last_id > 2**31 - 1:  # beyond the id column's range: would be a database error, not an empty page
+            raise BadRequest("invalid cursor", code="invalid_cursor")
+        qs = qs.filter(id__lt=last_id)
     rows = list(await qs.order_by("-id").limit(f.limit + 1))
     more = len(rows) > f.limit
     rows = rows[: f.limit]

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from listings.domain import offers as rules
 from listings.domain.lifecycle import Transition, TransitionRefused
-from listings.models import Offer, Sale
+from listings.models import Listing, Offer, Sale
 from listings.schemas import MAX_PRICE_FEN
 from listings.services.access import load_visible, manages
 from listings.services.inventory import apply_transition
@@ -158,12 +158,27 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
     return offer_out(await Offer.get(id=offer.id))
 
 
+LISTING_DAYS = 90  # a published listing nobody renewed for this long expires (the dealer can publish it again)
+
+
 async def expire_due(now: datetime) -> int:
-    return await Offer.filter(status__in=list(rules.LIVE), expires_at__lte=now).update(status="expired")
+    """Expire offers past their expiry and listings published more than LISTING_DAYS ago."""
+    from datetime import timedelta
+
+    done = await Offer.filter(status__in=list(rules.LIVE), expires_at__lte=now).update(status="expired")
+    stale = await Listing.filter(status="published", published_at__lt=now - timedelta(days=LISTING_DAYS)).limit(500)
+    for listing in stale:
+        try:
+            async with in_transaction() as conn:
+                await apply_transition(conn, listing, Transition.EXPIRE, None, now)
+            done += 1
+        except Conflict:
+            continue  # changed meanwhile: the next pass looks again
+    return done
 
 
 class OfferExpirer:
-    """Marks offers past their expiry as expired (decisions also check expiry, so this is for display)."""
+    """Expires offers and stale listings (decisions also check offer expiry; this keeps the display right)."""
 
     def __init__(self, interval: float = 30.0) -> None:
         self._interval = interval

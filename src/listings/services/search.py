@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from listings.domain.query import LIST_FILTERS, RANGES, Params, QueryError, to_search_query
-from listings.schemas import FacetValue, SearchIn, SearchOut, hit_from_doc
+from listings.schemas import SearchIn, hit_from_doc
 from marketplace.errors import ValidationFailed
 from marketplace.ports.search.base import SearchIndex, SearchQuery
 
@@ -28,19 +30,20 @@ def to_query(body: SearchIn) -> SearchQuery:
         ) from None
 
 
-async def search(index: SearchIndex, body: SearchIn) -> SearchOut:
+async def search(index: SearchIndex, body: SearchIn) -> dict[str, Any]:
+    """The `SearchOut` document as plain data (see `hit_from_doc` for why not models)."""
     result = await index.search(to_query(body))
     facets = {
-        f: [FacetValue(value=v, count=c) for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        f: [{"value": v, "count": c} for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         for f, counts in result.facets.items()
     }
-    return SearchOut(
-        total=result.total,
-        page=body.page,
-        per_page=body.per_page,
-        hits=[hit_from_doc(d) for d in result.hits],
-        facets=facets,
-    )
+    return {
+        "total": result.total,
+        "page": body.page,
+        "per_page": body.per_page,
+        "hits": [hit_from_doc(d) for d in result.hits],
+        "facets": facets,
+    }
 
 
 async def matches(index: SearchIndex, body: SearchIn, listing_id: int) -> bool:

@@ -184,3 +184,43 @@ async def test_buyer_without_dealer_cannot_create(lclient: ApiClient) -> None:
     dealer = await make_dealer(lclient)
     r = await lclient.post("/api/listings", json=listing_body(dealer.org_id))
     assert r.status_code == 404
+
+
+async def test_search_response_has_facets_pages_and_total(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    for price, energy in ((9_000_000, "bev"), (16_000_000, "ice"), (23_000_000, "ice")):
+        body = listing_body(dealer.org_id, price_fen=price, vehicle={"energy_type": energy})
+        listing_id = (await lclient.post("/api/listings", json=body)).json()["id"]
+        await lclient.post(f"/api/listings/{listing_id}/publish")
+    await wait_for(lclient, lambda res: res["total"] == 3)
+    res = await search(lclient, sort="price_desc", per_page=2, page=2)
+    assert (res["total"], res["page"], res["per_page"]) == (3, 2, 2)
+    assert [h["price_fen"] for h in res["hits"]] == [9_000_000]
+    assert res["facets"]["energy_type"] == [{"value": "ice", "count": 2}, {"value": "bev", "count": 1}]
+    assert {f["value"] for f in res["facets"]["price_band"]} == {"5-10", "15-20", "20-30"}
+    assert res["facets"]["province"] == [{"value": "浙江", "count": 3}]
+    res = await search(lclient, energy_type="bev,hev", price_max_fen=10_000_000, no_accident="true")
+    assert res["total"] == 1
+    spec = (await lclient.get("/openapi.json")).json()
+    assert "/api/listings/search" in spec["paths"]
+    params = {p["name"] for p in spec["paths"]["/api/listings/search"]["get"]["parameters"]}
+    assert {"q", "make", "price_min_fen", "sort", "page"} <= params
+
+
+async def test_inventory_cursor_pages_and_bad_cursors(lclient: ApiClient) -> None:
+    import base64
+
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    ids = [(await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"] for _ in range(3)]
+    first = (await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?limit=2")).json()
+    assert [i["id"] for i in first["items"]] == ids[::-1][:2]
+    second = (await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?limit=2&cursor={first['next_cursor']}")).json()
+    assert [i["id"] for i in second["items"]] == [ids[0]]
+    assert second["next_cursor"] is None
+    huge = base64.urlsafe_b64encode(f"id:{2**40}".encode()).decode().rstrip("=")
+    for cursor in (huge, "!!!", "aWQ6LTE"):
+        r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?cursor={cursor}")
+        assert r.status_code == 400, (cursor, r.text)
+    assert (await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?status=bogus")).status_code == 422

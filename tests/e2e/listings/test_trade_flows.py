@@ -43,6 +43,25 @@ async def test_offer_counter_accept_reserves_and_records_sale(lclient: ApiClient
     assert (await search(lclient, q="宝马"))["total"] == 0  # reserved: no longer offered
     r = await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})
     assert r.status_code == 409
+    r = await lclient.post(f"/api/listings/{listing_id}/sell")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "sold"
+    assert (await buyer.get(f"/api/listings/{listing_id}")).json()["status"] == "sold"
+
+
+async def test_sell_needs_a_recorded_sale_and_old_listings_expire(lclient: ApiClient) -> None:
+    listing_id, _ = await _listing(lclient)
+    r = await lclient.post(f"/api/listings/{listing_id}/sell")
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "no_sale"
+    from listings.services.offers import expire_due
+
+    await Listing.filter(id=listing_id).update(published_at=datetime.now(UTC) - timedelta(days=91))
+    assert await expire_due(datetime.now(UTC)) == 1
+    assert (await Listing.get(id=listing_id)).status == "expired"
+    await settle(lclient)
+    assert (await search(lclient, q="宝马"))["total"] == 0
+    assert (await lclient.post(f"/api/listings/{listing_id}/publish")).status_code == 200
 
 
 async def test_expired_offer_cannot_be_accepted_and_dealer_cannot_offer(lclient: ApiClient) -> None:

@@ -152,7 +152,12 @@ class MemoryIndex:
             mask = self.alive.copy()
         for f, wanted in q.filters.items():
             codes = [self._code_of[f][v] for v in wanted if v in self._code_of[f]]
-            mask &= np.isin(self.codes[f], codes) if len(codes) > 1 else self.codes[f] == (codes[0] if codes else -1)
+            if len(codes) == 1:
+                mask &= self.codes[f] == codes[0]
+            else:  # a lookup table indexed by code: one gather instead of np.isin's sort
+                table = np.zeros(len(self.values[f]), dtype=np.bool_)
+                table[codes] = True
+                mask &= table[self.codes[f]]
         for f, (lo, hi) in q.ranges.items():
             col = self.num[f]
             if lo is not None:

@@ -12,6 +12,7 @@ or duplicated event can never roll a document back; removals are tombstones carr
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ CREATE INDEX IF NOT EXISTS docs_seq ON docs(seq);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('seq', 0);
 """
+FREEZE_AFTER = 5_000
 _UPSERT = """
 INSERT INTO docs (id, version, seq, deleted, body) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT(id) DO UPDATE SET version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
@@ -87,6 +89,10 @@ class EmbeddedSearch:
             else:
                 self._index.put(json.loads(body))
         self._seq = seq
+        if len(rows) >= FREEZE_AFTER:
+            # Millions of long-lived objects (documents, token sets) would make every full garbage
+            # collection walk them all, a pause of tens of milliseconds in the middle of some query.
+            gc.freeze()
 
     def _write(self, rows: list[tuple[int, int, int, str | None]]) -> None:
         conn = self._connect()
