@@ -16,7 +16,7 @@ from listings.domain import lifecycle, sheets
 from listings.models import Listing, Vehicle
 from listings.schemas import ListingIn
 from listings.services.access import require_dealer
-from listings.services.inventory import _changed, default_title, vehicle_fields
+from listings.services.inventory import default_title, record_change, vehicle_fields
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ValidationFailed
 
@@ -129,7 +129,7 @@ async def import_inventory(
                 await Listing.filter(id=listing.id).using_db(conn).update(version=listing.version + 1, **listing_fields)
                 listing.version += 1
                 updated += 1
-            await _changed(conn, listing, "edited")
+            await record_change(conn, listing, "edited")
     return ImportReport(imported=True, rows=len(rows), created=created, updated=updated, errors=errors)
 
 

@@ -47,7 +47,8 @@ def vehicle_fields(body: VehicleIn, *, latest_year: int) -> dict[str, Any]:
     return fields
 
 
-async def _changed(conn: BaseDBAsyncClient, listing: Listing, change: str) -> None:
+async def record_change(conn: BaseDBAsyncClient, listing: Listing, change: str) -> None:
+    """The `listing.changed` event the search index and saved-search alerts follow (same transaction)."""
     await record_event(conn, TOPIC, {"listing_id": listing.id, "version": listing.version, "change": change})
 
 
@@ -79,7 +80,7 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
             await vehicles.engage(conn, vehicle.id, "listing", listing.id)
         except vehicles.VehicleBusy:
             raise Conflict("the vehicle is already in an open listing or auction lot", code="vehicle_busy") from None
-        await _changed(conn, listing, "created")
+        await record_change(conn, listing, "created")
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
 
 
@@ -116,7 +117,7 @@ async def update_listing(principal: Principal, listing_id: int, patch: ListingPa
             if vfields:
                 await Vehicle.filter(id=listing.vehicle_id).using_db(conn).update(**vfields)
         await _compare_and_set(conn, listing, **changes)
-        await _changed(conn, listing, "price_changed" if repriced else "edited")
+        await record_change(conn, listing, "price_changed" if repriced else "edited")
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
 
 
@@ -146,7 +147,7 @@ async def apply_transition(
         at=now,
         using_db=conn,
     )
-    await _changed(conn, listing, after.value)
+    await record_change(conn, listing, after.value)
 
 
 async def transition(principal: Principal, listing_id: int, t: Transition, now: datetime, today: date) -> ListingOut:
@@ -200,5 +201,5 @@ async def set_condition(principal: Principal, listing_id: int, body: ConditionIn
         for item in body.items:
             await ConditionItem.create(vehicle_id=listing.vehicle_id, **item.model_dump(), using_db=conn)
         await _compare_and_set(conn, listing)
-        await _changed(conn, listing, "edited")
+        await record_change(conn, listing, "edited")
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
