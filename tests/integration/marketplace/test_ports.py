@@ -126,8 +126,10 @@ async def test_jobs_run_with_json_payload_and_duplicate_ids_drop(jobs: tuple[Job
         seen.append(payload)
 
     registry.register("record", record)
-    assert await queue.enqueue("record", {"lot": 1, "amount_fen": 100}, job_id="lot:close:1:2026") is True
-    assert await queue.enqueue("record", {"lot": 1, "amount_fen": 100}, job_id="lot:close:1:2026") is False
+    # arq remembers finished job ids in Redis for a while: an id unique to this run keeps runs independent.
+    job_id = f"lot:close:1:{uuid.uuid4().hex}"
+    assert await queue.enqueue("record", {"lot": 1, "amount_fen": 100}, job_id=job_id) is True
+    assert await queue.enqueue("record", {"lot": 1, "amount_fen": 100}, job_id=job_id) is False
     assert await queue.enqueue("record", {"lot": 2}) is True
     await run_all()
     assert sorted(seen, key=lambda p: p["lot"]) == [{"lot": 1, "amount_fen": 100}, {"lot": 2}]
