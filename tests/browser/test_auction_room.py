@@ -68,7 +68,7 @@ async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
     await b.get_by_test_id("bid-next").click()
     for page in (a, b):
         await expect(page.get_by_test_id("lot-price")).to_have_attribute("data-fen", "110000")
-        await expect(page.get_by_test_id("extended")).to_be_visible()  # bids in the last 10 s moved the end
+        await expect(page.get_by_test_id("extended")).to_be_visible()  # bids in the last 20 s moved the end
     await expect(a.get_by_test_id("you-status")).to_have_attribute("data-status", "outbid")
     await expect(b.get_by_test_id("you-status")).to_have_attribute("data-status", "leading")
     # a clear message on a refused bid: the leader cannot outbid themselves
@@ -79,7 +79,7 @@ async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
     await a.screenshot(path=str(SHOTS / "auction-room.png"), full_page=True)
     # the lot closes on the server's clock; both rooms show the same final result
     for page in (a, b):
-        await expect(page.get_by_test_id("lot-status")).to_have_text("Sold", timeout=25_000)
+        await expect(page.get_by_test_id("lot-status")).to_have_text("Sold", timeout=35_000)
         await expect(page.get_by_test_id("lot-price")).to_have_attribute("data-fen", "110000")
 
 
