@@ -97,14 +97,29 @@ def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
             proc.kill()
             raise RuntimeError(f"server did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
         time.sleep(0.1)
+    # With Redis the jobs (search indexing, thumbnails, lot closing fast path) run in arq workers, as deployed.
+    worker = (
+        subprocess.Popen(
+            [sys.executable, "-m", "marketplace", "worker"],
+            env=env,
+            cwd=var,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if settings.redis_url
+        else None
+    )
     try:
         yield Server(url, admin_email, admin_password, env)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for p in (proc, worker):
+            if p is None:
+                continue
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
 
 
 @pytest.fixture(scope="module")
