@@ -62,7 +62,9 @@ def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "FRONTEND_DIST": str(DIST),
         "LOG_JSON": "false",
         "PORT": str(port),
-        "REDIS_NAMESPACE": settings.redis_namespace,
+        # Each module's server and worker get their own queue and channels: a worker left from another
+        # module (with another VAR_DIR) must never take this server's jobs.
+        "REDIS_NAMESPACE": f"{settings.redis_namespace}-{port}",
     }
     if settings.is_postgres:
         env["DATABASE_URL"] = str(settings.database_url)
