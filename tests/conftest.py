@@ -89,7 +89,7 @@ def profile() -> str:
 @pytest.fixture
 def requires_redis() -> str:
     if not REDIS_URL:
-        pytest.skip("needs REDIS_URL: runs in the production-profile pass of .ci/run")
+        pytest.skip(reason="needs REDIS_URL: runs in the production-profile pass of .ci/run")
     return REDIS_URL
 
 

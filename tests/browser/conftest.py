@@ -31,7 +31,7 @@ REQUIRED = os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1"
 def _unavailable(reason: str) -> None:
     if REQUIRED:
         pytest.fail(reason)
-    pytest.skip(reason)
+    pytest.skip(reason=reason)
 
 
 @dataclass

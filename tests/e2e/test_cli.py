@@ -91,7 +91,7 @@ def test_makemigrations_check_passes_on_committed_tree(tmp_path: Path) -> None:
 
 def test_check_reaches_production_services_when_configured(tmp_path: Path) -> None:
     if not (PG_URL and REDIS_URL):
-        pytest.skip("needs DATABASE_URL and REDIS_URL: runs in the production-profile pass of .ci/run")
+        pytest.skip(reason="needs DATABASE_URL and REDIS_URL: runs in the production-profile pass of .ci/run")
     r = run("check", env={"DATABASE_URL": PG_URL, "REDIS_URL": REDIS_URL}, cwd=tmp_path)
     assert "database: postgresql (" in r.stdout
     assert "pubsub: redis" in r.stdout

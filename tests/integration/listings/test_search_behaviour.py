@@ -168,7 +168,7 @@ async def test_upsert_replaces_and_delete_removes(index: SearchIndex) -> None:
 
 async def test_older_versions_never_win(index: SearchIndex) -> None:
     if index.name != "embedded":
-        pytest.skip("Meilisearch has no conditional writes; the reconciler repairs an out-of-order write")
+        pytest.skip(reason="Meilisearch has no conditional writes; the reconciler repairs an out-of-order write")
     await index.upsert([{**CORPUS[0], "version": 5, "price_fen": 21_000_000}])
     await index.upsert([{**CORPUS[0], "version": 4, "price_fen": 99_000_000}])  # a late, duplicated event
     await index.delete([(1, 3)])  # an old removal
@@ -178,7 +178,7 @@ async def test_older_versions_never_win(index: SearchIndex) -> None:
 
 async def test_a_second_process_sees_writes(index: SearchIndex, tmp_path: Path) -> None:
     if not isinstance(index, EmbeddedSearch):
-        pytest.skip("the embedded store's cross-process refresh")
+        pytest.skip(reason="the embedded store's cross-process refresh")
     other = EmbeddedSearch(index.path, synonym_groups())
     await other.start()
     assert (await other.search(SearchQuery())).total == 10

@@ -28,7 +28,7 @@ async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
     b: EventBus
     if request.param == "redis":
         if not REDIS_URL:
-            pytest.skip("needs REDIS_URL: runs in the production-profile pass of .ci/run")
+            pytest.skip(reason="needs REDIS_URL: runs in the production-profile pass of .ci/run")
         from marketplace.ports.bus.redis import RedisBus
 
         b = RedisBus(REDIS_URL, prefix=f"test-{uuid.uuid4().hex[:8]}:")
@@ -79,7 +79,7 @@ async def jobs(request: pytest.FixtureRequest, settings: Settings) -> AsyncItera
     registry = JobRegistry()
     if request.param == "arq":
         if not REDIS_URL:
-            pytest.skip("needs REDIS_URL: runs in the production-profile pass of .ci/run")
+            pytest.skip(reason="needs REDIS_URL: runs in the production-profile pass of .ci/run")
         from marketplace.ports.jobs.arq import ArqJobs
 
         queue: JobQueue = ArqJobs(REDIS_URL, registry, queue_name=f"test-{uuid.uuid4().hex[:8]}:jobs")
