@@ -4,7 +4,14 @@ import { Loading } from '../components/feedback';
 import { RequireAdmin, RequireAuth } from './guards';
 import { Layout } from './layout/Layout';
 import { AccountRoute } from './routes/account';
-import { AuctionSessionRoute, AuctionsRoute, ConsoleRoute, LotRoomRoute } from './routes/auctions';
+import {
+  AuctionSessionRoute,
+  AuctionsRoute,
+  ConsoleRoute,
+  HouseSessionsRoute,
+  LotRoomRoute,
+  NewAuctionSessionRoute,
+} from './routes/auctions';
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
@@ -48,6 +55,8 @@ export function AppRoutes() {
         <Route path="admin/audit" element={<RequireAdmin>{lazyPage(<AdminAuditRoute />)}</RequireAdmin>} />
         <Route path="docs" element={lazyPage(<DocsRoute />)} />
         <Route path="auctions" element={<AuctionsRoute />} />
+        <Route path="auctions/house" element={<RequireAuth><HouseSessionsRoute /></RequireAuth>} />
+        <Route path="auctions/new" element={<RequireAuth><NewAuctionSessionRoute /></RequireAuth>} />
         <Route path="auctions/:id" element={<AuctionSessionRoute />} />
         <Route path="auctions/lots/:id" element={<LotRoomRoute />} />
         <Route path="auctions/lots/:id/console" element={<ConsoleRoute />} />

@@ -33,6 +33,11 @@ export function TopBar() {
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>
+          {me?.organisations.some((o) => o.kind === 'auction_house') && (
+            <NavLink to="/auctions/house" data-testid="nav-house-sessions">
+              {t('nav.houseSessions')}
+            </NavLink>
+          )}
           <NavLink to="/docs">{t('nav.docs')}</NavLink>
           {me && (
             <NavLink to="/account" data-testid="nav-account">

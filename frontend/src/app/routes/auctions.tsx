@@ -2,7 +2,9 @@ import { useParams } from 'react-router';
 import { Calendar } from '../../features/auctions/components/Calendar';
 import { Catalogue } from '../../features/auctions/components/Catalogue';
 import { Console } from '../../features/auctions/components/Console';
+import { HouseSessions } from '../../features/auctions/components/HouseSessions';
 import { LotRoom } from '../../features/auctions/components/LotRoom';
+import { SessionForm } from '../../features/auctions/components/SessionForm';
 
 export function AuctionsRoute() {
   return <Calendar />;
@@ -29,4 +31,12 @@ export function ConsoleRoute() {
       <Console lotId={Number(id)} />
     </div>
   );
+}
+
+export function HouseSessionsRoute() {
+  return <HouseSessions />;
+}
+
+export function NewAuctionSessionRoute() {
+  return <SessionForm />;
 }

@@ -15,6 +15,7 @@ import {
   type AuctionSession,
   type Registration,
 } from '../api/auctions';
+import { DraftManager } from './DraftManager';
 
 function RegistrationPanel({ session }: { session: AuctionSession }) {
   const i18n = useI18n();
@@ -68,27 +69,35 @@ function RegistrationPanel({ session }: { session: AuctionSession }) {
 }
 
 function HousePanel({ session }: { session: AuctionSession }) {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const [regs, setRegs] = useState<Registration[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const load = () => listRegistrations(session.id).then((r) => setRegs(r.items), () => setRegs(null));
+  const confirm = (id: number) => {
+    setError(null);
+    void confirmDeposit(id).then(load, (e) => setError(errorMessage(e, i18n)));
+  };
   useEffect(() => void load(), [session.id]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!regs) return null;
   return (
-    <section className="card">
+    <section className="card" data-testid="registrations">
       <h2>{t('auctions.registrations')}</h2>
+      {regs.length === 0 && <p className="muted small">{t('auctions.noRegistrations')}</p>}
       <ul>
         {regs.map((r) => (
-          <li key={r.id}>
+          <li key={r.id} data-testid={`registration-${r.paddle}`}>
             {r.paddle} · {r.payment_reference} · {formatCny(r.deposit_amount, locale)} ·{' '}
             {t(`auctions.depositStatus.${r.deposit_status}` as MessageKey)}{' '}
             {r.deposit_status === 'pending' && (
-              <button type="button" className="btn btn-small" onClick={() => void confirmDeposit(r.id).then(load)}>
+              <button type="button" className="btn btn-small" onClick={() => confirm(r.id)} data-testid={`confirm-deposit-${r.paddle}`}>
                 {t('auctions.confirmDeposit')}
               </button>
             )}
           </li>
         ))}
       </ul>
+      {error && <p className="alert alert-error">{error}</p>}
     </section>
   );
 }
@@ -114,8 +123,14 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
         {t('auctions.deposit')} {money(session.terms.deposit)} · {t('auctions.buyingLimit')} {money(session.terms.buying_limit)}
         {session.mode === 'timed' && ` · ${t('auctions.softClose', { seconds: session.terms.soft_close_seconds })}`}
       </p>
-      <RegistrationPanel session={session} />
-      {staff && <HousePanel session={session} />}
+      {staff && (
+        <p>
+          <Link to="/auctions/house">{t('auctions.house.title')}</Link>
+        </p>
+      )}
+      {session.status === 'published' && <RegistrationPanel session={session} />}
+      {staff && session.status === 'published' && <HousePanel session={session} />}
+      {staff && session.status === 'draft' && <DraftManager session={session} onChanged={() => void load()} />}
       <h2>{t('auctions.catalogue')}</h2>
       <ul className="lot-list" data-testid="lot-list">
         {session.lots.map((lot) => (
@@ -126,11 +141,13 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
             <p className="muted small">
               {t('auctions.starting')} {money(lot.starting_price)} · {t(`auctions.status.${lot.status}` as MessageKey)}
               {lot.price !== null && ` · ${t('auctions.current')} ${money(lot.price)}`}
+              {lot.reserve_price != null && ` · ${t('auctions.reserve', { amount: money(lot.reserve_price) })}`}
+              {lot.buy_now_price != null && ` · ${t('auctions.buyNow', { amount: money(lot.buy_now_price) })}`}
             </p>
-            <Link className="btn btn-primary" to={`/auctions/lots/${lot.id}`} data-testid={`enter-lot-${lot.id}`}>
+            {session.status === 'published' && <Link className="btn btn-primary" to={`/auctions/lots/${lot.id}`} data-testid={`enter-lot-${lot.id}`}>
               {t('auctions.enterRoom')}
-            </Link>{' '}
-            {staff && session.mode === 'live' && (
+            </Link>}{' '}
+            {staff && session.status === 'published' && session.mode === 'live' && (
               <Link className="btn btn-secondary" to={`/auctions/lots/${lot.id}/console`}>
                 {t('auctions.console')}
               </Link>

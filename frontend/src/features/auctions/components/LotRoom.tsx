@@ -4,6 +4,7 @@ import { formatCny } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
 import { useLotRoom } from '../hooks/useLotRoom';
 import { yuanToFen } from '../lib/lotState';
+import { DecisionPanel, SaleResult } from './Decision';
 import { ConnectionBadge, LotPanel, reasonText } from './LotPanel';
 
 type Json = Record<string, unknown>;
@@ -45,6 +46,8 @@ export function LotRoom({ lotId }: { lotId: number }) {
         <ConnectionBadge status={status} />
       </p>
       <LotPanel room={room} offsetMs={offsetMs} />
+      {lot && (lot.status === 'conditional' || lot.status === 'countered') && <DecisionPanel lot={lot} offsetMs={offsetMs} />}
+      {lot && lot.status === 'sold' && <SaleResult lot={lot} />}
       {lot && lot.status === 'open' && (
         <div className="card">
           {session.status !== 'authenticated' && <p className="muted">{t('auctions.loginToBid')}</p>}

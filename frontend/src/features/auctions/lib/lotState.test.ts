@@ -47,3 +47,19 @@ describe('lot room state', () => {
     expect(remainingMs(null, 0, 0)).toBeNull();
   });
 });
+
+describe('conditional sale events', () => {
+  it('keeps the decision deadline and the counter amount the summaries leave out', () => {
+    let s = reduce(emptyRoom, { type: 'snapshot', seq: 0, lot, history: [] });
+    s = reduce(s, {
+      type: 'event', lot_id: 1, seq: 1,
+      event: { type: 'conditional', price: 100_000, leader: '101', deadline: 99_000, lot: { status: 'conditional', price: 100_000 } },
+    });
+    expect(s.lot).toMatchObject({ status: 'conditional', decision_deadline: 99_000, counter: null });
+    s = reduce(s, {
+      type: 'event', lot_id: 1, seq: 2,
+      event: { type: 'countered', amount: 120_000, deadline: 99_000, lot: { status: 'countered', price: 100_000 } },
+    });
+    expect(s.lot).toMatchObject({ status: 'countered', decision_deadline: 99_000, counter: 120_000, price: 100_000 });
+  });
+});

@@ -28,6 +28,7 @@ export interface LotView {
   ends_at: number | null;
   scheduled_end: number | null;
   decision_deadline: number | null;
+  counter?: number | null;
   bids: number;
   reserve_met: boolean | null;
   reserve_price?: number | null;
@@ -81,6 +82,11 @@ function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
     const lastSeq = history.find((h) => !h.retracted)?.seq;
     history = history.map((h) => (h.seq === lastSeq ? { ...h, retracted: true } : h));
     lot = { ...lot, you: youAfter(lot, lot.leader, []) };
+  } else if (type === 'conditional') {
+    // The summary carries no decision fields: the deadline (and a counter's amount) come with the event.
+    lot = { ...lot, decision_deadline: Number(event.deadline), counter: null };
+  } else if (type === 'countered') {
+    lot = { ...lot, decision_deadline: Number(event.deadline), counter: Number(event.amount) };
   } else if (type === 'warning') {
     warning = Number(event.level);
   } else if (type === 'opened' || type === 'resumed' || type === 'paused') {

@@ -1,0 +1,135 @@
+import { useState, type FormEvent } from 'react';
+import { FormError, SubmitButton, TextField } from '../../../components/form';
+import { Notice } from '../../../components/feedback';
+import { serverFieldErrors } from '../../../lib/errors';
+import { useI18n } from '../../../lib/i18n';
+import { useMutation } from '../../../hooks/use-mutation';
+import { addLot, publishSession, type AuctionSession } from '../api/auctions';
+import { fenToInput, nearestOnGrid, onGrid, parseYuan } from '../lib/terms';
+
+type Field = 'vehicle_id' | 'starting_price' | 'reserve_price' | 'buy_now_price' | 'condition_report';
+const FIELDS: Field[] = ['vehicle_id', 'starting_price', 'reserve_price', 'buy_now_price', 'condition_report'];
+
+/** Adding lots to a draft session (vehicle, 起拍价, secret 保留价, optional buy-now), then publishing it. */
+export function DraftManager({ session, onChanged }: { session: AuctionSession; onChanged: () => void }) {
+  const { t } = useI18n();
+  const [form, setForm] = useState({ vehicle: '', starting: '', reserve: '', buyNow: '', report: '' });
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [added, setAdded] = useState<number | null>(null);
+  const add = useMutation(addLot);
+  const publish = useMutation(publishSession);
+  const server = serverFieldErrors(add.error) as Partial<Record<Field, string>>;
+  const ladder = session.terms.ladder;
+  const timed = session.mode === 'timed';
+
+  function amount(field: Field, input: string, required: boolean, next: Partial<Record<Field, string>>): number | null {
+    if (!input.trim()) {
+      if (required) next[field] = t('validation.required');
+      return null;
+    }
+    const fen = parseYuan(input);
+    if (fen === null) next[field] = t('auctions.terms.amountPositive');
+    else if (!onGrid(ladder, fen)) {
+      const [below, above] = nearestOnGrid(ladder, fen);
+      next[field] = t('auctions.manage.offGrid', { below: fenToInput(below), above: fenToInput(above) });
+    }
+    return fen;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setAdded(null);
+    add.reset();
+    const next: Partial<Record<Field, string>> = {};
+    const vehicle = /^\d+$/.test(form.vehicle.trim()) ? Number(form.vehicle.trim()) : null;
+    if (!vehicle) next.vehicle_id = t('validation.positiveInt');
+    const starting = amount('starting_price', form.starting, true, next);
+    const reserve = amount('reserve_price', form.reserve, false, next);
+    const buyNow = timed ? amount('buy_now_price', form.buyNow, false, next) : null;
+    if (starting !== null && reserve !== null && reserve < starting && !next.reserve_price)
+      next.reserve_price = t('auctions.manage.reserveBelow');
+    if (starting !== null && buyNow !== null && buyNow <= Math.max(starting, reserve ?? 0) && !next.buy_now_price)
+      next.buy_now_price = t('auctions.manage.buyNowLow');
+    setErrors(next);
+    if (Object.keys(next).length || vehicle === null || starting === null) return;
+    const res = await add.run(session.id, {
+      vehicle_id: vehicle,
+      starting_price: starting,
+      reserve_price: reserve,
+      buy_now_price: buyNow,
+      condition_report: form.report,
+    });
+    if (res.ok) {
+      setAdded(res.value.position);
+      setForm({ vehicle: '', starting: '', reserve: '', buyNow: '', report: '' });
+      onChanged();
+    }
+  }
+
+  async function doPublish() {
+    const res = await publish.run(session.id);
+    if (res.ok) onChanged();
+  }
+
+  return (
+    <section className="card house-draft" data-testid="draft-manager">
+      <h2>{t('auctions.manage.addLot')}</h2>
+      <p className="muted small">{t('auctions.manage.orderHint')}</p>
+      <form className="form" onSubmit={submit} noValidate data-testid="lot-form">
+        <div className="field-pair">
+          <TextField
+            label={t('auctions.manage.vehicleId')}
+            inputMode="numeric"
+            value={form.vehicle}
+            onChange={(e) => setForm({ ...form, vehicle: e.target.value })}
+            error={errors.vehicle_id ?? server.vehicle_id}
+            hint={t('auctions.manage.vehicleHint')}
+            data-testid="lot-vehicle"
+          />
+          <TextField
+            label={t('auctions.manage.starting')}
+            inputMode="decimal"
+            value={form.starting}
+            onChange={(e) => setForm({ ...form, starting: e.target.value })}
+            error={errors.starting_price ?? server.starting_price}
+            data-testid="lot-starting"
+          />
+          <TextField
+            label={t('auctions.manage.reserve')}
+            inputMode="decimal"
+            value={form.reserve}
+            onChange={(e) => setForm({ ...form, reserve: e.target.value })}
+            error={errors.reserve_price ?? server.reserve_price}
+            hint={t('auctions.manage.reserveHint')}
+            data-testid="lot-reserve"
+          />
+          {timed && (
+            <TextField
+              label={t('auctions.manage.buyNow')}
+              inputMode="decimal"
+              value={form.buyNow}
+              onChange={(e) => setForm({ ...form, buyNow: e.target.value })}
+              error={errors.buy_now_price ?? server.buy_now_price}
+              data-testid="lot-buy-now"
+            />
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="lot-report">{t('auctions.manage.conditionReport')}</label>
+          <textarea id="lot-report" rows={3} maxLength={5000} value={form.report} onChange={(e) => setForm({ ...form, report: e.target.value })} />
+          {server.condition_report && <p className="field-error">{server.condition_report}</p>}
+        </div>
+        <FormError error={add.error} fields={FIELDS} />
+        {added !== null && <Notice>{t('auctions.manage.added', { n: added })}</Notice>}
+        <SubmitButton pending={add.pending}>{t('auctions.manage.add')}</SubmitButton>
+      </form>
+      <hr />
+      <h2>{t('auctions.manage.publish')}</h2>
+      <p className="muted small">{t(timed ? 'auctions.manage.publishHintTimed' : 'auctions.manage.publishHintLive')}</p>
+      <FormError error={publish.error} />
+      <button type="button" className="btn btn-primary" disabled={publish.pending} onClick={() => void doPublish()} data-testid="publish">
+        {publish.pending ? t('common.working') : t('auctions.manage.publish')}
+      </button>
+    </section>
+  );
+}
