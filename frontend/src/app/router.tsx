@@ -17,11 +17,16 @@ import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
 import { RegisterRoute } from './routes/register';
 import {
+  ConditionRoute,
   EditListingRoute,
   InventoryRoute,
   ListingDetailRoute,
+  ListingOffersRoute,
   ListingsSearchRoute,
+  MyOffersRoute,
   NewListingRoute,
+  SavedSearchesRoute,
+  WatchlistRoute,
 } from '../features/listings/pages';
 
 // Admin and API docs are rarely visited: load them on demand.
@@ -65,6 +70,11 @@ export function AppRoutes() {
         <Route path="dealer/inventory" element={<RequireAuth><InventoryRoute /></RequireAuth>} />
         <Route path="dealer/listings/new" element={<RequireAuth><NewListingRoute /></RequireAuth>} />
         <Route path="dealer/listings/:id/edit" element={<RequireAuth><EditListingRoute /></RequireAuth>} />
+        <Route path="dealer/listings/:id/condition" element={<RequireAuth><ConditionRoute /></RequireAuth>} />
+        <Route path="dealer/listings/:id/offers" element={<RequireAuth><ListingOffersRoute /></RequireAuth>} />
+        <Route path="me/watchlist" element={<RequireAuth><WatchlistRoute /></RequireAuth>} />
+        <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
+        <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

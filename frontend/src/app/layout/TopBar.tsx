@@ -30,6 +30,19 @@ export function TopBar() {
               {t('nav.inventory')}
             </NavLink>
           )}
+          {me && (
+            <>
+              <NavLink to="/me/watchlist" data-testid="nav-watchlist">
+                {t('nav.watchlist')}
+              </NavLink>
+              <NavLink to="/me/searches" data-testid="nav-saved-searches">
+                {t('nav.savedSearches')}
+              </NavLink>
+              <NavLink to="/me/offers" data-testid="nav-offers">
+                {t('nav.offers')}
+              </NavLink>
+            </>
+          )}
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>

@@ -1,9 +1,13 @@
 /** Route components of the listings feature (mounted by app/router.tsx). */
 import { useParams, useSearchParams } from 'react-router';
+import { ConditionEditor } from './components/ConditionEditor';
 import { InventoryPage } from './components/InventoryPage';
 import { ListingDetail } from './components/ListingDetail';
 import { ListingForm } from './components/ListingForm';
+import { ListingOffersPage, MyOffersPage } from './components/OffersPages';
+import { SavedSearchesPage } from './components/SavedSearchesPage';
 import { SearchPage } from './components/SearchPage';
+import { WatchlistPage } from './components/WatchlistPage';
 import './listings.css';
 
 export function ListingsSearchRoute() {
@@ -27,4 +31,26 @@ export function NewListingRoute() {
 export function EditListingRoute() {
   const { id } = useParams();
   return <ListingForm orgId={null} listingId={Number(id)} />;
+}
+
+export function WatchlistRoute() {
+  return <WatchlistPage />;
+}
+
+export function SavedSearchesRoute() {
+  return <SavedSearchesPage />;
+}
+
+export function MyOffersRoute() {
+  return <MyOffersPage />;
+}
+
+export function ListingOffersRoute() {
+  const { id } = useParams();
+  return <ListingOffersPage id={Number(id)} />;
+}
+
+export function ConditionRoute() {
+  const { id } = useParams();
+  return <ConditionEditor id={Number(id)} />;
 }

@@ -1,4 +1,4 @@
-import { api, type QueryValue } from '../../../lib/api-client';
+import { api, type Page, type QueryValue } from '../../../lib/api-client';
 
 export interface SearchHit {
   id: number;
@@ -135,3 +135,89 @@ export const importInventory = (orgId: number, file: File, goodRowsOnly: boolean
     format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
   );
 };
+
+// --- Watchlist, saved searches, alerts, offers and condition reports (the buyer's and dealer's "me" pages).
+
+/** The watchlist comes in one page today; the cursor is read if the API ever sends one. */
+export const getWatchlist = async (signal?: AbortSignal): Promise<Page<Listing>> => {
+  const page = await api.get<{ items: Listing[]; next_cursor?: string | null }>('/api/me/watchlist', { signal });
+  return { items: page.items, next_cursor: page.next_cursor ?? null };
+};
+
+/** The server's SearchIn (every filter; lists are comma-separated strings, like the search URL). */
+export interface SavedQuery {
+  q: string;
+  make: string;
+  model: string;
+  energy_type: string;
+  body_type: string;
+  transmission: string;
+  emission_standard: string;
+  province: string;
+  city: string;
+  price_band: string;
+  year_min: number | null;
+  year_max: number | null;
+  price_min_fen: number | null;
+  price_max_fen: number | null;
+  mileage_min_km: number | null;
+  mileage_max_km: number | null;
+  transfers_max: number | null;
+  no_accident: boolean;
+}
+
+export interface SavedSearch {
+  id: number;
+  name: string;
+  query: SavedQuery;
+  paused: boolean;
+}
+
+export interface SearchAlert {
+  id: number;
+  saved_search_id: number;
+  listing_id: number;
+  price_fen: number;
+  read: boolean;
+}
+
+export const saveSearch = (name: string, query: Partial<SavedQuery>) =>
+  api.post<SavedSearch>('/api/me/saved-searches', { name, query });
+export const listSavedSearches = () =>
+  api.get<{ items: SavedSearch[] }>('/api/me/saved-searches').then((r) => r.items);
+export const pauseSavedSearch = (id: number, paused: boolean) =>
+  api.patch<SavedSearch>(`/api/me/saved-searches/${id}`, { paused });
+export const deleteSavedSearch = (id: number) => api.delete(`/api/me/saved-searches/${id}`);
+export const listAlerts = () => api.get<{ items: SearchAlert[] }>('/api/me/alerts').then((r) => r.items);
+
+export type OfferStatus = 'open' | 'countered' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+export type OfferAction = 'accept' | 'decline' | 'counter' | 'accept_counter' | 'withdraw';
+
+export interface Offer {
+  id: number;
+  listing_id: number;
+  buyer_user_id: number;
+  amount_fen: number;
+  counter_fen: number | null;
+  status: OfferStatus;
+  message: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export const myOffers = () => api.get<{ items: Offer[] }>('/api/me/offers').then((r) => r.items);
+export const listingOffers = (id: number) =>
+  api.get<{ items: Offer[] }>(`/api/listings/${id}/offers`).then((r) => r.items);
+export const decideOffer = (id: number, action: OfferAction, counter_fen?: number) =>
+  api.post<Offer>(`/api/offers/${id}/decision`, counter_fen === undefined ? { action } : { action, counter_fen });
+
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'E';
+export interface ConditionItemInput {
+  item: string;
+  grade: Grade;
+  note: string;
+  photo_id: number | null;
+}
+
+export const setCondition = (id: number, items: ConditionItemInput[]) =>
+  api.put<Listing>(`/api/listings/${id}/condition`, { items });

@@ -82,6 +82,12 @@ function InventoryTable({ orgId }: { orgId: number }) {
                 <Link to={`/dealer/listings/${l.id}/edit`} className="btn btn-ghost">
                   {t('listings.inventory.edit')}
                 </Link>
+                <Link to={`/dealer/listings/${l.id}/condition`} className="btn btn-ghost" data-testid="condition-link">
+                  {t('listings.condition.edit')}
+                </Link>
+                <Link to={`/dealer/listings/${l.id}/offers`} className="btn btn-ghost" data-testid="offers-link">
+                  {t('listings.offers.manage')}
+                </Link>
                 {['draft', 'withdrawn', 'expired'].includes(l.status) && (
                   <button className="btn" onClick={() => void act.run(l.id, 'publish')} data-testid="publish-button">
                     {t('listings.inventory.publish')}

@@ -8,7 +8,7 @@ import { useI18n } from '../../../lib/i18n';
 import { formatWan } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
 import { getListing, makeOffer, watch, type Listing } from '../api/listings';
-import { wanToFen } from '../lib/search-params';
+import { checkOffer } from '../lib/money-input';
 import { useLabels } from './labels';
 
 export function ListingDetail({ id }: { id: number }) {
@@ -21,6 +21,8 @@ export function ListingDetail({ id }: { id: number }) {
   };
   useEffect(load, [id]);
   useDocumentTitle(listing?.title ?? t('listings.search.title'));
+  const session = useSession();
+  const manages = !!listing && !!session.me?.organisations.some((o) => o.id === listing.dealer.id);
   if (error) return <LoadError error={error} onRetry={load} />;
   if (!listing) return <Loading />;
   return (
@@ -46,7 +48,7 @@ export function ListingDetail({ id }: { id: number }) {
               {listing.location_province} {listing.location_city}
             </p>
           </section>
-          <BuyerActions listing={listing} onChange={setListing} />
+          {manages ? <DealerTools listing={listing} /> : <BuyerActions listing={listing} onChange={setListing} />}
         </aside>
       </div>
     </div>
@@ -112,19 +114,19 @@ function Spec({ listing }: { listing: Listing }) {
 }
 
 function Condition({ listing }: { listing: Listing }) {
-  const { t } = useI18n();
+  const { t, tDynamic } = useI18n();
   return (
     <section className="card">
       <h2>{t('listings.detail.condition')}</h2>
       {listing.condition.length === 0 ? (
         <p className="muted">{t('listings.detail.noCondition')}</p>
       ) : (
-        <table>
+        <table data-testid="condition-report">
           <tbody>
             {listing.condition.map((c, i) => (
-              <tr key={i}>
+              <tr key={i} data-testid="condition-report-row">
                 <th>{c.item}</th>
-                <td>{c.grade}</td>
+                <td className="condition-grade">{tDynamic(`listings.grade.${c.grade}`, c.grade)}</td>
                 <td>{c.note}</td>
               </tr>
             ))}
@@ -140,6 +142,7 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
   const session = useSession();
   const [amount, setAmount] = useState('');
   const [sent, setSent] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const toggleWatch = useMutation(async () => {
     await watch(listing.id, !listing.watching);
     onChange({ ...listing, watching: !listing.watching });
@@ -154,9 +157,19 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const fen = wanToFen(amount);
-    if (fen === undefined) return;
-    if ((await offer.run(fen)).ok) setSent(true);
+    setSent(false);
+    const checked = checkOffer(amount, listing.price_fen);
+    if (!checked.ok) {
+      setProblem(
+        t(`listings.offers.problem.${checked.problem}`, {
+          asking: formatWan(listing.price_fen, 'zh-CN'),
+          half: formatWan(Math.ceil(listing.price_fen / 2), 'zh-CN'),
+        }),
+      );
+      return;
+    }
+    setProblem(null);
+    if ((await offer.run(checked.fen)).ok) setSent(true);
   };
   return (
     <section className="card">
@@ -172,10 +185,39 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
           <button type="submit" className="btn btn-primary" disabled={offer.pending}>
             {t('listings.detail.offerSend')}
           </button>
+          {problem && (
+            <p className="field-error" role="alert" data-testid="offer-problem">
+              {problem}
+            </p>
+          )}
           <FormError error={offer.error} />
-          {sent && <Notice>{t('listings.detail.offerSent')}</Notice>}
+          {sent && (
+            <Notice>
+              {t('listings.detail.offerSent')} <Link to="/me/offers">{t('nav.offers')}</Link>
+            </Notice>
+          )}
         </form>
       )}
+    </section>
+  );
+}
+
+function DealerTools({ listing }: { listing: Listing }) {
+  const { t } = useI18n();
+  return (
+    <section className="card">
+      <h2>{t('listings.detail.dealerTools')}</h2>
+      <div className="dealer-tools">
+        <Link to={`/dealer/listings/${listing.id}/edit`} className="btn btn-ghost">
+          {t('listings.inventory.edit')}
+        </Link>
+        <Link to={`/dealer/listings/${listing.id}/condition`} className="btn btn-ghost" data-testid="detail-condition-link">
+          {t('listings.condition.edit')}
+        </Link>
+        <Link to={`/dealer/listings/${listing.id}/offers`} className="btn btn-ghost" data-testid="detail-offers-link">
+          {t('listings.offers.manage')}
+        </Link>
+      </div>
     </section>
   );
 }

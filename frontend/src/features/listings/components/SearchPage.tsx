@@ -1,9 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { Empty, LoadError, Loading } from '../../../components/feedback';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan } from '../../../lib/money';
 import { searchListings, type SearchHit, type SearchResult } from '../api/listings';
 import {
   EMPTY,
@@ -17,6 +16,8 @@ import {
   type SearchState,
 } from '../lib/search-params';
 import { useLabels } from './labels';
+import { ListingCard } from './ListingCard';
+import { SaveSearch } from './SaveSearch';
 
 export function SearchPage() {
   const { t } = useI18n();
@@ -64,6 +65,7 @@ export function SearchPage() {
           {t('listings.search.submit')}
         </button>
       </form>
+      <SaveSearch state={state} />
       <div className="search-layout">
         <Filters state={state} result={result} onChange={go} />
         <section aria-live="polite" className="search-results">
@@ -117,25 +119,7 @@ export function SearchPage() {
 }
 
 function Card({ hit }: { hit: SearchHit }) {
-  const { t, locale } = useI18n();
-  return (
-    <li className="listing-card" data-testid="listing-card">
-      <Link to={`/listings/${hit.id}`}>
-        <div className="listing-thumb">
-          {hit.thumb_url ? <img src={hit.thumb_url} alt="" loading="lazy" /> : <span aria-hidden="true">🚗</span>}
-        </div>
-        <div className="listing-body">
-          <h3>{hit.title}</h3>
-          <p className="listing-meta">
-            {hit.year} · {t('listings.card.km', { km: hit.mileage_km.toLocaleString(locale) })} · {hit.city}
-          </p>
-          <p className="listing-price" data-testid="listing-price">
-            {formatWan(hit.price_fen, 'zh-CN')}
-          </p>
-        </div>
-      </Link>
-    </li>
-  );
+  return <ListingCard car={hit} />;
 }
 
 function Filters({

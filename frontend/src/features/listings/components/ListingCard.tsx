@@ -1,0 +1,41 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useI18n } from '../../../lib/i18n';
+import { formatWan } from '../../../lib/money';
+
+export interface CardData {
+  id: number;
+  title: string;
+  year: number | null;
+  mileage_km: number;
+  city: string;
+  price_fen: number;
+  thumb_url: string | null;
+}
+
+/** A car as a card: on the search results and the watchlist. `children` go below the link (e.g. a remove button). */
+export function ListingCard({ car, badge, children }: { car: CardData; badge?: ReactNode; children?: ReactNode }) {
+  const { t, locale } = useI18n();
+  return (
+    <li className="listing-card" data-testid="listing-card">
+      <Link to={`/listings/${car.id}`}>
+        <div className="listing-thumb">
+          {car.thumb_url ? <img src={car.thumb_url} alt="" loading="lazy" /> : <span aria-hidden="true">🚗</span>}
+        </div>
+        <div className="listing-body">
+          <h3>{car.title}</h3>
+          <p className="listing-meta">
+            {[car.year, t('listings.card.km', { km: car.mileage_km.toLocaleString(locale) }), car.city]
+              .filter(Boolean)
+              .join(' · ')}
+          </p>
+          <p className="listing-price" data-testid="listing-price">
+            {formatWan(car.price_fen, 'zh-CN')}
+            {badge}
+          </p>
+        </div>
+      </Link>
+      {children && <div className="listing-card-actions">{children}</div>}
+    </li>
+  );
+}
