@@ -1,0 +1,165 @@
+"""The auction house's side in a browser: a session created with its ladder, a lot added and the catalogue
+published to the public calendar; a conditional sale accepted by the seller, and a counter-offer the buyer takes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from marketplace.settings import Settings
+from tests.browser.conftest import Server
+from tests.support import PASSWORD
+from tests.support_auctions import drop_close_jobs
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+@pytest.fixture(scope="module", autouse=True)
+async def _no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
+    yield
+    await drop_close_jobs(settings.redis_url, settings.redis_namespace)
+
+
+@pytest.fixture(scope="module")
+def world(server: Server) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_auction_house"],
+        env=server.env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+async def signed_in(browser: Any, server: Server, email: str) -> Any:
+    context = await browser.new_context(locale="en-US")
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    await page.goto(server.url + "/login")
+    await page.get_by_label("Email or mobile").fill(email)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    return page
+
+
+async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    page = await signed_in(browser, server, world["auctioneer"])
+    await page.get_by_test_id("nav-house-sessions").click()
+    await page.get_by_test_id("new-session").click()
+    await expect(page.get_by_role("heading", name="New auction session")).to_be_visible()
+    title = f"Friday online sale {uuid.uuid4().hex[:6]}"
+    await page.get_by_test_id("session-title").fill(title)
+    # A band starting off the previous band's grid is a gap: refused before anything is sent, on that row.
+    await page.get_by_test_id("ladder-start-1").fill("10050")
+    await page.get_by_test_id("ladder-add").click()
+    await page.get_by_test_id("ladder-start-3").fill("200000")
+    await page.get_by_test_id("ladder-step-3").fill("0")
+    await page.get_by_role("button", name="Create draft session").click()
+    await expect(page.get_by_test_id("ladder-start-1-error")).to_contain_text("try 10000 or 10100")
+    await expect(page.get_by_test_id("ladder-step-3-error")).to_contain_text("above 0")
+    await expect(page.get_by_test_id("form-problems")).to_be_visible()
+    await page.get_by_test_id("ladder-start-1").fill("10000")
+    await page.get_by_test_id("ladder-step-3").fill("2000")
+    await page.get_by_test_id("premium-add").click()
+    await page.get_by_test_id("premium-start-1").fill("100000")
+    await page.get_by_test_id("premium-percent-1").fill("3")
+    await page.get_by_test_id("premium-fixed-1").fill("500")
+    await page.get_by_test_id("terms-deposit").fill("0")  # bidders need no transfer for this session
+    await page.get_by_test_id("terms-soft_close_seconds").fill("60")
+    await page.get_by_test_id("terms-extension_cap_seconds").fill("600")
+    await page.get_by_role("button", name="Create draft session").click()
+
+    # The draft's catalogue page: add a lot; an amount off the ladder is refused with its neighbours.
+    await expect(page.get_by_test_id("draft-manager")).to_be_visible()
+    await expect(page.get_by_role("heading", name=title)).to_be_visible()
+    session_url = page.url
+    await page.get_by_test_id("lot-vehicle").fill(str(world["vehicle"]))
+    await page.get_by_test_id("lot-starting").fill("1050")
+    await page.get_by_test_id("lot-reserve").fill("3000")
+    await page.get_by_role("button", name="Add lot").click()
+    await expect(page.get_by_text("try 1000 or 1100")).to_be_visible()
+    await page.get_by_test_id("lot-starting").fill("1000")
+    await page.get_by_role("button", name="Add lot").click()
+    await expect(page.get_by_text("Lot 1 added.")).to_be_visible()
+    lots = page.get_by_test_id("lot-list")
+    await expect(lots).to_contain_text("大众 帕萨特 330TSI")
+    await expect(lots).to_contain_text("Reserve CNY 3,000")
+    # The same vehicle cannot be in two lots: the server's refusal is shown.
+    await page.get_by_test_id("lot-vehicle").fill(str(world["vehicle"]))
+    await page.get_by_test_id("lot-starting").fill("1000")
+    await page.get_by_role("button", name="Add lot").click()
+    await expect(page.get_by_test_id("form-error")).to_contain_text("already in an open listing or another lot")
+    SHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SHOTS / "auction-house-draft.png"), full_page=True)
+
+    await page.get_by_test_id("publish").click()
+    await expect(page.get_by_test_id("draft-manager")).to_have_count(0)
+    await expect(page.get_by_test_id("registrations")).to_be_visible()
+    await expect(page.get_by_test_id("lot-list").get_by_role("link", name="Enter lot room")).to_be_visible()
+
+    # The public calendar lists it for anyone, and its catalogue shows the lot.
+    anonymous = await (await browser.new_context(locale="en-US")).new_page()
+    await anonymous.goto(server.url + "/auctions")
+    await expect(anonymous.get_by_test_id("session-list")).to_contain_text(title)
+    await anonymous.get_by_role("link", name=title).click()
+    await expect(anonymous.get_by_test_id("lot-list")).to_contain_text("大众 帕萨特 330TSI")
+    await expect(anonymous.get_by_test_id("lot-list")).not_to_contain_text("Reserve")  # the reserve stays secret
+    assert anonymous.url == session_url
+
+
+async def test_seller_accepts_a_conditional_sale(server: Server, browser: Any, world: dict[str, Any]) -> None:
+    seller = await signed_in(browser, server, world["seller"])
+    await seller.goto(f"{server.url}/auctions/lots/{world['accept_lot']}")
+    decision = seller.get_by_test_id("decision")
+    await expect(decision).to_have_attribute("data-status", "conditional")
+    await expect(decision).to_contain_text(f"High bid CNY 2,000 by paddle {world['paddle']}")
+    await expect(seller.get_by_test_id("decision-countdown")).to_contain_text("Decision due in")
+    await seller.get_by_test_id("decision-accept").click()
+    await expect(seller.get_by_test_id("lot-status")).to_have_text("Sold")
+    record = seller.get_by_test_id("sale-record")
+    await expect(record).to_have_attribute("data-hammer", "200000")
+    await expect(record).to_contain_text("the seller accepting the high bid")
+    await expect(record).to_contain_text("CNY 2,100")  # 5 % buyer premium on top
+    await expect(seller.get_by_test_id("decision")).to_have_count(0)
+
+
+async def test_seller_counters_and_the_high_bidder_accepts(server: Server, browser: Any, world: dict[str, Any]) -> None:
+    room = f"{server.url}/auctions/lots/{world['counter_lot']}"
+    seller = await signed_in(browser, server, world["seller"])
+    bidder = await signed_in(browser, server, world["bidder"])
+    await seller.goto(room)
+    await bidder.goto(room)
+    await expect(bidder.get_by_test_id("decision-pending")).to_contain_text("the seller is deciding")
+    amount = seller.get_by_test_id("decision-counter-amount")
+    await amount.fill("1500")
+    await seller.get_by_test_id("decision-counter").click()
+    await expect(seller.get_by_test_id("decision-message")).to_contain_text("must be above the high bid (CNY 2,000)")
+    await amount.fill("2050")  # above the high bid, but off the ladder's 100 元 steps: the server says so
+    await seller.get_by_test_id("decision-counter").click()
+    await expect(seller.get_by_test_id("decision-message")).to_contain_text("not on the increment ladder")
+    await amount.fill("3000")
+    await seller.get_by_test_id("decision-counter").click()
+    await expect(seller.get_by_test_id("decision-message")).to_contain_text("Counter-offer sent")
+    await expect(seller.get_by_test_id("decision")).to_have_attribute("data-status", "countered")
+    # The high bidder sees the counter-offer live and takes it.
+    await expect(bidder.get_by_test_id("counter-amount")).to_have_attribute("data-fen", "300000")
+    await bidder.get_by_test_id("decision-accept").click()
+    for page in (seller, bidder):
+        await expect(page.get_by_test_id("lot-status")).to_have_text("Sold")
+        await expect(page.get_by_test_id("sale-record")).to_have_attribute("data-hammer", "300000")
+        await expect(page.get_by_test_id("sale-record")).to_contain_text("the buyer accepting the counter-offer")
+    await bidder.screenshot(path=str(SHOTS / "auction-counter-accepted.png"), full_page=True)
