@@ -1,0 +1,234 @@
+"""The buyer's and dealer's listing pages in Chromium: watchlist, saved searches, offers, condition reports."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import expect
+
+from tests.browser.conftest import Server
+from tests.support import PASSWORD
+
+
+@pytest.fixture(scope="module")
+def world(server: Server) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_listings"],
+        env=server.env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+async def logged_in(browser: Any, server: Server, email: str) -> Any:
+    context = await browser.new_context(locale="en-US")
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    await page.goto(server.url + "/login")
+    await page.get_by_label("Email or mobile").fill(email)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    return page
+
+
+async def api_get(page: Any, server: Server, path: str) -> Any:
+    """The API as the page's user sees it (the request shares the browser context's session cookie)."""
+    res = await page.request.get(server.url + path)
+    assert res.ok, await res.text()
+    return await res.json()
+
+
+def wan(fen: int) -> str:
+    """The 万元 text the UI shows (formatWan): two decimals, integer arithmetic."""
+    return f"{fen // 1_000_000:,}.{fen % 1_000_000 // 10_000:02d}万元"
+
+
+async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    car = world["listings"][0]
+    page = await logged_in(browser, server, world["buyer"])
+    await page.goto(f"{server.url}/listings/{car['id']}")
+    await expect(page.get_by_test_id("watch-button")).to_have_text("Watch")
+    await page.get_by_test_id("watch-button").click()
+    await expect(page.get_by_test_id("watch-button")).to_have_text("Watching ✓")
+    await page.reload()  # the state comes from the server, not from the click
+    await expect(page.get_by_test_id("watch-button")).to_have_text("Watching ✓")
+
+    await page.get_by_test_id("nav-watchlist").click()
+    card = page.get_by_test_id("listing-card").filter(has_text=car["title"])
+    await expect(card).to_have_count(1)
+    await expect(card.get_by_test_id("listing-price")).to_have_text(wan(car["price_fen"]))
+    assert [item["id"] for item in (await api_get(page, server, "/api/me/watchlist"))["items"]] == [car["id"]]
+
+    await card.get_by_test_id("watch-remove").click()
+    await expect(page.get_by_text("Removed from your watchlist.")).to_be_visible()
+    await expect(page.get_by_text("You are not watching any car.")).to_be_visible()
+    assert (await api_get(page, server, "/api/me/watchlist"))["items"] == []
+
+
+async def test_buyer_saves_a_search_then_pauses_and_reruns_it(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    page = await logged_in(browser, server, world["buyer"])
+    await page.goto(f"{server.url}/listings?q=Model%20Y&energy_type=bev&price_max_fen=30000000&no_accident=true")
+    await page.get_by_test_id("save-search").click()
+    await page.get_by_test_id("save-search-name").fill("Cheap Model Y")
+    await page.get_by_test_id("save-search-confirm").click()
+    await expect(page.get_by_text("Search saved")).to_be_visible()
+    await page.get_by_role("link", name="See saved searches").click()
+
+    row = page.get_by_test_id("saved-search").filter(has_text="Cheap Model Y")
+    await expect(row).to_have_count(1)
+    await expect(row).to_contain_text("“Model Y”")
+    await expect(row).to_contain_text("Battery electric")
+    await expect(row).to_contain_text("≤ 30.00万元")
+    await expect(row.get_by_test_id("saved-search-state")).to_have_text("Alerts on")
+    saved = (await api_get(page, server, "/api/me/saved-searches"))["items"]
+    assert [(s["name"], s["query"]["energy_type"], s["query"]["price_max_fen"]) for s in saved] == [
+        ("Cheap Model Y", "bev", 30_000_000)
+    ]
+
+    await row.get_by_test_id("saved-search-pause").click()
+    await expect(row.get_by_test_id("saved-search-state")).to_have_text("Paused")
+    await expect(row.get_by_test_id("saved-search-pause")).to_have_text("Resume alerts")
+    assert [s["paused"] for s in (await api_get(page, server, "/api/me/saved-searches"))["items"]] == [True]
+    await page.reload()
+    await expect(page.get_by_test_id("saved-search").get_by_test_id("saved-search-state")).to_have_text("Paused")
+    await expect(page.get_by_test_id("alerts").or_(page.get_by_text("No alerts yet."))).to_be_visible()
+
+    await page.get_by_test_id("saved-search-run").click()
+    await expect(page).to_have_url(re.compile(r"/listings\?.*energy_type=bev"))
+    await expect(page).to_have_url(re.compile(r"price_max_fen=30000000"))
+    await expect(page.get_by_test_id("search-input")).to_have_value("Model Y")
+
+
+async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    car = world["listings"][1]
+    price = car["price_fen"]
+    buyer = await logged_in(browser, server, world["buyer"])
+    await buyer.goto(f"{server.url}/listings/{car['id']}")
+    amount = buyer.get_by_test_id("offer-amount")
+    await amount.fill(str(price // 1_000_000 + 1))  # above the asking price: refused before sending
+    await buyer.get_by_role("button", name="Send offer").click()
+    await expect(buyer.get_by_test_id("offer-problem")).to_contain_text("above the asking price")
+    offer_fen = price - 2_000_000  # 2 万元 under the asking price
+    await amount.fill(str(offer_fen // 1_000_000))
+    await buyer.get_by_role("button", name="Send offer").click()
+    await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
+    await buyer.get_by_role("button", name="Send offer").click()  # a second open offer: the API's code, translated
+    await expect(buyer.get_by_test_id("form-error")).to_contain_text("You already have an open offer on this car")
+
+    dealer = await logged_in(browser, server, world["dealer"])
+    await dealer.get_by_test_id("nav-inventory").click()
+    await dealer.get_by_test_id("inventory-row").filter(has_text=car["vin"]).get_by_test_id("offers-link").click()
+    row = dealer.get_by_test_id("offer-row")
+    await expect(row).to_have_count(1)
+    await expect(row.get_by_test_id("offer-amount")).to_have_text(wan(offer_fen))
+    await expect(row.get_by_test_id("offer-status")).to_have_text("Awaiting the dealer")
+    await row.get_by_test_id("counter-amount").fill(str(offer_fen // 1_000_000))  # not above the offer
+    await row.get_by_test_id("offer-counter-send").click()
+    await expect(row.get_by_test_id("counter-problem")).to_contain_text("must be above the buyer’s offer")
+    await row.get_by_test_id("counter-amount").fill(f"{(price - 1_000_000) / 1_000_000:.1f}")
+    await expect(row).to_contain_text("= ¥")  # the exact amount in yuan, before sending
+    await row.get_by_test_id("offer-counter-send").click()
+    await expect(row.get_by_test_id("offer-status")).to_have_text("Countered")
+    await expect(row.get_by_test_id("offer-counter")).to_have_text(wan(price - 1_000_000))
+
+    await buyer.get_by_test_id("nav-offers").click()
+    mine = buyer.get_by_test_id("offer-row").filter(has_text=car["title"])
+    await expect(mine.get_by_test_id("offer-status")).to_have_text("Countered")
+    await mine.get_by_test_id("offer-accept-counter").click()
+    await expect(mine.get_by_test_id("offer-status")).to_have_text("Accepted")
+    offers = (await api_get(buyer, server, "/api/me/offers"))["items"]
+    assert [(o["status"], o["counter_fen"]) for o in offers if o["listing_id"] == car["id"]] == [
+        ("accepted", price - 1_000_000)
+    ]
+
+    await mine.get_by_role("link", name=car["title"]).click()
+    await expect(buyer.get_by_test_id("detail-price")).to_contain_text("Reserved")
+    await dealer.reload()
+    await expect(dealer.get_by_test_id("listing-status")).to_have_text("Reserved")
+
+
+async def test_dealer_accepts_an_offer_and_the_listing_is_reserved(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    car = world["listings"][2]
+    buyer = await logged_in(browser, server, world["buyer"])
+    await buyer.goto(f"{server.url}/listings/{car['id']}")
+    await buyer.get_by_test_id("offer-amount").fill(str(car["price_fen"] // 1_000_000 - 1))
+    await buyer.get_by_role("button", name="Send offer").click()
+    await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
+
+    dealer = await logged_in(browser, server, world["dealer"])
+    await dealer.goto(f"{server.url}/listings/{car['id']}")
+    await expect(dealer.get_by_test_id("offer-amount")).to_have_count(0)  # a dealer does not bid on its own car
+    await dealer.get_by_test_id("detail-offers-link").click()
+    row = dealer.get_by_test_id("offer-row")
+    await row.get_by_test_id("offer-accept").click()
+    await expect(dealer.get_by_text("The offer is accepted and the car is reserved")).to_be_visible()
+    await expect(row.get_by_test_id("offer-status")).to_have_text("Accepted")
+    await expect(dealer.get_by_test_id("listing-status")).to_have_text("Reserved")
+    assert (await api_get(dealer, server, f"/api/listings/{car['id']}"))["status"] == "reserved"
+
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("detail-price")).to_contain_text("Reserved")
+    await expect(buyer.get_by_test_id("offer-amount")).to_have_count(0)  # no more offers on a reserved car
+
+
+async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    car = world["listings"][3]
+    dealer = await logged_in(browser, server, world["dealer"])
+    await dealer.get_by_test_id("nav-inventory").click()
+    await dealer.get_by_test_id("inventory-row").filter(has_text=car["vin"]).get_by_test_id("condition-link").click()
+
+    rows = dealer.get_by_test_id("condition-row")
+    await expect(rows).to_have_count(1)
+    await rows.nth(0).get_by_test_id("condition-item").fill("外观 Exterior")
+    await rows.nth(0).get_by_test_id("condition-grade").select_option("A")
+    await rows.nth(0).get_by_test_id("condition-note").fill("轻微划痕 light scratches on the rear bumper")
+    await dealer.get_by_test_id("condition-add").click()
+    await rows.nth(1).get_by_test_id("condition-note").fill("a note without an item")
+    await dealer.get_by_test_id("condition-add").click()
+    await rows.nth(2).get_by_test_id("condition-item").fill("To be removed")
+    await rows.nth(2).get_by_test_id("condition-remove").click()
+    await expect(rows).to_have_count(2)
+    await dealer.get_by_role("button", name="Save the report").click()
+    await expect(rows.nth(1).get_by_test_id("condition-problem")).to_have_text("Name the item.")
+    await expect(dealer.get_by_text("Fix the marked rows first.")).to_be_visible()
+
+    await rows.nth(1).get_by_test_id("condition-item").fill("轮胎 Tyres")
+    await rows.nth(1).get_by_test_id("condition-grade").select_option("C")
+    await dealer.get_by_role("button", name="Save the report").click()
+    await expect(dealer.get_by_text("Condition report saved.")).to_be_visible()
+    saved = (await api_get(dealer, server, f"/api/listings/{car['id']}"))["condition"]
+    assert [(c["item"], c["grade"]) for c in saved] == [("外观 Exterior", "A"), ("轮胎 Tyres", "C")]
+
+    await dealer.get_by_test_id("condition-view").click()
+    report = dealer.get_by_test_id("condition-report-row")
+    await expect(report).to_have_count(2)
+    await expect(report.nth(0)).to_contain_text("外观 Exterior")
+    await expect(report.nth(0)).to_contain_text("A — excellent")
+    await expect(report.nth(0)).to_contain_text("light scratches")
+    await expect(report.nth(1)).to_contain_text("C — fair")
+
+    buyer = await logged_in(browser, server, world["buyer"])  # what every visitor sees
+    await buyer.goto(f"{server.url}/listings/{car['id']}")
+    await expect(buyer.get_by_test_id("condition-report-row")).to_have_count(2)
+    await expect(buyer.get_by_test_id("condition-report")).to_contain_text("轮胎 Tyres")
