@@ -78,7 +78,7 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await page.get_by_test_id("premium-start-1").fill("100000")
     await page.get_by_test_id("premium-percent-1").fill("3")
     await page.get_by_test_id("premium-fixed-1").fill("500")
-    await page.get_by_test_id("terms-deposit").fill("0")  # bidders need no transfer for this session
+    await page.get_by_test_id("terms-deposit").fill("1000")
     await page.get_by_test_id("terms-soft_close_seconds").fill("60")
     await page.get_by_test_id("terms-extension_cap_seconds").fill("600")
     await page.get_by_role("button", name="Create draft session").click()
@@ -111,7 +111,7 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await expect(page.get_by_test_id("registrations")).to_be_visible()
     await expect(page.get_by_test_id("lot-list").get_by_role("link", name="Enter lot room")).to_be_visible()
 
-    # The public calendar lists it for anyone, and its catalogue shows the lot.
+    # The public calendar lists it for anyone; its catalogue shows the lot and the terms as entered.
     anonymous = await (await browser.new_context(locale="en-US")).new_page()
     await anonymous.goto(server.url + "/auctions")
     await expect(anonymous.get_by_test_id("session-list")).to_contain_text(title)
@@ -119,6 +119,25 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await expect(anonymous.get_by_test_id("lot-list")).to_contain_text("大众 帕萨特 330TSI")
     await expect(anonymous.get_by_test_id("lot-list")).not_to_contain_text("Reserve")  # the reserve stays secret
     assert anonymous.url == session_url
+    await anonymous.get_by_text("Terms", exact=True).click()
+    summary = anonymous.get_by_test_id("terms-summary")
+    await expect(summary).to_contain_text("From CNY 10,000: steps of CNY 500")
+    await expect(summary).to_contain_text("From CNY 200,000: steps of CNY 2,000")
+    await expect(summary).to_contain_text("Hammer from CNY 100,000: 3 % + CNY 500")
+    await expect(summary).to_contain_text("stop 600 s after")
+
+    # A dealer registers; the house sees the registration and confirms the deposit transfer.
+    bidder = await signed_in(browser, server, world["bidder"])
+    await bidder.goto(session_url)
+    await bidder.get_by_test_id("register").click()
+    await expect(bidder.get_by_test_id("deposit-status")).to_have_attribute("data-status", "pending")
+    await page.reload()
+    await expect(page.get_by_test_id("registration-101")).to_contain_text("CNY 1,000")
+    await page.get_by_test_id("confirm-deposit-101").click()
+    await expect(page.get_by_test_id("confirm-deposit-101")).to_have_count(0)
+    await expect(page.get_by_test_id("registration-101")).to_contain_text("Deposit confirmed")
+    await bidder.reload()
+    await expect(bidder.get_by_test_id("deposit-status")).to_have_attribute("data-status", "confirmed")
 
 
 async def test_seller_accepts_a_conditional_sale(server: Server, browser: Any, world: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ import {
   type Registration,
 } from '../api/auctions';
 import { DraftManager } from './DraftManager';
+import { TermsSummary } from './TermsSummary';
 
 function RegistrationPanel({ session }: { session: AuctionSession }) {
   const i18n = useI18n();
@@ -123,6 +124,7 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
         {t('auctions.deposit')} {money(session.terms.deposit)} · {t('auctions.buyingLimit')} {money(session.terms.buying_limit)}
         {session.mode === 'timed' && ` · ${t('auctions.softClose', { seconds: session.terms.soft_close_seconds })}`}
       </p>
+      <TermsSummary session={session} />
       {staff && (
         <p>
           <Link to="/auctions/house">{t('auctions.house.title')}</Link>
