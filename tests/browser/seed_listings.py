@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from listings.demo_data import create_published, generate
 from listings.domain.vin import with_check_digit
-from listings.models import Listing
+from listings.models import Listing, SavedSearch, SearchAlert
 from marketplace import db
 from marketplace.accounts.models import AgentCertificate, Membership, Organisation, User
 from marketplace.accounts.passwords import PasswordHasher
@@ -53,9 +53,14 @@ async def main() -> None:
         await create_published(org.id, dealer.id, rows)
         mine = Listing.filter(dealer_org_id=org.id).order_by("id")
         listings = await mine.values("id", "title", "price_fen", vin="vehicle__vin")
-        sys.stdout.write(
-            json.dumps({"dealer": dealer.email, "buyer": buyer.email, "org": org.id, "listings": listings}) + "\n"
-        )
+        # A buyer whose saved search has alerted twice already (alerts are raised by the indexing jobs in real life).
+        alerted = await User.create(email=f"pages-alerted-{tag}@example.cn", display_name="Li", password_hash=hashed)
+        search = await SavedSearch.create(user_id=alerted.id, name="All my cars", params={"q": tag})
+        for car in listings[:2]:
+            await SearchAlert.create(saved_search=search, user_id=alerted.id, listing_id=car["id"],
+                                     price_fen=car["price_fen"])  # fmt: skip
+        world = {"dealer": dealer.email, "buyer": buyer.email, "alerted": alerted.email, "listings": listings}
+        sys.stdout.write(json.dumps(world) + "\n")
     finally:
         await db.close_db()
 

@@ -114,6 +114,24 @@ async def test_buyer_saves_a_search_then_pauses_and_reruns_it(
     await expect(page.get_by_test_id("search-input")).to_have_value("Model Y")
 
 
+async def test_alerts_are_listed_newest_first_and_link_to_the_listing(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    first, second = world["listings"][:2]
+    page = await logged_in(browser, server, world["alerted"])
+    await page.get_by_test_id("nav-saved-searches").click()
+    await expect(page.get_by_test_id("saved-search")).to_contain_text("All my cars")
+    alerts = page.get_by_test_id("alert")
+    await expect(alerts).to_have_count(2)
+    await expect(alerts.nth(0)).to_contain_text(second["title"])  # the newer alert first
+    await expect(alerts.nth(0)).to_contain_text(wan(second["price_fen"]))
+    await expect(alerts.nth(0)).to_contain_text("for “All my cars”")
+    await expect(alerts.nth(1)).to_contain_text(first["title"])
+    await alerts.nth(0).get_by_role("link", name=second["title"]).click()
+    await expect(page).to_have_url(f"{server.url}/listings/{second['id']}")
+    await expect(page.get_by_test_id("listing-title")).to_have_text(second["title"])
+
+
 async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:

@@ -5,7 +5,9 @@ import { FormError, SubmitButton } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
+import { useSession } from '../../../lib/session';
 import { getListing, setCondition, type Grade, type Listing } from '../api/listings';
+import { managesListing } from '../lib/manages';
 import { checkCondition, GRADES, isValid, MAX_ITEM, MAX_NOTE, type ConditionRow, type RowProblem } from '../lib/condition';
 
 /** Usual inspection items, offered as suggestions (any name may be typed). */
@@ -13,6 +15,7 @@ const SUGGESTED = ['外观 Exterior', '内饰 Interior', '发动机 Engine', '�
 
 export function ConditionEditor({ id }: { id: number }) {
   const { t } = useI18n();
+  const session = useSession();
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [rows, setRows] = useState<ConditionRow[]>([]);
@@ -41,6 +44,7 @@ export function ConditionEditor({ id }: { id: number }) {
 
   if (error) return <LoadError error={error} onRetry={load} />;
   if (!listing) return <Loading />;
+  if (!managesListing(session.me, listing)) return <Notice tone="warning">{t('listings.condition.notDealer')}</Notice>;
 
   const update = (key: number, patch: Partial<ConditionRow>) => {
     setSaved(false);

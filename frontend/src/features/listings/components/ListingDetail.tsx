@@ -8,6 +8,7 @@ import { useI18n } from '../../../lib/i18n';
 import { formatWan } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
 import { getListing, makeOffer, watch, type Listing } from '../api/listings';
+import { managesListing } from '../lib/manages';
 import { checkOffer } from '../lib/money-input';
 import { useLabels } from './labels';
 
@@ -22,7 +23,7 @@ export function ListingDetail({ id }: { id: number }) {
   useEffect(load, [id]);
   useDocumentTitle(listing?.title ?? t('listings.search.title'));
   const session = useSession();
-  const manages = !!listing && !!session.me?.organisations.some((o) => o.id === listing.dealer.id);
+  const manages = !!listing && managesListing(session.me, listing);
   if (error) return <LoadError error={error} onRetry={load} />;
   if (!listing) return <Loading />;
   return (

@@ -7,6 +7,7 @@ import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { formatWan, formatYuan } from '../../../lib/money';
+import { useSession } from '../../../lib/session';
 import {
   decideOffer,
   getListing,
@@ -17,6 +18,7 @@ import {
   type OfferAction,
 } from '../api/listings';
 import { useListings } from '../hooks/use-listing-titles';
+import { managesListing } from '../lib/manages';
 import { checkCounter, parseWan } from '../lib/money-input';
 
 function useOfferStatus() {
@@ -115,6 +117,7 @@ export function MyOffersPage() {
 /** The dealer's view of the offers on one listing: accept, counter or decline. */
 export function ListingOffersPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
+  const session = useSession();
   const status = useOfferStatus();
   const [listing, setListing] = useState<Listing | null>(null);
   const [offers, setOffers] = useState<Offer[] | null>(null);
@@ -138,6 +141,13 @@ export function ListingOffersPage({ id }: { id: number }) {
   });
   if (error) return <LoadError error={error} onRetry={load} />;
   if (!listing || !offers) return <Loading />;
+  if (!managesListing(session.me, listing)) {
+    return (
+      <Notice tone="warning">
+        {t('listings.offers.notDealer')} <Link to="/me/offers">{t('nav.offers')}</Link>
+      </Notice>
+    );
+  }
   return (
     <div className="page wide">
       <h1>{t('listings.offers.dealerTitle', { title: listing.title })}</h1>
