@@ -44,6 +44,7 @@ async def main() -> None:
                     "bidder": bidder.email,
                     "paddle": reg.paddle,
                     "vehicle": spare.id,
+                    "session": world.session.id,
                     "accept_lot": world.lots[0].id,
                     "counter_lot": world.lots[1].id,
                 }

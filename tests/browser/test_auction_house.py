@@ -142,7 +142,10 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
 
 async def test_seller_accepts_a_conditional_sale(server: Server, browser: Any, world: dict[str, Any]) -> None:
     seller = await signed_in(browser, server, world["seller"])
-    await seller.goto(f"{server.url}/auctions/lots/{world['accept_lot']}")
+    # The seller finds the lot waiting in the catalogue and enters its room.
+    await seller.goto(f"{server.url}/auctions/{world['session']}")
+    await expect(seller.get_by_test_id(f"decision-needed-{world['accept_lot']}")).to_be_visible()
+    await seller.get_by_test_id(f"enter-lot-{world['accept_lot']}").click()
     decision = seller.get_by_test_id("decision")
     await expect(decision).to_have_attribute("data-status", "conditional")
     await expect(decision).to_contain_text(f"High bid CNY 2,000 by paddle {world['paddle']}")

@@ -146,6 +146,11 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
               {lot.reserve_price != null && ` · ${t('auctions.reserve', { amount: money(lot.reserve_price) })}`}
               {lot.buy_now_price != null && ` · ${t('auctions.buyNow', { amount: money(lot.buy_now_price) })}`}
             </p>
+            {lot.reserve_price !== undefined && (lot.status === 'conditional' || lot.status === 'countered') && (
+              <p className="alert alert-warning" data-testid={`decision-needed-${lot.id}`}>
+                {t('auctions.decisionNeeded')}
+              </p>
+            )}
             {session.status === 'published' && <Link className="btn btn-primary" to={`/auctions/lots/${lot.id}`} data-testid={`enter-lot-${lot.id}`}>
               {t('auctions.enterRoom')}
             </Link>}{' '}

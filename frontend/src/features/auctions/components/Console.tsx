@@ -3,6 +3,7 @@ import { useI18n, type MessageKey } from '../../../lib/i18n';
 import { formatCny } from '../../../lib/money';
 import { useLotRoom } from '../hooks/useLotRoom';
 import { yuanToFen } from '../lib/lotState';
+import { DecisionPanel, SaleResult } from './Decision';
 import { ConnectionBadge, LotPanel, reasonText } from './LotPanel';
 
 type Json = Record<string, unknown>;
@@ -40,6 +41,10 @@ export function Console({ lotId }: { lotId: number }) {
       <h1>{t('auctions.console')}</h1>
       <ConnectionBadge status={status} />
       <LotPanel room={room} offsetMs={offsetMs} />
+      {room.lot && (room.lot.status === 'conditional' || room.lot.status === 'countered') && (
+        <DecisionPanel lot={room.lot} offsetMs={offsetMs} />
+      )}
+      {room.lot && room.lot.status === 'sold' && <SaleResult lot={room.lot} />}
       <div className="card row-actions">
         {button('open', 'auctions.ctl.open', {}, 'btn btn-primary')}
         {button('warn', 'auctions.warn1', { level: 1 })}
