@@ -7,12 +7,15 @@ import functools
 import logging
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Sum
+
 from auctions import bidding
 from auctions.bidding import Applied
 from auctions.catalogue import is_house_staff
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState, Outcome, Terms
-from auctions.models import AuctionSession, Lot, Registration, SaleRecord
+from auctions.models import AuctionSession, Lot, Registration
 from marketplace.accounts.domain import Principal
 from marketplace.errors import NotFound
 
@@ -78,36 +81,35 @@ async def schedule_close(services: Any, lot_id: int, at_ms: int) -> None:
         log.exception("could not schedule the close of lot %s", lot_id)
 
 
-async def _exposure(session_id: int, paddle: str, lot_id: int) -> int:
-    """What the bidder is committed to elsewhere in the session: lots they lead or won."""
-    leading = await (
-        Lot.filter(
-            session_id=session_id, leader_paddle=paddle, status__in=["open", "paused", "conditional", "countered"]
-        )
+# A bidder's commitments in a session: every lot they lead or that waits on them, and every lot they won.
+COMMITTING = ("open", "paused", "conditional", "countered", "sold")
+
+
+async def _exposure(conn: BaseDBAsyncClient, session_id: int, paddle: str, lot_id: int) -> int:
+    """What the bidder stands to pay elsewhere in the session: the sum of `Lot.leader_commitment`.
+
+    That is a leading proxy's maximum, not its price (engine.leader_commitment), and a won lot's hammer
+    price (a sold lot's price). One query, inside the bid's transaction, after the registration's lock.
+    """
+    row = await (
+        Lot.filter(session_id=session_id, leader_paddle=paddle, status__in=COMMITTING)
         .exclude(id=lot_id)
-        .values_list("price", flat=True)
+        .using_db(conn)
+        .annotate(total=Sum("leader_commitment"))
+        .first()
+        .values("total")
     )
-    won = await SaleRecord.filter(session_id=session_id, buyer_paddle=paddle).values_list("hammer_price", flat=True)
-    values: list[Any] = [*leading, *won]
-    return sum(int(v or 0) for v in values)
+    return int((row or {}).get("total") or 0)
 
 
-async def _bidder_refusal(
-    principal: Principal, lot: Lot, session: AuctionSession, amount: int
-) -> tuple[str | None, Registration | None]:
-    if not principal.has_scope("bid"):
-        return "insufficient_scope", None
-    reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
+def _bidder_refusal(principal: Principal, lot: Lot, reg: Registration | None) -> str | None:
     if reg is None:
-        return "not_registered", None
+        return "not_registered"
     if reg.deposit_status != "confirmed":
-        return "deposit_not_confirmed", reg
+        return "deposit_not_confirmed"
     if lot.seller_org_id in principal.memberships or reg.org_id == lot.seller_org_id:
-        return "own_lot", reg  # shill prevention: the seller's organisation never bids on its lots
-    limit = int(session.terms["buying_limit"])
-    if await _exposure(session.id, reg.paddle, lot.id) + amount > limit:
-        return "buying_limit", reg
-    return None, reg
+        return "own_lot"  # shill prevention: the seller's organisation never bids on its lots
+    return None
 
 
 async def _load(lot_id: int) -> tuple[Lot, AuctionSession]:
@@ -136,20 +138,40 @@ async def place_bid(
     if earlier is not None:
         return earlier
     lot, session = await _load(lot_id)
+    if not principal.has_scope("bid"):
+        return _rejected(kind, lot_id, client_id, "insufficient_scope")
+    # A proxy commits its maximum (the amount), buy now its price: whatever this lot may cost the bidder.
     commitment = lot.buy_now_price or amount if buy_now else amount
-    refusal, reg = await _bidder_refusal(principal, lot, session, commitment)
-    if refusal is not None or reg is None:
-        return _rejected(kind, lot_id, client_id, refusal or "not_registered")
-    paddle = reg.paddle
+    limit = int(session.terms["buying_limit"])
 
-    def command(state: LotState, terms: Terms) -> Outcome:
-        if buy_now:
-            return engine.buy_now(state, terms, paddle, now)
-        return engine.place_bid(state, terms, paddle, amount, now, proxy=proxy)
+    async def admit(conn: BaseDBAsyncClient) -> bidding.Command:
+        # Inside the lot's transaction with the registration locked: two bids of one bidder on two lots
+        # would otherwise both pass the limit against the same, not yet changed, exposure.
+        reg = await bidding.lock_registration(conn, session.id, principal.user_id)
+        refusal = _bidder_refusal(principal, lot, reg)
+        if refusal is not None:
+            raise bidding.Refused(refusal)
+        assert reg is not None
+        if await _exposure(conn, session.id, reg.paddle, lot.id) + commitment > limit:
+            raise bidding.Refused("buying_limit")
+        await bidding.claim_registration(conn, reg)
+        paddle = reg.paddle
+
+        def command(state: LotState, terms: Terms) -> Outcome:
+            if buy_now:
+                return engine.buy_now(state, terms, paddle, now)
+            return engine.place_bid(state, terms, paddle, amount, now, proxy=proxy)
+
+        return command
 
     respond = functools.partial(_response, kind, lot_id, client_id)
     bid_kind = "buy_now" if buy_now else ("proxy" if proxy else "straight")
-    response, applied = await bidding.apply_bid(lot_id, command, now, (principal.user_id, client_id), respond, bid_kind)
+    try:
+        response, applied = await bidding.apply_bid(
+            lot_id, admit, now, (principal.user_id, client_id), respond, bid_kind
+        )
+    except bidding.Refused as refused:
+        return _rejected(kind, lot_id, client_id, refused.reason)
     if applied is not None:
         await _publish(services, applied)
     return response

@@ -4,12 +4,16 @@ The engine decides; this module makes the decision durable. A change is committe
 lines, public events with consecutive sequence numbers, the bid receipt, the sale record) before
 anyone hears of it; only then is it published on the bus. `SELECT … FOR UPDATE` queues writers on
 PostgreSQL; on SQLite (where Tortoise ignores it) the version check alone serialises them.
+
+A bidder's command is first admitted in the same transaction (`Admit`): their registration row is
+locked and compare-and-set the same way, so one bidder's bids on several lots are serialised too and
+the buying limit is checked against commitments no concurrent bid of theirs can change.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +35,20 @@ MAX_ATTEMPTS = 50
 PRIVATE_EVENTS = frozenset({"max_raised"})
 
 Command = Callable[[LotState, Terms], Outcome]
+# Run first inside the lot's transaction: returns the command to apply, or raises Refused.
+Admit = Callable[[BaseDBAsyncClient], Awaitable[Command]]
 
 
 class _VersionConflict(Exception):
     pass
+
+
+class Refused(Exception):
+    """The bidder may not bid (not registered, no deposit, own lot, buying limit): nothing was written."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -73,11 +87,30 @@ async def stored_receipt(user_id: int, client_bid_id: str) -> dict[str, Any] | N
     return None if receipt is None else dict(receipt.response)
 
 
+async def lock_registration(conn: BaseDBAsyncClient, session_id: int, user_id: int) -> Registration | None:
+    # FOR UPDATE queues one bidder's concurrent bids on PostgreSQL; claim_registration's compare-and-set
+    # is what makes it hold on SQLite (whose transactions Tortoise runs one at a time anyway).
+    query = Registration.filter(session_id=session_id, user_id=user_id).select_for_update()
+    return await query.using_db(conn).first()
+
+
+async def claim_registration(conn: BaseDBAsyncClient, reg: Registration) -> None:
+    """Bump the registration's version, or retry the whole attempt if another bid of this bidder committed.
+
+    Called once the bid passed the buying limit, so of two bids that read the same exposure only one commits.
+    """
+    bumped = await Registration.filter(id=reg.id, version=reg.version).using_db(conn).update(version=reg.version + 1)
+    if bumped != 1:
+        raise _VersionConflict()
+    reg.version += 1
+
+
 async def apply(
     lot_id: int,
-    command: Command,
+    command: Command | None,
     now: int,
     *,
+    admit: Admit | None = None,
     receipt_key: tuple[int, str] | None = None,
     respond: Callable[[Applied], dict[str, Any]] | None = None,
     bid_kind: str = "straight",
@@ -86,11 +119,14 @@ async def apply(
 ) -> Applied:
     """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set.
 
-    `lot_fields` are further columns of the lot written in the same update (only if accepted).
+    A bidder's command comes from `admit` instead, run again on every attempt. `lot_fields` are further
+    columns of the lot written in the same update (only if accepted).
     """
     for _ in range(MAX_ATTEMPTS):
         try:
-            return await _attempt(lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields)
+            return await _attempt(
+                lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields, admit
+            )
         except _VersionConflict:
             continue
     raise RuntimeError(f"lot {lot_id}: too much contention")
@@ -98,15 +134,20 @@ async def apply(
 
 async def _attempt(
     lot_id: int,
-    command: Command,
+    command: Command | None,
     now: int,
     receipt_key: tuple[int, str] | None,
     respond: Callable[[Applied], dict[str, Any]] | None,
     bid_kind: str,
     actor_user_id: int | None,
     lot_fields: dict[str, Any] | None = None,
+    admit: Admit | None = None,
 ) -> Applied:
     async with in_transaction() as conn:
+        if admit is not None:
+            # Before the lot's lock, so the bidder's own checks never lengthen the time a busy lot is held.
+            command = await admit(conn)
+        assert command is not None
         lot = await Lot.filter(id=lot_id).select_for_update().using_db(conn).get()
         session = await published_session(lot.session_id, conn)
         terms = terms_for(session.kind, session.terms, lot)
@@ -139,6 +180,7 @@ async def _attempt(
                 status=state.status,
                 price=state.price,
                 leader_paddle=state.leader,
+                leader_commitment=engine.leader_commitment(state),
                 ends_at=from_ms(state.ends_at),
                 decision_deadline=from_ms(state.decision_deadline),
                 **(lot_fields or {}),
@@ -236,7 +278,7 @@ async def _sale_record(
 
 async def apply_bid(
     lot_id: int,
-    command: Command,
+    admit: Admit,
     now: int,
     receipt_key: tuple[int, str],
     respond: Callable[[Applied], dict[str, Any]],
@@ -245,10 +287,13 @@ async def apply_bid(
     """A bidder's command with a client bid id: the committed answer, exactly once per id.
 
     The caller has looked the id up already; a resend racing the original is caught by the receipt's
-    unique key inside the transaction.
+    unique key inside the transaction. A `Refused` bid propagates without a receipt: the bidder may put
+    it right (confirm the deposit, be outbid elsewhere) and resend the same id.
     """
     try:
-        applied = await apply(lot_id, command, now, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind)
+        applied = await apply(
+            lot_id, None, now, admit=admit, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind
+        )
     except _DuplicateBid:
         stored = await stored_receipt(*receipt_key)
         assert stored is not None

@@ -45,6 +45,9 @@ class Lot(Model):
     decision_deadline = fields.DatetimeField(null=True, db_index=True)
     price = fields.BigIntField(null=True)
     leader_paddle = fields.CharField(max_length=12, null=True)
+    # What the leader is bound to pay (engine.leader_commitment): their maximum while bidding runs, the
+    # price after. Kept beside the state so a bidder's buying-limit exposure is one SUM over the session's lots.
+    leader_commitment = fields.BigIntField(null=True)
     seq = fields.IntField(default=0)
     version = fields.IntField(default=0)
     state: Any = fields.JSONField()
@@ -70,6 +73,10 @@ class Registration(Model):
     deposit_status = fields.CharField(max_length=12, default="pending")  # pending | confirmed | refunded
     payment_reference = fields.CharField(max_length=64)
     confirmed_by_user_id = fields.IntField(null=True)
+    # Bumped (compare-and-set) by every bid admitted under this registration: one bidder's commitments
+    # across lots are serialised here, as one lot's bids are by Lot.version, so two bids on two lots
+    # cannot both pass the buying limit.
+    version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     session_id: int

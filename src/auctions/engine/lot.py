@@ -84,6 +84,23 @@ def next_minimum(state: LotState, terms: Terms) -> int:
     return terms.ladder.next_above(state.price)
 
 
+def leader_commitment(state: LotState) -> int | None:
+    """What the leader stands to pay for this lot: their share of their buying limit.
+
+    While bidding runs it is the leader's maximum, not the visible price: other bidders can push a
+    standing proxy up to its maximum without its owner acting, so a limit checked against prices
+    could be overrun later on a lot nobody bid on again. Once bidding is over (sold, or a conditional
+    sale pending) the maximum no longer binds and the price is the commitment; a counter-offer binds
+    only when the buyer accepts it. A passed lot commits no one.
+    """
+    if state.leader is None or state.price is None or state.status in (PASSED, SCHEDULED):
+        return None
+    if state.status in (OPEN, PAUSED):
+        entry = state.entries.get(state.leader)
+        return state.price if entry is None else max(state.price, entry.max)
+    return state.price
+
+
 def timed(terms: Terms, opens_at: int, ends_at: int) -> LotState:
     return LotState(status=OPEN, opens_at=opens_at, ends_at=ends_at, scheduled_end=ends_at)
 
