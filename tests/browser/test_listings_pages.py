@@ -147,6 +147,8 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     await amount.fill(str(offer_fen // 1_000_000))
     await buyer.get_by_role("button", name="Send offer").click()
     await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
+    my_offer = buyer.get_by_test_id("my-offer")  # the buyer's offer, as the detail page shows it
+    await expect(my_offer).to_contain_text(f"Your offer: {wan(offer_fen)} · Awaiting the dealer")
     await buyer.get_by_role("button", name="Send offer").click()  # a second open offer: the API's code, translated
     await expect(buyer.get_by_test_id("form-error")).to_contain_text("You already have an open offer on this car")
 
@@ -178,6 +180,7 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
 
     await mine.get_by_role("link", name=car["title"]).click()
     await expect(buyer.get_by_test_id("detail-price")).to_contain_text("Reserved")
+    await expect(my_offer).to_contain_text(f"Accepted (Counter-offer: {wan(price - 1_000_000)})")
     await dealer.reload()
     await expect(dealer.get_by_test_id("listing-status")).to_have_text("Reserved")
 

@@ -107,7 +107,7 @@ export const inventory = (orgId: number, cursor?: string | null, status?: string
 export const watch = (id: number, on: boolean) =>
   on ? api.put<void>(`/api/listings/${id}/watch`) : api.delete(`/api/listings/${id}/watch`);
 export const makeOffer = (id: number, amount_fen: number, message: string) =>
-  api.post<{ id: number; status: string }>(`/api/listings/${id}/offers`, { amount_fen, message });
+  api.post<Offer>(`/api/listings/${id}/offers`, { amount_fen, message });
 
 /** Raw-body uploads (photos, spreadsheets) go through fetch with the CSRF token the JSON client keeps. */
 async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {

@@ -7,7 +7,7 @@ import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
 import { formatWan } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
-import { getListing, makeOffer, watch, type Listing } from '../api/listings';
+import { getListing, listingOffers, makeOffer, watch, type Listing, type Offer } from '../api/listings';
 import { managesListing } from '../lib/manages';
 import { checkOffer } from '../lib/money-input';
 import { useLabels } from './labels';
@@ -148,11 +148,26 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
     await watch(listing.id, !listing.watching);
     onChange({ ...listing, watching: !listing.watching });
   });
-  const offer = useMutation(async (fen: number) => makeOffer(listing.id, fen, ''));
-  if (session.status !== 'authenticated') {
+  const [mine, setMine] = useState<Offer | null>(null);
+  const signedIn = session.status === 'authenticated';
+  useEffect(() => {
+    if (!signedIn) return;
+    let live = true;
+    // For a buyer the listing's offers are their own; the newest is the one that matters.
+    listingOffers(listing.id).then((offers) => live && setMine(offers[0] ?? null), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [listing.id, signedIn]);
+  const offer = useMutation(async (fen: number) => {
+    const made = await makeOffer(listing.id, fen, '');
+    setMine(made);
+    return made;
+  });
+  if (!signedIn) {
     return (
       <p className="card">
-        <Link to="/login">{t('listings.detail.loginToAct')}</Link>
+        <Link to={`/login?next=${encodeURIComponent(`/listings/${listing.id}`)}`}>{t('listings.detail.loginToAct')}</Link>
       </p>
     );
   }
@@ -177,6 +192,15 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
       <button type="button" className="btn" onClick={() => void toggleWatch.run()} data-testid="watch-button">
         {listing.watching ? t('listings.detail.unwatch') : t('listings.detail.watch')}
       </button>
+      <FormError error={toggleWatch.error} />
+      {mine && (
+        <p className="my-offer" data-testid="my-offer">
+          {t('listings.detail.yourOffer', { amount: formatWan(mine.amount_fen, 'zh-CN') })} ·{' '}
+          {t(`listings.offers.status.${mine.status}`)}
+          {mine.counter_fen ? ` (${t('listings.offers.counter')}: ${formatWan(mine.counter_fen, 'zh-CN')})` : ''} ·{' '}
+          <Link to="/me/offers">{t('nav.offers')}</Link>
+        </p>
+      )}
       {listing.negotiable && listing.status === 'published' && (
         <form onSubmit={submit} className="offer-form">
           <label>
@@ -192,11 +216,7 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
             </p>
           )}
           <FormError error={offer.error} />
-          {sent && (
-            <Notice>
-              {t('listings.detail.offerSent')} <Link to="/me/offers">{t('nav.offers')}</Link>
-            </Notice>
-          )}
+          {sent && <Notice>{t('listings.detail.offerSent')}</Notice>}
         </form>
       )}
     </section>
