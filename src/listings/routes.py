@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from listings.domain.lifecycle import Transition
@@ -26,6 +26,7 @@ from listings.services import search as search_service
 from listings.services.access import load_visible
 from listings.services.present import listing_out
 from marketplace.web.endpoint import Call, endpoint
+from marketplace.web.responses import FastJSONResponse
 
 TAG = "listings"
 
@@ -45,7 +46,7 @@ def _now() -> datetime:
     errors=(422,),
 )
 async def search(call: Call[Any, SearchIn]) -> Response:
-    return JSONResponse(await search_service.search(call.services.search, call.query))
+    return FastJSONResponse(await search_service.search(call.services.search, call.query))
 
 
 @endpoint(

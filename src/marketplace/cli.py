@@ -41,9 +41,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=host,
         port=port,
-        ws="websockets",
+        # The sans-I/O implementation (the successor of uvicorn's legacy "websockets" one) stops reading
+        # a socket while a received message waits for the app: a flooding client is held back by TCP
+        # itself, so no receive queue to bound (ws_max_queue applies only to the legacy implementation).
+        ws="websockets-sansio",
         ws_max_size=64 * 1024,  # uvicorn's default of 16 MiB invites memory abuse
-        ws_max_queue=16,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         log_config=None,
