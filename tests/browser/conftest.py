@@ -106,7 +106,7 @@ def server(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
             env=env,
             cwd=var,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=(var / "worker.log").open("wb"),  # kept with the module's tmp dir for diagnosis
         )
         if settings.redis_url
         else None

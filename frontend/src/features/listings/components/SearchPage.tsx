@@ -27,6 +27,9 @@ export function SearchPage() {
   const [result, setResult] = useState<SearchResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [text, setText] = useState(state.q);
+  // Pressing Search again on an unchanged query must still fetch: a car published meanwhile should
+  // appear, and the URL (the effect's key) does not change.
+  const [attempt, setAttempt] = useState(0);
   useDocumentTitle(t('listings.search.title'));
 
   useEffect(() => {
@@ -39,12 +42,14 @@ export function SearchPage() {
       });
     return () => controller.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, attempt]);
 
   const go = (next: SearchState) => setParams(new URLSearchParams(toQuery(next)));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    go({ ...state, q: text, page: 1 });
+    const next = { ...state, q: text, page: 1 };
+    if (new URLSearchParams(toQuery(next)).toString() === key) setAttempt((n) => n + 1);
+    else go(next);
   };
   const pages = result ? Math.max(1, Math.ceil(result.total / result.per_page)) : 1;
 
