@@ -181,12 +181,22 @@ def _safe(value: Any) -> Any:
 
 def write_xlsx(rows: list[dict[str, Any]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("inventory")
+
+    def text(value: Any) -> Any:
+        # openpyxl stores any string starting with "=" as a formula; typing the cell as a string keeps a
+        # dealer's "=HYPERLINK(...)" inert and exact (no quote prefix, unlike CSV, which has no cell types).
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        return cell
+
     ws.append(list(COLUMNS))
     for row in rows:
-        ws.append([_safe(row.get(c, "")) for c in COLUMNS])
+        ws.append([text(row.get(c, "")) for c in COLUMNS])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -85,6 +85,22 @@ def test_csv_export_neutralises_formulas() -> None:
     assert "'=HYPERLINK" in data
 
 
+def test_xlsx_export_keeps_formulas_inert_and_exact() -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/x","点我")'
+    data = sheets.write_xlsx([{"vin": "V1", "title": evil, "make": "-2+3", "model": "@SUM(A1)"}])
+    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml  # no cell of the file is a formula
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws is not None
+    row = {str(h.value): c for h, c in zip(ws[1], ws[2], strict=True)}
+    assert (row["title"].value, row["title"].data_type) == (evil, "s")
+    assert (row["make"].value, row["model"].value) == ("-2+3", "@SUM(A1)")
+
+
 def test_xlsx_round_trip() -> None:
     data = sheets.write_xlsx([{"vin": "V1", "make": "宝马", "price_yuan": "100.00"}])
     rows = list(sheets.read_xlsx(data))
