@@ -18,7 +18,7 @@ from tortoise.contrib.test import truncate_all_models
 from websockets.asyncio.client import ClientConnection, connect
 
 from auctions import catalogue
-from auctions.models import AuctionSession, Lot, Registration
+from auctions.models import AuctionSession, Consignment, Lot, Registration
 from auctions.schemas import LotIn, SessionIn
 from listings.models import Vehicle
 from marketplace.accounts.auth import principal_for_user, token_hash
@@ -56,6 +56,22 @@ async def make_vehicle(owner: Organisation) -> Vehicle:
         mileage_km=42_000,
         registration_city="宁波",
     )
+
+
+async def consign(vehicle: Vehicle, house: Organisation, by: User | None = None) -> Consignment:
+    """The vehicle's owner consigns it to the house (委托拍卖): the house may then put it in a lot."""
+    return await Consignment.create(
+        vehicle_id=vehicle.id,
+        seller_org_id=vehicle.owner_org_id,
+        house_org_id=house.id,
+        created_by_user_id=by.id if by is not None else 0,
+    )
+
+
+async def make_consigned_vehicle(owner: Organisation, house: Organisation, by: User | None = None) -> Vehicle:
+    vehicle = await make_vehicle(owner)
+    await consign(vehicle, house, by)
+    return vehicle
 
 
 async def token_for(user: User, scopes: list[str] | None = None) -> str:
@@ -120,7 +136,7 @@ async def make_world(
     )
     out = await catalogue.create_session(principal, body)
     for _ in range(lots):
-        vehicle = await make_vehicle(seller)
+        vehicle = await make_consigned_vehicle(seller, house, seller_user)
         await catalogue.add_lot(
             principal,
             out.id,

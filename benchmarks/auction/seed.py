@@ -8,7 +8,7 @@ from typing import Any
 
 from auctions.demo import DEMO_TERMS
 from auctions.engine import lot as engine
-from auctions.models import AuctionSession, Lot, Registration
+from auctions.models import AuctionSession, Consignment, Lot, Registration
 from auctions.terms import engine_terms, to_ms
 from listings.models import Vehicle, VehicleEngagement
 from marketplace.accounts.auth import token_hash
@@ -58,6 +58,15 @@ async def seed(lots: int, bidders: int) -> dict[str, Any]:
             state=state.to_json(),
         )
         await VehicleEngagement.create(vehicle_id=v.id, kind="lot", ref_id=lot.id)
+        # the seller consigned the vehicle to the house (委托拍卖), and this lot used that consignment
+        await Consignment.create(
+            vehicle_id=v.id,
+            seller_org_id=seller.id,
+            house_org_id=house.id,
+            created_by_user_id=0,
+            status="used",
+            lot_id=lot.id,
+        )
         lot_ids.append(lot.id)
     tokens = []
     for n in range(bidders):

@@ -7,9 +7,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from auctions import rights
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState
-from auctions.models import AuctionSession, Lot, Registration
+from auctions.models import AuctionSession, Consignment, Lot, Registration
 from auctions.schemas import LotIn, RegistrationOut, SessionIn, SessionOut
 from auctions.terms import engine_terms, ladder_of, mode_of, to_ms
 from auctions.views import Viewer, lot_out
@@ -103,6 +104,10 @@ async def list_sessions(principal: Principal | None) -> list[SessionOut]:
     return [await session_out(s, viewer) for s in sessions]
 
 
+def _view(c: Consignment | None) -> rights.ConsignmentView | None:
+    return None if c is None else rights.ConsignmentView(c.vehicle_id, c.seller_org_id, c.house_org_id, c.status)
+
+
 async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[str, Any]:
     session = await _session(session_id, principal)
     require_house_staff(principal, session.house_org_id)
@@ -126,8 +131,18 @@ async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[st
     if problems:
         raise ValidationFailed("the lot is invalid", details=problems)
     vehicle = await vehicles.describe(body.vehicle_id)
-    if vehicle is None:
-        raise ValidationFailed("no such vehicle", details=[{"loc": ["body", "vehicle_id"], "msg": "not found"}])
+    consignment = None
+    if vehicle is not None and vehicle.owner_org_id != session.house_org_id:
+        consignment = (
+            await Consignment.filter(
+                vehicle_id=vehicle.id, house_org_id=session.house_org_id, status=rights.Status.ACTIVE
+            )
+            .order_by("id")
+            .first()
+        )
+    if vehicle is None or not rights.may_offer(vehicle.owner_org_id, session.house_org_id, _view(consignment)):
+        # Another organisation's vehicle without its consent looks exactly like no vehicle at all.
+        raise NotFound("no such vehicle", code="vehicle_not_found")
     async with in_transaction() as conn:
         position = await Lot.filter(session_id=session.id).using_db(conn).count() + 1
         lot = await Lot.create(
@@ -142,6 +157,14 @@ async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[st
             state=LotState().to_json(),
             using_db=conn,
         )
+        if consignment is not None:
+            used = (
+                await Consignment.filter(id=consignment.id, status=rights.Status.ACTIVE)
+                .using_db(conn)
+                .update(status=rights.Status.USED, lot_id=lot.id)
+            )
+            if used != 1:  # withdrawn (or used by another lot) since we read it: the lot is rolled back
+                raise NotFound("no such vehicle", code="vehicle_not_found")
         try:
             await vehicles.engage(conn, vehicle.id, "lot", lot.id)
         except vehicles.VehicleBusy as exc:

@@ -19,7 +19,8 @@ from tortoise.transactions import in_transaction
 from auctions import actions
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState
-from auctions.models import AuctionSession, Lot, Registration
+from auctions.models import AuctionSession, Consignment, Lot, Registration
+from auctions.rights import Status
 from auctions.terms import engine_terms, now_ms, to_ms
 from listings import vehicles
 from marketplace.accounts.auth import principal_for_user
@@ -52,7 +53,8 @@ STARTING = [4_000_000, 6_500_000, 9_000_000, 12_000_000, 3_000_000, 15_000_000]
 async def create_session(
     house_org_id: int, created_by: int, vehicle_ids: list[int], bidders: list[tuple[int, int | None]], now: datetime
 ) -> int:
-    """A published timed session with one lot per vehicle, open now, and confirmed registrations."""
+    """A published timed session with one lot per vehicle (the house's own or consigned to it), open now, and
+    confirmed registrations."""
     async with in_transaction() as conn:
         session = await AuctionSession.create(
             house_org_id=house_org_id,
@@ -64,16 +66,31 @@ async def create_session(
             created_by_user_id=created_by,
             using_db=conn,
         )
-        for i, vehicle_id in enumerate(vehicle_ids):
+        position = 0
+        for vehicle_id in vehicle_ids:
             summary = await vehicles.describe(vehicle_id)
             if summary is None:
                 continue
+            consignment = None
+            if summary.owner_org_id != house_org_id:
+                # The demo follows the rule too: a consignor's vehicle needs an active consignment to this house.
+                consignment = (
+                    await Consignment.filter(vehicle_id=vehicle_id, house_org_id=house_org_id, status=Status.ACTIVE)
+                    .using_db(conn)
+                    .order_by("id")
+                    .first()
+                )
+                if consignment is None:
+                    log.warning("demo vehicle %s is not consigned to house %s: left out", vehicle_id, house_org_id)
+                    continue
+            i = position
+            position += 1
             ends = now + timedelta(seconds=DEMO_TERMS["lot_duration_seconds"] + i * DEMO_TERMS["stagger_seconds"])
             state = engine.timed(engine_terms("online", DEMO_TERMS, 1, None, None), to_ms(now), to_ms(ends))
             start = STARTING[i % len(STARTING)]
             lot = await Lot.create(
                 session_id=session.id,
-                position=i + 1,
+                position=position,
                 vehicle_id=vehicle_id,
                 seller_org_id=summary.owner_org_id,
                 starting_price=start,
@@ -84,6 +101,8 @@ async def create_session(
                 state=state.to_json(),
                 using_db=conn,
             )
+            if consignment is not None:
+                await Consignment.filter(id=consignment.id).using_db(conn).update(status=Status.USED, lot_id=lot.id)
             with contextlib.suppress(vehicles.VehicleBusy):
                 await vehicles.engage(conn, vehicle_id, "lot", lot.id)
         for n, (user_id, org_id) in enumerate(bidders):
@@ -162,6 +181,18 @@ class DemoBidders:
         await actions.place_bid(self._services, principal, lot.id, client_id, terms.ladder.ceil(amount), now_ms())
 
     async def _relist(self, old: AuctionSession, vehicle_ids: list[int]) -> None:
+        # The demo consignor's standing instruction: each closed lot's consignment is renewed for the next
+        # session (a real seller consigns again, with fresh terms, after a pass).
+        lot_ids = await Lot.filter(session_id=old.id).values_list("id", flat=True)
+        for used in await Consignment.filter(lot_id__in=list(lot_ids), status=Status.USED):
+            await Consignment.create(
+                vehicle_id=used.vehicle_id,
+                seller_org_id=used.seller_org_id,
+                house_org_id=used.house_org_id,
+                created_by_user_id=used.created_by_user_id,
+                suggested_reserve=used.suggested_reserve,
+                note=used.note,
+            )
         regs = await Registration.filter(session_id=old.id).order_by("paddle")
         bidders = [(r.user_id, r.org_id) for r in regs]
         refs = {r.user_id: r.payment_reference for r in regs}

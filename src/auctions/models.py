@@ -147,3 +147,24 @@ class SaleRecord(Model):
 
     class Meta:
         table = "auction_sale_records"
+
+
+class Consignment(Model):
+    # 委托拍卖: the vehicle's owner organisation (the seller) lets one auction house offer the vehicle as a lot.
+    # active: the house may put it in a lot; used: it backs `lot_id` (final: after a pass the seller consigns
+    # again); withdrawn: the seller took it back before it was used. Changes are compare-and-set on status.
+    id = fields.IntField(primary_key=True)
+    vehicle_id = fields.IntField(db_index=True)
+    seller_org_id = fields.IntField(db_index=True)
+    house_org_id = fields.IntField(db_index=True)
+    created_by_user_id = fields.IntField()
+    status = fields.CharField(max_length=12, default="active", db_index=True)  # active | used | withdrawn
+    suggested_reserve = fields.BigIntField(null=True)  # the seller's wish for the reserve, in fen
+    note = fields.CharField(max_length=500, default="")
+    lot_id = fields.IntField(null=True)
+    withdrawn_by_user_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "auction_consignments"

@@ -8,10 +8,14 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from auctions import actions, catalogue
+from auctions import actions, catalogue, consignments
+from auctions.consignments import ConsignmentPage, ConsignmentQuery
 from auctions.models import SaleRecord
 from auctions.schemas import (
+    AuctionHouseOut,
     BidIn,
+    ConsignmentIn,
+    ConsignmentOut,
     ControlIn,
     DecisionIn,
     LotIn,
@@ -36,6 +40,10 @@ class SessionList(BaseModel):
 
 class RegistrationList(BaseModel):
     items: list[RegistrationOut]
+
+
+class AuctionHouseList(BaseModel):
+    items: list[AuctionHouseOut]
 
 
 class AfterQuery(BaseModel):
@@ -84,7 +92,7 @@ async def get_session(call: Call[BaseModel, BaseModel]) -> SessionOut:
 @endpoint(
     "POST",
     "/api/auction-sessions/{id}/lots",
-    summary="Add a lot (a vehicle) to a draft session",
+    summary="Add a lot to a draft session: the house's own vehicle or one consigned to it (else vehicle_not_found)",
     tag=TAG,
     body=LotIn,
     status=201,
@@ -275,6 +283,57 @@ async def change_condition_report(call: Call[MaterialChangeIn, BaseModel]) -> Re
     return JSONResponse(result)
 
 
+@endpoint(
+    "POST",
+    "/api/consignments",
+    summary="Consign one of your dealer's vehicles to a verified auction house (委托拍卖)",
+    tag=TAG,
+    body=ConsignmentIn,
+    response=ConsignmentOut,
+    status=201,
+    errors=(403, 404, 409, 422),
+)
+async def consign(call: Call[ConsignmentIn, BaseModel]) -> ConsignmentOut:
+    return await consignments.consign(call.user, call.body, call.client_ip)
+
+
+@endpoint(
+    "GET",
+    "/api/consignments",
+    summary="Your organisations' consignments, as the seller and as the house (the house's vehicle picker)",
+    tag=TAG,
+    query=ConsignmentQuery,
+    response=ConsignmentPage,
+    errors=(400,),
+)
+async def list_consignments(call: Call[BaseModel, ConsignmentQuery]) -> ConsignmentPage:
+    return await consignments.list_consignments(call.user, call.query)
+
+
+@endpoint(
+    "POST",
+    "/api/consignments/{id}/withdraw",
+    summary="Withdraw a consignment the house has not yet put in a lot (the seller's staff)",
+    tag=TAG,
+    response=ConsignmentOut,
+    errors=(403, 404, 409),
+)
+async def withdraw_consignment(call: Call[BaseModel, BaseModel]) -> ConsignmentOut:
+    return await consignments.withdraw(call.user, call.path_id(), call.client_ip)
+
+
+@endpoint(
+    "GET",
+    "/api/auction-houses",
+    summary="Verified auction houses a dealer may consign to (names only)",
+    tag=TAG,
+    response=AuctionHouseList,
+    auth="public",
+)
+async def auction_houses(call: Call[BaseModel, BaseModel]) -> AuctionHouseList:
+    return AuctionHouseList(items=await consignments.auction_houses())
+
+
 routes: list[BaseRoute] = [
     change_condition_report,
     create_session,
@@ -292,4 +351,8 @@ routes: list[BaseRoute] = [
     decision,
     lot_events,
     sale_record,
+    consign,
+    list_consignments,
+    withdraw_consignment,
+    auction_houses,
 ]

@@ -127,3 +127,38 @@ class Page(BaseModel):
 
 class MaterialChangeIn(In):
     condition_report: str = Field(min_length=1, max_length=5_000)
+
+
+class ConsignmentIn(In):
+    vehicle_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    vin: str | None = Field(default=None, min_length=17, max_length=17, description="instead of vehicle_id")
+    house_org_id: int = Field(ge=1, le=2**31 - 1)
+    suggested_reserve: PositiveFen | None = Field(default=None, description="the seller's wish for the reserve (fen)")
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _one_vehicle(self) -> ConsignmentIn:
+        if (self.vehicle_id is None) == (self.vin is None):
+            raise ValueError("give exactly one of vehicle_id and vin")
+        return self
+
+
+class ConsignmentOut(BaseModel):
+    id: int
+    vehicle_id: int
+    seller_org_id: int
+    seller_name: str
+    house_org_id: int
+    house_name: str
+    status: Literal["active", "used", "withdrawn"]
+    suggested_reserve: int | None
+    note: str
+    lot_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    vehicle: dict[str, Any] | None = Field(description="make, series, VIN, year … of the consigned vehicle")
+
+
+class AuctionHouseOut(BaseModel):
+    id: int
+    name: str

@@ -77,3 +77,8 @@ async def describe(vehicle_id: int) -> VehicleSummary | None:
 
 async def describe_many(vehicle_ids: list[int]) -> dict[int, VehicleSummary]:
     return {v.id: _summary(v) for v in await Vehicle.filter(id__in=vehicle_ids)}
+
+
+async def describe_vin(vin: str) -> VehicleSummary | None:
+    vehicle = await Vehicle.get_or_none(vin=vin.strip().upper())
+    return _summary(vehicle) if vehicle is not None else None

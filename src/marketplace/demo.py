@@ -126,6 +126,7 @@ async def _auction_demo(
 ) -> None:
     """A live demo auction: a consignor's vehicles, simulated bidders, the demo dealers registered to bid."""
     from auctions import demo as auction_demo
+    from auctions.models import Consignment
     from listings.models import Vehicle
 
     seller = await Organisation.create(
@@ -156,6 +157,19 @@ async def _auction_demo(
             registration_city="杭州",
         )
         vehicle_ids.append(v.id)
+    # The consignor's staff consigned these vehicles to the house (委托拍卖): without that the house may not offer them.
+    consignor = await User.create(
+        email="consignor@demo.invalid", display_name="杭州委托方 Consignor", password_hash=password_hash
+    )
+    await Membership.create(user_id=consignor.id, organisation_id=seller.id, roles=["dealer_admin"])
+    for vehicle_id in vehicle_ids:
+        await Consignment.create(
+            vehicle_id=vehicle_id,
+            seller_org_id=seller.id,
+            house_org_id=house.id,
+            created_by_user_id=consignor.id,
+            note="演示委托 / demo consignment",
+        )
     bidders: list[tuple[int, int | None]] = [(u.id, dealer.id) for u in dealer_users]
     sim_users: list[User] = []
     for name in ("模拟竞买人 甲 Sim A", "模拟竞买人 乙 Sim B", "模拟竞买人 丙 Sim C"):

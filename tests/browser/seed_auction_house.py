@@ -1,5 +1,6 @@
-"""Seeds the auction-house browser test: a verified house with its auctioneer, a seller's spare vehicle, and a
-published session whose two lots closed below their reserve (conditional); prints the ids as JSON.
+"""Seeds the auction-house browser test: a verified house with its auctioneer, a vehicle consigned to it, a seller
+with a listed vehicle to consign, and a published session whose two lots closed below their reserve
+(conditional); prints the ids as JSON.
 
 Run as `python -m tests.browser.seed_auction_house` with the server's environment (its DATABASE_URL / VAR_DIR).
 """
@@ -13,10 +14,12 @@ import sys
 from auctions import actions
 from auctions.models import Lot
 from auctions.terms import now_ms
+from listings.models import Listing
 from marketplace import db
 from marketplace.app import create_app
 from marketplace.settings import load_settings
-from tests.support_auctions import make_bidder, make_vehicle, make_world, set_end
+from tests.support import make_certificate
+from tests.support_auctions import make_bidder, make_consigned_vehicle, make_vehicle, make_world, set_end
 
 
 async def main() -> None:
@@ -34,7 +37,18 @@ async def main() -> None:
             await set_end(lot, now_ms() - 1)
             await actions.close_if_due(services, lot.id, now_ms())  # or the server's sweeper got there first
             assert (await Lot.get(id=lot.id)).status == "conditional"
-        spare = await make_vehicle(world.seller)  # for the house to put in a new session from the UI
+        # consigned to the house, for the house to pick into a new session from the UI
+        spare = await make_consigned_vehicle(world.seller, world.house, world.seller_user)
+        # the seller's own listed vehicle (with a certificate in force), for the seller to consign from the UI
+        await make_certificate(world.seller, world.seller_user, status="verified")
+        own = await make_vehicle(world.seller)
+        await Listing.create(
+            vehicle_id=own.id,
+            dealer_org_id=world.seller.id,
+            price_fen=9_800_000,
+            title="大众 帕萨特 330TSI 待委托",
+            created_by=world.seller_user.id,
+        )
         sys.stdout.write(
             json.dumps(
                 {
@@ -44,6 +58,8 @@ async def main() -> None:
                     "bidder": bidder.email,
                     "paddle": reg.paddle,
                     "vehicle": spare.id,
+                    "vehicle_vin": spare.vin,
+                    "own_vin": own.vin,
                     "session": world.session.id,
                     "accept_lot": world.lots[0].id,
                     "counter_lot": world.lots[1].id,

@@ -10,7 +10,7 @@ import pytest
 from auctions.models import AuctionSession, BidReceipt, Lot, Registration, SaleRecord
 from marketplace.accounts.models import User
 from tests.support import ApiClient, make_certificate, make_member, make_org
-from tests.support_auctions import TERMS, make_bidder, make_vehicle, make_world, token_for
+from tests.support_auctions import TERMS, consign, make_bidder, make_consigned_vehicle, make_world, token_for
 
 
 def session_body(house_id: int, **terms: Any) -> dict[str, Any]:
@@ -60,7 +60,7 @@ async def test_catalogue_flow_reserve_secrecy_registration_and_http_bids(client:
     staff = await make_member(client.app, house, ["house_admin"])
     seller = await make_org("dealer")
     seller_admin = await make_member(client.app, seller, ["dealer_admin"])
-    vehicle = await make_vehicle(seller)
+    vehicle = await make_consigned_vehicle(seller, house, seller_admin.user)
     await client.login(staff.login)
     r = await client.post("/api/auction-sessions", json=session_body(house.id, lot_duration_seconds=600))
     assert r.status_code == 201, r.text
@@ -82,6 +82,8 @@ async def test_catalogue_flow_reserve_secrecy_registration_and_http_bids(client:
     assert r.status_code == 201, r.text
     lot_id = r.json()["id"]
     assert r.json()["reserve_price"] == 800_000
+    # its consignment now backs the lot; consigned again, the vehicle is still engaged in that lot
+    await consign(vehicle, house)
     busy = await client.post(
         f"/api/auction-sessions/{sid}/lots", json={"vehicle_id": vehicle.id, "starting_price": 100_000}
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from auctions.demo import DemoBidders
-from auctions.models import AuctionSession, Bid, Lot, Registration
+from auctions.models import AuctionSession, Bid, Consignment, Lot, Registration
 from marketplace.accounts.models import User
 from marketplace.demo import load_demo
 from tests.support import ApiClient
@@ -17,6 +17,11 @@ async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient)
     lots = await Lot.filter(session_id=session.id)
     assert lots
     assert all(lot.status == "open" for lot in lots)
+    # the demo follows the consignment rule: every lot is backed by its seller's consignment to the house
+    used = await Consignment.filter(lot_id__in=[lot.id for lot in lots], status="used")
+    assert sorted(c.vehicle_id for c in used) == sorted(lot.vehicle_id for lot in lots)
+    assert {c.house_org_id for c in used} == {session.house_org_id}
+    assert {c.seller_org_id for c in used} == {lot.seller_org_id for lot in lots}
     staff = await User.get(email="staff@demo.cn")
     reg = await Registration.get(session_id=session.id, user_id=staff.id)
     assert reg.deposit_status == "confirmed"  # the newcomer may bid straight away
@@ -53,3 +58,5 @@ async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient)
     assert newest is not None
     assert newest.id != session.id
     assert await Lot.filter(session_id=newest.id, status="open").count() == len(lots)
+    relisted = await Lot.filter(session_id=newest.id).values_list("id", flat=True)
+    assert await Consignment.filter(lot_id__in=list(relisted), status="used").count() == len(lots)

@@ -1,0 +1,56 @@
+"""Pure rules of consignment (委托拍卖): who may put a vehicle into an auction house's session. No I/O.
+
+A vehicle becomes a lot only with its owner's consent: the owner organisation is the house itself, or the
+owner has consigned that vehicle to that house and the consignment is still active (not withdrawn, not
+already backing a lot). Anything else looks, to the house, exactly like a vehicle that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ACTIVE = "active"  # the house may put the vehicle in a lot
+    USED = "used"  # it backs a lot (final: after a pass the seller consigns again, with fresh terms)
+    WITHDRAWN = "withdrawn"  # the seller took it back before the house used it
+
+
+@dataclass(frozen=True)
+class ConsignmentView:
+    vehicle_id: int
+    seller_org_id: int
+    house_org_id: int
+    status: str
+
+
+def may_offer(vehicle_owner_org_id: int, house_org_id: int, consignment: ConsignmentView | None) -> bool:
+    """Whether the house may put this vehicle into one of its sessions (with this consignment, if any)."""
+    if vehicle_owner_org_id == house_org_id:
+        return True
+    return (
+        consignment is not None
+        and consignment.status == Status.ACTIVE
+        and consignment.house_org_id == house_org_id
+        # the seller who consented must still own the vehicle
+        and consignment.seller_org_id == vehicle_owner_org_id
+    )
+
+
+def house_refusal(kind: str | None, verification_status: str | None) -> str | None:
+    """Why an organisation cannot take consignments (None: it can). Only verified auction houses sell for others."""
+    if kind != "auction_house":
+        return "not_an_auction_house"
+    if verification_status != "verified":
+        return "house_not_verified"
+    return None
+
+
+def withdraw_refusal(status: str) -> str | None:
+    """Why the seller may not withdraw (None: they may). A consignment backing a lot stays with that lot."""
+    if status == Status.ACTIVE:
+        return None
+    if status == Status.USED:
+        return "consignment_in_lot"
+    return "consignment_withdrawn"

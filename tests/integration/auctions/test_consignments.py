@@ -1,0 +1,262 @@
+"""Consignment (委托拍卖): a house may put into its sessions only its own vehicles and those consigned to it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from auctions.models import Consignment, Lot
+from listings.models import VehicleEngagement
+from marketplace.accounts.models import AuditEntry, Organisation
+from tests.support import ApiClient, Member, make_certificate, make_member, make_org
+from tests.support_auctions import TERMS, make_vehicle
+
+
+def session_body(house_id: int) -> dict[str, Any]:
+    return {
+        "house_org_id": house_id,
+        "title": "周三网络拍卖会",
+        "kind": "online",
+        "starts_at": datetime.now(UTC).isoformat(),
+        "terms": TERMS,
+    }
+
+
+async def house_with_session(client: ApiClient) -> tuple[Organisation, ApiClient, int]:
+    house = await make_org("auction_house")
+    staff = await make_member(client.app, house, ["house_admin"], "house")
+    api = client.fork()
+    await api.login(staff.login)
+    r = await api.post("/api/auction-sessions", json=session_body(house.id))
+    assert r.status_code == 201, r.text
+    return house, api, r.json()["id"]
+
+
+async def seller(client: ApiClient, roles: list[str] | None = None) -> tuple[Organisation, Member, ApiClient]:
+    org = await make_org("dealer")
+    member = await make_member(client.app, org, roles or ["dealer_admin"], "seller")
+    await make_certificate(org, member.user, status="verified")
+    api = client.fork()
+    await api.login(member.login)
+    return org, member, api
+
+
+def lot_body(vehicle_id: int) -> dict[str, Any]:
+    return {"vehicle_id": vehicle_id, "starting_price": 100_000, "reserve_price": 500_000}
+
+
+async def test_a_house_cannot_auction_another_organisations_vehicle_without_consignment(client: ApiClient) -> None:
+    _, house, sid = await house_with_session(client)
+    dealer = await make_org("dealer")
+    vehicle = await make_vehicle(dealer)
+    r = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert r.status_code == 404, r.text
+    assert r.json()["error"]["code"] == "vehicle_not_found"
+    # nothing created, nothing engaged, nothing about the vehicle told
+    assert await Lot.all().count() == 0
+    assert not await VehicleEngagement.exists(vehicle_id=vehicle.id)
+    for secret in (vehicle.vin, vehicle.make, vehicle.model, vehicle.series, str(dealer.id)):
+        assert secret not in r.text
+    # indistinguishable from a vehicle that does not exist
+    missing = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(2_000_000))
+    assert (missing.status_code, missing.json()) == (r.status_code, r.json())
+
+
+async def test_consigned_vehicle_becomes_a_lot_once(client: ApiClient) -> None:
+    house_org, house, sid = await house_with_session(client)
+    dealer, member, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    r = await seller_api.post(
+        "/api/consignments", json={"vehicle_id": vehicle.id, "house_org_id": house_org.id, "suggested_reserve": 600_000}
+    )
+    assert r.status_code == 201, r.text
+    consignment = r.json()
+    assert (consignment["status"], consignment["seller_org_id"], consignment["suggested_reserve"]) == (
+        "active",
+        dealer.id,
+        600_000,
+    )
+    assert await AuditEntry.exists(action="consignment.created", target=f"consignment:{consignment['id']}")
+
+    # the house's picker shows the consigned vehicle with its description
+    picker = (await house.get("/api/consignments", params={"role": "house", "status": "active"})).json()["items"]
+    assert [(c["id"], c["vehicle"]["vin"], c["vehicle"]["series"]) for c in picker] == [
+        (consignment["id"], vehicle.vin, vehicle.series)
+    ]
+    assert picker[0]["seller_name"] == dealer.name
+    assert picker[0]["house_name"] == house_org.name
+
+    r = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert r.status_code == 201, r.text
+    lot = await Lot.get(id=r.json()["id"])
+    assert lot.seller_org_id == dealer.id
+    assert await VehicleEngagement.exists(vehicle_id=vehicle.id, kind="lot", ref_id=lot.id)
+    row = await Consignment.get(id=consignment["id"])
+    assert (row.status, row.lot_id) == ("used", lot.id)
+
+    # used: neither a second lot nor a withdrawal
+    again = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert (again.status_code, again.json()["error"]["code"]) == (404, "vehicle_not_found")
+    w = await seller_api.post(f"/api/consignments/{consignment['id']}/withdraw")
+    assert (w.status_code, w.json()["error"]["code"]) == (409, "consignment_in_lot")
+    assert await Lot.all().count() == 1
+    mine = (await seller_api.get("/api/consignments", params={"role": "seller"})).json()["items"]
+    assert [(c["status"], c["lot_id"]) for c in mine] == [("used", lot.id)]
+
+
+async def test_a_withdrawn_consignment_gives_no_right(client: ApiClient) -> None:
+    house_org, house, sid = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    # consigned by VIN, as the seller's inventory page does
+    r = await seller_api.post("/api/consignments", json={"vin": vehicle.vin, "house_org_id": house_org.id})
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    assert r.json()["vehicle_id"] == vehicle.id
+    w = await seller_api.post(f"/api/consignments/{cid}/withdraw")
+    assert w.status_code == 200, w.text
+    assert w.json()["status"] == "withdrawn"
+    assert await AuditEntry.exists(action="consignment.withdrawn", target=f"consignment:{cid}")
+    r = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "vehicle_not_found")
+    assert await Lot.all().count() == 0
+    assert not await VehicleEngagement.exists(vehicle_id=vehicle.id)
+    again = await seller_api.post(f"/api/consignments/{cid}/withdraw")
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "consignment_withdrawn")
+    assert (await house.get("/api/consignments", params={"status": "active"})).json()["items"] == []
+
+
+async def test_a_consignment_to_house_a_gives_house_b_nothing(client: ApiClient) -> None:
+    house_a, _, _ = await house_with_session(client)
+    _, house_b, sid_b = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    r = await seller_api.post("/api/consignments", json={"vehicle_id": vehicle.id, "house_org_id": house_a.id})
+    assert r.status_code == 201, r.text
+    r = await house_b.post(f"/api/auction-sessions/{sid_b}/lots", json=lot_body(vehicle.id))
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "vehicle_not_found")
+    assert vehicle.vin not in r.text
+    assert await Lot.all().count() == 0
+    assert (await house_b.get("/api/consignments")).json()["items"] == []
+    assert [c.status for c in await Consignment.all()] == ["active"]
+
+
+async def test_a_house_offers_its_own_vehicle_without_consignment(client: ApiClient) -> None:
+    house_org, house, sid = await house_with_session(client)
+    vehicle = await make_vehicle(house_org)
+    r = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert r.status_code == 201, r.text
+    assert (await Lot.get(id=r.json()["id"])).seller_org_id == house_org.id
+
+
+async def test_only_the_owners_trading_staff_may_consign(client: ApiClient) -> None:
+    house_org, house, _ = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    body = {"vehicle_id": vehicle.id, "house_org_id": house_org.id}
+
+    buyer = await make_member(client.app, dealer, ["buyer"], "buyer")
+    await make_certificate(dealer, buyer.user, status="verified")
+    api = client.fork()
+    await api.login(buyer.login)
+    r = await api.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "insufficient_role")
+
+    uncertified = await make_member(client.app, dealer, ["dealer_staff"], "nocert")
+    await api.login(uncertified.login)
+    r = await api.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "no_certificate_in_force")
+
+    _, _, other_dealer = await seller(client)
+    r = await other_dealer.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "vehicle_not_found")
+    assert vehicle.vin not in r.text
+    # the house cannot consign to itself what it does not own
+    r = await house.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "vehicle_not_found")
+    assert await Consignment.all().count() == 0
+
+    # a suspended dealer may not consign
+    await Organisation.filter(id=dealer.id).update(verification_status="suspended")
+    r = await seller_api.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "dealer_not_verified")
+    assert await Consignment.all().count() == 0
+
+
+async def test_only_the_sellers_staff_may_withdraw(client: ApiClient) -> None:
+    house_org, house, _ = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    cid = (
+        await seller_api.post("/api/consignments", json={"vehicle_id": vehicle.id, "house_org_id": house_org.id})
+    ).json()["id"]
+    r = await house.post(f"/api/consignments/{cid}/withdraw")
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "insufficient_role")
+    _, _, outsider = await seller(client)
+    r = await outsider.post(f"/api/consignments/{cid}/withdraw")
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "consignment_not_found")
+    assert (await Consignment.get(id=cid)).status == "active"
+
+
+async def test_only_a_verified_auction_house_takes_consignments(client: ApiClient) -> None:
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    other_dealer = await make_org("dealer")
+    pending_house = await make_org("auction_house", status="pending")
+    for house_id, status, code in [
+        (other_dealer.id, 422, "not_an_auction_house"),
+        (dealer.id, 422, "not_an_auction_house"),
+        (2_000_000, 422, "not_an_auction_house"),
+        (pending_house.id, 403, "house_not_verified"),
+    ]:
+        r = await seller_api.post("/api/consignments", json={"vehicle_id": vehicle.id, "house_org_id": house_id})
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), house_id
+    assert await Consignment.all().count() == 0
+    bad = await seller_api.post("/api/consignments", json={"house_org_id": pending_house.id})
+    assert bad.status_code == 422
+
+
+async def test_a_vehicle_is_consigned_to_a_house_once_at_a_time(client: ApiClient) -> None:
+    house_org, _, _ = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    body = {"vehicle_id": vehicle.id, "house_org_id": house_org.id}
+    first = await seller_api.post("/api/consignments", json=body)
+    assert first.status_code == 201
+    r = await seller_api.post("/api/consignments", json=body)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "already_consigned")
+    await seller_api.post(f"/api/consignments/{first.json()['id']}/withdraw")
+    assert (await seller_api.post("/api/consignments", json=body)).status_code == 201
+
+
+async def test_consignment_lists_show_only_the_callers_organisations(client: ApiClient) -> None:
+    house_a, api_a, _ = await house_with_session(client)
+    house_b, api_b, _ = await house_with_session(client)
+    d1, _, s1 = await seller(client)
+    d2, _, s2 = await seller(client)
+    v1, v2 = await make_vehicle(d1), await make_vehicle(d2)
+    c1 = (await s1.post("/api/consignments", json={"vehicle_id": v1.id, "house_org_id": house_a.id})).json()["id"]
+    c2 = (await s2.post("/api/consignments", json={"vehicle_id": v2.id, "house_org_id": house_b.id})).json()["id"]
+
+    def ids(r: Any) -> list[int]:
+        assert r.status_code == 200, r.text
+        return [c["id"] for c in r.json()["items"]]
+
+    assert ids(await s1.get("/api/consignments")) == [c1]
+    assert ids(await s2.get("/api/consignments")) == [c2]
+    assert ids(await api_a.get("/api/consignments")) == [c1]
+    assert ids(await api_b.get("/api/consignments")) == [c2]
+    assert ids(await api_a.get("/api/consignments", params={"role": "seller"})) == []
+    assert ids(await s1.get("/api/consignments", params={"role": "house"})) == []
+    _, _, nobody = await seller(client)
+    assert ids(await nobody.get("/api/consignments")) == []
+    assert (await client.fork().get("/api/consignments")).status_code == 401
+
+
+async def test_auction_houses_are_listed_publicly_by_name(client: ApiClient) -> None:
+    verified = await make_org("auction_house", name="重庆渝拍拍卖")
+    await make_org("auction_house", status="pending", name="待审拍卖行")
+    await make_org("dealer", name="车商")
+    r = await client.fork().get("/api/auction-houses")
+    assert r.status_code == 200, r.text
+    assert r.json()["items"] == [{"id": verified.id, "name": "重庆渝拍拍卖"}]
