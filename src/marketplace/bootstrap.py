@@ -11,7 +11,7 @@ from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
 from marketplace.ports.jobs.base import JobQueue, JobRegistry
 from marketplace.settings import Settings
-from marketplace.web.ratelimit import RateLimiter
+from marketplace.web.ratelimit import Limiter, RateLimiter
 
 
 class BackgroundLoop(Protocol):
@@ -36,7 +36,7 @@ class Services:
     search: Any = None
     payments: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
-    auth_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30))
+    auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()
@@ -53,6 +53,7 @@ class Services:
         await self.relay.stop()
         await self.jobs.close()
         await self.bus.close()
+        await self.auth_limiter.close()
 
     def describe(self) -> dict[str, str]:
         from marketplace import db
@@ -64,7 +65,8 @@ class Services:
             "jobs": self.jobs.name,
             "files": f"{self.files.name}"
             + (f" ({self.settings.var_dir / 'files'})" if self.files.name == "local" else ""),
-            "search": "embedded (coming with the listings issue)" if not self.settings.meili_url else "meilisearch",
+            "search": "meilisearch" if self.settings.meili_url else f"embedded ({self.settings.var_dir / 'search'})",
+            "rate limits": self.auth_limiter.name,
             "payments": "offline bank transfer" if not self.settings.stripe_secret_key else "stripe",
         }
 
@@ -115,7 +117,14 @@ def build_services(
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
-    services.auth_limiter = RateLimiter(settings.auth_requests_per_minute)
+    if settings.redis_url:  # one budget for all app processes behind the load balancer
+        from marketplace.web.ratelimit import RedisRateLimiter
+
+        services.auth_limiter = RedisRateLimiter(
+            settings.redis_url, settings.auth_requests_per_minute, prefix=f"{settings.redis_namespace}:"
+        )
+    else:
+        services.auth_limiter = RateLimiter(settings.auth_requests_per_minute)
     if not custom:  # tests that pass their own registry get the bare platform
         for install in _installers():
             install(services)

@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     hash_concurrency: int = Field(default=4, ge=1, le=64)
     login_max_failures: int = Field(default=5, ge=1)
     login_lockout_seconds: int = Field(default=900, ge=1)
-    auth_requests_per_minute: int = Field(default=30, ge=1, description="per client IP and process")
+    auth_requests_per_minute: int = Field(
+        default=30, ge=1, description="per client IP; one budget across processes with REDIS_URL"
+    )
 
     offer_ttl_hours: int = Field(default=48, ge=1, le=24 * 30, description="how long a buyer's offer stays open")
     relay_interval_seconds: float = Field(default=0.2, gt=0)

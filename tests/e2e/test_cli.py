@@ -64,6 +64,8 @@ def test_embedded_default_migrate_demo_check(tmp_path: Path) -> None:
     assert f"database: sqlite ({tmp_path / 'var' / 'marketplace.db'})" in check.stdout
     assert "pubsub: in-process" in check.stdout
     assert "jobs: in-process" in check.stdout
+    assert "rate limits: in-process" in check.stdout
+    assert f"search: embedded ({tmp_path / 'var' / 'search'})" in check.stdout
     assert "'synchronous': '2'" in check.stdout
     worker = run("worker", env=env, cwd=tmp_path)
     assert worker.returncode == 2
@@ -96,6 +98,7 @@ def test_check_reaches_production_services_when_configured(tmp_path: Path) -> No
     assert "database: postgresql (" in r.stdout
     assert "pubsub: redis" in r.stdout
     assert "jobs: arq" in r.stdout
+    assert "rate limits: redis" in r.stdout  # one login budget across all app processes
     assert "redis: reachable" in r.stdout
     assert "synchronous_commit" in r.stdout
 

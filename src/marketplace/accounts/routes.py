@@ -115,7 +115,7 @@ async def csrf(call: Call[Any, Any]) -> Response:
     errors=(409, 429),
 )
 async def register(call: Call[RegisterIn, Any]) -> Response:
-    call.services.auth_limiter.check(f"ip:{call.client_ip}")
+    await call.services.auth_limiter.check(f"ip:{call.client_ip}")
     new = await sessions.register(call.body, **_client(call))
     call.services.relay.notify()
     response = JSONResponse((await me_out(new.user.id)).model_dump(mode="json"), status_code=201)
@@ -134,7 +134,7 @@ async def register(call: Call[RegisterIn, Any]) -> Response:
     errors=(401, 429),
 )
 async def login(call: Call[LoginIn, Any]) -> Response:
-    call.services.auth_limiter.check(f"ip:{call.client_ip}")
+    await call.services.auth_limiter.check(f"ip:{call.client_ip}")
     new = await sessions.login(call.body.login, call.body.password, **_client(call))
     response = JSONResponse((await me_out(new.user.id)).model_dump(mode="json"))
     _set_session_cookies(response, call, new)

@@ -1,17 +1,42 @@
-"""Token-bucket rate limiting per key (e.g. client IP on the login endpoint), time passed in.
+"""Token-bucket rate limiting per key (e.g. client IP on the login endpoint).
 
-Per process: behind a load balancer each app process keeps its own buckets, so the effective limit
-is at most N times the setting; account lockout (in the database) is the cross-process guard.
+Two adapters behind one small protocol, chosen in bootstrap like every port:
+- `RateLimiter`: buckets in this process (embedded default; time passed in for tests);
+- `RedisRateLimiter`: buckets in Redis, shared by every app process behind the load balancer, so
+  the limit is the setting and not N times it. Redis's own clock is used, so processes with skewed
+  clocks agree. If Redis cannot be reached the request is allowed (logged): logging in must not
+  depend on a limiter, and the per-account lockout in the database still guards passwords.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from marketplace.errors import TooManyRequests
+
+log = logging.getLogger("marketplace.ratelimit")
+
+
+class Limiter(Protocol):
+    name: str
+
+    async def check(self, key: str) -> None:
+        """Take one token for `key`, or raise `TooManyRequests` with the seconds to wait."""
+
+    async def close(self) -> None: ...
+
+
+def _refuse(wait: float) -> TooManyRequests:
+    seconds = max(1, math.ceil(wait))
+    return TooManyRequests(
+        "too many requests; slow down", code="rate_limited", details={"retry_after_seconds": seconds}
+    )
 
 
 @dataclass
@@ -21,6 +46,8 @@ class _Bucket:
 
 
 class RateLimiter:
+    name = "in-process"
+
     def __init__(
         self,
         per_minute: int,
@@ -49,10 +76,53 @@ class RateLimiter:
             return 0.0
         return (1 - bucket.tokens) / self.rate
 
-    def check(self, key: str) -> None:
+    async def check(self, key: str) -> None:
         wait = self.retry_after(key)
         if wait:
-            seconds = max(1, int(wait + 0.999))
-            raise TooManyRequests(
-                "too many requests; slow down", code="rate_limited", details={"retry_after_seconds": seconds}
-            )
+            raise _refuse(wait)
+
+    async def close(self) -> None:
+        return None
+
+
+# One atomic step of the same bucket in Redis. The result is a string: Redis would truncate a Lua
+# number to an integer. The key expires once a full bucket would have refilled.
+_TAKE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'updated')
+local tokens = tonumber(b[1]) or burst
+local updated = tonumber(b[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - updated) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'updated', tostring(now))
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return tostring(wait)
+"""
+
+
+class RedisRateLimiter:
+    name = "redis"
+
+    def __init__(self, url: str, per_minute: int, burst: int | None = None, *, prefix: str) -> None:
+        from redis.asyncio import Redis
+
+        self.rate = per_minute / 60.0
+        self.burst = float(burst if burst is not None else per_minute)
+        self._prefix = prefix
+        self._redis: Any = Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._take = self._redis.register_script(_TAKE)
+
+    async def check(self, key: str) -> None:
+        try:
+            wait = float(await self._take(keys=[f"{self._prefix}ratelimit:{key}"], args=[self.rate, self.burst]))
+        except Exception as exc:  # fail open, see the module docstring
+            log.warning("rate limiter unavailable, request allowed: %s", exc)
+            return
+        if wait:
+            raise _refuse(wait)
+
+    async def close(self) -> None:
+        await self._redis.aclose()

@@ -25,11 +25,11 @@ def test_burst_then_refill_per_key() -> None:
     assert limiter.retry_after("a") > 0
 
 
-def test_check_raises_with_retry_after() -> None:
+async def test_check_raises_with_retry_after() -> None:
     limiter = RateLimiter(per_minute=1, burst=1, clock=Clock())
-    limiter.check("ip:1")
+    await limiter.check("ip:1")
     with pytest.raises(TooManyRequests) as excinfo:
-        limiter.check("ip:1")
+        await limiter.check("ip:1")
     assert excinfo.value.code == "rate_limited"
     assert excinfo.value.details == {"retry_after_seconds": 60}
 
