@@ -1,5 +1,6 @@
-"""The auction house's side in a browser: a session created with its ladder, a lot added and the catalogue
-published to the public calendar; a conditional sale accepted by the seller, and a counter-offer the buyer takes."""
+"""The auction house's side in a browser: a dealer consigns a vehicle to a house and withdraws it; a session
+created with its ladder, a consigned vehicle picked as a lot and the catalogue published to the public calendar;
+a conditional sale accepted by the seller, and a counter-offer the buyer takes."""
 
 from __future__ import annotations
 
@@ -54,6 +55,42 @@ async def signed_in(browser: Any, server: Server, email: str) -> Any:
     return page
 
 
+async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    page = await signed_in(browser, server, world["seller"])
+    await page.get_by_test_id("nav-consign").click()
+    await expect(page.get_by_role("heading", name="Consign a vehicle to an auction house")).to_be_visible()
+    vehicle = page.get_by_test_id("consign-vehicle")
+    await expect(vehicle.locator(f"option[value='{world['own_vin']}']")).to_contain_text("大众 帕萨特 330TSI")
+    await vehicle.select_option(world["own_vin"])
+    await page.get_by_test_id("consign-house").select_option(label=world["house"])
+    await page.get_by_test_id("consign-reserve").fill("abc")
+    await page.get_by_role("button", name="Consign", exact=True).click()
+    await expect(page.get_by_text("Enter an amount in 元 above 0")).to_be_visible()
+    await page.get_by_test_id("consign-reserve").fill("56000")
+    await page.get_by_role("button", name="Consign", exact=True).click()
+    await expect(page.get_by_text(f"Consigned to {world['house']}.")).to_be_visible()
+    rows = page.get_by_test_id("consignments")
+    row = rows.locator("tr", has_text=world["own_vin"])
+    await expect(row).to_contain_text(world["own_vin"])
+    await expect(row).to_contain_text("suggested reserve CNY 56,000")
+    await expect(row).to_contain_text("Waiting for the house")
+    # consigned twice to the same house: the server's refusal is shown
+    await vehicle.select_option(world["own_vin"])
+    await page.get_by_test_id("consign-house").select_option(label=world["house"])
+    await page.get_by_role("button", name="Consign", exact=True).click()
+    await expect(page.get_by_test_id("form-error")).to_contain_text("already consigned to this house")
+    # withdrawn, it is gone from the house's picker (checked in the next test)
+    await row.get_by_role("button", name="Withdraw").click()
+    await expect(page.get_by_text("Consignment withdrawn.")).to_be_visible()
+    await expect(row).to_have_attribute("data-status", "withdrawn")
+    await expect(row).to_contain_text("Withdrawn")
+    await expect(row.get_by_role("button", name="Withdraw")).to_have_count(0)
+    SHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SHOTS / "auction-consign.png"), full_page=True)
+
+
 async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
@@ -87,7 +124,13 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await expect(page.get_by_test_id("draft-manager")).to_be_visible()
     await expect(page.get_by_role("heading", name=title)).to_be_visible()
     session_url = page.url
-    await page.get_by_test_id("lot-vehicle").fill(str(world["vehicle"]))
+    # The vehicle picker offers the vehicles consigned to this house, described (make, series, VIN, year).
+    picker = page.get_by_test_id("lot-vehicle")
+    await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_contain_text(world["vehicle_vin"])
+    await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_contain_text("大众 帕萨特 330TSI")
+    # the seller's own vehicle, unconsigned or withdrawn (previous test), is not offered
+    await expect(picker).not_to_contain_text(world["own_vin"])
+    await picker.select_option(str(world["vehicle"]))
     await page.get_by_test_id("lot-starting").fill("1050")
     await page.get_by_test_id("lot-reserve").fill("3000")
     await page.get_by_role("button", name="Add lot").click()
@@ -98,11 +141,11 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     lots = page.get_by_test_id("lot-list")
     await expect(lots).to_contain_text("大众 帕萨特 330TSI")
     await expect(lots).to_contain_text("Reserve CNY 3,000")
-    # The same vehicle cannot be in two lots: the server's refusal is shown.
-    await page.get_by_test_id("lot-vehicle").fill(str(world["vehicle"]))
+    # The consignment is used by that lot: the vehicle is no longer offered, and adding without one is refused.
+    await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_have_count(0)
     await page.get_by_test_id("lot-starting").fill("1000")
     await page.get_by_role("button", name="Add lot").click()
-    await expect(page.get_by_test_id("form-error")).to_contain_text("already in an open listing or another lot")
+    await expect(page.get_by_text("Choose a vehicle.")).to_be_visible()
     SHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SHOTS / "auction-house-draft.png"), full_page=True)
 

@@ -7,6 +7,7 @@ import { AccountRoute } from './routes/account';
 import {
   AuctionSessionRoute,
   AuctionsRoute,
+  ConsignRoute,
   ConsoleRoute,
   HouseSessionsRoute,
   LotRoomRoute,
@@ -62,6 +63,7 @@ export function AppRoutes() {
         <Route path="auctions" element={<AuctionsRoute />} />
         <Route path="auctions/house" element={<RequireAuth><HouseSessionsRoute /></RequireAuth>} />
         <Route path="auctions/new" element={<RequireAuth><NewAuctionSessionRoute /></RequireAuth>} />
+        <Route path="auctions/consign" element={<RequireAuth><ConsignRoute /></RequireAuth>} />
         <Route path="auctions/:id" element={<AuctionSessionRoute />} />
         <Route path="auctions/lots/:id" element={<LotRoomRoute />} />
         <Route path="auctions/lots/:id/console" element={<ConsoleRoute />} />

@@ -46,6 +46,11 @@ export function TopBar() {
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>
+          {me?.organisations.some((o) => o.kind === 'dealer' && o.roles.some((r) => r === 'dealer_admin' || r === 'dealer_staff')) && (
+            <NavLink to="/auctions/consign" data-testid="nav-consign">
+              {t('nav.consign')}
+            </NavLink>
+          )}
           {me?.organisations.some((o) => o.kind === 'auction_house') && (
             <NavLink to="/auctions/house" data-testid="nav-house-sessions">
               {t('nav.houseSessions')}

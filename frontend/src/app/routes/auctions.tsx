@@ -1,6 +1,7 @@
 import { useParams } from 'react-router';
 import { Calendar } from '../../features/auctions/components/Calendar';
 import { Catalogue } from '../../features/auctions/components/Catalogue';
+import { ConsignPage } from '../../features/auctions/components/ConsignPage';
 import { Console } from '../../features/auctions/components/Console';
 import { HouseSessions } from '../../features/auctions/components/HouseSessions';
 import { LotRoom } from '../../features/auctions/components/LotRoom';
@@ -39,4 +40,8 @@ export function HouseSessionsRoute() {
 
 export function NewAuctionSessionRoute() {
   return <SessionForm />;
+}
+
+export function ConsignRoute() {
+  return <ConsignPage />;
 }

@@ -1,4 +1,4 @@
-import { api } from '../../../lib/api-client';
+import { api, type Page } from '../../../lib/api-client';
 import type { LotView } from '../lib/lotState';
 import type { TermsOut } from '../lib/terms';
 
@@ -87,3 +87,62 @@ export const publishSession = (sessionId: number) => api.post<AuctionSession>(`/
 export const decide = (lotId: number, action: 'accept' | 'decline' | 'counter', amount?: number) =>
   api.post<DecisionResult>(`/api/lots/${lotId}/decision`, amount === undefined ? { action } : { action, amount });
 export const saleRecord = (lotId: number) => api.get<SaleRecord>(`/api/lots/${lotId}/sale`);
+
+// --- consignment (委托拍卖) ------------------------------------------------------------------------
+/** What a consignment shows of its vehicle (the house's picker and the seller's list). */
+export interface ConsignedVehicle {
+  id: number;
+  title: string;
+  make: string;
+  model: string;
+  series: string;
+  vin: string;
+  energy_type: string;
+  model_year: number | null;
+  mileage_km: number;
+  city: string;
+}
+
+export interface Consignment {
+  id: number;
+  vehicle_id: number;
+  seller_org_id: number;
+  seller_name: string;
+  house_org_id: number;
+  house_name: string;
+  status: 'active' | 'used' | 'withdrawn';
+  suggested_reserve: number | null;
+  note: string;
+  lot_id: number | null;
+  created_at: string;
+  updated_at: string;
+  vehicle: ConsignedVehicle | null;
+}
+
+export interface ConsignmentInput {
+  vin: string;
+  house_org_id: number;
+  suggested_reserve: number | null;
+  note: string;
+}
+
+export interface AuctionHouse {
+  id: number;
+  name: string;
+}
+
+/** A dealer's inventory row, as much of it as the consign page needs (GET /api/dealers/{id}/inventory). */
+export interface InventoryVehicle {
+  id: number;
+  status: string;
+  title: string;
+  vehicle: { vin: string; make: string; model: string; series: string; model_year: number | null; mileage_km: number };
+}
+
+export const listConsignments = (query: { role?: 'seller' | 'house'; status?: Consignment['status']; limit?: number }) =>
+  api.get<Page<Consignment>>('/api/consignments', { query: { limit: 100, ...query } });
+export const consign = (body: ConsignmentInput) => api.post<Consignment>('/api/consignments', body);
+export const withdrawConsignment = (id: number) => api.post<Consignment>(`/api/consignments/${id}/withdraw`);
+export const auctionHouses = () => api.get<{ items: AuctionHouse[] }>('/api/auction-houses');
+export const dealerVehicles = (orgId: number) =>
+  api.get<Page<InventoryVehicle>>(`/api/dealers/${orgId}/inventory`, { query: { limit: 100 } });

@@ -1,19 +1,42 @@
-import { useState, type FormEvent } from 'react';
-import { FormError, SubmitButton, TextField } from '../../../components/form';
-import { Notice } from '../../../components/feedback';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { LoadError, Notice } from '../../../components/feedback';
 import { serverFieldErrors } from '../../../lib/errors';
-import { useI18n } from '../../../lib/i18n';
+import { useI18n, type Locale, type TFunction } from '../../../lib/i18n';
+import { formatCny } from '../../../lib/money';
 import { useMutation } from '../../../hooks/use-mutation';
-import { addLot, publishSession, type AuctionSession } from '../api/auctions';
+import { addLot, listConsignments, publishSession, type AuctionSession, type Consignment } from '../api/auctions';
 import { fenToInput, nearestOnGrid, onGrid, parseYuan } from '../lib/terms';
 
 type Field = 'vehicle_id' | 'starting_price' | 'reserve_price' | 'buy_now_price' | 'condition_report';
 const FIELDS: Field[] = ['vehicle_id', 'starting_price', 'reserve_price', 'buy_now_price', 'condition_report'];
 
-/** Adding lots to a draft session (vehicle, 起拍价, secret 保留价, optional buy-now), then publishing it. */
+/** One line of the vehicle picker: make, series, VIN, year, the consignor and its suggested reserve. */
+export function consignedLabel(c: Consignment, t: TFunction, locale: Locale): string {
+  const v = c.vehicle;
+  const parts = [v ? `${v.make} ${v.model} ${v.series}`.trim() : `#${c.vehicle_id}`];
+  if (v) parts.push(`VIN ${v.vin}`);
+  if (v?.model_year) parts.push(t('auctions.consign.year', { year: v.model_year }));
+  parts.push(c.seller_name);
+  if (c.suggested_reserve) parts.push(t('auctions.consign.suggested', { amount: formatCny(c.suggested_reserve, locale) }));
+  return parts.join(' · ');
+}
+
+/** Adding lots to a draft session (a vehicle consigned to the house, 起拍价, secret 保留价, optional buy-now),
+ * then publishing it. */
 export function DraftManager({ session, onChanged }: { session: AuctionSession; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [form, setForm] = useState({ vehicle: '', starting: '', reserve: '', buyNow: '', report: '' });
+  const [consigned, setConsigned] = useState<Consignment[] | null>(null);
+  const [pickerError, setPickerError] = useState<unknown>(null);
+  const loadPicker = useCallback(() => {
+    setPickerError(null);
+    listConsignments({ role: 'house', status: 'active' }).then(
+      (r) => setConsigned(r.items.filter((c) => c.house_org_id === session.house_org_id)),
+      setPickerError,
+    );
+  }, [session.house_org_id]);
+  useEffect(loadPicker, [loadPicker]);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [added, setAdded] = useState<number | null>(null);
   const add = useMutation(addLot);
@@ -42,7 +65,7 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
     add.reset();
     const next: Partial<Record<Field, string>> = {};
     const vehicle = /^\d+$/.test(form.vehicle.trim()) ? Number(form.vehicle.trim()) : null;
-    if (!vehicle) next.vehicle_id = t('validation.positiveInt');
+    if (!vehicle) next.vehicle_id = t('auctions.consign.pickVehicle');
     const starting = amount('starting_price', form.starting, true, next);
     const reserve = amount('reserve_price', form.reserve, false, next);
     const buyNow = timed ? amount('buy_now_price', form.buyNow, false, next) : null;
@@ -62,8 +85,16 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
     if (res.ok) {
       setAdded(res.value.position);
       setForm({ vehicle: '', starting: '', reserve: '', buyNow: '', report: '' });
+      loadPicker();
       onChanged();
     }
+  }
+
+  function pick(value: string) {
+    const chosen = consigned?.find((c) => String(c.vehicle_id) === value);
+    // the seller's suggested reserve is where the house starts; the reserve stays the house's to set
+    const reserve = !form.reserve && chosen?.suggested_reserve ? fenToInput(chosen.suggested_reserve) : form.reserve;
+    setForm({ ...form, vehicle: value, reserve });
   }
 
   async function doPublish() {
@@ -75,15 +106,19 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
     <section className="card house-draft" data-testid="draft-manager">
       <h2>{t('auctions.manage.addLot')}</h2>
       <p className="muted small">{t('auctions.manage.orderHint')}</p>
+      {pickerError !== null && <LoadError error={pickerError} onRetry={loadPicker} />}
       <form className="form" onSubmit={submit} noValidate data-testid="lot-form">
         <div className="field-pair">
-          <TextField
-            label={t('auctions.manage.vehicleId')}
-            inputMode="numeric"
+          <SelectField
+            label={t('auctions.manage.vehicle')}
             value={form.vehicle}
-            onChange={(e) => setForm({ ...form, vehicle: e.target.value })}
+            onChange={(e) => pick(e.target.value)}
+            options={[
+              { value: '', label: t(consigned === null ? 'common.loading' : 'auctions.consign.choose') },
+              ...(consigned ?? []).map((c) => ({ value: String(c.vehicle_id), label: consignedLabel(c, t, locale) })),
+            ]}
             error={errors.vehicle_id ?? server.vehicle_id}
-            hint={t('auctions.manage.vehicleHint')}
+            hint={t(consigned !== null && consigned.length === 0 ? 'auctions.consign.noneForHouse' : 'auctions.manage.vehicleHint')}
             data-testid="lot-vehicle"
           />
           <TextField
