@@ -29,8 +29,12 @@ def cjk_tokens(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def doc_tokens(text: str) -> set[str]:
-    """Index tokens: Latin words, CJK characters and bigrams."""
+@lru_cache(maxsize=1 << 16)
+def doc_tokens(text: str) -> frozenset[str]:
+    """Index tokens: Latin words, CJK characters and bigrams.
+
+    Cached: field values repeat across a catalogue (makes, series, cities, titles), and analysing each
+    one afresh was most of the time an app process takes to load 100k documents at start-up."""
     out: set[str] = set()
     for run in _RUNS.findall(normalise(text)):
         if _CJK.fullmatch(run):
@@ -38,7 +42,7 @@ def doc_tokens(text: str) -> set[str]:
             out.update(cjk_tokens(run))
         else:
             out.add(run)
-    return out
+    return frozenset(out)
 
 
 class Synonyms:
@@ -52,14 +56,15 @@ class Synonyms:
                 self._by_phrase.setdefault(phrase, set()).add(f"~{i}")
         phrases = sorted(self._by_phrase, key=len, reverse=True)
         self._pattern = re.compile("|".join(_phrase_regex(p) for p in phrases)) if phrases else None
+        self.for_field = lru_cache(maxsize=1 << 14)(self._for_field)  # per instance: see doc_tokens
 
-    def for_field(self, value: str) -> set[str]:
+    def _for_field(self, value: str) -> frozenset[str]:
         """Group tokens of a field whose whole value, or one of its words, is a known phrase."""
         norm = normalise(value)
         out = set(self._by_phrase.get(_compact(norm), ()))
         for run in _RUNS.findall(norm):
             out |= self._by_phrase.get(run, set())
-        return out
+        return frozenset(out)
 
     def extract(self, text: str) -> tuple[list[str], str]:
         """Group tokens found in a query, and the text left over."""
