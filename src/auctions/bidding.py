@@ -199,16 +199,16 @@ async def _attempt(
         lot.version += 1
         if receipt_key is not None and respond is not None:
             try:
-                async with conn._in_transaction() as savepoint:
-                    await BidReceipt.create(
-                        user_id=receipt_key[0],
-                        client_bid_id=receipt_key[1],
-                        lot_id=lot.id,
-                        response=respond(applied),
-                        using_db=savepoint,
-                    )
+                await BidReceipt.create(
+                    user_id=receipt_key[0],
+                    client_bid_id=receipt_key[1],
+                    lot_id=lot.id,
+                    response=respond(applied),
+                    using_db=conn,
+                )
             except IntegrityError:
-                # The same client bid id committed meanwhile (a resend racing the original): undo ours.
+                # The same client bid id committed meanwhile (a resend racing the original): the exception
+                # rolls this whole transaction back, so no savepoint (two round trips) is needed around it.
                 raise _DuplicateBid() from None
     return applied
 
