@@ -12,8 +12,9 @@ from starlette.routing import BaseRoute
 from listings.schemas import ListingOut, PhotoOut
 from listings.services import offers, photos, saved
 from listings.services.imports import ImportReport, import_inventory
-from listings.services.offers import DecisionIn, OfferIn, OfferOut
-from listings.services.saved import AlertOut, SavedSearchIn, SavedSearchOut, SavedSearchPatch
+from listings.services.offers import DealerOffersIn, DecisionIn, OfferIn, OfferOut
+from listings.services.paging import PageIn
+from listings.services.saved import AlertPage, MarkReadIn, MarkReadOut, SavedSearchIn, SavedSearchOut, SavedSearchPatch
 from marketplace.errors import ApiError
 from marketplace.web.endpoint import Call, endpoint
 
@@ -29,16 +30,18 @@ class OfferList(BaseModel):
     items: list[OfferOut]
 
 
-class ListingList(BaseModel):
+class OfferPage(BaseModel):
+    items: list[OfferOut]
+    next_cursor: str | None
+
+
+class ListingPage(BaseModel):
     items: list[ListingOut]
+    next_cursor: str | None
 
 
 class SavedList(BaseModel):
     items: list[SavedSearchOut]
-
-
-class AlertList(BaseModel):
-    items: list[AlertOut]
 
 
 @endpoint(
@@ -159,6 +162,20 @@ async def my_offers(call: Call[Any, Any]) -> OfferList:
 
 
 @endpoint(
+    "GET",
+    "/api/dealers/{id:int}/offers",
+    summary="Every offer on the dealer's listings, newest first, optionally of one status (the dealer's members only)",
+    tag=TAG,
+    query=DealerOffersIn,
+    response=OfferPage,
+    errors=(400, 403, 404, 422),
+)
+async def dealer_offers(call: Call[Any, DealerOffersIn]) -> OfferPage:
+    items, cursor = await offers.dealer_offers(call.user, call.path_id(), call.query)
+    return OfferPage(items=items, next_cursor=cursor)
+
+
+@endpoint(
     "POST",
     "/api/offers/{id:int}/decision",
     summary="Accept, decline or counter (dealer); accept a counter or withdraw (buyer). Acceptance reserves "
@@ -166,7 +183,7 @@ async def my_offers(call: Call[Any, Any]) -> OfferList:
     tag=TAG,
     body=DecisionIn,
     response=OfferOut,
-    errors=(403, 404, 409),
+    errors=(403, 404, 409, 422),
 )
 async def decide_offer(call: Call[DecisionIn, Any]) -> OfferOut:
     out = await offers.decide(call.user, call.path_id(), call.body, _now())
@@ -184,9 +201,18 @@ async def unwatch(call: Call[Any, Any]) -> None:
     await saved.unwatch(call.user, call.path_id())
 
 
-@endpoint("GET", "/api/me/watchlist", summary="Your watchlist", tag=TAG, response=ListingList)
-async def watchlist(call: Call[Any, Any]) -> ListingList:
-    return ListingList(items=await saved.watchlist(call.user))
+@endpoint(
+    "GET",
+    "/api/me/watchlist",
+    summary="Your watchlist: the watched listings still on public view, most recently watched first",
+    tag=TAG,
+    query=PageIn,
+    response=ListingPage,
+    errors=(400, 422),
+)
+async def watchlist(call: Call[Any, PageIn]) -> ListingPage:
+    items, cursor = await saved.watchlist(call.user, call.query)
+    return ListingPage(items=items, next_cursor=cursor)
 
 
 @endpoint(
@@ -228,9 +254,30 @@ async def delete_saved(call: Call[Any, Any]) -> None:
     await saved.delete_saved(call.user, call.path_id())
 
 
-@endpoint("GET", "/api/me/alerts", summary="Your saved-search alerts, newest first", tag=TAG, response=AlertList)
-async def my_alerts(call: Call[Any, Any]) -> AlertList:
-    return AlertList(items=await saved.alerts(call.user))
+@endpoint(
+    "GET",
+    "/api/me/alerts",
+    summary="Your saved-search alerts, newest first, with the count of unread ones",
+    tag=TAG,
+    query=PageIn,
+    response=AlertPage,
+    errors=(400, 422),
+)
+async def my_alerts(call: Call[Any, PageIn]) -> AlertPage:
+    return await saved.alerts(call.user, call.query)
+
+
+@endpoint(
+    "POST",
+    "/api/me/alerts/read",
+    summary="Mark your alerts read: the given ids, or all of them without `ids`",
+    tag=TAG,
+    body=MarkReadIn,
+    response=MarkReadOut,
+    errors=(422,),
+)
+async def read_alerts(call: Call[MarkReadIn, Any]) -> MarkReadOut:
+    return await saved.mark_read(call.user, call.body, _now())
 
 
 routes: list[BaseRoute] = [
@@ -242,6 +289,7 @@ routes: list[BaseRoute] = [
     make_offer,
     listing_offers,
     my_offers,
+    dealer_offers,
     decide_offer,
     watch,
     unwatch,
@@ -251,4 +299,5 @@ routes: list[BaseRoute] = [
     pause_saved,
     delete_saved,
     my_alerts,
+    read_alerts,
 ]

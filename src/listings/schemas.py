@@ -175,6 +175,15 @@ class ListingOut(BaseModel):
     watching: bool = False
 
 
+class ListingSummary(BaseModel):
+    # What an offer or an alert needs to show its car without fetching the listing.
+    id: int
+    title: str
+    price_fen: int
+    status: str
+    thumb_url: str | None
+
+
 class InventoryFilter(In):
     status: Literal["draft", "published", "reserved", "sold", "withdrawn", "expired"] | None = None
     cursor: str | None = Field(default=None, max_length=64)

@@ -8,16 +8,19 @@ import logging
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tortoise.transactions import in_transaction
 
 from listings.domain import offers as rules
 from listings.domain.lifecycle import Transition, TransitionRefused
 from listings.models import Listing, Offer, Sale
-from listings.schemas import MAX_PRICE_FEN
-from listings.services.access import load_visible, manages
+from listings.schemas import MAX_PRICE_FEN, ListingSummary
+from listings.services.access import is_member, load_visible, manages
 from listings.services.inventory import apply_transition
-from marketplace.accounts.domain import Principal
+from listings.services.paging import PageIn, newest_first
+from listings.services.present import summaries
+from marketplace.accounts.domain import Kind, Principal
+from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 
@@ -35,11 +38,20 @@ class DecisionIn(BaseModel):
     action: Literal["accept", "decline", "counter", "accept_counter", "withdraw"]
     counter_fen: int | None = Field(default=None, ge=100, le=MAX_PRICE_FEN)
 
+    @model_validator(mode="after")
+    def _counter_only_with_counter(self) -> DecisionIn:
+        # Any other action carrying an amount would overwrite the dealer's counter-offer.
+        if (self.action == "counter") != (self.counter_fen is not None):
+            raise ValueError("counter_fen is required with action 'counter' and allowed with no other action")
+        return self
+
 
 class OfferOut(BaseModel):
     id: int
     listing_id: int
+    listing: ListingSummary | None  # None once the caller can no longer see the listing (withdrawn, expired)
     buyer_user_id: int
+    buyer_label: str  # the display name or a masked mobile/email, never the buyer's contact details
     amount_fen: int
     counter_fen: int | None
     status: str
@@ -48,18 +60,44 @@ class OfferOut(BaseModel):
     created_at: datetime
 
 
-def offer_out(o: Offer) -> OfferOut:
-    return OfferOut(
-        id=o.id,
-        listing_id=o.listing_id,
-        buyer_user_id=o.buyer_user_id,
-        amount_fen=o.amount_fen,
-        counter_fen=o.counter_fen,
-        status=o.status,
-        message=o.message,
-        expires_at=o.expires_at,
-        created_at=o.created_at,
-    )
+OfferStatus = Literal["open", "countered", "accepted", "declined", "expired", "withdrawn"]
+
+
+class DealerOffersIn(PageIn):
+    status: OfferStatus | None = None
+
+
+async def offers_out(principal: Principal, offers: list[Offer]) -> list[OfferOut]:
+    """Offers whose `listing` is loaded (select_related), with their listing summaries and buyer labels:
+    two more queries (photos, users) whatever the number of offers."""
+    cars = await summaries(principal, {o.listing.id: o.listing for o in offers}.values())
+    buyer_ids = list({o.buyer_user_id for o in offers})
+    users = {u.id: u for u in await User.filter(id__in=buyer_ids)} if buyer_ids else {}
+
+    def label(user_id: int) -> str:
+        u = users.get(user_id)
+        return rules.buyer_label(u.display_name, u.email, u.mobile, u.id) if u else f"#{user_id}"
+
+    return [
+        OfferOut(
+            id=o.id,
+            listing_id=o.listing_id,
+            listing=cars.get(o.listing_id),
+            buyer_user_id=o.buyer_user_id,
+            buyer_label=label(o.buyer_user_id),
+            amount_fen=o.amount_fen,
+            counter_fen=o.counter_fen,
+            status=o.status,
+            message=o.message,
+            expires_at=o.expires_at,
+            created_at=o.created_at,
+        )
+        for o in offers
+    ]
+
+
+async def _one(principal: Principal, offer_id: int) -> OfferOut:
+    return (await offers_out(principal, [await Offer.get(id=offer_id).select_related("listing")]))[0]
 
 
 async def make_offer(principal: Principal, listing_id: int, body: OfferIn, now: datetime, ttl_hours: int) -> OfferOut:
@@ -84,7 +122,7 @@ async def make_offer(principal: Principal, listing_id: int, body: OfferIn, now: 
             using_db=conn,
         )
         await record_event(conn, "offer.made", {"offer_id": offer.id, "listing_id": listing.id})
-    return offer_out(offer)
+    return await _one(principal, offer.id)
 
 
 async def list_for_listing(principal: Principal, listing_id: int) -> list[OfferOut]:
@@ -92,11 +130,25 @@ async def list_for_listing(principal: Principal, listing_id: int) -> list[OfferO
     qs = Offer.filter(listing_id=listing.id)
     if not manages(principal, listing.dealer_org_id):
         qs = qs.filter(buyer_user_id=principal.user_id)  # a buyer sees only their own offers
-    return [offer_out(o) for o in await qs.order_by("-id").limit(200)]
+    return await offers_out(principal, list(await qs.select_related("listing").order_by("-id").limit(200)))
 
 
 async def my_offers(principal: Principal) -> list[OfferOut]:
-    return [offer_out(o) for o in await Offer.filter(buyer_user_id=principal.user_id).order_by("-id").limit(200)]
+    qs = Offer.filter(buyer_user_id=principal.user_id).select_related("listing")
+    return await offers_out(principal, list(await qs.order_by("-id").limit(200)))
+
+
+async def dealer_offers(principal: Principal, org_id: int, query: DealerOffersIn) -> tuple[list[OfferOut], str | None]:
+    """Every offer on the dealer's listings, newest first: for the dealer's members only (others: 404)."""
+    if not is_member(principal, org_id):
+        raise NotFound("not found")
+    if principal.org_kinds.get(org_id) != Kind.DEALER:
+        raise Forbidden("only dealer organisations receive offers")
+    qs = Offer.filter(listing__dealer_org_id=org_id).select_related("listing")
+    if query.status:
+        qs = qs.filter(status=query.status)
+    rows, cursor = await newest_first(qs, query)
+    return await offers_out(principal, rows), cursor
 
 
 async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: datetime) -> OfferOut:
@@ -112,10 +164,10 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
         raise Forbidden("only the dealer decides on an offer")
     if body.action in ("accept_counter", "withdraw") and not is_buyer:
         raise Forbidden("only the buyer can do this")
-    if body.action == "counter" and (body.counter_fen is None or body.counter_fen <= offer.amount_fen):
-        raise Conflict("a counter-offer needs counter_fen above the offer", code="invalid_offer")
     try:
         status = rules.decide(offer.status, offer.expires_at, now, body.action)
+        if body.counter_fen is not None:
+            rules.check_counter(body.counter_fen, offer.amount_fen, listing.price_fen)
     except rules.OfferRefused as exc:
         raise Conflict(str(exc), code=exc.code) from None
     async with in_transaction() as conn:
@@ -155,7 +207,7 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
                  "seller_org_id": sale.seller_org_id, "price_fen": price, "sold_at": now.isoformat()},
             )  # fmt: skip
         await record_event(conn, "offer.decided", {"offer_id": offer.id, "status": status})
-    return offer_out(await Offer.get(id=offer.id))
+    return await _one(principal, offer.id)
 
 
 LISTING_DAYS = 90  # a published listing nobody renewed for this long expires (the dealer can publish it again)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from listings.models import ConditionItem, Listing, Photo, Vehicle
-from listings.schemas import ConditionItemOut, DealerOut, ListingOut, PhotoOut, VehicleOut
+from listings.schemas import ConditionItemOut, DealerOut, ListingOut, ListingSummary, PhotoOut, VehicleOut
+from listings.services.access import visible
+from marketplace.accounts.domain import Principal
 from marketplace.accounts.models import Organisation
 
 
@@ -86,3 +90,23 @@ async def listings_out(listings: list[Listing], *, detail: bool = True) -> list[
 
 async def listing_out(listing: Listing) -> ListingOut:
     return (await listings_out([listing]))[0]
+
+
+async def summaries(principal: Principal | None, listings: Iterable[Listing]) -> dict[int, ListingSummary]:
+    """Summaries of the listings the caller may see, by id, in one photo query whatever their number.
+
+    A listing the caller can no longer see (withdrawn or expired, for anyone outside its dealer) has no
+    summary: its title and price are the dealer's private data again.
+    """
+    shown = {item.id: item for item in listings if visible(principal, item)}
+    thumbs: dict[int, str] = {}
+    vehicle_ids = list({item.vehicle_id for item in shown.values()})
+    if vehicle_ids:
+        rows = await Photo.filter(vehicle_id__in=vehicle_ids, thumb_key__not_isnull=True).order_by("position", "id")
+        for p in rows:
+            thumbs.setdefault(p.vehicle_id, f"/api/photos/{p.id}/thumb")
+    return {
+        item.id: ListingSummary(id=item.id, title=item.title, price_fen=item.price_fen, status=item.status,
+                                thumb_url=thumbs.get(item.vehicle_id))
+        for item in shown.values()
+    }  # fmt: skip

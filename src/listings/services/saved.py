@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from tortoise.exceptions import IntegrityError
 
 from listings.models import Listing, SavedSearch, SearchAlert, Watch
-from listings.schemas import ListingOut, SearchIn
-from listings.services.access import load_visible
-from listings.services.present import listings_out
+from listings.schemas import ListingOut, ListingSummary, SearchIn
+from listings.services.access import PUBLIC, load_visible
+from listings.services.paging import PageIn, newest_first
+from listings.services.present import listings_out, summaries
 from listings.services.search import matches
 from marketplace.accounts.domain import Principal
 from marketplace.accounts.models import User
@@ -44,8 +47,27 @@ class AlertOut(BaseModel):
     id: int
     saved_search_id: int
     listing_id: int
-    price_fen: int
+    listing: ListingSummary | None  # None once the listing is no longer public (withdrawn, expired)
+    price_fen: int  # the price that raised the alert; listing.price_fen is today's
     read: bool
+    read_at: datetime | None
+    created_at: datetime
+
+
+class AlertPage(BaseModel):
+    items: list[AlertOut]
+    next_cursor: str | None
+    unread: int  # of all your alerts, not only this page's
+
+
+class MarkReadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(default=None, max_length=100)  # None: all
+
+
+class MarkReadOut(BaseModel):
+    marked: int
+    unread: int
 
 
 def wan(fen: int) -> str:
@@ -69,11 +91,11 @@ async def unwatch(principal: Principal, listing_id: int) -> None:
     await Watch.filter(user_id=principal.user_id, listing_id=listing_id).delete()
 
 
-async def watchlist(principal: Principal) -> list[ListingOut]:
-    ids = await Watch.filter(user_id=principal.user_id).order_by("-id").limit(200).values_list("listing_id", flat=True)
-    rows = await Listing.filter(id__in=list(ids)).select_related("vehicle")
-    visible = [r for r in rows if r.status in ("published", "reserved", "sold")]
-    return await listings_out(visible, detail=False)
+async def watchlist(principal: Principal, page: PageIn) -> tuple[list[ListingOut], str | None]:
+    """Watched listings that are still public, most recently watched first; the cursor is the watch's."""
+    qs = Watch.filter(user_id=principal.user_id, listing__status__in=[s.value for s in PUBLIC])
+    watches, cursor = await newest_first(qs.select_related("listing__vehicle"), page)
+    return await listings_out([w.listing for w in watches], detail=False), cursor
 
 
 async def is_watching(principal: Principal | None, listing_id: int) -> bool:
@@ -113,13 +135,29 @@ async def delete_saved(principal: Principal, saved_id: int) -> None:
     await (await _own(principal, saved_id)).delete()
 
 
-async def alerts(principal: Principal) -> list[AlertOut]:
-    rows = await SearchAlert.filter(user_id=principal.user_id).order_by("-id").limit(100)
-    return [
-        AlertOut(id=a.id, saved_search_id=a.saved_search_id, listing_id=a.listing_id, price_fen=a.price_fen,
-                 read=a.read_at is not None)
+async def _unread(principal: Principal) -> int:
+    return await SearchAlert.filter(user_id=principal.user_id, read_at__isnull=True).count()
+
+
+async def alerts(principal: Principal, page: PageIn) -> AlertPage:
+    rows, cursor = await newest_first(SearchAlert.filter(user_id=principal.user_id), page)
+    listings = await Listing.filter(id__in=list({a.listing_id for a in rows})) if rows else []
+    cars = await summaries(principal, listings)
+    items = [
+        AlertOut(id=a.id, saved_search_id=a.saved_search_id, listing_id=a.listing_id, listing=cars.get(a.listing_id),
+                 price_fen=a.price_fen, read=a.read_at is not None, read_at=a.read_at, created_at=a.created_at)
         for a in rows
     ]  # fmt: skip
+    return AlertPage(items=items, next_cursor=cursor, unread=await _unread(principal))
+
+
+async def mark_read(principal: Principal, body: MarkReadIn, now: datetime) -> MarkReadOut:
+    """Mark your alerts read (all, or the given ids); ids that are not yours or already read are skipped."""
+    qs = SearchAlert.filter(user_id=principal.user_id, read_at__isnull=True)
+    if body.ids is not None:
+        qs = qs.filter(id__in=body.ids)
+    marked = await qs.update(read_at=now)
+    return MarkReadOut(marked=marked, unread=await _unread(principal))
 
 
 async def raise_alerts(index: SearchIndex, mailer: Mailer, listing_id: int) -> int:

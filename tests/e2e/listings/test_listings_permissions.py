@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from listings.models import ConditionItem, Listing, Offer, Photo, Sale, SavedSearch, Vehicle, Watch
+from listings.models import ConditionItem, Listing, Offer, Photo, Sale, SavedSearch, SearchAlert, Vehicle, Watch
 from listings.routes import routes
 from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
@@ -79,6 +79,8 @@ MATRIX: list[tuple[str, str, str, str, dict[str, W]]] = [
     ("GET", "/api/listings/{id}/offers", "draft", "", row(UNAUTH, NF, OK, NF, OK, OK)),
     ("GET", "/api/me/offers", "none", "", ME_READ),
     ("POST", "/api/offers/{offer}/decision", "published", "accept", row(UNAUTH, NF, OK, NF, OK, SCOPE)),
+    # The dealer-wide offers list is for the dealer's own members only (not platform staff): others get 404.
+    ("GET", "/api/dealers/{org}/offers", "org", "", row(UNAUTH, NF, OK, NF, NF, OK)),
     ("PUT", "/api/listings/{id}/watch", "published", "", row(UNAUTH, DONE, DONE, DONE, DONE, SCOPE)),
     ("PUT", "/api/listings/{id}/watch", "draft", "", row(UNAUTH, NF, DONE, NF, DONE, SCOPE)),
     ("DELETE", "/api/listings/{id}/watch", "published", "", row(UNAUTH, DONE, DONE, DONE, DONE, SCOPE)),
@@ -88,6 +90,7 @@ MATRIX: list[tuple[str, str, str, str, dict[str, W]]] = [
     ("PATCH", "/api/me/saved-searches/{saved}", "none", "pause", row(UNAUTH, NF, NF, NF, NF, SCOPE)),
     ("DELETE", "/api/me/saved-searches/{saved}", "none", "", row(UNAUTH, NF, NF, NF, NF, SCOPE)),
     ("GET", "/api/me/alerts", "none", "", ME_READ),
+    ("POST", "/api/me/alerts/read", "none", "read", row(UNAUTH, OK, OK, OK, OK, SCOPE)),
 ]
 
 
@@ -100,6 +103,7 @@ class World:
     offer: int
     saved: int  # a saved search of the foreign buyer: nobody in CALLERS owns it
     draft_vin: str
+    buyer_contact: str  # the email of the buyer who made the offer: no response to anyone carries it
 
 
 def _jpeg() -> bytes:
@@ -130,6 +134,8 @@ async def build(client: ApiClient, caller: str) -> World:
         await make_certificate(users[key].org, users[key].user, status="verified")  # type: ignore[arg-type]
     buyer = await make_user(app, "buyer")
     stranger = await make_user(app, "stranger")
+    stranger.display_name = str(stranger.email)  # a name that is an email address is masked like one
+    await stranger.save(update_fields=["display_name"])
     files = app.state.services.files
     listings, photos = {}, {}
     for state in ("draft", "published", "reserved"):
@@ -147,6 +153,8 @@ async def build(client: ApiClient, caller: str) -> World:
     await Sale.create(listing_id=listings["reserved"], buyer_user_id=stranger.id, seller_org_id=a.id,
                       price_fen=19_000_000, sold_at=datetime.now(UTC))  # fmt: skip
     saved = await SavedSearch.create(user_id=stranger.id, name="s", params={"q": "bmw"})
+    await SearchAlert.create(saved_search_id=saved.id, user_id=stranger.id, listing_id=listings["published"],
+                             price_fen=20_000_000)  # fmt: skip
     draft_vin = (await Vehicle.get(id=(await Listing.get(id=listings["draft"])).vehicle_id)).vin
     if caller == "buyer":
         await _login(client, buyer.id)
@@ -155,7 +163,7 @@ async def build(client: ApiClient, caller: str) -> World:
         client.bearer = raw
     elif caller != "anonymous":
         await _login(client, users[caller].user.id)
-    return World(a.id, b.id, listings, photos, offer.id, saved.id, draft_vin)
+    return World(a.id, b.id, listings, photos, offer.id, saved.id, draft_vin, str(stranger.email))
 
 
 async def snapshot() -> dict[str, Any]:
@@ -167,6 +175,7 @@ async def snapshot() -> dict[str, Any]:
         "watches": await Watch.all().count(),
         "saved": sorted(await SavedSearch.all().values_list("id", "paused")),
         "condition": await ConditionItem.all().count(),
+        "unread": await SearchAlert.filter(read_at__isnull=True).count(),
     }
 
 
@@ -190,6 +199,8 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         return {"json": {"name": "mine", "query": {"q": "bmw"}}}
     if kind == "pause":
         return {"json": {"paused": True}}
+    if kind == "read":
+        return {"json": {}}  # all of the caller's alerts: the stranger's alert stays unread
     return {}
 
 
@@ -218,10 +229,13 @@ async def check_cell(client: ApiClient, method: str, path: str, target: str, bod
     after = await snapshot()
     if (r.status_code >= 400 or method not in UNSAFE_METHODS) and after != before:
         return f"{cell}: a refused request or a read changed something"
-    if r.status_code < 400 and method in UNSAFE_METHODS and after == before and method != "DELETE" and body != "pause":
+    idempotent = method == "DELETE" or body in ("pause", "read")  # may find nothing to change in this world
+    if r.status_code < 400 and method in UNSAFE_METHODS and after == before and not idempotent:
         return f"{cell}: an allowed write had no effect"
     if caller in ("anonymous", "buyer", "admin_b") and world.draft_vin in r.text:
         return f"{cell}: another organisation's draft leaked"
+    if world.buyer_contact in r.text:
+        return f"{cell}: a buyer's email address leaked"
     return ""
 
 

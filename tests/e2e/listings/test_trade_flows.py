@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextvars
 import io
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from PIL import Image
+from tortoise import connections
 
 from listings.domain import sheets
-from listings.models import Listing, Offer, Photo, Sale, SearchAlert, Vehicle
+from listings.models import Listing, Offer, Photo, Sale, SavedSearch, SearchAlert, Vehicle
+from marketplace.accounts.models import User
 from tests.e2e.listings.helpers import listing_body, make_dealer, new_vin, search, settle, wait_for
 from tests.support import ApiClient, make_user
 
@@ -212,3 +217,241 @@ async def test_watchlist_and_saved_search_alerts_once_per_price(lclient: ApiClie
     assert (await buyer.get("/api/me/watchlist")).json()["items"] == []
     bad = await buyer.post("/api/me/saved-searches", json={"name": "x", "query": {"year_min": 2030, "year_max": 2000}})
     assert bad.status_code == 422
+
+
+async def _buyer(client: ApiClient, name: str = "buyer", **over: str | None) -> tuple[ApiClient, User]:
+    user = await make_user(client.app, name)
+    if over:
+        await User.filter(id=user.id).update(**over)
+    buyer = client.fork()
+    await buyer.login(str(user.email))
+    return buyer, user
+
+
+def _code(r: object) -> str:
+    return str(r.json()["error"]["code"])  # type: ignore[attr-defined]
+
+
+async def test_each_refused_amount_has_its_own_code_and_a_counter_stays_within_the_asking_price(
+    lclient: ApiClient,
+) -> None:
+    listing_id, _ = await _listing(lclient, price_fen=20_000_000)
+    buyer, _ = await _buyer(lclient)
+    r = await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_001})
+    assert (r.status_code, _code(r)) == (409, "offer_above_asking")
+    r = await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 9_999_999})
+    assert (r.status_code, _code(r)) == (409, "offer_too_low")
+    assert not await Offer.exists()
+    offer_id = (await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 18_000_000})).json()["id"]
+    url = f"/api/offers/{offer_id}/decision"
+    for counter, code in ((18_000_000, "counter_not_above_offer"), (17_000_000, "counter_not_above_offer"),
+                          (20_000_001, "counter_above_asking"), (30_000_000, "counter_above_asking")):  # fmt: skip
+        r = await lclient.post(url, json={"action": "counter", "counter_fen": counter})
+        assert (r.status_code, _code(r)) == (409, code), counter
+    for body in ({"action": "counter"}, {"action": "decline", "counter_fen": 19_000_000}):
+        r = await lclient.post(url, json=body)
+        assert (r.status_code, _code(r)) == (422, "validation_error"), body
+    r = await buyer.post(url, json={"action": "withdraw", "counter_fen": 100})  # would overwrite a counter
+    assert r.status_code == 422
+    offer = await Offer.get(id=offer_id)
+    assert (offer.status, offer.counter_fen) == ("open", None)  # nothing refused changed the offer
+    r = await lclient.post(url, json={"action": "counter", "counter_fen": 20_000_000})  # the asking price itself
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["counter_fen"]) == ("countered", 20_000_000)
+
+
+async def test_offers_carry_the_listing_and_a_buyer_label_without_contact_details(lclient: ApiClient) -> None:
+    listing_id, _ = await _listing(lclient, title="宝马 3系 320Li 2021款")
+    buyer, _ = await _buyer(lclient, display_name="", mobile="13812345678")
+    made = (await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})).json()
+    summary = {"id": listing_id, "title": "宝马 3系 320Li 2021款", "price_fen": 22_800_000, "status": "published",
+               "thumb_url": None}  # fmt: skip
+    assert made["listing"] == summary
+    dealer_view = (await lclient.get(f"/api/listings/{listing_id}/offers")).json()["items"]
+    assert [(o["listing"], o["buyer_label"]) for o in dealer_view] == [(summary, "138****5678")]
+    assert "13812345678" not in str(dealer_view)
+    mine = (await buyer.get("/api/me/offers")).json()["items"]
+    assert [o["listing"]["title"] for o in mine] == ["宝马 3系 320Li 2021款"]
+
+    photo = await lclient.post(f"/api/listings/{listing_id}/photos", content=_jpeg(), headers=JPEG)
+    await settle(lclient)
+    mine = (await buyer.get("/api/me/offers")).json()["items"]
+    assert mine[0]["listing"]["thumb_url"] == f"/api/photos/{photo.json()['id']}/thumb"
+
+    assert (await lclient.post(f"/api/listings/{listing_id}/withdraw")).status_code == 200
+    mine = (await buyer.get("/api/me/offers")).json()["items"]
+    assert (mine[0]["listing_id"], mine[0]["listing"]) == (listing_id, None)  # private to the dealer again
+    dealer_view = (await lclient.get(f"/api/listings/{listing_id}/offers")).json()["items"]
+    assert dealer_view[0]["listing"]["status"] == "withdrawn"
+
+
+_counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("counting", default=None)
+
+
+class _QueryCounter:
+    """The SQL statements one request runs (to prove a list costs the same for 1 or 6 rows).
+
+    A context variable tells the request's statements from those of background tasks (the outbox relay, the
+    offer expirer), which run in contexts of their own."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        cls = type(connections.get("default"))
+        for name in ("execute_query", "execute_query_dict"):
+            original = getattr(cls, name)
+
+            async def counted(conn: object, sql: str, *args: object, _original: Any = original, **kw: object) -> object:
+                seen = _counting.get()
+                if seen is not None:
+                    seen.append(sql)
+                return await _original(conn, sql, *args, **kw)
+
+            monkeypatch.setattr(cls, name, counted)
+
+    async def run(self, call: Any) -> int:
+        seen: list[str] = []
+        token = _counting.set(seen)
+        try:
+            await call()
+        finally:
+            _counting.reset(token)
+        return len(seen)
+
+
+async def test_offer_and_alert_lists_cost_the_same_queries_for_one_row_or_many(
+    lclient: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    ids = []
+    for _ in range(6):
+        listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+        await lclient.post(f"/api/listings/{listing_id}/publish")
+        ids.append(listing_id)
+    (first, user), (second, _) = await _buyer(lclient, "b"), await _buyer(lclient, "c")
+    buyers = [first, second]
+    saved = await SavedSearch.create(user_id=user.id, name="x", params={})
+    counter = _QueryCounter(monkeypatch)
+
+    async def lists() -> tuple[int, int, int]:
+        mine = await counter.run(lambda: buyers[0].get("/api/me/offers"))
+        dealer_all = await counter.run(lambda: lclient.get(f"/api/dealers/{dealer.org_id}/offers"))
+        alerts = await counter.run(lambda: buyers[0].get("/api/me/alerts"))
+        return mine, dealer_all, alerts
+
+    await buyers[0].post(f"/api/listings/{ids[0]}/offers", json={"amount_fen": 20_000_000})
+    await SearchAlert.create(saved_search_id=saved.id, user_id=user.id, listing_id=ids[0], price_fen=1)
+    one = await lists()
+    for i, listing_id in enumerate(ids[1:]):
+        await buyers[i % 2].post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})
+        await SearchAlert.create(saved_search_id=saved.id, user_id=user.id, listing_id=listing_id, price_fen=1)
+    many = await lists()
+    assert one[0] > 0
+    assert many == one
+
+
+async def test_dealer_offers_list_is_newest_first_filtered_paged_and_private(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    other = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    mine = []
+    for _ in range(3):
+        listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+        await lclient.post(f"/api/listings/{listing_id}/publish")
+        mine.append(listing_id)
+    rival = lclient.fork()
+    await rival.login(other.member.login)
+    theirs = (await rival.post("/api/listings", json=listing_body(other.org_id))).json()["id"]
+    await rival.post(f"/api/listings/{theirs}/publish")
+    (b1, _), (b2, _) = await _buyer(lclient, "b"), await _buyer(lclient, "c")
+    offers = []
+    for buyer, listing_id in ((b1, mine[0]), (b2, mine[0]), (b1, mine[1]), (b2, theirs), (b1, mine[2])):
+        r = await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})
+        offers.append(r.json()["id"])
+    ours = [offers[0], offers[1], offers[2], offers[4]]  # offers[3] is on the other dealer's car
+    r = await lclient.post(f"/api/offers/{offers[1]}/decision", json={"action": "decline"})
+    assert r.json()["status"] == "declined"
+
+    url = f"/api/dealers/{dealer.org_id}/offers"
+    first = (await lclient.get(url, params={"limit": 2})).json()
+    assert [o["id"] for o in first["items"]] == ours[::-1][:2]
+    second = (await lclient.get(url, params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert [o["id"] for o in second["items"]] == ours[::-1][2:]
+    assert second["next_cursor"] is None
+    assert all(o["listing"]["id"] in mine and o["buyer_label"] for o in first["items"] + second["items"])
+    declined = (await lclient.get(url, params={"status": "declined"})).json()
+    assert [o["id"] for o in declined["items"]] == [offers[1]]
+    open_ = (await lclient.get(url, params={"status": "open"})).json()
+    assert [o["id"] for o in open_["items"]] == [offers[4], offers[2], offers[0]]
+
+    assert (await lclient.get(url, params={"status": "maybe"})).status_code == 422
+    assert (await lclient.get(url, params={"cursor": "nonsense!"})).status_code == 400
+    for outsider in (rival, b1, lclient.fork()):
+        r = await outsider.get(url)
+        assert r.status_code in (401, 404), r.text
+        assert "buyer_label" not in r.text
+    assert [o["id"] for o in (await rival.get(f"/api/dealers/{other.org_id}/offers")).json()["items"]] == [offers[3]]
+
+
+async def test_alerts_carry_the_listing_and_become_read(lclient: ApiClient) -> None:
+    listing_id, _ = await _listing(lclient, title="特斯拉 Model Y")
+    buyer, user = await _buyer(lclient)
+    other, other_user = await _buyer(lclient, "other")
+    saved = await SavedSearch.create(user_id=user.id, name="s", params={})
+    theirs = await SavedSearch.create(user_id=other_user.id, name="s", params={})
+    ids = [(await SearchAlert.create(saved_search_id=saved.id, user_id=user.id, listing_id=listing_id,
+                                     price_fen=p)).id for p in (1, 2, 3)]  # fmt: skip
+    foreign = await SearchAlert.create(saved_search_id=theirs.id, user_id=other_user.id, listing_id=listing_id,
+                                       price_fen=1)  # fmt: skip
+    page = (await buyer.get("/api/me/alerts")).json()
+    assert page["unread"] == 3
+    assert [a["id"] for a in page["items"]] == ids[::-1]
+    assert page["items"][0]["listing"]["title"] == "特斯拉 Model Y"
+    assert page["items"][0]["created_at"]
+    assert page["items"][0]["read"] is False
+    two = (await buyer.get("/api/me/alerts", params={"limit": 2})).json()
+    rest = (await buyer.get("/api/me/alerts", params={"limit": 2, "cursor": two["next_cursor"]})).json()
+    assert [a["id"] for a in two["items"] + rest["items"]] == ids[::-1]
+
+    r = await buyer.post("/api/me/alerts/read", json={"ids": [ids[0], foreign.id]})  # another's id is skipped
+    assert r.status_code == 200, r.text
+    assert r.json() == {"marked": 1, "unread": 2}
+    assert (await SearchAlert.get(id=foreign.id)).read_at is None
+    first_read = (await SearchAlert.get(id=ids[0])).read_at
+    assert first_read is not None
+    assert (await buyer.post("/api/me/alerts/read")).json() == {"marked": 2, "unread": 0}
+    assert (await SearchAlert.get(id=ids[0])).read_at == first_read  # already read: kept as it was
+    page = (await buyer.get("/api/me/alerts")).json()
+    assert page["unread"] == 0
+    assert all(a["read"] and a["read_at"] for a in page["items"])
+    assert (await other.get("/api/me/alerts")).json()["unread"] == 1
+    assert (await buyer.post("/api/me/alerts/read", json={"ids": [0]})).status_code == 422
+
+    assert (await lclient.post(f"/api/listings/{listing_id}/withdraw")).status_code == 200
+    page = (await buyer.get("/api/me/alerts")).json()
+    assert {(a["listing_id"], a["listing"]) for a in page["items"]} == {(listing_id, None)}
+
+
+async def test_watchlist_pages_by_cursor_most_recently_watched_first(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    ids = []
+    for _ in range(5):
+        listing_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]
+        await lclient.post(f"/api/listings/{listing_id}/publish")
+        ids.append(listing_id)
+    buyer, _ = await _buyer(lclient)
+    for listing_id in (ids[3], ids[0], ids[4], ids[1], ids[2]):
+        assert (await buyer.request("PUT", f"/api/listings/{listing_id}/watch")).status_code == 204
+    await lclient.post(f"/api/listings/{ids[1]}/withdraw")  # no longer public: left out, pages stay full
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await buyer.get("/api/me/watchlist", params=params)).json()
+        assert len(page["items"]) == 2 or page["next_cursor"] is None
+        seen += [i["id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [ids[2], ids[4], ids[0], ids[3]]
+    assert (await buyer.get("/api/me/watchlist", params={"cursor": "%%%"})).status_code == 400
+    assert (await buyer.get("/api/me/watchlist", params={"limit": 101})).status_code == 422

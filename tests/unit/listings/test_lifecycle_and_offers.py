@@ -63,7 +63,7 @@ NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 def test_offer_amounts_and_decisions() -> None:
     offers.check_amount(90, 100)
-    for amount, code in ((0, "invalid_offer"), (101, "invalid_offer"), (49, "offer_too_low")):
+    for amount, code in ((0, "invalid_offer"), (101, "offer_above_asking"), (49, "offer_too_low")):
         with pytest.raises(offers.OfferRefused) as exc:
             offers.check_amount(amount, 100)
         assert exc.value.code == code
@@ -78,3 +78,36 @@ def test_offer_amounts_and_decisions() -> None:
         offers.decide("accepted", expires, NOW, "decline")
     with pytest.raises(offers.OfferRefused):
         offers.decide("open", expires, NOW, "accept_counter")
+
+
+@pytest.mark.parametrize(
+    ("counter", "code"),
+    [(90, "counter_not_above_offer"), (89, "counter_not_above_offer"), (101, "counter_above_asking"), (91, None),
+     (100, None)],
+)  # fmt: skip
+def test_counter_is_above_the_offer_and_not_above_the_asking_price(counter: int, code: str | None) -> None:
+    if code is None:
+        offers.check_counter(counter, 90, 100)
+        return
+    with pytest.raises(offers.OfferRefused) as exc:
+        offers.check_counter(counter, 90, 100)
+    assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "mobile", "label"),
+    [
+        ("Buyer Sun", "sun@example.cn", "13812345678", "Buyer Sun"),
+        ("  孙先生 ", None, None, "孙先生"),
+        ("", "sun@example.cn", "13812345678", "138****5678"),
+        ("", "sun@example.cn", None, "s***@example.cn"),
+        ("sun@example.cn", "sun@example.cn", None, "s***@example.cn"),
+        ("138 1234 5678", None, "13812345678", "138****5678"),
+        ("", None, None, "#7"),
+    ],
+)
+def test_a_dealer_sees_a_buyer_by_display_name_or_masked_contact(
+    name: str, email: str | None, mobile: str | None, label: str
+) -> None:
+    assert offers.buyer_label(name, email, mobile, 7) == label
+    assert email is None or email not in label
