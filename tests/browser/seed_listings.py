@@ -22,7 +22,7 @@ from marketplace.accounts.passwords import PasswordHasher
 from marketplace.settings import load_settings
 from tests.support import PASSWORD, uscc
 
-LISTINGS = 4
+LISTINGS = 6
 
 
 async def main() -> None:
@@ -59,7 +59,13 @@ async def main() -> None:
         for car in listings[:2]:
             await SearchAlert.create(saved_search=search, user_id=alerted.id, listing_id=car["id"],
                                      price_fen=car["price_fen"])  # fmt: skip
-        world = {"dealer": dealer.email, "buyer": buyer.email, "alerted": alerted.email, "listings": listings}
+        # Another with one unread alert, for the "mark all read" button.
+        reader = await User.create(email=f"pages-reader-{tag}@example.cn", display_name="Wu", password_hash=hashed)
+        theirs = await SavedSearch.create(user_id=reader.id, name="Mine too", params={"q": tag})
+        await SearchAlert.create(saved_search=theirs, user_id=reader.id, listing_id=listings[0]["id"],
+                                 price_fen=listings[0]["price_fen"])  # fmt: skip
+        world = {"dealer": dealer.email, "dealer_org": org.id, "buyer": buyer.email, "alerted": alerted.email,
+                 "reader": reader.email, "listings": listings}  # fmt: skip
         sys.stdout.write(json.dumps(world) + "\n")
     finally:
         await db.close_db()

@@ -127,9 +127,42 @@ async def test_alerts_are_listed_newest_first_and_link_to_the_listing(
     await expect(alerts.nth(0)).to_contain_text(wan(second["price_fen"]))
     await expect(alerts.nth(0)).to_contain_text("for “All my cars”")
     await expect(alerts.nth(1)).to_contain_text(first["title"])
-    await alerts.nth(0).get_by_role("link", name=second["title"]).click()
+    await expect(page.get_by_test_id("alert-new")).to_have_count(2)  # new on this first visit
+    await expect(page.get_by_test_id("alerts-unread")).to_have_text("2 new")
+    for _ in range(50):  # seeing them marked them read on the server
+        if (await api_get(page, server, "/api/me/alerts"))["unread"] == 0:
+            break
+        await page.wait_for_timeout(100)
+    seen = (await api_get(page, server, "/api/me/alerts"))["items"]
+    assert [(a["listing_id"], a["read"]) for a in seen] == [(second["id"], True), (first["id"], True)]
+    assert all(a["read_at"] and a["created_at"] for a in seen)
+    await alerts_link(page, second["title"]).click()
     await expect(page).to_have_url(f"{server.url}/listings/{second['id']}")
     await expect(page.get_by_test_id("listing-title")).to_have_text(second["title"])
+    await page.go_back()  # the second visit: nothing is new any more
+    await expect(page.get_by_test_id("alert")).to_have_count(2)
+    await expect(page.get_by_test_id("alert-new")).to_have_count(0)
+    await expect(page.get_by_test_id("alerts-unread")).to_have_count(0)
+
+
+def alerts_link(page: Any, title: str) -> Any:
+    return page.get_by_test_id("alert").get_by_role("link", name=title)
+
+
+async def test_mark_all_read_clears_the_new_badges_at_once(server: Server, browser: Any, world: dict[str, Any]) -> None:
+    page = await logged_in(browser, server, world["reader"])
+    await page.goto(f"{server.url}/me/searches")
+    await expect(page.get_by_test_id("alert-new")).to_have_count(1)
+    await expect(page.get_by_test_id("alerts-unread")).to_have_text("1 new")
+    await page.get_by_test_id("alerts-mark-read").click()
+    await expect(page.get_by_test_id("alert-new")).to_have_count(0)
+    await expect(page.get_by_test_id("alerts-unread")).to_have_count(0)
+    await expect(page.get_by_test_id("alerts-mark-read")).to_have_count(0)
+    page_of_alerts = await api_get(page, server, "/api/me/alerts")
+    assert (page_of_alerts["unread"], [a["read"] for a in page_of_alerts["items"]]) == (0, [True])
+    await page.reload()
+    await expect(page.get_by_test_id("alert")).to_have_count(1)
+    await expect(page.get_by_test_id("alert-new")).to_have_count(0)
 
 
 async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
@@ -253,3 +286,51 @@ async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
     await buyer.goto(f"{server.url}/listings/{car['id']}")
     await expect(buyer.get_by_test_id("condition-report-row")).to_have_count(2)
     await expect(buyer.get_by_test_id("condition-report")).to_contain_text("轮胎 Tyres")
+
+
+async def test_dealer_answers_offers_on_all_its_cars_from_one_page(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    countered, accepted = world["listings"][4:6]
+    buyer = await logged_in(browser, server, world["buyer"])
+    for car in (countered, accepted):
+        await buyer.goto(f"{server.url}/listings/{car['id']}")
+        await buyer.get_by_test_id("offer-amount").fill(str(car["price_fen"] // 1_000_000 - 1))
+        await buyer.get_by_role("button", name="Send offer").click()
+        await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
+
+    dealer = await logged_in(browser, server, world["dealer"])
+    await dealer.get_by_test_id("nav-inventory").click()
+    await dealer.get_by_test_id("dealer-offers-link").click()
+    await expect(dealer).to_have_url(f"{server.url}/dealer/offers")
+    await expect(dealer.get_by_role("heading", name="Offers on my cars")).to_be_visible()
+    rows = dealer.get_by_test_id("offer-row")
+    first, second = rows.filter(has_text=countered["title"]), rows.filter(has_text=accepted["title"])
+    await expect(first).to_have_count(1)
+    await expect(second).to_have_count(1)
+    await expect(rows.first).to_contain_text(accepted["title"])  # newest first
+    await expect(first.get_by_test_id("offer-buyer")).to_have_text("Buyer Sun")  # the name, never the email
+    assert world["buyer"] not in await dealer.content()
+
+    await first.get_by_test_id("counter-amount").fill(str(countered["price_fen"] // 1_000_000 + 1))
+    await first.get_by_test_id("offer-counter-send").click()
+    await expect(first.get_by_test_id("counter-problem")).to_contain_text("above the asking price")
+    counter_fen = countered["price_fen"] - 500_000
+    await first.get_by_test_id("counter-amount").fill(f"{counter_fen / 1_000_000:.2f}")
+    await first.get_by_test_id("offer-counter-send").click()
+    await expect(first.get_by_test_id("offer-status")).to_have_text("Countered")
+    await expect(first.get_by_test_id("offer-counter")).to_have_text(wan(counter_fen))
+
+    await second.get_by_test_id("offer-accept").click()
+    await expect(dealer.get_by_text("The offer is accepted and the car is reserved")).to_be_visible()
+    await expect(second.get_by_test_id("offer-status")).to_have_text("Accepted")
+    await expect(second.get_by_test_id("offer-car")).to_contain_text("Reserved")
+
+    await dealer.get_by_test_id("dealer-offers-status").select_option("countered")
+    await expect(rows).to_have_count(1)
+    await expect(rows.first).to_contain_text(countered["title"])
+    listed = (await api_get(dealer, server, f"/api/dealers/{world['dealer_org']}/offers?status=countered"))["items"]
+    assert [(o["listing"]["id"], o["counter_fen"]) for o in listed] == [(countered["id"], counter_fen)]
+    await rows.first.get_by_test_id("offer-car").get_by_role("link").click()  # the offers page of that one car
+    await expect(dealer).to_have_url(f"{server.url}/dealer/listings/{countered['id']}/offers")
+    await expect(dealer.get_by_test_id("offer-row").get_by_test_id("offer-buyer")).to_have_text("Buyer Sun")

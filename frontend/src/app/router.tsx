@@ -19,6 +19,7 @@ import { NotFoundRoute } from './routes/not-found';
 import { RegisterRoute } from './routes/register';
 import {
   ConditionRoute,
+  DealerOffersRoute,
   EditListingRoute,
   InventoryRoute,
   ListingDetailRoute,
@@ -70,6 +71,7 @@ export function AppRoutes() {
         <Route path="listings" element={<ListingsSearchRoute />} />
         <Route path="listings/:id" element={<ListingDetailRoute />} />
         <Route path="dealer/inventory" element={<RequireAuth><InventoryRoute /></RequireAuth>} />
+        <Route path="dealer/offers" element={<RequireAuth><DealerOffersRoute /></RequireAuth>} />
         <Route path="dealer/listings/new" element={<RequireAuth><NewListingRoute /></RequireAuth>} />
         <Route path="dealer/listings/:id/edit" element={<RequireAuth><EditListingRoute /></RequireAuth>} />
         <Route path="dealer/listings/:id/condition" element={<RequireAuth><ConditionRoute /></RequireAuth>} />

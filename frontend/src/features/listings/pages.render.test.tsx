@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { getLocale, setLocale } from '../../lib/i18n';
 import { setSessionUser } from '../../lib/session';
 import type { Me } from '../../types/api';
-import { ListingsSearchRoute, MyOffersRoute, SavedSearchesRoute, WatchlistRoute } from './pages';
+import { DealerOffersRoute, ListingsSearchRoute, MyOffersRoute, SavedSearchesRoute, WatchlistRoute } from './pages';
 
 const buyer: Me = {
   id: 5,
@@ -15,6 +15,12 @@ const buyer: Me = {
   organisations: [],
 };
 
+const dealer: Me = {
+  ...buyer,
+  id: 6,
+  organisations: [{ id: 3, name: '车商', kind: 'dealer', roles: ['dealer_admin'], verification_status: 'verified' }],
+};
+
 const render = (path: string) =>
   renderToString(
     <MemoryRouter initialEntries={[path]}>
@@ -23,6 +29,7 @@ const render = (path: string) =>
         <Route path="me/watchlist" element={<WatchlistRoute />} />
         <Route path="me/searches" element={<SavedSearchesRoute />} />
         <Route path="me/offers" element={<MyOffersRoute />} />
+        <Route path="dealer/offers" element={<DealerOffersRoute />} />
       </Routes>
     </MemoryRouter>,
   );
@@ -40,6 +47,17 @@ describe('listings pages (server-rendered smoke test)', () => {
     expect(render('/me/watchlist')).toContain('我的收藏');
     expect(render('/me/searches')).toContain('订阅搜索');
     expect(render('/me/offers')).toContain('我的出价');
+  });
+
+  it('titles the dealer-wide offers page, with a status filter, and sends a buyer without a dealer away', () => {
+    setLocale('zh-CN');
+    setSessionUser(dealer);
+    const html = render('/dealer/offers');
+    expect(html).toContain('收到的出价');
+    expect(html).toContain('data-testid="dealer-offers-status"');
+    expect(html).toContain('已还价');
+    setSessionUser(buyer);
+    expect(render('/dealer/offers')).not.toContain('data-testid="dealer-offers-status"');
   });
 
   it('offers a signed-in buyer to save a search, and a visitor to sign in first', () => {

@@ -4,7 +4,7 @@ import { ConditionEditor } from './components/ConditionEditor';
 import { InventoryPage } from './components/InventoryPage';
 import { ListingDetail } from './components/ListingDetail';
 import { ListingForm } from './components/ListingForm';
-import { ListingOffersPage, MyOffersPage } from './components/OffersPages';
+import { DealerOffersPage, ListingOffersPage, MyOffersPage } from './components/OffersPages';
 import { SavedSearchesPage } from './components/SavedSearchesPage';
 import { SearchPage } from './components/SearchPage';
 import { WatchlistPage } from './components/WatchlistPage';
@@ -43,6 +43,10 @@ export function SavedSearchesRoute() {
 
 export function MyOffersRoute() {
   return <MyOffersPage />;
+}
+
+export function DealerOffersRoute() {
+  return <DealerOffersPage />;
 }
 
 export function ListingOffersRoute() {

@@ -138,11 +138,18 @@ export const importInventory = (orgId: number, file: File, goodRowsOnly: boolean
 
 // --- Watchlist, saved searches, alerts, offers and condition reports (the buyer's and dealer's "me" pages).
 
-/** The watchlist comes in one page today; the cursor is read if the API ever sends one. */
-export const getWatchlist = async (signal?: AbortSignal): Promise<Page<Listing>> => {
-  const page = await api.get<{ items: Listing[]; next_cursor?: string | null }>('/api/me/watchlist', { signal });
-  return { items: page.items, next_cursor: page.next_cursor ?? null };
-};
+/** The watchlist, most recently watched first, a cursor page at a time. */
+export const getWatchlist = (cursor: string | null, signal?: AbortSignal): Promise<Page<Listing>> =>
+  api.getPage<Listing>('/api/me/watchlist', cursor, undefined, signal);
+
+/** What offers and alerts carry of their car; null once the listing is no longer public (withdrawn, expired). */
+export interface ListingSummary {
+  id: number;
+  title: string;
+  price_fen: number;
+  status: Listing['status'];
+  thumb_url: string | null;
+}
 
 /** The server's SearchIn (every filter; lists are comma-separated strings, like the search URL). */
 export interface SavedQuery {
@@ -177,8 +184,17 @@ export interface SearchAlert {
   id: number;
   saved_search_id: number;
   listing_id: number;
+  listing: ListingSummary | null;
+  /** The price that raised the alert (listing.price_fen is today's). */
   price_fen: number;
   read: boolean;
+  read_at: string | null;
+  created_at: string;
+}
+
+export interface AlertPage extends Page<SearchAlert> {
+  /** Unread alerts in all pages. */
+  unread: number;
 }
 
 export const saveSearch = (name: string, query: Partial<SavedQuery>) =>
@@ -188,7 +204,11 @@ export const listSavedSearches = () =>
 export const pauseSavedSearch = (id: number, paused: boolean) =>
   api.patch<SavedSearch>(`/api/me/saved-searches/${id}`, { paused });
 export const deleteSavedSearch = (id: number) => api.delete(`/api/me/saved-searches/${id}`);
-export const listAlerts = () => api.get<{ items: SearchAlert[] }>('/api/me/alerts').then((r) => r.items);
+export const listAlerts = (cursor: string | null, signal?: AbortSignal) =>
+  api.get<AlertPage>('/api/me/alerts', { query: { cursor }, signal });
+/** Marks the given alerts read (all of them without ids). */
+export const markAlertsRead = (ids?: number[]) =>
+  api.post<{ marked: number; unread: number }>('/api/me/alerts/read', ids ? { ids } : {});
 
 export type OfferStatus = 'open' | 'countered' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
 export type OfferAction = 'accept' | 'decline' | 'counter' | 'accept_counter' | 'withdraw';
@@ -196,7 +216,10 @@ export type OfferAction = 'accept' | 'decline' | 'counter' | 'accept_counter' | 
 export interface Offer {
   id: number;
   listing_id: number;
+  listing: ListingSummary | null;
   buyer_user_id: number;
+  /** The buyer's display name or masked mobile/email: a dealer never gets a buyer's contact details. */
+  buyer_label: string;
   amount_fen: number;
   counter_fen: number | null;
   status: OfferStatus;
@@ -208,6 +231,8 @@ export interface Offer {
 export const myOffers = () => api.get<{ items: Offer[] }>('/api/me/offers').then((r) => r.items);
 export const listingOffers = (id: number) =>
   api.get<{ items: Offer[] }>(`/api/listings/${id}/offers`).then((r) => r.items);
+export const dealerOffers = (orgId: number, cursor: string | null, status: OfferStatus | '', signal?: AbortSignal) =>
+  api.getPage<Offer>(`/api/dealers/${orgId}/offers`, cursor, { status }, signal);
 export const decideOffer = (id: number, action: OfferAction, counter_fen?: number) =>
   api.post<Offer>(`/api/offers/${id}/decision`, counter_fen === undefined ? { action } : { action, counter_fen });
 

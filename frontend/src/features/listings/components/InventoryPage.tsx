@@ -28,6 +28,9 @@ export function InventoryPage() {
             ))}
           </select>
         )}
+        <Link to="/dealer/offers" className="btn" data-testid="dealer-offers-link">
+          {t('listings.inventory.allOffers')}
+        </Link>
         <Link to={`/dealer/listings/new?org=${orgId}`} className="btn btn-primary" data-testid="new-listing">
           {t('listings.inventory.new')}
         </Link>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { Empty, LoadError, Loading, Notice } from '../../../components/feedback';
+import { Empty, LoadError, LoadMore, Loading, Notice } from '../../../components/feedback';
 import { FormError } from '../../../components/form';
+import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
@@ -9,6 +10,7 @@ import { useI18n } from '../../../lib/i18n';
 import { formatWan, formatYuan } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
 import {
+  dealerOffers,
   decideOffer,
   getListing,
   listingOffers,
@@ -16,8 +18,8 @@ import {
   type Listing,
   type Offer,
   type OfferAction,
+  type OfferStatus,
 } from '../api/listings';
-import { useListings } from '../hooks/use-listing-titles';
 import { managesListing } from '../lib/manages';
 import { checkCounter, parseWan } from '../lib/money-input';
 
@@ -38,7 +40,6 @@ export function MyOffersPage() {
     myOffers().then(setOffers, setError);
   }, []);
   useEffect(load, [load]);
-  const listings = useListings(offers?.map((o) => o.listing_id) ?? []);
   const [done, setDone] = useState<Offer | null>(null);
   const decide = useMutation(async (o: Offer, action: OfferAction) => {
     const updated = await decideOffer(o.id, action);
@@ -74,7 +75,7 @@ export function MyOffersPage() {
               return (
                 <tr key={o.id} data-testid="offer-row">
                   <td>
-                    <Link to={`/listings/${o.listing_id}`}>{listings[o.listing_id]?.title ?? `#${o.listing_id}`}</Link>
+                    <CarLink offer={o} />
                   </td>
                   <td>{formatWan(o.amount_fen, 'zh-CN')}</td>
                   <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
@@ -181,7 +182,7 @@ export function ListingOffersPage({ id }: { id: number }) {
           <tbody>
             {offers.map((o) => (
               <tr key={o.id} data-testid="offer-row">
-                <td>#{o.buyer_user_id}</td>
+                <td data-testid="offer-buyer">{o.buyer_label}</td>
                 <td data-testid="offer-amount">{formatWan(o.amount_fen, 'zh-CN')}</td>
                 <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
                 <td>{o.message}</td>
@@ -201,6 +202,141 @@ export function ListingOffersPage({ id }: { id: number }) {
         </table>
       )}
     </div>
+  );
+}
+
+/** The offer's car by title, or by number once it is no longer public (the API then sends no summary). */
+function CarLink({ offer, to }: { offer: Offer; to?: string }) {
+  const { t } = useI18n();
+  if (!offer.listing) {
+    return <span className="muted">{t('listings.offers.unavailable', { id: offer.listing_id })}</span>;
+  }
+  return <Link to={to ?? `/listings/${offer.listing_id}`}>{offer.listing.title}</Link>;
+}
+
+const OFFER_STATUSES: OfferStatus[] = ['open', 'countered', 'accepted', 'declined', 'expired', 'withdrawn'];
+
+/** Every offer on the dealer's cars, newest first, with the same actions as the offers page of one car. */
+export function DealerOffersPage() {
+  const { t } = useI18n();
+  const session = useSession();
+  useDocumentTitle(t('listings.dealerOffers.title'));
+  const dealers = (session.me?.organisations ?? []).filter((o) => o.kind === 'dealer');
+  const [orgId, setOrgId] = useState<number | null>(dealers[0]?.id ?? null);
+  const [filter, setFilter] = useState<OfferStatus | ''>('');
+  if (!dealers.length || orgId === null) return <Empty>{t('listings.inventory.noDealer')}</Empty>;
+  return (
+    <div className="page wide">
+      <div className="results-head">
+        <h1>{t('listings.dealerOffers.title')}</h1>
+        {dealers.length > 1 && (
+          <select value={orgId} onChange={(e) => setOrgId(Number(e.target.value))} aria-label={t('listings.dealerOffers.dealer')}>
+            {dealers.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        )}
+        <label>
+          {t('common.status')}{' '}
+          <select
+            value={filter}
+            onChange={(e) => setFilter(e.target.value as OfferStatus | '')}
+            data-testid="dealer-offers-status"
+          >
+            <option value="">{t('listings.dealerOffers.all')}</option>
+            {OFFER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(`listings.offers.status.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Link to="/dealer/inventory" className="btn btn-ghost">
+          {t('listings.inventory.title')}
+        </Link>
+      </div>
+      <DealerOffersTable orgId={orgId} status={filter} />
+    </div>
+  );
+}
+
+function DealerOffersTable({ orgId, status: filter }: { orgId: number; status: OfferStatus | '' }) {
+  const { t, locale } = useI18n();
+  const status = useOfferStatus();
+  const list = useCursorList<Offer>((cursor, signal) => dealerOffers(orgId, cursor, filter, signal), [orgId, filter]);
+  const [done, setDone] = useState<Offer | null>(null);
+  const decide = useMutation(async (o: Offer, action: OfferAction, counterFen?: number) => {
+    const updated = await decideOffer(o.id, action, counterFen);
+    setDone(updated);
+    // Acceptance reserves the car and declines its other live offers: reload to show the server's state.
+    if (updated.status === 'accepted') list.reload();
+    else list.setItems((all) => all.map((x) => (x.id === o.id ? updated : x)));
+  });
+  return (
+    <>
+      <FormError error={decide.error} />
+      {done &&
+        (done.status === 'accepted' ? (
+          <Notice>{t('listings.offers.reserved')}</Notice>
+        ) : (
+          <Notice>{t('listings.offers.done', { status: status(done) })}</Notice>
+        ))}
+      {list.error ? (
+        <LoadError error={list.error} onRetry={list.reload} />
+      ) : list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        <Empty>{t(filter ? 'listings.dealerOffers.noneOfStatus' : 'listings.dealerOffers.empty')}</Empty>
+      ) : (
+        <table className="table" data-testid="dealer-offers">
+          <thead>
+            <tr>
+              <th>{t('listings.offers.car')}</th>
+              <th>{t('listings.offers.asking')}</th>
+              <th>{t('listings.offers.buyer')}</th>
+              <th>{t('listings.offers.amount')}</th>
+              <th>{t('listings.offers.counter')}</th>
+              <th>{t('listings.offers.message')}</th>
+              <th>{t('common.status')}</th>
+              <th>{t('listings.offers.expires')}</th>
+              <th>{t('common.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.items.map((o) => (
+              <tr key={o.id} data-testid="offer-row">
+                <td data-testid="offer-car">
+                  <CarLink offer={o} to={`/dealer/listings/${o.listing_id}/offers`} />
+                  {o.listing && o.listing.status !== 'published' && (
+                    <span className="badge"> {t(`listings.status.${o.listing.status}`)}</span>
+                  )}
+                </td>
+                <td>{o.listing ? formatWan(o.listing.price_fen, 'zh-CN') : '—'}</td>
+                <td data-testid="offer-buyer">{o.buyer_label}</td>
+                <td data-testid="offer-amount">{formatWan(o.amount_fen, 'zh-CN')}</td>
+                <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
+                <td>{o.message}</td>
+                <td data-testid="offer-status">{status(o)}</td>
+                <td>{o.status === 'open' || o.status === 'countered' ? formatDateTime(o.expires_at, locale) : '—'}</td>
+                <td>
+                  {o.listing && (
+                    <DealerActions
+                      offer={o}
+                      askingFen={o.listing.price_fen}
+                      pending={decide.pending}
+                      onDecide={(action, fen) => void decide.run(o, action, fen)}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </>
   );
 }
 

@@ -1,21 +1,23 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { Empty, LoadError, Loading } from '../../../components/feedback';
+import { Empty, LoadError, LoadMore, Loading } from '../../../components/feedback';
 import { FormError } from '../../../components/form';
+import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
+import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { formatWan } from '../../../lib/money';
 import {
   deleteSavedSearch,
   listAlerts,
   listSavedSearches,
+  markAlertsRead,
   pauseSavedSearch,
   type SavedQuery,
   type SavedSearch,
   type SearchAlert,
 } from '../api/listings';
-import { useListings } from '../hooks/use-listing-titles';
 import { searchUrl } from '../lib/saved-search';
 import { useLabels } from './labels';
 
@@ -119,41 +121,86 @@ function QuerySummary({ query }: { query: Partial<SavedQuery> }) {
 }
 
 function Alerts({ saved }: { saved: SavedSearch[] }) {
-  const { t } = useI18n();
-  const [alerts, setAlerts] = useState<SearchAlert[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => {
-    setError(null);
-    // The API sends them newest first; sorting again keeps that true whatever it sends.
-    listAlerts().then((items) => setAlerts([...items].sort((a, b) => b.id - a.id)), setError);
+  const { t, locale } = useI18n();
+  const [unread, setUnread] = useState(0);
+  // The API sends them newest first, a cursor page at a time, with the count of all unread ones.
+  const list = useCursorList<SearchAlert>(async (cursor, signal) => {
+    const page = await listAlerts(cursor, signal);
+    setUnread(page.unread);
+    return page;
   }, []);
-  useEffect(load, [load]);
-  const listings = useListings(alerts?.map((a) => a.listing_id) ?? []);
+  // Seeing an alert reads it: the server marks the ones shown, their "New" badge stays for this visit only.
+  const shownUnread = list.items
+    .filter((a) => !a.read)
+    .map((a) => a.id)
+    .join(',');
+  useEffect(() => {
+    if (!shownUnread) return;
+    // The count stays as it was on arrival too; the button clears both.
+    markAlertsRead(shownUnread.split(',').map(Number)).catch(() => undefined); // still unread: marked next visit
+  }, [shownUnread]);
+  const markAll = useMutation(async () => {
+    const r = await markAlertsRead();
+    setUnread(r.unread);
+    list.setItems((all) => all.map((a) => ({ ...a, read: true })));
+  });
   const names = new Map(saved.map((s) => [s.id, s.name]));
+  const anyNew = list.items.some((a) => !a.read);
   return (
     <section>
-      <h2>{t('listings.saved.alerts')}</h2>
-      {error ? (
-        <LoadError error={error} onRetry={load} />
-      ) : !alerts ? (
+      <div className="results-head">
+        <h2>
+          {t('listings.saved.alerts')}{' '}
+          {unread > 0 && (
+            <span className="badge" data-testid="alerts-unread">
+              {t('listings.saved.unread', { count: unread })}
+            </span>
+          )}
+        </h2>
+        {anyNew && (
+          <button
+            type="button"
+            className="btn btn-ghost btn-small"
+            disabled={markAll.pending}
+            onClick={() => void markAll.run()}
+            data-testid="alerts-mark-read"
+          >
+            {t('listings.saved.markRead')}
+          </button>
+        )}
+      </div>
+      <FormError error={markAll.error} />
+      {list.error ? (
+        <LoadError error={list.error} onRetry={list.reload} />
+      ) : list.loading && !list.items.length ? (
         <Loading />
-      ) : !alerts.length ? (
+      ) : !list.items.length ? (
         <Empty>{t('listings.saved.noAlerts')}</Empty>
       ) : (
         <ul className="alerts" data-testid="alerts">
-          {alerts.map((a) => {
+          {list.items.map((a) => {
             const name = names.get(a.saved_search_id);
             return (
               <li key={a.id} data-testid="alert">
-                {!a.read && <span className="badge">{t('listings.saved.new')}</span>}{' '}
-                <Link to={`/listings/${a.listing_id}`}>{listings[a.listing_id]?.title ?? `#${a.listing_id}`}</Link>{' '}
+                {!a.read && (
+                  <span className="badge" data-testid="alert-new">
+                    {t('listings.saved.new')}
+                  </span>
+                )}{' '}
+                {a.listing ? (
+                  <Link to={`/listings/${a.listing_id}`}>{a.listing.title}</Link>
+                ) : (
+                  <span className="muted">{t('listings.offers.unavailable', { id: a.listing_id })}</span>
+                )}{' '}
                 <strong className="listing-price-inline">{formatWan(a.price_fen, 'zh-CN')}</strong>{' '}
-                {name && <span className="muted">{t('listings.saved.alertFor', { name })}</span>}
+                {name && <span className="muted">{t('listings.saved.alertFor', { name })}</span>}{' '}
+                <span className="muted">{t('listings.saved.alertAt', { at: formatDateTime(a.created_at, locale) })}</span>
               </li>
             );
           })}
         </ul>
       )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { ListingCard } from './ListingCard';
 export function WatchlistPage() {
   const { t } = useI18n();
   useDocumentTitle(t('listings.watchlist.title'));
-  const list = useCursorList<Listing>((_cursor, signal) => getWatchlist(signal), []);
+  const list = useCursorList<Listing>((cursor, signal) => getWatchlist(cursor, signal), []);
   const [removed, setRemoved] = useState(false);
   const remove = useMutation(async (id: number) => {
     await watch(id, false);
