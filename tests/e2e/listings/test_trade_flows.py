@@ -15,7 +15,7 @@ from listings.domain import sheets
 from listings.models import Listing, Offer, Photo, Sale, SavedSearch, SearchAlert, Vehicle
 from marketplace.accounts.models import User
 from tests.e2e.listings.helpers import listing_body, make_dealer, new_vin, search, settle, wait_for
-from tests.support import ApiClient, make_user
+from tests.support import ApiClient, make_member, make_org, make_user
 
 
 async def _listing(client: ApiClient, publish: bool = True, **over: object) -> tuple[int, object]:
@@ -390,6 +390,11 @@ async def test_dealer_offers_list_is_newest_first_filtered_paged_and_private(lcl
         assert r.status_code in (401, 404), r.text
         assert "buyer_label" not in r.text
     assert [o["id"] for o in (await rival.get(f"/api/dealers/{other.org_id}/offers")).json()["items"]] == [offers[3]]
+    house = await make_org("auction_house")
+    auctioneer = lclient.fork()
+    await auctioneer.login((await make_member(lclient.app, house, ["house_admin"], "house")).login)
+    r = await auctioneer.get(f"/api/dealers/{house.id}/offers")  # its own organisation, but no dealer
+    assert (r.status_code, _code(r)) == (403, "forbidden")
 
 
 async def test_alerts_carry_the_listing_and_become_read(lclient: ApiClient) -> None:
