@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from auctions import catalogue, rights
 from auctions.models import Consignment, Lot
 from listings.models import VehicleEngagement
 from marketplace.accounts.models import AuditEntry, Organisation
@@ -260,3 +264,52 @@ async def test_auction_houses_are_listed_publicly_by_name(client: ApiClient) -> 
     r = await client.fork().get("/api/auction-houses")
     assert r.status_code == 200, r.text
     assert r.json()["items"] == [{"id": verified.id, "name": "重庆渝拍拍卖"}]
+
+
+async def test_a_withdrawal_racing_the_lot_wins_and_the_lot_is_rolled_back(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    house_org, house, sid = await house_with_session(client)
+    dealer, _, seller_api = await seller(client)
+    vehicle = await make_vehicle(dealer)
+    cid = (
+        await seller_api.post("/api/consignments", json={"vehicle_id": vehicle.id, "house_org_id": house_org.id})
+    ).json()["id"]
+    checked = rights.may_offer
+
+    async def withdraw_now() -> None:
+        r = await seller_api.post(f"/api/consignments/{cid}/withdraw")
+        assert r.status_code == 200, r.text
+
+    def may_offer_then_withdrawn(*args: Any) -> bool:
+        allowed = checked(*args)
+        pending.append(asyncio.ensure_future(withdraw_now()))
+        return allowed
+
+    pending: list[asyncio.Future[None]] = []
+    real_transaction = catalogue.in_transaction
+
+    def transaction_after_withdrawal() -> Any:
+        return _after(pending, real_transaction())
+
+    monkeypatch.setattr(catalogue.rights, "may_offer", may_offer_then_withdrawn)
+    monkeypatch.setattr(catalogue, "in_transaction", transaction_after_withdrawal)
+    r = await house.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicle.id))
+    assert (r.status_code, r.json()["error"]["code"]) == (404, "vehicle_not_found")
+    assert await Lot.all().count() == 0
+    assert not await VehicleEngagement.exists(vehicle_id=vehicle.id)
+    assert (await Consignment.get(id=cid)).status == "withdrawn"
+
+
+class _after:
+    """A transaction entered only once the pending withdrawals have committed (the race made deterministic)."""
+
+    def __init__(self, pending: list[asyncio.Future[None]], inner: Any) -> None:
+        self._pending, self._inner = pending, inner
+
+    async def __aenter__(self) -> Any:
+        await asyncio.gather(*self._pending)
+        return await self._inner.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self._inner.__aexit__(*exc)
