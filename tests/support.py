@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from marketplace.accounts import domain
 from marketplace.accounts.models import AgentCertificate, Membership, Organisation, User
 from marketplace.app import create_app
 from marketplace.settings import Settings
+from marketplace.web.ratelimit import RedisRateLimiter
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
@@ -69,6 +71,11 @@ async def make_app_client(settings: Settings) -> AsyncIterator[ApiClient]:
     app = create_app(settings)
     async with LifespanManager(app):
         await truncate_all_models()
+        limiter = app.state.services.auth_limiter
+        if isinstance(limiter, RedisRateLimiter):
+            # Each test's app starts with full login buckets, as an in-process limiter does: the Redis
+            # namespace is per test run, and every test client comes from the same address.
+            limiter.prefix = f"{limiter.prefix}{uuid.uuid4().hex[:8]}:"
         client = ApiClient(app)
         try:
             yield client

@@ -111,13 +111,13 @@ class RedisRateLimiter:
 
         self.rate = per_minute / 60.0
         self.burst = float(burst if burst is not None else per_minute)
-        self._prefix = prefix
+        self.prefix = prefix
         self._redis: Any = Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         self._take = self._redis.register_script(_TAKE)
 
     async def check(self, key: str) -> None:
         try:
-            wait = float(await self._take(keys=[f"{self._prefix}ratelimit:{key}"], args=[self.rate, self.burst]))
+            wait = float(await self._take(keys=[f"{self.prefix}ratelimit:{key}"], args=[self.rate, self.burst]))
         except Exception as exc:  # fail open, see the module docstring
             log.warning("rate limiter unavailable, request allowed: %s", exc)
             return
