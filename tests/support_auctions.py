@@ -222,7 +222,8 @@ async def drop_close_jobs(redis_url: str | None, namespace: str) -> None:
     client = aioredis.Redis.from_url(redis_url)
     try:
         queue = f"{namespace}:jobs"
-        mine = [i for i in await client.zrange(queue, 0, -1) if i.startswith(b"lot:close:")]
+        prefix = f"{queue}:lot:close:".encode()  # job ids carry their queue's name (ports/jobs/arq.py)
+        mine = [i for i in await client.zrange(queue, 0, -1) if i.startswith(prefix)]
         if mine:
             await client.zrem(queue, *mine)
             await client.delete(*[b"arq:job:" + i for i in mine])

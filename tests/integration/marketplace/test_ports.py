@@ -185,3 +185,23 @@ async def test_files_refuse_escaping_keys(files: FileStorage, key: str) -> None:
         await files.save(key, b"x", "text/plain")
     with pytest.raises(ValueError, match="invalid storage key"):
         check_key(key)
+
+
+async def test_arq_job_ids_are_per_queue(requires_redis: str) -> None:
+    """arq keeps job keys outside the queue's name: the same id in two namespaces must not collide."""
+    from marketplace.ports.jobs.arq import ArqJobs
+
+    registry = JobRegistry()
+    registry.register("record", lambda payload: None)
+    run = uuid.uuid4().hex[:8]
+    one = ArqJobs(requires_redis, registry, queue_name=f"test-{run}-a:jobs")
+    two = ArqJobs(requires_redis, registry, queue_name=f"test-{run}-b:jobs")
+    try:
+        assert await one.enqueue("record", {}, job_id="lot:close:1:1000") is True
+        assert await two.enqueue("record", {}, job_id="lot:close:1:1000") is True  # another deployment's lot 1
+        assert await one.enqueue("record", {}, job_id="lot:close:1:1000") is False  # still one job per queue
+    finally:
+        for q in (one, two):
+            assert q._pool is not None
+            await q._pool.delete(q.queue_name)
+            await q.close()

@@ -50,7 +50,9 @@ class ArqJobs:
         job = await self._pool.enqueue_job(
             name,
             payload,
-            _job_id=job_id,
+            # arq keeps job and result keys outside the queue's name ("arq:job:<id>"): prefix the id with
+            # the queue so deployments (or test runs) sharing one Redis never refuse each other's jobs.
+            _job_id=f"{self.queue_name}:{job_id}" if job_id is not None else None,
             _defer_by=timedelta(seconds=defer_seconds) if defer_seconds else None,
         )
         return job is not None
