@@ -51,7 +51,7 @@ async def signed_in(browser: Any, server: Server, email: str) -> Any:
     await page.get_by_label("Email or mobile").fill(email)
     await page.get_by_label("Password", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    await expect(page.get_by_test_id("user-menu")).to_be_visible()
     return page
 
 
@@ -59,6 +59,7 @@ async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     page = await signed_in(browser, server, world["seller"])
+    await page.get_by_test_id("user-menu").click()
     await page.get_by_test_id("nav-consign").click()
     await expect(page.get_by_role("heading", name="Consign a vehicle to an auction house")).to_be_visible()
     vehicle = page.get_by_test_id("consign-vehicle")

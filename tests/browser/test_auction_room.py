@@ -48,7 +48,7 @@ async def logged_in(browser: Any, server: Server, email: str) -> Any:
     await page.get_by_label("Email or mobile").fill(email)
     await page.get_by_label("Password", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    await expect(page.get_by_test_id("user-menu")).to_be_visible()
     return page
 
 

@@ -38,7 +38,7 @@ async def logged_in(browser: Any, server: Server, email: str) -> Any:
     await page.get_by_label("Email or mobile").fill(email)
     await page.get_by_label("Password", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("nav-account")).to_be_visible()
+    await expect(page.get_by_test_id("user-menu")).to_be_visible()
     return page
 
 
@@ -65,6 +65,8 @@ async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
     await expect(page.get_by_test_id("watch-button")).to_have_text("Watching ✓")
     await page.reload()  # the state comes from the server, not from the click
     await expect(page.get_by_test_id("watch-button")).to_have_text("Watching ✓")
+
+    await page.get_by_test_id("user-menu").click()
 
     await page.get_by_test_id("nav-watchlist").click()
     card = page.get_by_test_id("listing-card").filter(has_text=car["title"])
@@ -119,6 +121,7 @@ async def test_alerts_are_listed_newest_first_and_link_to_the_listing(
 ) -> None:
     first, second = world["listings"][:2]
     page = await logged_in(browser, server, world["alerted"])
+    await page.get_by_test_id("user-menu").click()
     await page.get_by_test_id("nav-saved-searches").click()
     await expect(page.get_by_test_id("saved-search")).to_contain_text("All my cars")
     alerts = page.get_by_test_id("alert")
@@ -200,6 +203,8 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     await row.get_by_test_id("offer-counter-send").click()
     await expect(row.get_by_test_id("offer-status")).to_have_text("Countered")
     await expect(row.get_by_test_id("offer-counter")).to_have_text(wan(price - 1_000_000))
+
+    await buyer.get_by_test_id("user-menu").click()
 
     await buyer.get_by_test_id("nav-offers").click()
     mine = buyer.get_by_test_id("offer-row").filter(has_text=car["title"])

@@ -2,6 +2,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { LogoutButton } from '../../features/auth/components/LogoutButton';
 import { useI18n } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
+import { UserMenu } from './UserMenu';
 
 export function TopBar() {
   const { t, locale, setLocale } = useI18n();
@@ -30,38 +31,15 @@ export function TopBar() {
               {t('nav.inventory')}
             </NavLink>
           )}
-          {me && (
-            <>
-              <NavLink to="/me/watchlist" data-testid="nav-watchlist">
-                {t('nav.watchlist')}
-              </NavLink>
-              <NavLink to="/me/searches" data-testid="nav-saved-searches">
-                {t('nav.savedSearches')}
-              </NavLink>
-              <NavLink to="/me/offers" data-testid="nav-offers">
-                {t('nav.offers')}
-              </NavLink>
-            </>
-          )}
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>
-          {me?.organisations.some((o) => o.kind === 'dealer' && o.roles.some((r) => r === 'dealer_admin' || r === 'dealer_staff')) && (
-            <NavLink to="/auctions/consign" data-testid="nav-consign">
-              {t('nav.consign')}
-            </NavLink>
-          )}
           {me?.organisations.some((o) => o.kind === 'auction_house') && (
             <NavLink to="/auctions/house" data-testid="nav-house-sessions">
               {t('nav.houseSessions')}
             </NavLink>
           )}
           <NavLink to="/docs">{t('nav.docs')}</NavLink>
-          {me && (
-            <NavLink to="/account" data-testid="nav-account">
-              {t('nav.account')}
-            </NavLink>
-          )}
           {me?.is_platform_admin && (
             <NavLink to="/admin/verification" data-testid="nav-admin">
               {t('nav.admin')}
@@ -79,11 +57,9 @@ export function TopBar() {
           >
             {other === 'en' ? 'English' : '中文'}
           </button>
-          {session.status === 'authenticated' && (
+          {session.status === 'authenticated' && me && (
             <>
-              <span className="user-chip" title={me?.email ?? me?.mobile ?? ''}>
-                {me?.display_name}
-              </span>
+              <UserMenu me={me} />
               <LogoutButton onDone={() => navigate('/')} />
             </>
           )}

@@ -206,7 +206,7 @@ export const auctionsEn = {
   'error.already_registered': 'You are already registered for this session.',
   'error.dealers_only': 'This house accepts only verified dealers.',
   'error.lot_not_found': 'No such lot.',
-  'nav.consign': 'Consign',
+  'nav.consign': 'Consign to auction',
   'auctions.manage.vehicle': 'Vehicle',
   'auctions.consign.year': '{year}',
   'auctions.consign.suggested': 'suggested reserve {amount}',
