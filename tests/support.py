@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from marketplace.settings import Settings
 from marketplace.web.ratelimit import RedisRateLimiter
 
 PASSWORD = "correct-horse-battery"
-_seq = itertools.count(1)
+# Seed scripts of the browser tests run in their own processes against the run's shared PostgreSQL
+# database: a block of numbers per process keeps their licence numbers and logins apart.
+_seq = itertools.count((os.getpid() % 9_000) * 1_000 + 1)
 _hash_cache: dict[str, str] = {}
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from marketplace.app import create_app
 from marketplace.settings import Settings
 from tests.support import make_certificate, make_member, make_org
 
-_vin = itertools.count(1)
+_vin = itertools.count((os.getpid() % 9_000) * 1_000 + 1)  # a block per process, as in tests/support.py
 
 TERMS: dict[str, Any] = {
     "ladder": [{"start": 0, "step": 10_000}, {"start": 1_000_000, "step": 50_000}],
