@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -249,6 +250,14 @@ async def test_dealer_accepts_an_offer_and_the_listing_is_reserved(
     await expect(buyer.get_by_test_id("offer-amount")).to_have_count(0)  # no more offers on a reserved car
 
 
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (180, 40, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
 async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
@@ -274,10 +283,20 @@ async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
 
     await rows.nth(1).get_by_test_id("condition-item").fill("轮胎 Tyres")
     await rows.nth(1).get_by_test_id("condition-grade").select_option("C")
+    # a photo of the scratch, uploaded from the row itself
+    await (
+        rows.nth(0)
+        .get_by_test_id("condition-photo-input")
+        .set_input_files({"name": "scratch.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()})
+    )
+    await expect(rows.nth(0).get_by_test_id("condition-photo-thumb")).to_be_visible()
     await dealer.get_by_role("button", name="Save the report").click()
     await expect(dealer.get_by_text("Condition report saved.")).to_be_visible()
-    saved = (await api_get(dealer, server, f"/api/listings/{car['id']}"))["condition"]
+    detail = await api_get(dealer, server, f"/api/listings/{car['id']}")
+    saved = detail["condition"]
     assert [(c["item"], c["grade"]) for c in saved] == [("外观 Exterior", "A"), ("轮胎 Tyres", "C")]
+    assert saved[0]["photo_id"] in {p["id"] for p in detail["photos"]}
+    assert saved[1]["photo_id"] is None
 
     await dealer.get_by_test_id("condition-view").click()
     report = dealer.get_by_test_id("condition-report-row")
@@ -286,6 +305,8 @@ async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
     await expect(report.nth(0)).to_contain_text("A — excellent")
     await expect(report.nth(0)).to_contain_text("light scratches")
     await expect(report.nth(1)).to_contain_text("C — fair")
+    await expect(report.nth(0).get_by_test_id("condition-report-photo")).to_be_visible()
+    await expect(report.nth(1).get_by_test_id("condition-report-photo")).to_have_count(0)
 
     buyer = await logged_in(browser, server, world["buyer"])  # what every visitor sees
     await buyer.goto(f"{server.url}/listings/{car['id']}")

@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
 import { useSession } from '../../../lib/session';
-import { getListing, setCondition, type Grade, type Listing } from '../api/listings';
+import { getListing, setCondition, uploadPhoto, type Grade, type Listing, type Photo } from '../api/listings';
 import { managesListing } from '../lib/manages';
 import { checkCondition, GRADES, isValid, MAX_ITEM, MAX_NOTE, type ConditionRow, type RowProblem } from '../lib/condition';
 
@@ -41,6 +41,13 @@ export function ConditionEditor({ id }: { id: number }) {
   const [tooMany, setTooMany] = useState(false);
   const [saved, setSaved] = useState(false);
   const save = useMutation(async (items: Parameters<typeof setCondition>[1]) => setCondition(id, items));
+  // A photo for an item is one of the car's photos: pick an uploaded one, or upload it from the row.
+  const attach = useMutation(async ({ key, file }: { key: number; file: File }) => {
+    const photo = await uploadPhoto(id, file);
+    setListing((l) => (l ? { ...l, photos: [...l.photos, photo] } : l));
+    setSaved(false);
+    setRows((rs) => rs.map((x) => (x.key === key ? { ...x, photo_id: photo.id } : x)));
+  });
 
   if (error) return <LoadError error={error} onRetry={load} />;
   if (!listing) return <Loading />;
@@ -80,6 +87,7 @@ export function ConditionEditor({ id }: { id: number }) {
               <th>{t('listings.condition.item')}</th>
               <th>{t('listings.condition.grade')}</th>
               <th>{t('listings.condition.note')}</th>
+              <th>{t('listings.condition.photo')}</th>
               <th>{t('common.actions')}</th>
             </tr>
           </thead>
@@ -133,6 +141,37 @@ export function ConditionEditor({ id }: { id: number }) {
                       </p>
                     )}
                   </td>
+                  <td className="condition-photo-cell">
+                    <ItemPhoto photo={listing.photos.find((ph) => ph.id === r.photo_id)} />
+                    <select
+                      aria-label={`${t('listings.condition.photo')} ${i + 1}`}
+                      value={r.photo_id ?? ''}
+                      onChange={(e) => update(r.key, { photo_id: e.target.value ? Number(e.target.value) : null })}
+                      data-testid="condition-photo"
+                    >
+                      <option value="">{t('listings.condition.noPhoto')}</option>
+                      {listing.photos.map((ph, n) => (
+                        <option key={ph.id} value={ph.id}>
+                          {t('listings.condition.photoN', { n: n + 1 })}
+                        </option>
+                      ))}
+                    </select>
+                    <label className="btn btn-ghost btn-small">
+                      {attach.pending ? t('listings.condition.uploading') : t('listings.condition.uploadPhoto')}
+                      <input
+                        type="file"
+                        accept="image/jpeg,image/png,image/webp"
+                        hidden
+                        disabled={attach.pending}
+                        data-testid="condition-photo-input"
+                        onChange={(e) => {
+                          const file = e.target.files?.[0];
+                          e.target.value = '';
+                          if (file) void attach.run({ key: r.key, file });
+                        }}
+                      />
+                    </label>
+                  </td>
                   <td>
                     <button
                       type="button"
@@ -163,6 +202,7 @@ export function ConditionEditor({ id }: { id: number }) {
             {t('listings.condition.fix')}
           </p>
         )}
+        <FormError error={attach.error} />
         <FormError error={save.error} />
         {saved && (
           <Notice>
@@ -174,5 +214,14 @@ export function ConditionEditor({ id }: { id: number }) {
         )}
       </form>
     </div>
+  );
+}
+
+function ItemPhoto({ photo }: { photo: Photo | undefined }) {
+  if (!photo) return null;
+  return (
+    <a href={photo.url} target="_blank" rel="noreferrer">
+      <img className="condition-thumb" src={photo.thumb_url ?? photo.url} alt="" data-testid="condition-photo-thumb" />
+    </a>
   );
 }

@@ -7,7 +7,7 @@ import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
 import { formatWan } from '../../../lib/money';
 import { useSession } from '../../../lib/session';
-import { getListing, listingOffers, makeOffer, watch, type Listing, type Offer } from '../api/listings';
+import { getListing, listingOffers, makeOffer, watch, type Listing, type Offer, type Photo } from '../api/listings';
 import { managesListing } from '../lib/manages';
 import { checkOffer } from '../lib/money-input';
 import { useLabels } from './labels';
@@ -114,6 +114,16 @@ function Spec({ listing }: { listing: Listing }) {
   );
 }
 
+function ConditionPhoto({ photo }: { photo: Photo | undefined }) {
+  const { t } = useI18n();
+  if (!photo) return null;
+  return (
+    <a href={photo.url} target="_blank" rel="noreferrer" title={t('listings.condition.photo')}>
+      <img className="condition-thumb" src={photo.thumb_url ?? photo.url} alt={t('listings.condition.photo')} data-testid="condition-report-photo" />
+    </a>
+  );
+}
+
 function Condition({ listing }: { listing: Listing }) {
   const { t, tDynamic } = useI18n();
   return (
@@ -129,6 +139,9 @@ function Condition({ listing }: { listing: Listing }) {
                 <th>{c.item}</th>
                 <td className="condition-grade">{tDynamic(`listings.grade.${c.grade}`, c.grade)}</td>
                 <td>{c.note}</td>
+                <td>
+                  <ConditionPhoto photo={listing.photos.find((p) => p.id === c.photo_id)} />
+                </td>
               </tr>
             ))}
           </tbody>
