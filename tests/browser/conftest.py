@@ -6,6 +6,7 @@ get them; with MARKETPLACE_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -144,3 +146,34 @@ async def browser(server: Server) -> AsyncIterator[object]:
         )
         yield b
         await b.close()
+
+
+def seed(server: Server, module: str) -> dict[str, Any]:
+    """Run a seed script (`tests.browser.<module>`) against the server's database; its last line is JSON."""
+    out = subprocess.run(
+        [sys.executable, "-m", f"tests.browser.{module}"],
+        env=server.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+async def signed_in(browser: Any, server: Server, email: str, *, timeout_ms: int = 15_000) -> Any:
+    """A fresh browser context (English) signed in as `email` with the shared test password."""
+    from playwright.async_api import expect
+
+    from tests.support import PASSWORD
+
+    context = await browser.new_context(locale="en-US")
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    await page.goto(server.url + "/login")
+    await page.get_by_label("Email or mobile").fill(email)
+    await page.get_by_label("Password", exact=True).fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_test_id("user-menu")).to_be_visible()
+    return page

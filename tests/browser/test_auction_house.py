@@ -4,9 +4,6 @@ a conditional sale accepted by the seller, and a counter-offer the buyer takes."
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,8 +13,7 @@ import pytest
 from playwright.async_api import expect
 
 from marketplace.settings import Settings
-from tests.browser.conftest import Server
-from tests.support import PASSWORD
+from tests.browser.conftest import Server, seed, signed_in
 from tests.support_auctions import drop_close_jobs
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -31,28 +27,7 @@ async def _no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture(scope="module")
 def world(server: Server) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_auction_house"],
-        env=server.env,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-async def signed_in(browser: Any, server: Server, email: str) -> Any:
-    context = await browser.new_context(locale="en-US")
-    page = await context.new_page()
-    page.set_default_timeout(15_000)
-    await page.goto(server.url + "/login")
-    await page.get_by_label("Email or mobile").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("user-menu")).to_be_visible()
-    return page
+    return seed(server, "seed_auction_house")
 
 
 async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(

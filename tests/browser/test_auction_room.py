@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from marketplace.settings import Settings
-from tests.browser.conftest import Server
-from tests.support import PASSWORD
+from tests.browser.conftest import Server, seed, signed_in
 from tests.support_auctions import drop_close_jobs
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -28,35 +24,14 @@ async def _no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture(scope="module")
 def world(server: Server) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_auctions"],
-        env=server.env,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-async def logged_in(browser: Any, server: Server, email: str) -> Any:
-    context = await browser.new_context(locale="en-US")
-    page = await context.new_page()
-    page.set_default_timeout(15_000)
-    await page.goto(server.url + "/login")
-    await page.get_by_label("Email or mobile").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("user-menu")).to_be_visible()
-    return page
+    return seed(server, "seed_auctions")
 
 
 async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
-    a = await logged_in(browser, server, world["a"])
-    b = await logged_in(browser, server, world["b"])
+    a = await signed_in(browser, server, world["a"])
+    b = await signed_in(browser, server, world["b"])
     room = f"{server.url}/auctions/lots/{world['timed_lot']}"
     await a.goto(room)
     await b.goto(room)
@@ -84,8 +59,8 @@ async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
 
 
 async def test_auctioneer_hammers_a_live_lot(server: Server, browser: Any, world: dict[str, Any]) -> None:
-    console = await logged_in(browser, server, world["auctioneer"])
-    bidder = await logged_in(browser, server, world["a"])
+    console = await signed_in(browser, server, world["auctioneer"])
+    bidder = await signed_in(browser, server, world["a"])
     await console.goto(f"{server.url}/auctions/lots/{world['live_lot']}/console")
     await expect(console.get_by_test_id("conn-status")).to_have_attribute("data-status", "live")
     await console.get_by_test_id("ctl-open").click()

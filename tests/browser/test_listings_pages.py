@@ -3,44 +3,18 @@
 from __future__ import annotations
 
 import io
-import json
 import re
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import expect
 
-from tests.browser.conftest import Server
-from tests.support import PASSWORD
+from tests.browser.conftest import Server, seed, signed_in
 
 
 @pytest.fixture(scope="module")
 def world(server: Server) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_listings"],
-        env=server.env,
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-async def logged_in(browser: Any, server: Server, email: str) -> Any:
-    context = await browser.new_context(locale="en-US")
-    page = await context.new_page()
-    page.set_default_timeout(10_000)
-    await page.goto(server.url + "/login")
-    await page.get_by_label("Email or mobile").fill(email)
-    await page.get_by_label("Password", exact=True).fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("user-menu")).to_be_visible()
-    return page
+    return seed(server, "seed_listings")
 
 
 async def api_get(page: Any, server: Server, path: str) -> Any:
@@ -59,7 +33,7 @@ async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     car = world["listings"][0]
-    page = await logged_in(browser, server, world["buyer"])
+    page = await signed_in(browser, server, world["buyer"])
     await page.goto(f"{server.url}/listings/{car['id']}")
     await expect(page.get_by_test_id("watch-button")).to_have_text("Watch")
     await page.get_by_test_id("watch-button").click()
@@ -84,7 +58,7 @@ async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
 async def test_buyer_saves_a_search_then_pauses_and_reruns_it(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
-    page = await logged_in(browser, server, world["buyer"])
+    page = await signed_in(browser, server, world["buyer"])
     await page.goto(f"{server.url}/listings?q=Model%20Y&energy_type=bev&price_max_fen=30000000&no_accident=true")
     await page.get_by_test_id("save-search").click()
     await page.get_by_test_id("save-search-name").fill("Cheap Model Y")
@@ -121,7 +95,7 @@ async def test_alerts_are_listed_newest_first_and_link_to_the_listing(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     first, second = world["listings"][:2]
-    page = await logged_in(browser, server, world["alerted"])
+    page = await signed_in(browser, server, world["alerted"])
     await page.get_by_test_id("user-menu").click()
     await page.get_by_test_id("nav-saved-searches").click()
     await expect(page.get_by_test_id("saved-search")).to_contain_text("All my cars")
@@ -154,7 +128,7 @@ def alerts_link(page: Any, title: str) -> Any:
 
 
 async def test_mark_all_read_clears_the_new_badges_at_once(server: Server, browser: Any, world: dict[str, Any]) -> None:
-    page = await logged_in(browser, server, world["reader"])
+    page = await signed_in(browser, server, world["reader"])
     await page.goto(f"{server.url}/me/searches")
     await expect(page.get_by_test_id("alert-new")).to_have_count(1)
     await expect(page.get_by_test_id("alerts-unread")).to_have_text("1 new")
@@ -174,7 +148,7 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
 ) -> None:
     car = world["listings"][1]
     price = car["price_fen"]
-    buyer = await logged_in(browser, server, world["buyer"])
+    buyer = await signed_in(browser, server, world["buyer"])
     await buyer.goto(f"{server.url}/listings/{car['id']}")
     amount = buyer.get_by_test_id("offer-amount")
     await amount.fill(str(price // 1_000_000 + 1))  # above the asking price: refused before sending
@@ -189,7 +163,7 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     await buyer.get_by_role("button", name="Send offer").click()  # a second open offer: the API's code, translated
     await expect(buyer.get_by_test_id("form-error")).to_contain_text("You already have an open offer on this car")
 
-    dealer = await logged_in(browser, server, world["dealer"])
+    dealer = await signed_in(browser, server, world["dealer"])
     await dealer.get_by_test_id("nav-inventory").click()
     await dealer.get_by_test_id("inventory-row").filter(has_text=car["vin"]).get_by_test_id("offers-link").click()
     row = dealer.get_by_test_id("offer-row")
@@ -228,13 +202,13 @@ async def test_dealer_accepts_an_offer_and_the_listing_is_reserved(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     car = world["listings"][2]
-    buyer = await logged_in(browser, server, world["buyer"])
+    buyer = await signed_in(browser, server, world["buyer"])
     await buyer.goto(f"{server.url}/listings/{car['id']}")
     await buyer.get_by_test_id("offer-amount").fill(str(car["price_fen"] // 1_000_000 - 1))
     await buyer.get_by_role("button", name="Send offer").click()
     await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
 
-    dealer = await logged_in(browser, server, world["dealer"])
+    dealer = await signed_in(browser, server, world["dealer"])
     await dealer.goto(f"{server.url}/listings/{car['id']}")
     await expect(dealer.get_by_test_id("offer-amount")).to_have_count(0)  # a dealer does not bid on its own car
     await dealer.get_by_test_id("detail-offers-link").click()
@@ -262,7 +236,7 @@ async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     car = world["listings"][3]
-    dealer = await logged_in(browser, server, world["dealer"])
+    dealer = await signed_in(browser, server, world["dealer"])
     await dealer.get_by_test_id("nav-inventory").click()
     await dealer.get_by_test_id("inventory-row").filter(has_text=car["vin"]).get_by_test_id("condition-link").click()
 
@@ -308,7 +282,7 @@ async def test_dealer_edits_the_condition_report_shown_on_the_detail_page(
     await expect(report.nth(0).get_by_test_id("condition-report-photo")).to_be_visible()
     await expect(report.nth(1).get_by_test_id("condition-report-photo")).to_have_count(0)
 
-    buyer = await logged_in(browser, server, world["buyer"])  # what every visitor sees
+    buyer = await signed_in(browser, server, world["buyer"])  # what every visitor sees
     await buyer.goto(f"{server.url}/listings/{car['id']}")
     await expect(buyer.get_by_test_id("condition-report-row")).to_have_count(2)
     await expect(buyer.get_by_test_id("condition-report")).to_contain_text("轮胎 Tyres")
@@ -318,14 +292,14 @@ async def test_dealer_answers_offers_on_all_its_cars_from_one_page(
     server: Server, browser: Any, world: dict[str, Any]
 ) -> None:
     countered, accepted = world["listings"][4:6]
-    buyer = await logged_in(browser, server, world["buyer"])
+    buyer = await signed_in(browser, server, world["buyer"])
     for car in (countered, accepted):
         await buyer.goto(f"{server.url}/listings/{car['id']}")
         await buyer.get_by_test_id("offer-amount").fill(str(car["price_fen"] // 1_000_000 - 1))
         await buyer.get_by_role("button", name="Send offer").click()
         await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
 
-    dealer = await logged_in(browser, server, world["dealer"])
+    dealer = await signed_in(browser, server, world["dealer"])
     await dealer.get_by_test_id("nav-inventory").click()
     await dealer.get_by_test_id("dealer-offers-link").click()
     await expect(dealer).to_have_url(f"{server.url}/dealer/offers")
