@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from auctions.engine.increments import Ladder, LadderError, PremiumTable
 
@@ -43,14 +54,29 @@ class TermsIn(In):
     live_countdown_seconds: int = Field(default=30, ge=3, le=600)
     allow_individuals: bool = False
 
-    @model_validator(mode="after")
-    def _tables(self) -> TermsIn:
-        try:
-            Ladder.build([(b.start, b.step) for b in self.ladder])
-            PremiumTable.build([(b.start, b.percent_bp, b.fixed) for b in self.premium])
-        except LadderError as exc:
-            raise ValueError(str(exc)) from None
-        return self
+    @field_validator("ladder")
+    @classmethod
+    def _ladder(cls, bands: list[LadderBandIn]) -> list[LadderBandIn]:
+        _table_check(lambda: Ladder.build([(b.start, b.step) for b in bands]), bands)
+        return bands
+
+    @field_validator("premium")
+    @classmethod
+    def _premium(cls, bands: list[PremiumBandIn]) -> list[PremiumBandIn]:
+        _table_check(lambda: PremiumTable.build([(b.start, b.percent_bp, b.fixed) for b in bands]), bands)
+        return bands
+
+
+def _table_check(build: Callable[[], object], bands: Sequence[BaseModel]) -> None:
+    """Run a table's rules; a broken one is reported on its band and field (terms.ladder.2.step), so a
+    form marks that cell rather than the whole table."""
+    try:
+        build()
+    except LadderError as exc:
+        loc: tuple[int | str, ...] = exc.where or ()
+        given = getattr(bands[exc.where[0]], exc.where[1]) if exc.where else None
+        error = InitErrorDetails(type=PydanticCustomError("terms_table", str(exc)), loc=loc, input=given)
+        raise ValidationError.from_exception_data("terms", [error]) from None
 
 
 class SessionIn(In):

@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 
 class LadderError(ValueError):
-    """The ladder (or premium table) is malformed; the message says why."""
+    """The ladder (or premium table) is malformed; the message says why, `where` says which cell
+    (band index and field), when one band is to blame, so a form can mark that row."""
+
+    def __init__(self, message: str, where: tuple[int, str] | None = None) -> None:
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -30,17 +35,19 @@ class Ladder:
         if not pairs:
             raise LadderError("the ladder needs at least one band")
         if pairs[0][0] != 0:
-            raise LadderError("the first band must start at 0 (no gap below it)")
+            raise LadderError("the first band must start at 0 (no gap below it)", (0, "start"))
         bands: list[Band] = []
         for i, (start, step) in enumerate(pairs):
             if step <= 0:
-                raise LadderError(f"band {i}: the step must be positive")
+                raise LadderError(f"band {i}: the step must be positive", (i, "step"))
             if bands:
                 prev = bands[-1]
                 if start <= prev.start:
-                    raise LadderError(f"band {i}: bands must be in ascending order of their start")
+                    raise LadderError(f"band {i}: bands must be in ascending order of their start", (i, "start"))
                 if (start - prev.start) % prev.step:
-                    raise LadderError(f"band {i}: its start {start} is not on band {i - 1}'s step grid (a gap)")
+                    raise LadderError(
+                        f"band {i}: its start {start} is not on band {i - 1}'s step grid (a gap)", (i, "start")
+                    )
             bands.append(Band(start, step))
         return Ladder(tuple(bands))
 
@@ -102,15 +109,17 @@ class PremiumTable:
         if not rows:
             raise LadderError("the premium table needs at least one band")
         if rows[0][0] != 0:
-            raise LadderError("the first premium band must start at 0")
+            raise LadderError("the first premium band must start at 0", (0, "start"))
         bands: list[PremiumBand] = []
         for i, (start, bp, fixed) in enumerate(rows):
             if bp < 0 or fixed < 0:
-                raise LadderError(f"premium band {i}: percentage and fixed amount cannot be negative")
+                raise LadderError(
+                    f"premium band {i}: percentage and fixed amount cannot be negative", (i, "percent_bp")
+                )
             if bp > 10_000:
-                raise LadderError(f"premium band {i}: the percentage cannot exceed 100 %")
+                raise LadderError(f"premium band {i}: the percentage cannot exceed 100 %", (i, "percent_bp"))
             if bands and start <= bands[-1].start:
-                raise LadderError(f"premium band {i}: bands must be in ascending order of their start")
+                raise LadderError(f"premium band {i}: bands must be in ascending order of their start", (i, "start"))
             bands.append(PremiumBand(start, bp, fixed))
         return PremiumTable(tuple(bands))
 

@@ -24,24 +24,44 @@ def session_body(house_id: int, **terms: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("terms", "fragment"),
+    ("terms", "fragment", "loc"),
     [
-        ({"ladder": [{"start": 100, "step": 10}]}, "start at 0"),
-        ({"ladder": [{"start": 0, "step": 0}]}, "greater than 0"),
-        ({"ladder": [{"start": 0, "step": 300}, {"start": 1000, "step": 500}]}, "gap"),
-        ({"ladder": [{"start": 0, "step": 100}, {"start": 0, "step": 500}]}, "ascending"),
-        ({"premium": [{"start": 0, "percent_bp": 20_000}]}, "less than or equal"),
-        ({"premium": [{"start": 0, "percent_bp": 100}, {"start": 0, "percent_bp": 100}]}, "ascending"),
-        ({"surprise": 1}, "Extra inputs"),
+        ({"ladder": [{"start": 100, "step": 10}]}, "start at 0", ["body", "terms", "ladder", "0", "start"]),
+        ({"ladder": [{"start": 0, "step": 0}]}, "greater than 0", ["body", "terms", "ladder", "0", "step"]),
+        (
+            {"ladder": [{"start": 0, "step": 300}, {"start": 1000, "step": 500}]},
+            "gap",
+            ["body", "terms", "ladder", "1", "start"],
+        ),
+        (
+            {"ladder": [{"start": 0, "step": 100}, {"start": 0, "step": 500}]},
+            "ascending",
+            ["body", "terms", "ladder", "1", "start"],
+        ),
+        (
+            {"premium": [{"start": 0, "percent_bp": 20_000}]},
+            "less than or equal",
+            ["body", "terms", "premium", "0", "percent_bp"],
+        ),
+        (
+            {"premium": [{"start": 0, "percent_bp": 100}, {"start": 0, "percent_bp": 100}]},
+            "ascending",
+            ["body", "terms", "premium", "1", "start"],
+        ),
+        ({"surprise": 1}, "Extra inputs", ["body", "terms", "surprise"]),
     ],
 )
-async def test_session_terms_are_validated(client: ApiClient, terms: dict[str, Any], fragment: str) -> None:
+async def test_session_terms_are_validated(
+    client: ApiClient, terms: dict[str, Any], fragment: str, loc: list[str]
+) -> None:
     house = await make_org("auction_house")
     staff = await make_member(client.app, house, ["house_admin"])
     await client.login(staff.login)
     r = await client.post("/api/auction-sessions", json=session_body(house.id, **terms))
     assert r.status_code == 422, r.text
-    assert fragment in str(r.json()["error"]["details"])
+    [detail] = r.json()["error"]["details"]
+    assert fragment in detail["msg"]
+    assert detail["loc"] == loc  # the band and field at fault, so a form marks that cell
     assert await AuctionSession.all().count() == 0
 
 

@@ -199,24 +199,12 @@ export function buildTerms(form: TermsForm): { terms: TermsOut | null; problems:
 }
 
 /**
- * The server's validation issues keyed by field. A table rule broken as a whole arrives on `terms` with a
- * message naming the band ("band 2: …", "premium band 1: …"): it is moved onto that band's row.
+ * The server's validation issues keyed by field. A broken table rule arrives on the band and field it
+ * concerns (`terms.ladder.2.step`, `terms.premium.1.start`), so it lands on that row's input.
  */
 export function serverTermsErrors(fieldErrors: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field, raw] of Object.entries(fieldErrors)) {
-    const msg = raw.replace(/^Value error, /, '');
-    let key = field;
-    if (field === 'terms') {
-      const premium = /^premium band (\d+)/.exec(msg);
-      const band = /^band (\d+)/.exec(msg);
-      if (premium) key = `terms.premium.${premium[1]}.${/percent|negative/.test(msg) ? 'percent_bp' : 'start'}`;
-      else if (band) key = `terms.ladder.${band[1]}.${/step must be positive/.test(msg) ? 'step' : 'start'}`;
-      else if (/first premium band/.test(msg)) key = 'terms.premium.0.start';
-      else if (/first band/.test(msg)) key = 'terms.ladder.0.start';
-    }
-    if (!(key in out)) out[key] = msg;
-  }
+  for (const [field, raw] of Object.entries(fieldErrors)) out[field] = raw.replace(/^Value error, /, '');
   return out;
 }
 
