@@ -236,7 +236,38 @@ async def decide(
     def command(s: LotState, terms: Terms) -> Outcome:
         return engine.decide(s, terms, who, action, now, amount)  # type: ignore[arg-type]
 
-    applied = await bidding.apply(lot_id, command, now, actor_user_id=principal.user_id)
+    admit: bidding.Admit | None = None
+    if who == "buyer" and action == "accept":
+        limit = int(session.terms["buying_limit"])
+
+        async def admit(conn: BaseDBAsyncClient) -> bidding.Command:
+            # Accepting a counter raises what the buyer stands to pay from the high bid to the counter: the
+            # same per-registration check as a bid, so the deposit still covers everything they may buy.
+            # The counter is read in this transaction (a seller may have countered since the read above).
+            current = await Lot.filter(id=lot_id).using_db(conn).get()
+            counter = LotState.from_json(current.state).counter
+            if counter is None:
+                return command  # no counter to accept: the engine refuses
+            locked = await bidding.lock_registration(conn, session.id, principal.user_id)
+            assert locked is not None  # the leader is registered (checked above)
+            if await _exposure(conn, session.id, locked.paddle, lot.id) + counter > limit:
+                raise bidding.Refused("buying_limit")
+            await bidding.claim_registration(conn, locked)
+
+            def checked(s: LotState, terms: Terms) -> Outcome:
+                if s.counter != counter:  # a counter, once made, never changes; never accept one not checked
+                    return Outcome.reject("no_decision_pending")
+                return command(s, terms)
+
+            return checked
+
+    try:
+        if admit is None:
+            applied = await bidding.apply(lot_id, command, now, actor_user_id=principal.user_id)
+        else:
+            applied = await bidding.apply(lot_id, None, now, admit=admit, actor_user_id=principal.user_id)
+    except bidding.Refused as refused:
+        return _rejected(kind, lot_id, None, refused.reason)
     await _publish(services, applied)
     return _response(kind, lot_id, None, applied)
 

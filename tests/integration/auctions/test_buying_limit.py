@@ -98,3 +98,32 @@ async def test_a_stale_registration_version_is_a_conflict(client: ApiClient) -> 
     with pytest.raises(bidding._VersionConflict):
         async with in_transaction() as conn:
             await bidding.claim_registration(conn, reg)
+
+
+async def test_accepting_a_counter_is_held_to_the_buying_limit(client: ApiClient) -> None:
+    from tests.support_auctions import set_end
+
+    world = await make_world(client.app, lots=2, reserve=500_000, terms={"buying_limit": 600_000})
+    a, b = world.lots
+    user, reg = await make_bidder(client.app, world.session)
+    rival, _ = await make_bidder(client.app, world.session)
+    services = client.app.state.services
+    assert (await _bid(client, user, a.id, "counter-a", 300_000))["status"] == "accepted"
+    assert (await _bid(client, user, b.id, "counter-b", 200_000))["status"] == "accepted"  # 500,000 committed
+    await set_end(a, now_ms() - 1)
+    assert await actions.close_if_due(services, a.id, now_ms())  # below the reserve: conditional at 300,000
+    seller = await world.principal(world.seller_user)
+    assert (await actions.decide(services, seller, a.id, "counter", 450_000, now_ms()))["status"] == "accepted"
+
+    bidder = await principal_for_user(user)
+    refused = await actions.decide(services, bidder, a.id, "accept", None, now_ms())
+    assert (refused["status"], refused["reason"]) == ("rejected", "buying_limit")  # 450,000 + 200,000 > 600,000
+    assert (await Lot.get(id=a.id)).status == "countered"  # the counter still stands
+    assert (await Registration.get(id=reg.id)).version == 2  # two admitted bids, no accepted counter
+
+    assert (await _bid(client, rival, b.id, "counter-rival", 250_000))["status"] == "accepted"  # b no longer binds
+    accepted = await actions.decide(services, bidder, a.id, "accept", None, now_ms())
+    assert accepted["status"] == "accepted"
+    sold = await Lot.get(id=a.id)
+    assert (sold.status, sold.price, sold.leader_commitment) == ("sold", 450_000, 450_000)
+    assert await _committed(world.session.id, reg.paddle) == 450_000
