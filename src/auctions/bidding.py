@@ -164,6 +164,8 @@ async def _attempt(
             "next_minimum": engine.next_minimum(state, terms),
             "ends_at": state.ends_at,
             "bids": state.bids,
+            "decision_deadline": state.decision_deadline,  # a conditional sale's window, as in the snapshot
+            "counter": state.counter,
         }
         for event in public:
             event["at"] = now

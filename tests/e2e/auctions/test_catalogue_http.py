@@ -239,6 +239,14 @@ async def test_conditional_sale_seller_counter_buyer_accepts_and_sale_record(cli
     assert (await actions.decide(services, stranger, lot.id, "accept", None, now_ms()))["reason"] == "not_your_decision"
     r = await actions.decide(services, seller, lot.id, "counter", 400_000, now_ms())
     assert r["status"] == "accepted"
+    from auctions.models import LotEvent
+
+    countered = await LotEvent.filter(lot_id=lot.id).order_by("-seq").first()
+    assert countered is not None
+    assert countered.payload["type"] == "countered"
+    summary = countered.payload["lot"]  # what every watcher gets: the window and the counter, no extra fetch
+    assert (summary["status"], summary["counter"]) == ("countered", 400_000)
+    assert summary["decision_deadline"] == (await Lot.get(id=lot.id)).state["decision_deadline"]
     r = await actions.decide(services, bidder, lot.id, "accept", None, now_ms())
     assert r["status"] == "accepted"
     sale = await SaleRecord.get(lot_id=lot.id)
