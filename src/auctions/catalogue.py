@@ -173,6 +173,41 @@ async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[st
     return lot_out(lot, LotState.from_json(lot.state), terms, session.house_org_id, Viewer.of(principal), vehicle)
 
 
+async def remove_lot(principal: Principal, lot_id: int) -> None:
+    """Take a lot out of a draft catalogue: the vehicle is free again, its consignment active again (it was
+    never auctioned), and the lots after it move up one place. A published catalogue's lots stay."""
+    lot = await Lot.get_or_none(id=lot_id)
+    if lot is None:
+        raise NotFound("no such lot", code="lot_not_found")
+    session = await _session(lot.session_id, principal)  # a foreign draft's lot is not found either
+    require_house_staff(principal, session.house_org_id)
+    async with in_transaction() as conn:
+        draft = await AuctionSession.filter(id=session.id, status="draft").select_for_update().using_db(conn).first()
+        if draft is None:
+            raise Conflict("lots of a published catalogue cannot be removed", code="session_published")
+        if not await Lot.filter(id=lot.id).using_db(conn).delete():
+            raise NotFound("no such lot", code="lot_not_found")  # removed meanwhile
+        await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
+        # The consignment backs no lot any more: active again, unless the seller has consigned the vehicle
+        # to this house afresh meanwhile (one active consignment per vehicle and house).
+        newer = await (
+            Consignment.filter(
+                vehicle_id=lot.vehicle_id, house_org_id=session.house_org_id, status=rights.Status.ACTIVE
+            )
+            .using_db(conn)
+            .exists()
+        )
+        await (
+            Consignment.filter(lot_id=lot.id, status=rights.Status.USED)
+            .using_db(conn)
+            .update(status=rights.Status.WITHDRAWN if newer else rights.Status.ACTIVE, lot_id=None)
+        )
+        # One at a time, in order: (session, position) is unique, and each target place is free by then.
+        later = await Lot.filter(session_id=session.id, position__gt=lot.position).using_db(conn).order_by("position")
+        for row in later:
+            await Lot.filter(id=row.id).using_db(conn).update(position=row.position - 1)
+
+
 async def publish(principal: Principal, session_id: int, now: datetime | None = None) -> SessionOut:
     """Publish the catalogue; timed lots get their staggered end times, live lots wait for the auctioneer."""
     session = await _session(session_id, principal)

@@ -103,6 +103,18 @@ async def add_lot(call: Call[LotIn, BaseModel]) -> Response:
 
 
 @endpoint(
+    "DELETE",
+    "/api/lots/{id}",
+    summary="Remove a lot from a draft catalogue (the vehicle and its consignment are free again)",
+    tag=TAG,
+    status=204,
+    errors=(403, 404, 409),
+)
+async def remove_lot(call: Call[BaseModel, BaseModel]) -> None:
+    await catalogue.remove_lot(call.user, call.path_id())
+
+
+@endpoint(
     "POST",
     "/api/auction-sessions/{id}/publish",
     summary="Publish the catalogue and schedule the lots",
@@ -340,6 +352,7 @@ routes: list[BaseRoute] = [
     list_sessions,
     get_session,
     add_lot,
+    remove_lot,
     publish,
     register,
     my_registration,

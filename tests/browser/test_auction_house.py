@@ -4,6 +4,7 @@ a conditional sale accepted by the seller, and a counter-offer the buyer takes."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -122,6 +123,17 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await page.get_by_test_id("lot-starting").fill("1000")
     await page.get_by_role("button", name="Add lot").click()
     await expect(page.get_by_text("Choose a vehicle.")).to_be_visible()
+    # Taken out of the draft again, the lot frees its vehicle for the picker; put back, it is lot 1 again.
+    page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await lots.get_by_role("button", name="Remove from catalogue").click()
+    await expect(lots).not_to_contain_text("大众 帕萨特 330TSI")
+    await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_have_count(1)
+    await picker.select_option(str(world["vehicle"]))
+    await page.get_by_test_id("lot-starting").fill("1000")
+    await page.get_by_test_id("lot-reserve").fill("3000")
+    await page.get_by_role("button", name="Add lot").click()
+    await expect(page.get_by_text("Lot 1 added.")).to_be_visible()
+    await expect(lots).to_contain_text("Reserve CNY 3,000")
     SHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SHOTS / "auction-house-draft.png"), full_page=True)
 

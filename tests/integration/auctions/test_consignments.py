@@ -313,3 +313,37 @@ class _after:
 
     async def __aexit__(self, *exc: Any) -> Any:
         return await self._inner.__aexit__(*exc)
+
+
+async def test_a_draft_lot_is_removed_and_its_vehicle_and_consignment_are_free_again(client: ApiClient) -> None:
+    house, api, sid = await house_with_session(client)
+    org, _, seller_api = await seller(client)
+    vehicles = [await make_vehicle(org) for _ in range(3)]
+    lot_ids = []
+    for v in vehicles:
+        r = await seller_api.post("/api/consignments", json={"vehicle_id": v.id, "house_org_id": house.id})
+        assert r.status_code == 201, r.text
+        r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(v.id))
+        assert r.status_code == 201, r.text
+        lot_ids.append(r.json()["id"])
+
+    # only the house's staff, and a foreign draft's lot is simply not there
+    assert (await seller_api.delete(f"/api/lots/{lot_ids[1]}")).status_code == 404
+    assert (await api.delete("/api/lots/999999")).status_code == 404
+    r = await api.delete(f"/api/lots/{lot_ids[1]}")
+    assert r.status_code == 204, r.text
+    assert not await Lot.exists(id=lot_ids[1])
+    assert not await VehicleEngagement.exists(vehicle_id=vehicles[1].id)  # the dealer may list it again
+    freed = await Consignment.get(vehicle_id=vehicles[1].id)
+    assert (freed.status, freed.lot_id) == (rights.Status.ACTIVE, None)
+    # the catalogue closes up, and a new lot takes the next place without colliding
+    assert [p for (p,) in await Lot.filter(session_id=sid).order_by("position").values_list("position")] == [1, 2]
+    r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(vehicles[1].id))
+    assert r.status_code == 201, r.text
+    assert r.json()["position"] == 3
+
+    assert (await api.post(f"/api/auction-sessions/{sid}/publish")).status_code == 200
+    r = await api.delete(f"/api/lots/{lot_ids[0]}")
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "session_published"
+    assert await Lot.exists(id=lot_ids[0])

@@ -83,6 +83,7 @@ export interface SaleRecord {
 
 export const createSession = (body: SessionInput) => api.post<AuctionSession>('/api/auction-sessions', body);
 export const addLot = (sessionId: number, body: LotInput) => api.post<LotView>(`/api/auction-sessions/${sessionId}/lots`, body);
+export const removeLot = (lotId: number) => api.delete(`/api/lots/${lotId}`);
 export const publishSession = (sessionId: number) => api.post<AuctionSession>(`/api/auction-sessions/${sessionId}/publish`);
 export const decide = (lotId: number, action: 'accept' | 'decline' | 'counter', amount?: number) =>
   api.post<DecisionResult>(`/api/lots/${lotId}/decision`, amount === undefined ? { action } : { action, amount });

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { LoadError, Loading } from '../../../components/feedback';
+import { FormError } from '../../../components/form';
+import { useMutation } from '../../../hooks/use-mutation';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n, type MessageKey } from '../../../lib/i18n';
@@ -12,6 +14,7 @@ import {
   listRegistrations,
   myRegistration,
   register,
+  removeLot,
   type AuctionSession,
   type Registration,
 } from '../api/auctions';
@@ -103,6 +106,29 @@ function HousePanel({ session }: { session: AuctionSession }) {
   );
 }
 
+/** A draft's lot can be taken out again: its vehicle and consignment are free for another session. */
+function RemoveLot({ lotId, onRemoved }: { lotId: number; onRemoved: () => void }) {
+  const { t } = useI18n();
+  const remove = useMutation(removeLot);
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn-ghost"
+        disabled={remove.pending}
+        data-testid={`remove-lot-${lotId}`}
+        onClick={async () => {
+          if (!window.confirm(t('auctions.manage.removeConfirm'))) return;
+          if ((await remove.run(lotId)).ok) onRemoved();
+        }}
+      >
+        {t('auctions.manage.removeLot')}
+      </button>
+      <FormError error={remove.error} />
+    </>
+  );
+}
+
 export function Catalogue({ sessionId }: { sessionId: number }) {
   const { t, locale } = useI18n();
   const me = useSession().me;
@@ -159,6 +185,7 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
                 {t('auctions.console')}
               </Link>
             )}
+            {staff && session.status === 'draft' && <RemoveLot lotId={lot.id} onRemoved={() => void load()} />}
           </li>
         ))}
       </ul>

@@ -36,7 +36,8 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
       setPickerError,
     );
   }, [session.house_org_id]);
-  useEffect(loadPicker, [loadPicker]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a lot removed from the catalogue frees its vehicle
+  useEffect(loadPicker, [loadPicker, session.lots.length]);
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [added, setAdded] = useState<number | null>(null);
   const add = useMutation(addLot);
