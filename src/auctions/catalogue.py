@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auctions import rights
@@ -145,18 +146,21 @@ async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[st
         raise NotFound("no such vehicle", code="vehicle_not_found")
     async with in_transaction() as conn:
         position = await Lot.filter(session_id=session.id).using_db(conn).count() + 1
-        lot = await Lot.create(
-            session_id=session.id,
-            position=position,
-            vehicle_id=vehicle.id,
-            seller_org_id=vehicle.owner_org_id,
-            starting_price=body.starting_price,
-            reserve_price=body.reserve_price,
-            buy_now_price=body.buy_now_price,
-            condition_report=body.condition_report,
-            state=LotState().to_json(),
-            using_db=conn,
-        )
+        try:
+            lot = await Lot.create(
+                session_id=session.id,
+                position=position,
+                vehicle_id=vehicle.id,
+                seller_org_id=vehicle.owner_org_id,
+                starting_price=body.starting_price,
+                reserve_price=body.reserve_price,
+                buy_now_price=body.buy_now_price,
+                condition_report=body.condition_report,
+                state=LotState().to_json(),
+                using_db=conn,
+            )
+        except IntegrityError:  # another lot took this place at the same moment: nothing was written
+            raise Conflict("the catalogue changed meanwhile; try again", code="catalogue_changed") from None
         if consignment is not None:
             used = (
                 await Consignment.filter(id=consignment.id, status=rights.Status.ACTIVE)

@@ -347,3 +347,24 @@ async def test_a_draft_lot_is_removed_and_its_vehicle_and_consignment_are_free_a
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "session_published"
     assert await Lot.exists(id=lot_ids[0])
+
+
+async def test_two_lots_added_at_once_never_break_the_catalogue(client: ApiClient) -> None:
+    house, api, sid = await house_with_session(client)
+    org, _, seller_api = await seller(client)
+    for _ in range(5):  # rounds: on PostgreSQL both often read the same count of lots
+        pair = [await make_vehicle(org) for _ in range(2)]
+        for v in pair:
+            r = await seller_api.post("/api/consignments", json={"vehicle_id": v.id, "house_org_id": house.id})
+            assert r.status_code == 201, r.text
+        results = await asyncio.gather(
+            api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(pair[0].id)),
+            api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(pair[1].id)),
+        )
+        statuses = sorted(r.status_code for r in results)
+        assert statuses in ([201, 201], [201, 409]), [r.text for r in results]  # never a 500
+        for r in results:
+            if r.status_code == 409:
+                assert r.json()["error"]["code"] == "catalogue_changed"
+    positions = [p for (p,) in await Lot.filter(session_id=sid).order_by("position").values_list("position")]
+    assert positions == list(range(1, len(positions) + 1))
