@@ -16,6 +16,7 @@ from auctions.catalogue import is_house_staff
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState, Outcome, Terms
 from auctions.models import AuctionSession, Lot, Registration
+from auctions.rights import SELLER_ROLES
 from marketplace.accounts.domain import Principal
 from marketplace.errors import NotFound
 
@@ -186,6 +187,8 @@ async def control(services: Any, principal: Principal, lot_id: int, body: dict[s
     lot, session = await _load(lot_id)
     if not is_house_staff(principal, session.house_org_id):
         return _rejected(kind, lot_id, None, "not_house_staff")
+    if not principal.has_scope("write"):  # a read-only token watches; it never runs the rostrum
+        return _rejected(kind, lot_id, None, "insufficient_scope")
     action = str(body.get("action"))
     reason = str(body.get("reason") or "")
     amount = body.get("amount")
@@ -226,12 +229,15 @@ async def decide(
     lot, session = await _load(lot_id)
     reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
     state = LotState.from_json(lot.state)
-    if lot.seller_org_id in principal.memberships or is_house_staff(principal, session.house_org_id):
+    if principal.roles_in(lot.seller_org_id) & SELLER_ROLES or is_house_staff(principal, session.house_org_id):
         who = "seller"
     elif reg is not None and state.leader == reg.paddle:
         who = "buyer"
     else:
         return _rejected(kind, lot_id, None, "not_your_decision")
+    # A token acts only within its scopes: the buyer's answer binds like a bid, the seller's like any write.
+    if not principal.has_scope("bid" if who == "buyer" else "write"):
+        return _rejected(kind, lot_id, None, "insufficient_scope")
 
     def command(s: LotState, terms: Terms) -> Outcome:
         return engine.decide(s, terms, who, action, now, amount)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -17,12 +18,12 @@ from auctions.terms import engine_terms, ladder_of, mode_of, to_ms
 from auctions.views import Viewer, lot_out
 from listings import vehicles
 from marketplace.accounts import organisations
-from marketplace.accounts.domain import Kind, Principal, Role
+from marketplace.accounts.domain import Kind, Principal
 from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.ports.payments.base import PaymentGateway
 
-HOUSE_ROLES = frozenset({Role.HOUSE_ADMIN, Role.AUCTIONEER})
+HOUSE_ROLES = rights.HOUSE_ROLES
 FIRST_PADDLE = 101
 
 
@@ -105,6 +106,14 @@ async def list_sessions(principal: Principal | None) -> list[SessionOut]:
     return [await session_out(s, viewer) for s in sessions]
 
 
+async def _lock_draft(conn: BaseDBAsyncClient, session_id: int, refusal: str) -> None:
+    """The session's row is the catalogue's lock: adding, removing and publishing take turns on it (row lock
+    on PostgreSQL; SQLite runs one transaction at a time), and each re-checks that the catalogue is a draft."""
+    draft = await AuctionSession.filter(id=session_id, status="draft").select_for_update().using_db(conn).first()
+    if draft is None:
+        raise Conflict(refusal, code="session_published")
+
+
 def _view(c: Consignment | None) -> rights.ConsignmentView | None:
     return None if c is None else rights.ConsignmentView(c.vehicle_id, c.seller_org_id, c.house_org_id, c.status)
 
@@ -145,7 +154,9 @@ async def add_lot(principal: Principal, session_id: int, body: LotIn) -> dict[st
         # Another organisation's vehicle without its consent looks exactly like no vehicle at all.
         raise NotFound("no such vehicle", code="vehicle_not_found")
     async with in_transaction() as conn:
-        position = await Lot.filter(session_id=session.id).using_db(conn).count() + 1
+        await _lock_draft(conn, session.id, "lots can only be added before the catalogue is published")
+        last = await Lot.filter(session_id=session.id).using_db(conn).order_by("-position").first()
+        position = (last.position if last else 0) + 1
         try:
             lot = await Lot.create(
                 session_id=session.id,
@@ -186,10 +197,9 @@ async def remove_lot(principal: Principal, lot_id: int) -> None:
     session = await _session(lot.session_id, principal)  # a foreign draft's lot is not found either
     require_house_staff(principal, session.house_org_id)
     async with in_transaction() as conn:
-        draft = await AuctionSession.filter(id=session.id, status="draft").select_for_update().using_db(conn).first()
-        if draft is None:
-            raise Conflict("lots of a published catalogue cannot be removed", code="session_published")
-        if not await Lot.filter(id=lot.id).using_db(conn).delete():
+        await _lock_draft(conn, session.id, "lots of a published catalogue cannot be removed")
+        lot = await Lot.filter(id=lot.id).using_db(conn).first()  # as it is now: its place may have moved up
+        if lot is None or not await Lot.filter(id=lot.id).using_db(conn).delete():
             raise NotFound("no such lot", code="lot_not_found")  # removed meanwhile
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
         # The consignment backs no lot any more: active again, unless the seller has consigned the vehicle
@@ -218,13 +228,14 @@ async def publish(principal: Principal, session_id: int, now: datetime | None = 
     require_house_staff(principal, session.house_org_id)
     if session.status != "draft":
         raise Conflict("the session is already published", code="session_published")
-    lots = await Lot.filter(session_id=session.id).order_by("position")
-    if not lots:
-        raise Conflict("a session needs at least one lot", code="no_lots")
     start = max(session.starts_at, now or datetime.now(UTC))
     duration = timedelta(seconds=int(session.terms["lot_duration_seconds"]))
     stagger = timedelta(seconds=int(session.terms["stagger_seconds"]))
     async with in_transaction() as conn:
+        await _lock_draft(conn, session.id, "the session is already published")
+        lots = await Lot.filter(session_id=session.id).using_db(conn).order_by("position")  # none added meanwhile
+        if not lots:
+            raise Conflict("a session needs at least one lot", code="no_lots")
         for i, lot in enumerate(lots):
             if mode_of(session.kind) == "timed":
                 ends = start + duration + i * stagger

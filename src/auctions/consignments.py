@@ -21,12 +21,12 @@ from auctions.views import vehicle_out
 from listings import vehicles
 from marketplace.accounts import organisations
 from marketplace.accounts.audit import audit
-from marketplace.accounts.domain import Principal, Role
+from marketplace.accounts.domain import Principal
 from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.web.pagination import PageQuery, decode_cursor, encode_cursor
 
-SELLER_ROLES = frozenset({Role.DEALER_ADMIN, Role.DEALER_STAFF})
+SELLER_ROLES = rights.SELLER_ROLES
 
 
 class ConsignmentQuery(PageQuery):

@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from marketplace.accounts.domain import Role
+
+# Who acts for an organisation's stock: consigns it, decides its conditional sales, sees its reserves.
+# A dealer's `buyer`-role members buy for it; they do not sell.
+SELLER_ROLES = frozenset({Role.DEALER_ADMIN, Role.DEALER_STAFF})
+HOUSE_ROLES = frozenset({Role.HOUSE_ADMIN, Role.AUCTIONEER})
+
 
 class Status(StrEnum):
     ACTIVE = "active"  # the house may put the vehicle in a lot

@@ -78,7 +78,7 @@ async def list_sessions(call: Call[BaseModel, BaseModel]) -> SessionList:
 
 @endpoint(
     "GET",
-    "/api/auction-sessions/{id}",
+    "/api/auction-sessions/{id:int}",
     summary="A session's catalogue with its lots",
     tag=TAG,
     response=SessionOut,
@@ -91,7 +91,7 @@ async def get_session(call: Call[BaseModel, BaseModel]) -> SessionOut:
 
 @endpoint(
     "POST",
-    "/api/auction-sessions/{id}/lots",
+    "/api/auction-sessions/{id:int}/lots",
     summary="Add a lot to a draft session: the house's own vehicle or one consigned to it (else vehicle_not_found)",
     tag=TAG,
     body=LotIn,
@@ -104,7 +104,7 @@ async def add_lot(call: Call[LotIn, BaseModel]) -> Response:
 
 @endpoint(
     "DELETE",
-    "/api/lots/{id}",
+    "/api/lots/{id:int}",
     summary="Remove a lot from a draft catalogue (the vehicle and its consignment are free again)",
     tag=TAG,
     status=204,
@@ -116,7 +116,7 @@ async def remove_lot(call: Call[BaseModel, BaseModel]) -> None:
 
 @endpoint(
     "POST",
-    "/api/auction-sessions/{id}/publish",
+    "/api/auction-sessions/{id:int}/publish",
     summary="Publish the catalogue and schedule the lots",
     tag=TAG,
     response=SessionOut,
@@ -128,7 +128,7 @@ async def publish(call: Call[BaseModel, BaseModel]) -> SessionOut:
 
 @endpoint(
     "POST",
-    "/api/auction-sessions/{id}/registrations",
+    "/api/auction-sessions/{id:int}/registrations",
     summary="Register to bid; lodge the deposit",
     tag=TAG,
     body=RegistrationIn,
@@ -142,7 +142,7 @@ async def register(call: Call[RegistrationIn, BaseModel]) -> RegistrationOut:
 
 @endpoint(
     "GET",
-    "/api/auction-sessions/{id}/registration",
+    "/api/auction-sessions/{id:int}/registration",
     summary="Your registration and deposit status",
     tag=TAG,
     response=RegistrationOut,
@@ -154,7 +154,7 @@ async def my_registration(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
 
 @endpoint(
     "GET",
-    "/api/auction-sessions/{id}/registrations",
+    "/api/auction-sessions/{id:int}/registrations",
     summary="Registrations of a session (house staff)",
     tag=TAG,
     response=RegistrationList,
@@ -166,7 +166,7 @@ async def list_registrations(call: Call[BaseModel, BaseModel]) -> RegistrationLi
 
 @endpoint(
     "POST",
-    "/api/auction-registrations/{id}/confirm-deposit",
+    "/api/auction-registrations/{id:int}/confirm-deposit",
     summary="Confirm a deposit's bank transfer arrived (house staff)",
     tag=TAG,
     response=RegistrationOut,
@@ -178,7 +178,7 @@ async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
 
 @endpoint(
     "POST",
-    "/api/lots/{id}/bids",
+    "/api/lots/{id:int}/bids",
     summary="Place a bid over HTTP (fallback for a stalled socket); needs an Idempotency-Key header",
     tag=TAG,
     body=BidIn,
@@ -198,7 +198,7 @@ async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
 
 @endpoint(
     "POST",
-    "/api/lots/{id}/buy-now",
+    "/api/lots/{id:int}/buy-now",
     summary="Buy a timed lot now (needs an Idempotency-Key header)",
     tag=TAG,
     scope="bid",
@@ -213,7 +213,12 @@ async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
 
 
 @endpoint(
-    "POST", "/api/lots/{id}/control", summary="Auctioneer control of a live lot", tag=TAG, body=ControlIn, errors=(404,)
+    "POST",
+    "/api/lots/{id:int}/control",
+    summary="Auctioneer control of a live lot",
+    tag=TAG,
+    body=ControlIn,
+    errors=(404,),
 )
 async def control(call: Call[ControlIn, BaseModel]) -> Response:
     body = call.body.model_dump()
@@ -222,7 +227,7 @@ async def control(call: Call[ControlIn, BaseModel]) -> Response:
 
 @endpoint(
     "POST",
-    "/api/lots/{id}/decision",
+    "/api/lots/{id:int}/decision",
     summary="Conditional sale: accept, decline or counter",
     tag=TAG,
     body=DecisionIn,
@@ -237,7 +242,7 @@ async def decision(call: Call[DecisionIn, BaseModel]) -> Response:
 
 @endpoint(
     "GET",
-    "/api/lots/{id}/events",
+    "/api/lots/{id:int}/events",
     summary="A lot's public event log after a sequence number",
     tag=TAG,
     query=AfterQuery,
@@ -250,7 +255,11 @@ async def lot_events(call: Call[BaseModel, AfterQuery]) -> Response:
 
 
 @endpoint(
-    "GET", "/api/lots/{id}/sale", summary="The binding sale record (成交确认书) of a sold lot", tag=TAG, errors=(404,)
+    "GET",
+    "/api/lots/{id:int}/sale",
+    summary="The binding sale record (成交确认书) of a sold lot",
+    tag=TAG,
+    errors=(404,),
 )
 async def sale_record(call: Call[BaseModel, BaseModel]) -> Response:
     sale = await SaleRecord.get_or_none(lot_id=call.path_id())
@@ -282,7 +291,7 @@ async def sale_record(call: Call[BaseModel, BaseModel]) -> Response:
 
 @endpoint(
     "POST",
-    "/api/lots/{id}/condition-report",
+    "/api/lots/{id:int}/condition-report",
     summary="Correct a lot's condition report (house staff); cancels standing proxies and tells their bidders",
     tag=TAG,
     body=MaterialChangeIn,
@@ -324,7 +333,7 @@ async def list_consignments(call: Call[BaseModel, ConsignmentQuery]) -> Consignm
 
 @endpoint(
     "POST",
-    "/api/consignments/{id}/withdraw",
+    "/api/consignments/{id:int}/withdraw",
     summary="Withdraw a consignment the house has not yet put in a lot (the seller's staff)",
     tag=TAG,
     response=ConsignmentOut,

@@ -8,6 +8,7 @@ from typing import Any
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState, Terms
 from auctions.models import Bid, Lot, LotEvent
+from auctions.rights import HOUSE_ROLES, SELLER_ROLES
 from listings.vehicles import VehicleSummary
 from marketplace.accounts.domain import Principal
 
@@ -25,7 +26,11 @@ class Viewer:
     def of(principal: Principal | None, paddle: str | None = None) -> Viewer:
         if principal is None:
             return Viewer()
-        return Viewer(principal.user_id, paddle, frozenset(principal.memberships), principal.is_platform_admin)
+        # The seller's selling staff and the house's staff see a lot's secret reserve; a dealer's buyers do not.
+        privileged = frozenset(
+            org for org, roles in principal.memberships.items() if roles & (SELLER_ROLES | HOUSE_ROLES)
+        )
+        return Viewer(principal.user_id, paddle, privileged, principal.is_platform_admin)
 
     def sees_reserve(self, lot: Lot, house_org_id: int) -> bool:
         return self.platform_admin or bool(self.privileged_orgs & {lot.seller_org_id, house_org_id})

@@ -171,6 +171,11 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
     except rules.OfferRefused as exc:
         raise Conflict(str(exc), code=exc.code) from None
     async with in_transaction() as conn:
+        if status == "accepted":
+            # The listing's row first, then offers: an acceptance touches every live offer of the listing, so
+            # two acceptances taking their own offers first would deadlock on PostgreSQL. Now they queue here
+            # and the later one finds its offer already declined (stale_offer).
+            await Listing.filter(id=listing.id).select_for_update().using_db(conn).first()
         updated = (
             await Offer.filter(id=offer.id, status=offer.status)
             .using_db(conn)

@@ -46,7 +46,10 @@ class Call(Generic[B, Q]):
         return self.principal
 
     def path_id(self, name: str = "id") -> int:
-        value = int(self.request.path_params[name])
+        try:
+            value = int(self.request.path_params[name])
+        except (TypeError, ValueError):  # a route declared without `:int` must still answer 404, not 500
+            raise NotFound("not found") from None
         if value < 1 or value > MAX_DB_INT:
             raise NotFound("not found")
         return value

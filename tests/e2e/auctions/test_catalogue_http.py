@@ -287,3 +287,69 @@ async def test_condition_report_change_cancels_proxies_and_tells_bidders(client:
         f"/api/lots/{lot.id}/bids", json={"amount": 110_000}, headers={"Idempotency-Key": "after-00001"}
     )
     assert r.json()["leader"] != (await Registration.get(user_id=leader.id)).paddle  # the old maximum no longer answers
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/auction-sessions/abc"),
+        ("POST", "/api/auction-sessions/1e3/publish"),
+        ("DELETE", "/api/lots/abc"),
+        ("GET", "/api/lots/1e3/sale"),
+        ("POST", "/api/lots/x/decision"),
+        ("POST", "/api/consignments/abc/withdraw"),
+        ("POST", "/api/auction-registrations/%20/confirm-deposit"),
+    ],
+)
+async def test_a_non_numeric_id_is_not_found_never_a_500(client: ApiClient, method: str, path: str) -> None:
+    house = await make_org("auction_house")
+    staff = await make_member(client.app, house, ["house_admin"])
+    await client.login(staff.login)
+    r = await client.request(method, path, json={"action": "accept"} if path.endswith("decision") else None)
+    assert r.status_code == 404, r.text
+    assert r.json()["error"]["code"]
+
+
+async def test_conditional_sales_are_decided_by_selling_staff_with_the_right_scopes(client: ApiClient) -> None:
+    import dataclasses
+
+    from auctions import actions
+    from auctions.terms import now_ms
+    from marketplace.accounts.models import Membership
+    from tests.support_auctions import set_end
+
+    world = await make_world(client.app, reserve=500_000)
+    lot = world.lots[0]
+    user, _ = await make_bidder(client.app, world.session)
+    services = client.app.state.services
+    bidder = await world.principal(user)
+    assert (await actions.place_bid(services, bidder, lot.id, "scope-0001", 300_000, now_ms()))["status"] == "accepted"
+    await set_end(lot, now_ms() - 1)
+    assert await actions.close_if_due(services, lot.id, now_ms())
+
+    # A dealer's buyer-role member buys for it; they neither decide its sales nor see its reserves.
+    shopper = await make_member(client.app, None, [], "shopper")
+    await Membership.create(user_id=shopper.user.id, organisation_id=world.seller.id, roles=["buyer"])
+    as_shopper = await world.principal(shopper.user)
+    r = await actions.decide(services, as_shopper, lot.id, "decline", None, now_ms())
+    assert (r["status"], r["reason"]) == ("rejected", "not_your_decision")
+    client.bearer = await token_for(shopper.user)
+    seen = (await client.get(f"/api/auction-sessions/{world.session.id}")).json()["lots"][0]
+    assert "reserve_price" not in seen
+    client.bearer = await token_for(world.seller_user)
+    assert (await client.get(f"/api/auction-sessions/{world.session.id}")).json()["lots"][0]["reserve_price"] == 500_000
+
+    # A token acts within its scopes: read-only never decides or runs the rostrum; accepting needs `bid`.
+    seller = await world.principal(world.seller_user)
+    read_only = dataclasses.replace(seller, scopes=frozenset({"read"}))
+    r = await actions.decide(services, read_only, lot.id, "counter", 400_000, now_ms())
+    assert (r["status"], r["reason"]) == ("rejected", "insufficient_scope")
+    auctioneer = dataclasses.replace(await world.principal(world.auctioneer), scopes=frozenset({"read"}))
+    r = await actions.control(services, auctioneer, lot.id, {"action": "pass"}, now_ms())
+    assert (r["status"], r["reason"]) == ("rejected", "insufficient_scope")
+    assert (await actions.decide(services, seller, lot.id, "counter", 400_000, now_ms()))["status"] == "accepted"
+    no_bid = dataclasses.replace(bidder, scopes=frozenset({"read", "write"}))
+    r = await actions.decide(services, no_bid, lot.id, "accept", None, now_ms())
+    assert (r["status"], r["reason"]) == ("rejected", "insufficient_scope")
+    assert (await Lot.get(id=lot.id)).status == "countered"  # nothing changed by any refusal
+    assert (await actions.decide(services, bidder, lot.id, "accept", None, now_ms()))["status"] == "accepted"

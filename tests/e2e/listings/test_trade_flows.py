@@ -460,3 +460,25 @@ async def test_watchlist_pages_by_cursor_most_recently_watched_first(lclient: Ap
     assert seen == [ids[2], ids[4], ids[0], ids[3]]
     assert (await buyer.get("/api/me/watchlist", params={"cursor": "%%%"})).status_code == 400
     assert (await buyer.get("/api/me/watchlist", params={"limit": 101})).status_code == 422
+
+
+async def test_two_offers_accepted_at_once_make_one_sale(lclient: ApiClient) -> None:
+    """On PostgreSQL each acceptance used to lock its own offer first and then the other's: a deadlock, a 500."""
+    import asyncio
+
+    for _ in range(3):
+        listing_id, _ = await _listing(lclient)
+        offer_ids = []
+        for name in ("first", "second"):
+            buyer = lclient.fork()
+            await buyer.login(str((await make_user(lclient.app, name)).email))
+            r = await buyer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})
+            assert r.status_code == 201, r.text
+            offer_ids.append(r.json()["id"])
+        results = await asyncio.gather(
+            *(lclient.post(f"/api/offers/{i}/decision", json={"action": "accept"}) for i in offer_ids)
+        )
+        assert sorted(r.status_code for r in results) == [200, 409], [r.text for r in results]
+        assert await Sale.filter(listing_id=listing_id).count() == 1
+        statuses = sorted(await Offer.filter(listing_id=listing_id).values_list("status", flat=True))
+        assert statuses == ["accepted", "declined"]

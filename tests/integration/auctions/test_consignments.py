@@ -368,3 +368,73 @@ async def test_two_lots_added_at_once_never_break_the_catalogue(client: ApiClien
                 assert r.json()["error"]["code"] == "catalogue_changed"
     positions = [p for (p,) in await Lot.filter(session_id=sid).order_by("position").values_list("position")]
     assert positions == list(range(1, len(positions) + 1))
+
+
+async def _house_with_lots(client: ApiClient, n: int) -> tuple[ApiClient, int, list[int], list[Any]]:
+    house, api, sid = await house_with_session(client)
+    org, _, seller_api = await seller(client)
+    vehicles, lot_ids = [], []
+    for _ in range(n):
+        v = await make_vehicle(org)
+        vehicles.append(v)
+        r = await seller_api.post("/api/consignments", json={"vehicle_id": v.id, "house_org_id": house.id})
+        assert r.status_code == 201, r.text
+        r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(v.id))
+        assert r.status_code == 201, r.text
+        lot_ids.append(r.json()["id"])
+    return api, sid, lot_ids, vehicles
+
+
+async def test_publishing_in_the_middle_of_adding_a_lot_refuses_the_lot(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api, sid, _, _ = await _house_with_lots(client, 1)
+    house = (await catalogue.AuctionSession.get(id=sid)).house_org_id
+    org, _, seller_api = await seller(client)
+    late = await make_vehicle(org)
+    r = await seller_api.post("/api/consignments", json={"vehicle_id": late.id, "house_org_id": house})
+    assert r.status_code == 201, r.text
+    real_describe = catalogue.vehicles.describe
+
+    async def describe_then_publish(vehicle_id: int) -> Any:
+        found = await real_describe(vehicle_id)
+        assert (await api.post(f"/api/auction-sessions/{sid}/publish")).status_code == 200  # lands in between
+        return found
+
+    monkeypatch.setattr(catalogue.vehicles, "describe", describe_then_publish)
+    r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(late.id))
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "session_published"
+    # no lot left scheduled without an end, the vehicle and its consignment untouched
+    assert await Lot.filter(session_id=sid).count() == 1
+    assert await Lot.filter(session_id=sid, ends_at=None).count() == 0
+    assert not await VehicleEngagement.exists(vehicle_id=late.id)
+    assert (await Consignment.get(vehicle_id=late.id)).status == rights.Status.ACTIVE
+
+
+async def test_removing_a_lot_while_an_earlier_one_goes_keeps_the_numbering(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api, sid, lot_ids, _ = await _house_with_lots(client, 4)
+    real_session = catalogue._session
+    first = True
+
+    async def session_then_remove_lot_1(session_id: int, principal: Any) -> Any:
+        nonlocal first
+        found = await real_session(session_id, principal)
+        if first:  # after lot 3's place was read, lot 1 goes: lots 3 and 4 move up to places 2 and 3
+            first = False
+            assert (await api.delete(f"/api/lots/{lot_ids[0]}")).status_code == 204
+        return found
+
+    monkeypatch.setattr(catalogue, "_session", session_then_remove_lot_1)
+    assert (await api.delete(f"/api/lots/{lot_ids[2]}")).status_code == 204
+    monkeypatch.undo()
+    rows = await Lot.filter(session_id=sid).order_by("position").values_list("id", "position")
+    assert rows == [(lot_ids[1], 1), (lot_ids[3], 2)]  # no gap where lot 3 was
+    # and the catalogue still takes a new lot, in the next place
+    house = await Organisation.get(id=(await catalogue.AuctionSession.get(id=sid)).house_org_id)
+    own = await make_vehicle(house)  # a house's own vehicle needs no consignment
+    r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(own.id))
+    assert r.status_code == 201, r.text
+    assert r.json()["position"] == 3
