@@ -79,7 +79,7 @@ async def import_inventory(
     good_rows_only: bool,
     now: datetime,
 ) -> ImportReport:
-    require_dealer(principal, org_id)
+    require_dealer(principal, org_id, selling=True)
     rows = _read(data, fmt)
     good, errors = _validate(org_id, rows)
     foreign = await Vehicle.filter(vin__in=[p.vehicle.vin for _, p in good]).exclude(owner_org_id=org_id)

@@ -53,7 +53,7 @@ async def record_change(conn: BaseDBAsyncClient, listing: Listing, change: str) 
 
 
 async def create_listing(principal: Principal, body: ListingIn, now: datetime) -> ListingOut:
-    require_dealer(principal, body.dealer_org_id)
+    require_dealer(principal, body.dealer_org_id, selling=True)
     fields = vehicle_fields(body.vehicle, latest_year=now.year + 1)
     city = body.location_city or fields.get("registration_city", "")
     async with in_transaction() as conn:

@@ -15,7 +15,7 @@ from listings.domain import offers as rules
 from listings.domain.lifecycle import Transition, TransitionRefused
 from listings.models import Listing, Offer, Sale
 from listings.schemas import MAX_PRICE_FEN, ListingSummary
-from listings.services.access import is_member, load_visible, manages
+from listings.services.access import is_member, load_visible, manages, not_a_seller, sells
 from listings.services.inventory import apply_transition
 from listings.services.paging import PageIn, newest_first
 from listings.services.present import summaries
@@ -128,7 +128,7 @@ async def make_offer(principal: Principal, listing_id: int, body: OfferIn, now: 
 async def list_for_listing(principal: Principal, listing_id: int) -> list[OfferOut]:
     listing = await load_visible(principal, listing_id)
     qs = Offer.filter(listing_id=listing.id)
-    if not manages(principal, listing.dealer_org_id):
+    if not sells(principal, listing.dealer_org_id):
         qs = qs.filter(buyer_user_id=principal.user_id)  # a buyer sees only their own offers
     return await offers_out(principal, list(await qs.select_related("listing").order_by("-id").limit(200)))
 
@@ -144,6 +144,8 @@ async def dealer_offers(principal: Principal, org_id: int, query: DealerOffersIn
         raise NotFound("not found")
     if principal.org_kinds.get(org_id) != Kind.DEALER:
         raise Forbidden("only dealer organisations receive offers")
+    if not sells(principal, org_id):
+        raise not_a_seller()
     qs = Offer.filter(listing__dealer_org_id=org_id).select_related("listing")
     if query.status:
         qs = qs.filter(status=query.status)
@@ -156,7 +158,7 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
     if offer is None:
         raise NotFound("not found")
     listing = offer.listing
-    is_dealer = manages(principal, listing.dealer_org_id)
+    is_dealer = sells(principal, listing.dealer_org_id)
     is_buyer = offer.buyer_user_id == principal.user_id
     if not is_dealer and not is_buyer:
         raise NotFound("not found")

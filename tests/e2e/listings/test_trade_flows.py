@@ -482,3 +482,36 @@ async def test_two_offers_accepted_at_once_make_one_sale(lclient: ApiClient) -> 
         assert await Sale.filter(listing_id=listing_id).count() == 1
         statuses = sorted(await Offer.filter(listing_id=listing_id).values_list("status", flat=True))
         assert statuses == ["accepted", "declined"]
+
+
+async def test_a_dealers_buyer_reads_its_inventory_but_does_not_sell(lclient: ApiClient) -> None:
+    """Selling (listing, publishing, answering offers) is for the dealer's admin and staff, as in auctions."""
+    from marketplace.accounts.models import Membership
+
+    listing_id, dealer = await _listing(lclient)
+    draft_id = (await lclient.post("/api/listings", json=listing_body(dealer.org_id))).json()["id"]  # type: ignore[attr-defined]
+    customer = lclient.fork()
+    await customer.login(str((await make_user(lclient.app, "customer")).email))
+    offer = (await customer.post(f"/api/listings/{listing_id}/offers", json={"amount_fen": 20_000_000})).json()
+
+    purchaser = await make_user(lclient.app, "purchaser")
+    await Membership.create(user_id=purchaser.id, organisation_id=dealer.org_id, roles=["buyer"])  # type: ignore[attr-defined]
+    agent = lclient.fork()
+    await agent.login(str(purchaser.email))
+    org_id = dealer.org_id  # type: ignore[attr-defined]
+    assert (await agent.get(f"/api/dealers/{org_id}/inventory")).status_code == 200  # reads it
+    for method, path, body in [
+        ("POST", "/api/listings", listing_body(org_id)),
+        ("POST", f"/api/listings/{draft_id}/publish", None),
+        ("PATCH", f"/api/listings/{listing_id}", {"price_fen": 1_000_000}),
+        ("POST", f"/api/offers/{offer['id']}/decision", {"action": "accept"}),
+        ("GET", f"/api/dealers/{org_id}/offers", None),
+    ]:
+        r = await agent.request(method, path, json=body)
+        assert r.status_code in (403, 404), (path, r.text)
+        if r.status_code == 403:
+            assert r.json()["error"]["code"] == "insufficient_role", (path, r.text)
+    assert (await agent.get(f"/api/listings/{listing_id}/offers")).json()["items"] == []  # not the buyers' offers
+    assert (await Listing.get(id=listing_id)).price_fen != 1_000_000
+    assert (await Offer.get(id=offer["id"])).status == "open"
+    assert (await Listing.get(id=draft_id)).status == "draft"
