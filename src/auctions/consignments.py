@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -100,15 +101,18 @@ async def consign(principal: Principal, body: ConsignmentIn, ip: str = "") -> Co
     if await Consignment.exists(vehicle_id=vehicle.id, house_org_id=body.house_org_id, status=rights.Status.ACTIVE):
         raise Conflict("this vehicle is already consigned to this house", code="already_consigned")
     async with in_transaction() as conn:
-        row = await Consignment.create(
-            vehicle_id=vehicle.id,
-            seller_org_id=seller,
-            house_org_id=body.house_org_id,
-            created_by_user_id=principal.user_id,
-            suggested_reserve=body.suggested_reserve,
-            note=body.note,
-            using_db=conn,
-        )
+        try:
+            row = await Consignment.create(
+                vehicle_id=vehicle.id,
+                seller_org_id=seller,
+                house_org_id=body.house_org_id,
+                created_by_user_id=principal.user_id,
+                suggested_reserve=body.suggested_reserve,
+                note=body.note,
+                using_db=conn,
+            )
+        except IntegrityError:  # the same consignment made at the same moment (unique index, migration 0004)
+            raise Conflict("this vehicle is already consigned to this house", code="already_consigned") from None
         await audit(
             "consignment.created",
             actor=principal.user_id,

@@ -438,3 +438,27 @@ async def test_removing_a_lot_while_an_earlier_one_goes_keeps_the_numbering(
     r = await api.post(f"/api/auction-sessions/{sid}/lots", json=lot_body(own.id))
     assert r.status_code == 201, r.text
     assert r.json()["position"] == 3
+
+
+async def test_one_vehicle_consigned_twice_at_once_to_one_house_is_one_consignment(client: ApiClient) -> None:
+    house, _, _ = await house_with_session(client)
+    org, _, seller_api = await seller(client)
+    for _ in range(3):
+        v = await make_vehicle(org)
+        body = {"vehicle_id": v.id, "house_org_id": house.id}
+        results = await asyncio.gather(*(seller_api.post("/api/consignments", json=body) for _ in range(2)))
+        assert sorted(r.status_code for r in results) == [201, 409], [r.text for r in results]
+        assert [r.json()["error"]["code"] for r in results if r.status_code == 409] == ["already_consigned"]
+        assert await Consignment.filter(vehicle_id=v.id, status=rights.Status.ACTIVE).count() == 1
+    # and the database itself refuses a second active one, whatever the code does
+    from tortoise.exceptions import IntegrityError
+
+    active = await Consignment.filter(status=rights.Status.ACTIVE).first()
+    assert active is not None
+    with pytest.raises(IntegrityError):
+        await Consignment.create(
+            vehicle_id=active.vehicle_id,
+            seller_org_id=active.seller_org_id,
+            house_org_id=active.house_org_id,
+            created_by_user_id=active.created_by_user_id,
+        )
