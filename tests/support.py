@@ -146,3 +146,20 @@ async def make_certificate(org: Organisation, holder: User | None = None, status
         valid_until=today + timedelta(days=365),
         status=status,
     )
+
+
+async def accounts_snapshot() -> dict[str, Any]:
+    """Everything an accounts request could write, in a comparable form (a refused request changes none of it)."""
+    from marketplace.accounts.models import ApiToken, AuditEntry, Penalty, Session
+
+    return {
+        "users": await User.all().count(),
+        "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
+        "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
+        "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
+        "penalties": await Penalty.all().count(),
+        "sessions_active": await Session.filter(revoked_at=None).count(),
+        "tokens_active": await ApiToken.filter(revoked_at=None).count(),
+        "password_changes": await User.filter(password_changed_at__isnull=False).count(),
+        "audit": await AuditEntry.all().count(),
+    }

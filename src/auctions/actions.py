@@ -16,8 +16,7 @@ from auctions.catalogue import is_house_staff
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState, Outcome, Terms
 from auctions.models import AuctionSession, Lot, Registration
-from auctions.rights import SELLER_ROLES
-from marketplace.accounts.domain import Principal
+from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.errors import NotFound
 
 log = logging.getLogger("auctions.actions")
@@ -229,7 +228,7 @@ async def decide(
     lot, session = await _load(lot_id)
     reg = await Registration.get_or_none(session_id=session.id, user_id=principal.user_id)
     state = LotState.from_json(lot.state)
-    if principal.roles_in(lot.seller_org_id) & SELLER_ROLES or is_house_staff(principal, session.house_org_id):
+    if principal.roles_in(lot.seller_org_id) & SELLING_ROLES or is_house_staff(principal, session.house_org_id):
         who = "seller"
     elif reg is not None and state.leader == reg.paddle:
         who = "buyer"

@@ -23,7 +23,6 @@ from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.ports.payments.base import PaymentGateway
 
-HOUSE_ROLES = rights.HOUSE_ROLES
 FIRST_PADDLE = 101
 
 
@@ -31,7 +30,7 @@ def is_house_staff(principal: Principal, house_org_id: int) -> bool:
     if principal.is_platform_admin:
         return True
     return principal.org_kinds.get(house_org_id) == Kind.AUCTION_HOUSE and bool(
-        principal.roles_in(house_org_id) & HOUSE_ROLES
+        principal.roles_in(house_org_id) & rights.HOUSE_ROLES
     )
 
 

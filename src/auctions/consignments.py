@@ -22,12 +22,10 @@ from auctions.views import vehicle_out
 from listings import vehicles
 from marketplace.accounts import organisations
 from marketplace.accounts.audit import audit
-from marketplace.accounts.domain import Principal
+from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.web.pagination import PageQuery, decode_cursor, encode_cursor
-
-SELLER_ROLES = rights.SELLER_ROLES
 
 
 class ConsignmentQuery(PageQuery):
@@ -83,7 +81,7 @@ async def consign(principal: Principal, body: ConsignmentIn, ip: str = "") -> Co
     if vehicle is None or not principal.roles_in(vehicle.owner_org_id):
         raise vehicle_not_found()
     seller = vehicle.owner_org_id
-    if not principal.roles_in(seller) & SELLER_ROLES:
+    if not principal.roles_in(seller) & SELLING_ROLES:
         raise Forbidden("only the dealer's staff may consign its vehicles", code="insufficient_role")
     refusal = await organisations.trading_refusal(principal.user_id, seller, datetime.now(UTC).date())
     if refusal:
@@ -143,7 +141,7 @@ async def withdraw(principal: Principal, consignment_id: int, ip: str = "") -> C
     row = await Consignment.get_or_none(id=consignment_id)
     if row is None or not (principal.roles_in(row.seller_org_id) or is_house_staff(principal, row.house_org_id)):
         raise NotFound("no such consignment", code="consignment_not_found")
-    if not principal.roles_in(row.seller_org_id) & SELLER_ROLES:
+    if not principal.roles_in(row.seller_org_id) & SELLING_ROLES:
         raise Forbidden("only the seller's staff may withdraw a consignment", code="insufficient_role")
     refusal = rights.withdraw_refusal(row.status)
     if refusal:

@@ -12,9 +12,7 @@ from enum import StrEnum
 
 from marketplace.accounts.domain import Role
 
-# Who acts for an organisation's stock: consigns it, decides its conditional sales, sees its reserves.
-# A dealer's `buyer`-role members buy for it; they do not sell.
-SELLER_ROLES = frozenset({Role.DEALER_ADMIN, Role.DEALER_STAFF})
+# A house's staff run its sessions (the seller's side: accounts' SELLING_ROLES).
 HOUSE_ROLES = frozenset({Role.HOUSE_ADMIN, Role.AUCTIONEER})
 
 

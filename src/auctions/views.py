@@ -8,9 +8,9 @@ from typing import Any
 from auctions.engine import lot as engine
 from auctions.engine.lot import LotState, Terms
 from auctions.models import Bid, Lot, LotEvent
-from auctions.rights import HOUSE_ROLES, SELLER_ROLES
+from auctions.rights import HOUSE_ROLES
 from listings.vehicles import VehicleSummary
-from marketplace.accounts.domain import Principal
+from marketplace.accounts.domain import SELLING_ROLES, Principal
 
 HISTORY = 30
 
@@ -28,7 +28,7 @@ class Viewer:
             return Viewer()
         # The seller's selling staff and the house's staff see a lot's secret reserve; a dealer's buyers do not.
         privileged = frozenset(
-            org for org, roles in principal.memberships.items() if roles & (SELLER_ROLES | HOUSE_ROLES)
+            org for org, roles in principal.memberships.items() if roles & (SELLING_ROLES | HOUSE_ROLES)
         )
         return Viewer(principal.user_id, paddle, privileged, principal.is_platform_admin)
 

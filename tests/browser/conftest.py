@@ -177,3 +177,12 @@ async def signed_in(browser: Any, server: Server, email: str, *, timeout_ms: int
     await page.get_by_role("button", name="Sign in").click()
     await expect(page.get_by_test_id("user-menu")).to_be_visible()
     return page
+
+
+@pytest.fixture(scope="module")
+async def no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
+    """Auction modules: drop the deferred lot-closing jobs their lots left in the run's queue."""
+    from tests.support_auctions import drop_close_jobs
+
+    yield
+    await drop_close_jobs(settings.redis_url, settings.redis_namespace)

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.async_api import expect
 
-from marketplace.settings import Settings
 from tests.browser.conftest import Server, seed, signed_in
-from tests.support_auctions import drop_close_jobs
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-@pytest.fixture(scope="module", autouse=True)
-async def _no_lingering_close_jobs(settings: Settings) -> AsyncIterator[None]:
-    yield
-    await drop_close_jobs(settings.redis_url, settings.redis_namespace)
+pytestmark = pytest.mark.usefixtures("no_lingering_close_jobs")
 
 
 @pytest.fixture(scope="module")

@@ -38,9 +38,7 @@ from marketplace.accounts.models import (
     AgentCertificate,
     ApiToken,
     AuditEntry,
-    Membership,
     Organisation,
-    Penalty,
     Session,
     User,
 )
@@ -60,6 +58,7 @@ from marketplace.web.endpoint import UNSAFE_METHODS, Operation
 from tests.support import (
     PASSWORD,
     ApiClient,
+    accounts_snapshot,
     make_certificate,
     make_org,
     make_platform_admin,
@@ -118,20 +117,6 @@ async def api(client: ApiClient) -> ApiClient:
 
 
 # --- state -------------------------------------------------------------------------------------------
-
-
-async def snapshot() -> dict[str, Any]:
-    return {
-        "users": await User.all().count(),
-        "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
-        "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
-        "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
-        "penalties": await Penalty.all().count(),
-        "sessions_active": await Session.filter(revoked_at=None).count(),
-        "tokens_active": await ApiToken.filter(revoked_at=None).count(),
-        "password_changes": await User.filter(password_changed_at__isnull=False).count(),
-        "audit": await AuditEntry.all().count(),
-    }
 
 
 async def open_session(user: User) -> tuple[str, str]:
@@ -321,7 +306,7 @@ async def test_bad_bodies_are_refused_with_a_stable_code(api: ApiClient, op: Ope
     assert set(valid) == set(op.body.model_fields), "the example names every field, so each gets a wrong value"  # type: ignore[union-attr]
     sent = make(valid)
     assert sent
-    before = await snapshot()
+    before = await accounts_snapshot()
     for s in sent:
         r = await api.request(op.method, ctx.path(op), content=s.content, headers=s.headers)
         assert r.status_code < 500, f"{s.what}: {r.text}"
@@ -334,7 +319,7 @@ async def test_bad_bodies_are_refused_with_a_stable_code(api: ApiClient, op: Ope
             assert required
             missing = {d["loc"][1] for d in error["details"] if d.get("type") == "missing"}
             assert missing == required, f"{s.what}: {error}"
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
 
 
 @pytest.mark.parametrize("op", [op for op in UNSAFE_OPS if op.body is None], ids=op_id)
@@ -359,21 +344,21 @@ async def _stream(total: int, chunk: int = 64 * 1024) -> AsyncIterator[bytes]:
 @pytest.mark.parametrize("op", UNSAFE_OPS, ids=op_id)
 async def test_declared_oversize_body_is_413(api: ApiClient, op: Operation) -> None:
     ctx = await as_platform_admin(api)
-    before = await snapshot()
+    before = await accounts_snapshot()
     r = await api.request(op.method, ctx.path(op), content=b" " * (MAX_BODY + 1), headers=JSON)
     assert_error(r, 413, "payload_too_large")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
 
 
 @pytest.mark.parametrize("op", BODY_OPS, ids=op_id)
 async def test_streamed_oversize_body_without_length_is_413(api: ApiClient, op: Operation) -> None:
     ctx = await as_platform_admin(api)
-    before = await snapshot()
+    before = await accounts_snapshot()
     r = await api.request(op.method, ctx.path(op), content=_stream(MAX_BODY + 1), headers=JSON)
     assert "content-length" not in r.request.headers
     assert r.request.headers["transfer-encoding"] == "chunked"
     assert_error(r, 413, "payload_too_large")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["declared", "streamed"])
@@ -439,7 +424,7 @@ async def test_invalid_content_length_is_400(api: ApiClient) -> None:
 
 
 async def test_understated_content_length_still_hits_the_limit(api: ApiClient) -> None:
-    before = await snapshot()
+    before = await accounts_snapshot()
     chunks = [b" " * (256 * 1024)] * 5
     status, _, body = await raw_asgi(
         api.app,
@@ -455,7 +440,7 @@ async def test_understated_content_length_still_hits_the_limit(api: ApiClient) -
     )
     assert status == 413
     assert json.loads(body)["error"]["code"] == "payload_too_large"
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
 
 
 # --- path ids ----------------------------------------------------------------------------------------
@@ -480,13 +465,13 @@ def _id_params() -> list[Any]:
 @pytest.mark.parametrize(("op", "bad"), _id_params())
 async def test_bad_or_unknown_ids_are_404(api: ApiClient, op: Operation, bad: str) -> None:
     ctx = await as_platform_admin(api)  # allowed to see and change anything that exists
-    before = await snapshot()
+    before = await accounts_snapshot()
     for value in BAD_IDS[bad]:
         body = valid_body(op, ctx)
         r = await api.request(op.method, ctx.path(op, value), **({"json": body} if body is not None else {}))
         assert r.status_code == 404, (value, r.text)
         assert_error(r, 404, "not_found")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
 
 
 # --- query strings ----------------------------------------------------------------------------------
@@ -625,7 +610,7 @@ async def test_session_requests_without_the_csrf_token_are_refused(api: ApiClien
         "another session's": other_csrf,
         "the cookie's name": CSRF_COOKIE,
     }
-    before = await snapshot()
+    before = await accounts_snapshot()
     for mode, header in modes.items():
         headers = {} if header is None else {"X-CSRF-Token": header}
         r = await api.request(
@@ -633,7 +618,7 @@ async def test_session_requests_without_the_csrf_token_are_refused(api: ApiClien
         )
         assert r.status_code == 403, (mode, r.text)
         assert_error(r, 403, "csrf_failed")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
     # The same request with the session's token goes through: only the token was missing.
     r = await api.request(
         op.method, ctx.path(op), headers={"X-CSRF-Token": ctx.csrf}, **({"json": body} if body is not None else {})
@@ -665,12 +650,12 @@ async def test_anonymous_unsafe_requests_need_the_double_submit_token(api: ApiCl
     ctx = await as_platform_admin(api)
     stranger = fork(api)
     body = VALID_BODIES[RegisterIn if path.endswith("register") else LoginIn](ctx)
-    before = await snapshot()
+    before = await accounts_snapshot()
     assert_error(await stranger.post(path, json=body, csrf=False), 403, "csrf_failed")
     stranger.http.cookies.set(CSRF_COOKIE, "cookie-value")
     r = await stranger.post(path, json=body, headers={"X-CSRF-Token": "other-value"})
     assert_error(r, 403, "csrf_failed")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
     r = await stranger.post(path, json=body, headers={"X-CSRF-Token": "cookie-value"})
     assert r.status_code in (200, 201), r.text
     await stranger.aclose()

@@ -30,9 +30,6 @@ from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import (
     AgentCertificate,
-    ApiToken,
-    AuditEntry,
-    Membership,
     Organisation,
     Penalty,
     Session,
@@ -40,7 +37,16 @@ from marketplace.accounts.models import (
 )
 from marketplace.accounts.routes import routes
 from marketplace.web.endpoint import UNSAFE_METHODS
-from tests.support import PASSWORD, ApiClient, make_certificate, make_member, make_org, make_user, uscc
+from tests.support import (
+    PASSWORD,
+    ApiClient,
+    accounts_snapshot,
+    make_certificate,
+    make_member,
+    make_org,
+    make_user,
+    uscc,
+)
 
 # --- outcomes ------------------------------------------------------------------------------
 
@@ -195,21 +201,6 @@ async def build_world(client: ApiClient, principal: str) -> World:
         client.http.cookies.set(CSRF_COOKIE, csrf)
     world.own_token_id = token.id
     return world
-
-
-async def snapshot() -> dict[str, Any]:
-    """Everything a request could write, in a comparable form."""
-    return {
-        "users": await User.all().count(),
-        "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
-        "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
-        "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
-        "penalties": await Penalty.all().count(),
-        "sessions_active": await Session.filter(revoked_at=None).count(),
-        "tokens_active": await ApiToken.filter(revoked_at=None).count(),
-        "password_changes": await User.filter(password_changed_at__isnull=False).count(),
-        "audit": await AuditEntry.all().count(),
-    }
 
 
 # --- request bodies ------------------------------------------------------------------------
@@ -428,9 +419,9 @@ async def test_permissions_matrix(client: ApiClient, spec: Spec, principal: str,
     url = spec.path.replace("{id:int}", str(tid)) if "{id:int}" in spec.path else spec.path
     kwargs = {"json": spec.body(world, tid)} if spec.body else {}
 
-    before = await snapshot()
+    before = await accounts_snapshot()
     r = await client.request(spec.method, url, **kwargs)
-    after = await snapshot()
+    after = await accounts_snapshot()
 
     if want.code:
         assert_error(r, want.status, want.code)
@@ -522,10 +513,10 @@ async def test_no_role_escalation(
 ) -> None:
     world = await build_world(client, principal)
     me = world.users[principal]
-    before = await snapshot()
+    before = await accounts_snapshot()
     r = await client.post(f"/api/organisations/{world.orgs[org].id}/members", json={"login": me.email, "roles": roles})
     assert_error(r, status, code)
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
     profile = (await client.get("/api/me")).json()
     assert profile["is_platform_admin"] is False
     assert {o["id"]: o["roles"] for o in profile["organisations"]} == {
@@ -542,14 +533,14 @@ async def test_token_scopes_and_token_only_restrictions(client: ApiClient) -> No
     assert r.status_code == 201, r.text
     rw = client.fork()
     rw.bearer = r.json()["token"]
-    before = await snapshot()
+    before = await accounts_snapshot()
     # A write token may not mint tokens or change the password: both need a logged-in session.
     assert_error(await rw.post("/api/tokens", json={"name": "child", "scopes": ["read"]}), 403, "forbidden")
     r = await rw.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": "brand-new-password-9"})
     assert_error(r, 403, "forbidden")
     # Write does not imply admin.
     assert_error(await rw.get("/api/admin/audit"), 403, "insufficient_scope")
-    assert await snapshot() == before
+    assert await accounts_snapshot() == before
     # …but it does write within the caller's own permissions.
     r = await rw.post(f"/api/organisations/{world.orgs['A'].id}/certificates", json=_certificate(world, None))
     assert r.status_code == 201, r.text

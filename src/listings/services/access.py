@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from listings.domain.lifecycle import Status
 from listings.models import Listing
-from marketplace.accounts.domain import Kind, Principal, Role
+from marketplace.accounts.domain import SELLING_ROLES, Kind, Principal
 from marketplace.errors import Forbidden, NotFound
 
 PUBLIC = frozenset({Status.PUBLISHED, Status.RESERVED, Status.SOLD})
-SELLER_ROLES = frozenset({Role.DEALER_ADMIN, Role.DEALER_STAFF})
 
 
 def is_member(principal: Principal | None, org_id: int) -> bool:
@@ -25,7 +24,7 @@ def manages(principal: Principal | None, org_id: int) -> bool:
 
 
 def sells(principal: Principal | None, org_id: int) -> bool:
-    return principal is not None and (principal.is_platform_admin or bool(principal.roles_in(org_id) & SELLER_ROLES))
+    return principal is not None and (principal.is_platform_admin or bool(principal.roles_in(org_id) & SELLING_ROLES))
 
 
 def not_a_seller() -> Forbidden:

@@ -31,6 +31,9 @@ ROLES_BY_KIND: dict[Kind, frozenset[Role]] = {
     Kind.ASSOCIATION: frozenset({Role.ANALYST}),
     Kind.PLATFORM: frozenset({Role.PLATFORM_ADMIN, Role.ANALYST}),
 }
+# Who sells a dealer's stock (lists it, answers offers, consigns it to auction, decides its conditional
+# sales); a dealer's `buyer`-role members buy for it and do none of that.
+SELLING_ROLES = frozenset({Role.DEALER_ADMIN, Role.DEALER_STAFF})
 # The role that manages an organisation's members and certificates. Associations have none of their
 # own: their analysts only read, and platform staff manage their membership.
 ADMIN_ROLE: dict[Kind, Role | None] = {
