@@ -1,22 +1,18 @@
-"""HTTP handlers of the listings package: parse, call one service, serialise."""
+"""HTTP handlers for buyer search and one listing's life: create, read, edit, the transitions, the condition report."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from listings.domain.lifecycle import Transition
-from listings.routes_more import routes as more_routes
+from listings.routes._common import TAG, now
 from listings.schemas import (
     ConditionIn,
-    InventoryFilter,
     ListingIn,
     ListingOut,
-    ListingPage,
     ListingPatch,
     SearchIn,
     SearchOut,
@@ -27,12 +23,6 @@ from listings.services.access import load_visible
 from listings.services.present import listing_out
 from marketplace.web.endpoint import Call, endpoint
 from marketplace.web.responses import FastJSONResponse
-
-TAG = "listings"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @endpoint(
@@ -60,7 +50,7 @@ async def search(call: Call[Any, SearchIn]) -> Response:
     errors=(403, 404, 409, 422),
 )
 async def create(call: Call[ListingIn, Any]) -> ListingOut:
-    out = await inventory.create_listing(call.user, call.body, _now())
+    out = await inventory.create_listing(call.user, call.body, now())
     call.services.relay.notify()
     return out
 
@@ -91,7 +81,7 @@ async def detail(call: Call[Any, Any]) -> ListingOut:
     errors=(403, 404, 409, 422),
 )
 async def edit(call: Call[ListingPatch, Any]) -> ListingOut:
-    out = await inventory.update_listing(call.user, call.path_id(), call.body, _now())
+    out = await inventory.update_listing(call.user, call.path_id(), call.body, now())
     call.services.relay.notify()
     return out
 
@@ -106,7 +96,7 @@ def _transition(t: Transition, summary: str) -> BaseRoute:
         errors=(403, 404, 409),
     )
     async def run(call: Call[Any, Any]) -> ListingOut:
-        out = await inventory.transition(call.user, call.path_id(), t, _now(), _now().date())
+        out = await inventory.transition(call.user, call.path_id(), t, now(), now().date())
         call.services.relay.notify()
         return out
 
@@ -129,45 +119,6 @@ async def condition(call: Call[ConditionIn, Any]) -> ListingOut:
     return out
 
 
-@endpoint(
-    "GET",
-    "/api/dealers/{id:int}/inventory",
-    summary="The dealer's inventory, every status, newest first (members and platform staff only)",
-    tag=TAG,
-    query=InventoryFilter,
-    response=ListingPage,
-    errors=(403, 404),
-)
-async def inventory_list(call: Call[Any, InventoryFilter]) -> ListingPage:
-    items, cursor = await inventory.list_inventory(call.user, call.path_id(), call.query)
-    return ListingPage(items=items, next_cursor=cursor)
-
-
-class ExportQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    format: Literal["csv", "xlsx"] = "csv"
-
-
-@endpoint(
-    "GET",
-    "/api/dealers/{id:int}/inventory/export",
-    summary="Export the dealer's inventory as CSV or XLSX (the import's columns)",
-    tag=TAG,
-    query=ExportQuery,
-    errors=(403, 404),
-)
-async def export(call: Call[Any, ExportQuery]) -> Response:
-    from listings.services.imports import export_inventory
-
-    fmt = call.query.format
-    data = await export_inventory(call.user, call.path_id(), fmt)
-    media = "text/csv; charset=utf-8" if fmt == "csv" else (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )  # fmt: skip
-    headers = {"Content-Disposition": f'attachment; filename="inventory.{fmt}"', "Cache-Control": "no-store"}
-    return Response(data, media_type=media, headers=headers)
-
-
 routes: list[BaseRoute] = [
     search,
     create,
@@ -179,7 +130,4 @@ routes: list[BaseRoute] = [
     _transition(Transition.RELEASE, "Release a reservation: back on sale"),
     _transition(Transition.SELL, "Mark sold once the recorded sale is settled"),
     condition,
-    inventory_list,
-    export,
-    *more_routes,
 ]
