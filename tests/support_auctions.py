@@ -18,9 +18,9 @@ from starlette.applications import Starlette
 from tortoise.contrib.test import truncate_all_models
 from websockets.asyncio.client import ClientConnection, connect
 
-from auctions import catalogue
 from auctions.models import AuctionSession, Consignment, Lot, Registration
 from auctions.schemas import LotIn, SessionIn
+from auctions.services import catalogue
 from listings.models import Vehicle
 from marketplace.accounts.auth import principal_for_user, token_hash
 from marketplace.accounts.domain import Principal
@@ -152,8 +152,8 @@ async def make_world(
 
 async def set_end(lot: Lot, ends_at_ms: int) -> None:
     """Move a timed lot's end (tests only): keeps the engine state and the indexed column in step."""
-    from auctions.engine.lot import LotState
-    from auctions.terms import from_ms
+    from auctions.domain.lot import LotState
+    from auctions.domain.terms import from_ms
 
     fresh = await Lot.get(id=lot.id)
     state = LotState.from_json(fresh.state)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from auctions.demo import DEMO_TERMS
-from auctions.engine import lot as engine
+from auctions.domain import lot as engine
+from auctions.domain.terms import engine_terms, to_ms
 from auctions.models import AuctionSession, Consignment, Lot, Registration
-from auctions.terms import engine_terms, to_ms
 from listings.models import Vehicle, VehicleEngagement
 from marketplace.accounts.auth import token_hash
 from marketplace.accounts.models import ApiToken, Organisation, User

@@ -16,12 +16,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from auctions import actions
-from auctions.engine import lot as engine
-from auctions.engine.lot import LotState
+from auctions.domain import lot as engine
+from auctions.domain.lot import LotState
+from auctions.domain.rights import Status
+from auctions.domain.terms import engine_terms, to_ms
 from auctions.models import AuctionSession, Consignment, Lot, Registration
-from auctions.rights import Status
-from auctions.terms import engine_terms, now_ms, to_ms
+from auctions.services import actions
+from auctions.services.clock import now_ms
 from listings import vehicles
 from marketplace.accounts.auth import principal_for_user
 from marketplace.accounts.models import User

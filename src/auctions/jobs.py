@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from auctions import actions
-from auctions.terms import now_ms
+from auctions.services import actions
+from auctions.services.clock import now_ms
 from marketplace.ports.jobs.base import JobFunction, RetryJob
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from marketplace.bootstrap import Services
+from marketplace.services import Services
 
 
 def install(services: Services) -> None:
     from auctions.jobs import close_lot
-    from auctions.live import Hub
+    from auctions.services.live import Hub
     from auctions.sweeper import Sweeper
     from marketplace.ports.payments import offline
 

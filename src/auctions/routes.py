@@ -8,8 +8,6 @@ from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from auctions import actions, catalogue, consignments
-from auctions.consignments import ConsignmentPage, ConsignmentQuery
 from auctions.models import SaleRecord
 from auctions.schemas import (
     AuctionHouseOut,
@@ -25,8 +23,10 @@ from auctions.schemas import (
     SessionIn,
     SessionOut,
 )
-from auctions.terms import now_ms
-from auctions.views import events_after
+from auctions.services import actions, catalogue, consignments
+from auctions.services.clock import now_ms
+from auctions.services.consignments import ConsignmentPage, ConsignmentQuery
+from auctions.services.present import events_after
 from marketplace.errors import BadRequest, NotFound
 from marketplace.web.endpoint import Call, endpoint
 

@@ -18,7 +18,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from auctions.engine.increments import Ladder, LadderError, PremiumTable
+from auctions.domain.increments import Ladder, LadderError, PremiumTable
 
 Fen = Annotated[int, Field(ge=0, le=10**13)]
 PositiveFen = Annotated[int, Field(gt=0, le=10**13)]

@@ -13,9 +13,10 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from auctions import actions
+from auctions.domain.terms import from_ms
 from auctions.models import Lot
-from auctions.terms import from_ms, now_ms
+from auctions.services import actions
+from auctions.services.clock import now_ms
 
 log = logging.getLogger("auctions.sweeper")
 

@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from auctions import actions
-from auctions.engine.lot import LotState
-from auctions.live import Hub, dumps, event_message
+from auctions.domain.lot import LotState
+from auctions.domain.terms import engine_terms
 from auctions.models import AuctionSession, Lot, Registration
 from auctions.schemas import ClientBidId
-from auctions.terms import engine_terms, now_ms
-from auctions.views import Viewer, events_after, history, lot_out
+from auctions.services import actions
+from auctions.services.clock import now_ms
+from auctions.services.live import Hub, dumps, event_message
+from auctions.services.present import Viewer, events_after, history, lot_out
 from listings import vehicles
 from marketplace.accounts.auth import authenticate
 from marketplace.accounts.domain import Principal

@@ -6,8 +6,8 @@ from listings import jobs
 from listings.domain.catalogue import synonym_groups
 from listings.services.indexing import Reconciler
 from listings.services.offers import OfferExpirer
-from marketplace.bootstrap import Services
 from marketplace.ports import mail, search
+from marketplace.services import Services
 
 RECONCILE_SECONDS = 60.0
 

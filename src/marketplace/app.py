@@ -18,8 +18,9 @@ from tortoise import connections
 
 from marketplace import db
 from marketplace.accounts.routes import routes as account_routes
-from marketplace.bootstrap import Services, build_services
+from marketplace.bootstrap import build_services
 from marketplace.errors import EXCEPTION_HANDLERS, error_response
+from marketplace.services import Services
 from marketplace.settings import Settings
 from marketplace.web import openapi
 from marketplace.web.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware

@@ -7,9 +7,10 @@ from typing import Any
 from arq.worker import Retry, create_worker
 
 from marketplace import db
-from marketplace.bootstrap import Services, build_services
+from marketplace.bootstrap import build_services
 from marketplace.ports.jobs.arq import dumps, loads
 from marketplace.ports.jobs.base import JobFunction, RetryJob
+from marketplace.services import Services
 from marketplace.settings import Settings
 
 

@@ -11,9 +11,9 @@ import asyncio
 import json
 import sys
 
-from auctions import actions
 from auctions.models import Lot
-from auctions.terms import now_ms
+from auctions.services import actions
+from auctions.services.clock import now_ms
 from listings.models import Listing
 from marketplace import db
 from marketplace.app import create_app

@@ -9,7 +9,7 @@ import asyncio
 import json
 import sys
 
-from auctions.terms import now_ms
+from auctions.services.clock import now_ms
 from marketplace import db
 from marketplace.app import create_app
 from marketplace.settings import load_settings

@@ -220,8 +220,8 @@ async def test_token_without_bid_scope_cannot_bid(client: ApiClient) -> None:
 
 
 async def test_conditional_sale_seller_counter_buyer_accepts_and_sale_record(client: ApiClient) -> None:
-    from auctions import actions
-    from auctions.terms import now_ms
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
     from tests.support_auctions import set_end
 
     world = await make_world(client.app, reserve=500_000)
@@ -313,8 +313,8 @@ async def test_a_non_numeric_id_is_not_found_never_a_500(client: ApiClient, meth
 async def test_conditional_sales_are_decided_by_selling_staff_with_the_right_scopes(client: ApiClient) -> None:
     import dataclasses
 
-    from auctions import actions
-    from auctions.terms import now_ms
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
     from marketplace.accounts.models import Membership
     from tests.support_auctions import set_end
 

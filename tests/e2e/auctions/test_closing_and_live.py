@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from auctions.models import Bid, Lot, LotEvent, SaleRecord
-from auctions.terms import now_ms
+from auctions.services.clock import now_ms
 from listings.models import VehicleEngagement
 from marketplace.settings import Settings
 from tests.support_auctions import LiveServer, live_server, make_bidder, make_world, recv, send, set_end, token_for

@@ -34,9 +34,9 @@ async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient)
     await client.login("staff@demo.cn", "demo-pass-2026")
     lot = lots[0]
     fresh = await Lot.get(id=lot.id)
-    from auctions.engine import lot as engine
-    from auctions.engine.lot import LotState
-    from auctions.terms import engine_terms
+    from auctions.domain import lot as engine
+    from auctions.domain.lot import LotState
+    from auctions.domain.terms import engine_terms
 
     terms = engine_terms("online", session.terms, fresh.starting_price, fresh.reserve_price, None)
     minimum = engine.next_minimum(LotState.from_json(fresh.state), terms)
@@ -46,11 +46,11 @@ async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient)
     assert r.json()["status"] == "accepted", r.json()
 
     # when every lot has closed, the demo lists the vehicles again in a fresh session
-    from auctions.terms import now_ms
+    from auctions.services.clock import now_ms
 
     for lot in lots:
         await set_end(lot, now_ms() - 1)
-        from auctions import actions
+        from auctions.services import actions
 
         await actions.close_if_due(services, lot.id, now_ms())
     assert await bidders.tick()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
-from auctions import actions
 from auctions.models import Bid, BidReceipt, Lot, LotEvent, Registration
-from auctions.terms import now_ms
+from auctions.services import actions
+from auctions.services.clock import now_ms
 from marketplace.accounts.auth import principal_for_user
 from tests.support import ApiClient
 from tests.support_auctions import make_bidder, make_world

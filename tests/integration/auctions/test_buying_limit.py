@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
-from auctions import actions, bidding
 from auctions.models import Lot, Registration
-from auctions.terms import now_ms
+from auctions.services import actions, bidding
+from auctions.services.clock import now_ms
 from marketplace.accounts.auth import principal_for_user
 from marketplace.accounts.models import User
 from tests.support import ApiClient

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from auctions import catalogue, rights
+from auctions.domain import rights
 from auctions.models import Consignment, Lot
+from auctions.services import catalogue
 from listings.models import VehicleEngagement
 from marketplace.accounts.models import AuditEntry, Organisation
 from tests.support import ApiClient, Member, make_certificate, make_member, make_org

@@ -24,7 +24,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from auctions.models import Bid, Lot, LotEvent, SaleRecord
-from auctions.terms import now_ms
+from auctions.services.clock import now_ms
 from marketplace import db
 from marketplace.app import create_app
 from marketplace.settings import Settings

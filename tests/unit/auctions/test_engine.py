@@ -4,9 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from auctions.engine import lot as engine
-from auctions.engine.increments import Ladder
-from auctions.engine.lot import LotState, Terms
+from auctions.domain import lot as engine
+from auctions.domain.increments import Ladder
+from auctions.domain.lot import LotState, Terms
 
 LADDER = Ladder.build([(0, 100), (10_000, 500)])
 T0 = 1_000_000

@@ -6,9 +6,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from auctions.engine import lot as engine
-from auctions.engine.increments import Ladder
-from auctions.engine.lot import Terms
+from auctions.domain import lot as engine
+from auctions.domain.increments import Ladder
+from auctions.domain.lot import Terms
 
 LADDER = Ladder.build([(0, 100), (5_000, 500), (20_000, 1_000)])
 BIDDERS = st.sampled_from(["101", "102", "103", "104"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from auctions.engine.increments import Ladder, LadderError, PremiumTable
+from auctions.domain.increments import Ladder, LadderError, PremiumTable
 
 # 0–10,000 元 in 100 元 steps, 10,000–100,000 元 in 500 元, above in 1,000 元 (amounts in fen).
 LADDER = Ladder.build([(0, 10_000), (1_000_000, 50_000), (10_000_000, 100_000)])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auctions.engine import lot as engine
-from auctions.engine.increments import Ladder
-from auctions.engine.lot import LotState, Terms
+from auctions.domain import lot as engine
+from auctions.domain.increments import Ladder
+from auctions.domain.lot import LotState, Terms
 
 LADDER = Ladder.build([(0, 100), (10_000, 500)])
 T0 = 1_000_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auctions.rights import ConsignmentView, house_refusal, may_offer, withdraw_refusal
+from auctions.domain.rights import ConsignmentView, house_refusal, may_offer, withdraw_refusal
 
 HOUSE, OTHER_HOUSE, DEALER = 1, 2, 3
 

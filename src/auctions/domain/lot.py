@@ -11,9 +11,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from auctions.engine.increments import Ladder
-from auctions.engine.proxy import Entry, resolve
-from auctions.engine.soft_close import extended_end, restarted_countdown
+from auctions.domain.increments import Ladder
+from auctions.domain.proxy import Entry, resolve
+from auctions.domain.soft_close import extended_end, restarted_countdown
 
 Mode = Literal["timed", "live"]
 OPEN, PAUSED, SCHEDULED = "open", "paused", "scheduled"

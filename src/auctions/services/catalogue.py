@@ -9,13 +9,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from auctions import rights
-from auctions.engine import lot as engine
-from auctions.engine.lot import LotState
+from auctions.domain import lot as engine
+from auctions.domain import rights
+from auctions.domain.lot import LotState
+from auctions.domain.terms import engine_terms, ladder_of, mode_of, to_ms
 from auctions.models import AuctionSession, Consignment, Lot, Registration
 from auctions.schemas import LotIn, RegistrationOut, SessionIn, SessionOut
-from auctions.terms import engine_terms, ladder_of, mode_of, to_ms
-from auctions.views import Viewer, lot_out
+from auctions.services.present import Viewer, lot_out
 from listings import vehicles
 from marketplace.accounts import organisations
 from marketplace.accounts.domain import Kind, Principal

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from auctions.engine import lot as engine
-from auctions.engine.lot import LotState, Terms
+from auctions.domain import lot as engine
+from auctions.domain.lot import LotState, Terms
+from auctions.domain.rights import HOUSE_ROLES
 from auctions.models import Bid, Lot, LotEvent
-from auctions.rights import HOUSE_ROLES
 from listings.vehicles import VehicleSummary
 from marketplace.accounts.domain import SELLING_ROLES, Principal
 

@@ -15,13 +15,13 @@ import json
 import logging
 from typing import Any, Protocol
 
-from auctions.bidding import CHANNEL
 from auctions.models import Lot
-from auctions.terms import now_ms
-from auctions.views import events_after
+from auctions.services.bidding import CHANNEL
+from auctions.services.clock import now_ms
+from auctions.services.present import events_after
 from marketplace.ports.bus.base import EventBus
 
-log = logging.getLogger("auctions.live")
+log = logging.getLogger("auctions.services.live")
 PROTOCOL_VERSION = 1
 
 

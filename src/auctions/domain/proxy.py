@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auctions.engine.increments import Ladder
+from auctions.domain.increments import Ladder
 
 
 @dataclass

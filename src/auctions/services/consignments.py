@@ -1,6 +1,6 @@
 """Consignment (委托拍卖): a dealer lets an auction house offer one of its vehicles; the house's vehicle picker.
 
-The rule itself is pure (`auctions.rights`); `catalogue.add_lot` consumes an active consignment in the same
+The rule itself is pure (`auctions.domain.rights`); `catalogue.add_lot` consumes an active consignment in the same
 transaction that creates the lot (compare-and-set on the status, so a racing withdrawal or a second lot loses).
 """
 
@@ -14,11 +14,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from auctions import rights
-from auctions.catalogue import is_house_staff
+from auctions.domain import rights
 from auctions.models import Consignment
 from auctions.schemas import AuctionHouseOut, ConsignmentIn, ConsignmentOut
-from auctions.views import vehicle_out
+from auctions.services.catalogue import is_house_staff
+from auctions.services.present import vehicle_out
 from listings import vehicles
 from marketplace.accounts import organisations
 from marketplace.accounts.audit import audit

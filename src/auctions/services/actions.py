@@ -10,16 +10,16 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
 
-from auctions import bidding
-from auctions.bidding import Applied
-from auctions.catalogue import is_house_staff
-from auctions.engine import lot as engine
-from auctions.engine.lot import LotState, Outcome, Terms
+from auctions.domain import lot as engine
+from auctions.domain.lot import LotState, Outcome, Terms
 from auctions.models import AuctionSession, Lot, Registration
+from auctions.services import bidding
+from auctions.services.bidding import Applied
+from auctions.services.catalogue import is_house_staff
 from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.errors import NotFound
 
-log = logging.getLogger("auctions.actions")
+log = logging.getLogger("auctions.services.actions")
 
 
 def _response(kind: str, lot_id: int, client_id: str | None, applied: Applied) -> dict[str, Any]:
@@ -68,7 +68,7 @@ async def _publish(services: Any, applied: Applied) -> None:
 
 async def schedule_close(services: Any, lot_id: int, at_ms: int) -> None:
     """The fast path: a deferred job per (lot, end). The sweeper is the guarantee if it never runs."""
-    from auctions.terms import now_ms
+    from auctions.services.clock import now_ms
 
     try:
         await services.jobs.enqueue(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from auctions.engine.increments import Ladder, PremiumTable
-from auctions.engine.lot import Mode, Terms
+from auctions.domain.increments import Ladder, PremiumTable
+from auctions.domain.lot import Mode, Terms
 
 
 def mode_of(kind: str) -> Mode:
@@ -43,7 +43,3 @@ def to_ms(value: datetime) -> int:
 
 def from_ms(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
-
-
-def now_ms() -> int:
-    return int(datetime.now(UTC).timestamp() * 1000)

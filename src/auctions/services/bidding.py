@@ -21,14 +21,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from auctions.engine import lot as engine
-from auctions.engine.lot import LotState, Outcome, Terms
+from auctions.domain import lot as engine
+from auctions.domain.lot import LotState, Outcome, Terms
+from auctions.domain.terms import engine_terms, from_ms, premium_of
 from auctions.models import AuctionSession, Bid, BidReceipt, Lot, LotEvent, Registration, SaleRecord
-from auctions.terms import engine_terms, from_ms, premium_of
 from listings import vehicles
 from marketplace.outbox.events import record_event
 
-log = logging.getLogger("auctions.bidding")
+log = logging.getLogger("auctions.services.bidding")
 
 CHANNEL = "auctions.lots"
 MAX_ATTEMPTS = 50

@@ -1,1 +1,0 @@
-"""The bidding engine: pure rules, no I/O, time passed in (epoch milliseconds)."""

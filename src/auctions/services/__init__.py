@@ -1,0 +1,1 @@
+"""Auction use cases: the only layer that opens transactions; entry points (routes, the socket, jobs) call these."""
