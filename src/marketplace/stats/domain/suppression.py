@@ -1,11 +1,11 @@
 """Small-cell suppression for public breakdowns (by house, province, make, ...).
 
-A cell built from fewer than k sales (and more than none) is suppressed (primary). A lone suppressed cell could be recovered as the
-total minus the published cells, and so could a group of suppressed cells whose sum is itself small, so more
-cells are suppressed (secondary: the smallest remaining, ties by key) until no suppressed cell stands alone and
-the suppressed cells together hold at least k sales. When that cannot be reached (the total itself is small),
-every cell is suppressed. Suppressed cells come back
-as None (observation status Q); the total is published as it is.
+A cell built from fewer than k sales (and more than none) is suppressed (primary). A lone suppressed cell could
+be recovered as the total minus the published cells, and so could a group of suppressed cells whose sum is
+itself small, so more cells are suppressed (secondary: the smallest remaining, ties by key) until no suppressed
+cell stands alone and the suppressed cells together hold at least k sales. When that cannot be reached (the
+total itself is small), every cell is suppressed. Suppressed cells come back as None (observation status Q); the
+total is published as it is.
 """
 
 from __future__ import annotations
