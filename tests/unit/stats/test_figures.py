@@ -105,3 +105,29 @@ def test_suppressed_cells_cannot_be_recovered_from_the_total(counts: dict[str, i
 def test_suppression_of_one_small_cell_takes_the_next_smallest_with_it() -> None:
     assert suppress({"浙江": 100, "江苏": 40, "西藏": 2}, 5) == {"浙江": 100, "江苏": None, "西藏": None}
     assert suppress({"a": 9, "b": 8}, 5) == {"a": 9, "b": 8}
+
+
+def test_a_revision_note_lists_every_changed_figure_with_old_and_new() -> None:
+    from marketplace.stats.domain.releases import Change, revision_note
+
+    old = {"units": 10, "yoy": {"units": Fraction(1, 10)}, "top30_units": [{"rank": 1, "units": 10}]}
+    new = {"units": 11, "yoy": {"units": Fraction(1, 5)}, "top30_units": [{"rank": 1, "units": 11}], "x": 1}
+    assert revision_note(old, new) == [
+        Change("top30_units[0].units", 10, 11),
+        Change("units", 10, 11),
+        Change("x", None, 1),
+        Change("yoy.units", Fraction(1, 10), Fraction(1, 5)),
+    ]
+    assert revision_note(old, old) == []
+
+
+def test_an_embargoed_release_is_visible_only_inside_the_association_before_its_time() -> None:
+    from marketplace.stats.domain.releases import next_version, visible
+
+    embargo = datetime(2024, 10, 15, 9, tzinfo=UTC)
+    before, after = datetime(2024, 10, 15, 8, 59, 59, tzinfo=UTC), datetime(2024, 10, 15, 9, tzinfo=UTC)
+    assert not visible(embargo, before, inside_association=False)
+    assert visible(embargo, before, inside_association=True)
+    assert visible(embargo, after, inside_association=False)
+    assert next_version([]) == 1
+    assert next_version([1, 2]) == 3
