@@ -22,6 +22,7 @@ APPS: dict[str, dict[str, Any]] = {
     },
     "listings": {"models": ["listings.models"], "migrations": "listings.migrations"},
     "auctions": {"models": ["auctions.models"], "migrations": "auctions.migrations"},
+    "stats": {"models": ["marketplace.stats.models"], "migrations": "marketplace.stats.migrations"},
 }
 
 

@@ -73,7 +73,7 @@ def columns_of(kind: FileKind) -> tuple[str, ...]:
     return SESSION_COLUMNS if kind == "sessions" else SALE_COLUMNS
 
 
-def check_header(kind: FileKind, header: Sequence[str]) -> list[RowError]:
+def check_header(kind: FileKind, header: Sequence[str | None]) -> list[RowError]:
     got = tuple((h or "").strip().lstrip("\ufeff") for h in header)
     want = columns_of(kind)
     if got == want:

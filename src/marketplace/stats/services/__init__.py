@@ -1,0 +1,1 @@
+"""Statistics use cases: the only layer that opens transactions."""

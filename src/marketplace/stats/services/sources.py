@@ -1,0 +1,110 @@
+"""Rows of a submission file as they stream: CSV (UTF-8 with or without BOM, or GBK, detected) or XLSX.
+
+Nothing here holds a whole file: CSV is decoded incrementally from a binary stream, XLSX is read in openpyxl's
+read-only mode row by row. The reader runs in a worker thread when called from the event loop (the import
+service does that), because parsing is CPU work.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Literal
+
+from marketplace.stats.domain.rows import FileKind, RowError, check_header, columns_of, detect_encoding
+
+Format = Literal["csv", "xlsx"]
+HEAD_BYTES = 64 * 1024
+MAX_COLUMNS = 64
+
+
+class BadFile(Exception):
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.reason)
+        self.error = error
+
+
+def format_of(path: Path) -> Format:
+    return "xlsx" if path.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
+
+
+Row = tuple[int, dict[str, str | None] | RowError]
+
+
+def rows(kind: FileKind, stream: IO[bytes], fmt: Format) -> Iterator[Row]:
+    """(line, {column: value}) for every data row, or (line, RowError) for a row with cells beyond the columns;
+    the header is checked first (BadFile when it is wrong)."""
+    raw = _csv_rows(stream) if fmt == "csv" else _xlsx_rows(stream)
+    first = next(raw, None)
+    if first is None:
+        raise BadFile(RowError(1, "header", "empty_file"))
+    header = list(first[1])
+    while header and not (header[-1] or "").strip():
+        header.pop()  # a spreadsheet's row is padded with empty cells
+    problems = check_header(kind, header)
+    if problems:
+        raise BadFile(problems[0])
+    columns = columns_of(kind)
+    for line, values in raw:
+        if not any((v or "").strip() for v in values):
+            continue  # a blank line (spreadsheets end with many)
+        if len(values) > len(columns) and any((v or "").strip() for v in values[len(columns) :]):
+            yield line, RowError(line, "row", "too_many_columns")
+            continue
+        yield line, dict(zip(columns, [*values, *[None] * (len(columns) - len(values))], strict=False))
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
+    head = stream.read(HEAD_BYTES)
+    encoding = detect_encoding(head)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+
+    def text() -> Iterator[str]:
+        chunk = head
+        try:
+            while chunk:
+                yield decoder.decode(chunk)
+                chunk = stream.read(HEAD_BYTES)
+            yield decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            raise BadFile(RowError(0, "file", "bad_encoding", str(exc)[:80])) from None
+
+    def lines() -> Iterator[str]:
+        pending = ""
+        for piece in text():
+            pending += piece
+            *complete, pending = pending.split("\n")
+            for line in complete:
+                yield line + "\n"
+        if pending:
+            yield pending
+
+    reader = csv.reader(lines())
+    for record in reader:
+        yield reader.line_num, [*record[: MAX_COLUMNS + 1]]
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise BadFile(RowError(0, "file", "not_xlsx", type(exc).__name__)) from None
+    try:
+        sheet = book.worksheets[0]
+        for line, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+            yield line, [None if v is None else _cell_text(v) for v in values]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    # A spreadsheet may type an id or a price as a number: the format is text, so it is read back as text.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
