@@ -31,8 +31,9 @@ VERSION = "0.1.0"
 def api_routes() -> list[BaseRoute]:
     import auctions.routes
     import listings.routes
+    import marketplace.stats.routes
 
-    return [*account_routes, *listings.routes.routes, *auctions.routes.routes]
+    return [*account_routes, *listings.routes.routes, *auctions.routes.routes, *marketplace.stats.routes.routes]
 
 
 _SPECS: dict[tuple[int, ...], dict[str, Any]] = {}

@@ -109,6 +109,10 @@ export const en = {
   'error.validation_error': 'Some fields are not valid.',
   'error.network_error': 'Cannot reach the server. Check your connection.',
   'error.not_found': 'Not found.',
+  'error.not_analyst': 'Only the association\'s analysts may do this.',
+  'error.release_not_found': 'No published release for this period.',
+  'error.release_unchanged': 'Nothing has changed since the last version of this release.',
+  'error.release_busy': 'Someone else is publishing this release. Try again.',
   'error.csrf_unavailable': 'Could not start a secure session. Reload the page and try again.',
 
   // account page
@@ -360,6 +364,10 @@ export const zhCN: Record<MessageKey, string> = {
   'error.validation_error': '部分字段填写有误。',
   'error.network_error': '无法连接服务器，请检查网络。',
   'error.not_found': '未找到。',
+  'error.not_analyst': '只有协会的统计分析人员可以执行此操作。',
+  'error.release_not_found': '该统计期尚无已发布的数据。',
+  'error.release_unchanged': '与上一版本相比没有任何变化。',
+  'error.release_busy': '其他人正在发布该期数据，请稍后重试。',
   'error.csrf_unavailable': '无法建立安全会话，请刷新页面后重试。',
 
   'account.title': '我的账户',

@@ -122,6 +122,14 @@ def _house(levels: Levels, house: House) -> Tally:
 def compute(period: Period, sales: Iterable[SaleFact], sessions: Iterable[SessionFact]) -> Levels:
     """The levels of `period` from the facts; facts outside the period (by Beijing date) are ignored."""
     levels = Levels(period)
+    add_sales(levels, sales)
+    add_sessions(levels, sessions)
+    return levels
+
+
+def add_sales(levels: Levels, sales: Iterable[SaleFact]) -> None:
+    """Adds sales to the levels: facts may arrive in pages, the sum is the same in any order."""
+    period = levels.period
     for sale in sales:
         day = beijing_date(sale.sold_at)
         if not period.contains(day):
@@ -143,8 +151,10 @@ def compute(period: Period, sales: Iterable[SaleFact], sessions: Iterable[Sessio
             levels.transfer_none += 1
         else:
             levels.transfer_unknown += 1
+
+
+def add_sessions(levels: Levels, sessions: Iterable[SessionFact]) -> None:
     for session in sessions:
-        if period.contains(session.held_on):
+        if levels.period.contains(session.held_on):
             levels.sessions += 1
             levels.online_sessions += session.online
-    return levels

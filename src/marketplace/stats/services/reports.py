@@ -1,0 +1,171 @@
+"""Reports from approved facts, and releases: immutable versioned snapshots with an embargo.
+
+A release's document is computed once, when the analyst publishes or schedules it, from the facts approved at
+that moment (the current year and the year before, so YoY and rank movement come from one and the same
+version), and stored; reading a published report reads that row, never recomputes. A release scheduled for
+later is stored the same way and becomes visible by itself at its embargo time: nobody outside the association
+sees it (or learns its figures) before then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from marketplace.errors import Conflict, NotFound
+from marketplace.stats.domain import facts as f
+from marketplace.stats.domain.figures import Levels, add_sales, add_sessions
+from marketplace.stats.domain.periods import CST, Period
+from marketplace.stats.domain.releases import next_version, revision_note, visible
+from marketplace.stats.domain.report import build, rankings
+from marketplace.stats.models import Release, SaleFact, SessionFact
+
+PAGE = 20_000
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    start = datetime.combine(period.start(), time.min, CST).astimezone(UTC)
+    end = datetime.combine(period.end() + timedelta(days=1), time.min, CST).astimezone(UTC)
+    return start, end
+
+
+def _approved() -> Q:
+    # Platform facts carry no submission; a house's rows count once an analyst approved their submission.
+    return Q(submission_id=None) | Q(submission__status="approved")
+
+
+async def levels_of(period: Period) -> Levels:
+    """The period's levels from approved facts, read in pages by id (a year of rows is never held at once)."""
+    levels = Levels(period)
+    start, end = _bounds(period)
+    houses: dict[int, f.House] = {}
+    last = 0
+    while True:
+        page = await (
+            SaleFact.filter(_approved(), id__gt=last, sold_at__gte=start, sold_at__lt=end, undone=False)
+            .order_by("id")
+            .limit(PAGE)
+            .values_list(
+                "id",
+                "house_id",
+                "house__name",
+                "sale_key",
+                "session_key",
+                "sold_at",
+                "hammer_fen",
+                "make",
+                "energy",
+                "seller_province",
+                "seller_city",
+                "transfer",
+            )  # fmt: skip
+        )
+        if not page:
+            break
+        add_sales(levels, _sales(page, houses))
+        last = page[-1][0]
+    first_day, last_day = period.start(), period.end()
+    sessions = await SessionFact.filter(_approved(), held_on__gte=first_day, held_on__lte=last_day).values_list(
+        "house_id", "house__name", "session_key", "kind", "held_on"
+    )
+    add_sessions(
+        levels,
+        (
+            f.SessionFact(key, houses.setdefault(hid, f.House(str(hid), name)), kind, day)
+            for hid, name, key, kind, day in sessions
+        ),  # fmt: skip
+    )
+    return levels
+
+
+def _sales(page: list[Any], houses: dict[int, f.House]) -> Iterator[f.SaleFact]:
+    for _, hid, name, key, session, sold_at, fen, make, energy, province, city, transfer in page:
+        house = houses.setdefault(hid, f.House(str(hid), name))
+        yield f.SaleFact(key, house, session, sold_at, int(fen), make, energy, province, city, transfer)
+
+
+def plain(value: Any) -> Any:
+    """A report document as JSON: money stays integer fen; ratios and averages (exact fractions) are written as
+    numbers rounded to 12 decimal places, far below any published precision; nothing else is rounded."""
+    if isinstance(value, Fraction):
+        return round(float(value), 12)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+async def document(period: Period) -> dict[str, Any]:
+    """The report of a period from the facts approved now, with its year-earlier base from the same data."""
+    current = await levels_of(period)
+    base = await levels_of(period.year_earlier())
+    report = build(current, base, rankings(base))
+    doc: dict[str, Any] = plain(report.headline())
+    doc["period"] = period.key
+    if period.kind == "year":
+        doc["year"] = period.year
+    doc["monthly_yoy"] = plain(report.monthly_yoy)
+    doc["monthly_mom"] = plain(report.monthly_mom)
+    doc["provinces"] = {
+        k: {"units": t.units, "turnover_fen": t.turnover_fen} for k, t in sorted(current.provinces.items())
+    }
+    return doc
+
+
+async def publish(period: Period, embargo_until: datetime, comment: str, by_user: int | None) -> Release:
+    """A new version of the period's release; its note lists every figure that changed from the last version."""
+    doc = await document(period)
+    for _ in range(3):
+        try:
+            async with in_transaction():
+                previous = await Release.filter(period=period.key).order_by("-version").first()
+                versions = [previous.version] if previous else []
+                note = [
+                    {"path": c.path, "old": c.old, "new": c.new}
+                    for c in (revision_note(previous.document, doc) if previous else [])
+                ]
+                if previous is not None and not note:
+                    raise Conflict("nothing changed since the last version", code="release_unchanged")
+                return await Release.create(
+                    period=period.key, version=next_version(versions), embargo_until=embargo_until,
+                    document=doc, note=note, comment=comment,
+                    created_by_id=by_user,
+                )  # fmt: skip
+        except IntegrityError:
+            continue  # another analyst took the version number at the same moment: take the next
+    raise Conflict("the release is being published by someone else; try again", code="release_busy")
+
+
+async def visible_release(period: Period, version: int | None, *, analyst: bool, now: datetime) -> Release:
+    """The latest visible version (or the one asked for); an embargoed one answers as if it did not exist."""
+    query = Release.filter(period=period.key)
+    if version is not None:
+        query = query.filter(version=version)
+    for release in await query.order_by("-version"):
+        if visible(release.embargo_until, now, inside_association=analyst):
+            return release
+    raise NotFound("no published release for this period", code="release_not_found")
+
+
+async def calendar(*, analyst: bool, now: datetime) -> list[dict[str, Any]]:
+    """Every release, newest first: what and when for all, and the figures' availability only once public."""
+    out = []
+    for r in await Release.all().order_by("-embargo_until", "-version"):
+        out.append(
+            {
+                "period": r.period,
+                "version": r.version,
+                "embargo_until": r.embargo_until,
+                "published": visible(r.embargo_until, now, inside_association=False),
+                "comment": r.comment if analyst or r.embargo_until <= now else "",
+                "changes": len(r.note),
+            }
+        )
+    return out

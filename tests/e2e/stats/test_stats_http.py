@@ -1,0 +1,107 @@
+"""The statistics over HTTP: an analyst submits files and publishes; the public reads releases, never early."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.integration.stats.test_imports import SALE_COLUMNS, SALES, SESSION_COLUMNS, SESSIONS, csv_bytes
+from tests.support import ApiClient, make_member, make_org
+
+
+async def _analyst(client: ApiClient) -> ApiClient:
+    member = await make_member(client.app, await make_org("association"), ["analyst"], "analyst")
+    analyst = client.fork()
+    await analyst.login(member.login)
+    return analyst
+
+
+async def _submit(analyst: ApiClient, rows: list[list[str]] = SALES, approve: bool = True) -> dict[str, object]:
+    r = await analyst.post(
+        "/api/stats/imports?file=sessions&approve=true", content=csv_bytes(SESSION_COLUMNS, SESSIONS)
+    )
+    assert r.status_code == 200, r.text
+    r = await analyst.post(f"/api/stats/imports?file=sales&approve={str(approve).lower()}",
+                           content=csv_bytes(SALE_COLUMNS, rows))  # fmt: skip
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+async def test_publish_read_revise(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    report = await _submit(analyst)
+    assert (report["created"], report["status"]) == (2, "approved")
+
+    assert (await client.get("/api/stats/annual/2023")).json()["error"]["code"] == "release_not_found"
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "comment": "首次发布"})
+    assert r.status_code == 201, r.text
+    assert r.json()["version"] == 1
+
+    public = await client.get("/api/stats/annual/2023")
+    assert public.status_code == 200
+    doc = public.json()
+    # S-2 closed at 16:30 UTC on 31 December 2023: 00:30 on 1 January 2024 in Beijing, so not in 2023.
+    assert (doc["year"], doc["version"], doc["units"], doc["turnover_fen"]) == (2023, 1, 1, 4_527_100)
+    assert doc["transfer_cross_province"] == 1.0
+    assert doc["top30_units"][0]["house"] == "宁波市机动车拍卖行"
+    assert doc["yoy"]["units"] is None  # no 2022 data: not available, never 0
+
+    # A correction: a new version with a note of every changed figure; the old version stays readable.
+    corrected = [[*SALES[0][:4], "5000000", *SALES[0][5:]], SALES[1]]
+    await _submit(analyst, corrected)
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "comment": "更正"})
+    assert r.json()["version"] == 2
+    v2 = (await client.get("/api/stats/annual/2023")).json()
+    assert v2["turnover_fen"] == 5_000_000
+    assert {"path": "turnover_fen", "old": 4_527_100, "new": 5_000_000} in v2["revision_note"]
+    assert (await client.get("/api/stats/annual/2023?version=1")).json()["turnover_fen"] == 4_527_100
+
+    again = await analyst.post("/api/stats/releases", json={"period": "2023"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "release_unchanged")
+
+
+async def test_an_embargoed_release_is_invisible_outside_the_association(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    await _submit(analyst)
+    later = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "embargo_until": later})
+    assert (r.status_code, r.json()["published"]) == (201, False)
+
+    for caller in (client, await _dealer(client)):
+        hidden = await caller.get("/api/stats/annual/2023")
+        assert (hidden.status_code, hidden.json()["error"]["code"]) == (404, "release_not_found")
+        calendar = (await caller.get("/api/stats/releases")).json()["items"]
+        assert [(e["period"], e["published"]) for e in calendar] == [("2023", False)]  # the date, not the figures
+    assert (await analyst.get("/api/stats/annual/2023")).json()["units"] == 1
+
+
+async def _dealer(client: ApiClient) -> ApiClient:
+    member = await make_member(client.app, await make_org("dealer"), ["dealer_admin"], "dealer")
+    dealer = client.fork()
+    await dealer.login(member.login)
+    return dealer
+
+
+async def test_only_analysts_submit_publish_and_preview(client: ApiClient) -> None:
+    dealer = await _dealer(client)
+    for method, url, kw in (
+        ("POST", "/api/stats/imports?file=sessions", {"content": csv_bytes(SESSION_COLUMNS, SESSIONS)}),
+        ("POST", "/api/stats/releases", {"json": {"period": "2023"}}),
+        ("GET", "/api/stats/annual/2023?preview=true", {}),
+    ):
+        r = await dealer.request(method, url, **kw)
+        assert (r.status_code, r.json()["error"]["code"]) == (403, "not_analyst"), url
+    analyst = await _analyst(client)
+    await _submit(analyst, approve=False)
+    preview = (await analyst.get("/api/stats/annual/2023?preview=true")).json()
+    assert (preview["preview"], preview["units"]) == (True, 0)  # submitted, not approved: not counted yet
+
+
+async def test_bad_rows_answer_with_line_column_and_reason(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    bad = [[*SALES[0][:4], "45271.00", *SALES[0][5:]]]
+    await analyst.post("/api/stats/imports?file=sessions", content=csv_bytes(SESSION_COLUMNS, SESSIONS))
+    r = await analyst.post("/api/stats/imports?file=sales", content=csv_bytes(SALE_COLUMNS, bad))
+    body = r.json()
+    assert (r.status_code, body["imported"], body["error_count"]) == (200, False, 1)
+    assert body["errors"][0] == {"line": 2, "column": "sales:hammer_price_fen", "reason": "not_integer",
+                                 "value": "45271.00"}  # fmt: skip
