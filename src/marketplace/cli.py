@@ -1,4 +1,4 @@
-"""The `marketplace` command: serve, worker, migrate, makemigrations, demo, createuser, check."""
+"""The `marketplace` command: serve, worker, migrate, makemigrations, demo, createuser, check, search, stats."""
 
 from __future__ import annotations
 
@@ -335,6 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print what each port uses and check that it is reachable.",
     )
     p.set_defaults(fn=cmd_check)
+
+    from marketplace.stats.commands import add_parser as add_stats_parser
+
+    add_stats_parser(sub)
     return parser
 
 

@@ -232,3 +232,23 @@ def year(targets: YearTargets, seed: int = 2023) -> tuple[list[SessionFact], Ite
                 i += 1
 
     return sessions, sales()
+
+
+def scaled(targets: YearTargets, divisor: int) -> YearTargets:
+    """A smaller year of the same shape (for a demo): counts and totals divided, ratios kept roughly."""
+    if divisor <= 1:
+        return targets
+
+    def d(n: int) -> int:
+        return max(1, n // divisor)
+
+    houses = max(3, targets.houses // max(1, divisor // 10))
+    units = max(d(targets.units), houses)
+    sessions = max(d(targets.sessions), houses)
+    return YearTargets(
+        year=targets.year, houses=houses, units=units, turnover_fen=targets.turnover_fen * units // targets.units,
+        bev_units=d(targets.bev_units), bev_turnover_fen=targets.bev_turnover_fen * d(targets.bev_units)
+        // targets.bev_units, transfer_in_province=d(targets.transfer_in_province),
+        transfer_cross_province=d(targets.transfer_cross_province), sessions=sessions,
+        online_sessions=min(sessions, d(targets.online_sessions)), brackets=targets.brackets,
+    )  # fmt: skip
