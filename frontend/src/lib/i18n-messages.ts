@@ -113,6 +113,7 @@ export const en = {
   'error.release_not_found': 'No published release for this period.',
   'error.release_unchanged': 'Nothing has changed since the last version of this release.',
   'error.release_busy': 'Someone else is publishing this release. Try again.',
+  'error.table_not_found': 'No such statistics table.',
   'error.csrf_unavailable': 'Could not start a secure session. Reload the page and try again.',
 
   // account page
@@ -368,6 +369,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.release_not_found': '该统计期尚无已发布的数据。',
   'error.release_unchanged': '与上一版本相比没有任何变化。',
   'error.release_busy': '其他人正在发布该期数据，请稍后重试。',
+  'error.table_not_found': '没有这张统计表。',
   'error.csrf_unavailable': '无法建立安全会话，请刷新页面后重试。',
 
   'account.title': '我的账户',

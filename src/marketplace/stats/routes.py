@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -13,7 +14,7 @@ from starlette.routing import BaseRoute
 from marketplace.errors import Forbidden, NotFound
 from marketplace.stats.domain.access import is_analyst
 from marketplace.stats.domain.periods import Period
-from marketplace.stats.services import reports
+from marketplace.stats.services import feeds, reports
 from marketplace.stats.services.imports import Upload, import_submission
 from marketplace.web.endpoint import Call, endpoint
 from marketplace.web.responses import FastJSONResponse
@@ -167,4 +168,84 @@ async def submit(call: Call[Any, ImportQuery]) -> ImportOut:
     )  # fmt: skip
 
 
-routes: list[BaseRoute] = [annual, release_calendar, publish, submit]
+class VersionQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+async def _published(call: Call[Any, Any]) -> tuple[Period, Any]:
+    year = int(call.request.path_params["year"])
+    if not 1900 <= year <= 9999:
+        raise NotFound("no published release for this period", code="release_not_found")
+    period = Period.whole_year(year)
+    release = await reports.visible_release(
+        period, call.query.version, analyst=is_analyst(call.principal), now=datetime.now(UTC)
+    )
+    return period, release
+
+
+def _table(call: Call[Any, Any], doc: dict[str, Any]) -> feeds.Table:
+    name = call.request.path_params["table"]
+    if name not in feeds.TABLES:
+        raise NotFound(f"no such table; tables: {', '.join(feeds.TABLES)}", code="table_not_found")
+    return feeds.table(doc, name)
+
+
+_DOWNLOAD = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"}
+
+
+@endpoint("GET", "/api/stats/annual/{year:int}/{table}.csv", tag=TAG, auth="public", query=VersionQuery,
+          summary="One table of a published annual report as CSV (UTF-8 with BOM): headline, price_bands, energy, "
+          "provinces, top30_units, top30_turnover, monthly", errors=(404,))  # fmt: skip
+async def table_csv(call: Call[Any, VersionQuery]) -> Response:
+    period, release = await _published(call)
+    t = _table(call, release.document)
+    name = f"stats-{period.key}-v{release.version}-{t.name}.csv"
+    headers = {**_DOWNLOAD, "Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(feeds.to_csv(t), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@endpoint("GET", "/api/stats/annual/{year:int}/{table}.csv-metadata.json", tag=TAG, auth="public",
+          query=VersionQuery, summary="CSV on the Web metadata (table schema) of one CSV table",
+          errors=(404,))  # fmt: skip
+async def table_metadata(call: Call[Any, VersionQuery]) -> Response:
+    period, release = await _published(call)
+    t = _table(call, release.document)
+    url = f"/api/stats/annual/{period.year}/{t.name}.csv?version={release.version}"
+    meta = feeds.csvw_metadata(t, url, f"{period.key} v{release.version} {t.name}")
+    return FastJSONResponse(meta, media_type="application/csvm+json", headers=_DOWNLOAD)
+
+
+@endpoint("GET", "/api/stats/annual/{year:int}.xlsx", tag=TAG, auth="public", query=VersionQuery,
+          summary="A published annual report as one XLSX workbook (typed cells, one sheet per table)",
+          errors=(404,))  # fmt: skip
+async def workbook(call: Call[Any, VersionQuery]) -> Response:
+    period, release = await _published(call)
+    data = await asyncio.to_thread(feeds.to_xlsx, release.document)
+    name = f"stats-{period.key}-v{release.version}.xlsx"
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        data, media_type=media, headers={**_DOWNLOAD, "Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@endpoint("GET", "/api/stats/feed.atom", tag=TAG, auth="public", summary="An Atom feed of releases and revisions")
+async def atom_feed(call: Call[Any, Any]) -> Response:
+    now = datetime.now(UTC)
+    entries = [
+        feeds.FeedEntry(
+            e["period"],
+            e["version"],
+            e["embargo_until"],
+            e["comment"],
+            e["changes"],
+            f"/api/stats/annual/{e['period']}?version={e['version']}",
+        )  # fmt: skip
+        for e in await reports.calendar(analyst=False, now=now)
+        if e["published"] and len(e["period"]) == 4
+    ]
+    body = feeds.atom(entries, feed_url="/api/stats/feed.atom", updated=entries[0].published if entries else now)
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=_DOWNLOAD)
+
+
+routes: list[BaseRoute] = [annual, workbook, table_csv, table_metadata, atom_feed, release_calendar, publish, submit]

@@ -105,3 +105,44 @@ async def test_bad_rows_answer_with_line_column_and_reason(client: ApiClient) ->
     assert (r.status_code, body["imported"], body["error_count"]) == (200, False, 1)
     assert body["errors"][0] == {"line": 2, "column": "sales:hammer_price_fen", "reason": "not_integer",
                                  "value": "45271.00"}  # fmt: skip
+
+
+async def test_downloads_csv_with_bom_csvw_xlsx_and_the_atom_feed(client: ApiClient) -> None:
+    import io
+    from xml.etree import ElementTree
+
+    from openpyxl import load_workbook
+
+    analyst = await _analyst(client)
+    sessions = [[s[0], "=HYPERLINK(1)", *s[2:]] for s in SESSIONS]
+    sales = [[r[0], r[1], "=HYPERLINK(1)", *r[3:]] for r in SALES]
+    await analyst.post("/api/stats/imports?file=sessions&approve=true", content=csv_bytes(SESSION_COLUMNS, sessions))
+    await analyst.post("/api/stats/imports?file=sales&approve=true", content=csv_bytes(SALE_COLUMNS, sales))
+    await analyst.post("/api/stats/releases", json={"period": "2023", "comment": "首次发布"})
+    later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    await analyst.post("/api/stats/releases", json={"period": "2024", "embargo_until": later})
+
+    r = await client.get("/api/stats/annual/2023/top30_units.csv")
+    assert r.status_code == 200
+    assert r.content.startswith("\ufeff".encode())
+    assert r.text.lstrip("\ufeff").splitlines() == [
+        "rank,house,units,turnover_fen,previous_rank",
+        "1,'=HYPERLINK(1),1,4527100,",  # a formula-looking name is inert text
+    ]
+    meta = (await client.get("/api/stats/annual/2023/top30_units.csv-metadata.json")).json()
+    assert meta["url"] == "/api/stats/annual/2023/top30_units.csv?version=1"
+    assert [c["datatype"] for c in meta["tableSchema"]["columns"]] == ["integer", "string", "integer", "integer",
+                                                                       "integer"]  # fmt: skip
+    assert (await client.get("/api/stats/annual/2023/nope.csv")).json()["error"]["code"] == "table_not_found"
+
+    book = load_workbook(io.BytesIO((await client.get("/api/stats/annual/2023.xlsx")).content))
+    assert book.sheetnames == ["headline", "price_bands", "energy", "provinces", "top30_units", "top30_turnover",
+                               "monthly"]  # fmt: skip
+    row = [c.value for c in book["top30_units"][2]]
+    assert row == [1, "=HYPERLINK(1)", 1, 4_527_100, None]
+    assert book["top30_units"].cell(2, 2).data_type == "s"  # text, not a formula
+
+    feed = ElementTree.fromstring((await client.get("/api/stats/feed.atom")).content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == ["2023 v1"]  # not 2024 yet
+    assert (await client.get("/api/stats/annual/2024.xlsx")).json()["error"]["code"] == "release_not_found"
