@@ -114,6 +114,8 @@ export const en = {
   'error.release_unchanged': 'Nothing has changed since the last version of this release.',
   'error.release_busy': 'Someone else is publishing this release. Try again.',
   'error.table_not_found': 'No such statistics table.',
+  'error.submission_not_found': 'No such submission.',
+  'error.submission_changed': 'The submission was decided meanwhile. Reload it.',
   'error.csrf_unavailable': 'Could not start a secure session. Reload the page and try again.',
 
   // account page
@@ -370,6 +372,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.release_unchanged': '与上一版本相比没有任何变化。',
   'error.release_busy': '其他人正在发布该期数据，请稍后重试。',
   'error.table_not_found': '没有这张统计表。',
+  'error.submission_not_found': '没有这份报送。',
+  'error.submission_changed': '这份报送已被处理，请刷新。',
   'error.csrf_unavailable': '无法建立安全会话，请刷新页面后重试。',
 
   'account.title': '我的账户',

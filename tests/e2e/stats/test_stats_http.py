@@ -146,3 +146,24 @@ async def test_downloads_csv_with_bom_csvw_xlsx_and_the_atom_feed(client: ApiCli
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == ["2023 v1"]  # not 2024 yet
     assert (await client.get("/api/stats/annual/2024.xlsx")).json()["error"]["code"] == "release_not_found"
+
+
+async def test_the_review_desk_sends_back_then_approves(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    await _submit(analyst, approve=False)
+    listed = (await analyst.get("/api/stats/submissions?status=received")).json()["items"]
+    assert [s["sales_rows"] for s in listed] == [2]
+    sub_id = listed[0]["id"]
+    back = await analyst.post(f"/api/stats/submissions/{sub_id}/decision",
+                              json={"decision": "request_correction", "comment": "S-2 的成交时间有误"})  # fmt: skip
+    assert (back.status_code, back.json()["status"]) == (200, "correction_requested")
+    assert (await analyst.get("/api/stats/annual/2023?preview=true")).json()["units"] == 0
+    ok = await analyst.post(f"/api/stats/submissions/{sub_id}/decision", json={"decision": "approve"})
+    assert ok.json()["status"] == "approved"
+    assert (await analyst.get("/api/stats/annual/2023?preview=true")).json()["units"] == 1
+    missing = await analyst.post("/api/stats/submissions/999999/decision", json={"decision": "approve"})
+    assert (missing.status_code, missing.json()["error"]["code"]) == (404, "submission_not_found")
+    dealer = await _dealer(client)
+    assert (await dealer.get("/api/stats/submissions")).json()["error"]["code"] == "not_analyst"
+    r = await dealer.post(f"/api/stats/submissions/{sub_id}/decision", json={"decision": "approve"})
+    assert r.status_code == 403

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from tortoise.transactions import in_transaction
 
+from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain.review import Warning, sale_warnings
 from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale, parse_session
 from marketplace.stats.models import ReportingHouse, SaleFact, SessionFact, Submission
@@ -290,3 +291,24 @@ async def import_submission(
         await sub.save()
         report.submission_id, report.status = sub.id, sub.status
     return report
+
+
+async def decide(submission_id: int, decision: str, comment: str, by_user: int) -> Submission:
+    """An analyst approves a submission (its rows then count) or sends it back for correction."""
+    async with in_transaction():
+        sub = await Submission.get_or_none(id=submission_id)
+        if sub is None:
+            raise NotFound("no such submission", code="submission_not_found")
+        status = "approved" if decision == "approve" else "correction_requested"
+        updated = await Submission.filter(id=sub.id, status=sub.status).update(
+            status=status, comment=comment, decided_at=datetime.now(UTC), decided_by_id=by_user
+        )
+        if updated != 1:
+            raise Conflict("the submission was decided meanwhile; reload it", code="submission_changed")
+        await sub.refresh_from_db()
+        return sub
+
+
+async def submissions(status: str | None, limit: int = 200) -> list[Submission]:
+    query = Submission.all().order_by("-id").limit(limit)
+    return await (query.filter(status=status) if status else query)

@@ -1,0 +1,9 @@
+"""HTTP handlers of the statistics, by who they serve: readers (reports) and analysts (desk)."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from marketplace.stats.routes import desk, reports
+
+routes: list[BaseRoute] = [*reports.routes, *desk.routes]
