@@ -35,6 +35,9 @@ import {
 const AdminVerificationRoute = lazy(() => import('./routes/admin-verification'));
 const AdminAuditRoute = lazy(() => import('./routes/admin-audit'));
 const DocsRoute = lazy(() => import('./routes/docs'));
+// Statistics pages carry ECharts: load them on demand.
+const StatsRoute = lazy(() => import('../features/stats/components/StatsPage').then((m) => ({ default: m.StatsPage })));
+const StatsDeskRoute = lazy(() => import('../features/stats/components/DeskPage').then((m) => ({ default: m.DeskPage })));
 
 const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -61,6 +64,8 @@ export function AppRoutes() {
         />
         <Route path="admin/audit" element={<RequireAdmin>{lazyPage(<AdminAuditRoute />)}</RequireAdmin>} />
         <Route path="docs" element={lazyPage(<DocsRoute />)} />
+        <Route path="stats" element={lazyPage(<StatsRoute />)} />
+        <Route path="stats/desk" element={<RequireAuth>{lazyPage(<StatsDeskRoute />)}</RequireAuth>} />
         <Route path="auctions" element={<AuctionsRoute />} />
         <Route path="auctions/house" element={<RequireAuth><HouseSessionsRoute /></RequireAuth>} />
         <Route path="auctions/new" element={<RequireAuth><NewAuctionSessionRoute /></RequireAuth>} />

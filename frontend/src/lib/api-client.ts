@@ -104,6 +104,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   /** JSON body. */
   body?: unknown;
+  /** A raw body (a photo, a spreadsheet) sent as it is, with its Content-Type; replaces `body`. */
+  raw?: { data: Blob | ArrayBuffer; contentType: string };
   signal?: AbortSignal;
   headers?: Record<string, string>;
 }
@@ -177,8 +179,11 @@ export function createApiClient(config: ApiClientConfig = {}) {
 
   async function send(method: string, path: string, opts: RequestOptions, csrfToken?: string): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: string | Blob | ArrayBuffer | undefined;
+    if (opts.raw !== undefined) {
+      headers['Content-Type'] = opts.raw.contentType;
+      body = opts.raw.data;
+    } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(opts.body);
     }

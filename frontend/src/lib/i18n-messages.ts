@@ -4,10 +4,12 @@
  */
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
+import { statsEn, statsZh } from '../features/stats/i18n';
 
 export const en = {
   ...auctionsEn,
   ...listingsEn,
+  ...statsEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -275,6 +277,7 @@ export type MessageKey = keyof typeof en;
 export const zhCN: Record<MessageKey, string> = {
   ...auctionsZh,
   ...listingsZh,
+  ...statsZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',

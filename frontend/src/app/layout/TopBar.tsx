@@ -39,6 +39,9 @@ export function TopBar() {
               {t('nav.houseSessions')}
             </NavLink>
           )}
+          <NavLink to="/stats" data-testid="nav-stats">
+            {t('nav.stats')}
+          </NavLink>
           <NavLink to="/docs">{t('nav.docs')}</NavLink>
           {me?.is_platform_admin && (
             <NavLink to="/admin/verification" data-testid="nav-admin">

@@ -109,22 +109,9 @@ export const watch = (id: number, on: boolean) =>
 export const makeOffer = (id: number, amount_fen: number, message: string) =>
   api.post<Offer>(`/api/listings/${id}/offers`, { amount_fen, message });
 
-/** Raw-body uploads (photos, spreadsheets) go through fetch with the CSRF token the JSON client keeps. */
-async function upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
-  const token = document.cookie.match(/(?:^|; )mp_csrf=([^;]*)/)?.[1] ?? (await api.get<{ csrf_token: string }>('/api/auth/csrf')).csrf_token;
-  const res = await fetch(path, {
-    method: 'POST',
-    body: file,
-    credentials: 'same-origin',
-    headers: { 'Content-Type': contentType, 'X-CSRF-Token': decodeURIComponent(token), Accept: 'application/json' },
-  });
-  const data = (await res.json().catch(() => null)) as T | { error?: { message?: string } } | null;
-  if (!res.ok) {
-    const message = (data as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
-    throw new Error(message);
-  }
-  return data as T;
-}
+/** Raw-body uploads (photos, spreadsheets): refusals arrive as ApiError with their code, like every other call. */
+const upload = <T>(path: string, file: Blob, contentType: string): Promise<T> =>
+  api.post<T>(path, undefined, { raw: { data: file, contentType } });
 
 export const uploadPhoto = (id: number, file: Blob) => upload<Photo>(`/api/listings/${id}/photos`, file, file.type);
 export const importInventory = (orgId: number, file: File, goodRowsOnly: boolean) => {

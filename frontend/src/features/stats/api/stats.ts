@@ -1,0 +1,121 @@
+import { api } from '../../../lib/api-client';
+
+export interface Tally {
+  units: number;
+  turnover_fen: number;
+}
+
+export interface RankRow {
+  rank: number;
+  house: string;
+  units: number;
+  turnover_fen: number;
+  previous_rank: number | null;
+}
+
+/** A report document: money in integer fen, ratios as fractions (0.5652 = 56.52 %), growth as fractions. */
+export interface StatsReport {
+  period: string;
+  year?: number;
+  version: number | null;
+  preview?: boolean;
+  embargo_until?: string;
+  turnover_fen: number;
+  units: number;
+  average_fen: number | null;
+  houses_active: number;
+  units_20wan_plus_share: number | null;
+  transfer_ratio: number | null;
+  transfer_in_province: number | null;
+  transfer_cross_province: number | null;
+  transfer_unknown: number;
+  bev_units: number;
+  bev_turnover_fen: number;
+  energy: Record<string, Tally>;
+  sessions: number;
+  online_sessions: number;
+  online_share: number | null;
+  price_bands_units: Record<string, number>;
+  top30_units: RankRow[];
+  top30_turnover: RankRow[];
+  monthly: Record<string, Tally>;
+  monthly_yoy: Record<string, number | null>;
+  provinces: Record<string, Tally>;
+  yoy: {
+    turnover: number | null;
+    units: number | null;
+    average: number | null;
+    bev_units: number | null;
+    bev_turnover: number | null;
+    transfer_ratio_pp: number | null;
+    online_share_pp: number | null;
+  };
+  revision_note?: { path: string; old: unknown; new: unknown }[];
+}
+
+export interface CalendarEntry {
+  period: string;
+  version: number;
+  embargo_until: string;
+  published: boolean;
+  comment: string;
+  changes: number;
+}
+
+export interface RowError {
+  line: number;
+  column: string;
+  reason: string;
+  value: string;
+}
+
+export interface ImportResult {
+  rows_read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  error_count: number;
+  warning_count: number;
+  errors: RowError[];
+  warnings: { code: string; subject: string; detail: string }[];
+  imported: boolean;
+  submission_id: number | null;
+  status: string | null;
+}
+
+export interface Submission {
+  id: number;
+  source: string;
+  status: 'received' | 'approved' | 'correction_requested';
+  sessions_rows: number;
+  sales_rows: number;
+  rows_unchanged: number;
+  warnings: { code: string; subject: string; detail: string }[];
+  comment: string;
+  created_at: string;
+  decided_at: string | null;
+}
+
+export const getAnnual = (year: number, opts: { version?: number; preview?: boolean } = {}) =>
+  api.get<StatsReport>(`/api/stats/annual/${year}`, { query: { version: opts.version, preview: opts.preview || undefined } });
+export const getCalendar = () => api.get<{ items: CalendarEntry[] }>('/api/stats/releases');
+export const getSubmissions = () => api.get<{ items: Submission[] }>('/api/stats/submissions');
+export const decideSubmission = (id: number, decision: 'approve' | 'request_correction', comment: string) =>
+  api.post<Submission>(`/api/stats/submissions/${id}/decision`, { decision, comment });
+export const publishRelease = (period: string, embargoUntil: string | null, comment: string) =>
+  api.post<CalendarEntry>('/api/stats/releases', { period, embargo_until: embargoUntil || undefined, comment });
+
+/** Submits one file; the body is the raw bytes (CSV or XLSX). */
+export function submitFile(kind: 'sessions' | 'sales', file: File, approve: boolean, goodRowsOnly: boolean) {
+  const format = /\.xlsx$/i.test(file.name) ? 'xlsx' : 'csv';
+  return api.post<ImportResult>('/api/stats/imports', undefined, {
+    query: { file: kind, format, approve, good_rows_only: goodRowsOnly },
+    raw: { data: file, contentType: format === 'csv' ? 'text/csv' : 'application/octet-stream' },
+  });
+}
+
+export const downloads = (year: number, version: number) => ({
+  xlsx: `/api/stats/annual/${year}.xlsx?version=${version}`,
+  csv: (table: string) => `/api/stats/annual/${year}/${table}.csv?version=${version}`,
+  atom: '/api/stats/feed.atom',
+});
