@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     )
 
     offer_ttl_hours: int = Field(default=48, ge=1, le=24 * 30, description="how long a buyer's offer stays open")
+    stats_small_cell_k: int = Field(
+        default=5, ge=1, le=1000, description="published breakdowns suppress cells of fewer sales than this"
+    )
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True

@@ -118,7 +118,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
 
-        written = _run(lambda: load_national(divisor=args.divisor, progress=progress))
+        from marketplace.cli import _settings
+
+        k = _settings().stats_small_cell_k
+        written = _run(lambda: load_national(divisor=args.divisor, small_cell_k=k, progress=progress))
     console.print(f"[green]{written} sales loaded; releases 2022 and 2023 published[/green]")
     return 0
 

@@ -167,3 +167,23 @@ async def test_the_review_desk_sends_back_then_approves(client: ApiClient) -> No
     assert (await dealer.get("/api/stats/submissions")).json()["error"]["code"] == "not_analyst"
     r = await dealer.post(f"/api/stats/submissions/{sub_id}/decision", json={"decision": "approve"})
     assert r.status_code == 403
+
+
+async def test_a_published_province_breakdown_hides_small_cells_that_totals_would_reveal(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    sessions = [*SESSIONS, ["P-9", "杭州拍卖", "浙江", "杭州", "online", "2023-06-01"]]
+    many = [[f"M-{i}", "P-1", *SALES[0][2:8], "浙江", "宁波", "", "", "none"] for i in range(6)]
+    few = [["F-1", "P-9", "杭州拍卖", "2023-06-01T10:00:00+08:00", "3000000", "丰田", "", "ICE", "西藏", "拉萨", "", "",
+            "none"]]  # fmt: skip
+    await analyst.post("/api/stats/imports?file=sessions&approve=true", content=csv_bytes(SESSION_COLUMNS, sessions))
+    await analyst.post("/api/stats/imports?file=sales&approve=true", content=csv_bytes(SALE_COLUMNS, many + few))
+    preview = (await analyst.get("/api/stats/annual/2023?preview=true")).json()
+    assert preview["provinces"]["西藏"] == {"units": 1, "turnover_fen": 3_000_000}  # analysts see every cell
+    await analyst.post("/api/stats/releases", json={"period": "2023"})
+    public = (await client.get("/api/stats/annual/2023")).json()
+    # 西藏 alone would be the total minus 浙江, so 浙江 is hidden too; the total stays published.
+    assert public["provinces"]["西藏"] == {"units": None, "turnover_fen": None, "status": "Q"}
+    assert public["provinces"]["浙江"]["status"] == "Q"
+    assert public["units"] == 7
+    csv_text = (await client.get("/api/stats/annual/2023/provinces.csv")).text.lstrip("\ufeff")
+    assert csv_text.splitlines()[1:] == ["浙江,,,Q", "西藏,,,Q"]

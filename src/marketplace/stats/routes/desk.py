@@ -30,7 +30,8 @@ async def publish(call: Call[ReleaseIn, Any]) -> CalendarEntry:
     by = require_analyst(call)
     now = datetime.now(UTC)
     embargo = call.body.embargo_until or now
-    release = await reports.publish(Period.parse(call.body.period), embargo, call.body.comment, by)
+    k = call.services.settings.stats_small_cell_k
+    release = await reports.publish(Period.parse(call.body.period), embargo, call.body.comment, by, k)
     return CalendarEntry(period=release.period, version=release.version, embargo_until=release.embargo_until,
                          published=release.embargo_until <= now, comment=release.comment,
                          changes=len(release.note))  # fmt: skip

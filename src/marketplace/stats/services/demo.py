@@ -16,7 +16,9 @@ from marketplace.stats.services import reports
 BATCH = 5_000
 
 
-async def load_national(*, divisor: int = 1, progress: Callable[[str, int, int], None] = lambda s, d, t: None) -> int:
+async def load_national(
+    *, divisor: int = 1, small_cell_k: int = 5, progress: Callable[[str, int, int], None] = lambda s, d, t: None
+) -> int:
     """Writes both years (divided by `divisor` for a small demo) and publishes 2022 and 2023; returns the sales."""
     submission = await Submission.create(source="demo", status="approved", decided_at=datetime.now(UTC),
                                          comment="calibrated national dataset (stats.dataset)")  # fmt: skip
@@ -68,5 +70,5 @@ async def load_national(*, divisor: int = 1, progress: Callable[[str, int, int],
         written += done
     now = datetime.now(UTC)
     for year in (2022, 2023):
-        await reports.publish(Period.whole_year(year), now, "全国机动车拍卖年报（演示数据）", None)
+        await reports.publish(Period.whole_year(year), now, "全国机动车拍卖年报（演示数据）", None, small_cell_k)
     return written

@@ -60,8 +60,9 @@ def table(doc: dict[str, Any], name: str) -> Table:
         return Table(name, (_s("band"), _i("units")), [[k, v] for k, v in doc["price_bands_units"].items()])
     if name in ("energy", "provinces", "monthly"):
         key = {"energy": "energy_type", "provinces": "province", "monthly": "month"}[name]
-        return Table(name, (_s(key), _i("units"), _i("turnover_fen")),
-                     [[k, v["units"], v["turnover_fen"]] for k, v in doc[name].items()])  # fmt: skip
+        # A suppressed cell (status Q) is written empty, with its status beside it.
+        rows = [[k, v["units"], v["turnover_fen"], v.get("status", "")] for k, v in doc[name].items()]
+        return Table(name, (_s(key), _i("units"), _i("turnover_fen"), _s("status")), rows)
     if name in ("top30_units", "top30_turnover"):
         cols = (_i("rank"), _s("house"), _i("units"), _i("turnover_fen"), _i("previous_rank"))
         return Table(name, cols, [[r["rank"], r["house"], r["units"], r["turnover_fen"], r["previous_rank"]]

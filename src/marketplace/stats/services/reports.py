@@ -24,6 +24,7 @@ from marketplace.stats.domain.figures import Levels, add_sales, add_sessions
 from marketplace.stats.domain.periods import CST, Period
 from marketplace.stats.domain.releases import next_version, revision_note, visible
 from marketplace.stats.domain.report import build, rankings
+from marketplace.stats.domain.suppression import suppress
 from marketplace.stats.models import Release, SaleFact, SessionFact
 
 PAGE = 20_000
@@ -102,8 +103,12 @@ def plain(value: Any) -> Any:
     return value
 
 
-async def document(period: Period) -> dict[str, Any]:
-    """The report of a period from the facts approved now, with its year-earlier base from the same data."""
+async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
+    """The report of a period from the facts approved now, with its year-earlier base from the same data.
+
+    With `small_cell_k` above 1 (a published release) the province breakdown hides cells of fewer sales
+    (`suppression`): such a cell reads `{"units": null, "turnover_fen": null, "status": "Q"}`.
+    """
     current = await levels_of(period)
     base = await levels_of(period.year_earlier())
     report = build(current, base, rankings(base))
@@ -113,15 +118,21 @@ async def document(period: Period) -> dict[str, Any]:
         doc["year"] = period.year
     doc["monthly_yoy"] = plain(report.monthly_yoy)
     doc["monthly_mom"] = plain(report.monthly_mom)
+    shown = suppress({k: t.units for k, t in current.provinces.items()}, small_cell_k)
     doc["provinces"] = {
-        k: {"units": t.units, "turnover_fen": t.turnover_fen} for k, t in sorted(current.provinces.items())
+        k: {"units": t.units, "turnover_fen": t.turnover_fen}
+        if shown[k] is not None
+        else {"units": None, "turnover_fen": None, "status": "Q"}
+        for k, t in sorted(current.provinces.items())
     }
     return doc
 
 
-async def publish(period: Period, embargo_until: datetime, comment: str, by_user: int | None) -> Release:
+async def publish(
+    period: Period, embargo_until: datetime, comment: str, by_user: int | None, small_cell_k: int = 5
+) -> Release:
     """A new version of the period's release; its note lists every figure that changed from the last version."""
-    doc = await document(period)
+    doc = await document(period, small_cell_k)
     for _ in range(3):
         try:
             async with in_transaction():

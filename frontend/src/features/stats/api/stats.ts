@@ -40,7 +40,8 @@ export interface StatsReport {
   top30_turnover: RankRow[];
   monthly: Record<string, Tally>;
   monthly_yoy: Record<string, number | null>;
-  provinces: Record<string, Tally>;
+  /** A suppressed small cell reads { units: null, turnover_fen: null, status: 'Q' }. */
+  provinces: Record<string, { units: number | null; turnover_fen: number | null; status?: 'Q' }>;
   yoy: {
     turnover: number | null;
     units: number | null;

@@ -238,7 +238,7 @@ function chartOptions(r: StatsReport, t: T, save: string): ChartSet {
     series: [{ type: 'bar', data: Object.values(r.price_bands_units), name: t('stats.top.units.col') }],
   };
   const provinces = Object.entries(r.provinces)
-    .filter(([name]) => name)
+    .flatMap(([name, v]) => (name && v.units !== null ? [[name, { units: v.units }] as const] : []))
     .sort((a, b) => b[1].units - a[1].units)
     .slice(0, 20)
     .reverse();
