@@ -1,1 +1,1 @@
-"""Used-vehicle export orders (二手车出口): a later issue."""
+"""Used-vehicle export orders (二手车出口): the exporter's desk from purchase to deregistration and VAT refund."""
