@@ -16,9 +16,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 console = Console(soft_wrap=True, highlight=False, stderr=True)
 
 
+def _settings() -> Any:
+    # Not marketplace.cli's: importing the command module would pull in every domain package (see pyproject).
+    from marketplace.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise SystemExit(2) from None
+
+
 def _run(fn: Callable[[], Any]) -> Any:
     from marketplace import db
-    from marketplace.cli import _settings
 
     settings = _settings()
 
@@ -117,8 +127,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done)
-
-        from marketplace.cli import _settings
 
         k = _settings().stats_small_cell_k
         written = _run(lambda: load_national(divisor=args.divisor, small_cell_k=k, progress=progress))
