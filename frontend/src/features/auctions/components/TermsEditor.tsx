@@ -1,10 +1,12 @@
 import { useI18n, type MessageKey } from '../../../lib/i18n';
+import { moneyEcho } from '../../../lib/money-input';
 import type { LadderRow, PremiumRow, TermsForm } from '../lib/terms';
 
 /** Messages keyed by field, `terms.ladder.1.step` style (client checks and the server's answer alike). */
 export type FieldErrors = Record<string, string>;
 
-function Cell({ id, label, value, onChange, error, testId, disabled }: {
+/** A table cell's input; an amount (in 元, as its column says) echoes its 万元 beside it as it is typed. */
+function Cell({ id, label, value, onChange, error, testId, disabled, money }: {
   id: string;
   label: string;
   value: string;
@@ -12,7 +14,10 @@ function Cell({ id, label, value, onChange, error, testId, disabled }: {
   error?: string;
   testId: string;
   disabled?: boolean;
+  money?: boolean;
 }) {
+  const { locale } = useI18n();
+  const echo = money ? moneyEcho(value, 'yuan', locale, { allowZero: true }) : null;
   return (
     <td className={error ? 'field-invalid' : undefined}>
       <input
@@ -26,6 +31,11 @@ function Cell({ id, label, value, onChange, error, testId, disabled }: {
         onChange={(e) => onChange(e.target.value)}
         data-testid={testId}
       />
+      {money && (
+        <output className="money-echo" htmlFor={id} data-testid={`${testId}-echo`}>
+          {echo ?? ''}
+        </output>
+      )}
       {error && (
         <p className="field-error" id={`${id}-error`} data-testid={`${testId}-error`}>
           {error}
@@ -61,6 +71,7 @@ export function LadderEditor({ rows, onChange, errors }: { rows: LadderRow[]; on
                 onChange={(v) => set(i, { start: v })}
                 error={errors[`terms.ladder.${i}.start`]}
                 testId={`ladder-start-${i}`}
+                money
               />
               <Cell
                 id={`ladder-${i}-step`}
@@ -69,6 +80,7 @@ export function LadderEditor({ rows, onChange, errors }: { rows: LadderRow[]; on
                 onChange={(v) => set(i, { step: v })}
                 error={errors[`terms.ladder.${i}.step`]}
                 testId={`ladder-step-${i}`}
+                money
               />
               <td>
                 {rows.length > 1 && (
@@ -116,6 +128,7 @@ export function PremiumEditor({ rows, onChange, errors }: { rows: PremiumRow[]; 
                 onChange={(v) => set(i, { start: v })}
                 error={errors[`terms.premium.${i}.start`]}
                 testId={`premium-start-${i}`}
+                money
               />
               <Cell
                 id={`premium-${i}-percent`}
@@ -132,6 +145,7 @@ export function PremiumEditor({ rows, onChange, errors }: { rows: PremiumRow[]; 
                 onChange={(v) => set(i, { fixed: v })}
                 error={errors[`terms.premium.${i}.fixed`]}
                 testId={`premium-fixed-${i}`}
+                money
               />
               <td>
                 {rows.length > 1 && (
@@ -161,10 +175,11 @@ export function TermsFields({ form, onChange, errors, mode }: {
   errors: FieldErrors;
   mode: 'timed' | 'live';
 }) {
-  const { t } = useI18n();
-  const field = (name: NumberField, api: string, label: MessageKey, hint?: MessageKey) => {
+  const { t, locale } = useI18n();
+  const field = (name: NumberField, api: string, label: MessageKey, hint?: MessageKey, money = false) => {
     const error = errors[`terms.${api}`];
     const id = `terms-${api}`;
+    const echo = money ? moneyEcho(form[name], 'yuan', locale, { allowZero: true }) : null;
     return (
       <div className={`field${error ? ' field-invalid' : ''}`}>
         <label htmlFor={id}>{t(label)}</label>
@@ -177,6 +192,11 @@ export function TermsFields({ form, onChange, errors, mode }: {
           onChange={(e) => onChange({ ...form, [name]: e.target.value })}
           data-testid={id}
         />
+        {money && (
+          <output className="money-echo" htmlFor={id} data-testid={`${id}-echo`}>
+            {echo ?? ''}
+          </output>
+        )}
         {hint && !error && <p className="field-hint">{t(hint)}</p>}
         {error && (
           <p className="field-error" id={`${id}-error`}>
@@ -189,8 +209,8 @@ export function TermsFields({ form, onChange, errors, mode }: {
   return (
     <>
       <div className="field-pair">
-        {field('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint')}
-        {field('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint')}
+        {field('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint', true)}
+        {field('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint', true)}
       </div>
       <div className="field-pair">
         {mode === 'timed' && field('softCloseSeconds', 'soft_close_seconds', 'auctions.form.softClose')}
