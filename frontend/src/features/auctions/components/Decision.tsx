@@ -183,7 +183,7 @@ export function SaleRecordView({ sale }: { sale: SaleRecord }) {
         {sale.payment_reference && (
           <>
             <dt>{t('auctions.sale.reference')}</dt>
-            <dd className="num">{sale.payment_reference}</dd>
+            <dd>{sale.payment_reference}</dd>
           </>
         )}
         <dt>{t('auctions.sale.buyer')}</dt>

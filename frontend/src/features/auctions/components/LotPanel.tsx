@@ -48,6 +48,8 @@ export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () =
   const lot = room.lot;
   if (!lot) return null;
   const left = lot.status === 'open' ? remainingMs(lot.ends_at, offsetMs(), now) : null;
+  // Once sold or passed the outcome message says where the bidder stands; "you are leading" would mislead.
+  const closed = lot.status === 'sold' || lot.status === 'passed';
   return (
     <div className="live-status">
       <p className="live-badges">
@@ -60,7 +62,7 @@ export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () =
       </p>
       <div className="price-line">
         <div>
-          <p className="muted small">{t('auctions.current')}</p>
+          <p className="muted small">{t(lot.status === 'sold' ? 'auctions.sale.hammer' : 'auctions.current')}</p>
           <p className="price" data-testid="lot-price" data-fen={lot.price ?? ''}>
             {lot.price === null ? t('auctions.noBids') : moneyExact(lot.price)}
           </p>
@@ -76,9 +78,11 @@ export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () =
           </p>
         )}
       </div>
-      {lot.leader && <p data-testid="lot-leader">{t('auctions.leader', { paddle: lot.leader })}</p>}
+      {lot.leader && lot.status !== 'passed' && (
+        <p data-testid="lot-leader">{t(lot.status === 'sold' ? 'auctions.soldToPaddle' : 'auctions.leader', { paddle: lot.leader })}</p>
+      )}
       {lot.reserve_price != null && <p className="muted small">{t('auctions.reserve', { amount: moneyExact(lot.reserve_price) })}</p>}
-      {lot.you && (
+      {lot.you && !closed && (
         <p data-testid="you-status" data-status={lot.you.status}>
           <strong>{t(`auctions.you.${lot.you.status}` as MessageKey)}</strong> · {t('auctions.yourPaddle', { paddle: lot.you.paddle })}
         </p>
