@@ -1,4 +1,5 @@
 import { useI18n, type MessageKey } from '../../../lib/i18n';
+import { MoneyInput } from '../../../components/money-input';
 import { moneyEcho } from '../../../lib/money-input';
 import type { LadderRow, PremiumRow, TermsForm } from '../lib/terms';
 
@@ -175,11 +176,10 @@ export function TermsFields({ form, onChange, errors, mode }: {
   errors: FieldErrors;
   mode: 'timed' | 'live';
 }) {
-  const { t, locale } = useI18n();
-  const field = (name: NumberField, api: string, label: MessageKey, hint?: MessageKey, money = false) => {
+  const { t } = useI18n();
+  const field = (name: NumberField, api: string, label: MessageKey, hint?: MessageKey) => {
     const error = errors[`terms.${api}`];
     const id = `terms-${api}`;
-    const echo = money ? moneyEcho(form[name], 'yuan', locale, { allowZero: true }) : null;
     return (
       <div className={`field${error ? ' field-invalid' : ''}`}>
         <label htmlFor={id}>{t(label)}</label>
@@ -192,11 +192,6 @@ export function TermsFields({ form, onChange, errors, mode }: {
           onChange={(e) => onChange({ ...form, [name]: e.target.value })}
           data-testid={id}
         />
-        {money && (
-          <output className="money-echo" htmlFor={id} data-testid={`${id}-echo`}>
-            {echo ?? ''}
-          </output>
-        )}
         {hint && !error && <p className="field-hint">{t(hint)}</p>}
         {error && (
           <p className="field-error" id={`${id}-error`}>
@@ -206,11 +201,25 @@ export function TermsFields({ form, onChange, errors, mode }: {
       </div>
     );
   };
+  // Amounts go through the one money input: typed in 元 (the label says so), 万元 echoed beside as typed.
+  const amount = (name: 'deposit' | 'buyingLimit', api: string, label: MessageKey, hint: MessageKey) => (
+    <MoneyInput
+      id={`terms-${api}`}
+      label={t(label)}
+      unit="yuan"
+      allowZero={name === 'deposit'}
+      value={form[name]}
+      onValueChange={(v) => onChange({ ...form, [name]: v })}
+      error={errors[`terms.${api}`]}
+      hint={t(hint)}
+      data-testid={`terms-${api}`}
+    />
+  );
   return (
     <>
       <div className="field-pair">
-        {field('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint', true)}
-        {field('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint', true)}
+        {amount('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint')}
+        {amount('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint')}
       </div>
       <div className="field-pair">
         {mode === 'timed' && field('softCloseSeconds', 'soft_close_seconds', 'auctions.form.softClose')}
