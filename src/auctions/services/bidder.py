@@ -103,7 +103,7 @@ async def my_auctions(principal: Principal, query: MyAuctionsQuery, now: int) ->
     sessions = {s.id: s for s in await AuctionSession.filter(id__in=session_ids)}
     lots = await Lot.filter(session_id__in=session_ids).order_by("session_id", "position")
     described = await vehicles.describe_many(list({lot.vehicle_id for lot in lots}))
-    by_paddle = {(r.session_id, r.paddle): r for r in rows}
+    reg_of = {r.session_id: r for r in rows}  # one registration per user and session (unique)
     sales = await SaleRecord.filter(session_id__in=session_ids, buyer_user_id=principal.user_id)
     dues = _dues(rows, list(sales))
     sold_lots = {s.lot_id: s for s in sales}
@@ -116,37 +116,35 @@ async def my_auctions(principal: Principal, query: MyAuctionsQuery, now: int) ->
         state = LotState.from_json(lot.state)
         opens = to_ms(session.starts_at) if mode_of(session.kind) == "timed" else None
         briefs.setdefault(lot.session_id, []).append(LotBrief(state.status, opens))
-        for (sid, paddle), reg in by_paddle.items():
-            if sid != lot.session_id:
-                continue
-            entry = state.entries.get(paddle)
-            standing = rules.standing(state.status, state.leader, paddle, entry is not None)
-            if standing is None:
-                continue
-            due = dues.get(lot.id) if standing == "won" else None
-            sold = sold_lots.get(lot.id) if due else None
-            v = vehicle_out(described.get(lot.vehicle_id))
-            mine[reg.id].append(
-                MyLot(
-                    lot_id=lot.id,
-                    position=lot.position,
-                    title=str(v["title"]) if v else f"#{lot.id}",
-                    status=state.status,
-                    price=state.price,
-                    ends_at=state.ends_at,
-                    your_max=entry.max if entry else None,
-                    standing=standing,
-                    sale=MySale(
-                        hammer_price=sold.hammer_price,
-                        buyer_premium=sold.buyer_premium,
-                        total=due.total,
-                        deposit_applied=due.deposit_applied,
-                        balance_due=due.balance,
-                    )
-                    if sold and due
-                    else None,
+        reg = reg_of[lot.session_id]
+        entry = state.entries.get(reg.paddle)
+        standing = rules.standing(state.status, state.leader, reg.paddle, entry is not None)
+        if standing is None:
+            continue
+        due = dues.get(lot.id) if standing == "won" else None
+        sold = sold_lots.get(lot.id) if due else None
+        v = vehicle_out(described.get(lot.vehicle_id))
+        mine[reg.id].append(
+            MyLot(
+                lot_id=lot.id,
+                position=lot.position,
+                title=str(v["title"]) if v else f"#{lot.id}",
+                status=state.status,
+                price=state.price,
+                ends_at=state.ends_at,
+                your_max=entry.max if entry else None,
+                standing=standing,
+                sale=MySale(
+                    hammer_price=sold.hammer_price,
+                    buyer_premium=sold.buyer_premium,
+                    total=due.total,
+                    deposit_applied=due.deposit_applied,
+                    balance_due=due.balance,
                 )
+                if sold and due
+                else None,
             )
+        )
     for reg in rows:
         if query.standing is not None and not any(m.standing == query.standing for m in mine[reg.id]):
             continue
