@@ -42,9 +42,9 @@ describe('consignment', () => {
     expect(consignableVehicles(rows).map((r) => r.id)).toEqual([1, 4]);
   });
 
-  it('knows which vehicles an open listing holds (they cannot be consigned until it is withdrawn)', () => {
-    expect(['draft', 'published', 'reserved', 'withdrawn', 'expired', 'sold'].map((s) => listingHolds(row(1, 'A', s)))).toEqual([
-      true, true, true, false, false, false,
+  it('knows which vehicles a listing on sale holds (they cannot be consigned until it is withdrawn)', () => {
+    expect(['published', 'reserved', 'draft', 'withdrawn', 'expired', 'sold'].map((s) => listingHolds(row(1, 'A', s)))).toEqual([
+      true, true, false, false, false, false,
     ]);
   });
 

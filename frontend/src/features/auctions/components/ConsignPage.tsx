@@ -30,11 +30,14 @@ export function sellerOrganisations(me: Me | null): MeOrganisation[] {
   return (me?.organisations ?? []).filter((o) => o.kind === 'dealer' && o.roles.some((r) => SELLER_ROLES.includes(r)));
 }
 
-/** An open listing (draft, published, reserved) holds its vehicle: it cannot be consigned until withdrawn. */
+/**
+ * A listing on sale or reserved holds its vehicle: it cannot be consigned until withdrawn (the server says the
+ * same with `vehicle_listed`, from the vehicle's engagement, whatever else holds it).
+ */
 export function listingHolds(row: InventoryVehicle): boolean {
   return OPEN_LISTING.includes(row.status);
 }
-const OPEN_LISTING = ['draft', 'published', 'reserved'];
+const OPEN_LISTING = ['published', 'reserved'];
 
 /** Distinct vehicles of the dealer's inventory, without those already sold. */
 export function consignableVehicles(rows: InventoryVehicle[]): InventoryVehicle[] {
