@@ -67,6 +67,11 @@ async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(
     await expect(row.get_by_role("button", name="Withdraw")).to_have_count(0)
     SHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SHOTS / "auction-consign.png"), full_page=True)
+    # on a phone the page fits the width: the consignments become cards
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await expect(row).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await page.screenshot(path=str(SHOTS / "auction-consign-phone.png"), full_page=True)
 
 
 async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(

@@ -154,5 +154,9 @@ async def test_the_winner_and_the_loser_are_told_when_the_lot_closes(
     await expect(card.get_by_test_id("results-sold")).to_have_text("1 / 2")
     await expect(card.get_by_test_id("results-rate")).to_have_text("50.0 %")
     await loser.screenshot(path=str(SHOTS / "auction-calendar-phone.png"), full_page=True)
+    await card.get_by_role("link").first.click()
+    await expect(loser.get_by_test_id("session-results")).to_contain_text("10.05万元")
+    assert await loser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await loser.screenshot(path=str(SHOTS / "auction-catalogue-phone.png"), full_page=True)
     for page in (loser, winner):
         await page.context.close()

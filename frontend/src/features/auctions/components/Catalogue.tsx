@@ -182,7 +182,7 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
             </h3>
             <p className="muted small">
               {t('auctions.starting')} {money(lot.starting_price)} · {t(`auctions.status.${lot.status}` as MessageKey)}
-              {lot.price !== null && ` · ${t('auctions.current')} ${money(lot.price)}`}
+              {lot.price !== null && ` · ${t(lot.status === 'sold' ? 'auctions.sale.hammer' : 'auctions.current')} ${money(lot.price)}`}
               {lot.reserve_price != null && ` · ${t('auctions.reserve', { amount: moneyExact(lot.reserve_price) })}`}
               {lot.buy_now_price != null && ` · ${t('auctions.buyNow', { amount: moneyExact(lot.buy_now_price) })}`}
             </p>
