@@ -20,7 +20,7 @@ from auctions.domain import lot as engine
 from auctions.domain.lot import LotState
 from auctions.domain.rights import Status
 from auctions.domain.terms import engine_terms, to_ms
-from auctions.models import AuctionSession, Consignment, Lot, Registration
+from auctions.models import AuctionSession, Bid, BidReceipt, Consignment, Lot, LotEvent, Registration, SaleRecord
 from auctions.services import actions
 from auctions.services.clock import now_ms
 from listings import vehicles
@@ -203,3 +203,34 @@ class DemoBidders:
                 await Registration.filter(session_id=new_id, user_id=user_id).update(payment_reference=f"SIM-{new_id}")
         self._caps.clear()
         log.info("demo auction relisted as session %s", new_id)
+        await prune_ended(keep=KEEP_ENDED)
+
+
+KEEP_ENDED = 2  # ended demo sessions kept for their results; older ones are removed with everything in them
+
+
+async def prune_ended(keep: int = KEEP_ENDED) -> int:
+    """Remove all but the `keep` newest ended demo sessions, so relisting every few minutes never piles them
+    up in the calendar. Demo data only (the session's title and its terms' `demo` flag): a real session's
+    record is never deleted. Returns how many sessions were removed."""
+    demo = [s for s in await AuctionSession.filter(title=DEMO_TITLE).order_by("-id") if s.terms.get("demo")]
+    ended = []
+    for session in demo:
+        statuses = [str(st) for st in await Lot.filter(session_id=session.id).values_list("status", flat=True)]
+        if statuses and all(st in engine.FINAL for st in statuses):
+            ended.append(session)
+    doomed = ended[keep:]
+    for session in doomed:
+        async with in_transaction() as conn:
+            lots = await Lot.filter(session_id=session.id).using_db(conn)
+            lot_ids = [lot.id for lot in lots]
+            for lot in lots:
+                await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
+            for model in (Bid, BidReceipt, LotEvent, SaleRecord, Consignment):
+                await model.filter(lot_id__in=lot_ids).using_db(conn).delete()
+            await Registration.filter(session_id=session.id).using_db(conn).delete()
+            await Lot.filter(session_id=session.id).using_db(conn).delete()
+            await AuctionSession.filter(id=session.id).using_db(conn).delete()
+    if doomed:
+        log.info("demo: removed %d ended demo sessions", len(doomed))
+    return len(doomed)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from auctions.models import SaleRecord
 from auctions.schemas import (
     AuctionHouseOut,
     BidIn,
@@ -23,11 +23,12 @@ from auctions.schemas import (
     SessionIn,
     SessionOut,
 )
-from auctions.services import actions, catalogue, consignments
+from auctions.services import actions, bidder, catalogue, consignments, lot_page, results
+from auctions.services.bidder import MyAuctionsPage, MyAuctionsQuery, SaleRecordOut
 from auctions.services.clock import now_ms
 from auctions.services.consignments import ConsignmentPage, ConsignmentQuery
 from auctions.services.present import events_after
-from marketplace.errors import BadRequest, NotFound
+from marketplace.errors import BadRequest
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "auctions"
@@ -257,36 +258,14 @@ async def lot_events(call: Call[BaseModel, AfterQuery]) -> Response:
 @endpoint(
     "GET",
     "/api/lots/{id:int}/sale",
-    summary="The binding sale record (成交确认书) of a sold lot",
+    summary="The binding sale record (成交确认书) of a sold lot: its buyer sees the deposit, the balance due and "
+    "the next steps; the seller and the house see it too",
     tag=TAG,
+    response=SaleRecordOut,
     errors=(404,),
 )
-async def sale_record(call: Call[BaseModel, BaseModel]) -> Response:
-    sale = await SaleRecord.get_or_none(lot_id=call.path_id())
-    p = call.user
-    if sale is None or not (
-        p.is_platform_admin
-        or {sale.seller_org_id, sale.house_org_id} & set(p.memberships)
-        or sale.buyer_user_id == p.user_id
-    ):
-        raise NotFound("no sale record")
-    return JSONResponse(
-        {
-            "lot_id": sale.lot_id,
-            "session_id": sale.session_id,
-            "vehicle_id": sale.vehicle_id,
-            "hammer_price": sale.hammer_price,
-            "buyer_premium": sale.buyer_premium,
-            "total": sale.hammer_price + sale.buyer_premium,
-            "buyer_paddle": sale.buyer_paddle,
-            "buyer_user_id": sale.buyer_user_id,
-            "buyer_org_id": sale.buyer_org_id,
-            "seller_org_id": sale.seller_org_id,
-            "house_org_id": sale.house_org_id,
-            "via": sale.via,
-            "sold_at": sale.sold_at.isoformat(),
-        }
-    )
+async def sale_record(call: Call[BaseModel, BaseModel]) -> SaleRecordOut:
+    return await bidder.sale_record(call.user, call.path_id())
 
 
 @endpoint(
@@ -355,6 +334,75 @@ async def auction_houses(call: Call[BaseModel, BaseModel]) -> AuctionHouseList:
     return AuctionHouseList(items=await consignments.auction_houses())
 
 
+@endpoint(
+    "GET",
+    "/api/me/auctions",
+    summary="My auctions: your registrations, newest first, each with the lots you bid on and where you stand "
+    "(leading, outbid, pending, won, lost) and, for a lot you won, what is left to pay",
+    tag=TAG,
+    query=MyAuctionsQuery,
+    response=MyAuctionsPage,
+    errors=(400,),
+)
+async def my_auctions(call: Call[BaseModel, MyAuctionsQuery]) -> MyAuctionsPage:
+    return await bidder.my_auctions(call.user, call.query, now_ms())
+
+
+@endpoint(
+    "GET",
+    "/api/lots/{id:int}",
+    summary="A lot's page: its state (as the snapshot shows it to you), the car's key specs, photos and the "
+    "condition report's summary",
+    tag=TAG,
+    auth="public",
+    errors=(404,),
+)
+async def get_lot(call: Call[BaseModel, BaseModel]) -> Response:
+    return JSONResponse(await lot_page.lot_page(call.principal, call.path_id()))
+
+
+class PhotoQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    size: Literal["full", "thumb"] = "full"
+
+
+@endpoint(
+    "GET",
+    "/api/lots/{id:int}/photos/{photo_id:int}",
+    summary="A photo of a lot's vehicle (as visible as the lot; ?size=thumb for the thumbnail)",
+    tag=TAG,
+    query=PhotoQuery,
+    auth="public",
+    errors=(404,),
+)
+async def lot_photo(call: Call[BaseModel, PhotoQuery]) -> Response:
+    thumb = call.query.size == "thumb"
+    stored, etag = await lot_page.lot_photo(
+        call.services.files, call.principal, call.path_id(), call.path_id("photo_id"), thumb
+    )
+    headers = {"Cache-Control": "private, max-age=300", "ETag": etag, "X-Content-Type-Options": "nosniff"}
+    if call.request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(stored.data, media_type=stored.content_type, headers=headers)
+
+
+@endpoint(
+    "GET",
+    "/api/auction-sessions/{id:int}/results/export",
+    summary="A session's results as CSV, one row per lot (house staff): formula-safe cells, amounts in yuan",
+    tag=TAG,
+    errors=(403, 404),
+)
+async def export_results(call: Call[BaseModel, BaseModel]) -> Response:
+    session_id = call.path_id()
+    data = await results.export_results(call.user, session_id)
+    headers = {
+        "Content-Disposition": f'attachment; filename="session-{session_id}-results.csv"',
+        "Cache-Control": "no-store",
+    }
+    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+
+
 routes: list[BaseRoute] = [
     change_condition_report,
     create_session,
@@ -377,4 +425,8 @@ routes: list[BaseRoute] = [
     list_consignments,
     withdraw_consignment,
     auction_houses,
+    my_auctions,
+    get_lot,
+    lot_photo,
+    export_results,
 ]

@@ -125,6 +125,11 @@ class SessionOut(BaseModel):
     mode: str
     starts_at: datetime
     status: str
+    phase: Literal["draft", "upcoming", "live", "ended"] = Field(description="where the session stands now")
+    results: dict[str, int] | None = Field(
+        description="lots, sold, unsold, pending (below reserve, seller deciding), turnover (fen, hammer prices), "
+        "sell_through_bp (sold / lots, basis points); null for a draft"
+    )
     terms: dict[str, Any]
     lots: list[dict[str, Any]] = []
 

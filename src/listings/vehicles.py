@@ -29,6 +29,12 @@ async def release(conn: BaseDBAsyncClient, vehicle_id: int, kind: str, ref_id: i
     return bool(deleted)
 
 
+async def engaged_by(vehicle_id: int) -> tuple[str, int] | None:
+    """What holds the vehicle now: ("listing", listing id) or ("lot", lot id); None when it is free."""
+    row = await VehicleEngagement.get_or_none(vehicle_id=vehicle_id)
+    return (row.kind, row.ref_id) if row is not None else None
+
+
 async def get(vehicle_id: int) -> Vehicle | None:
     return await Vehicle.get_or_none(id=vehicle_id)
 

@@ -14,7 +14,7 @@ import sys
 from auctions.models import Lot
 from auctions.services import actions
 from auctions.services.clock import now_ms
-from listings.models import Listing
+from listings.models import Listing, VehicleEngagement
 from marketplace import db
 from marketplace.app import create_app
 from marketplace.settings import load_settings
@@ -47,8 +47,20 @@ async def main() -> None:
             dealer_org_id=world.seller.id,
             price_fen=9_800_000,
             title="大众 帕萨特 330TSI 待委托",
+            status="withdrawn",  # off sale: free to consign
             created_by=world.seller_user.id,
         )
+        # another car still on sale retail: the consign page refuses it up front, with the reason
+        listed = await make_vehicle(world.seller)
+        on_sale = await Listing.create(
+            vehicle_id=listed.id,
+            dealer_org_id=world.seller.id,
+            price_fen=9_800_000,
+            title="大众 帕萨特 330TSI 在售",
+            status="published",
+            created_by=world.seller_user.id,
+        )
+        await VehicleEngagement.create(vehicle_id=listed.id, kind="listing", ref_id=on_sale.id)
         sys.stdout.write(
             json.dumps(
                 {
@@ -60,6 +72,7 @@ async def main() -> None:
                     "vehicle": spare.id,
                     "vehicle_vin": spare.vin,
                     "own_vin": own.vin,
+                    "listed_vin": listed.vin,
                     "session": world.session.id,
                     "accept_lot": world.lots[0].id,
                     "counter_lot": world.lots[1].id,

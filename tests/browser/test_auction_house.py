@@ -34,12 +34,19 @@ async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(
     await expect(page.get_by_role("heading", name="Consign a vehicle to an auction house")).to_be_visible()
     vehicle = page.get_by_test_id("consign-vehicle")
     await expect(vehicle.locator(f"option[value='{world['own_vin']}']")).to_contain_text("大众 帕萨特 330TSI")
-    await vehicle.select_option(world["own_vin"])
+    # a car still on sale retail is marked, and refused before anything is sent, with the reason
+    listed = vehicle.locator(f"option[value='{world['listed_vin']}']")
+    await expect(listed).to_contain_text("in an open listing (on sale)")
+    await vehicle.select_option(world["listed_vin"])
     await page.get_by_test_id("consign-house").select_option(label=world["house"])
+    await page.get_by_role("button", name="Consign", exact=True).click()
+    await expect(page.get_by_text("withdraw the listing before consigning it")).to_be_visible()
+    await vehicle.select_option(world["own_vin"])
     await page.get_by_test_id("consign-reserve").fill("abc")
     await page.get_by_role("button", name="Consign", exact=True).click()
-    await expect(page.get_by_text("Enter an amount in 元 above 0")).to_be_visible()
-    await page.get_by_test_id("consign-reserve").fill("56000")
+    await expect(page.get_by_text("Enter an amount in 万元")).to_be_visible()
+    await page.get_by_test_id("consign-reserve").fill("5.6")  # 万元
+    await expect(page.get_by_test_id("consign-reserve-echo")).to_have_text("= CNY 56,000")
     await page.get_by_role("button", name="Consign", exact=True).click()
     await expect(page.get_by_text(f"Consigned to {world['house']}.")).to_be_visible()
     rows = page.get_by_test_id("consignments")
@@ -60,6 +67,11 @@ async def test_dealer_consigns_a_vehicle_to_a_house_and_withdraws_it(
     await expect(row.get_by_role("button", name="Withdraw")).to_have_count(0)
     SHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SHOTS / "auction-consign.png"), full_page=True)
+    # on a phone the page fits the width: the consignments become cards
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await expect(row).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await page.screenshot(path=str(SHOTS / "auction-consign-phone.png"), full_page=True)
 
 
 async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
@@ -102,11 +114,11 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     # the seller's own vehicle, unconsigned or withdrawn (previous test), is not offered
     await expect(picker).not_to_contain_text(world["own_vin"])
     await picker.select_option(str(world["vehicle"]))
-    await page.get_by_test_id("lot-starting").fill("1050")
-    await page.get_by_test_id("lot-reserve").fill("3000")
+    await page.get_by_test_id("lot-starting").fill("0.105")  # 万元: ¥1,050, off the ladder
+    await page.get_by_test_id("lot-reserve").fill("0.3")
     await page.get_by_role("button", name="Add lot").click()
-    await expect(page.get_by_text("try 1000 or 1100")).to_be_visible()
-    await page.get_by_test_id("lot-starting").fill("1000")
+    await expect(page.get_by_text("try 0.1 or 0.11")).to_be_visible()
+    await page.get_by_test_id("lot-starting").fill("0.1")
     await page.get_by_role("button", name="Add lot").click()
     await expect(page.get_by_text("Lot 1 added.")).to_be_visible()
     lots = page.get_by_test_id("lot-list")
@@ -114,7 +126,7 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await expect(lots).to_contain_text("Reserve CNY 3,000")
     # The consignment is used by that lot: the vehicle is no longer offered, and adding without one is refused.
     await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_have_count(0)
-    await page.get_by_test_id("lot-starting").fill("1000")
+    await page.get_by_test_id("lot-starting").fill("0.1")
     await page.get_by_role("button", name="Add lot").click()
     await expect(page.get_by_text("Choose a vehicle.")).to_be_visible()
     # Taken out of the draft again, the lot frees its vehicle for the picker; put back, it is lot 1 again.
@@ -123,8 +135,8 @@ async def test_house_creates_a_session_with_a_ladder_adds_a_lot_and_publishes(
     await expect(lots).not_to_contain_text("大众 帕萨特 330TSI")
     await expect(picker.locator(f"option[value='{world['vehicle']}']")).to_have_count(1)
     await picker.select_option(str(world["vehicle"]))
-    await page.get_by_test_id("lot-starting").fill("1000")
-    await page.get_by_test_id("lot-reserve").fill("3000")
+    await page.get_by_test_id("lot-starting").fill("0.1")
+    await page.get_by_test_id("lot-reserve").fill("0.3")
     await page.get_by_role("button", name="Add lot").click()
     await expect(page.get_by_text("Lot 1 added.")).to_be_visible()
     await expect(lots).to_contain_text("Reserve CNY 3,000")
@@ -192,13 +204,13 @@ async def test_seller_counters_and_the_high_bidder_accepts(server: Server, brows
     await bidder.goto(room)
     await expect(bidder.get_by_test_id("decision-pending")).to_contain_text("the seller is deciding")
     amount = seller.get_by_test_id("decision-counter-amount")
-    await amount.fill("1500")
+    await amount.fill("0.15")  # 万元
     await seller.get_by_test_id("decision-counter").click()
     await expect(seller.get_by_test_id("decision-message")).to_contain_text("must be above the high bid (CNY 2,000)")
-    await amount.fill("2050")  # above the high bid, but off the ladder's 100 元 steps: the server says so
+    await amount.fill("0.205")  # above the high bid, but off the ladder's 100 元 steps: the server says so
     await seller.get_by_test_id("decision-counter").click()
     await expect(seller.get_by_test_id("decision-message")).to_contain_text("not on the increment ladder")
-    await amount.fill("3000")
+    await amount.fill("0.3")
     await seller.get_by_test_id("decision-counter").click()
     await expect(seller.get_by_test_id("decision-message")).to_contain_text("Counter-offer sent")
     await expect(seller.get_by_test_id("decision")).to_have_attribute("data-status", "countered")

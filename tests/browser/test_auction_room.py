@@ -41,7 +41,7 @@ async def test_two_bidders_see_the_same_result_and_the_soft_close_extension(
     await expect(a.get_by_test_id("you-status")).to_have_attribute("data-status", "outbid")
     await expect(b.get_by_test_id("you-status")).to_have_attribute("data-status", "leading")
     # a clear message on a refused bid: the leader cannot outbid themselves
-    await b.get_by_test_id("bid-amount").fill("1300")
+    await b.get_by_test_id("bid-amount").fill("0.13")  # 万元: ¥1,300
     await b.get_by_role("button", name="Place bid").click()
     await expect(b.get_by_test_id("bid-message")).to_contain_text("already the highest bidder")
     SHOTS.mkdir(exist_ok=True)

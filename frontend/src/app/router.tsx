@@ -11,6 +11,7 @@ import {
   ConsoleRoute,
   HouseSessionsRoute,
   LotRoomRoute,
+  MyAuctionsRoute,
   NewAuctionSessionRoute,
 } from './routes/auctions';
 import { HomeRoute } from './routes/home';
@@ -70,6 +71,7 @@ export function AppRoutes() {
         <Route path="auctions/house" element={<RequireAuth><HouseSessionsRoute /></RequireAuth>} />
         <Route path="auctions/new" element={<RequireAuth><NewAuctionSessionRoute /></RequireAuth>} />
         <Route path="auctions/consign" element={<RequireAuth><ConsignRoute /></RequireAuth>} />
+        <Route path="auctions/mine" element={<RequireAuth><MyAuctionsRoute /></RequireAuth>} />
         <Route path="auctions/:id" element={<AuctionSessionRoute />} />
         <Route path="auctions/lots/:id" element={<LotRoomRoute />} />
         <Route path="auctions/lots/:id/console" element={<ConsoleRoute />} />

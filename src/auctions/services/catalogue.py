@@ -10,10 +10,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auctions.domain import lot as engine
+from auctions.domain import results as outcome
 from auctions.domain import rights
 from auctions.domain.lot import LotState
 from auctions.domain.terms import engine_terms, ladder_of, mode_of, to_ms
-from auctions.models import AuctionSession, Consignment, Lot, Registration
+from auctions.models import AuctionSession, Consignment, Lot, Registration, SaleRecord
 from auctions.schemas import LotIn, RegistrationOut, SessionIn, SessionOut
 from auctions.services.present import Viewer, lot_out
 from listings import vehicles
@@ -64,7 +65,40 @@ async def _session(session_id: int, principal: Principal | None) -> AuctionSessi
     return session
 
 
-async def session_out(session: AuctionSession, viewer: Viewer, *, with_lots: bool = False) -> SessionOut:
+Summary = tuple[outcome.Phase, outcome.Results]
+
+
+async def summaries(sessions: list[AuctionSession], now: datetime | None = None) -> dict[int, Summary]:
+    """Each session's phase and results, in two queries whatever the number of sessions."""
+    ids = [s.id for s in sessions]
+    statuses: dict[int, list[str]] = {i: [] for i in ids}
+    for session_id, status in await Lot.filter(session_id__in=ids).values_list("session_id", "status"):
+        statuses[int(session_id)].append(str(status))
+    hammers: dict[int, list[int]] = {i: [] for i in ids}
+    for session_id, hammer in await SaleRecord.filter(session_id__in=ids).values_list("session_id", "hammer_price"):
+        hammers[int(session_id)].append(int(hammer))
+    at = to_ms(now or datetime.now(UTC))
+    out: dict[int, Summary] = {}
+    for s in sessions:
+        # Timed lots are `open` from publishing but take bids from the session's start (publish sets both).
+        opens = to_ms(s.starts_at) if mode_of(s.kind) == "timed" else None
+        briefs = [outcome.LotBrief(st, opens) for st in statuses[s.id]]
+        out[s.id] = (
+            outcome.phase(s.status, briefs, to_ms(s.starts_at), at),
+            outcome.results(statuses[s.id], hammers[s.id]),
+        )
+    return out
+
+
+async def visible_session(session_id: int, principal: Principal | None) -> AuctionSession:
+    """The session, if the caller may see it: published, or a draft of their own house (else 404)."""
+    return await _session(session_id, principal)
+
+
+async def session_out(
+    session: AuctionSession, viewer: Viewer, *, with_lots: bool = False, summary: Summary | None = None
+) -> SessionOut:
+    phase, results = summary or (await summaries([session]))[session.id]
     lots: list[dict[str, Any]] = []
     if with_lots:
         rows = await Lot.filter(session_id=session.id).order_by("position")
@@ -81,6 +115,8 @@ async def session_out(session: AuctionSession, viewer: Viewer, *, with_lots: boo
         mode=mode_of(session.kind),
         starts_at=session.starts_at,
         status=session.status,
+        phase=phase,
+        results=results.to_json() if phase != "draft" else None,
         terms=session.terms,
         lots=lots,
     )
@@ -95,14 +131,37 @@ async def get_session(principal: Principal | None, session_id: int) -> SessionOu
     return await session_out(session, Viewer.of(principal, paddle), with_lots=True)
 
 
-async def list_sessions(principal: Principal | None) -> list[SessionOut]:
-    sessions = await AuctionSession.filter(status="published").order_by("starts_at").limit(200)
+ENDED_SHOWN = 30
+
+
+async def list_sessions(principal: Principal | None, now: datetime | None = None) -> list[SessionOut]:
+    """The calendar: live sessions first, then upcoming (soonest first), your house's drafts, then the most
+    recently ended ones (a bounded number, so ended sessions never push the coming ones out)."""
+    unfinished = set(
+        await Lot.filter(status__in=[engine.SCHEDULED, engine.OPEN, engine.PAUSED])
+        .distinct()
+        .values_list("session_id", flat=True)
+    )
+    coming = await AuctionSession.filter(status="published", id__in=list(unfinished)).order_by("starts_at").limit(200)
+    ended = (
+        await AuctionSession.filter(status="published")
+        .exclude(id__in=list(unfinished))
+        .order_by("-starts_at", "-id")
+        .limit(ENDED_SHOWN)
+    )
+    sessions = [*coming, *ended]
     if principal is not None:
         houses = [o for o in principal.memberships if is_house_staff(principal, o)]
-        drafts = await AuctionSession.filter(status="draft", house_org_id__in=houses).order_by("starts_at")
-        sessions = [*drafts, *sessions]
+        sessions += await AuctionSession.filter(status="draft", house_org_id__in=houses).order_by("starts_at")
+    found = await summaries(sessions, now)
     viewer = Viewer.of(principal)
-    return [await session_out(s, viewer) for s in sessions]
+
+    def order(s: AuctionSession) -> tuple[int, float]:
+        phase = found[s.id][0]
+        stamp = s.starts_at.timestamp()
+        return outcome.PHASE_ORDER[phase], -stamp if phase == "ended" else stamp
+
+    return [await session_out(s, viewer, summary=found[s.id]) for s in sorted(sessions, key=order)]
 
 
 async def _lock_draft(conn: BaseDBAsyncClient, session_id: int, refusal: str) -> None:

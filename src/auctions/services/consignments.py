@@ -96,6 +96,17 @@ async def consign(principal: Principal, body: ConsignmentIn, ip: str = "") -> Co
         )
     if problem:
         raise Forbidden("the auction house must be verified", code=problem)
+    held = await vehicles.engaged_by(vehicle.id)
+    if held is not None:
+        # Told now, not when the house adds the lot: a car on sale retail (or in a lot) cannot also be consigned.
+        kind, ref = held
+        if kind == "listing":
+            raise Conflict(
+                "this vehicle has an open listing: withdraw the listing before consigning it",
+                code="vehicle_listed",
+                details={"listing_id": ref},
+            )
+        raise Conflict("this vehicle is already in an auction lot", code="vehicle_in_lot", details={"lot_id": ref})
     if await Consignment.exists(vehicle_id=vehicle.id, house_org_id=body.house_org_id, status=rights.Status.ACTIVE):
         raise Conflict("this vehicle is already consigned to this house", code="already_consigned")
     async with in_transaction() as conn:

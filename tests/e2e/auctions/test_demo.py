@@ -60,3 +60,33 @@ async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient)
     assert await Lot.filter(session_id=newest.id, status="open").count() == len(lots)
     relisted = await Lot.filter(session_id=newest.id).values_list("id", flat=True)
     assert await Consignment.filter(lot_id__in=list(relisted), status="used").count() == len(lots)
+
+
+async def test_ended_demo_sessions_do_not_pile_up(client: ApiClient) -> None:
+    from auctions import demo
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+
+    services = client.app.state.services
+    await load_demo(services.hasher)
+    bidders = DemoBidders(services, seed=3)
+    first = await AuctionSession.get(status="published")
+    for _ in range(4):  # four rounds: every lot closes, the demo relists
+        latest = await AuctionSession.filter(title=demo.DEMO_TITLE).order_by("-id").first()
+        assert latest is not None
+        for lot in await Lot.filter(session_id=latest.id):
+            await set_end(lot, now_ms() - 1)
+            await actions.close_if_due(services, lot.id, now_ms())
+        assert await bidders.tick()
+    sessions = await AuctionSession.filter(title=demo.DEMO_TITLE).order_by("id")
+    # the live one and the two most recent ended ones; the oldest rounds are gone with their lots
+    assert len(sessions) == 1 + demo.KEEP_ENDED
+    assert first.id not in [s.id for s in sessions]
+    assert not await Lot.filter(session_id=first.id).exists()
+    calendar = (await client.fork().get("/api/auction-sessions")).json()["items"]
+    assert [s["phase"] for s in calendar] == ["live", "ended", "ended"]
+    # the live session's lots are still backed by consignments, and its vehicles engaged
+    live = sessions[-1]
+    lots = await Lot.filter(session_id=live.id, status="open")
+    assert lots
+    assert await Consignment.filter(lot_id__in=[lot.id for lot in lots], status="used").count() == len(lots)

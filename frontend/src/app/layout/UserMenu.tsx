@@ -40,6 +40,9 @@ export function UserMenu({ me, children }: { me: Me; children?: ReactNode }) {
         <NavLink to="/me/offers" data-testid="nav-offers">
           {t('nav.offers')}
         </NavLink>
+        <NavLink to="/auctions/mine" data-testid="nav-my-auctions">
+          {t('nav.myAuctions')}
+        </NavLink>
         {sells && (
           <NavLink to="/auctions/consign" data-testid="nav-consign">
             {t('nav.consign')}

@@ -5,6 +5,7 @@ import { ConsignPage } from '../../features/auctions/components/ConsignPage';
 import { Console } from '../../features/auctions/components/Console';
 import { HouseSessions } from '../../features/auctions/components/HouseSessions';
 import { LotRoom } from '../../features/auctions/components/LotRoom';
+import { MyAuctions } from '../../features/auctions/components/MyAuctions';
 import { SessionForm } from '../../features/auctions/components/SessionForm';
 
 export function AuctionsRoute() {
@@ -44,4 +45,8 @@ export function NewAuctionSessionRoute() {
 
 export function ConsignRoute() {
   return <ConsignPage />;
+}
+
+export function MyAuctionsRoute() {
+  return <MyAuctions />;
 }

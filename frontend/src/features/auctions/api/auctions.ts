@@ -10,6 +10,9 @@ export interface AuctionSession {
   mode: 'timed' | 'live';
   starts_at: string;
   status: 'draft' | 'published';
+  phase: SessionPhase;
+  /** Null for a draft. Money in fen; the sell-through rate in basis points (10000 = 100 %). */
+  results: SessionResults | null;
   terms: {
     deposit: number;
     buying_limit: number;
@@ -24,6 +27,17 @@ export interface AuctionSession {
     conditional_window_seconds?: number;
   };
   lots: LotView[];
+}
+
+export type SessionPhase = 'draft' | 'upcoming' | 'live' | 'ended';
+
+export interface SessionResults {
+  lots: number;
+  sold: number;
+  unsold: number;
+  pending: number;
+  turnover: number;
+  sell_through_bp: number;
 }
 
 export interface Registration {
@@ -71,15 +85,100 @@ export interface DecisionResult {
   detail?: { high_bid?: number; nearest?: number[] };
 }
 
+export type NextStep =
+  | 'pay_balance'
+  | 'collect_vehicle'
+  | 'await_payment'
+  | 'hand_over_vehicle'
+  | 'confirm_payment'
+  | 'release_vehicle';
+
 export interface SaleRecord {
   lot_id: number;
+  session_id: number;
   hammer_price: number;
   buyer_premium: number;
   total: number;
   buyer_paddle: string;
   via: string;
   sold_at: string;
+  viewer_role: 'buyer' | 'seller' | 'house';
+  /** The buyer's deposit (buyer and house only): `applied` is the part counted toward this lot. */
+  deposit: { amount: number; status: Registration['deposit_status']; applied: number } | null;
+  balance_due: number | null;
+  payment_reference: string | null;
+  next_steps: NextStep[];
 }
+
+// --- the lot page and the buyer's side ----------------------------------------------------------------
+export interface LotPhoto {
+  id: number;
+  url: string;
+  thumb_url: string | null;
+  width: number;
+  height: number;
+}
+
+export interface LotSpecs {
+  body_type: string;
+  transmission: string;
+  displacement_ml: number | null;
+  battery_kwh: string | null;
+  emission_standard: string;
+  plate_prefix: string;
+  usage: string;
+  accident: boolean;
+  flood: boolean;
+  fire: boolean;
+}
+
+export interface ConditionSummary {
+  text: string;
+  items: number;
+  worst_grade: string | null;
+  flagged: { item: string; grade: string; note: string }[];
+  accident: boolean;
+  flood: boolean;
+  fire: boolean;
+}
+
+/** GET /api/lots/{id}: the lot as the snapshot shows it, plus the car. */
+export type LotPage = LotView & {
+  session_title: string;
+  specs: Partial<LotSpecs>;
+  photos: LotPhoto[];
+  condition: ConditionSummary;
+};
+
+export type Standing = 'leading' | 'outbid' | 'pending' | 'won' | 'lost';
+
+export interface MyLot {
+  lot_id: number;
+  position: number;
+  title: string;
+  status: string;
+  price: number | null;
+  ends_at: number | null;
+  your_max: number | null;
+  standing: Standing;
+  sale: { hammer_price: number; buyer_premium: number; total: number; deposit_applied: number; balance_due: number } | null;
+}
+
+export interface MyRegistration {
+  id: number;
+  paddle: string;
+  org_id: number | null;
+  deposit_amount: number;
+  deposit_status: Registration['deposit_status'];
+  payment_reference: string;
+  session: { id: number; title: string; kind: AuctionSession['kind']; starts_at: string; phase: SessionPhase };
+  lots: MyLot[];
+}
+
+export const lotPage = (lotId: number) => api.get<LotPage>(`/api/lots/${lotId}`);
+export const myAuctions = (cursor?: string) =>
+  api.get<Page<MyRegistration>>('/api/me/auctions', { query: cursor ? { limit: 50, cursor } : { limit: 50 } });
+export const resultsExportUrl = (sessionId: number) => `/api/auction-sessions/${sessionId}/results/export`;
 
 export const createSession = (body: SessionInput) => api.post<AuctionSession>('/api/auction-sessions', body);
 export const addLot = (sessionId: number, body: LotInput) => api.post<LotView>(`/api/auction-sessions/${sessionId}/lots`, body);

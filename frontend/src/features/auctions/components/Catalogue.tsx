@@ -6,7 +6,7 @@ import { useMutation } from '../../../hooks/use-mutation';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n, type MessageKey } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
 import {
   confirmDeposit,
@@ -15,15 +15,18 @@ import {
   myRegistration,
   register,
   removeLot,
+  resultsExportUrl,
   type AuctionSession,
   type Registration,
 } from '../api/auctions';
 import { DraftManager } from './DraftManager';
+import { PhaseBadge, SessionResults } from './SessionSummary';
 import { TermsSummary } from './TermsSummary';
 
 function RegistrationPanel({ session }: { session: AuctionSession }) {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t } = i18n;
+  const { moneyExact } = useMoney();
   const me = useSession().me;
   const [reg, setReg] = useState<Registration | null | undefined>(undefined);
   const [orgId, setOrgId] = useState<number | null>(null);
@@ -40,7 +43,7 @@ function RegistrationPanel({ session }: { session: AuctionSession }) {
         <h2>{t('auctions.registration')}</h2>
         <p>{t('auctions.yourPaddle', { paddle: reg.paddle })}</p>
         <p data-testid="deposit-status" data-status={reg.deposit_status}>
-          {t(`auctions.depositStatus.${reg.deposit_status}` as MessageKey)} ({formatCny(reg.deposit_amount, locale)})
+          {t(`auctions.depositStatus.${reg.deposit_status}` as MessageKey)} ({moneyExact(reg.deposit_amount)})
         </p>
         {reg.instructions && <p className="muted small pre-line">{reg.instructions}</p>}
       </section>
@@ -74,7 +77,8 @@ function RegistrationPanel({ session }: { session: AuctionSession }) {
 
 function HousePanel({ session }: { session: AuctionSession }) {
   const i18n = useI18n();
-  const { t, locale } = i18n;
+  const { t } = i18n;
+  const { moneyExact } = useMoney();
   const [regs, setRegs] = useState<Registration[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = () => listRegistrations(session.id).then((r) => setRegs(r.items), () => setRegs(null));
@@ -91,7 +95,7 @@ function HousePanel({ session }: { session: AuctionSession }) {
       <ul>
         {regs.map((r) => (
           <li key={r.id} data-testid={`registration-${r.paddle}`}>
-            {r.paddle} · {r.payment_reference} · {formatCny(r.deposit_amount, locale)} ·{' '}
+            {r.paddle} · {r.payment_reference} · {moneyExact(r.deposit_amount)} ·{' '}
             {t(`auctions.depositStatus.${r.deposit_status}` as MessageKey)}{' '}
             {r.deposit_status === 'pending' && (
               <button type="button" className="btn btn-small" onClick={() => confirm(r.id)} data-testid={`confirm-deposit-${r.paddle}`}>
@@ -131,6 +135,7 @@ function RemoveLot({ lotId, onRemoved }: { lotId: number; onRemoved: () => void 
 
 export function Catalogue({ sessionId }: { sessionId: number }) {
   const { t, locale } = useI18n();
+  const { money, moneyExact } = useMoney();
   const me = useSession().me;
   const [session, setSession] = useState<AuctionSession | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -139,10 +144,11 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
   if (error) return <LoadError error={error} onRetry={() => void load()} />;
   if (!session) return <Loading />;
   const staff = !!me?.organisations.some((o) => o.id === session.house_org_id);
-  const money = (fen: number) => formatCny(fen, locale);
   return (
     <div className="page">
-      <h1>{session.title}</h1>
+      <h1>
+        {session.title} <PhaseBadge session={session} />
+      </h1>
       <p className="muted">
         {t(`auctions.kind.${session.kind}` as MessageKey)} · {t('auctions.starts')} {formatDateTime(session.starts_at, locale)}
       </p>
@@ -150,6 +156,14 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
         {t('auctions.deposit')} {money(session.terms.deposit)} · {t('auctions.buyingLimit')} {money(session.terms.buying_limit)}
         {session.mode === 'timed' && ` · ${t('auctions.softClose', { seconds: session.terms.soft_close_seconds })}`}
       </p>
+      <SessionResults session={session} />
+      {staff && session.status === 'published' && (
+        <p>
+          <a className="btn btn-secondary" href={resultsExportUrl(session.id)} download data-testid="export-results">
+            {t('auctions.results.export')}
+          </a>
+        </p>
+      )}
       <TermsSummary session={session} />
       {staff && (
         <p>
@@ -168,9 +182,9 @@ export function Catalogue({ sessionId }: { sessionId: number }) {
             </h3>
             <p className="muted small">
               {t('auctions.starting')} {money(lot.starting_price)} · {t(`auctions.status.${lot.status}` as MessageKey)}
-              {lot.price !== null && ` · ${t('auctions.current')} ${money(lot.price)}`}
-              {lot.reserve_price != null && ` · ${t('auctions.reserve', { amount: money(lot.reserve_price) })}`}
-              {lot.buy_now_price != null && ` · ${t('auctions.buyNow', { amount: money(lot.buy_now_price) })}`}
+              {lot.price !== null && ` · ${t(lot.status === 'sold' ? 'auctions.sale.hammer' : 'auctions.current')} ${money(lot.price)}`}
+              {lot.reserve_price != null && ` · ${t('auctions.reserve', { amount: moneyExact(lot.reserve_price) })}`}
+              {lot.buy_now_price != null && ` · ${t('auctions.buyNow', { amount: moneyExact(lot.buy_now_price) })}`}
             </p>
             {lot.reserve_price !== undefined && (lot.status === 'conditional' || lot.status === 'countered') && (
               <p className="alert alert-warning" data-testid={`decision-needed-${lot.id}`}>

@@ -5,7 +5,7 @@ import { getLocale, messages, setLocale, translate, type TFunction } from '../..
 import { setSessionUser } from '../../../lib/session';
 import type { Me } from '../../../types/api';
 import type { Consignment, InventoryVehicle } from '../api/auctions';
-import { consignableVehicles, ConsignPage, sellerOrganisations } from './ConsignPage';
+import { consignableVehicles, ConsignPage, listingHolds, sellerOrganisations } from './ConsignPage';
 import { consignedLabel } from './DraftManager';
 
 const user = (...orgs: Me['organisations']): Me => ({
@@ -42,6 +42,12 @@ describe('consignment', () => {
     expect(consignableVehicles(rows).map((r) => r.id)).toEqual([1, 4]);
   });
 
+  it('knows which vehicles a listing on sale holds (they cannot be consigned until it is withdrawn)', () => {
+    expect(['published', 'reserved', 'draft', 'withdrawn', 'expired', 'sold'].map((s) => listingHolds(row(1, 'A', s)))).toEqual([
+      true, true, false, false, false, false,
+    ]);
+  });
+
   it('describes a consigned vehicle for the house\'s picker, money in 万元', () => {
     setLocale('zh-CN');
     const t: TFunction = (key, params) => translate(messages, 'zh-CN', key, params);
@@ -57,7 +63,7 @@ describe('consignment', () => {
     setSessionUser(user(dealer));
     const html = renderToString(<MemoryRouter><ConsignPage /></MemoryRouter>);
     expect(html).toContain('委托拍卖企业拍卖车辆');
-    expect(html).toContain('建议保留价（元，可选）');
+    expect(html).toContain('建议保留价（可选）（万元）'); // the one money input: the unit in the label
     setSessionUser(user(buyerOnly));
     expect(renderToString(<MemoryRouter><ConsignPage /></MemoryRouter>)).toContain('只有车商的管理员或业务员可以委托拍卖');
   });

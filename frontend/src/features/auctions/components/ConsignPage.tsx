@@ -2,10 +2,12 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Empty, LoadError, Loading, Notice } from '../../../components/feedback';
 import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { MoneyInput } from '../../../components/money-input';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n, type MessageKey } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
+import { formatMoneyExact } from '../../../lib/money';
+import { parseMoney } from '../../../lib/money-input';
 import { useSession } from '../../../lib/session';
 import type { Me, MeOrganisation } from '../../../types/api';
 import {
@@ -18,7 +20,6 @@ import {
   type Consignment,
   type InventoryVehicle,
 } from '../api/auctions';
-import { parseYuan } from '../lib/terms';
 import '../auctions.css';
 
 const SELLER_ROLES = ['dealer_admin', 'dealer_staff'];
@@ -28,6 +29,15 @@ const FIELDS = ['vin', 'house_org_id', 'suggested_reserve', 'note'];
 export function sellerOrganisations(me: Me | null): MeOrganisation[] {
   return (me?.organisations ?? []).filter((o) => o.kind === 'dealer' && o.roles.some((r) => SELLER_ROLES.includes(r)));
 }
+
+/**
+ * A listing on sale or reserved holds its vehicle: it cannot be consigned until withdrawn (the server says the
+ * same with `vehicle_listed`, from the vehicle's engagement, whatever else holds it).
+ */
+export function listingHolds(row: InventoryVehicle): boolean {
+  return OPEN_LISTING.includes(row.status);
+}
+const OPEN_LISTING = ['published', 'reserved'];
 
 /** Distinct vehicles of the dealer's inventory, without those already sold. */
 export function consignableVehicles(rows: InventoryVehicle[]): InventoryVehicle[] {
@@ -83,8 +93,10 @@ export function ConsignPage() {
     const next: Record<string, string> = {};
     if (!form.vin) next.vin = t('auctions.consign.pickVehicle');
     if (!form.house) next.house_org_id = t('validation.required');
-    const reserve = form.reserve.trim() ? parseYuan(form.reserve) : null;
-    if (form.reserve.trim() && reserve === null) next.suggested_reserve = t('auctions.terms.amountPositive');
+    const reserve = form.reserve.trim() ? (parseMoney(form.reserve, 'wan') ?? null) : null;
+    if (form.reserve.trim() && reserve === null) next.suggested_reserve = t('auctions.amountWan');
+    const held = (vehicles ?? []).find((r) => r.vehicle.vin === form.vin);
+    if (held && listingHolds(held)) next.vin = t('auctions.consign.listedFirst');
     setErrors(next);
     if (Object.keys(next).length) return;
     const res = await submitting.run({
@@ -143,6 +155,7 @@ export function ConsignPage() {
                     `${r.vehicle.make} ${r.vehicle.model} ${r.vehicle.series}`.trim(),
                     `VIN ${r.vehicle.vin}`,
                     r.vehicle.model_year ? t('auctions.consign.year', { year: r.vehicle.model_year }) : '',
+                    listingHolds(r) ? t('auctions.consign.listedTag', { status: t(`auctions.consign.listing.${r.status}` as MessageKey) }) : '',
                   ]
                     .filter(Boolean)
                     .join(' · '),
@@ -164,11 +177,11 @@ export function ConsignPage() {
               hint={houses !== null && houses.length === 0 ? t('auctions.consign.noHouses') : undefined}
               data-testid="consign-house"
             />
-            <TextField
+            <MoneyInput
               label={t('auctions.consign.reserve')}
-              inputMode="decimal"
+              unit="wan"
               value={form.reserve}
-              onChange={(e) => setForm({ ...form, reserve: e.target.value })}
+              onValueChange={(v) => setForm({ ...form, reserve: v })}
               error={errors.suggested_reserve}
               hint={t('auctions.consign.reserveHint')}
               data-testid="consign-reserve"
@@ -203,7 +216,7 @@ export function ConsignPage() {
                   <div className="muted small">{c.vehicle ? `VIN ${c.vehicle.vin}` : ''}</div>
                 </td>
                 <td>{t('auctions.consign.to', { house: c.house_name })}</td>
-                <td>{c.suggested_reserve ? t('auctions.consign.suggested', { amount: formatCny(c.suggested_reserve, locale) }) : ''}</td>
+                <td>{c.suggested_reserve ? t('auctions.consign.suggested', { amount: formatMoneyExact(c.suggested_reserve, locale) }) : ''}</td>
                 <td>
                   <span className={c.status === 'active' ? 'badge badge-success' : 'badge'}>
                     {t(`auctions.consign.status.${c.status}` as MessageKey)}

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
+import { MoneyInput } from '../../../components/money-input';
+import { useMoney } from '../../../hooks/use-money';
 import { useI18n, type MessageKey } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
+import { parseMoney } from '../../../lib/money-input';
 import { useLotRoom } from '../hooks/useLotRoom';
-import { yuanToFen } from '../lib/lotState';
 import { DecisionPanel, SaleResult } from './Decision';
 import { ConnectionBadge, LotPanel, reasonText } from './LotPanel';
 
@@ -10,7 +11,8 @@ type Json = Record<string, unknown>;
 
 /** The auctioneer's console for a live lot: open, warnings, pause/resume, hammer, pass, floor bids, retract. */
 export function Console({ lotId }: { lotId: number }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
+  const { moneyExact } = useMoney();
   const { room, status, control, offsetMs } = useLotRoom(lotId);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [paddle, setPaddle] = useState('');
@@ -20,7 +22,7 @@ export function Console({ lotId }: { lotId: number }) {
   async function act(msg: Json) {
     const r = await control(msg);
     const ok = r.status === 'accepted';
-    setResult({ ok, text: ok ? String(msg.action) : reasonText(t, String(r.reason ?? r.code), formatCny(Number(r.next_minimum ?? 0), locale)) });
+    setResult({ ok, text: ok ? String(msg.action) : reasonText(t, String(r.reason ?? r.code), moneyExact(Number(r.next_minimum ?? 0))) });
   }
   const button = (action: string, label: MessageKey, extra: Json = {}, cls = 'btn btn-secondary') => (
     <button type="button" className={cls} data-testid={`ctl-${action}${extra.level ?? ''}`} onClick={() => void act({ action, ...extra })}>
@@ -29,7 +31,9 @@ export function Console({ lotId }: { lotId: number }) {
   );
   const floor = (e: FormEvent) => {
     e.preventDefault();
-    void act({ action: 'floor_bid', paddle, amount: yuanToFen(amount) });
+    const fen = parseMoney(amount, 'wan');
+    if (fen === undefined) return setResult({ ok: false, text: t('auctions.amountWan') });
+    void act({ action: 'floor_bid', paddle, amount: fen });
   };
   const retract = (e: FormEvent) => {
     e.preventDefault();
@@ -59,10 +63,7 @@ export function Console({ lotId }: { lotId: number }) {
           <span>{t('auctions.floorPaddle')}</span>
           <input value={paddle} onChange={(e) => setPaddle(e.target.value)} inputMode="numeric" />
         </label>
-        <label className="field">
-          <span>{t('auctions.customAmount')}</span>
-          <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" />
-        </label>
+        <MoneyInput label={t('auctions.customAmount')} unit="wan" value={amount} onValueChange={setAmount} data-testid="floor-amount" />
         <button type="submit" className="btn btn-secondary">
           {t('auctions.floorBid')}
         </button>

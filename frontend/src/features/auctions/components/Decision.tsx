@@ -1,22 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { MoneyInput } from '../../../components/money-input';
+import { useMoney } from '../../../hooks/use-money';
 import { errorMessage } from '../../../lib/errors';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n, type MessageKey } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
+import { parseMoney } from '../../../lib/money-input';
 import { useSession } from '../../../lib/session';
 import { decide, saleRecord, type DecisionResult, type SaleRecord } from '../api/auctions';
 import { useTicker } from '../hooks/useLotRoom';
 import { remainingMs, type LotView } from '../lib/lotState';
-import { parseYuan } from '../lib/terms';
+import { clock } from '../lib/outcome';
 import { reasonText } from './LotPanel';
-
-function clock(ms: number): string {
-  const s = Math.ceil(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  const sec = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${m}:${sec}` : `${m}:${sec}`;
-}
 
 /** The seller and the house see the reserve; the lot view carries it only for them (src/auctions/views.py). */
 export function sellerSide(lot: LotView): boolean {
@@ -34,7 +28,7 @@ export function DecisionPanel({ lot, offsetMs }: { lot: LotView; offsetMs: () =>
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const money = (fen: number) => formatCny(fen, locale);
+  const { moneyExact: money } = useMoney();
   const left = remainingMs(lot.decision_deadline, offsetMs(), now);
   const seller = sellerSide(lot);
   const buyer = !!lot.you && lot.leader === lot.you.paddle;
@@ -65,8 +59,8 @@ export function DecisionPanel({ lot, offsetMs }: { lot: LotView; offsetMs: () =>
 
   const counter = (e: FormEvent) => {
     e.preventDefault();
-    const fen = parseYuan(amount);
-    if (fen === null) return setMessage({ ok: false, text: t('auctions.terms.amountPositive') });
+    const fen = parseMoney(amount, 'wan');
+    if (fen === undefined) return setMessage({ ok: false, text: t('auctions.amountWan') });
     if (fen <= high) return setMessage({ ok: false, text: reasonText(t, 'counter_not_above_high_bid', money(high)) });
     void act('counter', fen);
   };
@@ -100,10 +94,13 @@ export function DecisionPanel({ lot, offsetMs }: { lot: LotView; offsetMs: () =>
             {t('auctions.decision.decline')}
           </button>
           <form className="inline-form" onSubmit={counter}>
-            <label className="field">
-              <span>{t('auctions.decision.counterAmount')}</span>
-              <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="decision-counter-amount" />
-            </label>
+            <MoneyInput
+              label={t('auctions.decision.counterAmount')}
+              unit="wan"
+              value={amount}
+              onValueChange={setAmount}
+              data-testid="decision-counter-amount"
+            />
             <button type="submit" className="btn btn-secondary" disabled={busy} data-testid="decision-counter">
               {t('auctions.decision.counter')}
             </button>
@@ -132,9 +129,9 @@ export function DecisionPanel({ lot, offsetMs }: { lot: LotView; offsetMs: () =>
   );
 }
 
-/** The binding sale record (成交确认书) for the seller, the house and the buyer. */
+/** The binding sale record (成交确认书) for the seller, the house and the buyer: the buyer (and the house) also
+ * see the deposit counted toward it, the balance due and what happens next; settlement fills in the rest. */
 export function SaleResult({ lot }: { lot: LotView }) {
-  const { t, locale } = useI18n();
   const signedIn = useSession().status === 'authenticated';
   const [sale, setSale] = useState<SaleRecord | null>(null);
   useEffect(() => {
@@ -143,20 +140,52 @@ export function SaleResult({ lot }: { lot: LotView }) {
     saleRecord(lot.id).then(setSale, () => setSale(null));
   }, [lot.id, lot.status, signedIn]);
   if (!sale) return null;
-  const money = (fen: number) => formatCny(fen, locale);
+  return <SaleRecordView sale={sale} />;
+}
+
+export function SaleRecordView({ sale }: { sale: SaleRecord }) {
+  const { t, locale } = useI18n();
+  const { moneyExact } = useMoney();
   const via = `auctions.sale.via.${sale.via}` as MessageKey;
   return (
     <section className="card sale-record" data-testid="sale-record" data-hammer={sale.hammer_price}>
       <h2>{t('auctions.sale.title')}</h2>
       <dl className="sale-lines">
         <dt>{t('auctions.sale.hammer')}</dt>
-        <dd data-testid="sale-hammer">{money(sale.hammer_price)}</dd>
+        <dd data-testid="sale-hammer">{moneyExact(sale.hammer_price)}</dd>
         <dt>{t('auctions.sale.premium')}</dt>
-        <dd>{money(sale.buyer_premium)}</dd>
+        <dd>{moneyExact(sale.buyer_premium)}</dd>
         <dt>{t('auctions.sale.total')}</dt>
         <dd>
-          <strong>{money(sale.total)}</strong>
+          <strong data-testid="sale-total">{moneyExact(sale.total)}</strong>
         </dd>
+        {sale.deposit && (
+          <>
+            <dt>{t('auctions.sale.deposit')}</dt>
+            <dd data-testid="sale-deposit">
+              {t(`auctions.sale.deposit.${sale.deposit.status}` as MessageKey, {
+                amount: moneyExact(sale.deposit.amount),
+                applied: moneyExact(sale.deposit.applied),
+              })}
+            </dd>
+          </>
+        )}
+        {sale.balance_due !== null && (
+          <>
+            <dt>{t('auctions.sale.balance')}</dt>
+            <dd>
+              <strong data-testid="sale-balance" data-fen={sale.balance_due}>
+                {moneyExact(sale.balance_due)}
+              </strong>
+            </dd>
+          </>
+        )}
+        {sale.payment_reference && (
+          <>
+            <dt>{t('auctions.sale.reference')}</dt>
+            <dd>{sale.payment_reference}</dd>
+          </>
+        )}
         <dt>{t('auctions.sale.buyer')}</dt>
         <dd>{sale.buyer_paddle}</dd>
         <dt>{t('auctions.sale.how')}</dt>
@@ -164,6 +193,13 @@ export function SaleResult({ lot }: { lot: LotView }) {
         <dt>{t('auctions.sale.soldAt')}</dt>
         <dd>{formatDateTime(sale.sold_at, locale)}</dd>
       </dl>
+      <h3>{t('auctions.sale.next')}</h3>
+      <ol className="next-steps" data-testid="sale-next-steps">
+        {sale.next_steps.map((step) => (
+          <li key={step}>{t(`auctions.sale.step.${step}` as MessageKey, { reference: sale.payment_reference ?? '' })}</li>
+        ))}
+      </ol>
+      <p className="muted small">{t('auctions.sale.settlementLater')}</p>
     </section>
   );
 }

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { FormError, SelectField, SubmitButton } from '../../../components/form';
 import { LoadError, Notice } from '../../../components/feedback';
 import { serverFieldErrors } from '../../../lib/errors';
 import { useI18n, type Locale, type TFunction } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
+import { MoneyInput } from '../../../components/money-input';
+import { formatMoneyExact } from '../../../lib/money';
+import { fenToInput, parseMoney } from '../../../lib/money-input';
 import { useMutation } from '../../../hooks/use-mutation';
 import { addLot, listConsignments, publishSession, type AuctionSession, type Consignment } from '../api/auctions';
-import { fenToInput, nearestOnGrid, onGrid, parseYuan } from '../lib/terms';
+import { nearestOnGrid, onGrid } from '../lib/terms';
 
 type Field = 'vehicle_id' | 'starting_price' | 'reserve_price' | 'buy_now_price' | 'condition_report';
 const FIELDS: Field[] = ['vehicle_id', 'starting_price', 'reserve_price', 'buy_now_price', 'condition_report'];
@@ -18,7 +20,7 @@ export function consignedLabel(c: Consignment, t: TFunction, locale: Locale): st
   if (v) parts.push(`VIN ${v.vin}`);
   if (v?.model_year) parts.push(t('auctions.consign.year', { year: v.model_year }));
   parts.push(c.seller_name);
-  if (c.suggested_reserve) parts.push(t('auctions.consign.suggested', { amount: formatCny(c.suggested_reserve, locale) }));
+  if (c.suggested_reserve) parts.push(t('auctions.consign.suggested', { amount: formatMoneyExact(c.suggested_reserve, locale) }));
   return parts.join(' · ');
 }
 
@@ -51,11 +53,14 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
       if (required) next[field] = t('validation.required');
       return null;
     }
-    const fen = parseYuan(input);
-    if (fen === null) next[field] = t('auctions.terms.amountPositive');
-    else if (!onGrid(ladder, fen)) {
+    const fen = parseMoney(input, 'wan');
+    if (fen === undefined) {
+      next[field] = t('auctions.amountWan');
+      return null;
+    }
+    if (!onGrid(ladder, fen)) {
       const [below, above] = nearestOnGrid(ladder, fen);
-      next[field] = t('auctions.manage.offGrid', { below: fenToInput(below), above: fenToInput(above) });
+      next[field] = t('auctions.manage.offGrid', { below: fenToInput(below, 'wan'), above: fenToInput(above, 'wan') });
     }
     return fen;
   }
@@ -94,7 +99,7 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
   function pick(value: string) {
     const chosen = consigned?.find((c) => String(c.vehicle_id) === value);
     // the seller's suggested reserve is where the house starts; the reserve stays the house's to set
-    const reserve = !form.reserve && chosen?.suggested_reserve ? fenToInput(chosen.suggested_reserve) : form.reserve;
+    const reserve = !form.reserve && chosen?.suggested_reserve ? fenToInput(chosen.suggested_reserve, 'wan') : form.reserve;
     setForm({ ...form, vehicle: value, reserve });
   }
 
@@ -122,29 +127,29 @@ export function DraftManager({ session, onChanged }: { session: AuctionSession; 
             hint={t(consigned !== null && consigned.length === 0 ? 'auctions.consign.noneForHouse' : 'auctions.manage.vehicleHint')}
             data-testid="lot-vehicle"
           />
-          <TextField
+          <MoneyInput
             label={t('auctions.manage.starting')}
-            inputMode="decimal"
+            unit="wan"
             value={form.starting}
-            onChange={(e) => setForm({ ...form, starting: e.target.value })}
+            onValueChange={(v) => setForm({ ...form, starting: v })}
             error={errors.starting_price ?? server.starting_price}
             data-testid="lot-starting"
           />
-          <TextField
+          <MoneyInput
             label={t('auctions.manage.reserve')}
-            inputMode="decimal"
+            unit="wan"
             value={form.reserve}
-            onChange={(e) => setForm({ ...form, reserve: e.target.value })}
+            onValueChange={(v) => setForm({ ...form, reserve: v })}
             error={errors.reserve_price ?? server.reserve_price}
             hint={t('auctions.manage.reserveHint')}
             data-testid="lot-reserve"
           />
           {timed && (
-            <TextField
+            <MoneyInput
               label={t('auctions.manage.buyNow')}
-              inputMode="decimal"
+              unit="wan"
               value={form.buyNow}
-              onChange={(e) => setForm({ ...form, buyNow: e.target.value })}
+              onValueChange={(v) => setForm({ ...form, buyNow: v })}
               error={errors.buy_now_price ?? server.buy_now_price}
               data-testid="lot-buy-now"
             />

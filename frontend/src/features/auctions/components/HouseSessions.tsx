@@ -6,6 +6,7 @@ import { useI18n, type MessageKey } from '../../../lib/i18n';
 import { useSession } from '../../../lib/session';
 import { listSessions, type AuctionSession } from '../api/auctions';
 import { houseOrganisations } from '../lib/house';
+import { PhaseBadge, SessionResults } from './SessionSummary';
 import '../auctions.css';
 
 /** The auction house's own sessions, drafts first, and the way to a new one. */
@@ -41,15 +42,13 @@ export function HouseSessions() {
         {own.map((s) => (
           <li key={s.id} className="card">
             <h2>
-              <Link to={`/auctions/${s.id}`}>{s.title}</Link>{' '}
-              <span className={s.status === 'draft' ? 'badge' : 'badge badge-success'}>
-                {t(s.status === 'draft' ? 'auctions.draft' : 'auctions.published')}
-              </span>
+              <Link to={`/auctions/${s.id}`}>{s.title}</Link> <PhaseBadge session={s} />
             </h2>
             <p className="muted small">
               {houses.find((h) => h.id === s.house_org_id)?.name} · {t(`auctions.kind.${s.kind}` as MessageKey)} · {t('auctions.starts')}{' '}
               {formatDateTime(s.starts_at, locale)}
             </p>
+            <SessionResults session={s} />
           </li>
         ))}
       </ul>

@@ -1,24 +1,15 @@
 import '../auctions.css';
+import { useMoney } from '../../../hooks/use-money';
 import { useI18n, type MessageKey, type TFunction } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
 import type { ConnectionStatus } from '../lib/socket';
-import { remainingMs, type RoomState } from '../lib/lotState';
+import { remainingMs, type HistoryLine, type LotView, type RoomState } from '../lib/lotState';
+import { clock } from '../lib/outcome';
 import { useTicker } from '../hooks/useLotRoom';
 
 export function reasonText(t: TFunction, reason: string, min: string): string {
   const key = `auctions.reason.${reason}` as MessageKey;
   const text = t(key, { min });
   return text === key ? t('auctions.reason.other', { reason }) : text;
-}
-
-function clock(ms: number): string {
-  const s = Math.ceil(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const mm = String(m).padStart(2, '0');
-  const ss = String(sec).padStart(2, '0');
-  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
 export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
@@ -31,18 +22,13 @@ export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
   );
 }
 
-/** Price, leader, status, countdown and history: what every viewer of a lot sees. */
-export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => number }) {
+/** Lot number, the car's name and its one-line facts. */
+export function LotHeading({ lot, as: Tag = 'h2' }: { lot: LotView; as?: 'h1' | 'h2' }) {
   const { t, locale } = useI18n();
-  const now = useTicker();
-  const lot = room.lot;
-  if (!lot) return null;
-  const left = lot.status === 'open' ? remainingMs(lot.ends_at, offsetMs(), now) : null;
-  const money = (fen: number) => formatCny(fen, locale);
   return (
-    <div className="card lot-panel">
+    <div className="lot-heading">
       <p className="muted small">{t('auctions.lot', { n: lot.position })}</p>
-      <h2>{lot.vehicle?.title ?? `#${lot.id}`}</h2>
+      <Tag className="lot-title">{lot.vehicle?.title ?? `#${lot.id}`}</Tag>
       {lot.vehicle && (
         <p className="muted small">
           {[lot.vehicle.model_year, `${lot.vehicle.mileage_km.toLocaleString(locale)} km`, lot.vehicle.city, lot.vehicle.colour]
@@ -50,7 +36,23 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
             .join(' · ')}
         </p>
       )}
-      <p>
+    </div>
+  );
+}
+
+/** Status, price, leader, where you stand and the countdown: the block a bidder watches. */
+export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () => number }) {
+  const { t } = useI18n();
+  const { moneyExact } = useMoney();
+  const now = useTicker();
+  const lot = room.lot;
+  if (!lot) return null;
+  const left = lot.status === 'open' ? remainingMs(lot.ends_at, offsetMs(), now) : null;
+  // Once sold or passed the outcome message says where the bidder stands; "you are leading" would mislead.
+  const closed = lot.status === 'sold' || lot.status === 'passed';
+  return (
+    <div className="live-status">
+      <p className="live-badges">
         <span className="badge" data-testid="lot-status">
           {t(`auctions.status.${lot.status}` as MessageKey)}
         </span>{' '}
@@ -58,25 +60,31 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
           <span className="badge">{t(lot.reserve_met ? 'auctions.reserveMet' : 'auctions.reserveNotMet')}</span>
         )}
       </p>
-      <p className="muted small">{t('auctions.current')}</p>
-      <p className="price" data-testid="lot-price" data-fen={lot.price ?? ''}>
-        {lot.price === null ? t('auctions.noBids') : money(lot.price)}
-      </p>
-      {lot.leader && <p data-testid="lot-leader">{t('auctions.leader', { paddle: lot.leader })}</p>}
-      {lot.reserve_price != null && <p className="muted small">{t('auctions.reserve', { amount: money(lot.reserve_price) })}</p>}
-      {lot.you && (
+      <div className="price-line">
+        <div>
+          <p className="muted small">{t(lot.status === 'sold' ? 'auctions.sale.hammer' : 'auctions.current')}</p>
+          <p className="price" data-testid="lot-price" data-fen={lot.price ?? ''}>
+            {lot.price === null ? t('auctions.noBids') : moneyExact(lot.price)}
+          </p>
+        </div>
+        {left !== null && (
+          <p className="countdown" data-testid="countdown">
+            <span className="muted small">{t('auctions.endsIn')}</span> <strong className="num">{clock(left)}</strong>{' '}
+            {room.extended && (
+              <span className="badge badge-warning" data-testid="extended">
+                {t('auctions.extended')}
+              </span>
+            )}
+          </p>
+        )}
+      </div>
+      {lot.leader && lot.status !== 'passed' && (
+        <p data-testid="lot-leader">{t(lot.status === 'sold' ? 'auctions.soldToPaddle' : 'auctions.leader', { paddle: lot.leader })}</p>
+      )}
+      {lot.reserve_price != null && <p className="muted small">{t('auctions.reserve', { amount: moneyExact(lot.reserve_price) })}</p>}
+      {lot.you && !closed && (
         <p data-testid="you-status" data-status={lot.you.status}>
           <strong>{t(`auctions.you.${lot.you.status}` as MessageKey)}</strong> · {t('auctions.yourPaddle', { paddle: lot.you.paddle })}
-        </p>
-      )}
-      {left !== null && (
-        <p className="countdown" data-testid="countdown">
-          {t('auctions.endsIn')} <strong className="num">{clock(left)}</strong>{' '}
-          {room.extended && (
-            <span className="badge badge-warning" data-testid="extended">
-              {t('auctions.extended')}
-            </span>
-          )}
         </p>
       )}
       {room.warning && (
@@ -84,16 +92,47 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
           {t('auctions.warning', { text: t(room.warning === 1 ? 'auctions.warn1' : 'auctions.warn2') })}
         </p>
       )}
+    </div>
+  );
+}
+
+/**
+ * The bid history, newest first. Each line's number is written out (not a list marker), so "10." and
+ * "112." read in full however narrow the column (a marker in the padding was clipped to "0.").
+ */
+export function BidHistory({ history }: { history: HistoryLine[] }) {
+  const { t } = useI18n();
+  const { moneyExact } = useMoney();
+  return (
+    <>
       <h3>{t('auctions.history')}</h3>
+      {history.length === 0 && <p className="muted small">{t('auctions.noBids')}</p>}
       <ol className="bid-history" data-testid="bid-history">
-        {room.history.map((h, i) => (
+        {history.map((h, i) => (
           <li key={`${h.seq}-${i}`} className={h.retracted ? 'muted' : ''}>
-            <span className="num">{money(h.amount)}</span> · {h.paddle}
-            {h.auto && ` (${t('auctions.auto')})`}
-            {h.retracted && ` — ${t('auctions.retracted')}`}
+            <span className="bid-no">{`${i + 1}.`}</span>
+            <span className="num">{moneyExact(h.amount)}</span>
+            <span>
+              {h.paddle}
+              {h.auto && ` (${t('auctions.auto')})`}
+              {h.retracted && ` — ${t('auctions.retracted')}`}
+            </span>
           </li>
         ))}
       </ol>
+    </>
+  );
+}
+
+/** Price, leader, status, countdown and history: what every viewer of a lot sees (the auctioneer's console). */
+export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => number }) {
+  const lot = room.lot;
+  if (!lot) return null;
+  return (
+    <div className="card lot-panel">
+      <LotHeading lot={lot} />
+      <LiveStatus room={room} offsetMs={offsetMs} />
+      <BidHistory history={room.history} />
     </div>
   );
 }

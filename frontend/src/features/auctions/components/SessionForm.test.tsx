@@ -29,7 +29,7 @@ describe('new session form', () => {
     setSessionUser(user(house));
     setLocale('zh-CN');
     const html = render();
-    for (const text of ['新建拍卖会', '加价幅度', '买方佣金', '保证金（元）', '延时窗口（秒）', '保留价确认期限（分钟）', '甬城拍卖'])
+    for (const text of ['新建拍卖会', '加价幅度', '买方佣金', '保证金（元）', '竞买额度（元）', '延时窗口（秒）', '保留价确认期限（分钟）', '甬城拍卖'])
       expect(html).toContain(text);
     expect(html).toContain('data-testid="ladder-start-2"');
     expect(html).toContain('data-testid="premium-percent-0"');

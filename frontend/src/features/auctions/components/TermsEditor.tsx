@@ -1,10 +1,13 @@
 import { useI18n, type MessageKey } from '../../../lib/i18n';
+import { MoneyInput } from '../../../components/money-input';
+import { moneyEcho } from '../../../lib/money-input';
 import type { LadderRow, PremiumRow, TermsForm } from '../lib/terms';
 
 /** Messages keyed by field, `terms.ladder.1.step` style (client checks and the server's answer alike). */
 export type FieldErrors = Record<string, string>;
 
-function Cell({ id, label, value, onChange, error, testId, disabled }: {
+/** A table cell's input; an amount (in 元, as its column says) echoes its 万元 beside it as it is typed. */
+function Cell({ id, label, value, onChange, error, testId, disabled, money }: {
   id: string;
   label: string;
   value: string;
@@ -12,7 +15,10 @@ function Cell({ id, label, value, onChange, error, testId, disabled }: {
   error?: string;
   testId: string;
   disabled?: boolean;
+  money?: boolean;
 }) {
+  const { locale } = useI18n();
+  const echo = money ? moneyEcho(value, 'yuan', locale, { allowZero: true }) : null;
   return (
     <td className={error ? 'field-invalid' : undefined}>
       <input
@@ -26,6 +32,11 @@ function Cell({ id, label, value, onChange, error, testId, disabled }: {
         onChange={(e) => onChange(e.target.value)}
         data-testid={testId}
       />
+      {money && (
+        <output className="money-echo" htmlFor={id} data-testid={`${testId}-echo`}>
+          {echo ?? ''}
+        </output>
+      )}
       {error && (
         <p className="field-error" id={`${id}-error`} data-testid={`${testId}-error`}>
           {error}
@@ -61,6 +72,7 @@ export function LadderEditor({ rows, onChange, errors }: { rows: LadderRow[]; on
                 onChange={(v) => set(i, { start: v })}
                 error={errors[`terms.ladder.${i}.start`]}
                 testId={`ladder-start-${i}`}
+                money
               />
               <Cell
                 id={`ladder-${i}-step`}
@@ -69,6 +81,7 @@ export function LadderEditor({ rows, onChange, errors }: { rows: LadderRow[]; on
                 onChange={(v) => set(i, { step: v })}
                 error={errors[`terms.ladder.${i}.step`]}
                 testId={`ladder-step-${i}`}
+                money
               />
               <td>
                 {rows.length > 1 && (
@@ -116,6 +129,7 @@ export function PremiumEditor({ rows, onChange, errors }: { rows: PremiumRow[]; 
                 onChange={(v) => set(i, { start: v })}
                 error={errors[`terms.premium.${i}.start`]}
                 testId={`premium-start-${i}`}
+                money
               />
               <Cell
                 id={`premium-${i}-percent`}
@@ -132,6 +146,7 @@ export function PremiumEditor({ rows, onChange, errors }: { rows: PremiumRow[]; 
                 onChange={(v) => set(i, { fixed: v })}
                 error={errors[`terms.premium.${i}.fixed`]}
                 testId={`premium-fixed-${i}`}
+                money
               />
               <td>
                 {rows.length > 1 && (
@@ -186,11 +201,25 @@ export function TermsFields({ form, onChange, errors, mode }: {
       </div>
     );
   };
+  // Amounts go through the one money input: typed in 元 (the label says so), 万元 echoed beside as typed.
+  const amount = (name: 'deposit' | 'buyingLimit', api: string, label: MessageKey, hint: MessageKey) => (
+    <MoneyInput
+      id={`terms-${api}`}
+      label={t(label)}
+      unit="yuan"
+      allowZero={name === 'deposit'}
+      value={form[name]}
+      onValueChange={(v) => onChange({ ...form, [name]: v })}
+      error={errors[`terms.${api}`]}
+      hint={t(hint)}
+      data-testid={`terms-${api}`}
+    />
+  );
   return (
     <>
       <div className="field-pair">
-        {field('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint')}
-        {field('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint')}
+        {amount('deposit', 'deposit', 'auctions.form.deposit', 'auctions.form.depositHint')}
+        {amount('buyingLimit', 'buying_limit', 'auctions.form.buyingLimit', 'auctions.form.buyingLimitHint')}
       </div>
       <div className="field-pair">
         {mode === 'timed' && field('softCloseSeconds', 'soft_close_seconds', 'auctions.form.softClose')}

@@ -1,5 +1,5 @@
+import { useMoney } from '../../../hooks/use-money';
 import { useI18n } from '../../../lib/i18n';
-import { formatCny } from '../../../lib/money';
 import type { AuctionSession } from '../api/auctions';
 
 /** "2.5" from 250 basis points, without float arithmetic. */
@@ -10,8 +10,8 @@ export function percentText(bp: number): string {
 
 /** The session's rules as a bidder needs them: the increment ladder, the buyer premium and the closing rules. */
 export function TermsSummary({ session }: { session: AuctionSession }) {
-  const { t, locale } = useI18n();
-  const money = (fen: number) => formatCny(fen, locale);
+  const { t } = useI18n();
+  const { moneyExact: money } = useMoney();
   const terms = session.terms;
   if (!terms.ladder || !terms.premium) return null;
   return (
