@@ -37,6 +37,7 @@ class Services:
     payments: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
+    mailer: Any = None  # marketplace.ports.mail.base.Mailer, chosen by `mail.select(settings)`
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()
@@ -117,6 +118,9 @@ def build_services(
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    from marketplace.ports import mail
+
+    services.mailer = mail.select(settings)
     if settings.redis_url:  # one budget for all app processes behind the load balancer
         from marketplace.web.ratelimit import RedisRateLimiter
 
