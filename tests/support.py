@@ -198,7 +198,7 @@ class Mailbox:
 
 async def accounts_snapshot() -> dict[str, Any]:
     """Everything an accounts request could write, in a comparable form (a refused request changes none of it)."""
-    from marketplace.accounts.models import ApiToken, AuditEntry, Invitation, Penalty, Session
+    from marketplace.accounts.models import ApiToken, AuditEntry, Invitation, OneTimeCode, Penalty, Session
 
     return {
         "users": await User.all().count(),
@@ -206,6 +206,7 @@ async def accounts_snapshot() -> dict[str, Any]:
         "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
         "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
         "invitations": sorted((i.id, i.status, tuple(i.roles)) for i in await Invitation.all()),
+        "codes": sorted((c.id, c.used_at is None) for c in await OneTimeCode.all()),
         "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
         "penalties": await Penalty.all().count(),
         "sessions_active": await Session.filter(revoked_at=None).count(),
