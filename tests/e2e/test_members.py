@@ -46,7 +46,7 @@ async def test_inviting_says_nothing_about_the_account_and_waits_for_consent(
     assert accepted.json()["organisations"][0]["roles"] == ["dealer_staff"]
     assert (await person.get(f"/api/organisations/{dealer.id}/members")).status_code == 200
     again = await person.post(f"/api/me/invitations/{pending[0]['id']}/accept")
-    assert (again.status_code, again.json()["error"]["code"]) == (404, "invitation_not_found")
+    assert (again.status_code, again.json()["error"]["code"]) == (404, "not_found")
     assert [c.reason for c in await _identity_events(invitee.id)] == ["invitation_accepted"]
 
 

@@ -69,7 +69,7 @@ UNAUTH = Want(401, "unauthenticated")
 FORBID = Want(403, "forbidden")
 SCOPE = Want(403, "insufficient_scope")
 NF = Want(404, "not_found")
-NO_INV = Want(404, "invitation_not_found")
+NF = Want(404, "not_found")
 NA = None  # the caller has no such resource of its own
 
 # --- callers -------------------------------------------------------------------------------
@@ -436,10 +436,10 @@ MATRIX: list[Spec] = [
     # Invitations are personal: not even platform staff accept or decline somebody else's.
     S("POST", "/api/me/invitations/{id:int}/accept", "invitation", effect="memberships",
       own=         (NA,      OK,     OK,     OK,     OK,     OK,     OK,     OK,     SCOPE),
-      foreign=     (UNAUTH,  NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, SCOPE)),
+      foreign=     (UNAUTH,  NF    , NF    , NF    , NF    , NF    , NF    , NF    , SCOPE)),
     S("POST", "/api/me/invitations/{id:int}/decline", "invitation", effect="invitations",
       own=         (NA,      DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE),
-      foreign=     (UNAUTH,  NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, NO_INV, SCOPE)),
+      foreign=     (UNAUTH,  NF    , NF    , NF    , NF    , NF    , NF    , NF    , SCOPE)),
     S("POST", "/api/organisations", "none", body=_organisation, effect="organisations",
       none=        (UNAUTH,  NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    SCOPE)),
     S("GET", "/api/organisations/{id:int}", "org", check=_is_org,

@@ -190,7 +190,7 @@ async def _mine(conn: BaseDBAsyncClient, user: User, invitation_id: int) -> Invi
         .first()
     )
     if invitation is None:
-        raise NotFound("no such pending invitation", code="invitation_not_found")
+        raise NotFound("not found")
     return invitation
 
 
@@ -205,7 +205,7 @@ async def accept(user_id: int, invitation_id: int, ip: str) -> None:
             .update(status="accepted", decided_at=datetime.now(UTC), decided_by_id=user_id)
         )
         if decided != 1:
-            raise NotFound("no such pending invitation", code="invitation_not_found")
+            raise NotFound("not found")
         await _bump(conn, org)
         membership = await Membership.get_or_none(user_id=user_id, organisation_id=org.id, using_db=conn)
         roles = sorted(set(invitation.roles) | set(membership.roles if membership else []))
