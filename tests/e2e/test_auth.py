@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -381,3 +382,19 @@ async def test_login_flood_from_one_address_is_rate_limited(client: ApiClient, s
     assert set(statuses[settings.auth_requests_per_minute :]) == {429}
     assert r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["retry-after"]) >= 1
+
+
+async def test_a_mail_that_cannot_be_sent_does_not_change_the_answer(client: ApiClient, tmp_path: Path) -> None:
+    from marketplace.ports.mail.outbox import DirectoryMailer
+
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    client.app.state.services.mailer = DirectoryMailer(blocked)  # every send fails: it cannot create the outbox
+    owner = await make_user(client.app)
+    for email in (str(owner.email), "free@example.cn"):
+        r = await client.fork().post(
+            "/api/auth/register", json={"email": email, "password": "a-long-password-1", "display_name": "x"}
+        )
+        assert (r.status_code, r.json()) == (202, {"status": "sent"})
+    forgot = await client.post("/api/auth/password/forgot", json={"login": owner.email})
+    assert forgot.status_code == 202

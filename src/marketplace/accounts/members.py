@@ -120,7 +120,7 @@ async def invite(
             conn=conn,
         )
     link = f"{settings.public_url.rstrip('/')}/account/invitations"
-    await mailer.send(notices.invitation(value, invitation.id, org.name, list(invitation.roles), link))
+    await notices.deliver(mailer, notices.invitation(value, invitation.id, org.name, list(invitation.roles), link))
     return invitation_out(invitation)
 
 

@@ -7,9 +7,22 @@ after `#`, so it never reaches a server log or a Referer header.
 
 from __future__ import annotations
 
-from marketplace.ports.mail.base import Mail
+import logging
+
+from marketplace.ports.mail.base import Mail, Mailer
+
+log = logging.getLogger("marketplace.accounts.mail")
 
 _SIGN = "\n\n— 二手车交易平台 / Used-vehicle marketplace"
+
+
+async def deliver(mailer: Mailer, mail: Mail) -> None:
+    """Send after the commit; a failure is logged, never answered: the answers must not depend on the address
+    (a failed mail to a taken address must read like a sent one), and the person can ask again."""
+    try:
+        await mailer.send(mail)
+    except Exception:
+        log.warning("mail %s not sent", mail.message_id, exc_info=True)
 
 
 def _mail(message_id: str, to: str, subject: str, zh: str, en: str) -> Mail:

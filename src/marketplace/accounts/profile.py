@@ -28,7 +28,7 @@ async def rename(user_id: int, display_name: str, ip: str) -> None:
 async def send_contact_confirmation(user: User, field: str, value: str, *, mailer: Mailer, settings: Settings) -> int:
     issued = await codes.issue(codes.Purpose.CONTACT, user_id=user.id, payload={"field": field, "value": value})
     link = codes.link(settings, "account/confirm-contact", issued.secret)
-    await mailer.send(notices.confirm_contact(value, issued.id, link))
+    await notices.deliver(mailer, notices.confirm_contact(value, issued.id, link))
     return issued.id
 
 

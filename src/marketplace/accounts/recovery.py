@@ -26,7 +26,9 @@ async def forgot_password(login: str, *, mailer: Mailer, settings: Settings, ip:
     await audit("password.reset_requested", actor=None, target=f"user:{user.id}", ip=ip)
     to = user.email or user.mobile
     assert to is not None
-    await mailer.send(notices.password_reset(to, issued.id, codes.link(settings, "reset-password", issued.secret)))
+    await notices.deliver(
+        mailer, notices.password_reset(to, issued.id, codes.link(settings, "reset-password", issued.secret))
+    )
 
 
 async def reset_password(secret: str, new_password: str, *, hasher: PasswordHasher, ip: str) -> None:
@@ -61,4 +63,4 @@ async def send_login_code(login: str, *, mailer: Mailer, ip: str) -> None:
     await audit("login.code_sent", actor=None, target=f"user:{user.id}", ip=ip)
     to = user.email or user.mobile
     assert to is not None
-    await mailer.send(notices.login_code(to, issued.id, issued.secret))
+    await notices.deliver(mailer, notices.login_code(to, issued.id, issued.secret))

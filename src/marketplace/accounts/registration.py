@@ -56,8 +56,8 @@ async def register(body: RegisterIn, *, hasher: PasswordHasher, mailer: Mailer, 
     issued = await codes.issue(codes.Purpose.REGISTER, payload=payload)
     to = body.email or body.mobile
     assert to is not None  # the schema requires one of them
-    await mailer.send(
-        notices.confirm_registration(to, issued.id, codes.link(settings, "register/confirm", issued.secret))
+    await notices.deliver(
+        mailer, notices.confirm_registration(to, issued.id, codes.link(settings, "register/confirm", issued.secret))
     )
 
 

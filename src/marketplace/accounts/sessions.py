@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,8 +18,6 @@ from marketplace.accounts.passwords import PasswordHasher
 from marketplace.errors import NotFound, TooManyRequests, Unauthenticated, ValidationFailed
 from marketplace.ports.mail.base import Mail, Mailer
 from marketplace.settings import Settings
-
-log = logging.getLogger("marketplace.accounts")
 
 
 @dataclass(frozen=True)
@@ -170,12 +167,8 @@ async def change_password(
 async def tell_owner(mailer: Mailer, user: User, build: Callable[[str], Mail]) -> None:
     """Mail the account's own address (email first, else mobile); a mail failure never undoes the change."""
     to = user.email or user.mobile
-    if not to:
-        return
-    try:
-        await mailer.send(build(to))
-    except Exception:
-        log.warning("notice to user %s not sent", user.id, exc_info=True)
+    if to:
+        await notices.deliver(mailer, build(to))
 
 
 async def revoke_user_sessions(user_id: int, *, actor: int, ip: str) -> int:
