@@ -112,8 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
-        """`Secure` on cookies even over plain HTTP (COOKIE_SECURE=true); HTTPS requests always get it."""
-        return bool(self.cookie_secure)
+        """`Secure` on cookies even over plain HTTP: COOKIE_SECURE, else the production profile. HTTPS requests
+        always get it (see `accounts.routes._common.secure`)."""
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.is_postgres
 
     @property
     def profile(self) -> str:
