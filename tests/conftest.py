@@ -17,7 +17,7 @@ import pytest
 
 from marketplace import db
 from marketplace.settings import Settings, load_settings
-from tests.support import ApiClient, make_app_client
+from tests.support import ApiClient, Mailbox, make_app_client
 
 PG_URL = os.environ.get("DATABASE_URL") or None
 REDIS_URL = os.environ.get("REDIS_URL") or None
@@ -73,6 +73,15 @@ async def settings(database_url: str, var_dir: Path) -> Settings:
 async def client(settings: Settings) -> AsyncIterator[ApiClient]:
     async with make_app_client(settings) as c:
         yield c
+
+
+@pytest.fixture
+def mailbox(client: ApiClient, tmp_path: Path) -> Mailbox:
+    """The app's mail goes to the real directory adapter in this test's own directory."""
+    from marketplace.ports.mail.outbox import DirectoryMailer
+
+    client.app.state.services.mailer = DirectoryMailer(tmp_path / "mail")
+    return Mailbox(tmp_path / "mail")
 
 
 @pytest.fixture

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import itertools
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -61,6 +66,12 @@ class ApiClient:
 
     async def delete(self, url: str, **kw: Any) -> httpx.Response:
         return await self.request("DELETE", url, **kw)
+
+    async def put(self, url: str, **kw: Any) -> httpx.Response:
+        return await self.request("PUT", url, **kw)
+
+    async def patch(self, url: str, **kw: Any) -> httpx.Response:
+        return await self.request("PATCH", url, **kw)
 
     async def login(self, login: str, password: str = PASSWORD) -> httpx.Response:
         self.http.cookies.clear()
@@ -148,14 +159,54 @@ async def make_certificate(org: Organisation, holder: User | None = None, status
     )
 
 
+class Mailbox:
+    """Reads what the real directory mail adapter wrote (each test gets its own directory)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def messages(self, to: str | None = None) -> list[EmailMessage]:
+        found = []
+        for path in sorted(self.directory.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
+            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            assert isinstance(msg, EmailMessage)
+            if to is None or msg["To"] == to:
+                found.append(msg)
+        return found
+
+    def last(self, to: str) -> EmailMessage:
+        found = self.messages(to)
+        assert found, f"no mail to {to}: {[m['To'] for m in self.messages()]}"
+        return found[-1]
+
+    @staticmethod
+    def body(msg: EmailMessage) -> str:
+        part = msg.get_body(("plain",))
+        assert part is not None
+        return str(part.get_content())
+
+    def token(self, to: str) -> str:
+        match = re.search(r"#token=([A-Za-z0-9_-]+)", self.body(self.last(to)))
+        assert match, self.body(self.last(to))
+        return match.group(1)
+
+    def code(self, to: str) -> str:
+        match = re.search(r"\b(\d{8})\b", self.body(self.last(to)))
+        assert match
+        return match.group(1)
+
+
 async def accounts_snapshot() -> dict[str, Any]:
     """Everything an accounts request could write, in a comparable form (a refused request changes none of it)."""
-    from marketplace.accounts.models import ApiToken, AuditEntry, Penalty, Session
+    from marketplace.accounts.models import ApiToken, AuditEntry, Invitation, OneTimeCode, Penalty, Session
 
     return {
         "users": await User.all().count(),
+        "user_details": sorted(tuple(r) for r in await User.all().values_list("id", "display_name", "email", "mobile")),
         "organisations": sorted(tuple(r) for r in await Organisation.all().values_list("id", "verification_status")),
         "memberships": sorted((m.user_id, m.organisation_id, tuple(sorted(m.roles))) for m in await Membership.all()),
+        "invitations": sorted((i.id, i.status, tuple(i.roles)) for i in await Invitation.all()),
+        "codes": sorted((c.id, c.used_at is None) for c in await OneTimeCode.all()),
         "certificates": sorted(tuple(r) for r in await AgentCertificate.all().values_list("id", "status")),
         "penalties": await Penalty.all().count(),
         "sessions_active": await Session.filter(revoked_at=None).count(),

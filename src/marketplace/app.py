@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from marketplace.errors import EXCEPTION_HANDLERS, error_response
 from marketplace.services import Services
 from marketplace.settings import Settings
 from marketplace.web import openapi
-from marketplace.web.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
+from marketplace.web.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 
 VERSION = "0.1.0"
 
@@ -85,7 +86,9 @@ def create_app(settings: Settings, services: Services | None = None, *, manage_d
             return JSONResponse({"status": "ready", "checks": checks})
         return error_response("not_ready", "a dependency is unreachable", 503, checks)
 
-    async def metrics_endpoint(_: Request) -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        if not _metrics_allowed(request, settings):
+            return error_response("not_found", "not found", 404)  # not public: do not even confirm it exists
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     async def openapi_json(_: Request) -> Response:
@@ -127,6 +130,7 @@ def create_app(settings: Settings, services: Services | None = None, *, manage_d
         routes=[*routes, *ops_routes],
         middleware=[
             Middleware(RequestContextMiddleware, metrics=metrics),
+            Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
@@ -136,6 +140,20 @@ def create_app(settings: Settings, services: Services | None = None, *, manage_d
     app.state.settings = settings
     app.state.openapi = spec
     return app
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _metrics_allowed(request: Request, settings: Settings) -> bool:
+    """With METRICS_TOKEN set, the scraper sends it as a Bearer token; without one, the production profile
+    serves /metrics to loopback only (a scraper beside the process), the embedded default to anyone."""
+    if settings.metrics_token:
+        sent = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(sent.encode(), settings.metrics_token.encode())
+    if settings.profile == "production":
+        return request.client is not None and request.client.host in _LOOPBACK
+    return True
 
 
 class _ImmutableStatic(StaticFiles):

@@ -60,6 +60,9 @@ def build_services(
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    from marketplace.ports import mail
+
+    services.mailer = mail.select(settings)
     if settings.redis_url:  # one budget for all app processes behind the load balancer
         from marketplace.web.ratelimit import RedisRateLimiter
 

@@ -38,6 +38,7 @@ class Services:
     payments: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
+    mailer: Any = None  # marketplace.ports.mail.base.Mailer, chosen by `mail.select(settings)`
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()

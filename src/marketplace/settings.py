@@ -50,8 +50,19 @@ class Settings(BaseSettings):
     argon2_time_cost: int = ARGON2_MIN_TIME_COST
     argon2_parallelism: int = Field(default=1, ge=1)
     hash_concurrency: int = Field(default=4, ge=1, le=64)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_seconds: int = Field(default=900, ge=1)
+    login_free_failures: int = Field(
+        default=5, ge=1, description="wrong passwords per login and client address before delays start"
+    )
+    login_account_free_failures: int = Field(
+        default=20, ge=1, description="wrong passwords per login over all addresses before delays start"
+    )
+    login_max_delay_seconds: int = Field(default=900, ge=1, description="the longest wait the doubling delay reaches")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000", description="the site's address as users reach it, for links in mail"
+    )
+    metrics_token: str | None = Field(
+        default=None, description="Bearer token for /metrics; without it production serves /metrics to loopback only"
+    )
     auth_requests_per_minute: int = Field(
         default=30, ge=1, description="per client IP; one budget across processes with REDIS_URL"
     )
@@ -104,6 +115,8 @@ class Settings(BaseSettings):
 
     @property
     def secure_cookies(self) -> bool:
+        """`Secure` on cookies even over plain HTTP: COOKIE_SECURE, else the production profile. HTTPS requests
+        always get it (see `accounts.routes._common.secure`)."""
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.is_postgres

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 import uuid
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,23 @@ async def new_page(browser: Any, locale: str = "en-US") -> Any:
     context = await browser.new_context(locale=locale)
     page = await context.new_page()
     page.set_default_timeout(10_000)
+    # Every page of these flows must work under the Content-Security-Policy the server sends.
+    page.csp_violations = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_violations.append(m.text))
     return page
+
+
+def mailed_link(server: Server, to: str) -> str:
+    """The last link mailed to `to`, from the directory the server's mail adapter writes."""
+    outbox = Path(server.env["VAR_DIR"]) / "mail-outbox"
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in outbox.glob("*.eml")]
+    mine = sorted((m for m in messages if m["To"] == to), key=lambda m: parsedate_to_datetime(m["Date"]))
+    assert mine, f"no mail to {to}"
+    body = mine[-1].get_body(("plain",))
+    assert body is not None
+    match = re.search(r"https?://\S+#token=[A-Za-z0-9_-]+", str(body.get_content()))
+    assert match
+    return match.group(0)
 
 
 async def test_register_apply_verify_and_see_status(server: Server, browser: Any) -> None:
@@ -38,6 +58,10 @@ async def test_register_apply_verify_and_see_status(server: Server, browser: Any
     await dealer.get_by_label("Password", exact=True).fill("a-long-password-1")
     await dealer.get_by_label("Confirm password").fill("a-long-password-1")
     await dealer.get_by_role("button", name="Create account").click()
+    await expect(dealer.get_by_role("heading", name="Check your messages")).to_be_visible()
+    link = mailed_link(server, email)
+    assert link.startswith("http://127.0.0.1:8000/register/confirm#token=")  # PUBLIC_URL's default
+    await dealer.goto(server.url + link.removeprefix("http://127.0.0.1:8000"))
     await expect(dealer).to_have_url(server.url + "/account")
     await expect(dealer.get_by_test_id("me-display-name")).to_have_text("Wang Wu")
 
@@ -66,6 +90,19 @@ async def test_register_apply_verify_and_see_status(server: Server, browser: Any
     await dealer.reload()
     await expect(dealer.get_by_text("Verified").first).to_be_visible()
     await dealer.screenshot(path=str(SHOTS / "account-verified.png"), full_page=True)
+
+    # The dealer invites the ops user as a buyer; they join only by accepting.
+    await dealer.get_by_label("Member email or mobile").fill(server.admin_email)
+    await dealer.get_by_role("group", name="Roles").get_by_label("Buyer").check()
+    await dealer.get_by_role("button", name="Send invitation").click()
+    await expect(dealer.get_by_text(f"Invitation sent to {server.admin_email}")).to_be_visible()
+    await admin.goto(server.url + "/account/invitations")
+    invitation = admin.get_by_test_id("my-invitations").locator("li", has_text=org_name)
+    await invitation.get_by_role("button", name="Accept").click()
+    await expect(admin.get_by_text(f"You joined {org_name}")).to_be_visible()
+    await expect(admin.locator("[data-testid^='org-row-']", has_text=org_name)).to_be_visible()
+    assert dealer.csp_violations == []
+    assert admin.csp_violations == []
 
 
 async def test_wrong_password_shows_an_error_and_language_switch(server: Server, browser: Any) -> None:

@@ -2,28 +2,40 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 
 from marketplace.accounts.models import AuditEntry, Session, User
 from marketplace.accounts.passwords import PasswordHasher
 from marketplace.settings import Settings
-from tests.support import PASSWORD, ApiClient, make_member, make_org, make_platform_admin, make_user
+from tests.support import PASSWORD, ApiClient, Mailbox, make_member, make_org, make_platform_admin, make_user
 
 
-async def register(client: ApiClient, **body: str) -> dict[str, object]:
+async def register(client: ApiClient, mailbox: Mailbox, **body: str) -> dict[str, object]:
+    """Register and open the confirmation link, as a person would: returns the new account's profile."""
     body.setdefault("password", "a-long-password-1")
     body.setdefault("display_name", "Tester")
     r = await client.post("/api/auth/register", json=body)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+    assert (r.status_code, r.json()) == (202, {"status": "sent"}), r.text
+    confirmed = await client.post(
+        "/api/auth/register/confirm", json={"token": mailbox.token(body.get("email") or body["mobile"])}
+    )
+    assert confirmed.status_code == 201, confirmed.text
+    return dict(confirmed.json())
 
 
-async def test_register_with_mobile_sets_secure_cookies(client: ApiClient) -> None:
+async def test_register_confirms_the_address_then_logs_in(client: ApiClient, mailbox: Mailbox) -> None:
     r = await client.post(
         "/api/auth/register", json={"mobile": "138-0013-8000", "password": "a-long-password-1", "display_name": "张三"}
     )
-    assert r.status_code == 201
+    assert (r.status_code, r.json()) == (202, {"status": "sent"})
+    assert not await User.exists(mobile="13800138000")  # no account before the link is opened
+    assert "mp_session" not in r.headers.get("set-cookie", "")
+    token = mailbox.token("13800138000")
+    r = await client.post("/api/auth/register/confirm", json={"token": token})
+    assert r.status_code == 201, r.text
     assert r.json()["mobile"] == "13800138000"
     cookies = r.headers.get_list("set-cookie")
     session = next(c for c in cookies if c.startswith("mp_session="))
@@ -31,9 +43,21 @@ async def test_register_with_mobile_sets_secure_cookies(client: ApiClient) -> No
     assert "HttpOnly" in session
     assert "samesite=lax" in session.lower()
     assert "HttpOnly" not in csrf  # the page must read it to echo it in X-CSRF-Token
+    assert (await client.get("/api/me")).json()["display_name"] == "张三"
     user = await User.get(mobile="13800138000")
     assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert PASSWORD not in user.password_hash
+    again = await client.fork().post("/api/auth/register/confirm", json={"token": token})
+    assert (again.status_code, again.json()["error"]["code"]) == (400, "invalid_link")  # single use
+    assert await User.filter(mobile="13800138000").count() == 1
+
+
+async def test_register_with_both_confirms_the_mobile_separately(client: ApiClient, mailbox: Mailbox) -> None:
+    me = await register(client, mailbox, email="both@example.cn", mobile="13911112222")
+    assert (me["email"], me["mobile"]) == ("both@example.cn", None)
+    r = await client.fork().post("/api/me/contact/confirm", json={"token": mailbox.token("13911112222")})
+    assert r.status_code == 204, r.text
+    assert (await client.get("/api/me")).json()["mobile"] == "13911112222"
 
 
 @pytest.mark.parametrize(
@@ -41,27 +65,42 @@ async def test_register_with_mobile_sets_secure_cookies(client: ApiClient) -> No
     [
         ({"password": "a-long-password-1", "display_name": "x"}, "email address or a mobile"),
         ({"email": "a@b.cn", "password": "short", "display_name": "x"}, "at least 10"),
+        ({"email": "a@b.cn", "password": "password2024!", "display_name": "x"}, "too common"),
+        ({"email": "wang.li@b.cn", "password": "wang.li-secret-9", "display_name": "x"}, "must not contain"),
         ({"email": "not-an-email", "password": "a-long-password-1", "display_name": "x"}, "email"),
         ({"mobile": "12345", "password": "a-long-password-1", "display_name": "x"}, "mobile"),
         ({"email": "a@b.cn", "password": "a-long-password-1", "display_name": ""}, "display_name"),
     ],
 )
-async def test_register_rejects_bad_input(client: ApiClient, body: dict[str, str], fragment: str) -> None:
+async def test_register_rejects_bad_input(
+    client: ApiClient, mailbox: Mailbox, body: dict[str, str], fragment: str
+) -> None:
     r = await client.post("/api/auth/register", json=body)
     assert r.status_code == 422
     assert r.json()["error"]["code"] == "validation_error"
     assert fragment in str(r.json()["error"]["details"])
     assert await User.all().count() == 0
+    assert mailbox.messages() == []
 
 
-async def test_duplicate_registration_conflicts(client: ApiClient) -> None:
-    await register(client, email="dup@example.cn")
-    r = await client.fork().post(
-        "/api/auth/register", json={"email": "DUP@example.cn", "password": "another-password-2", "display_name": "y"}
+async def test_registering_a_taken_address_answers_the_same_and_tells_the_owner(
+    client: ApiClient, mailbox: Mailbox
+) -> None:
+    owner = await make_user(client.app)
+    free = await client.post(
+        "/api/auth/register", json={"email": "free@example.cn", "password": "another-password-2", "display_name": "y"}
     )
-    assert r.status_code == 409
-    assert r.json()["error"]["code"] == "login_taken"
+    taken = await client.fork().post(
+        "/api/auth/register",
+        json={"email": str(owner.email).upper(), "password": "another-password-2", "display_name": "y"},
+    )
+    assert (taken.status_code, taken.json()) == (free.status_code, free.json()) == (202, {"status": "sent"})
+    assert taken.headers.get("set-cookie") == free.headers.get("set-cookie")
+    notice = mailbox.last(str(owner.email))
+    assert "already has an account" in Mailbox.body(notice)
+    assert "#token=" not in Mailbox.body(notice)  # nothing in it lets the registrant in
     assert await User.all().count() == 1
+    assert (await User.get(id=owner.id)).display_name == owner.display_name
 
 
 async def test_login_wrong_password_and_unknown_user_look_the_same(client: ApiClient) -> None:
@@ -74,22 +113,109 @@ async def test_login_wrong_password_and_unknown_user_look_the_same(client: ApiCl
     assert await AuditEntry.filter(action="login.failed").count() == 2
 
 
-async def test_lockout_after_repeated_failures(client: ApiClient, settings: Settings) -> None:
+async def _fail(client: ApiClient, login: str, times: int) -> list[int]:
+    statuses = []
+    for _ in range(times):
+        r = await client.post("/api/auth/login", json={"login": login, "password": "wrong-password-x"})
+        statuses.append(r.status_code)
+    return statuses
+
+
+async def test_throttling_slows_the_stranger_not_the_owner(client: ApiClient, settings: Settings) -> None:
     user = await make_user(client.app)
-    for _ in range(settings.login_max_failures):
-        r = await client.post("/api/auth/login", json={"login": user.email, "password": "wrong-password-x"})
-        assert r.status_code == 401
-    locked = await client.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})
-    assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "too_many_attempts"
-    retry = locked.json()["error"]["details"]["retry_after_seconds"]
-    assert 0 < retry <= settings.login_lockout_seconds
-    assert locked.headers["retry-after"] == str(retry)
-    assert not await Session.exists(user_id=user.id)
-    # Once the lock has passed, the right password works again and the counter resets.
-    await User.filter(id=user.id).update(locked_until=datetime.now(UTC) - timedelta(seconds=1))
-    assert (await client.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})).status_code == 200
-    assert (await User.get(id=user.id)).failed_logins == 0
+    stranger = await _as_address(client, "203.0.113.7")
+    owner = await _as_address(client, "198.51.100.9")
+    free = settings.login_free_failures
+    assert set(await _fail(stranger, str(user.email), free)) == {401}
+    blocked = await stranger.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "login_throttled"
+    assert blocked.headers["retry-after"] == str(blocked.json()["error"]["details"]["retry_after_seconds"])
+    # The owner, from their own address, is not held back by the stranger's guesses.
+    assert (await owner.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})).status_code == 200
+    assert await Session.filter(user_id=user.id).count() == 1
+
+
+async def test_throttled_answers_are_the_same_for_existing_and_missing_accounts(
+    client: ApiClient, settings: Settings
+) -> None:
+    user = await make_user(client.app)
+    answers = []
+    for login in (str(user.email), "ghost@example.cn"):
+        c = await _as_address(client, "203.0.113.8")
+        statuses = await _fail(c, login, settings.login_free_failures + 1)
+        answers.append((statuses, (await c.post("/api/auth/login", json={"login": login, "password": "x"})).json()))
+    (existing, existing_body), (missing, missing_body) = answers
+    assert existing == missing == [401] * settings.login_free_failures + [429]
+    for body in (existing_body, missing_body):
+        body["error"]["details"]["retry_after_seconds"] = "n"
+    assert existing_body == missing_body
+
+
+async def test_delays_grow_and_expire(client: ApiClient, settings: Settings) -> None:
+    from marketplace.accounts.models import LoginThrottle
+
+    user = await make_user(client.app)
+    c = await _as_address(client, "203.0.113.9")
+    await _fail(c, str(user.email), settings.login_free_failures)
+    waits = []
+    for _ in range(3):
+        # Let the current wait pass, then fail once more: the next wait is twice as long.
+        await LoginThrottle.filter(source="203.0.113.9").update(blocked_until=datetime.now(UTC) - timedelta(seconds=1))
+        assert await _fail(c, str(user.email), 1) == [401]
+        r = await c.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})
+        waits.append(r.json()["error"]["details"]["retry_after_seconds"])
+    assert waits == [2, 4, 8]
+    await LoginThrottle.filter(source="203.0.113.9").update(blocked_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert (await c.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})).status_code == 200
+    assert not await LoginThrottle.filter(source="203.0.113.9").exists()  # a success starts the address afresh
+
+
+async def test_guessing_spread_over_addresses_is_held_and_the_owner_gets_in_with_a_mailed_code(
+    client: ApiClient, settings: Settings, mailbox: Mailbox
+) -> None:
+    user = await make_user(client.app)
+    for n in range(settings.login_account_free_failures):
+        attacker = await _as_address(client, f"192.0.2.{n + 1}")
+        assert await _fail(attacker, str(user.email), 1) == [401]
+    owner = await _as_address(client, "198.51.100.10")
+    held = await owner.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})
+    assert (held.status_code, held.json()["error"]["code"]) == (429, "login_throttled")
+    # The owner asks for a code; the answer is the same as for a login nobody has.
+    sent = await owner.post("/api/auth/login/code", json={"login": user.email})
+    nobody = await owner.post("/api/auth/login/code", json={"login": "ghost@example.cn"})
+    assert (sent.status_code, sent.json()) == (nobody.status_code, nobody.json()) == (202, {"status": "sent"})
+    code = mailbox.code(str(user.email))
+    assert len(mailbox.messages()) == 1  # nothing was sent for the missing account
+    wrong = await owner.post("/api/auth/login", json={"login": user.email, "password": "wrong-one-x", "code": code})
+    assert wrong.status_code == 401  # the code lifts the wait, not the password
+    r = await owner.post("/api/auth/login", json={"login": user.email, "password": PASSWORD, "code": code})
+    assert r.status_code == 429  # and it is single use: the wrong password spent it
+    await owner.post("/api/auth/login/code", json={"login": user.email})
+    code = mailbox.code(str(user.email))
+    r = await owner.post("/api/auth/login", json={"login": user.email, "password": PASSWORD, "code": code})
+    assert r.status_code == 200, r.text
+
+
+async def test_a_login_code_dies_after_five_wrong_tries(client: ApiClient, mailbox: Mailbox) -> None:
+    user = await make_user(client.app)
+    await client.post("/api/auth/login/code", json={"login": user.email})
+    code = mailbox.code(str(user.email))
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    for _ in range(5):
+        r = await client.post("/api/auth/login", json={"login": user.email, "password": "wrong-x-1", "code": wrong})
+        assert r.status_code in (401, 429)
+    from marketplace.accounts import codes
+
+    assert not await codes.consume_login_code(user.id, code)
+
+
+async def _as_address(client: ApiClient, ip: str) -> ApiClient:
+    """A client whose requests come from `ip` (the ASGI scope's client, as uvicorn fills it)."""
+    other = client.fork()
+    transport = httpx.ASGITransport(app=client.app, client=(ip, 50000))
+    other.http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+    return other
 
 
 async def test_logout_revokes_the_session_on_the_server(client: ApiClient) -> None:
@@ -111,7 +237,7 @@ async def test_expired_session_is_refused(client: ApiClient) -> None:
     assert (await client.get("/api/me")).status_code == 401
 
 
-async def test_password_change_ends_other_sessions(client: ApiClient) -> None:
+async def test_password_change_ends_other_sessions_and_every_token(client: ApiClient, mailbox: Mailbox) -> None:
     user = await make_user(client.app)
     laptop, phone = client, client.fork()
     await laptop.login(str(user.email))
@@ -124,27 +250,46 @@ async def test_password_change_ends_other_sessions(client: ApiClient) -> None:
         "/api/auth/password", json={"current_password": "nope-nope-nope", "new_password": "brand-new-secret-9"}
     )
     assert wrong.status_code == 401
+    token = (await laptop.post("/api/tokens", json={"name": "erp", "scopes": ["read"]})).json()["token"]
+    bot = client.fork()
+    bot.bearer = token
+    assert (await bot.get("/api/me")).status_code == 200
     ok = await laptop.post(
         "/api/auth/password", json={"current_password": PASSWORD, "new_password": "brand-new-secret-9"}
     )
     assert ok.status_code == 204
     assert (await laptop.get("/api/me")).status_code == 200
     assert (await phone.get("/api/me")).status_code == 401
+    # A token is a standing login: it ends with the old password, and the owner is told so.
+    assert (await bot.get("/api/me")).json()["error"]["code"] == "invalid_token"
+    assert "1 API token(s) were revoked" in Mailbox.body(mailbox.last(str(user.email)))
     fresh = client.fork()
     old = await fresh.post("/api/auth/login", json={"login": user.email, "password": PASSWORD})
     assert old.status_code == 401
     await fresh.login(str(user.email), "brand-new-secret-9")
 
 
-async def test_admin_revokes_sessions_at_once(client: ApiClient) -> None:
+async def test_a_new_password_must_not_contain_the_login(client: ApiClient) -> None:
+    user = await make_user(client.app)
+    await client.login(str(user.email))
+    for new in (f"{user.email}-secret", f"x-{str(user.email).split('@')[0]}-9z"):
+        r = await client.post("/api/auth/password", json={"current_password": PASSWORD, "new_password": new})
+        assert (r.status_code, r.json()["error"]["details"][0]["loc"]) == (422, ["body", "new_password"])
+        assert "must not contain" in r.text
+
+
+async def test_admin_ends_every_session_and_token_at_once(client: ApiClient) -> None:
     admin = await make_platform_admin(client.app)
     victim = await make_user(client.app)
     victim_client = client.fork()
     await victim_client.login(str(victim.email))
+    bot = client.fork()
+    bot.bearer = (await victim_client.post("/api/tokens", json={"name": "t", "scopes": ["read"]})).json()["token"]
     await client.login(admin.login)
     r = await client.post(f"/api/admin/users/{victim.id}/sessions/revoke")
     assert r.status_code == 204
     assert (await victim_client.get("/api/me")).status_code == 401
+    assert (await bot.get("/api/me")).json()["error"]["code"] == "invalid_token"
     assert await AuditEntry.filter(action="sessions.revoked", target=f"user:{victim.id}").exists()
 
 
@@ -235,10 +380,26 @@ async def test_login_flood_from_one_address_is_rate_limited(client: ApiClient, s
     # A stopped clock: no token refills while the flood runs, however slow the machine is.
     client.app.state.services.auth_limiter = RateLimiter(settings.auth_requests_per_minute, clock=lambda: 0.0)
     statuses = []
-    for _ in range(settings.auth_requests_per_minute + 5):
-        r = await client.post("/api/auth/login", json={"login": "ghost@example.cn", "password": "x"})
+    for n in range(settings.auth_requests_per_minute + 5):  # other logins each time: the per-address budget
+        r = await client.post("/api/auth/login", json={"login": f"ghost{n}@example.cn", "password": "x"})
         statuses.append(r.status_code)
     assert statuses[: settings.auth_requests_per_minute] == [401] * settings.auth_requests_per_minute
     assert set(statuses[settings.auth_requests_per_minute :]) == {429}
     assert r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["retry-after"]) >= 1
+
+
+async def test_a_mail_that_cannot_be_sent_does_not_change_the_answer(client: ApiClient, tmp_path: Path) -> None:
+    from marketplace.ports.mail.outbox import DirectoryMailer
+
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    client.app.state.services.mailer = DirectoryMailer(blocked)  # every send fails: it cannot create the outbox
+    owner = await make_user(client.app)
+    for email in (str(owner.email), "free@example.cn"):
+        r = await client.fork().post(
+            "/api/auth/register", json={"email": email, "password": "a-long-password-1", "display_name": "x"}
+        )
+        assert (r.status_code, r.json()) == (202, {"status": "sent"})
+    forgot = await client.post("/api/auth/password/forgot", json={"login": owner.email})
+    assert forgot.status_code == 202

@@ -121,15 +121,18 @@ async def test_members_and_roles_respect_the_kind(client: ApiClient) -> None:
     ok = await client.post(
         f"/api/organisations/{house.id}/members", json={"login": newcomer.mobile, "roles": ["auctioneer"]}
     )
-    assert ok.status_code == 201
+    assert ok.status_code == 202
     assert ok.json()["roles"] == ["auctioneer"]
-    nobody = await client.post(
-        f"/api/organisations/{house.id}/members", json={"login": "no@one.cn", "roles": ["auctioneer"]}
-    )
-    assert (nobody.status_code, nobody.json()["error"]["code"]) == (404, "user_not_found")
+    invitee = client.fork()
+    await invitee.login(str(newcomer.mobile))
+    assert (await invitee.post(f"/api/me/invitations/{ok.json()['id']}/accept")).status_code == 200
     members = (await client.get(f"/api/organisations/{house.id}/members")).json()["items"]
     assert {m["user_id"]: m["roles"] for m in members} == {admin.user.id: ["house_admin"], newcomer.id: ["auctioneer"]}
-    entry = await AuditEntry.get(action="roles.changed")
+    wrong_kind = await client.put(
+        f"/api/organisations/{house.id}/members/{newcomer.id}", json={"roles": ["dealer_staff"]}
+    )
+    assert wrong_kind.status_code == 422
+    entry = await AuditEntry.get(action="invitation.accepted")
     assert entry.details == {"roles": ["auctioneer"]}
 
 

@@ -26,10 +26,11 @@ from typing import Any
 import httpx
 import pytest
 
-from marketplace.accounts import sessions
+from marketplace.accounts import codes, sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import (
     AgentCertificate,
+    Invitation,
     Organisation,
     Penalty,
     Session,
@@ -62,10 +63,12 @@ class Want:
 
 OK = Want(200)
 NEW = Want(201)
+SENT = Want(202)  # accepted; the outcome is told by mail
 DONE = Want(204)
 UNAUTH = Want(401, "unauthenticated")
 FORBID = Want(403, "forbidden")
 SCOPE = Want(403, "insufficient_scope")
+NF = Want(404, "not_found")
 NF = Want(404, "not_found")
 NA = None  # the caller has no such resource of its own
 
@@ -103,7 +106,20 @@ MEMBERS = (
     ("platform_admin", "P", ["platform_admin"]),
     ("victim", "B", ["dealer_admin"]),
     ("bstaff", "B", ["dealer_staff", "buyer"]),
+    # The member each organisation's admin acts on (roles changed, removed); B's is bstaff.
+    ("a_junior", "A", ["dealer_staff"]),
+    ("h_junior", "H", ["auctioneer"]),
+    ("s_junior", "S", ["analyst"]),
+    ("p_junior", "P", ["analyst"]),
 )
+JUNIOR = {"A": "a_junior", "H": "h_junior", "S": "s_junior", "P": "p_junior", "B": "bstaff"}
+# Roles a PUT sets: different from every junior's current ones, so an allowed PUT shows.
+NEW_ROLES = {
+    "dealer": ["buyer"],
+    "auction_house": ["auctioneer", "house_admin"],
+    "association": ["analyst"],
+    "platform": ["analyst", "platform_admin"],
+}
 ORG_KINDS = {"A": "dealer", "B": "dealer", "H": "auction_house", "S": "association", "P": "platform"}
 ROLE_TO_GRANT = {
     "dealer": "dealer_staff",
@@ -117,6 +133,9 @@ TARGETS = {
     "cert": ("own", "foreign"),
     "user": ("own", "foreign"),
     "token": ("own", "foreign"),
+    "member": ("own", "foreign"),  # a member of the caller's organisation / of B
+    "invitation": ("own", "foreign"),  # an invitation addressed to the caller / to B's admin
+    "org_invitation": ("own", "foreign"),  # a pending invitation of the caller's organisation / of B
 }
 
 # --- the world each case runs in --------------------------------------------------------------
@@ -133,6 +152,8 @@ class World:
     own_token_id: int | None = None
     victim_token_id: int = 0
     b_secrets: list[str] = field(default_factory=list)
+    invitations: dict[str, int] = field(default_factory=dict)  # mine, foreign, A, B, H, S, P
+    secrets: dict[str, str] = field(default_factory=dict)  # register, reset, contact: links' one-time secrets
 
     def org_id(self, which: str) -> int:
         return self.orgs[OWN_ORG[self.principal] if which == "own" else FOREIGN_ORG].id
@@ -146,7 +167,24 @@ class World:
             return self.users[self.principal if which == "own" else "victim"].id
         if kind == "token":
             return self.own_token_id if which == "own" else self.victim_token_id
+        if kind == "member":
+            return self.org_id(which)
+        if kind == "invitation":
+            return self.invitations["mine" if which == "own" else "foreign"]
+        if kind == "org_invitation":
+            return self.org_id(which)
         return None
+
+    def path(self, template: str, kind: str, which: str) -> str:
+        org_key = OWN_ORG.get(self.principal, FOREIGN_ORG) if which == "own" else FOREIGN_ORG
+        values = {"id": self.target_id(kind, which)}
+        if kind == "member":
+            values["user_id"] = self.users[JUNIOR[org_key]].id
+        if kind == "org_invitation":
+            values["invitation_id"] = self.invitations[org_key]
+        for name, value in values.items():
+            template = template.replace(f"{{{name}:int}}", str(value))
+        return template
 
     def kind_of(self, org_id: int) -> str:
         return next(o.kind for o in self.orgs.values() if o.id == org_id)
@@ -175,6 +213,7 @@ async def build_world(client: ApiClient, principal: str) -> World:
     for org in orgs.values():
         await Penalty.create(organisation_id=org.id, points=2, reason=f"{org.name} penalty reason", evidence="scan")
     world = World(principal, orgs, users, certs)
+    await _invitations_and_links(world)
 
     # The foreign user has a live session and a token of their own.
     await _open_session(users["victim"])
@@ -203,6 +242,37 @@ async def build_world(client: ApiClient, principal: str) -> World:
     return world
 
 
+async def _invite(org: Organisation, login: str, roles: list[str]) -> int:
+    invitation = await Invitation.create(
+        organisation_id=org.id,
+        login_field="email",
+        login_value=login,
+        roles=roles,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    return invitation.id
+
+
+async def _invitations_and_links(w: World) -> None:
+    recruit = str(w.users["recruit"].email)
+    for key in ("A", "H", "S", "P"):  # each organisation has one pending invitation, to the recruit
+        w.invitations[key] = await _invite(w.orgs[key], recruit, [ROLE_TO_GRANT[ORG_KINDS[key]]])
+    w.invitations["B"] = w.invitations["foreign"] = await _invite(w.orgs["B"], str(w.users["victim"].email), ["buyer"])
+    if w.principal != "anonymous":
+        w.invitations["mine"] = await _invite(w.orgs["P"], str(w.users[w.principal].email), ["analyst"])
+    register = await codes.issue(
+        codes.Purpose.REGISTER,
+        payload={"email": f"new{next(_n)}@example.cn", "mobile": None, "display_name": "New", "password_hash": "x"},
+    )
+    reset = await codes.issue(codes.Purpose.RESET, user_id=w.users["recruit"].id)
+    contact = await codes.issue(
+        codes.Purpose.CONTACT,
+        user_id=w.users["recruit"].id,
+        payload={"field": "email", "value": f"moved{next(_n)}@example.cn"},
+    )
+    w.secrets = {"register": register.secret, "reset": reset.secret, "contact": contact.secret}
+
+
 # --- request bodies ------------------------------------------------------------------------
 
 Body = Callable[[World, "int | None"], dict[str, Any]]
@@ -225,8 +295,8 @@ def _organisation(w: World, _: int | None) -> dict[str, Any]:
 
 
 def _member(w: World, org_id: int | None) -> dict[str, Any]:
-    assert org_id is not None
-    return {"login": str(w.users["recruit"].email), "roles": [ROLE_TO_GRANT[w.kind_of(org_id)]]}
+    assert org_id is not None  # an address without an account: the answer is the same as for any other
+    return {"login": f"invitee{next(_n)}@example.cn", "roles": [ROLE_TO_GRANT[w.kind_of(org_id)]]}
 
 
 def _certificate(w: World, _: int | None) -> dict[str, Any]:
@@ -254,6 +324,31 @@ def _token(w: World, _: int | None) -> dict[str, Any]:
     return {"name": "ci", "scopes": ["read"]}
 
 
+def _link(purpose: str) -> Body:
+    return lambda w, _: {"token": w.secrets[purpose]}
+
+
+def _reset(w: World, _: int | None) -> dict[str, Any]:
+    return {"token": w.secrets["reset"], "new_password": "brand-new-password-9"}
+
+
+def _recruit_login(w: World, _: int | None) -> dict[str, Any]:
+    return {"login": str(w.users["recruit"].email)}
+
+
+def _rename(w: World, _: int | None) -> dict[str, Any]:
+    return {"display_name": "Renamed Person"}
+
+
+def _contact(w: World, _: int | None) -> dict[str, Any]:
+    return {"field": "email", "value": f"moving{next(_n)}@example.cn", "password": PASSWORD}
+
+
+def _roles(w: World, org_id: int | None) -> dict[str, Any]:
+    assert org_id is not None
+    return {"roles": NEW_ROLES[w.kind_of(org_id)]}
+
+
 # --- checks of successful reads -------------------------------------------------------------
 
 
@@ -273,6 +368,10 @@ def _members_of_org(w: World, tid: int | None, body: Any) -> None:
 
 def _me(w: World, tid: int | None, body: Any) -> None:
     assert body["id"] == w.users[w.principal].id
+
+
+def _my_invitations(w: World, tid: int | None, body: Any) -> None:
+    assert [i["id"] for i in body["items"]] == [w.invitations["mine"]]
 
 
 def _my_tokens(w: World, tid: int | None, body: Any) -> None:
@@ -308,16 +407,39 @@ def S(method: str, path: str, target: str, **kw: Any) -> Spec:
 MATRIX: list[Spec] = [
     S("GET", "/api/auth/csrf", "none",
       none=        (OK,      OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK)),
-    S("POST", "/api/auth/register", "none", body=_register, effect="users",
+    S("POST", "/api/auth/register", "none", body=_register, effect="codes",
+      none=        (SENT,    SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SCOPE)),
+    S("POST", "/api/auth/register/confirm", "none", body=_link("register"), effect="users",
       none=        (NEW,     NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    SCOPE)),
     S("POST", "/api/auth/login", "none", body=_login, effect="sessions_active",
       none=        (OK,      OK,     OK,     OK,     OK,     OK,     OK,     OK,     SCOPE)),
+    S("POST", "/api/auth/login/code", "none", body=_recruit_login, effect="codes",
+      none=        (SENT,    SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SCOPE)),
+    S("POST", "/api/auth/password/forgot", "none", body=_recruit_login, effect="codes",
+      none=        (SENT,    SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SCOPE)),
+    S("POST", "/api/auth/password/reset", "none", body=_reset, effect="password_changes",
+      none=        (DONE,    DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE)),
+    S("POST", "/api/me/contact/confirm", "none", body=_link("contact"), effect="user_details",
+      none=        (DONE,    DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE)),
     S("POST", "/api/auth/logout", "none", effect="sessions_active",
       none=        (UNAUTH,  DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE)),
     S("POST", "/api/auth/password", "none", body=_password, effect="password_changes",
       none=        (UNAUTH,  DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE)),
     S("GET", "/api/me", "none", check=_me,
       none=        (UNAUTH,  OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK)),
+    S("PATCH", "/api/me", "none", body=_rename, effect="user_details",
+      none=        (UNAUTH,  OK,     OK,     OK,     OK,     OK,     OK,     OK,     SCOPE)),
+    S("POST", "/api/me/contact", "none", body=_contact, effect="codes",
+      none=        (UNAUTH,  SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SENT,   SCOPE)),
+    S("GET", "/api/me/invitations", "none", check=_my_invitations,
+      none=        (UNAUTH,  OK,     OK,     OK,     OK,     OK,     OK,     OK,     OK)),
+    # Invitations are personal: not even platform staff accept or decline somebody else's.
+    S("POST", "/api/me/invitations/{id:int}/accept", "invitation", effect="memberships",
+      own=         (NA,      OK,     OK,     OK,     OK,     OK,     OK,     OK,     SCOPE),
+      foreign=     (UNAUTH,  NF    , NF    , NF    , NF    , NF    , NF    , NF    , SCOPE)),
+    S("POST", "/api/me/invitations/{id:int}/decline", "invitation", effect="invitations",
+      own=         (NA,      DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   DONE,   SCOPE),
+      foreign=     (UNAUTH,  NF    , NF    , NF    , NF    , NF    , NF    , NF    , SCOPE)),
     S("POST", "/api/organisations", "none", body=_organisation, effect="organisations",
       none=        (UNAUTH,  NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    NEW,    SCOPE)),
     S("GET", "/api/organisations/{id:int}", "org", check=_is_org,
@@ -327,9 +449,22 @@ MATRIX: list[Spec] = [
       own=         (NA,      NA,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     NF)),
     # ORG_MANAGE: the organisation's admin role; associations have none (domain.ADMIN_ROLE): staff manage them.
-    S("POST", "/api/organisations/{id:int}/members", "org", body=_member, effect="memberships",
-      own=         (NA,      NA,     FORBID, NEW,    FORBID, NEW,    FORBID, NEW,    SCOPE),
-      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     NEW,    SCOPE)),
+    S("POST", "/api/organisations/{id:int}/members", "org", body=_member, effect="invitations",
+      own=         (NA,      NA,     FORBID, SENT,   FORBID, SENT,   FORBID, SENT,   SCOPE),
+      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     SENT,   SCOPE)),
+    S("PUT", "/api/organisations/{id:int}/members/{user_id:int}", "member", body=_roles, effect="memberships",
+      own=         (NA,      NA,     FORBID, OK,     FORBID, OK,     FORBID, OK,     SCOPE),
+      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     SCOPE)),
+    S("DELETE", "/api/organisations/{id:int}/members/{user_id:int}", "member", effect="memberships",
+      own=         (NA,      NA,     FORBID, DONE,   FORBID, DONE,   FORBID, DONE,   SCOPE),
+      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     DONE,   SCOPE)),
+    S("GET", "/api/organisations/{id:int}/invitations", "org", check=_items_of_org,
+      own=         (NA,      NA,     FORBID, OK,     FORBID, OK,     FORBID, OK,     OK),
+      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     NF)),
+    S("DELETE", "/api/organisations/{id:int}/invitations/{invitation_id:int}", "org_invitation",
+      effect="invitations",
+      own=         (NA,      NA,     FORBID, DONE,   FORBID, DONE,   FORBID, DONE,   SCOPE),
+      foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     DONE,   SCOPE)),
     S("GET", "/api/organisations/{id:int}/certificates", "org", check=_items_of_org,
       own=         (NA,      NA,     OK,     OK,     OK,     OK,     OK,     OK,     OK),
       foreign=     (UNAUTH,  NF,     NF,     NF,     NF,     NF,     NF,     OK,     NF)),
@@ -416,7 +551,7 @@ def leaks(world: World, r: httpx.Response) -> list[str]:
 async def test_permissions_matrix(client: ApiClient, spec: Spec, principal: str, target: str, want: Want) -> None:
     world = await build_world(client, principal)
     tid = world.target_id(spec.target, target)
-    url = spec.path.replace("{id:int}", str(tid)) if "{id:int}" in spec.path else spec.path
+    url = world.path(spec.path, spec.target, target)
     kwargs = {"json": spec.body(world, tid)} if spec.body else {}
 
     before = await accounts_snapshot()
@@ -448,7 +583,8 @@ def test_matrix_covers_every_route() -> None:
     assert sorted(in_matrix) == sorted(declared)
 
     has_own = {"org": set(OWN_ORG), "cert": set(OWN_ORG), "user": set(PRINCIPALS) - {"anonymous"}}
-    has_own["token"] = has_own["user"]
+    has_own["token"] = has_own["invitation"] = has_own["user"]
+    has_own["member"] = has_own["org_invitation"] = set(OWN_ORG)
     for spec in MATRIX:
         assert tuple(spec.cells) == TARGETS[spec.target], spec.label
         for target, row in spec.cells.items():
@@ -462,13 +598,25 @@ def test_matrix_covers_every_route() -> None:
         assert (spec.body is not None) == (route.operation.body is not None), spec.label  # type: ignore[attr-defined]
 
 
+PUBLIC = (
+    "/api/auth/csrf",
+    "/api/auth/register",
+    "/api/auth/register/confirm",
+    "/api/auth/login",
+    "/api/auth/login/code",
+    "/api/auth/password/forgot",
+    "/api/auth/password/reset",
+    "/api/me/contact/confirm",
+)
+
+
 def test_matrix_rules_hold_for_every_cell() -> None:
     """Cross-cutting rules, checked over the data so a hand-edited cell cannot contradict them."""
     for spec, principal, target, want in matrix_cells():
         where = f"{spec.label}:{principal}:{target}"
         if principal == "anonymous":
-            public = spec.path in ("/api/auth/csrf", "/api/auth/register", "/api/auth/login")
-            assert (want in (OK, NEW)) if public else want == UNAUTH, where
+            public = spec.path in PUBLIC
+            assert (want in (OK, NEW, SENT, DONE)) if public else want == UNAUTH, where
         if principal == "read_token":
             if spec.method in UNSAFE_METHODS or spec.path.startswith("/api/admin/"):
                 assert want == SCOPE, where
@@ -580,7 +728,11 @@ async def test_revoked_sessions_and_tokens_stop_working(client: ApiClient) -> No
     assert r.status_code == 204, r.text
     assert_error(await victim.get("/api/me"), 401, "unauthenticated")
     assert await Session.filter(user_id=world.users["victim"].id, revoked_at=None).count() == 0
+    # "End every session" ends the tokens too: a token is a standing login.
+    assert_error(await bearer.get("/api/me"), 401, "invalid_token")
 
+    _, token_raw = await sessions.create_token(world.users["victim"].id, "t", ["read"], "127.0.0.1")
+    bearer.bearer = token_raw
     r = await bearer.get("/api/tokens")
     token_id = next(t["id"] for t in r.json()["items"] if t["name"] == "t")
     # Revoking needs write; the holder revokes it from a session.

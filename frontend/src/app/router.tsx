@@ -17,6 +17,12 @@ import {
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
+import {
+  ConfirmContactRoute,
+  ConfirmRegistrationRoute,
+  ForgotPasswordRoute,
+  ResetPasswordRoute,
+} from './routes/recovery';
 import { RegisterRoute } from './routes/register';
 import {
   ConditionRoute,
@@ -50,6 +56,18 @@ export function AppRoutes() {
         <Route index element={<HomeRoute />} />
         <Route path="login" element={<LoginRoute />} />
         <Route path="register" element={<RegisterRoute />} />
+        <Route path="register/confirm" element={<ConfirmRegistrationRoute />} />
+        <Route path="forgot-password" element={<ForgotPasswordRoute />} />
+        <Route path="reset-password" element={<ResetPasswordRoute />} />
+        <Route path="account/confirm-contact" element={<ConfirmContactRoute />} />
+        <Route
+          path="account/invitations"
+          element={
+            <RequireAuth>
+              <AccountRoute />
+            </RequireAuth>
+          }
+        />
         <Route
           path="account"
           element={

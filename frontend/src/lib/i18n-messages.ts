@@ -2,11 +2,13 @@
  * UI strings. `en` defines the keys; `zhCN` must provide every one of them
  * (enforced by its type). Placeholders look like `{name}`.
  */
+import { accountEn, accountZh } from '../features/account/i18n';
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
 
 export const en = {
+  ...accountEn,
   ...auctionsEn,
   ...listingsEn,
   ...statsEn,
@@ -88,7 +90,7 @@ export const en = {
   'password.new': 'New password',
   'password.confirmNew': 'Confirm new password',
   'password.submit': 'Change password',
-  'password.changed': 'Password changed. Your other sessions have been signed out.',
+  'password.changed': 'Password changed. Your other sessions were signed out and your API tokens revoked.',
 
   // validation
   'validation.required': 'This field is required.',
@@ -170,9 +172,9 @@ export const en = {
   'members.name': 'Name',
   'members.roles': 'Roles',
   'members.login': 'Member email or mobile',
-  'members.loginHint': 'The person must already have an account.',
-  'members.add': 'Add a member',
-  'members.submit': 'Add member',
+  'members.loginHint': 'They get an invitation by message and join when they accept (with or without an account today).',
+  'members.add': 'Invite a member',
+  'members.submit': 'Send invitation',
   'members.added': '{name} was added.',
 
   // penalties
@@ -280,6 +282,7 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
+  ...accountZh,
   ...auctionsZh,
   ...listingsZh,
   ...statsZh,
@@ -353,7 +356,7 @@ export const zhCN: Record<MessageKey, string> = {
   'password.new': '新密码',
   'password.confirmNew': '确认新密码',
   'password.submit': '修改密码',
-  'password.changed': '密码已修改，其他设备上的登录已失效。',
+  'password.changed': '密码已修改，其他设备上的登录已失效，API 令牌已吊销。',
 
   'validation.required': '此项为必填项。',
   'validation.email': '请输入有效的邮箱地址。',
@@ -429,9 +432,9 @@ export const zhCN: Record<MessageKey, string> = {
   'members.name': '姓名',
   'members.roles': '角色',
   'members.login': '成员邮箱或手机号',
-  'members.loginHint': '对方须已注册账户。',
-  'members.add': '添加成员',
-  'members.submit': '添加成员',
+  'members.loginHint': '对方会收到邀请消息，接受后即加入（现在有无账户均可）。',
+  'members.add': '邀请成员',
+  'members.submit': '发送邀请',
   'members.added': '已添加 {name}。',
 
   'penalties.title': '扣分记录',

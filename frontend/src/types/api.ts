@@ -68,6 +68,33 @@ export interface Member {
   roles: string[];
 }
 
+/** The answer of requests whose outcome is told by mail: the same whatever the address holds. */
+export interface Sent {
+  status: 'sent';
+}
+
+/** An invitation as its organisation's admins see it. */
+export interface Invitation {
+  id: number;
+  organisation_id: number;
+  login: string;
+  roles: string[];
+  status: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** An invitation waiting for me. */
+export interface MyInvitation {
+  id: number;
+  organisation_id: number;
+  organisation_name: string;
+  organisation_kind: OrgKind;
+  roles: string[];
+  created_at: string;
+  expires_at: string;
+}
+
 /** 代理证 (agent certificate). */
 export interface Certificate {
   id: number;

@@ -1,7 +1,8 @@
-"""Pure account rules: roles, permissions, identifiers, verification, lockout. No I/O, no clock reads."""
+"""Pure account rules: roles, permissions, identifiers, passwords, verification, throttling. No I/O, no clock reads."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -137,16 +138,36 @@ def login_kind(login: str) -> tuple[str, str]:
     return "mobile", normalise_mobile(login)
 
 
-def password_problems(password: str, *, identifiers: tuple[str, ...] = ()) -> list[str]:
+def _login_parts(identifier: str) -> list[str]:
+    # The whole login and, for an email, its local part: "wang.li@x.cn" must not hide in "wang.li2024!".
+    ident = identifier.strip().lower()
+    parts = [ident]
+    if "@" in ident:
+        parts.append(ident.split("@", 1)[0])
+    return [p for p in parts if len(p) >= 4]
+
+
+def password_problems(
+    password: str, *, identifiers: tuple[str, ...] = (), common: frozenset[str] = frozenset()
+) -> list[str]:
+    """What is wrong with a new password: length, repetition, a common password, or the login inside it.
+
+    `common` holds lower-case common passwords; one with only digits or symbols added at either end
+    ("password2024!", "!qwerty123") counts as common too.
+    """
     problems = []
     if len(password) < PASSWORD_MIN:
         problems.append(f"must be at least {PASSWORD_MIN} characters")
     if len(password) > PASSWORD_MAX:
         problems.append(f"must be at most {PASSWORD_MAX} characters")
-    if any(ident and ident.lower() in password.lower() for ident in identifiers):
+    lowered = password.lower()
+    if any(part in lowered for ident in identifiers if ident for part in _login_parts(ident)):
         problems.append("must not contain your email or mobile number")
     if len(set(password)) < 4:
         problems.append("is too repetitive")
+    core = lowered.strip("0123456789!@#$%^&*()-_=+.,;:?~ ")
+    if common and (lowered in common or (len(core) >= 4 and core in common)):
+        problems.append("is too common")
     return problems
 
 
@@ -219,21 +240,40 @@ def trading_refusal(
 
 
 # --- login throttling -------------------------------------------------------------------
-@dataclass(frozen=True)
-class LockoutState:
-    failed_logins: int
-    locked_until: datetime | None
+def throttle_delay(failures: int, free: int, max_seconds: int) -> int:
+    """Seconds a login must wait after `failures` wrong attempts: none for the first `free`, then doubling.
 
-
-def seconds_locked(state: LockoutState, now: datetime) -> int:
-    if state.locked_until is None or state.locked_until <= now:
+    Counted per (login, source address), so a stranger's guesses slow down the stranger; the count over
+    every address has its own, higher, free allowance against guessing spread over many addresses, and
+    the real owner gets past either with a one-time code sent to them.
+    """
+    if failures < free:
         return 0
-    return max(1, int((state.locked_until - now).total_seconds()))
+    return int(min(max_seconds, 2 ** min(failures - free, 30)))
 
 
-def after_failure(state: LockoutState, now: datetime, max_failures: int, lockout_seconds: int) -> LockoutState:
-    """Each run of `max_failures` wrong passwords locks the account for `lockout_seconds`."""
-    failures = state.failed_logins + 1
-    if failures >= max_failures:
-        return LockoutState(0, now + timedelta(seconds=lockout_seconds))
-    return LockoutState(failures, state.locked_until)
+def seconds_blocked(blocked_until: datetime | None, now: datetime) -> int:
+    if blocked_until is None or blocked_until <= now:
+        return 0
+    return max(1, math.ceil((blocked_until - now).total_seconds()))
+
+
+# --- one-time codes and invitations ----------------------------------------------------------
+ONE_TIME_CODE_ATTEMPTS = 5  # wrong tries before a login code is dead (it is 8 digits: 10^8 / 5)
+INVITATION_TTL = timedelta(days=14)
+
+
+def code_usable(expires_at: datetime, used_at: datetime | None, attempts: int, now: datetime) -> bool:
+    return used_at is None and expires_at > now and attempts < ONE_TIME_CODE_ATTEMPTS
+
+
+def remaining_admins(
+    members: dict[int, frozenset[str]], admin_role: str, changed_user: int, new_roles: frozenset[str]
+) -> int:
+    """How many members would hold `admin_role` after `changed_user`'s roles become `new_roles` (empty: removed)."""
+    after = dict(members)
+    if new_roles:
+        after[changed_user] = new_roles
+    else:
+        after.pop(changed_user, None)
+    return sum(1 for roles in after.values() if admin_role in roles)

@@ -19,8 +19,6 @@ class User(Model):
     display_name = fields.CharField(max_length=100)
     password_hash = fields.CharField(max_length=255)
     is_active = fields.BooleanField(default=True)
-    failed_logins = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True)
     password_changed_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -37,6 +35,9 @@ class Organisation(Model):
     business_licence_no = fields.CharField(max_length=32, null=True, unique=True)
     verification_status = fields.CharField(max_length=20, default="pending")
     verified_at = fields.DatetimeField(null=True)
+    # Bumped by every membership change (compare-and-set): two admins demoting each other at the same
+    # moment cannot both pass the "never the last admin" check.
+    members_version = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -60,6 +61,31 @@ class Membership(Model):
     class Meta:
         table = "memberships"
         unique_together = (("user", "organisation"),)
+
+
+class Invitation(Model):
+    # Membership offered to whoever holds a login (email or mobile); it becomes a membership only when
+    # that person accepts. The inviter never learns whether an account with the login exists.
+
+    id = fields.IntField(primary_key=True)
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "marketplace.Organisation", related_name="invitations", on_delete=fields.CASCADE
+    )
+    invited_by_id = fields.IntField(null=True)
+    login_field = fields.CharField(max_length=10)
+    login_value = fields.CharField(max_length=254)
+    roles: Any = fields.JSONField(default=list)
+    status = fields.CharField(max_length=20, default="pending")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    decided_by_id = fields.IntField(null=True)
+
+    organisation_id: int
+
+    class Meta:
+        table = "invitations"
+        indexes = (("login_field", "login_value", "status"),)
 
 
 class AgentCertificate(Model):
@@ -148,6 +174,44 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_tokens"
+
+
+class OneTimeCode(Model):
+    # A secret sent through the mail port (confirmation link, reset link, login code), stored as its
+    # SHA-256. Single use: `used_at` is set by a conditional update, so two uses cannot both win.
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharField(max_length=20)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "marketplace.User", related_name="one_time_codes", null=True, on_delete=fields.CASCADE
+    )
+    code_hash = fields.CharField(max_length=64, db_index=True)
+    payload: Any = fields.JSONField(default=dict)
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    user_id: int | None
+
+    class Meta:
+        table = "one_time_codes"
+
+
+class LoginThrottle(Model):
+    # Failed logins per (login, source address); source "*" counts every address for the login.
+    # Keyed by the login's hash whether or not an account has it, so answers cannot tell them apart.
+
+    id = fields.IntField(primary_key=True)
+    login_hash = fields.CharField(max_length=64)
+    source = fields.CharField(max_length=64)
+    failures = fields.IntField(default=0)
+    blocked_until = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "login_throttles"
+        unique_together = (("login_hash", "source"),)
 
 
 class AuditEntry(Model):

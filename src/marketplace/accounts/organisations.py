@@ -11,7 +11,7 @@ from marketplace.accounts import domain
 from marketplace.accounts.audit import audit
 from marketplace.accounts.domain import Action as Action
 from marketplace.accounts.domain import Principal
-from marketplace.accounts.models import AgentCertificate, AuditEntry, Membership, Organisation, Penalty, User
+from marketplace.accounts.models import AgentCertificate, AuditEntry, Membership, Organisation, Penalty
 from marketplace.accounts.schemas import (
     AuditOut,
     CertificateIn,
@@ -122,40 +122,6 @@ async def list_members(principal: Principal, org_id: int, page: PageQuery) -> tu
             login=m.user.email or m.user.mobile or "",
             roles=list(m.roles),
         ),
-    )
-
-
-async def add_member(principal: Principal, org_id: int, login: str, roles: list[str], ip: str) -> MemberOut:
-    require(principal, Action.ORG_MANAGE, org_id)
-    org = await Organisation.get(id=org_id)
-    allowed = domain.ROLES_BY_KIND[domain.Kind(org.kind)]
-    bad = sorted(set(roles) - {r.value for r in allowed})
-    if bad:
-        raise ValidationFailed(f"roles {bad} do not exist in a {org.kind}", details=[{"loc": ["body", "roles"]}])
-    try:
-        field, value = domain.login_kind(login)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc), details=[{"loc": ["body", "login"]}]) from None
-    user = await (User.get_or_none(email=value) if field == "email" else User.get_or_none(mobile=value))
-    if user is None:
-        raise NotFound("no user with this login", code="user_not_found")
-    async with in_transaction() as conn:
-        membership = await Membership.get_or_none(user_id=user.id, organisation_id=org_id, using_db=conn)
-        new_roles = sorted(set(roles) | set(membership.roles if membership else []))
-        if membership is None:
-            await Membership.create(user_id=user.id, organisation_id=org_id, roles=new_roles, using_db=conn)
-        else:
-            await Membership.filter(id=membership.id).using_db(conn).update(roles=new_roles)
-        await audit(
-            "roles.changed",
-            actor=principal.user_id,
-            target=f"org:{org_id}/user:{user.id}",
-            details={"roles": new_roles},
-            ip=ip,
-            conn=conn,
-        )
-    return MemberOut(
-        user_id=user.id, display_name=user.display_name, login=user.email or user.mobile or "", roles=new_roles
     )
 
 

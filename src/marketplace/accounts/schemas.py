@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from marketplace.accounts import domain
+from marketplace.accounts import domain, policy
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -40,15 +40,37 @@ class RegisterIn(In):
     def _rules(self) -> RegisterIn:
         if not self.email and not self.mobile:
             raise ValueError("give an email address or a mobile number")
-        problems = domain.password_problems(self.password, identifiers=(self.email or "", self.mobile or ""))
+        problems = policy.password_problems(self.password, self.email, self.mobile)
         if problems:
             raise ValueError("password " + "; ".join(problems))
         return self
 
 
+class AcceptedOut(BaseModel):
+    """The answer to a request whose outcome is told by mail (the same whatever the address holds)."""
+
+    status: Literal["sent"] = "sent"
+
+
 class LoginIn(In):
     login: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=domain.PASSWORD_MAX)
+    code: str | None = Field(default=None, max_length=16, description="a login code sent by mail; skips throttling")
+
+
+class LoginNameIn(In):
+    login: str = Field(min_length=1, max_length=254)
+
+
+class LinkIn(In):
+    token: str = Field(min_length=1, max_length=128)
+
+
+def _new_password_rules(password: str) -> None:
+    # The login is checked by the service, which knows whose password it is.
+    problems = policy.password_problems(password)
+    if problems:
+        raise ValueError("new password " + "; ".join(problems))
 
 
 class PasswordChangeIn(In):
@@ -57,9 +79,33 @@ class PasswordChangeIn(In):
 
     @model_validator(mode="after")
     def _rules(self) -> PasswordChangeIn:
-        problems = domain.password_problems(self.new_password)
-        if problems:
-            raise ValueError("new password " + "; ".join(problems))
+        _new_password_rules(self.new_password)
+        return self
+
+
+class PasswordResetIn(In):
+    token: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(max_length=domain.PASSWORD_MAX)
+
+    @model_validator(mode="after")
+    def _rules(self) -> PasswordResetIn:
+        _new_password_rules(self.new_password)
+        return self
+
+
+class ProfileIn(In):
+    display_name: Name
+
+
+class ContactIn(In):
+    field: Literal["email", "mobile"]
+    value: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=domain.PASSWORD_MAX, description="the current password")
+
+    @model_validator(mode="after")
+    def _normalise(self) -> ContactIn:
+        normalise = domain.normalise_email if self.field == "email" else domain.normalise_mobile
+        self.value = normalise(self.value)
         return self
 
 
@@ -109,6 +155,34 @@ class OrganisationOut(BaseModel):
 class MemberIn(In):
     login: str = Field(min_length=1, max_length=254)
     roles: list[RoleName] = Field(min_length=1, max_length=7)
+
+
+class RolesIn(In):
+    roles: list[RoleName] = Field(min_length=1, max_length=7)
+
+
+class InvitationOut(BaseModel):
+    id: int
+    organisation_id: int
+    login: str
+    roles: list[str]
+    status: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class MyInvitationOut(BaseModel):
+    id: int
+    organisation_id: int
+    organisation_name: str
+    organisation_kind: str
+    roles: list[str]
+    created_at: datetime
+    expires_at: datetime
+
+
+class MyInvitations(BaseModel):
+    items: list[MyInvitationOut]
 
 
 class MemberOut(BaseModel):
@@ -226,3 +300,7 @@ class AuditPage(Items):
 
 class TokenPage(Items):
     items: list[TokenOut]
+
+
+class InvitationPage(Items):
+    items: list[InvitationOut]

@@ -5,7 +5,7 @@ Two adapters behind one small protocol, chosen in bootstrap like every port:
 - `RedisRateLimiter`: buckets in Redis, shared by every app process behind the load balancer, so
   the limit is the setting and not N times it. Redis's own clock is used, so processes with skewed
   clocks agree. If Redis cannot be reached the request is allowed (logged): logging in must not
-  depend on a limiter, and the per-account lockout in the database still guards passwords.
+  depend on a limiter, and the login throttling in the database (`accounts.throttle`) still guards passwords.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.accounts import domain
-from marketplace.accounts.domain import Action, CertificateView, LockoutState, Principal
+from marketplace.accounts import domain, policy
+from marketplace.accounts.domain import Action, CertificateView, Principal
 
 
 def principal(
@@ -172,13 +172,47 @@ def test_trading_refusal(kind: str, status: str, certs: list[CertificateView], r
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
-def test_lockout_after_max_failures_then_expires() -> None:
-    state = LockoutState(0, None)
-    for _ in range(4):
-        state = domain.after_failure(state, NOW, 5, 900)
-        assert domain.seconds_locked(state, NOW) == 0
-    state = domain.after_failure(state, NOW, 5, 900)
-    assert domain.seconds_locked(state, NOW) == 900
-    assert domain.seconds_locked(state, NOW + timedelta(seconds=899)) == 1
-    assert domain.seconds_locked(state, NOW + timedelta(seconds=900)) == 0
-    assert state.failed_logins == 0  # the next run of failures starts afresh after the lock
+def test_throttle_delay_is_free_then_doubles_up_to_the_cap() -> None:
+    delays = [domain.throttle_delay(n, 5, 900) for n in range(1, 20)]
+    assert delays[:4] == [0, 0, 0, 0]
+    assert delays[4:10] == [1, 2, 4, 8, 16, 32]
+    assert max(delays) == 900
+    assert domain.throttle_delay(10**6, 5, 900) == 900  # no overflow for absurd counts
+
+
+def test_seconds_blocked_rounds_up_and_ends() -> None:
+    assert domain.seconds_blocked(None, NOW) == 0
+    assert domain.seconds_blocked(NOW + timedelta(seconds=1.2), NOW) == 2
+    assert domain.seconds_blocked(NOW, NOW) == 0
+
+
+def test_code_usable() -> None:
+    later = NOW + timedelta(minutes=1)
+    assert domain.code_usable(later, None, 0, NOW)
+    assert not domain.code_usable(NOW, None, 0, NOW)  # expired
+    assert not domain.code_usable(later, NOW, 0, NOW)  # used
+    assert not domain.code_usable(later, None, domain.ONE_TIME_CODE_ATTEMPTS, NOW)  # too many wrong tries
+
+
+def test_remaining_admins() -> None:
+    members = {1: frozenset({"dealer_admin"}), 2: frozenset({"dealer_staff"})}
+    assert domain.remaining_admins(members, "dealer_admin", 1, frozenset()) == 0
+    assert domain.remaining_admins(members, "dealer_admin", 1, frozenset({"dealer_staff"})) == 0
+    assert domain.remaining_admins(members, "dealer_admin", 2, frozenset({"dealer_admin"})) == 2
+    assert domain.remaining_admins(members, "dealer_admin", 2, frozenset()) == 1
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password1234", "Password2024!", "qwertyuiop", "1234567890", "woaini1314520", "!!qwerty12345", "1q2w3e4r5t"],
+)
+def test_common_passwords_are_refused(password: str) -> None:
+    assert "is too common" in policy.password_problems(password)
+
+
+def test_the_login_must_not_be_in_the_password() -> None:
+    assert "must not contain your email or mobile number" in policy.password_problems(
+        "wang.li.2024!x", "wang.li@example.cn"
+    )
+    assert policy.password_problems("correct-horse-battery", "wang.li@example.cn", "13800138000") == []
+    assert len(policy.common_passwords()) > 300

@@ -1,6 +1,8 @@
 import { CreateOrganisationForm } from '../../features/account/components/CreateOrganisationForm';
+import { InvitationsSection } from '../../features/account/components/InvitationsSection';
 import { OrganisationList } from '../../features/account/components/OrganisationList';
 import { ProfileCard } from '../../features/account/components/ProfileCard';
+import { ProfileEditor } from '../../features/account/components/ProfileEditor';
 import { TokensSection } from '../../features/account/components/TokensSection';
 import { ChangePasswordForm } from '../../features/auth/components/ChangePasswordForm';
 import { useDocumentTitle } from '../../hooks/use-document-title';
@@ -20,12 +22,18 @@ export function AccountRoute() {
         <section className="card" aria-labelledby="profile-h">
           <h2 id="profile-h">{t('account.profile')}</h2>
           <ProfileCard me={me} />
+          <ProfileEditor me={me} />
         </section>
         <section className="card" aria-labelledby="password-h">
           <h2 id="password-h">{t('account.password')}</h2>
           <ChangePasswordForm />
         </section>
       </div>
+
+      <section className="section" aria-labelledby="invitations-h" id="invitations">
+        <h2 id="invitations-h">{t('invitations.title')}</h2>
+        <InvitationsSection />
+      </section>
 
       <section className="section" aria-labelledby="orgs-h">
         <h2 id="orgs-h">{t('account.organisations')}</h2>

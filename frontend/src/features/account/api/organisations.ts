@@ -1,5 +1,5 @@
 import { api } from '../../../lib/api-client';
-import type { Certificate, Member, Organisation, Penalty } from '../../../types/api';
+import type { Certificate, Invitation, Me, Member, MyInvitation, Organisation, Penalty } from '../../../types/api';
 
 export interface CreateOrganisationInput {
   name: string;
@@ -18,13 +18,34 @@ export const listMembers = (orgId: number, cursor: string | null, signal?: Abort
   api.getPage<Member>(`/api/organisations/${orgId}/members`, cursor, undefined, signal);
 
 export interface AddMemberInput {
-  /** Email or mobile of an existing user. */
+  /** Email or mobile; the answer is the same whether or not an account has it. */
   login: string;
   roles: string[];
 }
 
-export const addMember = (orgId: number, input: AddMemberInput) =>
-  api.post<Member>(`/api/organisations/${orgId}/members`, input);
+/** 202: an invitation the person accepts. */
+export const inviteMember = (orgId: number, input: AddMemberInput) =>
+  api.post<Invitation>(`/api/organisations/${orgId}/members`, input);
+
+export const setMemberRoles = (orgId: number, userId: number, roles: string[]) =>
+  api.put<Member>(`/api/organisations/${orgId}/members/${userId}`, { roles });
+
+/** Removes a member; with one's own user id, leaves. */
+export const removeMember = (orgId: number, userId: number) =>
+  api.delete(`/api/organisations/${orgId}/members/${userId}`);
+
+export const listInvitations = (orgId: number, cursor: string | null, signal?: AbortSignal) =>
+  api.getPage<Invitation>(`/api/organisations/${orgId}/invitations`, cursor, undefined, signal);
+
+export const withdrawInvitation = (orgId: number, invitationId: number) =>
+  api.delete(`/api/organisations/${orgId}/invitations/${invitationId}`);
+
+export const myInvitations = (signal?: AbortSignal) =>
+  api.get<{ items: MyInvitation[] }>('/api/me/invitations', { signal });
+
+export const acceptInvitation = (id: number) => api.post<Me>(`/api/me/invitations/${id}/accept`);
+
+export const declineInvitation = (id: number) => api.post<void>(`/api/me/invitations/${id}/decline`);
 
 export const listCertificates = (orgId: number, cursor: string | null, signal?: AbortSignal) =>
   api.getPage<Certificate>(`/api/organisations/${orgId}/certificates`, cursor, undefined, signal);

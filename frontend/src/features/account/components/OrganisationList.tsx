@@ -1,12 +1,30 @@
+import { useState } from 'react';
 import { KindBadge, RoleBadges, StatusBadge } from '../../../components/badges';
 import { Empty } from '../../../components/feedback';
+import { errorMessage } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
+import { refreshSession } from '../../../lib/session';
 import { ORG_ADMIN_ROLES, type Me } from '../../../types/api';
+import { removeMember } from '../api/organisations';
 import { OrgAdminPanel } from './OrgAdminPanel';
 
 /** My organisations; those I administer get the management panel. */
 export function OrganisationList({ me }: { me: Me }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [leaveError, setLeaveError] = useState<{ orgId: number; error: unknown } | null>(null);
+
+  async function leave(orgId: number, name: string) {
+    if (!window.confirm(t('members.confirmLeave', { name }))) return;
+    setLeaveError(null);
+    try {
+      await removeMember(orgId, me.id);
+      await refreshSession();
+    } catch (error) {
+      setLeaveError({ orgId, error });
+    }
+  }
+
   if (me.organisations.length === 0) return <Empty>{t('orgs.none')}</Empty>;
   return (
     <ul className="org-list">
@@ -25,6 +43,14 @@ export function OrganisationList({ me }: { me: Me }) {
               {t('orgs.myRoles')}: <RoleBadges roles={org.roles} />
             </p>
             {org.verification_status === 'pending' && <p className="muted small">{t('orgs.pendingNote')}</p>}
+            <div className="row-actions">
+              <button type="button" className="btn btn-small btn-danger-outline" onClick={() => leave(org.id, org.name)}>
+                {t('members.leave')}
+              </button>
+            </div>
+            {leaveError?.orgId === org.id ? (
+              <p className="alert alert-error">{errorMessage(leaveError.error, i18n)}</p>
+            ) : null}
             {isAdmin && <OrgAdminPanel org={org} />}
           </li>
         );

@@ -2,16 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { FormError, SubmitButton, TextField } from '../../../components/form';
 import { serverFieldErrors } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
-import { setSessionUser } from '../../../lib/session';
 import { isChineseMobile, isEmail, PASSWORD_MIN_LENGTH } from '../../../lib/validation';
 import { useMutation } from '../../../hooks/use-mutation';
 import { register, type RegisterInput } from '../api/auth';
-import type { Me } from '../../../types/api';
 
 type Field = 'display_name' | 'email' | 'mobile' | 'password' | 'confirm';
 const FIELDS: Field[] = ['display_name', 'email', 'mobile', 'password'];
 
-export function RegisterForm({ onSuccess }: { onSuccess: (me: Me) => void }) {
+/** Registration sends a confirmation link; `onSent` gets the address it went to. */
+export function RegisterForm({ onSent }: { onSent: (address: string) => void }) {
   const { t } = useI18n();
   const [form, setForm] = useState<Record<Field, string>>({
     display_name: '',
@@ -53,10 +52,7 @@ export function RegisterForm({ onSuccess }: { onSuccess: (me: Me) => void }) {
     if (form.email.trim()) body.email = form.email.trim();
     if (form.mobile.trim()) body.mobile = form.mobile.trim();
     const res = await mutation.run(body);
-    if (res.ok) {
-      setSessionUser(res.value);
-      onSuccess(res.value);
-    }
+    if (res.ok) onSent(body.email ?? body.mobile ?? '');
   }
 
   return (
@@ -103,7 +99,7 @@ export function RegisterForm({ onSuccess }: { onSuccess: (me: Me) => void }) {
         value={form.password}
         onChange={set('password')}
         error={errors.password ?? server.password}
-        hint={t('validation.passwordLength', { min: PASSWORD_MIN_LENGTH })}
+        hint={t('password.policyHint', { min: PASSWORD_MIN_LENGTH })}
       />
       <TextField
         label={t('auth.confirmPassword')}
