@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
@@ -26,8 +27,9 @@ from auctions.schemas import (
 from auctions.services import actions, catalogue, consignments
 from auctions.services.clock import now_ms
 from auctions.services.consignments import ConsignmentPage, ConsignmentQuery
+from auctions.services.live import PROTOCOL_VERSION
 from auctions.services.present import events_after
-from marketplace.errors import BadRequest, NotFound
+from marketplace.errors import ApiError, BadRequest, NotFound
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "auctions"
@@ -176,6 +178,18 @@ async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
     return await catalogue.confirm_deposit(call.user, call.path_id())
 
 
+def _bid_answer(result: dict[str, Any]) -> Response:
+    """The socket's `bid_result`, envelope included (`v`, `server_time`), so one client parses both."""
+    if result.get("reason") == actions.KEY_REUSED:
+        # Stripe's rule: a key reused with other parameters is the client's error, never the first receipt.
+        raise ApiError(
+            "this Idempotency-Key was already used for a different bid (another lot, amount or kind)",
+            code=actions.KEY_REUSED,
+            status=422,
+        )
+    return JSONResponse({"v": PROTOCOL_VERSION, **result, "server_time": now_ms()})
+
+
 @endpoint(
     "POST",
     "/api/lots/{id:int}/bids",
@@ -183,7 +197,7 @@ async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
     tag=TAG,
     body=BidIn,
     scope="bid",
-    errors=(400, 404),
+    errors=(400, 404, 422),
 )
 async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     key = call.request.headers.get("idempotency-key", "")
@@ -193,7 +207,7 @@ async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     result = await actions.place_bid(
         call.services, call.user, call.path_id(), key, call.body.amount, now, proxy=call.body.proxy
     )
-    return JSONResponse(result)
+    return _bid_answer(result)
 
 
 @endpoint(
@@ -202,14 +216,14 @@ async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     summary="Buy a timed lot now (needs an Idempotency-Key header)",
     tag=TAG,
     scope="bid",
-    errors=(400, 404),
+    errors=(400, 404, 422),
 )
 async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
     key = call.request.headers.get("idempotency-key", "")
     if not _KEY.match(key):
         raise BadRequest("send an Idempotency-Key header of 8-64 characters [A-Za-z0-9_.:-]", code="idempotency_key")
     result = await actions.place_bid(call.services, call.user, call.path_id(), key, 0, now_ms(), buy_now=True)
-    return JSONResponse(result)
+    return _bid_answer(result)
 
 
 @endpoint(

@@ -82,9 +82,25 @@ def terms_for(kind: str, terms: dict[str, Any], lot: Lot) -> Terms:
     return engine_terms(kind, terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
 
 
-async def stored_receipt(user_id: int, client_bid_id: str) -> dict[str, Any] | None:
+class KeyReused(Exception):
+    """A client bid id already answered a different request (another lot, amount, kind or proxy flag)."""
+
+
+async def stored_receipt(
+    user_id: int, client_bid_id: str, lot_id: int, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The stored answer to this client bid id, or None if it was never answered.
+
+    The same id sent for another lot, amount, kind or proxy flag is not a resend but a client bug (or a
+    replayed key): answering it with the first bid's receipt would tell the client that a bid it never
+    placed was accepted, so it raises `KeyReused` instead (the receipt stays the first request's).
+    """
     receipt = await BidReceipt.get_or_none(user_id=user_id, client_bid_id=client_bid_id)
-    return None if receipt is None else dict(receipt.response)
+    if receipt is None:
+        return None
+    if receipt.lot_id != lot_id or (receipt.request is not None and receipt.request != request):
+        raise KeyReused(client_bid_id)
+    return dict(receipt.response)
 
 
 async def lock_registration(conn: BaseDBAsyncClient, session_id: int, user_id: int) -> Registration | None:
@@ -116,6 +132,7 @@ async def apply(
     bid_kind: str = "straight",
     actor_user_id: int | None = None,
     lot_fields: dict[str, Any] | None = None,
+    request: dict[str, Any] | None = None,
 ) -> Applied:
     """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set.
 
@@ -125,7 +142,7 @@ async def apply(
     for _ in range(MAX_ATTEMPTS):
         try:
             return await _attempt(
-                lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields, admit
+                lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields, admit, request
             )
         except _VersionConflict:
             continue
@@ -142,6 +159,7 @@ async def _attempt(
     actor_user_id: int | None,
     lot_fields: dict[str, Any] | None = None,
     admit: Admit | None = None,
+    request: dict[str, Any] | None = None,
 ) -> Applied:
     async with in_transaction() as conn:
         if admit is not None:
@@ -205,6 +223,7 @@ async def _attempt(
                     user_id=receipt_key[0],
                     client_bid_id=receipt_key[1],
                     lot_id=lot.id,
+                    request=request,
                     response=respond(applied),
                     using_db=conn,
                 )
@@ -285,6 +304,7 @@ async def apply_bid(
     receipt_key: tuple[int, str],
     respond: Callable[[Applied], dict[str, Any]],
     bid_kind: str,
+    request: dict[str, Any],
 ) -> tuple[dict[str, Any], Applied | None]:
     """A bidder's command with a client bid id: the committed answer, exactly once per id.
 
@@ -294,20 +314,22 @@ async def apply_bid(
     """
     try:
         applied = await apply(
-            lot_id, None, now, admit=admit, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind
-        )
+            lot_id, None, now, admit=admit, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind,
+            request=request,
+        )  # fmt: skip
     except _DuplicateBid:
-        stored = await stored_receipt(*receipt_key)
+        stored = await stored_receipt(*receipt_key, lot_id, request)
         assert stored is not None
         return stored, None
     response = respond(applied)
     if not applied.outcome.accepted:
         try:
             await BidReceipt.create(
-                user_id=receipt_key[0], client_bid_id=receipt_key[1], lot_id=lot_id, response=response
-            )
+                user_id=receipt_key[0], client_bid_id=receipt_key[1], lot_id=lot_id, request=request,
+                response=response,
+            )  # fmt: skip
         except IntegrityError:
-            stored = await stored_receipt(*receipt_key)
+            stored = await stored_receipt(*receipt_key, lot_id, request)
             assert stored is not None
             return stored, None
     return response, applied

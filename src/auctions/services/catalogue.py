@@ -270,6 +270,8 @@ async def register(
     session = await _session(session_id, principal)
     if session.status != "published":
         raise Conflict("registration opens when the catalogue is published", code="session_not_published")
+    if rights.registration_refusal(set(principal.memberships), session.house_org_id):
+        raise Forbidden("the auction house's own staff may not bid in its sessions", code="house_staff_cannot_bid")
     if org_id is None:
         if not session.terms.get("allow_individuals"):
             raise Forbidden("this house accepts only verified dealers", code="dealers_only")

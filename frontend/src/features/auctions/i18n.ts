@@ -91,6 +91,8 @@ export const auctionsEn = {
   'auctions.reason.buying_limit': 'This bid would exceed your buying limit.',
   'auctions.reason.buy_now_unavailable': 'Buy-now is no longer available.',
   'auctions.reason.insufficient_scope': 'This API token may not bid.',
+  'auctions.reason.house_staff_cannot_bid': 'Staff of the auction house may not bid in its own sessions (Auction Law art. 22).',
+  'auctions.reason.idempotency_key_reused': 'This bid id was already used for a different bid: send a new one.',
   'auctions.reason.other': 'The bid was refused ({reason}).',
   'nav.houseSessions': 'My sessions',
   'auctions.decisionNeeded': 'Closed below the reserve: enter the lot room to accept, decline or counter before the deadline.',
@@ -248,6 +250,8 @@ export const auctionsEn = {
   'error.no_certificate_in_force': 'You need an agent certificate in force to sell for this dealer.',
   'error.dealer_not_verified': 'The dealer must be verified by the platform first.',
   'error.not_a_dealer': 'Only dealers may do this.',
+  'error.house_staff_cannot_bid': 'Staff of the auction house may not register or bid in its own sessions (Auction Law art. 22).',
+  'error.idempotency_key_reused': 'This Idempotency-Key was already used for a different bid: send the bid with a new key.',
 } as const;
 
 export type AuctionsKey = keyof typeof auctionsEn;
@@ -344,6 +348,8 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'auctions.reason.buying_limit': '此出价超出您的竞买额度。',
   'auctions.reason.buy_now_unavailable': '一口价已不可用。',
   'auctions.reason.insufficient_scope': '此 API 令牌无出价权限。',
+  'auctions.reason.house_staff_cannot_bid': '拍卖企业及其工作人员不得参与本企业组织的拍卖活动的竞买（《拍卖法》第二十二条）。',
+  'auctions.reason.idempotency_key_reused': '此出价编号已用于另一笔出价，请重新出价。',
   'auctions.reason.other': '出价未被接受（{reason}）。',
   'nav.houseSessions': '我的拍卖会',
   'auctions.decisionNeeded': '成交价未达保留价：请在期限内进入竞价室接受、拒绝或还价。',
@@ -501,4 +507,6 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'error.no_certificate_in_force': '您需要有效的经纪人证书才能代表该车商出售车辆。',
   'error.dealer_not_verified': '车商须先通过平台认证。',
   'error.not_a_dealer': '只有车商可以执行此操作。',
+  'error.house_staff_cannot_bid': '拍卖企业及其工作人员不得登记或竞买本企业组织的拍卖（《拍卖法》第二十二条）。',
+  'error.idempotency_key_reused': '此幂等键已用于另一笔出价，请使用新的键重新出价。',
 };

@@ -1,0 +1,129 @@
+"""Auction integrity (issue 8): the house's staff never bid, a client bid id means one request, and the
+answers carry what docs/protocol.md lists. Over HTTP and the socket, against a real server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from auctions.models import Bid, BidReceipt, Lot, LotEvent, Registration
+from marketplace.accounts.models import Membership
+from marketplace.settings import Settings
+from tests.support import ApiClient, make_certificate, make_member, make_org
+from tests.support_auctions import LiveServer, live_server, make_bidder, make_world, recv, send, token_for
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[LiveServer]:
+    async with live_server(settings) as s:
+        yield s
+
+
+async def test_house_staff_cannot_register_for_the_houses_session(client: ApiClient) -> None:
+    world = await make_world(client.app, terms={"allow_individuals": True, "deposit": 0}, reserve=800_000)
+    await client.login(str(world.auctioneer.email))
+    sid = world.session.id
+    # as an individual (the house allows them) and through a verified dealer the staff member also belongs to
+    r = await client.post(f"/api/auction-sessions/{sid}/registrations", json={})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "house_staff_cannot_bid")
+    dealer = await make_org("dealer")
+    await Membership.create(user_id=world.auctioneer.id, organisation_id=dealer.id, roles=["dealer_admin"])
+    await make_certificate(dealer, world.auctioneer, status="verified")
+    r = await client.post(f"/api/auction-sessions/{sid}/registrations", json={"org_id": dealer.id})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "house_staff_cannot_bid")
+    # any member of the house, whatever their role
+    clerk = await make_member(client.app, world.house, ["house_admin"], "clerk")
+    other = client.fork()
+    await other.login(clerk.login)
+    r = await other.post(f"/api/auction-sessions/{sid}/registrations", json={})
+    assert (r.status_code, r.json()["error"]["code"]) == (403, "house_staff_cannot_bid")
+    assert not await Registration.filter(session_id=sid).exists()
+    # the staff still see the reserve: they run the sale
+    lot = (await client.get(f"/api/auction-sessions/{sid}")).json()["lots"][0]
+    assert lot["reserve_price"] == 800_000
+    # a dealer from outside the house registers as before
+    outsider, _ = await make_bidder(client.app, world.session)
+    assert await Registration.filter(session_id=sid, user_id=outsider.id).exists()
+
+
+async def test_a_registered_house_member_is_refused_in_the_bid_path(server: LiveServer) -> None:
+    """Registered through a dealer before joining the house (or any other way round the registration check):
+    the bid itself is refused, over HTTP and the socket, and nothing is written."""
+    world = await make_world(server.app)
+    lot = world.lots[0]
+    user, reg = await make_bidder(server.app, world.session)
+    await Membership.create(user_id=user.id, organisation_id=world.house.id, roles=["auctioneer"])
+    token = await token_for(user)
+    async with httpx.AsyncClient(base_url=server.url, headers={"Authorization": f"Bearer {token}"}) as http:
+        r = await http.post(
+            f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "staff-0001"}
+        )
+        assert r.status_code == 200
+        body = r.json()
+        assert (body["status"], body["reason"]) == ("rejected", "house_staff_cannot_bid")
+        # a refusal carries the lot as it stands, like every bid_result (docs/protocol.md)
+        assert (body["price"], body["leader"], body["next_minimum"], body["seq"]) == (None, None, 100_000, 0)
+        assert body["ends_at"] == (await Lot.get(id=lot.id)).state["ends_at"]
+        assert (body["v"], body["client_bid_id"]) == (1, "staff-0001")
+        assert isinstance(body["server_time"], int)
+        r = await http.post(f"/api/lots/{lot.id}/buy-now", headers={"Idempotency-Key": "staff-0002"})
+        assert r.json()["reason"] == "house_staff_cannot_bid"
+    async with server.connect(token) as ws:
+        await recv(ws, "welcome")
+        await send(ws, type="bid", lot_id=lot.id, client_bid_id="staff-ws-0001", amount=100_000, proxy=True)
+        ack = await recv(ws, "bid_result")
+        assert (ack["status"], ack["reason"], ack["next_minimum"]) == ("rejected", "house_staff_cannot_bid", 100_000)
+    assert await Bid.filter(lot_id=lot.id).count() == 0
+    assert await LotEvent.filter(lot_id=lot.id).count() == 0
+    assert (await Registration.get(id=reg.id)).version == 0  # refused before the registration was claimed
+
+
+async def test_a_reused_idempotency_key_for_another_bid_is_refused(client: ApiClient) -> None:
+    world = await make_world(client.app, lots=2, buy_now=2_000_000)
+    a, b = world.lots
+    user, _ = await make_bidder(client.app, world.session)
+    client.bearer = await token_for(user)
+    key = {"Idempotency-Key": "reuse-0001"}
+    first = await client.post(f"/api/lots/{a.id}/bids", json={"amount": 100_000}, headers=key)
+    assert first.json()["status"] == "accepted"
+    # the same key, the same bid: the stored answer (sent again now)
+    again = await client.post(f"/api/lots/{a.id}/bids", json={"amount": 100_000}, headers=key)
+    assert again.json() == {**first.json(), "server_time": again.json()["server_time"]}
+    # the same key for another amount, another lot, a proxy, buy-now: refused, never the first receipt
+    for url, body in [
+        (f"/api/lots/{a.id}/bids", {"amount": 150_000}),
+        (f"/api/lots/{b.id}/bids", {"amount": 100_000}),
+        (f"/api/lots/{a.id}/bids", {"amount": 100_000, "proxy": True}),
+        (f"/api/lots/{a.id}/buy-now", None),
+    ]:
+        r = await client.post(url, json=body, headers=key)
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "idempotency_key_reused"), (url, body, r.text)
+    assert await Bid.filter(lot_id__in=[a.id, b.id]).count() == 1
+    receipt = await BidReceipt.get(user_id=user.id, client_bid_id="reuse-0001")
+    assert receipt.lot_id == a.id
+    # and the first request still gets its answer afterwards
+    last = await client.post(f"/api/lots/{a.id}/bids", json={"amount": 100_000}, headers=key)
+    assert last.json()["status"] == "accepted"
+
+
+async def test_a_reused_client_bid_id_on_the_socket_is_refused(server: LiveServer) -> None:
+    world = await make_world(server.app, lots=2)
+    a, b = world.lots
+    user, _ = await make_bidder(server.app, world.session)
+    async with server.connect(await token_for(user)) as ws:
+        await recv(ws, "welcome")
+        await send(ws, type="bid", lot_id=a.id, client_bid_id="sock-reuse-1", amount=100_000)
+        first = await recv(ws, "bid_result")
+        assert first["status"] == "accepted"
+        await send(ws, type="bid", lot_id=a.id, client_bid_id="sock-reuse-1", amount=100_000)
+        assert (await recv(ws, "bid_result"))["seq"] == first["seq"]  # a resend: the stored answer
+        await send(ws, type="bid", lot_id=b.id, client_bid_id="sock-reuse-1", amount=120_000)
+        refused = await recv(ws, "bid_result")
+        assert (refused["lot_id"], refused["status"], refused["reason"]) == (b.id, "rejected", "idempotency_key_reused")
+        assert (refused["client_bid_id"], refused["price"], refused["next_minimum"]) == ("sock-reuse-1", None, 100_000)
+        await send(ws, type="bid", lot_id=a.id, client_bid_id="sock-reuse-1", amount=110_000)
+        assert (await recv(ws, "bid_result"))["reason"] == "idempotency_key_reused"
+    assert await Bid.filter(lot_id=b.id).count() == 0
+    assert await Bid.filter(lot_id=a.id).count() == 1
