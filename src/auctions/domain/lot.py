@@ -84,6 +84,14 @@ def next_minimum(state: LotState, terms: Terms) -> int:
     return terms.ladder.next_above(state.price)
 
 
+def reserve_met(state: LotState, terms: Terms) -> bool | None:
+    """None when the lot has no reserve; else whether the price has reached it (the close sells at the
+    reserve when the leader's maximum covers it, so a lot sold that way shows it met)."""
+    if terms.reserve is None:
+        return None
+    return state.price is not None and state.price >= terms.reserve
+
+
 def leader_commitment(state: LotState) -> int | None:
     """What the leader stands to pay for this lot: their share of their buying limit.
 

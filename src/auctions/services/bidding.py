@@ -184,6 +184,9 @@ async def _attempt(
             "bids": state.bids,
             "decision_deadline": state.decision_deadline,  # a conditional sale's window, as in the snapshot
             "counter": state.counter,
+            # Whether the reserve is met is public at auctions (its amount is not): with it on every event, a
+            # room shows the badge right after the bid that crosses the reserve, and at the close.
+            "reserve_met": engine.reserve_met(state, terms),
         }
         for event in public:
             event["at"] = now

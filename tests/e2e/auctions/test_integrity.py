@@ -127,3 +127,42 @@ async def test_a_reused_client_bid_id_on_the_socket_is_refused(server: LiveServe
         assert (await recv(ws, "bid_result"))["reason"] == "idempotency_key_reused"
     assert await Bid.filter(lot_id=b.id).count() == 0
     assert await Bid.filter(lot_id=a.id).count() == 1
+
+
+async def test_every_event_tells_everyone_whether_the_reserve_is_met(client: ApiClient) -> None:
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+    from tests.support_auctions import set_end
+
+    world = await make_world(client.app, reserve=500_000)
+    lot = world.lots[0]
+    services = client.app.state.services
+    (a, _), (b, _) = [await make_bidder(client.app, world.session) for _ in range(2)]
+    pa, pb = await world.principal(a), await world.principal(b)
+    assert (await actions.place_bid(services, pa, lot.id, "rsv-0001", 300_000, now_ms()))["status"] == "accepted"
+    # a proxy whose maximum covers the reserve lifts the price to it: the event says so, without the amount
+    assert (await actions.place_bid(services, pb, lot.id, "rsv-0002", 900_000, now_ms(), proxy=True))["price"] == (
+        500_000
+    )
+    await set_end(lot, now_ms() - 1)
+    assert await actions.close_if_due(services, lot.id, now_ms())
+    anon = client.fork()
+    events = (await anon.get(f"/api/lots/{lot.id}/events?after_seq=0")).json()["events"]
+    seen = [(e["event"]["type"], e["event"]["lot"]["price"], e["event"]["lot"]["reserve_met"]) for e in events]
+    assert seen == [("bid", 300_000, False), ("bid", 500_000, True), ("sold", 500_000, True)]
+    assert all("reserve_price" not in e["event"]["lot"] for e in events)
+
+
+async def test_a_lot_without_reserve_says_null(client: ApiClient) -> None:
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+
+    world = await make_world(client.app)
+    user, _ = await make_bidder(client.app, world.session)
+    lot = world.lots[0]
+    await actions.place_bid(
+        client.app.state.services, await world.principal(user), lot.id, "nrs-0001", 100_000, now_ms()
+    )
+    event = (await LotEvent.get(lot_id=lot.id, seq=1)).payload
+    assert "reserve_met" in event["lot"]
+    assert event["lot"]["reserve_met"] is None

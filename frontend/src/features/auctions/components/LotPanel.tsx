@@ -2,7 +2,7 @@ import '../auctions.css';
 import { useI18n, type MessageKey, type TFunction } from '../../../lib/i18n';
 import { formatCny } from '../../../lib/money';
 import type { ConnectionStatus } from '../lib/socket';
-import { remainingMs, type RoomState } from '../lib/lotState';
+import { remainingMs, reserveBadge, type RoomState } from '../lib/lotState';
 import { useTicker } from '../hooks/useLotRoom';
 
 export function reasonText(t: TFunction, reason: string, min: string): string {
@@ -39,6 +39,7 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
   if (!lot) return null;
   const left = lot.status === 'open' ? remainingMs(lot.ends_at, offsetMs(), now) : null;
   const money = (fen: number) => formatCny(fen, locale);
+  const badge = reserveBadge(lot);
   return (
     <div className="card lot-panel">
       <p className="muted small">{t('auctions.lot', { n: lot.position })}</p>
@@ -54,8 +55,10 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
         <span className="badge" data-testid="lot-status">
           {t(`auctions.status.${lot.status}` as MessageKey)}
         </span>{' '}
-        {lot.reserve_met !== null && (
-          <span className="badge">{t(lot.reserve_met ? 'auctions.reserveMet' : 'auctions.reserveNotMet')}</span>
+        {badge && (
+          <span className="badge" data-testid="reserve-badge" data-state={badge}>
+            {t(badge === 'met' ? 'auctions.reserveMet' : 'auctions.reserveNotMet')}
+          </span>
         )}
       </p>
       <p className="muted small">{t('auctions.current')}</p>

@@ -64,10 +64,34 @@ function youAfter(lot: LotView, leader: string | null, bidders: string[]): LotVi
   return { ...lot.you, status: leader === mine ? 'leading' : took ? 'outbid' : 'none' };
 }
 
+/**
+ * Whether the reserve is met after an event that did not say (events logged before the server carried
+ * `reserve_met` in every summary): those who see the reserve work it out; others keep what they knew, which
+ * only a rising price can change from "not met" — and that needs the reserve, so it waits for the next snapshot.
+ */
+function reserveMetAfter(before: LotView, after: LotView): boolean | null {
+  if (before.reserve_met === null) return null;
+  if (after.reserve_price != null) return after.price !== null && after.price >= after.reserve_price;
+  return before.reserve_met;
+}
+
+export type ReserveBadge = 'met' | 'notMet' | null;
+
+/**
+ * The room's reserve badge. Null with no reserve, and on a lot sold below it (the seller accepted the high bid
+ * or a counter): "sold, reserve not met" reads as a contradiction to a bidder.
+ */
+export function reserveBadge(lot: LotView): ReserveBadge {
+  if (lot.reserve_met === null || lot.reserve_met === undefined) return null;
+  if (lot.reserve_met) return 'met';
+  return lot.status === 'sold' ? null : 'notMet';
+}
+
 function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
   if (!state.lot || seq <= state.seq) return state;
   const summary = (event.lot ?? {}) as Partial<LotView>;
   let lot: LotView = { ...state.lot, ...summary, seq };
+  if (summary.reserve_met === undefined) lot = { ...lot, reserve_met: reserveMetAfter(state.lot, lot) };
   let history = state.history;
   let { extended, warning } = state;
   const type = String(event.type);
