@@ -31,6 +31,7 @@ from marketplace.outbox.events import record_event
 log = logging.getLogger("auctions.services.bidding")
 
 CHANNEL = "auctions.lots"
+NOTICE_TOPIC = "auctions.proxy_cancelled"  # a bidder whose standing maximum a material change cancelled
 MAX_ATTEMPTS = 50
 PRIVATE_EVENTS = frozenset({"max_raised"})
 
@@ -275,6 +276,18 @@ async def _record_side_effects(
     elif kind == "passed":
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
         await record_event(conn, "auctions.lot_passed", {"lot_id": lot.id, "seq": seq})
+    elif kind == "material_change" and event["proxies_cancelled"]:
+        # The public event names paddles only; each bidder is also told in person (services/notices.py), from
+        # the outbox, so the notice goes out once the change is committed and never for one that rolled back.
+        paddles = list(event["proxies_cancelled"])
+        regs = await Registration.filter(session_id=session.id, paddle__in=paddles).using_db(conn)
+        for reg in regs:
+            await record_event(
+                conn,
+                NOTICE_TOPIC,
+                {"lot_id": lot.id, "seq": seq, "user_id": reg.user_id, "paddle": reg.paddle,
+                 "what": event["what"], "price": event["lot"]["price"]},
+            )  # fmt: skip
 
 
 async def _sale_record(

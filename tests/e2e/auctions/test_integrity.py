@@ -3,6 +3,9 @@ answers carry what docs/protocol.md lists. Over HTTP and the socket, against a r
 
 from __future__ import annotations
 
+import asyncio
+import email
+import email.policy
 from collections.abc import AsyncIterator
 
 import httpx
@@ -166,3 +169,60 @@ async def test_a_lot_without_reserve_says_null(client: ApiClient) -> None:
     event = (await LotEvent.get(lot_id=lot.id, seq=1)).payload
     assert "reserve_met" in event["lot"]
     assert event["lot"]["reserve_met"] is None
+
+
+async def test_a_material_change_cancels_standing_maxima_and_tells_their_bidders(client: ApiClient) -> None:
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+    from marketplace.ports.jobs.inprocess import InProcessJobs
+    from marketplace.ports.mail.base import Mail
+    from marketplace.ports.mail.outbox import DirectoryMailer
+    from tests.e2e.listings.helpers import settle
+    from tests.support_auctions import drop_close_jobs
+
+    world = await make_world(client.app)
+    lot = world.lots[0]
+    services = client.app.state.services
+    (a, reg_a), (b, reg_b) = [await make_bidder(client.app, world.session) for _ in range(2)]
+    pa, pb = await world.principal(a), await world.principal(b)
+    assert (await actions.place_bid(services, pa, lot.id, "mc-0001", 500_000, now_ms(), proxy=True))["price"] == 100_000
+    assert (await actions.place_bid(services, pb, lot.id, "mc-0002", 200_000, now_ms()))["leader"] == reg_a.paddle
+    # the seller (not the house) may not change the lot's material data
+    client.bearer = await token_for(world.seller_user)
+    r = await client.post(f"/api/lots/{lot.id}/condition-report", json={"condition_report": "C 级：泡水"})
+    assert r.json()["reason"] == "not_house_staff"
+    client.bearer = await token_for(world.auctioneer)
+    r = await client.post(f"/api/lots/{lot.id}/condition-report", json={"condition_report": "C 级：泡水"})
+    assert r.json()["status"] == "accepted", r.text
+    event = (await LotEvent.filter(lot_id=lot.id).order_by("-seq").first()).payload  # type: ignore[union-attr]
+    assert (event["type"], event["what"], event["proxies_cancelled"]) == (
+        "material_change",
+        "condition_report",
+        [reg_a.paddle],
+    )
+    fresh = await Lot.get(id=lot.id)
+    assert fresh.condition_report == "C 级：泡水"
+    assert fresh.state["entries"][reg_a.paddle]["max"] == fresh.price == 210_000  # the visible bid stands
+    assert fresh.leader_commitment == 210_000  # the cancelled part no longer counts against the limit
+    # each bidder whose maximum was cancelled is told in person, after commit, through the outbox and a job
+    mailer = DirectoryMailer(services.settings.var_dir / "mail-outbox")
+    seq = (await Lot.get(id=lot.id)).seq
+    notice = mailer.path_for(Mail(f"proxy-cancelled-{lot.id}-{seq}-{a.id}@marketplace", "", "", ""))
+    if isinstance(services.jobs, InProcessJobs):
+        await services.relay.deliver_pending()
+    else:  # arq: a burst worker, once the lot's deferred close job (minutes away) is out of its way
+        await drop_close_jobs(services.settings.redis_url, services.settings.redis_namespace)
+        await settle(client)
+    for _ in range(100):
+        if notice.exists():
+            break
+        await asyncio.sleep(0.05)
+    assert notice.exists()
+    message = email.message_from_bytes(notice.read_bytes(), policy=email.policy.default)
+    assert message["To"] == a.email
+    body = message.get_content()  # type: ignore[attr-defined]
+    assert f"/auctions/lots/{lot.id}" in body
+    assert "0.21 万元" in body  # the visible bid that stands
+    untold = mailer.path_for(Mail(f"proxy-cancelled-{lot.id}-{seq}-{b.id}@marketplace", "", "", ""))
+    assert not untold.exists()  # b's straight bid was spent: nothing of theirs was cancelled
+    assert reg_b.paddle not in event["proxies_cancelled"]

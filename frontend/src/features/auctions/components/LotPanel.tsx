@@ -72,6 +72,11 @@ export function LotPanel({ room, offsetMs }: { room: RoomState; offsetMs: () => 
           <strong>{t(`auctions.you.${lot.you.status}` as MessageKey)}</strong> · {t('auctions.yourPaddle', { paddle: lot.you.paddle })}
         </p>
       )}
+      {room.proxyCancelled && (
+        <p className="alert alert-warning" data-testid="proxy-cancelled">
+          {t('auctions.proxyCancelled')}
+        </p>
+      )}
       {left !== null && (
         <p className="countdown" data-testid="countdown">
           {t('auctions.endsIn')} <strong className="num">{clock(left)}</strong>{' '}

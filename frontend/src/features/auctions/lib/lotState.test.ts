@@ -63,6 +63,21 @@ describe('lot room state', () => {
     expect(s.lot?.reserve_met).toBe(true);
   });
 
+  it('tells a bidder whose maximum a material change cancelled, and no one else', () => {
+    const leading = { ...lot, price: 210_000, leader: '101', you: { paddle: '101', max: 500_000, status: 'leading' as const } };
+    const change = {
+      type: 'event', lot_id: 1, seq: 1,
+      event: { type: 'material_change', what: 'condition_report', proxies_cancelled: ['101'], lot: { price: 210_000 } },
+    };
+    const mine = reduce(reduce(emptyRoom, { type: 'snapshot', seq: 0, lot: leading, history: [] }), change);
+    expect(mine.proxyCancelled).toBe(true);
+    expect(mine.lot?.you?.max).toBe(210_000);
+    const other = { ...leading, you: { paddle: '102', max: 200_000, status: 'outbid' as const } };
+    const theirs = reduce(reduce(emptyRoom, { type: 'snapshot', seq: 0, lot: other, history: [] }), change);
+    expect(theirs.proxyCancelled).toBeFalsy();
+    expect(theirs.lot?.you?.max).toBe(200_000);
+  });
+
   it('parses yuan input into fen without floats', () => {
     expect(yuanToFen('1,234.5')).toBe(123_450);
     expect(yuanToFen('0')).toBeNull();

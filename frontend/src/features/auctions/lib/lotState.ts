@@ -51,6 +51,8 @@ export interface RoomState {
   history: HistoryLine[];
   extended: boolean;
   warning: number | null;
+  /** The house changed the lot's material data and cancelled this viewer's standing maximum. */
+  proxyCancelled?: boolean;
 }
 
 export const emptyRoom: RoomState = { lot: null, seq: 0, history: [], extended: false, warning: null };
@@ -94,6 +96,7 @@ function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
   if (summary.reserve_met === undefined) lot = { ...lot, reserve_met: reserveMetAfter(state.lot, lot) };
   let history = state.history;
   let { extended, warning } = state;
+  let proxyCancelled = state.proxyCancelled;
   const type = String(event.type);
   if (type === 'bid') {
     const lines = (event.lines as Omit<HistoryLine, 'at' | 'seq'>[]).map((l) => ({ ...l, at: Number(event.at), seq }));
@@ -111,12 +114,19 @@ function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
     lot = { ...lot, decision_deadline: Number(event.deadline), counter: null };
   } else if (type === 'countered') {
     lot = { ...lot, decision_deadline: Number(event.deadline), counter: Number(event.amount) };
+  } else if (type === 'material_change') {
+    // The event names paddles only: a bidder recognises their own, and their maximum is now their visible bid.
+    const mine = lot.you?.paddle;
+    if (lot.you && mine && (event.proxies_cancelled as string[] | undefined)?.includes(mine)) {
+      lot = { ...lot, you: { ...lot.you, max: lot.price } };
+      proxyCancelled = true;
+    }
   } else if (type === 'warning') {
     warning = Number(event.level);
   } else if (type === 'opened' || type === 'resumed' || type === 'paused') {
     warning = null;
   }
-  return { lot, seq, history, extended, warning };
+  return { lot, seq, history, extended, warning, proxyCancelled };
 }
 
 /** Folds one server message into the room state; unknown messages leave it as it was. */
