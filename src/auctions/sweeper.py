@@ -1,4 +1,5 @@
-"""Closing driven from the database: every process (and the worker) sweeps lots that are due.
+"""Closing driven from the database: every process (and the worker) sweeps lots that are due (to close, to
+lapse, or — a timed lot published before its session's start — to open).
 
 A deferred job per lot end is the fast path; this loop is the guarantee. Closing is a
 compare-and-set on the lot's version, so however many sweepers find the same lot, it closes once.
@@ -54,6 +55,8 @@ class Sweeper:
             await Lot.filter(
                 Q(status__in=["open"], ends_at__lte=at)
                 | Q(status__in=["conditional", "countered"], decision_deadline__lte=at)
+                # timed lots of a session whose start has come (live lots wait for the auctioneer: no end yet)
+                | Q(status="scheduled", ends_at__isnull=False, session__starts_at__lte=at)
             )
             .order_by("ends_at")
             .limit(100)

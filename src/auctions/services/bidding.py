@@ -355,6 +355,8 @@ def due_command(now: int) -> Command:
     def command(state: LotState, terms: Terms) -> Outcome:
         if not engine.is_due(state, now):
             return Outcome.reject("not_due")
+        if state.status == engine.SCHEDULED:
+            return engine.open_timed(state, now)
         if state.status in (engine.OPEN, engine.PAUSED):
             return engine.close(state, terms, now)
         return engine.lapse(state, now)

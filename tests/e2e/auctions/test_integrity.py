@@ -226,3 +226,53 @@ async def test_a_material_change_cancels_standing_maxima_and_tells_their_bidders
     untold = mailer.path_for(Mail(f"proxy-cancelled-{lot.id}-{seq}-{b.id}@marketplace", "", "", ""))
     assert not untold.exists()  # b's straight bid was spent: nothing of theirs was cancelled
     assert reg_b.paddle not in event["proxies_cancelled"]
+
+
+async def test_the_catalogue_says_scheduled_until_the_start_and_the_lot_opens_with_an_event(client: ApiClient) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from auctions.models import AuctionSession
+    from auctions.services.clock import now_ms
+    from auctions.sweeper import Sweeper
+
+    world = await make_world(client.app, starts_at=datetime.now(UTC) + timedelta(hours=1))
+    lot = world.lots[0]
+    user, _ = await make_bidder(client.app, world.session)
+    client.bearer = await token_for(user)
+    shown = (await client.get(f"/api/auction-sessions/{world.session.id}")).json()["lots"][0]
+    assert shown["status"] == "scheduled"  # was "open", while every bid got lot_not_open
+    assert shown["opens_at"] > now_ms()
+    r = await client.post(f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "early-01"})
+    assert r.json()["reason"] == "lot_not_open"
+    sweeper = Sweeper(client.app.state.services)
+    assert await sweeper.sweep_once() == 0  # not yet
+    # the start comes (moved here instead of waiting an hour): the sweeper opens the lot, once, with an event
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    await AuctionSession.filter(id=world.session.id).update(starts_at=past)
+    fresh = await Lot.get(id=lot.id)
+    await Lot.filter(id=lot.id).update(state={**fresh.state, "opens_at": int(past.timestamp() * 1000)})
+    assert await sweeper.sweep_once() == 1
+    assert await sweeper.sweep_once() == 0
+    events = (await client.get(f"/api/lots/{lot.id}/events?after_seq=0")).json()["events"]
+    assert [(e["event"]["type"], e["event"]["lot"]["status"]) for e in events] == [("opened", "open")]
+    assert events[0]["event"]["ends_at"] == fresh.state["ends_at"]
+    r = await client.post(f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "early-02"})
+    assert r.json()["status"] == "accepted"
+
+
+async def test_a_bid_that_extends_the_end_makes_two_events_and_its_answer_points_at_the_last(client: ApiClient) -> None:
+    from auctions.services.clock import now_ms
+    from tests.support_auctions import set_end
+
+    world = await make_world(client.app)
+    lot = world.lots[0]
+    await set_end(lot, now_ms() + 10_000)  # inside the 60 s soft-close window
+    user, reg = await make_bidder(client.app, world.session)
+    client.bearer = await token_for(user)
+    r = await client.post(f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "ext-0001"})
+    answer = r.json()
+    events = (await client.get(f"/api/lots/{lot.id}/events?after_seq=0")).json()["events"]
+    assert [(e["seq"], e["event"]["type"]) for e in events] == [(1, "bid"), (2, "extended")]
+    assert answer["seq"] == 2  # as docs/protocol.md says: the bid's own events end at the `extended` one
+    assert answer["ends_at"] == events[1]["event"]["ends_at"] == events[1]["event"]["lot"]["ends_at"]
+    assert events[0]["event"]["lot"]["leader"] == reg.paddle
