@@ -187,6 +187,10 @@ def _bid_answer(result: dict[str, Any]) -> Response:
             code=actions.KEY_REUSED,
             status=422,
         )
+    return _envelope(result)
+
+
+def _envelope(result: dict[str, Any]) -> Response:
     return JSONResponse({"v": PROTOCOL_VERSION, **result, "server_time": now_ms()})
 
 
@@ -236,7 +240,7 @@ async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
 )
 async def control(call: Call[ControlIn, BaseModel]) -> Response:
     body = call.body.model_dump()
-    return JSONResponse(await actions.control(call.services, call.user, call.path_id(), body, now_ms()))
+    return _envelope(await actions.control(call.services, call.user, call.path_id(), body, now_ms()))
 
 
 @endpoint(
@@ -251,7 +255,7 @@ async def decision(call: Call[DecisionIn, BaseModel]) -> Response:
     result = await actions.decide(
         call.services, call.user, call.path_id(), call.body.action, call.body.amount, now_ms()
     )
-    return JSONResponse(result)
+    return _envelope(result)
 
 
 @endpoint(
@@ -315,7 +319,7 @@ async def change_condition_report(call: Call[MaterialChangeIn, BaseModel]) -> Re
     result = await actions.change_material_data(
         call.services, call.user, call.path_id(), call.body.condition_report, now_ms()
     )
-    return JSONResponse(result)
+    return _envelope(result)
 
 
 @endpoint(

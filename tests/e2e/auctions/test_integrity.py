@@ -194,6 +194,8 @@ async def test_a_material_change_cancels_standing_maxima_and_tells_their_bidders
     client.bearer = await token_for(world.auctioneer)
     r = await client.post(f"/api/lots/{lot.id}/condition-report", json={"condition_report": "C 级：泡水"})
     assert r.json()["status"] == "accepted", r.text
+    assert (r.json()["v"], r.json()["seq"], r.json()["price"]) == (1, 3, 210_000)
+    assert isinstance(r.json()["server_time"], int)
     event = (await LotEvent.filter(lot_id=lot.id).order_by("-seq").first()).payload  # type: ignore[union-attr]
     assert (event["type"], event["what"], event["proxies_cancelled"]) == (
         "material_change",
