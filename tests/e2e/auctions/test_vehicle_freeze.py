@@ -167,3 +167,34 @@ async def test_a_draft_listing_does_not_keep_its_vehicle_out_of_a_lot(client: Ap
     assert (r.status_code, r.json()["error"]["code"]) == (409, "vehicle_locked")
     assert (await Listing.get(id=draft["id"])).status == "draft"
     assert not await ConditionItem.filter(vehicle_id=vehicle_id).exists()
+
+
+async def test_an_edit_waits_for_a_lot_engaging_the_vehicle_and_is_then_refused(client: ApiClient) -> None:
+    """Engaging and editing take turns on the vehicle's row: an edit racing a house putting the car in a lot
+    cannot commit after the lot (on PostgreSQL the row lock; SQLite runs one writing transaction at a time)."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
+    from listings import vehicles
+
+    dealer = await make_dealer(client)
+    await client.login(dealer.member.login)
+    listing = await _listed(client, dealer, publish=False)
+    vehicle_id = (await Listing.get(id=listing["id"])).vehicle_id
+    engaged = asyncio.Event()
+
+    async def edit_once_engaged() -> Any:
+        await engaged.wait()
+        return await client.request("PATCH", f"/api/listings/{listing['id']}", json={"vehicle": {"mileage_km": 9_000}})
+
+    # made before the transaction: a task made inside it would share the test's transaction (a contextvar)
+    edit = asyncio.create_task(edit_once_engaged())
+    async with in_transaction() as conn:
+        await vehicles.engage(conn, vehicle_id, "lot", 999_999)  # a lot being added, not yet committed
+        engaged.set()
+        await asyncio.sleep(0.5)
+        assert not edit.done()  # the edit waits for the lot's transaction instead of reading past it
+    r = await asyncio.wait_for(edit, 10)
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "vehicle_locked")
+    assert (await Vehicle.get(id=vehicle_id)).mileage_km == 42_000
