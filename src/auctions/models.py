@@ -108,6 +108,9 @@ class BidReceipt(Model):
     user_id = fields.IntField()
     client_bid_id = fields.CharField(max_length=64)
     lot_id = fields.IntField()
+    # What was asked ({"kind", "amount", "proxy"}): the same id with other parameters is refused, not answered
+    # with this receipt. Null on receipts written before it was kept (then only the lot is compared).
+    request: Any = fields.JSONField(null=True)
     response: Any = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 

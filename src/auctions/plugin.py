@@ -6,9 +6,11 @@ from marketplace.services import Services
 
 
 def install(services: Services) -> None:
-    from auctions.jobs import close_lot
+    from auctions.jobs import close_lot, proxy_cancelled
+    from auctions.services.bidding import NOTICE_TOPIC
     from auctions.services.live import Hub
     from auctions.sweeper import Sweeper
+    from marketplace.ports import mail
     from marketplace.ports.payments import offline
 
     hub = Hub(services.bus)
@@ -16,6 +18,8 @@ def install(services: Services) -> None:
     if services.payments is None:
         services.payments = offline.select()
     services.registry.register("auctions.close_lot", close_lot(services))
+    services.registry.register("auctions.proxy_cancelled", proxy_cancelled(mail.select(services.settings)))
+    services.subscriptions.setdefault(NOTICE_TOPIC, []).append("auctions.proxy_cancelled")
     services.loops.append(hub)
     services.loops.append(Sweeper(services))
     if services.settings.profile == "embedded":

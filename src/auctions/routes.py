@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import JSONResponse, Response
@@ -27,8 +27,9 @@ from auctions.services import actions, bidder, catalogue, consignments, lot_page
 from auctions.services.bidder import MyAuctionsPage, MyAuctionsQuery, SaleRecordOut
 from auctions.services.clock import now_ms
 from auctions.services.consignments import ConsignmentPage, ConsignmentQuery
+from auctions.services.live import PROTOCOL_VERSION
 from auctions.services.present import events_after
-from marketplace.errors import BadRequest
+from marketplace.errors import ApiError, BadRequest
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "auctions"
@@ -177,6 +178,22 @@ async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
     return await catalogue.confirm_deposit(call.user, call.path_id())
 
 
+def _bid_answer(result: dict[str, Any]) -> Response:
+    """The socket's `bid_result`, envelope included (`v`, `server_time`), so one client parses both."""
+    if result.get("reason") == actions.KEY_REUSED:
+        # Stripe's rule: a key reused with other parameters is the client's error, never the first receipt.
+        raise ApiError(
+            "this Idempotency-Key was already used for a different bid (another lot, amount or kind)",
+            code=actions.KEY_REUSED,
+            status=422,
+        )
+    return _envelope(result)
+
+
+def _envelope(result: dict[str, Any]) -> Response:
+    return JSONResponse({"v": PROTOCOL_VERSION, **result, "server_time": now_ms()})
+
+
 @endpoint(
     "POST",
     "/api/lots/{id:int}/bids",
@@ -184,7 +201,7 @@ async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
     tag=TAG,
     body=BidIn,
     scope="bid",
-    errors=(400, 404),
+    errors=(400, 404, 422),
 )
 async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     key = call.request.headers.get("idempotency-key", "")
@@ -194,7 +211,7 @@ async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     result = await actions.place_bid(
         call.services, call.user, call.path_id(), key, call.body.amount, now, proxy=call.body.proxy
     )
-    return JSONResponse(result)
+    return _bid_answer(result)
 
 
 @endpoint(
@@ -203,14 +220,14 @@ async def place_bid(call: Call[BidIn, BaseModel]) -> Response:
     summary="Buy a timed lot now (needs an Idempotency-Key header)",
     tag=TAG,
     scope="bid",
-    errors=(400, 404),
+    errors=(400, 404, 422),
 )
 async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
     key = call.request.headers.get("idempotency-key", "")
     if not _KEY.match(key):
         raise BadRequest("send an Idempotency-Key header of 8-64 characters [A-Za-z0-9_.:-]", code="idempotency_key")
     result = await actions.place_bid(call.services, call.user, call.path_id(), key, 0, now_ms(), buy_now=True)
-    return JSONResponse(result)
+    return _bid_answer(result)
 
 
 @endpoint(
@@ -223,7 +240,7 @@ async def buy_now(call: Call[BaseModel, BaseModel]) -> Response:
 )
 async def control(call: Call[ControlIn, BaseModel]) -> Response:
     body = call.body.model_dump()
-    return JSONResponse(await actions.control(call.services, call.user, call.path_id(), body, now_ms()))
+    return _envelope(await actions.control(call.services, call.user, call.path_id(), body, now_ms()))
 
 
 @endpoint(
@@ -238,7 +255,7 @@ async def decision(call: Call[DecisionIn, BaseModel]) -> Response:
     result = await actions.decide(
         call.services, call.user, call.path_id(), call.body.action, call.body.amount, now_ms()
     )
-    return JSONResponse(result)
+    return _envelope(result)
 
 
 @endpoint(
@@ -280,7 +297,7 @@ async def change_condition_report(call: Call[MaterialChangeIn, BaseModel]) -> Re
     result = await actions.change_material_data(
         call.services, call.user, call.path_id(), call.body.condition_report, now_ms()
     )
-    return JSONResponse(result)
+    return _envelope(result)
 
 
 @endpoint(

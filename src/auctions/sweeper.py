@@ -1,4 +1,5 @@
-"""Closing driven from the database: every process (and the worker) sweeps lots that are due.
+"""Closing driven from the database: every process (and the worker) sweeps lots that are due (to close, to
+lapse, or — a timed lot published before its session's start — to open).
 
 A deferred job per lot end is the fast path; this loop is the guarantee. Closing is a
 compare-and-set on the lot's version, so however many sweepers find the same lot, it closes once.
@@ -14,7 +15,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from auctions.domain.terms import from_ms
-from auctions.models import Lot
+from auctions.models import AuctionSession, Lot
 from auctions.services import actions
 from auctions.services.clock import now_ms
 
@@ -59,8 +60,31 @@ class Sweeper:
             .limit(100)
             .values_list("id", flat=True)
         )
+        due = [*due, *await self._due_to_open(at)]
         closed = 0
         for lot_id in due:
             if await actions.close_if_due(self._services, int(lot_id), now_ms()):
                 closed += 1
         return closed
+
+    async def _due_to_open(self, at: Any) -> list[Any]:
+        """Timed lots of a session whose start has come (a live lot waits for the auctioneer: it has no end yet).
+
+        One table per statement, no join: a statement holding one table's lock while waiting for another's
+        could deadlock with a writer taking them in the other order.
+        """
+        waiting: list[Any] = (
+            await Lot.filter(status="scheduled", ends_at__isnull=False).distinct().values_list("session_id", flat=True)
+        )
+        if not waiting:
+            return []
+        started: list[Any] = await AuctionSession.filter(id__in=list(waiting), starts_at__lte=at).values_list(
+            "id", flat=True
+        )
+        if not started:
+            return []
+        return list(
+            await Lot.filter(session_id__in=list(started), status="scheduled", ends_at__isnull=False)
+            .limit(100)
+            .values_list("id", flat=True)
+        )

@@ -1,4 +1,9 @@
-"""The vehicle's public face for other packages: engaging a vehicle in one listing or lot at a time."""
+"""The vehicle's public face for other packages: engaging a vehicle in one listing or lot at a time.
+
+An engagement is also what freezes the vehicle's data to its seller (`lock_for_edit`): a vehicle in an auction
+lot, or reserved for a buyer by an accepted offer, must not change under the people bidding on or buying it.
+Listings learns of that from its own table, without knowing what a lot is beyond the engagement's kind.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,59 @@ from datetime import date
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
-from listings.models import Vehicle, VehicleEngagement
+from listings.domain.lifecycle import Status
+from listings.models import Listing, Vehicle, VehicleEngagement
 
 
 class VehicleBusy(Exception):
     """The vehicle is already in an open listing or auction lot."""
 
 
+class VehicleLocked(Exception):
+    """The vehicle is in an auction lot or reserved for a buyer: its seller may not change its data."""
+
+    code = "vehicle_locked"
+
+
+async def _lock_row(conn: BaseDBAsyncClient, vehicle_id: int) -> None:
+    # Engaging and editing take turns on the vehicle's row (FOR UPDATE on PostgreSQL; SQLite runs one writing
+    # transaction at a time): an edit that read "not engaged" cannot commit after a lot engaged the vehicle.
+    await Vehicle.filter(id=vehicle_id).select_for_update().using_db(conn).first()
+
+
+async def lock_for_edit(conn: BaseDBAsyncClient, vehicle_id: int) -> None:
+    """Inside the editing transaction: raise VehicleLocked if the vehicle's data is frozen to its seller.
+
+    Frozen while it is in an auction lot (from the catalogue's draft to the sale or pass: bidders and the
+    house rely on what the lot shows) or held by a reserved listing (an accepted offer: the buyer agreed to
+    this car). A published listing's own engagement does not freeze it: the dealer may still correct it.
+    """
+    await _lock_row(conn, vehicle_id)
+    engagement = await VehicleEngagement.filter(vehicle_id=vehicle_id).using_db(conn).first()
+    if engagement is None:
+        return
+    if engagement.kind != "listing":
+        raise VehicleLocked(f"vehicle {vehicle_id} is in an auction lot")
+    if await Listing.filter(id=engagement.ref_id, status=Status.RESERVED).using_db(conn).exists():
+        raise VehicleLocked(f"vehicle {vehicle_id} is reserved for a buyer")
+
+
+async def locked_ids(vehicle_ids: list[int]) -> set[int]:
+    """Which of these vehicles are frozen to their seller now (a check before an import writes anything)."""
+    rows = await VehicleEngagement.filter(vehicle_id__in=vehicle_ids).values_list("vehicle_id", "kind", "ref_id")
+    reserved = set(
+        await Listing.filter(id__in=[r for _, k, r in rows if k == "listing"], status=Status.RESERVED).values_list(
+            "id", flat=True
+        )
+    )
+    return {v for v, k, r in rows if k != "listing" or r in reserved}
+
+
 async def engage(conn: BaseDBAsyncClient, vehicle_id: int, kind: str, ref_id: int) -> None:
-    """Claim the vehicle for a listing or lot, inside the caller's transaction."""
+    """Claim the vehicle for a listing or lot, inside the caller's transaction (a no-op if it holds it already)."""
+    await _lock_row(conn, vehicle_id)
+    if await VehicleEngagement.exists(vehicle_id=vehicle_id, kind=kind, ref_id=ref_id, using_db=conn):
+        return
     try:
         async with conn._in_transaction() as savepoint:  # a failed insert must not poison the caller's transaction
             await VehicleEngagement.create(vehicle_id=vehicle_id, kind=kind, ref_id=ref_id, using_db=savepoint)

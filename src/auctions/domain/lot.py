@@ -84,6 +84,14 @@ def next_minimum(state: LotState, terms: Terms) -> int:
     return terms.ladder.next_above(state.price)
 
 
+def reserve_met(state: LotState, terms: Terms) -> bool | None:
+    """None when the lot has no reserve; else whether the price has reached it (the close sells at the
+    reserve when the leader's maximum covers it, so a lot sold that way shows it met)."""
+    if terms.reserve is None:
+        return None
+    return state.price is not None and state.price >= terms.reserve
+
+
 def leader_commitment(state: LotState) -> int | None:
     """What the leader stands to pay for this lot: their share of their buying limit.
 
@@ -101,8 +109,20 @@ def leader_commitment(state: LotState) -> int | None:
     return state.price
 
 
-def timed(terms: Terms, opens_at: int, ends_at: int) -> LotState:
-    return LotState(status=OPEN, opens_at=opens_at, ends_at=ends_at, scheduled_end=ends_at)
+def timed(terms: Terms, opens_at: int, ends_at: int, now: int | None = None) -> LotState:
+    """A published timed lot: open, or scheduled until `opens_at` when `now` is before it (then `open_timed`
+    opens it), so that the catalogue's status and the bid refusal (`lot_not_open`) agree. Without `now` the
+    caller says the start has come."""
+    status = OPEN if now is None or now >= opens_at else SCHEDULED
+    return LotState(status=status, opens_at=opens_at, ends_at=ends_at, scheduled_end=ends_at)
+
+
+def open_timed(state: LotState, now: int) -> Outcome:
+    """A timed lot's start has come: it opens by the server's clock, with an `opened` event for watchers."""
+    if state.status != SCHEDULED or state.opens_at is None or state.ends_at is None or now < state.opens_at:
+        return Outcome.reject("not_due")
+    state.status = OPEN
+    return Outcome(True, events=[{"type": "opened", "ends_at": state.ends_at}])
 
 
 def _bidding_refusal(state: LotState, now: int) -> str | None:
@@ -202,6 +222,8 @@ def buy_now(state: LotState, terms: Terms, bidder: str, now: int) -> Outcome:
 def is_due(state: LotState, now: int) -> bool:
     if state.status == OPEN and state.ends_at is not None and now >= state.ends_at:
         return True
+    if state.status == SCHEDULED and state.opens_at is not None and state.ends_at is not None and now >= state.opens_at:
+        return True  # a timed lot whose start has come (a live lot has no opens_at until the auctioneer opens it)
     return (
         state.status in (CONDITIONAL, COUNTERED)
         and state.decision_deadline is not None

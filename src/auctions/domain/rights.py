@@ -59,3 +59,25 @@ def withdraw_refusal(status: str) -> str | None:
     if status == Status.USED:
         return "consignment_in_lot"
     return "consignment_withdrawn"
+
+
+def bidder_refusal(
+    member_of: frozenset[int] | set[int], bidding_for: int | None, seller_org_id: int, house_org_id: int
+) -> str | None:
+    """Why this person may not bid on this lot at all (None: eligibility is not in the way).
+
+    `member_of` are the bidder's organisations, `bidding_for` the one their registration names (None: as an
+    individual). A member of the house is refused whatever organisation they registered through: the Auction
+    Law (拍卖法 art. 22) bars the auctioneer and its staff from bidding in auctions it runs. The seller's
+    organisation never bids on its own lots (shill bidding), likewise through any registration.
+    """
+    if house_org_id in member_of or bidding_for == house_org_id:
+        return "house_staff_cannot_bid"
+    if seller_org_id in member_of or bidding_for == seller_org_id:
+        return "own_lot"
+    return None
+
+
+def registration_refusal(member_of: frozenset[int] | set[int], house_org_id: int) -> str | None:
+    """Why this person may not register for the house's session (None: the house does not object)."""
+    return "house_staff_cannot_bid" if house_org_id in member_of else None

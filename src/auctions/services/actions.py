@@ -11,6 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
 
 from auctions.domain import lot as engine
+from auctions.domain import rights
 from auctions.domain.lot import LotState, Outcome, Terms
 from auctions.models import AuctionSession, Lot, Registration
 from auctions.services import bidding
@@ -43,8 +44,24 @@ def _response(kind: str, lot_id: int, client_id: str | None, applied: Applied) -
     return body
 
 
-def _rejected(kind: str, lot_id: int, client_id: str | None, reason: str, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"type": kind, "lot_id": lot_id, "status": "rejected", "reason": reason, **extra}
+KEY_REUSED = "idempotency_key_reused"
+
+
+def _rejected(kind: str, lot: Lot, session: AuctionSession, client_id: str | None, reason: str) -> dict[str, Any]:
+    """A refusal before the engine ran (eligibility, scope, staff): the same fields as any other answer, the
+    lot as last read, so a client shows the price it was refused at without waiting for an event."""
+    state = LotState.from_json(lot.state)
+    body: dict[str, Any] = {
+        "type": kind,
+        "lot_id": lot.id,
+        "status": "rejected",
+        "reason": reason,
+        "price": state.price,
+        "leader": state.leader,
+        "next_minimum": engine.next_minimum(state, bidding.terms_for(session.kind, session.terms, lot)),
+        "ends_at": state.ends_at,
+        "seq": lot.seq,
+    }
     if client_id is not None:
         body["client_bid_id"] = client_id
     return body
@@ -102,13 +119,18 @@ async def _exposure(conn: BaseDBAsyncClient, session_id: int, paddle: str, lot_i
     return int((row or {}).get("total") or 0)
 
 
-def _bidder_refusal(principal: Principal, lot: Lot, reg: Registration | None) -> str | None:
+def _bidder_refusal(principal: Principal, lot: Lot, house_org_id: int, reg: Registration | None) -> str | None:
+    # Who the bidder is comes before what they lodged: a house member registered before joining the house
+    # (or through another organisation) is still refused, and told the reason that will not go away.
+    refusal = rights.bidder_refusal(
+        set(principal.memberships), reg.org_id if reg else None, lot.seller_org_id, house_org_id
+    )
+    if refusal is not None:
+        return refusal
     if reg is None:
         return "not_registered"
     if reg.deposit_status != "confirmed":
         return "deposit_not_confirmed"
-    if lot.seller_org_id in principal.memberships or reg.org_id == lot.seller_org_id:
-        return "own_lot"  # shill prevention: the seller's organisation never bids on its lots
     return None
 
 
@@ -134,12 +156,18 @@ async def place_bid(
     buy_now: bool = False,
 ) -> dict[str, Any]:
     kind = "bid_result"
-    earlier = await bidding.stored_receipt(principal.user_id, client_id)
+    # What the id was first sent for: a resend must ask for the same thing to get the stored answer.
+    request = {"kind": "buy_now"} if buy_now else {"kind": "bid", "amount": amount, "proxy": proxy}
+    try:
+        earlier = await bidding.stored_receipt(principal.user_id, client_id, lot_id, request)
+    except bidding.KeyReused:
+        lot, session = await _load(lot_id)
+        return _rejected(kind, lot, session, client_id, KEY_REUSED)
     if earlier is not None:
         return earlier
     lot, session = await _load(lot_id)
     if not principal.has_scope("bid"):
-        return _rejected(kind, lot_id, client_id, "insufficient_scope")
+        return _rejected(kind, lot, session, client_id, "insufficient_scope")
     # A proxy commits its maximum (the amount), buy now its price: whatever this lot may cost the bidder.
     commitment = lot.buy_now_price or amount if buy_now else amount
     limit = int(session.terms["buying_limit"])
@@ -148,7 +176,7 @@ async def place_bid(
         # Inside the lot's transaction with the registration locked: two bids of one bidder on two lots
         # would otherwise both pass the limit against the same, not yet changed, exposure.
         reg = await bidding.lock_registration(conn, session.id, principal.user_id)
-        refusal = _bidder_refusal(principal, lot, reg)
+        refusal = _bidder_refusal(principal, lot, session.house_org_id, reg)
         if refusal is not None:
             raise bidding.Refused(refusal)
         assert reg is not None
@@ -168,10 +196,12 @@ async def place_bid(
     bid_kind = "buy_now" if buy_now else ("proxy" if proxy else "straight")
     try:
         response, applied = await bidding.apply_bid(
-            lot_id, admit, now, (principal.user_id, client_id), respond, bid_kind
+            lot_id, admit, now, (principal.user_id, client_id), respond, bid_kind, request
         )
     except bidding.Refused as refused:
-        return _rejected(kind, lot_id, client_id, refused.reason)
+        return _rejected(kind, await Lot.get(id=lot_id), session, client_id, refused.reason)
+    except bidding.KeyReused:  # a racing send of the same id for another request committed first
+        return _rejected(kind, await Lot.get(id=lot_id), session, client_id, KEY_REUSED)
     if applied is not None:
         await _publish(services, applied)
     return response
@@ -185,9 +215,9 @@ async def control(services: Any, principal: Principal, lot_id: int, body: dict[s
     kind = "control_result"
     lot, session = await _load(lot_id)
     if not is_house_staff(principal, session.house_org_id):
-        return _rejected(kind, lot_id, None, "not_house_staff")
+        return _rejected(kind, lot, session, None, "not_house_staff")
     if not principal.has_scope("write"):  # a read-only token watches; it never runs the rostrum
-        return _rejected(kind, lot_id, None, "insufficient_scope")
+        return _rejected(kind, lot, session, None, "insufficient_scope")
     action = str(body.get("action"))
     reason = str(body.get("reason") or "")
     amount = body.get("amount")
@@ -233,10 +263,10 @@ async def decide(
     elif reg is not None and state.leader == reg.paddle:
         who = "buyer"
     else:
-        return _rejected(kind, lot_id, None, "not_your_decision")
+        return _rejected(kind, lot, session, None, "not_your_decision")
     # A token acts only within its scopes: the buyer's answer binds like a bid, the seller's like any write.
     if not principal.has_scope("bid" if who == "buyer" else "write"):
-        return _rejected(kind, lot_id, None, "insufficient_scope")
+        return _rejected(kind, lot, session, None, "insufficient_scope")
 
     def command(s: LotState, terms: Terms) -> Outcome:
         return engine.decide(s, terms, who, action, now, amount)  # type: ignore[arg-type]
@@ -272,7 +302,7 @@ async def decide(
         else:
             applied = await bidding.apply(lot_id, None, now, admit=admit, actor_user_id=principal.user_id)
     except bidding.Refused as refused:
-        return _rejected(kind, lot_id, None, refused.reason)
+        return _rejected(kind, await Lot.get(id=lot_id), session, None, refused.reason)
     await _publish(services, applied)
     return _response(kind, lot_id, None, applied)
 
@@ -293,7 +323,7 @@ async def change_material_data(
     kind = "material_change_result"
     lot, session = await _load(lot_id)
     if not is_house_staff(principal, session.house_org_id):
-        return _rejected(kind, lot_id, None, "not_house_staff")
+        return _rejected(kind, lot, session, None, "not_house_staff")
 
     def command(state: LotState, terms: Terms) -> Outcome:
         return engine.material_change(state, "condition_report")

@@ -31,6 +31,7 @@ from marketplace.outbox.events import record_event
 log = logging.getLogger("auctions.services.bidding")
 
 CHANNEL = "auctions.lots"
+NOTICE_TOPIC = "auctions.proxy_cancelled"  # a bidder whose standing maximum a material change cancelled
 MAX_ATTEMPTS = 50
 PRIVATE_EVENTS = frozenset({"max_raised"})
 
@@ -82,9 +83,25 @@ def terms_for(kind: str, terms: dict[str, Any], lot: Lot) -> Terms:
     return engine_terms(kind, terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
 
 
-async def stored_receipt(user_id: int, client_bid_id: str) -> dict[str, Any] | None:
+class KeyReused(Exception):
+    """A client bid id already answered a different request (another lot, amount, kind or proxy flag)."""
+
+
+async def stored_receipt(
+    user_id: int, client_bid_id: str, lot_id: int, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The stored answer to this client bid id, or None if it was never answered.
+
+    The same id sent for another lot, amount, kind or proxy flag is not a resend but a client bug (or a
+    replayed key): answering it with the first bid's receipt would tell the client that a bid it never
+    placed was accepted, so it raises `KeyReused` instead (the receipt stays the first request's).
+    """
     receipt = await BidReceipt.get_or_none(user_id=user_id, client_bid_id=client_bid_id)
-    return None if receipt is None else dict(receipt.response)
+    if receipt is None:
+        return None
+    if receipt.lot_id != lot_id or (receipt.request is not None and receipt.request != request):
+        raise KeyReused(client_bid_id)
+    return dict(receipt.response)
 
 
 async def lock_registration(conn: BaseDBAsyncClient, session_id: int, user_id: int) -> Registration | None:
@@ -116,6 +133,7 @@ async def apply(
     bid_kind: str = "straight",
     actor_user_id: int | None = None,
     lot_fields: dict[str, Any] | None = None,
+    request: dict[str, Any] | None = None,
 ) -> Applied:
     """Run `command` on the lot's current state and commit its result, retrying on a lost compare-and-set.
 
@@ -125,7 +143,7 @@ async def apply(
     for _ in range(MAX_ATTEMPTS):
         try:
             return await _attempt(
-                lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields, admit
+                lot_id, command, now, receipt_key, respond, bid_kind, actor_user_id, lot_fields, admit, request
             )
         except _VersionConflict:
             continue
@@ -142,6 +160,7 @@ async def _attempt(
     actor_user_id: int | None,
     lot_fields: dict[str, Any] | None = None,
     admit: Admit | None = None,
+    request: dict[str, Any] | None = None,
 ) -> Applied:
     async with in_transaction() as conn:
         if admit is not None:
@@ -166,6 +185,9 @@ async def _attempt(
             "bids": state.bids,
             "decision_deadline": state.decision_deadline,  # a conditional sale's window, as in the snapshot
             "counter": state.counter,
+            # Whether the reserve is met is public at auctions (its amount is not): with it on every event, a
+            # room shows the badge right after the bid that crosses the reserve, and at the close.
+            "reserve_met": engine.reserve_met(state, terms),
         }
         for event in public:
             event["at"] = now
@@ -205,6 +227,7 @@ async def _attempt(
                     user_id=receipt_key[0],
                     client_bid_id=receipt_key[1],
                     lot_id=lot.id,
+                    request=request,
                     response=respond(applied),
                     using_db=conn,
                 )
@@ -253,6 +276,18 @@ async def _record_side_effects(
     elif kind == "passed":
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
         await record_event(conn, "auctions.lot_passed", {"lot_id": lot.id, "seq": seq})
+    elif kind == "material_change" and event["proxies_cancelled"]:
+        # The public event names paddles only; each bidder is also told in person (services/notices.py), from
+        # the outbox, so the notice goes out once the change is committed and never for one that rolled back.
+        paddles = list(event["proxies_cancelled"])
+        regs = await Registration.filter(session_id=session.id, paddle__in=paddles).using_db(conn)
+        for reg in regs:
+            await record_event(
+                conn,
+                NOTICE_TOPIC,
+                {"lot_id": lot.id, "seq": seq, "user_id": reg.user_id, "paddle": reg.paddle,
+                 "what": event["what"], "price": event["lot"]["price"]},
+            )  # fmt: skip
 
 
 async def _sale_record(
@@ -285,6 +320,7 @@ async def apply_bid(
     receipt_key: tuple[int, str],
     respond: Callable[[Applied], dict[str, Any]],
     bid_kind: str,
+    request: dict[str, Any],
 ) -> tuple[dict[str, Any], Applied | None]:
     """A bidder's command with a client bid id: the committed answer, exactly once per id.
 
@@ -294,20 +330,22 @@ async def apply_bid(
     """
     try:
         applied = await apply(
-            lot_id, None, now, admit=admit, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind
-        )
+            lot_id, None, now, admit=admit, receipt_key=receipt_key, respond=respond, bid_kind=bid_kind,
+            request=request,
+        )  # fmt: skip
     except _DuplicateBid:
-        stored = await stored_receipt(*receipt_key)
+        stored = await stored_receipt(*receipt_key, lot_id, request)
         assert stored is not None
         return stored, None
     response = respond(applied)
     if not applied.outcome.accepted:
         try:
             await BidReceipt.create(
-                user_id=receipt_key[0], client_bid_id=receipt_key[1], lot_id=lot_id, response=response
-            )
+                user_id=receipt_key[0], client_bid_id=receipt_key[1], lot_id=lot_id, request=request,
+                response=response,
+            )  # fmt: skip
         except IntegrityError:
-            stored = await stored_receipt(*receipt_key)
+            stored = await stored_receipt(*receipt_key, lot_id, request)
             assert stored is not None
             return stored, None
     return response, applied
@@ -317,6 +355,8 @@ def due_command(now: int) -> Command:
     def command(state: LotState, terms: Terms) -> Outcome:
         if not engine.is_due(state, now):
             return Outcome.reject("not_due")
+        if state.status == engine.SCHEDULED:
+            return engine.open_timed(state, now)
         if state.status in (engine.OPEN, engine.PAUSED):
             return engine.close(state, terms, now)
         return engine.lapse(state, now)

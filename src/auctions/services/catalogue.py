@@ -286,7 +286,8 @@ async def publish(principal: Principal, session_id: int, now: datetime | None = 
     require_house_staff(principal, session.house_org_id)
     if session.status != "draft":
         raise Conflict("the session is already published", code="session_published")
-    start = max(session.starts_at, now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    start = max(session.starts_at, now)
     duration = timedelta(seconds=int(session.terms["lot_duration_seconds"]))
     stagger = timedelta(seconds=int(session.terms["stagger_seconds"]))
     async with in_transaction() as conn:
@@ -298,7 +299,7 @@ async def publish(principal: Principal, session_id: int, now: datetime | None = 
             if mode_of(session.kind) == "timed":
                 ends = start + duration + i * stagger
                 state = engine.timed(
-                    engine_terms(session.kind, session.terms, 1, None, None), to_ms(start), to_ms(ends)
+                    engine_terms(session.kind, session.terms, 1, None, None), to_ms(start), to_ms(ends), to_ms(now)
                 )
                 await (
                     Lot.filter(id=lot.id)
@@ -329,6 +330,8 @@ async def register(
     session = await _session(session_id, principal)
     if session.status != "published":
         raise Conflict("registration opens when the catalogue is published", code="session_not_published")
+    if rights.registration_refusal(set(principal.memberships), session.house_org_id):
+        raise Forbidden("the auction house's own staff may not bid in its sessions", code="house_staff_cannot_bid")
     if org_id is None:
         if not session.terms.get("allow_individuals"):
             raise Forbidden("this house accepts only verified dealers", code="dealers_only")

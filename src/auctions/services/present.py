@@ -83,7 +83,7 @@ def lot_out(
         "decision_deadline": state.decision_deadline,
         "counter": state.counter,
         "bids": state.bids,
-        "reserve_met": None if terms.reserve is None else (state.price or 0) >= terms.reserve,
+        "reserve_met": engine.reserve_met(state, terms),
         "seq": lot.seq,
     }
     if viewer.sees_reserve(lot, house_org_id):

@@ -32,8 +32,10 @@ _TABLE: dict[Transition, tuple[frozenset[Status], Status]] = {
     Transition.SELL: (frozenset({Status.RESERVED, Status.PUBLISHED}), Status.SOLD),
     Transition.EXPIRE: (frozenset({Status.PUBLISHED}), Status.EXPIRED),
 }
-# States in which the listing holds the vehicle (no auction lot or other listing may take it).
-OPEN = frozenset({Status.DRAFT, Status.PUBLISHED, Status.RESERVED})
+# States in which the listing holds the vehicle (no auction lot or other listing may take it). Not a draft:
+# a draft is not an offer to sell (nobody sees it), so it must not keep the dealer's car out of an auction;
+# publishing it takes the vehicle (or is refused with vehicle_busy if a lot or another listing has it).
+OPEN = frozenset({Status.PUBLISHED, Status.RESERVED})
 EDITABLE = frozenset({Status.DRAFT, Status.PUBLISHED, Status.WITHDRAWN, Status.EXPIRED})
 
 

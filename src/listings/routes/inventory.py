@@ -71,7 +71,7 @@ class ImportQuery(BaseModel):
     tag=TAG,
     query=ImportQuery,
     response=ImportReport,
-    errors=(403, 404, 422),
+    errors=(403, 404, 409, 422),
 )
 async def import_rows(call: Call[Any, ImportQuery]) -> ImportReport:
     data = await call.request.body()

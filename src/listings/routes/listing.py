@@ -111,7 +111,7 @@ def _transition(t: Transition, summary: str) -> BaseRoute:
     tag=TAG,
     body=ConditionIn,
     response=ListingOut,
-    errors=(403, 404, 422),
+    errors=(403, 404, 409, 422),
 )
 async def condition(call: Call[ConditionIn, Any]) -> ListingOut:
     out = await inventory.set_condition(call.user, call.path_id(), call.body)

@@ -45,7 +45,7 @@ async def upload_photo(call: Call[Any, Any]) -> PhotoOut:
     summary="Delete a photo",
     tag=TAG,
     status=204,
-    errors=(403, 404),
+    errors=(403, 404, 409),
 )
 async def delete_photo(call: Call[Any, Any]) -> None:
     await photos.delete(call.user, call.path_id(), call.path_id("photo_id"))

@@ -1,6 +1,8 @@
 """Inventory import (CSV/XLSX): validate every row first, then write all of it (or only the good rows) at once.
 
-Idempotent on VIN: a row whose VIN the dealer already has updates that vehicle and its open listing.
+Idempotent on VIN: a row whose VIN the dealer already has updates that vehicle and its open listing, unless
+the vehicle is frozen to its seller (in an auction lot or reserved for a buyer): that row is refused
+(`vehicle_locked`), like any other bad row.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from listings.schemas import ListingIn
 from listings.services.access import require_dealer
 from listings.services.inventory import default_title, record_change, vehicle_fields
 from marketplace.accounts.domain import Principal
-from marketplace.errors import ValidationFailed
+from marketplace.errors import Conflict, ValidationFailed
 
 
 class RowError(BaseModel):
     line: int
     column: str
     reason: str
+    code: str | None = None  # a stable code where one applies (e.g. vehicle_locked), for clients to act on
 
 
 class ImportReport(BaseModel):
@@ -88,6 +91,19 @@ async def import_inventory(
         if parsed.vehicle.vin in taken:
             errors.append(RowError(line=line, column="vin", reason="this VIN belongs to another dealer's vehicle"))
     good = [(line, p) for line, p in good if p.vehicle.vin not in taken]
+    own = {v.vin: v.id for v in await Vehicle.filter(vin__in=[p.vehicle.vin for _, p in good], owner_org_id=org_id)}
+    frozen = await vehicles.locked_ids(list(own.values()))
+    for line, parsed in good:
+        if own.get(parsed.vehicle.vin) in frozen:
+            errors.append(
+                RowError(
+                    line=line,
+                    column="vin",
+                    reason="this vehicle is in an auction lot or reserved for a buyer: its details cannot change now",
+                    code=vehicles.VehicleLocked.code,
+                )
+            )
+    good = [(line, p) for line, p in good if own.get(p.vehicle.vin) not in frozen]
     errors.sort(key=lambda e: (e.line, e.column))
     if errors and not good_rows_only:
         return ImportReport(imported=False, rows=len(rows), created=0, updated=0, errors=errors)
@@ -100,6 +116,12 @@ async def import_inventory(
             if vehicle is None:
                 vehicle = await Vehicle.create(owner_org_id=org_id, **fields, using_db=conn)
             else:
+                try:  # checked above; again under the row lock, in case a lot took the vehicle meanwhile
+                    await vehicles.lock_for_edit(conn, vehicle.id)
+                except vehicles.VehicleLocked as exc:
+                    raise Conflict(
+                        f"vehicle {vehicle.vin} was put in an auction lot meanwhile", code=exc.code
+                    ) from None
                 await Vehicle.filter(id=vehicle.id).using_db(conn).update(**fields)
                 listing = (
                     await Listing.filter(vehicle_id=vehicle.id, status__in=[s.value for s in lifecycle.EDITABLE])
@@ -120,11 +142,7 @@ async def import_inventory(
                     vehicle_id=vehicle.id, dealer_org_id=org_id, created_by=principal.user_id, **listing_fields,
                     using_db=conn,
                 )  # fmt: skip
-                try:
-                    await vehicles.engage(conn, vehicle.id, "listing", listing.id)
-                except vehicles.VehicleBusy:
-                    raise ValidationFailed(f"vehicle {vehicle.vin} is in an auction lot", code="vehicle_busy") from None
-                created += 1
+                created += 1  # a draft: it holds no vehicle until published (lifecycle.OPEN)
             else:
                 await Listing.filter(id=listing.id).using_db(conn).update(version=listing.version + 1, **listing_fields)
                 listing.version += 1

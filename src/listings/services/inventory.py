@@ -22,6 +22,21 @@ from marketplace.outbox.events import record_event
 from marketplace.web.pagination import decode_cursor, encode_cursor
 
 TOPIC = "listing.changed"
+IN_PROGRESS = [Status.DRAFT.value, *(s.value for s in lifecycle.OPEN)]
+
+
+def locked(exc: vehicles.VehicleLocked) -> Conflict:
+    return Conflict(
+        "the vehicle is in an auction lot or reserved for a buyer: its details cannot change now", code=exc.code
+    )
+
+
+async def lock_vehicle(conn: BaseDBAsyncClient, vehicle_id: int) -> None:
+    """Refuse (409 vehicle_locked) a change to a vehicle frozen to its seller; inside the change's transaction."""
+    try:
+        await vehicles.lock_for_edit(conn, vehicle_id)
+    except vehicles.VehicleLocked as exc:
+        raise locked(exc) from None
 
 
 def vehicle_fields(body: VehicleIn, *, latest_year: int) -> dict[str, Any]:
@@ -63,6 +78,11 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
         if vehicle is None:
             vehicle = await Vehicle.create(owner_org_id=body.dealer_org_id, **fields, using_db=conn)
         else:
+            await lock_vehicle(conn, vehicle.id)  # a new listing's body would rewrite the vehicle
+            # One listing in the making per vehicle: a second draft of the same car is a duplicate (the
+            # existing draft or open listing is the one to edit), even though a draft holds no engagement.
+            if await Listing.filter(vehicle_id=vehicle.id, status__in=IN_PROGRESS).using_db(conn).exists():
+                raise Conflict("the vehicle already has a draft or open listing", code="vehicle_busy")
             await Vehicle.filter(id=vehicle.id).using_db(conn).update(**fields)
         listing = await Listing.create(
             vehicle_id=vehicle.id,
@@ -76,10 +96,8 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
             created_by=principal.user_id,
             using_db=conn,
         )
-        try:
-            await vehicles.engage(conn, vehicle.id, "listing", listing.id)
-        except vehicles.VehicleBusy:
-            raise Conflict("the vehicle is already in an open listing or auction lot", code="vehicle_busy") from None
+        # A draft holds nothing (lifecycle.OPEN): it is not an offer to sell, so it never keeps the vehicle
+        # from an auction lot or another listing; publishing engages it.
         await record_change(conn, listing, "created")
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
 
@@ -115,6 +133,8 @@ async def update_listing(principal: Principal, listing_id: int, patch: ListingPa
         if patch.vehicle is not None:
             vfields = patch.vehicle.model_dump(exclude_unset=True)
             if vfields:
+                # Whichever listing of the vehicle is edited (a withdrawn or expired one too): the vehicle is one.
+                await lock_vehicle(conn, listing.vehicle_id)
                 await Vehicle.filter(id=listing.vehicle_id).using_db(conn).update(**vfields)
         await _compare_and_set(conn, listing, **changes)
         await record_change(conn, listing, "price_changed" if repriced else "edited")
@@ -131,7 +151,8 @@ async def apply_transition(
     if after is Status.PUBLISHED and before is not Status.RESERVED:
         changes["published_at"] = now
     await _compare_and_set(conn, listing, **changes)
-    if lifecycle.holds_vehicle(before) and not lifecycle.holds_vehicle(after):
+    if not lifecycle.holds_vehicle(after):
+        # also frees a draft engaged before drafts stopped holding their vehicle (a no-op otherwise)
         await vehicles.release(conn, listing.vehicle_id, "listing", listing.id)
     elif not lifecycle.holds_vehicle(before) and lifecycle.holds_vehicle(after):
         try:
@@ -197,6 +218,7 @@ async def set_condition(principal: Principal, listing_id: int, body: ConditionIn
     ):
         raise ValidationFailed("a condition item refers to a photo of another vehicle", code="validation_error")
     async with in_transaction() as conn:
+        await lock_vehicle(conn, listing.vehicle_id)
         await ConditionItem.filter(vehicle_id=listing.vehicle_id).using_db(conn).delete()
         for item in body.items:
             await ConditionItem.create(vehicle_id=listing.vehicle_id, **item.model_dump(), using_db=conn)

@@ -11,6 +11,7 @@ from listings.domain import photos
 from listings.models import Listing, Photo
 from listings.schemas import PhotoOut
 from listings.services.access import PUBLIC, load_managed, manages
+from listings.services.inventory import lock_vehicle
 from listings.services.present import photo_out
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError, Conflict, NotFound
@@ -33,6 +34,7 @@ async def upload(files: FileStorage, principal: Principal, listing_id: int, data
     key = f"photos/{listing.vehicle_id}/{digest}.{photos.EXTENSIONS[clean.format]}"
     await files.save(key, clean.data, clean.content_type)  # content-addressed: an orphan is harmless
     async with in_transaction() as conn:
+        await lock_vehicle(conn, listing.vehicle_id)  # bidders and a reserved buyer rely on the photos too
         position = await Photo.filter(vehicle_id=listing.vehicle_id).using_db(conn).count()
         photo = await Photo.create(
             vehicle_id=listing.vehicle_id,
@@ -87,6 +89,8 @@ async def load(
 
 async def delete(principal: Principal, listing_id: int, photo_id: int) -> None:
     listing = await load_managed(principal, listing_id)
-    deleted = await Photo.filter(id=photo_id, vehicle_id=listing.vehicle_id).delete()
+    async with in_transaction() as conn:
+        await lock_vehicle(conn, listing.vehicle_id)
+        deleted = await Photo.filter(id=photo_id, vehicle_id=listing.vehicle_id).using_db(conn).delete()
     if not deleted:
         raise NotFound("no such photo on this listing")

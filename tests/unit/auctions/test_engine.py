@@ -379,3 +379,20 @@ def test_material_change_cancels_the_leaders_unexercised_maximum() -> None:
     assert engine.material_change(s, "x").events[0]["proxies_cancelled"] == []
     engine.close(s, TIMED, END)
     assert engine.material_change(s, "x").reason == "lot_closed"
+
+
+def test_a_timed_lot_published_before_its_start_is_scheduled_until_it_opens() -> None:
+    terms = Terms("timed", LADDER, starting=100_000)
+    s = engine.timed(terms, T0, END, T0 - 1_000)
+    assert s.status == engine.SCHEDULED  # what the catalogue shows agrees with the bid's refusal
+    assert engine.place_bid(s, terms, "101", 100_000, T0 - 1).reason == "lot_not_open"
+    assert not engine.is_due(s, T0 - 1)
+    assert engine.open_timed(s, T0 - 1).reason == "not_due"
+    assert engine.is_due(s, T0)
+    out = engine.open_timed(s, T0)
+    assert out.events == [{"type": "opened", "ends_at": END}]
+    assert (s.status, s.ends_at) == (engine.OPEN, END)
+    assert engine.place_bid(s, terms, "101", 100_000, T0).accepted
+    assert engine.timed(terms, T0, END, T0).status == engine.OPEN
+    # a live lot waits for the auctioneer, never for the clock
+    assert not engine.is_due(engine.LotState(), END)

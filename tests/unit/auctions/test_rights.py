@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from auctions.domain import rights
 from auctions.domain.rights import ConsignmentView, house_refusal, may_offer, withdraw_refusal
 
 HOUSE, OTHER_HOUSE, DEALER = 1, 2, 3
@@ -50,3 +51,22 @@ def test_withdrawal_only_before_a_lot() -> None:
     assert withdraw_refusal("active") is None
     assert withdraw_refusal("used") == "consignment_in_lot"
     assert withdraw_refusal("withdrawn") == "consignment_withdrawn"
+
+
+def test_a_member_of_the_house_may_not_bid_in_its_sessions_whatever_they_registered_through() -> None:
+    house, seller, dealer = 1, 2, 3
+    assert rights.bidder_refusal({house}, None, seller, house) == "house_staff_cannot_bid"
+    assert rights.bidder_refusal({house, dealer}, dealer, seller, house) == "house_staff_cannot_bid"
+    assert rights.bidder_refusal({dealer}, house, seller, house) == "house_staff_cannot_bid"
+    assert rights.registration_refusal({house, dealer}, house) == "house_staff_cannot_bid"
+    assert rights.registration_refusal({dealer}, house) is None
+
+
+def test_the_seller_may_not_bid_on_its_lots_and_an_outsider_may() -> None:
+    house, seller, dealer = 1, 2, 3
+    assert rights.bidder_refusal({seller}, None, seller, house) == "own_lot"
+    assert rights.bidder_refusal({dealer}, seller, seller, house) == "own_lot"
+    assert rights.bidder_refusal({dealer}, dealer, seller, house) is None
+    assert rights.bidder_refusal(set(), None, seller, house) is None
+    # the house selling its own vehicle: its staff are refused as the house (the law's reason, not shilling)
+    assert rights.bidder_refusal({house}, None, house, house) == "house_staff_cannot_bid"

@@ -26,6 +26,7 @@ export const auctionsEn = {
   'auctions.reserve': 'Reserve {amount} (visible to you only)',
   'auctions.reserveMet': 'Reserve met',
   'auctions.reserveNotMet': 'Reserve not yet met',
+  'auctions.proxyCancelled': 'The house corrected this lot\'s details: your maximum bid was cancelled (your visible bid stands). Review the lot, then bid again if you wish.',
   'auctions.status.scheduled': 'Not yet open',
   'auctions.status.open': 'Open',
   'auctions.status.paused': 'Paused',
@@ -91,6 +92,8 @@ export const auctionsEn = {
   'auctions.reason.buying_limit': 'This bid would exceed your buying limit.',
   'auctions.reason.buy_now_unavailable': 'Buy-now is no longer available.',
   'auctions.reason.insufficient_scope': 'This API token may not bid.',
+  'auctions.reason.house_staff_cannot_bid': 'Staff of the auction house may not bid in its own sessions (Auction Law art. 22).',
+  'auctions.reason.idempotency_key_reused': 'This bid id was already used for a different bid: send a new one.',
   'auctions.reason.other': 'The bid was refused ({reason}).',
   'nav.houseSessions': 'My sessions',
   'auctions.decisionNeeded': 'Closed below the reserve: enter the lot room to accept, decline or counter before the deadline.',
@@ -344,6 +347,8 @@ export const auctionsEn = {
   'auctions.consign.listing.reserved': 'reserved',
   'error.vehicle_listed': 'This car has an open listing: withdraw the listing before consigning it to an auction house.',
   'error.vehicle_in_lot': 'This car is already in an auction lot.',
+  'error.house_staff_cannot_bid': 'Staff of the auction house may not register or bid in its own sessions (Auction Law art. 22).',
+  'error.idempotency_key_reused': 'This Idempotency-Key was already used for a different bid: send the bid with a new key.',
 } as const;
 
 export type AuctionsKey = keyof typeof auctionsEn;
@@ -375,6 +380,7 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'auctions.reserve': '保留价 {amount}（仅您可见）',
   'auctions.reserveMet': '已达保留价',
   'auctions.reserveNotMet': '未达保留价',
+  'auctions.proxyCancelled': '拍卖企业更正了本拍品信息，您的委托出价上限已取消（可见出价仍有效）。请查看后再决定是否重新出价。',
   'auctions.status.scheduled': '未开拍',
   'auctions.status.open': '竞价中',
   'auctions.status.paused': '已暂停',
@@ -440,6 +446,8 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'auctions.reason.buying_limit': '此出价超出您的竞买额度。',
   'auctions.reason.buy_now_unavailable': '一口价已不可用。',
   'auctions.reason.insufficient_scope': '此 API 令牌无出价权限。',
+  'auctions.reason.house_staff_cannot_bid': '拍卖企业及其工作人员不得参与本企业组织的拍卖活动的竞买（《拍卖法》第二十二条）。',
+  'auctions.reason.idempotency_key_reused': '此出价编号已用于另一笔出价，请重新出价。',
   'auctions.reason.other': '出价未被接受（{reason}）。',
   'nav.houseSessions': '我的拍卖会',
   'auctions.decisionNeeded': '成交价未达保留价：请在期限内进入竞价室接受、拒绝或还价。',
@@ -693,4 +701,6 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'auctions.consign.listing.reserved': '已预订',
   'error.vehicle_listed': '该车有未下架的车源：请先下架车源，再委托给拍卖企业。',
   'error.vehicle_in_lot': '该车已在拍卖拍品中。',
+  'error.house_staff_cannot_bid': '拍卖企业及其工作人员不得登记或竞买本企业组织的拍卖（《拍卖法》第二十二条）。',
+  'error.idempotency_key_reused': '此幂等键已用于另一笔出价，请使用新的键重新出价。',
 };

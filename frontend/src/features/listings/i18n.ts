@@ -232,6 +232,7 @@ export const listingsEn = {
   'error.offer_expired': 'This offer has expired.',
   'error.stale_offer': 'The offer changed meanwhile. Reload to see its state.',
   'error.invalid_transition': 'The car cannot be reserved in its present state.',
+  'error.vehicle_locked': 'This car is in an auction lot or reserved for a buyer: its details, condition report and photos cannot change until that is over.',
   'error.too_many_saved_searches': 'You have the maximum of 50 saved searches. Delete one first.',
 };
 
@@ -468,5 +469,6 @@ export const listingsZh: Record<keyof typeof listingsEn, string> = {
   'error.offer_expired': '该出价已过期。',
   'error.stale_offer': '出价状态已被更新，请刷新后查看。',
   'error.invalid_transition': '车辆当前状态无法预订。',
+  'error.vehicle_locked': '该车辆正在拍卖或已为买家预订，结束前不能修改车辆信息、车况报告和照片。',
   'error.too_many_saved_searches': '订阅搜索已达上限 50 个，请先删除一个。',
 };

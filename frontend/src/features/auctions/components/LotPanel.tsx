@@ -2,7 +2,7 @@ import '../auctions.css';
 import { useMoney } from '../../../hooks/use-money';
 import { useI18n, type MessageKey, type TFunction } from '../../../lib/i18n';
 import type { ConnectionStatus } from '../lib/socket';
-import { remainingMs, type HistoryLine, type LotView, type RoomState } from '../lib/lotState';
+import { remainingMs, reserveBadge, type HistoryLine, type LotView, type RoomState } from '../lib/lotState';
 import { clock } from '../lib/outcome';
 import { useTicker } from '../hooks/useLotRoom';
 
@@ -50,14 +50,17 @@ export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () =
   const left = lot.status === 'open' ? remainingMs(lot.ends_at, offsetMs(), now) : null;
   // Once sold or passed the outcome message says where the bidder stands; "you are leading" would mislead.
   const closed = lot.status === 'sold' || lot.status === 'passed';
+  const badge = reserveBadge(lot);
   return (
     <div className="live-status">
       <p className="live-badges">
         <span className="badge" data-testid="lot-status">
           {t(`auctions.status.${lot.status}` as MessageKey)}
         </span>{' '}
-        {lot.reserve_met !== null && (
-          <span className="badge">{t(lot.reserve_met ? 'auctions.reserveMet' : 'auctions.reserveNotMet')}</span>
+        {badge && (
+          <span className="badge" data-testid="reserve-badge" data-state={badge}>
+            {t(badge === 'met' ? 'auctions.reserveMet' : 'auctions.reserveNotMet')}
+          </span>
         )}
       </p>
       <div className="price-line">
@@ -85,6 +88,11 @@ export function LiveStatus({ room, offsetMs }: { room: RoomState; offsetMs: () =
       {lot.you && !closed && (
         <p data-testid="you-status" data-status={lot.you.status}>
           <strong>{t(`auctions.you.${lot.you.status}` as MessageKey)}</strong> · {t('auctions.yourPaddle', { paddle: lot.you.paddle })}
+        </p>
+      )}
+      {room.proxyCancelled && (
+        <p className="alert alert-warning" data-testid="proxy-cancelled">
+          {t('auctions.proxyCancelled')}
         </p>
       )}
       {room.warning && (

@@ -51,6 +51,8 @@ export interface RoomState {
   history: HistoryLine[];
   extended: boolean;
   warning: number | null;
+  /** The house changed the lot's material data and cancelled this viewer's standing maximum. */
+  proxyCancelled?: boolean;
 }
 
 export const emptyRoom: RoomState = { lot: null, seq: 0, history: [], extended: false, warning: null };
@@ -64,12 +66,37 @@ function youAfter(lot: LotView, leader: string | null, bidders: string[]): LotVi
   return { ...lot.you, status: leader === mine ? 'leading' : took ? 'outbid' : 'none' };
 }
 
+/**
+ * Whether the reserve is met after an event that did not say (events logged before the server carried
+ * `reserve_met` in every summary): those who see the reserve work it out; others keep what they knew, which
+ * only a rising price can change from "not met" — and that needs the reserve, so it waits for the next snapshot.
+ */
+function reserveMetAfter(before: LotView, after: LotView): boolean | null {
+  if (before.reserve_met === null) return null;
+  if (after.reserve_price != null) return after.price !== null && after.price >= after.reserve_price;
+  return before.reserve_met;
+}
+
+export type ReserveBadge = 'met' | 'notMet' | null;
+
+/**
+ * The room's reserve badge. Null with no reserve, and on a lot sold below it (the seller accepted the high bid
+ * or a counter): "sold, reserve not met" reads as a contradiction to a bidder.
+ */
+export function reserveBadge(lot: LotView): ReserveBadge {
+  if (lot.reserve_met === null || lot.reserve_met === undefined) return null;
+  if (lot.reserve_met) return 'met';
+  return lot.status === 'sold' ? null : 'notMet';
+}
+
 function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
   if (!state.lot || seq <= state.seq) return state;
   const summary = (event.lot ?? {}) as Partial<LotView>;
   let lot: LotView = { ...state.lot, ...summary, seq };
+  if (summary.reserve_met === undefined) lot = { ...lot, reserve_met: reserveMetAfter(state.lot, lot) };
   let history = state.history;
   let { extended, warning } = state;
+  let proxyCancelled = state.proxyCancelled;
   const type = String(event.type);
   if (type === 'bid') {
     const lines = (event.lines as Omit<HistoryLine, 'at' | 'seq'>[]).map((l) => ({ ...l, at: Number(event.at), seq }));
@@ -87,12 +114,19 @@ function applyEvent(state: RoomState, seq: number, event: Json): RoomState {
     lot = { ...lot, decision_deadline: Number(event.deadline), counter: null };
   } else if (type === 'countered') {
     lot = { ...lot, decision_deadline: Number(event.deadline), counter: Number(event.amount) };
+  } else if (type === 'material_change') {
+    // The event names paddles only: a bidder recognises their own, and their maximum is now their visible bid.
+    const mine = lot.you?.paddle;
+    if (lot.you && mine && (event.proxies_cancelled as string[] | undefined)?.includes(mine)) {
+      lot = { ...lot, you: { ...lot.you, max: lot.price } };
+      proxyCancelled = true;
+    }
   } else if (type === 'warning') {
     warning = Number(event.level);
   } else if (type === 'opened' || type === 'resumed' || type === 'paused') {
     warning = null;
   }
-  return { lot, seq, history, extended, warning };
+  return { lot, seq, history, extended, warning, proxyCancelled };
 }
 
 /** Folds one server message into the room state; unknown messages leave it as it was. */

@@ -90,7 +90,7 @@ export interface ImportReport {
   rows: number;
   created: number;
   updated: number;
-  errors: { line: number; column: string; reason: string }[];
+  errors: { line: number; column: string; reason: string; code?: string | null }[];
 }
 
 export type ListingInput = Record<string, unknown>;

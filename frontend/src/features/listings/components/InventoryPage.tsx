@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Empty, LoadError, Loading, Notice } from '../../../components/feedback';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
-import { useI18n } from '../../../lib/i18n';
+import { hasMessage, useI18n, type MessageKey } from '../../../lib/i18n';
 import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
 import { importInventory, inventory, transition, type ImportReport, type Listing } from '../api/listings';
@@ -165,7 +165,7 @@ function ImportPanel({ orgId }: { orgId: number }) {
                     <td>
                       <code>{e.column}</code>
                     </td>
-                    <td>{e.reason}</td>
+                    <td>{e.code && hasMessage(`error.${e.code}`) ? t(`error.${e.code}` as MessageKey) : e.reason}</td>
                   </tr>
                 ))}
               </tbody>
