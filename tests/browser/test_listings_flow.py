@@ -64,15 +64,16 @@ async def new_page(browser: Any, locale: str = "en-US") -> Any:
     return page
 
 
-def wan(text: str) -> float:
-    return float(text.replace("万元", "").replace(",", ""))
+def yuan(text: str) -> float:
+    """A card's price as the English UI shows it ("CNY 128,000")."""
+    return float(text.removeprefix("CNY ").replace(",", ""))
 
 
 async def prices_when(page: Any, condition: Any) -> list[float]:
     """The card prices once they satisfy `condition` (results replace the old ones asynchronously)."""
     prices: list[float] = []
     for _ in range(50):
-        prices = [wan(t) for t in await page.get_by_test_id("listing-price").all_text_contents()]
+        prices = [yuan(t) for t in await page.get_by_test_id("listing-price").all_text_contents()]
         if prices and condition(prices):
             return prices
         await page.wait_for_timeout(100)
@@ -100,7 +101,8 @@ async def test_buyer_searches_with_facets_sort_and_ranges(seeded: Server, browse
     await page.get_by_test_id("range-priceMax").fill("10")
     await page.get_by_test_id("range-apply").click()
     await expect(page).to_have_url(re.compile(r"price_max_fen=10000000"))
-    await prices_when(page, lambda p: max(p) <= 10 and p == sorted(p))
+    await expect(page.get_by_test_id("range-priceMax-echo")).to_have_text("= CNY 100,000")
+    await prices_when(page, lambda p: max(p) <= 100_000 and p == sorted(p))
 
     # the URL is the search: a fresh page on it shows the same result
     other = await new_page(browser, "zh-CN")
@@ -126,7 +128,8 @@ async def test_dealer_creates_publishes_and_finds_a_listing(seeded: Server, brow
     await page.get_by_label("VIN (17 characters)").fill("LBV5S1100MA00000X")  # wrong: caught before sending
     await page.get_by_label("Brand").fill("宝马")
     await page.get_by_label("Series", exact=True).fill("3系")
-    await page.get_by_label("Asking price (万元)").fill("23.8")
+    await page.get_by_label("Asking price (in CNY 10,000s · 万元)").fill("23.8")
+    await expect(page.get_by_test_id("listing-price-input-echo")).to_have_text("= CNY 238,000")
     await page.get_by_test_id("listing-save").click()
     await expect(page.get_by_text("A VIN has 17 characters")).to_be_visible()
 
@@ -166,5 +169,5 @@ async def test_dealer_creates_publishes_and_finds_a_listing(seeded: Server, brow
     await page.get_by_test_id("search-submit").click()
     await expect(page.get_by_test_id("listing-card")).to_have_count(1)
     await page.get_by_test_id("listing-card").click()
-    await expect(page.get_by_test_id("detail-price")).to_contain_text("23.80万元")
+    await expect(page.get_by_test_id("detail-price")).to_contain_text("CNY 238,000")
     await expect(page.get_by_test_id("spec")).to_contain_text("Ningbo".replace("Ningbo", "宁波"))

@@ -24,9 +24,10 @@ async def api_get(page: Any, server: Server, path: str) -> Any:
     return await res.json()
 
 
-def wan(fen: int) -> str:
-    """The 万元 text the UI shows (formatWan): two decimals, integer arithmetic."""
-    return f"{fen // 1_000_000:,}.{fen % 1_000_000 // 10_000:02d}万元"
+def cny(fen: int) -> str:
+    """An amount as the English UI shows it (docs/ui.md): exact yuan, "CNY 128,000"."""
+    cents = f".{fen % 100:02d}" if fen % 100 else ""
+    return f"CNY {fen // 100:,}{cents}"
 
 
 async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
@@ -46,7 +47,7 @@ async def test_buyer_watches_a_listing_and_finds_it_on_the_watchlist(
     await page.get_by_test_id("nav-watchlist").click()
     card = page.get_by_test_id("listing-card").filter(has_text=car["title"])
     await expect(card).to_have_count(1)
-    await expect(card.get_by_test_id("listing-price")).to_have_text(wan(car["price_fen"]))
+    await expect(card.get_by_test_id("listing-price")).to_have_text(cny(car["price_fen"]))
     assert [item["id"] for item in (await api_get(page, server, "/api/me/watchlist"))["items"]] == [car["id"]]
 
     await card.get_by_test_id("watch-remove").click()
@@ -70,7 +71,7 @@ async def test_buyer_saves_a_search_then_pauses_and_reruns_it(
     await expect(row).to_have_count(1)
     await expect(row).to_contain_text("“Model Y”")
     await expect(row).to_contain_text("Battery electric")
-    await expect(row).to_contain_text("≤ 30.00万元")
+    await expect(row).to_contain_text("≤ CNY 300,000")
     await expect(row.get_by_test_id("saved-search-state")).to_have_text("Alerts on")
     saved = (await api_get(page, server, "/api/me/saved-searches"))["items"]
     assert [(s["name"], s["query"]["energy_type"], s["query"]["price_max_fen"]) for s in saved] == [
@@ -102,7 +103,7 @@ async def test_alerts_are_listed_newest_first_and_link_to_the_listing(
     alerts = page.get_by_test_id("alert")
     await expect(alerts).to_have_count(2)
     await expect(alerts.nth(0)).to_contain_text(second["title"])  # the newer alert first
-    await expect(alerts.nth(0)).to_contain_text(wan(second["price_fen"]))
+    await expect(alerts.nth(0)).to_contain_text(cny(second["price_fen"]))
     await expect(alerts.nth(0)).to_contain_text("for “All my cars”")
     await expect(alerts.nth(1)).to_contain_text(first["title"])
     await expect(page.get_by_test_id("alert-new")).to_have_count(2)  # new on this first visit
@@ -159,7 +160,7 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     await buyer.get_by_role("button", name="Send offer").click()
     await expect(buyer.get_by_text("Offer sent.")).to_be_visible()
     my_offer = buyer.get_by_test_id("my-offer")  # the buyer's offer, as the detail page shows it
-    await expect(my_offer).to_contain_text(f"Your offer: {wan(offer_fen)} · Awaiting the dealer")
+    await expect(my_offer).to_contain_text(f"Your offer: {cny(offer_fen)} · Awaiting the dealer")
     await buyer.get_by_role("button", name="Send offer").click()  # a second open offer: the API's code, translated
     await expect(buyer.get_by_test_id("form-error")).to_contain_text("You already have an open offer on this car")
 
@@ -168,16 +169,17 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
     await dealer.get_by_test_id("inventory-row").filter(has_text=car["vin"]).get_by_test_id("offers-link").click()
     row = dealer.get_by_test_id("offer-row")
     await expect(row).to_have_count(1)
-    await expect(row.get_by_test_id("offer-amount")).to_have_text(wan(offer_fen))
+    await expect(row.get_by_test_id("offer-amount")).to_have_text(cny(offer_fen))
     await expect(row.get_by_test_id("offer-status")).to_have_text("Awaiting the dealer")
     await row.get_by_test_id("counter-amount").fill(str(offer_fen // 1_000_000))  # not above the offer
     await row.get_by_test_id("offer-counter-send").click()
     await expect(row.get_by_test_id("counter-problem")).to_contain_text("must be above the buyer’s offer")
     await row.get_by_test_id("counter-amount").fill(f"{(price - 1_000_000) / 1_000_000:.1f}")
-    await expect(row).to_contain_text("= ¥")  # the exact amount in yuan, before sending
+    # the exact amount in yuan beside the 万元 typed, before sending
+    await expect(row.get_by_test_id("counter-amount-echo")).to_have_text(f"= {cny(price - 1_000_000)}")
     await row.get_by_test_id("offer-counter-send").click()
     await expect(row.get_by_test_id("offer-status")).to_have_text("Countered")
-    await expect(row.get_by_test_id("offer-counter")).to_have_text(wan(price - 1_000_000))
+    await expect(row.get_by_test_id("offer-counter")).to_have_text(cny(price - 1_000_000))
 
     await buyer.get_by_test_id("user-menu").click()
 
@@ -193,7 +195,7 @@ async def test_buyer_offers_dealer_counters_and_buyer_accepts_the_counter(
 
     await mine.get_by_role("link", name=car["title"]).click()
     await expect(buyer.get_by_test_id("detail-price")).to_contain_text("Reserved")
-    await expect(my_offer).to_contain_text(f"Accepted (Counter-offer: {wan(price - 1_000_000)})")
+    await expect(my_offer).to_contain_text(f"Accepted (Counter-offer: {cny(price - 1_000_000)})")
     await dealer.reload()
     await expect(dealer.get_by_test_id("listing-status")).to_have_text("Reserved")
 
@@ -319,7 +321,7 @@ async def test_dealer_answers_offers_on_all_its_cars_from_one_page(
     await first.get_by_test_id("counter-amount").fill(f"{counter_fen / 1_000_000:.2f}")
     await first.get_by_test_id("offer-counter-send").click()
     await expect(first.get_by_test_id("offer-status")).to_have_text("Countered")
-    await expect(first.get_by_test_id("offer-counter")).to_have_text(wan(counter_fen))
+    await expect(first.get_by_test_id("offer-counter")).to_have_text(cny(counter_fen))
 
     await second.get_by_test_id("offer-accept").click()
     await expect(dealer.get_by_text("The offer is accepted and the car is reserved")).to_be_visible()

@@ -3,7 +3,7 @@ import { issueField } from '../lib/api-client';
 import { errorMessage, remainingIssues } from '../lib/errors';
 import { useI18n } from '../lib/i18n';
 
-interface FieldShellProps {
+export interface FieldShellProps {
   id: string;
   label: string;
   error?: string;
@@ -11,7 +11,7 @@ interface FieldShellProps {
   children: ReactNode;
 }
 
-function FieldShell({ id, label, error, hint, children }: FieldShellProps) {
+export function FieldShell({ id, label, error, hint, children }: FieldShellProps) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       {/* No "*" marker: the label text stays exactly the field's accessible name. */}

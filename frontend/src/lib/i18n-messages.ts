@@ -37,6 +37,11 @@ export const en = {
   'common.yes': 'Yes',
   'common.no': 'No',
 
+  // money (docs/ui.md): car prices typed in 万元, fees and deposits in 元
+  'money.labelWithUnit': '{label} ({unit})',
+  'money.unit.wan': 'in CNY 10,000s · 万元',
+  'money.unit.yuan': 'in CNY · 元',
+
   // home
   'home.eyebrow': 'Used-vehicle marketplace for China',
   'home.title': 'Buy and sell used vehicles, with confidence',
@@ -294,6 +299,10 @@ export const zhCN: Record<MessageKey, string> = {
   'common.close': '关闭',
   'common.yes': '是',
   'common.no': '否',
+
+  'money.labelWithUnit': '{label}（{unit}）',
+  'money.unit.wan': '万元',
+  'money.unit.yuan': '元',
 
   'home.eyebrow': '面向中国市场的二手车交易平台',
   'home.title': '二手车拍卖与交易，放心买卖',

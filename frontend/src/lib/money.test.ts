@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCny, formatWan, formatYi, formatYuan, roundToHundredths, toFen } from './money';
+import { formatCny, formatExact, formatMoney, formatMoneyExact, formatWan, formatYi, formatYuan, roundToHundredths, toFen } from './money';
 
 describe('formatYuan', () => {
   it('shows whole yuan without decimals and groups thousands', () => {
@@ -117,5 +117,25 @@ describe('input checks', () => {
     expect(roundToHundredths(4_525_000n, 1_000_000n)).toBe(453n);
     expect(roundToHundredths(4_524_999n, 1_000_000n)).toBe(452n);
     expect(roundToHundredths(0n, 1_000_000n)).toBe(0n);
+  });
+});
+
+describe('the display convention (formatMoney, formatMoneyExact, formatExact)', () => {
+  it('reads car prices in 万元 in Chinese and exact CNY in English', () => {
+    expect(formatMoney(12_800_000, 'zh-CN')).toBe('12.80万元');
+    expect(formatMoney(850_000, 'zh-CN')).toBe('¥8,500');
+    expect(formatMoney(12_800_000, 'en')).toBe('CNY 128,000');
+    // Never "¥14" for 14 万元.
+    expect(formatMoney(14_000_000, 'zh-CN')).toBe('14.00万元');
+    expect(formatMoney(14_000_000, 'en')).toBe('CNY 140,000');
+  });
+  it('adds the exact yuan where the 万元 figure is rounded', () => {
+    expect(formatMoneyExact(12_845_600, 'zh-CN')).toBe('12.85万元（¥128,456）');
+    expect(formatMoneyExact(12_800_000, 'zh-CN')).toBe('12.80万元');
+    expect(formatMoneyExact(12_845_600, 'en')).toBe('CNY 128,456');
+  });
+  it('gives exact yuan in the locale form', () => {
+    expect(formatExact(12_845_650, 'zh-CN')).toBe('¥128,456.50');
+    expect(formatExact(12_845_650, 'en')).toBe('CNY 128,456.50');
   });
 });

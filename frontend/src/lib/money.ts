@@ -141,3 +141,41 @@ export function formatCny(fen: Fen, locale: Locale = 'zh-CN'): string {
   if (wan < 1_000_000n) return `${sign(v, wan)}${fixed2(wan)}万元`; // < 10,000.00万元
   return formatYi(v);
 }
+
+// ---------------------------------------------------------------------------
+// The one money convention of the trading screens (docs/ui.md):
+//
+//   display  zh-CN: 万元 with 2 decimals ("12.80万元"); under 1万元 exact yuan ("¥8,500").
+//            en:    exact yuan, "CNY 128,000" (English readers have no 万; a rounded
+//                   "CNY 0.13 m" hides the figure a dealer bargains over).
+//   exact    where the yuan matters (an offer, a bid, an amount due): formatMoneyExact adds the
+//            exact yuan beside the 万元 figure when the two decimals do not already say it.
+//   inputs   see lib/money-input.ts: car prices typed in 万元, fees and deposits in 元, the unit
+//            in the label and the other unit echoed beside as it is typed.
+//
+// formatCny (m / bn in English, 亿元 in Chinese) stays for aggregates such as turnover.
+
+/** The display rule for an amount a person reads: "12.80万元" / "¥8,500" / "CNY 128,000". */
+export function formatMoney(fen: Fen, locale: Locale): string {
+  const v = toFen(fen);
+  if (locale === 'en') return formatCnyFull(v);
+  return abs(v) < FEN_PER_WAN ? formatYuan(v) : formatWan(v, locale);
+}
+
+/** Exact yuan in the locale's form: "¥128,456" / "CNY 128,456". */
+export function formatExact(fen: Fen, locale: Locale): string {
+  const v = toFen(fen);
+  return locale === 'en' ? formatCnyFull(v) : formatYuan(v);
+}
+
+/**
+ * An amount where the yuan matters: "12.85万元（¥128,456）" when the 万元 figure is rounded,
+ * "12.80万元" when it is already exact. English is always exact ("CNY 128,456").
+ */
+export function formatMoneyExact(fen: Fen, locale: Locale): string {
+  const v = toFen(fen);
+  const shown = formatMoney(v, locale);
+  if (locale === 'en' || abs(v) < FEN_PER_WAN) return shown;
+  // 0.01万元 = 100 元 = 10,000 fen: anything finer is lost by the two decimals.
+  return abs(v) % 10_000n === 0n ? shown : `${shown}（${formatYuan(v)}）`;
+}

@@ -4,7 +4,7 @@ import { Empty, LoadError, Loading, Notice } from '../../../components/feedback'
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
 import { importInventory, inventory, transition, type ImportReport, type Listing } from '../api/listings';
 
@@ -43,6 +43,7 @@ export function InventoryPage() {
 
 function InventoryTable({ orgId }: { orgId: number }) {
   const { t } = useI18n();
+  const { money } = useMoney();
   const [items, setItems] = useState<Listing[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = useCallback(() => {
@@ -79,7 +80,7 @@ function InventoryTable({ orgId }: { orgId: number }) {
               <td>
                 <Link to={`/listings/${l.id}`}>{l.title}</Link>
               </td>
-              <td>{formatWan(l.price_fen, 'zh-CN')}</td>
+              <td>{money(l.price_fen)}</td>
               <td data-testid="inventory-status">{t(`listings.status.${l.status}`)}</td>
               <td className="row-actions">
                 <Link to={`/dealer/listings/${l.id}/edit`} className="btn btn-ghost">

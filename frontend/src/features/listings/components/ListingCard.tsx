@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 
 export interface CardData {
   id: number;
@@ -16,6 +16,7 @@ export interface CardData {
 /** A car as a card: on the search results and the watchlist. `children` go below the link (e.g. a remove button). */
 export function ListingCard({ car, badge, children }: { car: CardData; badge?: ReactNode; children?: ReactNode }) {
   const { t, locale } = useI18n();
+  const { money } = useMoney();
   return (
     <li className="listing-card" data-testid="listing-card">
       <Link to={`/listings/${car.id}`}>
@@ -30,7 +31,7 @@ export function ListingCard({ car, badge, children }: { car: CardData; badge?: R
               .join(' · ')}
           </p>
           <p className="listing-price" data-testid="listing-price">
-            {formatWan(car.price_fen, 'zh-CN')}
+            {money(car.price_fen)}
             {badge}
           </p>
         </div>

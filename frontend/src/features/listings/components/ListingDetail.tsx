@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { LoadError, Loading, Notice } from '../../../components/feedback';
+import { MoneyInput } from '../../../components/money-input';
 import { FormError } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
 import { getListing, listingOffers, makeOffer, watch, type Listing, type Offer, type Photo } from '../api/listings';
 import { managesListing } from '../lib/manages';
@@ -14,6 +15,7 @@ import { useLabels } from './labels';
 
 export function ListingDetail({ id }: { id: number }) {
   const { t } = useI18n();
+  const { money } = useMoney();
   const [listing, setListing] = useState<Listing | null>(null);
   const [error, setError] = useState<unknown>(null);
   const load = () => {
@@ -30,7 +32,7 @@ export function ListingDetail({ id }: { id: number }) {
     <div className="page wide listing-detail">
       <h1 data-testid="listing-title">{listing.title}</h1>
       <p className="listing-price big" data-testid="detail-price">
-        {formatWan(listing.price_fen, 'zh-CN')}
+        {money(listing.price_fen)}
         {listing.negotiable && <span className="badge"> {t('listings.detail.negotiable')}</span>}
         {listing.status !== 'published' && <span className="badge"> {t(`listings.status.${listing.status}`)}</span>}
       </p>
@@ -153,6 +155,7 @@ function Condition({ listing }: { listing: Listing }) {
 
 function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: Listing) => void }) {
   const { t } = useI18n();
+  const { money, moneyExact } = useMoney();
   const session = useSession();
   const [amount, setAmount] = useState('');
   const [sent, setSent] = useState(false);
@@ -191,8 +194,8 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
     if (!checked.ok) {
       setProblem(
         t(`listings.offers.problem.${checked.problem}`, {
-          asking: formatWan(listing.price_fen, 'zh-CN'),
-          half: formatWan(Math.ceil(listing.price_fen / 2), 'zh-CN'),
+          asking: money(listing.price_fen),
+          half: money(Math.ceil(listing.price_fen / 2)),
         }),
       );
       return;
@@ -208,18 +211,15 @@ function BuyerActions({ listing, onChange }: { listing: Listing; onChange: (l: L
       <FormError error={toggleWatch.error} />
       {mine && (
         <p className="my-offer" data-testid="my-offer">
-          {t('listings.detail.yourOffer', { amount: formatWan(mine.amount_fen, 'zh-CN') })} ·{' '}
+          {t('listings.detail.yourOffer', { amount: moneyExact(mine.amount_fen) })} ·{' '}
           {t(`listings.offers.status.${mine.status}`)}
-          {mine.counter_fen ? ` (${t('listings.offers.counter')}: ${formatWan(mine.counter_fen, 'zh-CN')})` : ''} ·{' '}
+          {mine.counter_fen ? ` (${t('listings.offers.counter')}: ${moneyExact(mine.counter_fen)})` : ''} ·{' '}
           <Link to="/me/offers">{t('nav.offers')}</Link>
         </p>
       )}
       {listing.negotiable && listing.status === 'published' && (
         <form onSubmit={submit} className="offer-form">
-          <label>
-            {t('listings.detail.offer')}
-            <input inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} data-testid="offer-amount" />
-          </label>
+          <MoneyInput label={t('listings.detail.offer')} unit="wan" value={amount} onValueChange={setAmount} data-testid="offer-amount" />
           <button type="submit" className="btn btn-primary" disabled={offer.pending}>
             {t('listings.detail.offerSend')}
           </button>

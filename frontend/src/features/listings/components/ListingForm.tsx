@@ -2,12 +2,13 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { LoadError, Loading, Notice } from '../../../components/feedback';
 import { FormError, SelectField, TextField } from '../../../components/form';
+import { MoneyInput } from '../../../components/money-input';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { serverFieldErrors } from '../../../lib/errors';
 import { useI18n } from '../../../lib/i18n';
 import { createListing, getListing, updateListing, uploadPhoto, type Listing, type Photo } from '../api/listings';
-import { fenToWanText, wanToFen } from '../lib/search-params';
+import { fenToInput, parseMoney } from '../../../lib/money-input';
 import { vinProblem } from '../lib/validate';
 
 const ENERGIES = ['ice', 'bev', 'phev', 'hev', 'fcev'] as const;
@@ -43,7 +44,7 @@ function fromListing(l: Listing): FormState {
     vin: v.vin, make: v.make, model: v.model, series: v.series, energy_type: v.energy_type, body_type: v.body_type,
     model_year: v.model_year ? String(v.model_year) : '', first_registration: v.first_registration ?? '',
     mileage_km: String(v.mileage_km), transfers: String(v.transfers), plate_prefix: v.plate_prefix, colour: v.colour,
-    price: fenToWanText(l.price_fen), negotiable: l.negotiable, description: l.description,
+    price: fenToInput(l.price_fen, 'wan'), negotiable: l.negotiable, description: l.description,
   };
 }
 
@@ -62,7 +63,7 @@ export function ListingForm({ orgId, listingId }: { orgId: number | null; listin
   }, [listingId]);
 
   const save = useMutation(async (f: FormState) => {
-    const price_fen = wanToFen(f.price)!;
+    const price_fen = parseMoney(f.price, 'wan')!;
     const int = (s: string) => (s.trim() ? Number(s) : null);
     if (listing) {
       return updateListing(listing.id, {
@@ -89,7 +90,7 @@ export function ListingForm({ orgId, listingId }: { orgId: number | null; listin
     if (!listing && vin) problems.vin = t('listings.form.vinInvalid');
     if (!listing && !form.make.trim()) problems.make = t('listings.form.required');
     if (!listing && !form.model.trim()) problems.model = t('listings.form.required');
-    if (wanToFen(form.price) === undefined) problems.price = t('listings.form.priceInvalid');
+    if (parseMoney(form.price, 'wan') === undefined) problems.price = t('listings.form.priceInvalid');
     setErrors(problems);
     if (Object.keys(problems).length) return;
     const result = await save.run(form);
@@ -131,7 +132,8 @@ export function ListingForm({ orgId, listingId }: { orgId: number | null; listin
           <TextField label={t('listings.form.plate')} value={form.plate_prefix} onChange={set('plate_prefix')} disabled={!!listing} error={err('plate_prefix', 'vehicle.plate_prefix')} />
           <TextField label={t('listings.form.colour')} value={form.colour} onChange={set('colour')} />
         </div>
-        <TextField label={t('listings.form.price')} value={form.price} onChange={set('price')} inputMode="decimal" error={err('price', 'price_fen')} />
+        <MoneyInput label={t('listings.form.price')} unit="wan" value={form.price} onValueChange={(price) => setForm({ ...form, price })}
+          error={err('price', 'price_fen')} data-testid="listing-price-input" />
         <label className="facet-option">
           <input type="checkbox" checked={form.negotiable} onChange={() => setForm({ ...form, negotiable: !form.negotiable })} /> {t('listings.form.negotiable')}
         </label>

@@ -2,12 +2,13 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { Empty, LoadError, LoadMore, Loading, Notice } from '../../../components/feedback';
 import { FormError } from '../../../components/form';
+import { MoneyInput } from '../../../components/money-input';
 import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan, formatYuan } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
 import {
   dealerOffers,
@@ -21,7 +22,7 @@ import {
   type OfferStatus,
 } from '../api/listings';
 import { managesListing } from '../lib/manages';
-import { checkCounter, parseWan } from '../lib/money-input';
+import { checkCounter } from '../lib/money-input';
 
 function useOfferStatus() {
   const { t } = useI18n();
@@ -31,6 +32,7 @@ function useOfferStatus() {
 /** The buyer's offers, with what they can still do: accept a counter-offer, or withdraw. */
 export function MyOffersPage() {
   const { t, locale } = useI18n();
+  const { moneyExact } = useMoney();
   useDocumentTitle(t('listings.offers.title'));
   const status = useOfferStatus();
   const [offers, setOffers] = useState<Offer[] | null>(null);
@@ -77,8 +79,8 @@ export function MyOffersPage() {
                   <td>
                     <CarLink offer={o} />
                   </td>
-                  <td>{formatWan(o.amount_fen, 'zh-CN')}</td>
-                  <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
+                  <td>{moneyExact(o.amount_fen)}</td>
+                  <td data-testid="offer-counter">{o.counter_fen ? moneyExact(o.counter_fen) : '—'}</td>
                   <td data-testid="offer-status">{status(o)}</td>
                   <td>{live ? formatDateTime(o.expires_at, locale) : '—'}</td>
                   <td className="row-actions">
@@ -90,7 +92,7 @@ export function MyOffersPage() {
                         onClick={() => void decide.run(o, 'accept_counter')}
                         data-testid="offer-accept-counter"
                       >
-                        {t('listings.offers.acceptCounter', { amount: formatWan(o.counter_fen, 'zh-CN') })}
+                        {t('listings.offers.acceptCounter', { amount: moneyExact(o.counter_fen) })}
                       </button>
                     )}
                     {live && (
@@ -118,6 +120,7 @@ export function MyOffersPage() {
 /** The dealer's view of the offers on one listing: accept, counter or decline. */
 export function ListingOffersPage({ id }: { id: number }) {
   const { t, locale } = useI18n();
+  const { money, moneyExact } = useMoney();
   const session = useSession();
   const status = useOfferStatus();
   const [listing, setListing] = useState<Listing | null>(null);
@@ -153,7 +156,7 @@ export function ListingOffersPage({ id }: { id: number }) {
     <div className="page wide">
       <h1>{t('listings.offers.dealerTitle', { title: listing.title })}</h1>
       <p>
-        {t('listings.offers.asking')}: <strong>{formatWan(listing.price_fen, 'zh-CN')}</strong> ·{' '}
+        {t('listings.offers.asking')}: <strong>{money(listing.price_fen)}</strong> ·{' '}
         <span data-testid="listing-status">{t(`listings.status.${listing.status}`)}</span> ·{' '}
         <Link to={`/listings/${listing.id}`}>{t('listings.condition.view')}</Link>
       </p>
@@ -183,8 +186,8 @@ export function ListingOffersPage({ id }: { id: number }) {
             {offers.map((o) => (
               <tr key={o.id} data-testid="offer-row">
                 <td data-testid="offer-buyer">{o.buyer_label}</td>
-                <td data-testid="offer-amount">{formatWan(o.amount_fen, 'zh-CN')}</td>
-                <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
+                <td data-testid="offer-amount">{moneyExact(o.amount_fen)}</td>
+                <td data-testid="offer-counter">{o.counter_fen ? moneyExact(o.counter_fen) : '—'}</td>
                 <td>{o.message}</td>
                 <td data-testid="offer-status">{status(o)}</td>
                 <td>{o.status === 'open' || o.status === 'countered' ? formatDateTime(o.expires_at, locale) : '—'}</td>
@@ -264,6 +267,7 @@ export function DealerOffersPage() {
 
 function DealerOffersTable({ orgId, status: filter }: { orgId: number; status: OfferStatus | '' }) {
   const { t, locale } = useI18n();
+  const { money, moneyExact } = useMoney();
   const status = useOfferStatus();
   const list = useCursorList<Offer>((cursor, signal) => dealerOffers(orgId, cursor, filter, signal), [orgId, filter]);
   const [done, setDone] = useState<Offer | null>(null);
@@ -313,10 +317,10 @@ function DealerOffersTable({ orgId, status: filter }: { orgId: number; status: O
                     <span className="badge"> {t(`listings.status.${o.listing.status}`)}</span>
                   )}
                 </td>
-                <td>{o.listing ? formatWan(o.listing.price_fen, 'zh-CN') : '—'}</td>
+                <td>{o.listing ? money(o.listing.price_fen) : '—'}</td>
                 <td data-testid="offer-buyer">{o.buyer_label}</td>
-                <td data-testid="offer-amount">{formatWan(o.amount_fen, 'zh-CN')}</td>
-                <td data-testid="offer-counter">{o.counter_fen ? formatWan(o.counter_fen, 'zh-CN') : '—'}</td>
+                <td data-testid="offer-amount">{moneyExact(o.amount_fen)}</td>
+                <td data-testid="offer-counter">{o.counter_fen ? moneyExact(o.counter_fen) : '—'}</td>
                 <td>{o.message}</td>
                 <td data-testid="offer-status">{status(o)}</td>
                 <td>{o.status === 'open' || o.status === 'countered' ? formatDateTime(o.expires_at, locale) : '—'}</td>
@@ -352,6 +356,7 @@ function DealerActions({
   onDecide: (action: OfferAction, counterFen?: number) => void;
 }) {
   const { t } = useI18n();
+  const { money, moneyExact } = useMoney();
   const [counter, setCounter] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   if (offer.status !== 'open' && offer.status !== 'countered') return null;
@@ -361,8 +366,8 @@ function DealerActions({
     if (!checked.ok) {
       setProblem(
         t(`listings.offers.problem.${checked.problem}`, {
-          asking: formatWan(askingFen, 'zh-CN'),
-          offer: formatWan(offer.amount_fen, 'zh-CN'),
+          asking: money(askingFen),
+          offer: moneyExact(offer.amount_fen),
         }),
       );
       return;
@@ -370,7 +375,6 @@ function DealerActions({
     setProblem(null);
     onDecide('counter', checked.fen);
   };
-  const preview = parseWan(counter);
   return (
     <div className="offer-actions">
       {offer.status === 'open' && (
@@ -383,18 +387,16 @@ function DealerActions({
       </button>
       {offer.status === 'open' && (
         <form onSubmit={submitCounter} className="counter-form" noValidate>
-          <label>
-            {t('listings.offers.counterAmount')}{' '}
-            <input
-              inputMode="decimal"
-              value={counter}
-              size={8}
-              onChange={(e) => setCounter(e.target.value)}
-              aria-invalid={problem ? true : undefined}
-              data-testid="counter-amount"
-            />
-          </label>
-          {preview !== undefined && <span className="muted"> {t('listings.offers.exact', { yuan: formatYuan(preview) })}</span>}
+          <MoneyInput
+            layout="inline"
+            label={t('listings.offers.counterAmount')}
+            unit="wan"
+            value={counter}
+            size={8}
+            onValueChange={setCounter}
+            aria-invalid={problem ? true : undefined}
+            data-testid="counter-amount"
+          />
           <button type="submit" className="btn" disabled={pending} data-testid="offer-counter-send">
             {t('listings.offers.counterSend')}
           </button>

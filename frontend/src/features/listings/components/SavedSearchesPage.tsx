@@ -7,7 +7,7 @@ import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { formatWan } from '../../../lib/money';
+import { useMoney } from '../../../hooks/use-money';
 import {
   deleteSavedSearch,
   listAlerts,
@@ -99,6 +99,7 @@ export function SavedSearchesPage() {
 
 function QuerySummary({ query }: { query: Partial<SavedQuery> }) {
   const { t, locale } = useI18n();
+  const { money } = useMoney();
   const label = useLabels();
   const parts: string[] = [];
   if (query.q) parts.push(`“${query.q}”`);
@@ -111,7 +112,7 @@ function QuerySummary({ query }: { query: Partial<SavedQuery> }) {
     else if (lo) parts.push(`${name} ≥ ${lo}`);
     else if (hi) parts.push(`${name} ≤ ${hi}`);
   };
-  const wan = (f: number | null | undefined) => (f == null ? null : formatWan(f, 'zh-CN'));
+  const wan = (f: number | null | undefined) => (f == null ? null : money(f));
   const num = (n: number | null | undefined) => (n == null ? null : n.toLocaleString(locale));
   range(num(query.year_min), num(query.year_max), t('listings.spec.year'));
   range(wan(query.price_min_fen), wan(query.price_max_fen), t('listings.offers.asking'));
@@ -122,6 +123,7 @@ function QuerySummary({ query }: { query: Partial<SavedQuery> }) {
 
 function Alerts({ saved }: { saved: SavedSearch[] }) {
   const { t, locale } = useI18n();
+  const { money } = useMoney();
   const [unread, setUnread] = useState(0);
   // The API sends them newest first, a cursor page at a time, with the count of all unread ones.
   const list = useCursorList<SearchAlert>(async (cursor, signal) => {
@@ -192,7 +194,7 @@ function Alerts({ saved }: { saved: SavedSearch[] }) {
                 ) : (
                   <span className="muted">{t('listings.offers.unavailable', { id: a.listing_id })}</span>
                 )}{' '}
-                <strong className="listing-price-inline">{formatWan(a.price_fen, 'zh-CN')}</strong>{' '}
+                <strong className="listing-price-inline">{money(a.price_fen)}</strong>{' '}
                 {name && <span className="muted">{t('listings.saved.alertFor', { name })}</span>}{' '}
                 <span className="muted">{t('listings.saved.alertAt', { at: formatDateTime(a.created_at, locale) })}</span>
               </li>

@@ -4,17 +4,9 @@ import { Empty, LoadError, Loading } from '../../../components/feedback';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
 import { searchListings, type SearchHit, type SearchResult } from '../api/listings';
-import {
-  EMPTY,
-  fenToWanText,
-  LIST_FILTERS,
-  parseSearch,
-  SORTS,
-  toggle,
-  toQuery,
-  wanToFen,
-  type SearchState,
-} from '../lib/search-params';
+import { MoneyInput } from '../../../components/money-input';
+import { fenToInput, parseMoney } from '../../../lib/money-input';
+import { EMPTY, LIST_FILTERS, parseSearch, SORTS, toggle, toQuery, type SearchState } from '../lib/search-params';
 import { useLabels } from './labels';
 import { ListingCard } from './ListingCard';
 import { SaveSearch } from './SaveSearch';
@@ -141,8 +133,8 @@ function Filters({
   const [ranges, setRanges] = useState({
     yearMin: state.ranges.year_min?.toString() ?? '',
     yearMax: state.ranges.year_max?.toString() ?? '',
-    priceMin: fenToWanText(state.ranges.price_min_fen),
-    priceMax: fenToWanText(state.ranges.price_max_fen),
+    priceMin: fenToInput(state.ranges.price_min_fen, 'wan'),
+    priceMax: fenToInput(state.ranges.price_max_fen, 'wan'),
     mileageMax: state.ranges.mileage_max_km?.toString() ?? '',
   });
   const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined);
@@ -154,8 +146,8 @@ function Filters({
       ranges: {
         year_min: num(ranges.yearMin),
         year_max: num(ranges.yearMax),
-        price_min_fen: wanToFen(ranges.priceMin),
-        price_max_fen: wanToFen(ranges.priceMax),
+        price_min_fen: parseMoney(ranges.priceMin, 'wan'),
+        price_max_fen: parseMoney(ranges.priceMax, 'wan'),
         mileage_max_km: num(ranges.mileageMax),
       },
     });
@@ -191,8 +183,36 @@ function Filters({
           [
             ['yearMin', 'listings.search.yearFrom'],
             ['yearMax', 'listings.search.yearTo'],
+          ] as const
+        ).map(([name, key]) => (
+          <label key={name} className="range-input">
+            {t(key)}
+            <input
+              inputMode="numeric"
+              value={ranges[name]}
+              data-testid={`range-${name}`}
+              onChange={(e) => setRanges({ ...ranges, [name]: e.target.value })}
+            />
+          </label>
+        ))}
+        {(
+          [
             ['priceMin', 'listings.search.priceFrom'],
             ['priceMax', 'listings.search.priceTo'],
+          ] as const
+        ).map(([name, key]) => (
+          <MoneyInput
+            key={name}
+            layout="inline"
+            label={t(key)}
+            unit="wan"
+            value={ranges[name]}
+            data-testid={`range-${name}`}
+            onValueChange={(v) => setRanges({ ...ranges, [name]: v })}
+          />
+        ))}
+        {(
+          [
             ['mileageMax', 'listings.search.mileageMax'],
           ] as const
         ).map(([name, key]) => (

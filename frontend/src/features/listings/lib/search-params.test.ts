@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY, fenToWanText, parseSearch, toggle, toQuery, wanToFen } from './search-params';
+import { EMPTY, parseSearch, toggle, toQuery } from './search-params';
 
 describe('search params', () => {
   it('round-trips through the URL', () => {
@@ -26,15 +26,5 @@ describe('search params', () => {
     expect(s.lists.make).toEqual(['宝马']);
     expect(s.page).toBe(1);
     expect(toggle(s, 'make', '宝马').lists.make).toEqual([]);
-  });
-
-  it('converts 万元 exactly', () => {
-    expect(wanToFen('12.5')).toBe(12_500_000);
-    expect(wanToFen('0.01')).toBe(10_000);
-    expect(wanToFen('3')).toBe(3_000_000);
-    expect(wanToFen('1.234')).toBeUndefined();
-    expect(wanToFen('-1')).toBeUndefined();
-    expect(fenToWanText(12_500_000)).toBe('12.5');
-    expect(fenToWanText(3_000_000)).toBe('3');
   });
 });

@@ -58,19 +58,3 @@ export function toggle(state: SearchState, field: (typeof LIST_FILTERS)[number],
   const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
   return { ...state, lists: { ...state.lists, [field]: next }, page: 1 };
 }
-
-/** 万元 typed by a buyer → fen for the API (1 万元 = 1,000,000 fen); integer arithmetic on hundredths. */
-export function wanToFen(text: string): number | undefined {
-  const m = /^\s*(\d{1,6})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const hundredths = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return hundredths * 10_000;
-}
-
-export function fenToWanText(fen: number | undefined): string {
-  if (fen === undefined) return '';
-  const hundredths = Math.round(fen / 10_000);
-  const whole = Math.floor(hundredths / 100);
-  const frac = hundredths % 100;
-  return frac ? `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}` : String(whole);
-}
