@@ -248,6 +248,9 @@ export const auctionsEn = {
   'error.no_certificate_in_force': 'You need an agent certificate in force to sell for this dealer.',
   'error.dealer_not_verified': 'The dealer must be verified by the platform first.',
   'error.not_a_dealer': 'Only dealers may do this.',
+  'error.catalogue_changed': 'The catalogue changed at the same moment. Try again.',
+  'error.not_registered': 'You are not registered for this session.',
+  'error.idempotency_key': 'The bid could not be sent safely. Reload the page and try again.',
 } as const;
 
 export type AuctionsKey = keyof typeof auctionsEn;
@@ -501,4 +504,7 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'error.no_certificate_in_force': '您需要有效的经纪人证书才能代表该车商出售车辆。',
   'error.dealer_not_verified': '车商须先通过平台认证。',
   'error.not_a_dealer': '只有车商可以执行此操作。',
+  'error.catalogue_changed': '拍品目录同时被修改，请重试。',
+  'error.not_registered': '您尚未登记本场拍卖会。',
+  'error.idempotency_key': '出价无法安全发送，请刷新页面后重试。',
 };
