@@ -224,3 +224,52 @@ async def test_inventory_cursor_pages_and_bad_cursors(lclient: ApiClient) -> Non
         r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?cursor={cursor}")
         assert r.status_code == 400, (cursor, r.text)
     assert (await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?status=bogus")).status_code == 422
+
+
+async def test_inventory_search_and_status_filter_page_through_every_car(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    made = []
+    for i in range(7):
+        vehicle = {"make": "宝马" if i % 2 else "丰田", "model": "3系" if i % 2 else "凯美瑞", "colour": "白色" if i < 4 else "黑色"}
+        made.append((await lclient.post("/api/listings", json=listing_body(dealer.org_id, vehicle=vehicle))).json())
+    for listing in made[:3]:
+        assert (await lclient.post(f"/api/listings/{listing['id']}/publish")).status_code == 200
+
+    async def every(**params: object) -> tuple[list[int], dict]:
+        ids: list[int] = []
+        cursor = None
+        while True:
+            q = {**params, "limit": 2, **({"cursor": cursor} if cursor else {})}
+            r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory", params=q)
+            assert r.status_code == 200, r.text
+            page = r.json()
+            ids += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return ids, page
+
+    ids, page = await every()
+    assert ids == [m["id"] for m in made][::-1]
+    assert (page["total"], page["counts"]) == (7, {"published": 3, "draft": 4})
+
+    ids, page = await every(status="published")
+    assert ids == [m["id"] for m in made[:3]][::-1]
+    assert (page["total"], page["counts"]) == (3, {"published": 3, "draft": 4})  # counts ignore the status asked
+
+    ids, page = await every(q="宝马 白色")  # every word must match: BMWs that are white
+    assert ids == [made[3]["id"], made[1]["id"]]
+    assert page["total"] == 2
+
+    vin_part = made[5]["vehicle"]["vin"][-6:].lower()  # part of a VIN, in any case
+    ids, _ = await every(q=vin_part, status="draft")
+    assert ids == [made[5]["id"]]
+
+    for q in ("%", "_", "nothing-like-this"):  # LIKE's wildcards are plain characters
+        ids, page = await every(q=q)
+        assert (ids, page["total"]) == ([], 0), q
+
+    for bad in ({"q": "x" * 101}, {"q": "a\x00b"}, {"status": "bogus"}):
+        r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory", params=bad)
+        assert r.status_code == 422, (bad, r.text)
+        assert [d["loc"] for d in r.json()["error"]["details"]] == [["query", next(iter(bad))]]
