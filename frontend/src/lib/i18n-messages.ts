@@ -133,6 +133,11 @@ export const en = {
   'issue.dict_type': 'Give an object.',
   'issue.model_type': 'Give an object.',
   'issue.value_error': 'This value is not valid.',
+  'issue.out_of_range': 'Must be between {min} and {max}.',
+  'issue.min_above_max': 'The lower bound must not be above the upper bound.',
+  'issue.too_many_values': 'At most {max} values.',
+  'issue.filter_value': 'A value is too long (at most {max_length} characters) or has control characters.',
+  'issue.page_too_deep': 'Only the first {max_results} results are shown (up to page {last_page}).',
   'issue.other': 'This value is not valid.',
 
   // errors (keys `error.<code>` translate API error codes)
@@ -450,6 +455,11 @@ export const zhCN: Record<MessageKey, string> = {
   'issue.dict_type': '请提供一个对象。',
   'issue.model_type': '请提供一个对象。',
   'issue.value_error': '此项填写有误。',
+  'issue.out_of_range': '须在 {min} 至 {max} 之间。',
+  'issue.min_above_max': '下限不能高于上限。',
+  'issue.too_many_values': '最多 {max} 个值。',
+  'issue.filter_value': '筛选值过长（最多 {max_length} 个字符）或含控制字符。',
+  'issue.page_too_deep': '只显示前 {max_results} 条结果（至第 {last_page} 页）。',
   'issue.other': '此项填写有误。',
 
   'error.unknown': '出错了，请稍后重试。',

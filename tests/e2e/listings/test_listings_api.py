@@ -273,3 +273,28 @@ async def test_inventory_search_and_status_filter_page_through_every_car(lclient
         r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory", params=bad)
         assert r.status_code == 422, (bad, r.text)
         assert [d["loc"] for d in r.json()["error"]["details"]] == [["query", next(iter(bad))]]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "kind", "ctx"),
+    [
+        ({"year_min": 1900}, "year_min", "out_of_range", {"min": 1980, "max": 2100}),
+        ({"year_min": 2020, "year_max": 2010}, "year_min", "min_above_max", {"max_field": "year_max"}),
+        ({"price_max_fen": 10**13}, "price_max_fen", "out_of_range", {"min": 0, "max": 10**12}),
+        ({"transfers_max": 99}, "transfers_max", "out_of_range", {"min": 0, "max": 50}),
+        ({"make": ",".join(str(i) for i in range(30))}, "make", "too_many_values", {"max": 20}),
+        ({"make": "x" * 41}, "make", "filter_value", {"max_length": 40}),
+        ({"page": 600}, "page", "page_too_deep", {"max_results": 10_000, "last_page": 500}),
+        ({"year_min": "soon"}, "year_min", "int_parsing", None),
+        ({"sort": "random"}, "sort", "literal_error", None),
+    ],
+)
+async def test_a_bad_filter_value_names_its_field_with_a_type_a_client_can_word(
+    lclient: ApiClient, params: dict, field: str, kind: str, ctx: dict | None
+) -> None:
+    r = await lclient.get("/api/listings/search", params=params)
+    assert r.status_code == 422, r.text
+    [detail] = r.json()["error"]["details"]
+    assert (detail["loc"], detail["type"]) == (["query", field], kind)
+    if ctx is not None:
+        assert detail["ctx"] == ctx
