@@ -231,7 +231,11 @@ async def test_inventory_search_and_status_filter_page_through_every_car(lclient
     await lclient.login(dealer.member.login)
     made = []
     for i in range(7):
-        vehicle = {"make": "宝马" if i % 2 else "丰田", "model": "3系" if i % 2 else "凯美瑞", "colour": "白色" if i < 4 else "黑色"}
+        vehicle = {
+            "make": "宝马" if i % 2 else "丰田",
+            "model": "3系" if i % 2 else "凯美瑞",
+            "colour": "白色" if i < 4 else "黑色",
+        }
         made.append((await lclient.post("/api/listings", json=listing_body(dealer.org_id, vehicle=vehicle))).json())
     for listing in made[:3]:
         assert (await lclient.post(f"/api/listings/{listing['id']}/publish")).status_code == 200

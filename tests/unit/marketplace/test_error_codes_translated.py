@@ -78,7 +78,11 @@ def _is_codes_lookup(call: ast.Call) -> bool:
 
 def _is_logging(call: ast.Call) -> bool:
     func = call.func
-    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in {"log", "logger", "logging"}
+    return (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in {"log", "logger", "logging"}
+    )
 
 
 def _str(node: ast.expr | None) -> str | None:
@@ -173,13 +177,8 @@ def _resolve_name(
     sources = [
         node.value
         for node in ast.walk(fn)
-        if isinstance(node, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
-    ] + [
-        node.value
-        for node in ast.walk(fn)
-        if isinstance(node, ast.NamedExpr) and node.target.id == name
-    ]
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    ] + [node.value for node in ast.walk(fn) if isinstance(node, ast.NamedExpr) and node.target.id == name]
     if not sources:
         out.unresolved.append(f"{where}: cannot see where {name!r} comes from")
     for value in sources:
@@ -212,11 +211,14 @@ def collect_backend_codes() -> Collected:
     for path, module in modules:
         # module-level tables of codes
         for node in ast.walk(module):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-                if any(isinstance(t, ast.Name) and t.id.endswith("_CODES") for t in node.targets):
-                    for v in node.value.values:
-                        if (text := _str(v)) is not None:
-                            out.add(text, f"{path}:{node.lineno}")
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Dict)
+                and any(isinstance(t, ast.Name) and t.id.endswith("_CODES") for t in node.targets)
+            ):
+                for v in node.value.values:
+                    if (text := _str(v)) is not None:
+                        out.add(text, f"{path}:{node.lineno}")
             if isinstance(node, ast.ClassDef):
                 for item in node.body:
                     if (
@@ -301,9 +303,7 @@ def test_every_error_code_has_a_message_in_both_languages() -> None:
     assert collected.unresolved == [], "codes the collector cannot follow (make them literals or extend it)"
     messages = frontend_error_messages()
     missing = {
-        locale: sorted(
-            f"{code}  ({sorted(collected.codes[code])[0]})" for code in collected.codes if code not in keys
-        )
+        locale: sorted(f"{code}  ({sorted(collected.codes[code])[0]})" for code in collected.codes if code not in keys)
         for locale, keys in messages.items()
     }
     assert missing == {"en": [], "zh-CN": []}
