@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from listings import vehicles
-from listings.domain import catalogue, lifecycle, plates, vin
+from listings.domain import catalogue, lifecycle, plates, titles, vin
 from listings.domain.lifecycle import Status, Transition, TransitionRefused
 from listings.models import ConditionItem, Listing, ListingTransition, Photo, Sale, Vehicle
 from listings.schemas import (
@@ -96,8 +96,7 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
 
 
 def default_title(fields: dict[str, Any]) -> str:
-    year = f"{fields['model_year']}款 " if fields.get("model_year") else ""
-    return f"{fields['make']} {fields['model']} {year}{fields.get('series') or ''}".strip()
+    return titles.compose(fields["make"], fields["model"], fields.get("model_year"), fields.get("series") or "")
 
 
 async def _compare_and_set(conn: BaseDBAsyncClient, listing: Listing, **changes: Any) -> None:
