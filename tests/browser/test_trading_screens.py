@@ -171,3 +171,18 @@ async def test_the_listing_form_on_a_phone_says_the_unit_and_echoes_the_amount(
     await zh.get_by_label("售价（万元）").fill("12.8456")
     await expect(zh.get_by_test_id("listing-price-input-echo")).to_have_text("= ¥128,456")
     await fits_the_width(zh)
+
+
+async def test_the_home_page_shows_what_is_live_and_the_freshest_cars(
+    server: Server, browser: Any, world: dict[str, Any]
+) -> None:
+    seed(server, "seed_auctions")  # a timed session open now and an on-site one
+    page = await page_at(browser, server, PHONE)
+    await page.goto(server.url + "/")
+    sessions = page.get_by_test_id("home-session")
+    await expect(sessions.first).to_contain_text("Live")
+    await expect(page.get_by_test_id("home-listings").get_by_test_id("listing-card")).to_have_count(4)
+    await expect(page.get_by_text("Coming soon")).to_have_count(1)  # only statistics, which are not built yet
+    await sessions.first.get_by_role("link").click()
+    await expect(page).to_have_url(re.compile(r"/auctions/\d+$"))
+    await fits_the_width(page)

@@ -1,3 +1,4 @@
+import '../listings.css';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useI18n } from '../../../lib/i18n';
