@@ -260,11 +260,11 @@ def collect_backend_codes() -> Collected:
 
 
 _BLOCK = re.compile(r"^export const (\w+)(?:\s*:[^=]+)?\s*=\s*\{$", re.M)
-_KEY = re.compile(r"^\s*'(error\.[a-z0-9_]+)'\s*:", re.M)
 
 
-def frontend_error_messages() -> dict[str, set[str]]:
-    """`error.<code>` keys per locale ('en', 'zh-CN') over the core messages and every feature's i18n.ts."""
+def frontend_error_messages(prefix: str = "error.") -> dict[str, set[str]]:
+    """`<prefix><code>` keys per locale ('en', 'zh-CN') over the core messages and every feature's i18n.ts."""
+    key = re.compile(r"^\s*'(" + re.escape(prefix) + r"[a-z0-9_.]+)'\s*:", re.M)
     found: dict[str, set[str]] = {"en": set(), "zh-CN": set()}
     files = [FRONTEND / "lib" / "i18n-messages.ts", *sorted((FRONTEND / "features").glob("*/i18n.ts"))]
     for path in files:
@@ -276,7 +276,7 @@ def frontend_error_messages() -> dict[str, set[str]]:
             locale = "zh-CN" if name.lower().endswith(("zh", "zhcn")) else "en" if name.lower().endswith("en") else None
             if locale is None:
                 continue
-            found[locale] |= {k.removeprefix("error.") for k in _KEY.findall(text, m.end(), end)}
+            found[locale] |= {k.removeprefix(prefix) for k in key.findall(text, m.end(), end)}
     return found
 
 
@@ -304,6 +304,29 @@ def test_every_error_code_has_a_message_in_both_languages() -> None:
     messages = frontend_error_messages()
     missing = {
         locale: sorted(f"{code}  ({sorted(collected.codes[code])[0]})" for code in collected.codes if code not in keys)
+        for locale, keys in messages.items()
+    }
+    assert missing == {"en": [], "zh-CN": []}
+
+
+def collect_audit_actions() -> dict[str, str]:
+    """The first argument of every `audit("…", …)` call: the actions the admin's audit log shows."""
+    actions: dict[str, str] = {}
+    for path, module in _modules():
+        for node in ast.walk(module):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "audit" and node.args:
+                text = _str(node.args[0])
+                assert text is not None, f"{path}:{node.lineno}: an audit action must be a literal"
+                actions.setdefault(text, f"{path}:{node.lineno}")
+    return actions
+
+
+def test_every_audit_action_is_shown_in_words_in_both_languages() -> None:
+    actions = collect_audit_actions()
+    assert {"login.failed", "roles.changed", "consignment.created"} <= actions.keys()
+    messages = frontend_error_messages("audit.action.")
+    missing = {
+        locale: sorted(f"{a}  ({where})" for a, where in actions.items() if a not in keys)
         for locale, keys in messages.items()
     }
     assert missing == {"en": [], "zh-CN": []}
