@@ -50,6 +50,8 @@ async def test_the_demo_buyer_may_bid_in_the_live_demo_auction_straight_away(cli
     terms = engine_terms("online", session.terms, lot.starting_price, lot.reserve_price, None)
     minimum = engine.next_minimum(LotState.from_json(lot.state), terms)
     await client.login("buyer@demo.cn", "demo-pass-2026")
-    r = await client.post(f"/api/lots/{lot.id}/bids", json={"amount": minimum}, headers={"Idempotency-Key": "demo-buyer-1"})
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": minimum}, headers={"Idempotency-Key": "demo-buyer-1"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "accepted", r.json()

@@ -22,7 +22,8 @@ def test_every_car_has_a_model_year_its_series_was_sold_in() -> None:
         series = _series(r["make"], r["model"])
         assert r["model_year"] >= series.first_year, (r["make"], r["model"], r["model_year"])
     years = {r["model_year"] for r in rows if r["model"] == "Model Y"}
-    assert years and min(years) >= 2021  # the Model Y came to China as a 2021 model
+    assert years
+    assert min(years) >= 2021  # the Model Y came to China as a 2021 model
     assert not [r for r in rows if r["model"] == "L9" and r["model_year"] < 2022]
 
 
@@ -54,7 +55,7 @@ def test_trims_are_trim_codes_not_spellings_of_the_name() -> None:
 def test_condition_reports_follow_the_cars_history() -> None:
     rows = demo_data.generate(600, seed=9)
     for r in rows:
-        report = dict((item, (grade, note)) for item, grade, note in r["condition"])
+        report = {item: (grade, note) for item, grade, note in r["condition"]}
         assert len(report) == len(r["condition"]) >= 8
         assert all(grade in "ABCDE" for grade, _ in report.values())
         if r["accident"]:
