@@ -75,6 +75,10 @@ async def test_search_on_a_phone_shows_results_first_and_filters_in_a_drawer(
     await expect(drawer).to_be_hidden()
     await expect(page.get_by_test_id("filters-open")).to_have_text("Filters (1)")
     await expect(first_card).to_be_in_viewport()
+    await page.get_by_test_id("filters-open").click()
+    await expect(page.get_by_test_id("filters-close")).to_be_focused()  # the drawer takes the focus
+    await page.keyboard.press("Escape")
+    await expect(drawer).to_be_hidden()
     await fits_the_width(page)
 
 

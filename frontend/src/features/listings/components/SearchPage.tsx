@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { Empty, LoadError, Loading, Notice } from '../../../components/feedback';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
@@ -49,6 +49,7 @@ export function SearchPage() {
     if (new URLSearchParams(toQuery(next)).toString() === key) setAttempt((n) => n + 1);
     else go(next);
   };
+  const closeDrawer = useCallback(() => setDrawer(false), []);
   const pages = result ? Math.max(1, Math.ceil(result.total / result.per_page)) : 1;
   const problems = searchProblems(error, state, locale);
   const active = activeFilters(state);
@@ -153,12 +154,11 @@ export function SearchPage() {
           <SaveSearch state={state} />
         </section>
         <Filters
-          key={key}
           state={state}
           result={result}
           errors={fieldErrors}
           open={drawer}
-          onClose={() => setDrawer(false)}
+          onClose={closeDrawer}
           onChange={go}
         />
       </div>
@@ -217,6 +217,15 @@ function Filters({
   const rangeKey = JSON.stringify(state.ranges);
   // The URL is the truth: a filter removed elsewhere (a chip, "search without it") empties its input too.
   useEffect(() => setRanges(rangeTexts(state)), [rangeKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const closeButton = useRef<HTMLButtonElement>(null);
+  // An open drawer takes the focus and closes on Escape, as a dialog does.
+  useEffect(() => {
+    if (!open) return;
+    closeButton.current?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, onClose]);
   const num = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v.trim()) : undefined);
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -257,7 +266,7 @@ function Filters({
     >
       <div className="drawer-head">
         <h2>{t('listings.search.filters')}</h2>
-        <button type="button" className="btn btn-ghost" onClick={onClose} data-testid="filters-close">
+        <button type="button" className="btn btn-ghost" onClick={onClose} ref={closeButton} data-testid="filters-close">
           {t('common.close')}
         </button>
       </div>
