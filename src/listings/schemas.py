@@ -212,7 +212,9 @@ class ListingPage(BaseModel):
 
 class InventoryPage(ListingPage):
     total: int = Field(description="the dealer's listings matching q and status, on every page")
-    counts: dict[str, int] = Field(description="listings matching q by status (whatever status is asked), for the filter")
+    counts: dict[str, int] = Field(
+        description="listings matching q by status (whatever status is asked), for the status filter"
+    )
 
 
 class SearchIn(In):
