@@ -2,20 +2,26 @@
 
 Shares and prices come from the catalogue; battery-electric cars are rarer among older model
 years (their share grows from ~2 % for 2014 cars to ~35 % for 2025 cars); mileage grows with
-age (about 14,000 km a year, spread); prices depreciate ~12 % a year (BEVs faster).
+age (about 14,000 km a year, spread); prices depreciate ~12 % a year (BEVs faster). A series only
+appears in model years it was sold in China (no 2016 Model Y); each car has a condition report graded
+by its age, mileage and history, and `create_published` can give it a drawn photo (demo_photos).
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from listings.domain import catalogue, plates
+from listings import demo_photos
+from listings.domain import catalogue, plates, titles
 from listings.domain.vin import with_check_digit
-from listings.models import Listing, Vehicle, VehicleEngagement
+from listings.models import ConditionItem, Listing, Photo, Vehicle, VehicleEngagement
+from marketplace.ports.files.base import FileStorage
 
 # (city, weight): big used-car markets first
 CITIES = (
@@ -41,6 +47,48 @@ def _vin(rng: random.Random, make_en: str, year: int, serial: int) -> str:
     return with_check_digit(f"{wmi}{vds}0{code}{rng.choice('ABCDEFGH')}{serial % 1_000_000:06d}")
 
 
+def _trims(make: catalogue.Make, series: catalogue.Series) -> list[str]:
+    """Aliases that are trims (320Li, C200L), not other spellings of the name (modely, q5 for Q5L): a spelling
+    in the series would read as the model written twice."""
+
+    def key(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    names = [key(n) for n in (make.zh, make.en, series.zh, series.en)]
+    return [a for a in series.aliases if any(c.isdigit() for c in a) and not any(key(a) in n for n in names)]
+
+
+def _trim_text(alias: str) -> str:
+    return alias.upper() if alias[-1].isdigit() else alias[:-1].upper() + alias[-1]  # 320li -> 320Li
+
+
+_PARTS = ("外观漆面", "前保险杠", "后保险杠", "车身结构", "发动机舱", "底盘悬挂", "内饰座椅", "轮胎", "电气设备")
+_BEV_PARTS = ("外观漆面", "前保险杠", "后保险杠", "车身结构", "动力电池", "电驱系统", "底盘悬挂", "内饰座椅", "轮胎")
+_WEAR = {
+    "外观漆面": ("轻微划痕", "局部补漆"), "前保险杠": ("石击点", "轻微刮擦"), "后保险杠": ("轻微刮擦", "倒车蹭痕"),
+    "内饰座椅": ("主驾座椅轻微磨损", "方向盘轻微磨损"), "轮胎": ("胎纹深度约 4 mm", "建议更换两条轮胎"),
+    "底盘悬挂": ("底盘轻微剐蹭", "减震器轻微渗油"), "动力电池": ("电池健康度约 92%", "电池健康度约 88%"),
+}  # fmt: skip
+
+
+def condition_report(
+    rng: random.Random, energy: str, age: float, mileage: int, accident: bool, flood: bool
+) -> list[tuple[str, str, str]]:
+    """(item, grade A-E, note) rows: worn in proportion to age and mileage, with the car's history written in."""
+    wear = min(0.8, 0.05 + age * 0.05 + mileage / 400_000)
+    rows = []
+    for part in _BEV_PARTS if energy == "bev" else _PARTS:
+        grade, note = "A", ""
+        if rng.random() < wear and part in _WEAR:
+            grade, note = rng.choice("BBC"), rng.choice(_WEAR[part])
+        if part == "车身结构" and accident:
+            grade, note = "D", "有事故修复记录（钣金喷漆），结构件无切割"
+        if part == "电气设备" and flood:
+            grade, note = "E", "泡水痕迹，线束有锈蚀"
+        rows.append((part, grade, note))
+    return rows
+
+
 def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dict[str, Any]]:
     """n vehicle+listing rows (plain dicts; no I/O)."""
     rng = random.Random(seed)
@@ -54,9 +102,8 @@ def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dic
             range(FIRST_YEAR, LAST_YEAR + 1), weights=[1 + (y - FIRST_YEAR) for y in range(FIRST_YEAR, LAST_YEAR + 1)]
         )[0]
         want_bev = rng.random() < _bev_share(year)
-        pool = [(m, s) for m in makes for s in m.series if ("bev" in s.energy) == want_bev] or [
-            (m, s) for m in makes for s in m.series
-        ]
+        sold = [(m, s) for m in makes for s in m.series if s.first_year <= year]
+        pool = [(m, s) for m, s in sold if ("bev" in s.energy) == want_bev] or sold
         weights = [m.weight / len(m.series) for m, _ in pool]
         make, series = rng.choices(pool, weights=weights)[0]
         energy = (
@@ -74,7 +121,9 @@ def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dic
         region = plates.parse_prefix(prefix)
         transfers = min(6, int(rng.expovariate(1.0) * age / 4))
         first_reg = date(year, rng.randint(1, 12), rng.randint(1, 28))
-        trim = rng.choice(series.aliases) if series.aliases and rng.random() < 0.5 else ""
+        accident, flood = rng.random() < 0.05, rng.random() < 0.005
+        trims = _trims(make, series)
+        trim = _trim_text(rng.choice(trims)) if trims and rng.random() < 0.5 else ""
         rows.append(
             {
                 "vin": _vin(rng, make.en, year, i),
@@ -82,9 +131,7 @@ def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dic
                 "make_en": make.en,
                 "model": series.zh,
                 "model_en": series.en,
-                "series": f"{year}款 {trim} {rng.choice(['舒适版', '豪华版', '运动版', '尊享版', '精英版'])}".replace(
-                    "  ", " "
-                ),
+                "series": f"{trim} {rng.choice(['舒适版', '豪华版', '运动版', '尊享版', '精英版'])}".strip(),
                 "body_type": series.body,
                 "energy_type": energy,
                 "transmission": "single_speed"
@@ -101,12 +148,13 @@ def generate(n: int, *, seed: int = 2026, today: date | None = None) -> list[dic
                 "plate_prefix": prefix,
                 "registration_province": region.province,
                 "registration_city": region.city,
-                "accident": rng.random() < 0.05,
-                "flood": rng.random() < 0.005,
+                "accident": accident,
+                "flood": flood,
                 "fire": False,
                 "price_fen": price_fen,
                 "negotiable": rng.random() < 0.8,
                 "published_days_ago": rng.randint(0, 60),  # listings expire after 90 days
+                "condition": condition_report(rng, energy, age, mileage, accident, flood),
             }
         )
     return rows
@@ -119,9 +167,18 @@ VEHICLE_KEYS = (
 )  # fmt: skip
 
 
-async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]], now: datetime | None = None) -> int:
-    """Insert vehicles and published listings in bulk (no outbox events: run a reindex or let reconciliation run)."""
+async def create_published(
+    org_id: int,
+    user_id: int,
+    rows: list[dict[str, Any]],
+    now: datetime | None = None,
+    *,
+    files: FileStorage | None = None,
+) -> int:
+    """Insert vehicles and published listings in bulk with their condition reports, and with `files` a drawn photo
+    each (no outbox events: run a reindex or let reconciliation run)."""
     now = now or datetime.now(UTC)
+    drawn: dict[tuple[str, str, str], Photo] = {}
     for start in range(0, len(rows), 2000):
         chunk = rows[start : start + 2000]
         async with in_transaction() as conn:
@@ -136,7 +193,7 @@ async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]]
                     status="published",
                     price_fen=r["price_fen"],
                     negotiable=r["negotiable"],
-                    title=f"{r['make']} {r['model']} {r['series']}",
+                    title=titles.compose(r["make"], r["model"], r["model_year"], r["series"]),
                     location_city=r["registration_city"],
                     location_province=r["registration_province"],
                     published_at=now - timedelta(days=r["published_days_ago"], seconds=start + j),
@@ -151,4 +208,51 @@ async def create_published(org_id: int, user_id: int, rows: list[dict[str, Any]]
             await VehicleEngagement.bulk_create(
                 [VehicleEngagement(vehicle_id=v, kind="listing", ref_id=lid) for lid, v in made], using_db=conn
             )
+            await ConditionItem.bulk_create(
+                [
+                    ConditionItem(vehicle_id=ids[r["vin"]], item=item, grade=grade, note=note)
+                    for r in chunk
+                    for item, grade, note in r.get("condition", ())
+                ],
+                using_db=conn,
+            )
+        if files is not None:  # after the commit: the file store may be the database, on its own connection
+            await _draw_all(files, chunk, drawn)
+            await Photo.bulk_create([_photo_of(ids[r["vin"]], drawn[_spec(r)]) for r in chunk])
     return len(rows)
+
+
+async def _draw_all(files: FileStorage, rows: list[dict[str, Any]], drawn: dict[tuple[str, str, str], Photo]) -> None:
+    """One picture per make, model, body and colour, stored once and shared by the cars that look alike: the demo
+    stays fast, and a shared key is harmless (photo rows are deleted without their content-addressed files)."""
+    wanted = {_spec(r) for r in rows} - drawn.keys()
+    limit = asyncio.Semaphore(4)  # Pillow encodes without the GIL: a few at once use the cores there are
+
+    async def draw(spec: tuple[str, str, str]) -> None:
+        async with limit:
+            photo, thumb = await asyncio.to_thread(demo_photos.car_photo, spec[0], "demo picture", spec[1], spec[2])
+            digest = hashlib.sha256(photo).hexdigest()
+            key, thumb_key = f"photos/demo/{digest}.jpg", f"thumbs/demo/{digest}.jpg"
+            await files.save(key, photo, "image/jpeg")
+            await files.save(thumb_key, thumb, "image/jpeg")
+            drawn[spec] = Photo(key=key, thumb_key=thumb_key, size_bytes=len(photo), sha256=digest)
+
+    await asyncio.gather(*(draw(spec) for spec in wanted))
+
+
+def _spec(r: dict[str, Any]) -> tuple[str, str, str]:
+    return f"{r['make_en']} {r['model_en']}", r["body_type"], r["colour"]
+
+
+def _photo_of(vehicle_id: int, picture: Photo) -> Photo:
+    return Photo(
+        vehicle_id=vehicle_id,
+        position=0,
+        key=picture.key,
+        thumb_key=picture.thumb_key,
+        content_type="image/jpeg",
+        width=demo_photos.WIDTH,
+        height=demo_photos.HEIGHT,
+        size_bytes=picture.size_bytes,
+        sha256=picture.sha256,
+    )

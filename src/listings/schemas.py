@@ -184,15 +184,37 @@ class ListingSummary(BaseModel):
     thumb_url: str | None
 
 
+ListingStatus = Literal["draft", "published", "reserved", "sold", "withdrawn", "expired"]
+
+
 class InventoryFilter(In):
-    status: Literal["draft", "published", "reserved", "sold", "withdrawn", "expired"] | None = None
+    q: str = Field(
+        default="",
+        max_length=100,
+        description="words that must each appear in the VIN, make, model, series, colour or title (case-insensitive)",
+    )
+    status: ListingStatus | None = None
     cursor: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=50, ge=1, le=100)
+
+    @field_validator("q")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise ValueError("the search text has control characters")
+        return value.strip()
 
 
 class ListingPage(BaseModel):
     items: list[ListingOut]
     next_cursor: str | None
+
+
+class InventoryPage(ListingPage):
+    total: int = Field(description="the dealer's listings matching q and status, on every page")
+    counts: dict[str, int] = Field(
+        description="listings matching q by status (whatever status is asked), for the status filter"
+    )
 
 
 class SearchIn(In):

@@ -120,9 +120,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = _settings()
 
     async def run() -> tuple[bool, list[Any]]:
+        from marketplace.bootstrap import build_services
+
         if not await database_is_empty():
             return False, await existing_demo_accounts()
-        return True, await load_demo(PasswordHasher(settings))
+        return True, await load_demo(PasswordHasher(settings), files=build_services(settings).files)
 
     loaded, accounts = asyncio.run(_with_db(settings, run))
     console.print("[green]demo data loaded[/green]" if loaded else "database already has data; demo data not loaded")

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from marketplace.accounts import domain
 from marketplace.accounts.models import AgentCertificate, Membership, Organisation, User
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.ports.files.base import FileStorage
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -49,7 +50,11 @@ async def existing_demo_accounts() -> list[DemoAccount]:
     return [a for a in DEMO_ACCOUNTS if a.login in present]
 
 
-async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[DemoAccount]:
+async def load_demo(
+    hasher: PasswordHasher, today: date | None = None, *, files: FileStorage | None = None
+) -> list[DemoAccount]:
+    """Every demo account, organisation and certificate, a live auction, and 300 published listings (with drawn
+    photos when `files` is given; the cars' condition reports always)."""
     today = today or datetime.now(UTC).date()
     password_hash = await hasher.hash(DEMO_PASSWORD)
     accounts: list[DemoAccount] = []
@@ -84,7 +89,7 @@ async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[D
         await user("auction-house admin", "house@demo.cn", "陈总 Chen", house, ["house_admin"])
         await user("auctioneer", "auctioneer@demo.cn", "赵拍卖师 Zhao", house, ["auctioneer"])
         await user("analyst", "analyst@demo.cn", "周分析师 Zhou", association, ["analyst"])
-        await user("buyer", "buyer@demo.cn", "刘买家 Liu", None, [])
+        buyer = await user("buyer", "buyer@demo.cn", "刘买家 Liu", None, [])
         await user("applicant (pending dealer)", "newdealer@demo.cn", "孙新人 Sun", pending, ["dealer_admin"])
 
         for n, holder in enumerate((dealer_admin, staff), start=1):
@@ -106,10 +111,10 @@ async def load_demo(hasher: PasswordHasher, today: date | None = None) -> list[D
             valid_until=today + timedelta(days=365),
             using_db=conn,
         )
-    await _auction_demo(house, dealer, [dealer_admin, staff], password_hash, today)
+    await _auction_demo(house, dealer, [dealer_admin, staff], buyer, password_hash, today)
     from listings import demo_data  # 300 published listings for the demo dealer, indexed on start-up
 
-    await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300))
+    await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300), files=files)
     return accounts
 
 
@@ -122,9 +127,10 @@ DEMO_CARS = [
 
 
 async def _auction_demo(
-    house: Organisation, dealer: Organisation, dealer_users: list[User], password_hash: str, today: date
+    house: Organisation, dealer: Organisation, dealer_users: list[User], buyer: User, password_hash: str, today: date
 ) -> None:
-    """A live demo auction: a consignor's vehicles, simulated bidders, the demo dealers registered to bid."""
+    """A live demo auction: a consignor's vehicles, simulated bidders, the demo dealers and the demo buyer
+    registered to bid with their deposits confirmed (in a real session the house's staff confirm each deposit)."""
     from auctions import demo as auction_demo
     from auctions.models import Consignment
     from listings.models import Vehicle
@@ -170,7 +176,8 @@ async def _auction_demo(
             created_by_user_id=consignor.id,
             note="演示委托 / demo consignment",
         )
-    bidders: list[tuple[int, int | None]] = [(u.id, dealer.id) for u in dealer_users]
+    # The demo buyer bids as an individual (the demo terms allow it); its deposit is confirmed like the dealers'.
+    bidders: list[tuple[int, int | None]] = [(u.id, dealer.id) for u in dealer_users] + [(buyer.id, None)]
     sim_users: list[User] = []
     for name in ("模拟竞买人 甲 Sim A", "模拟竞买人 乙 Sim B", "模拟竞买人 丙 Sim C"):
         u = await User.create(

@@ -50,6 +50,7 @@ async def main() -> None:
             r["vin"] = with_check_digit("LBV5S1100MA" + str(uuid.uuid4().int)[:6])
             r["negotiable"] = True
             r["price_fen"] = r["price_fen"] // 1_000_000 * 1_000_000 + 10_000_000  # whole 万元, at least 10 万元
+            r["condition"] = []  # the condition-report test starts from a car without one
         await create_published(org.id, dealer.id, rows)
         mine = Listing.filter(dealer_org_id=org.id).order_by("id")
         listings = await mine.values("id", "title", "price_fen", vin="vehicle__vin")

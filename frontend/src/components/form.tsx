@@ -1,6 +1,6 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { issueField } from '../lib/api-client';
-import { errorMessage, remainingIssues } from '../lib/errors';
+import { errorMessage, issueMessage, remainingIssues } from '../lib/errors';
 import { useI18n } from '../lib/i18n';
 
 export interface FieldShellProps {
@@ -131,10 +131,12 @@ interface FormErrorProps {
   error: unknown;
   /** Fields whose server-side errors are already shown next to their inputs. */
   fields?: readonly string[];
+  /** Labels of the form's fields by path (`vehicle.colour` → "颜色"), so a remaining issue names its field in words. */
+  labels?: Readonly<Record<string, string>>;
 }
 
-/** The error of a failed submit: message plus any validation issue not shown inline. */
-export function FormError({ error, fields = [] }: FormErrorProps) {
+/** The error of a failed submit: message plus any validation issue not shown inline, in the reader's language. */
+export function FormError({ error, fields = [], labels = {} }: FormErrorProps) {
   const i18n = useI18n();
   if (!error) return null;
   const issues = remainingIssues(error, fields);
@@ -143,11 +145,22 @@ export function FormError({ error, fields = [] }: FormErrorProps) {
       <p>{errorMessage(error, i18n)}</p>
       {issues.length > 0 && (
         <ul>
-          {issues.map((issue, i) => (
-            <li key={i}>
-              {issueField(issue) && <code>{issueField(issue)}</code>} {issue.msg}
-            </li>
-          ))}
+          {issues.map((issue, i) => {
+            const path = issueField(issue);
+            const label = labels[path];
+            return (
+              <li key={i}>
+                {/* A field path is an internal name: shown only to English readers, and only when no label is known. */}
+                {label ? (
+                  i18n.t('issue.withField', { field: label, message: issueMessage(issue, i18n.locale) })
+                ) : (
+                  <>
+                    {path && i18n.locale === 'en' && <code>{path}</code>} {issueMessage(issue, i18n.locale)}
+                  </>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
     </div>

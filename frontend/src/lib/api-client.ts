@@ -19,8 +19,11 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** One entry of a `validation_error`'s `details`. */
 export interface ValidationIssue {
   loc: (string | number)[];
+  /** pydantic's English wording; show issueMessage() (lib/errors.ts) instead. */
   msg: string;
   type: string;
+  /** The limits of the rule that failed (max_length, ge, le, expected…), when it has any. */
+  ctx?: Record<string, string | number | boolean>;
 }
 
 /** A cursor-paginated list. Pass `next_cursor` back as `?cursor=` for the next page. */
@@ -45,10 +48,11 @@ export class ApiError extends Error {
   /** The issues of a `validation_error` (empty for other errors). */
   get validationIssues(): ValidationIssue[] {
     if (this.code !== 'validation_error' || !Array.isArray(this.details)) return [];
-    return this.details.filter(
-      (d): d is ValidationIssue =>
-        typeof d === 'object' && d !== null && Array.isArray((d as ValidationIssue).loc) && typeof (d as ValidationIssue).msg === 'string',
-    );
+    // Our own refusals may name only the field (`{"loc": ["body", "roles"]}`): they are issues too.
+    return this.details
+      .filter((d): d is Partial<ValidationIssue> & { loc: ValidationIssue['loc'] } =>
+        typeof d === 'object' && d !== null && Array.isArray((d as ValidationIssue).loc))
+      .map((d) => ({ ...d, msg: typeof d.msg === 'string' ? d.msg : '', type: typeof d.type === 'string' ? d.type : '' }));
   }
 
   /**

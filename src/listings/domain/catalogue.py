@@ -17,6 +17,7 @@ class Series:
     energy: tuple[str, ...]  # energy types this series is sold with
     price_wan: float  # typical used price of a 3-year-old car, in 万元
     aliases: tuple[str, ...] = ()  # trims and spellings buyers type (320Li, 3 series)
+    first_year: int = 2000  # the first model year (年款) sold in China: no 2016 Model Y, no 2019 Li L9
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ CATALOGUE: tuple[Make, ...] = (
         S("速腾", "Sagitar", "sedan", ("ice",), 9.8),
         S("迈腾", "Magotan", "sedan", ("ice",), 14.5),
         S("帕萨特", "Passat", "sedan", ("ice",), 13.8),
-        S("途观L", "Tiguan L", "suv", ("ice", "phev"), 16.0, ("tiguan",)),
-        S("ID.4 CROZZ", "ID.4", "suv", ("bev",), 12.0, ("id4",)),
+        S("途观L", "Tiguan L", "suv", ("ice", "phev"), 16.0, ("tiguan",), first_year=2017),
+        S("ID.4 CROZZ", "ID.4", "suv", ("bev",), 12.0, ("id4",), first_year=2021),
     ), 14),
     Make("丰田", "Toyota", ("toyota",), (
         S("卡罗拉", "Corolla", "sedan", ("ice", "hev"), 8.6),
@@ -62,50 +63,50 @@ CATALOGUE: tuple[Make, ...] = (
         S("3系", "3 Series", "sedan", ("ice",), 22.0, ("3 series", "320li", "325li", "330li", "320i")),
         S("5系", "5 Series", "sedan", ("ice",), 32.0, ("5 series", "525li", "530li")),
         S("X3", "X3", "suv", ("ice",), 30.0),
-        S("iX3", "iX3", "suv", ("bev",), 22.0),
+        S("iX3", "iX3", "suv", ("bev",), 22.0, first_year=2021),
     ), 6),
     Make("奔驰", "Mercedes-Benz", ("mercedes", "benz", "mercedes-benz", "梅赛德斯", "梅赛德斯-奔驰"), (
         S("C级", "C-Class", "sedan", ("ice",), 24.0, ("c-class", "c class", "c200l", "c260l")),
         S("E级", "E-Class", "sedan", ("ice",), 34.0, ("e-class", "e class", "e300l")),
-        S("GLC", "GLC", "suv", ("ice",), 33.0, ("glc260", "glc300")),
+        S("GLC", "GLC", "suv", ("ice",), 33.0, ("glc260", "glc300"), first_year=2016),
     ), 6),
     Make("奥迪", "Audi", ("audi",), (
         S("A4L", "A4L", "sedan", ("ice",), 20.0, ("a4",)),
         S("A6L", "A6L", "sedan", ("ice",), 28.0, ("a6",)),
-        S("Q5L", "Q5L", "suv", ("ice",), 29.0, ("q5",)),
+        S("Q5L", "Q5L", "suv", ("ice",), 29.0, ("q5",), first_year=2018),
     ), 6),
     Make("比亚迪", "BYD", ("byd",), (
-        S("汉", "Han", "sedan", ("bev", "phev"), 15.0),
-        S("秦PLUS", "Qin PLUS", "sedan", ("phev", "bev"), 7.0, ("秦plus", "qin plus", "qin")),
-        S("宋PLUS", "Song PLUS", "suv", ("phev", "bev"), 10.0, ("song plus",)),
-        S("元PLUS", "Atto 3", "suv", ("bev",), 9.0, ("atto3", "yuan plus")),
-        S("海豚", "Dolphin", "hatchback", ("bev",), 7.0),
+        S("汉", "Han", "sedan", ("bev", "phev"), 15.0, first_year=2020),
+        S("秦PLUS", "Qin PLUS", "sedan", ("phev", "bev"), 7.0, ("秦plus", "qin plus", "qin"), first_year=2021),
+        S("宋PLUS", "Song PLUS", "suv", ("phev", "bev"), 10.0, ("song plus",), first_year=2020),
+        S("元PLUS", "Atto 3", "suv", ("bev",), 9.0, ("atto3", "yuan plus"), first_year=2022),
+        S("海豚", "Dolphin", "hatchback", ("bev",), 7.0, first_year=2021),
     ), 10),
     Make("特斯拉", "Tesla", ("tesla",), (
-        S("Model 3", "Model 3", "sedan", ("bev",), 17.0, ("model3",)),
-        S("Model Y", "Model Y", "suv", ("bev",), 20.0, ("modely",)),
+        S("Model 3", "Model 3", "sedan", ("bev",), 17.0, ("model3",), first_year=2019),
+        S("Model Y", "Model Y", "suv", ("bev",), 20.0, ("modely",), first_year=2021),
     ), 5),
     Make("理想", "Li Auto", ("li auto", "lixiang", "li xiang"), (
-        S("L7", "L7", "suv", ("phev",), 26.0),
-        S("L9", "L9", "suv", ("phev",), 34.0),
+        S("L7", "L7", "suv", ("phev",), 26.0, first_year=2023),
+        S("L9", "L9", "suv", ("phev",), 34.0, first_year=2022),
     ), 3),
     Make("蔚来", "NIO", ("nio", "weilai"), (
-        S("ES6", "ES6", "suv", ("bev",), 21.0),
-        S("ET5", "ET5", "sedan", ("bev",), 20.0),
+        S("ES6", "ES6", "suv", ("bev",), 21.0, first_year=2019),
+        S("ET5", "ET5", "sedan", ("bev",), 20.0, first_year=2022),
     ), 2),
-    Make("小鹏", "XPeng", ("xpeng", "xiaopeng"), (S("P7", "P7", "sedan", ("bev",), 13.0),), 2),
+    Make("小鹏", "XPeng", ("xpeng", "xiaopeng"), (S("P7", "P7", "sedan", ("bev",), 13.0, first_year=2020),), 2),
     Make("吉利", "Geely", ("geely",), (
         S("帝豪", "Emgrand", "sedan", ("ice",), 4.8),
-        S("星越L", "Monjaro", "suv", ("ice", "hev"), 13.0),
+        S("星越L", "Monjaro", "suv", ("ice", "hev"), 13.0, first_year=2021),
     ), 6),
-    Make("长安", "Changan", ("changan",), (S("CS75 PLUS", "CS75 PLUS", "suv", ("ice",), 8.5, ("cs75",)),), 4),
+    Make("长安", "Changan", ("changan",), (S("CS75 PLUS", "CS75 PLUS", "suv", ("ice",), 8.5, ("cs75",), first_year=2020),), 4),
     Make("哈弗", "Haval", ("haval",), (S("H6", "H6", "suv", ("ice", "hev"), 7.5),), 4),
-    Make("五菱", "Wuling", ("wuling",), (S("宏光MINIEV", "Hongguang MINIEV", "hatchback", ("bev",), 2.5, ("miniev",)),), 3),
-    Make("红旗", "Hongqi", ("hongqi",), (S("H5", "H5", "sedan", ("ice",), 10.0),), 2),
+    Make("五菱", "Wuling", ("wuling",), (S("宏光MINIEV", "Hongguang MINIEV", "hatchback", ("bev",), 2.5, ("miniev",), first_year=2020),), 3),
+    Make("红旗", "Hongqi", ("hongqi",), (S("H5", "H5", "sedan", ("ice",), 10.0, first_year=2018),), 2),
     Make("雷克萨斯", "Lexus", ("lexus", "凌志"), (S("ES", "ES", "sedan", ("ice", "hev"), 25.0, ("es200", "es300h")),), 2),
     Make("沃尔沃", "Volvo", ("volvo",), (S("XC60", "XC60", "suv", ("ice", "phev"), 26.0),), 2),
     Make("保时捷", "Porsche", ("porsche",), (S("卡宴", "Cayenne", "suv", ("ice", "phev"), 68.0, ("cayenne",)),), 1),
-    Make("广汽埃安", "GAC Aion", ("aion", "埃安"), (S("AION S", "Aion S", "sedan", ("bev",), 7.5, ("aions",)),), 2),
+    Make("广汽埃安", "GAC Aion", ("aion", "埃安"), (S("AION S", "Aion S", "sedan", ("bev",), 7.5, ("aions",), first_year=2019),), 2),
 )  # fmt: skip
 
 BODY_TYPES = ("sedan", "suv", "mpv", "hatchback", "coupe", "pickup", "wagon")

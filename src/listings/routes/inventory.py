@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute
 from listings.routes._common import TAG, now
 from listings.schemas import (
     InventoryFilter,
-    ListingPage,
+    InventoryPage,
 )
 from listings.services import inventory
 from listings.services.imports import ImportReport, import_inventory
@@ -21,15 +21,15 @@ from marketplace.web.endpoint import Call, endpoint
 @endpoint(
     "GET",
     "/api/dealers/{id:int}/inventory",
-    summary="The dealer's inventory, every status, newest first (members and platform staff only)",
+    summary="The dealer's inventory, every status, newest first, searched by q and filtered by status, with the "
+    "total and the counts by status (members and platform staff only)",
     tag=TAG,
     query=InventoryFilter,
-    response=ListingPage,
-    errors=(403, 404),
+    response=InventoryPage,
+    errors=(400, 403, 404, 422),
 )
-async def inventory_list(call: Call[Any, InventoryFilter]) -> ListingPage:
-    items, cursor = await inventory.list_inventory(call.user, call.path_id(), call.query)
-    return ListingPage(items=items, next_cursor=cursor)
+async def inventory_list(call: Call[Any, InventoryFilter]) -> InventoryPage:
+    return await inventory.list_inventory(call.user, call.path_id(), call.query)
 
 
 class ExportQuery(BaseModel):

@@ -6,13 +6,24 @@ from datetime import date, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from listings import vehicles
-from listings.domain import catalogue, lifecycle, plates, vin
+from listings.domain import catalogue, lifecycle, plates, titles, vin
 from listings.domain.lifecycle import Status, Transition, TransitionRefused
 from listings.models import ConditionItem, Listing, ListingTransition, Photo, Sale, Vehicle
-from listings.schemas import ConditionIn, InventoryFilter, ListingIn, ListingOut, ListingPatch, VehicleIn
+from listings.schemas import (
+    ConditionIn,
+    InventoryFilter,
+    InventoryPage,
+    ListingIn,
+    ListingOut,
+    ListingPatch,
+    VehicleIn,
+)
 from listings.services.access import load_managed, manages, require_dealer
 from listings.services.present import listing_out, listings_out
 from marketplace.accounts.domain import Principal
@@ -103,8 +114,7 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
 
 
 def default_title(fields: dict[str, Any]) -> str:
-    year = f"{fields['model_year']}款 " if fields.get("model_year") else ""
-    return f"{fields['make']} {fields['model']} {year}{fields.get('series') or ''}".strip()
+    return titles.compose(fields["make"], fields["model"], fields.get("model_year"), fields.get("series") or "")
 
 
 async def _compare_and_set(conn: BaseDBAsyncClient, listing: Listing, **changes: Any) -> None:
@@ -194,9 +204,30 @@ async def transition(principal: Principal, listing_id: int, t: Transition, now: 
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
 
 
-async def list_inventory(principal: Principal, org_id: int, f: InventoryFilter) -> tuple[list[ListingOut], str | None]:
+_SEARCHED = ("title", "vehicle__vin", "vehicle__make", "vehicle__model", "vehicle__series", "vehicle__colour")
+MAX_WORDS = 5
+
+
+def _matching(org_id: int, q: str) -> QuerySet[Listing]:
+    """The dealer's listings whose VIN, names, colour or title contain every word of q (a dealer types part of a VIN,
+    "宝马 白色", or a model)."""
+    qs = Listing.filter(dealer_org_id=org_id)
+    for word in q.split()[:MAX_WORDS]:
+        either = Q()
+        for column in _SEARCHED:
+            either |= Q(**{f"{column}__icontains": word})
+        qs = qs.filter(either)
+    return qs
+
+
+async def list_inventory(principal: Principal, org_id: int, f: InventoryFilter) -> InventoryPage:
     require_dealer(principal, org_id)
-    qs = Listing.filter(dealer_org_id=org_id).select_related("vehicle")
+    matching = _matching(org_id, f.q)
+    counts = {
+        str(row["status"]): int(row["n"])
+        for row in await matching.annotate(n=Count("id")).group_by("status").values("status", "n")
+    }
+    qs = matching.select_related("vehicle")
     if f.status:
         qs = qs.filter(status=f.status)
     if f.cursor:
@@ -207,7 +238,12 @@ async def list_inventory(principal: Principal, org_id: int, f: InventoryFilter) 
     rows = list(await qs.order_by("-id").limit(f.limit + 1))
     more = len(rows) > f.limit
     rows = rows[: f.limit]
-    return await listings_out(rows, detail=False), encode_cursor(rows[-1].id) if more and rows else None
+    return InventoryPage(
+        items=await listings_out(rows, detail=False),
+        next_cursor=encode_cursor(rows[-1].id) if more and rows else None,
+        total=counts.get(f.status, 0) if f.status else sum(counts.values()),
+        counts=counts,
+    )
 
 
 async def set_condition(principal: Principal, listing_id: int, body: ConditionIn) -> ListingOut:

@@ -25,9 +25,13 @@ def to_query(body: SearchIn) -> SearchQuery:
     try:
         return to_search_query(params)
     except QueryError as exc:
-        raise ValidationFailed(
-            "search parameters are invalid", details=[{"loc": ["query", exc.field], "msg": str(exc)}]
-        ) from None
+        detail = {
+            "loc": ["query", exc.field],
+            "msg": str(exc),
+            "type": exc.kind,
+            **({"ctx": exc.ctx} if exc.ctx else {}),
+        }
+        raise ValidationFailed("search parameters are invalid", details=[detail]) from None
 
 
 async def search(index: SearchIndex, body: SearchIn) -> dict[str, Any]:

@@ -82,10 +82,16 @@ Handler = Callable[[Call[Any, Any]], Awaitable[BaseModel | Response | None]]
 
 
 def _validation_details(exc: ValidationError, where: str) -> list[dict[str, Any]]:
-    return [
-        {"loc": [where, *[str(p) for p in err["loc"]]], "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_input=False)
-    ]
+    # `type` and `ctx` (the limits: max_length, ge, le, expected…) let a client word the problem in its own
+    # language; pydantic's `msg` is English. Only plain values of ctx are kept (a value_error's holds the exception).
+    details = []
+    for err in exc.errors(include_url=False, include_input=False):
+        item: dict[str, Any] = {"loc": [where, *[str(p) for p in err["loc"]]], "msg": err["msg"], "type": err["type"]}
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int | float | bool)}
+        if ctx:
+            item["ctx"] = ctx
+        details.append(item)
+    return details
 
 
 async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:

@@ -224,3 +224,81 @@ async def test_inventory_cursor_pages_and_bad_cursors(lclient: ApiClient) -> Non
         r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?cursor={cursor}")
         assert r.status_code == 400, (cursor, r.text)
     assert (await lclient.get(f"/api/dealers/{dealer.org_id}/inventory?status=bogus")).status_code == 422
+
+
+async def test_inventory_search_and_status_filter_page_through_every_car(lclient: ApiClient) -> None:
+    dealer = await make_dealer(lclient)
+    await lclient.login(dealer.member.login)
+    made = []
+    for i in range(7):
+        vehicle = {
+            "make": "宝马" if i % 2 else "丰田",
+            "model": "3系" if i % 2 else "凯美瑞",
+            "colour": "白色" if i < 4 else "黑色",
+        }
+        made.append((await lclient.post("/api/listings", json=listing_body(dealer.org_id, vehicle=vehicle))).json())
+    for listing in made[:3]:
+        assert (await lclient.post(f"/api/listings/{listing['id']}/publish")).status_code == 200
+
+    async def every(**params: object) -> tuple[list[int], dict]:
+        ids: list[int] = []
+        cursor = None
+        while True:
+            q = {**params, "limit": 2, **({"cursor": cursor} if cursor else {})}
+            r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory", params=q)
+            assert r.status_code == 200, r.text
+            page = r.json()
+            ids += [item["id"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return ids, page
+
+    ids, page = await every()
+    assert ids == [m["id"] for m in made][::-1]
+    assert (page["total"], page["counts"]) == (7, {"published": 3, "draft": 4})
+
+    ids, page = await every(status="published")
+    assert ids == [m["id"] for m in made[:3]][::-1]
+    assert (page["total"], page["counts"]) == (3, {"published": 3, "draft": 4})  # counts ignore the status asked
+
+    ids, page = await every(q="宝马 白色")  # every word must match: BMWs that are white
+    assert ids == [made[3]["id"], made[1]["id"]]
+    assert page["total"] == 2
+
+    vin_part = made[5]["vehicle"]["vin"][-6:].lower()  # part of a VIN, in any case
+    ids, _ = await every(q=vin_part, status="draft")
+    assert ids == [made[5]["id"]]
+
+    for q in ("%", "_", "nothing-like-this"):  # LIKE's wildcards are plain characters
+        ids, page = await every(q=q)
+        assert (ids, page["total"]) == ([], 0), q
+
+    for bad in ({"q": "x" * 101}, {"q": "a\x00b"}, {"status": "bogus"}):
+        r = await lclient.get(f"/api/dealers/{dealer.org_id}/inventory", params=bad)
+        assert r.status_code == 422, (bad, r.text)
+        assert [d["loc"] for d in r.json()["error"]["details"]] == [["query", next(iter(bad))]]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "kind", "ctx"),
+    [
+        ({"year_min": 1900}, "year_min", "out_of_range", {"min": 1980, "max": 2100}),
+        ({"year_min": 2020, "year_max": 2010}, "year_min", "min_above_max", {"max_field": "year_max"}),
+        ({"price_max_fen": 10**13}, "price_max_fen", "out_of_range", {"min": 0, "max": 10**12}),
+        ({"transfers_max": 99}, "transfers_max", "out_of_range", {"min": 0, "max": 50}),
+        ({"make": ",".join(str(i) for i in range(30))}, "make", "too_many_values", {"max": 20}),
+        ({"make": "x" * 41}, "make", "filter_value", {"max_length": 40}),
+        ({"page": 600}, "page", "page_too_deep", {"max_results": 10_000, "last_page": 500}),
+        ({"year_min": "soon"}, "year_min", "int_parsing", None),
+        ({"sort": "random"}, "sort", "literal_error", None),
+    ],
+)
+async def test_a_bad_filter_value_names_its_field_with_a_type_a_client_can_word(
+    lclient: ApiClient, params: dict, field: str, kind: str, ctx: dict | None
+) -> None:
+    r = await lclient.get("/api/listings/search", params=params)
+    assert r.status_code == 422, r.text
+    [detail] = r.json()["error"]["details"]
+    assert (detail["loc"], detail["type"]) == (["query", field], kind)
+    if ctx is not None:
+        assert detail["ctx"] == ctx

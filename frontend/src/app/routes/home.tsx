@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useDocumentTitle } from '../../hooks/use-document-title';
 import { useI18n } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
+import { WhatsOn } from '../home/WhatsOn';
 
 const svg = (children: ReactNode) => (
   <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
@@ -41,9 +42,10 @@ export function HomeRoute() {
   const session = useSession();
   useDocumentTitle('');
   const features = [
-    { key: 'auctions', title: t('home.auctionsTitle'), body: t('home.auctionsBody'), icon: ICONS.auctions },
-    { key: 'listings', title: t('home.listingsTitle'), body: t('home.listingsBody'), icon: ICONS.listings },
-    { key: 'stats', title: t('home.statsTitle'), body: t('home.statsBody'), icon: ICONS.stats },
+    { key: 'auctions', title: t('home.auctionsTitle'), body: t('home.auctionsBody'), icon: ICONS.auctions, to: '/auctions' },
+    { key: 'listings', title: t('home.listingsTitle'), body: t('home.listingsBody'), icon: ICONS.listings, to: '/listings' },
+    // Statistics are not built yet: the only feature still marked as coming.
+    { key: 'stats', title: t('home.statsTitle'), body: t('home.statsBody'), icon: ICONS.stats, to: null },
   ];
   return (
     <div className="home">
@@ -73,6 +75,7 @@ export function HomeRoute() {
           </div>
         </div>
       </section>
+      <WhatsOn />
       <section className="page features" aria-labelledby="features-h">
         <h2 id="features-h" className="sr-only">
           {t('home.featuresHeading')}
@@ -82,7 +85,8 @@ export function HomeRoute() {
             <article key={f.key} className="card feature">
               <div className="feature-icon">{f.icon}</div>
               <h3>
-                {f.title} <span className="badge badge-soon">{t('home.comingSoon')}</span>
+                {f.to ? <Link to={f.to}>{f.title}</Link> : f.title}{' '}
+                {!f.to && <span className="badge badge-soon">{t('home.comingSoon')}</span>}
               </h3>
               <p>{f.body}</p>
             </article>

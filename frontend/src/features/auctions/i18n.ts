@@ -18,6 +18,8 @@ export const auctionsEn = {
   'auctions.softClose': 'Soft close: a bid in the last {seconds} s extends the end',
   'auctions.enterRoom': 'Enter lot room',
   'auctions.console': 'Auctioneer console',
+  'auctions.consoleDone': 'Done: {action}.',
+  'auctions.consoleOther': 'the command',
   'auctions.lot': 'Lot {n}',
   'auctions.starting': 'Starting price',
   'auctions.current': 'Current price',
@@ -349,6 +351,9 @@ export const auctionsEn = {
   'error.vehicle_in_lot': 'This car is already in an auction lot.',
   'error.house_staff_cannot_bid': 'Staff of the auction house may not register or bid in its own sessions (Auction Law art. 22).',
   'error.idempotency_key_reused': 'This Idempotency-Key was already used for a different bid: send the bid with a new key.',
+  'error.catalogue_changed': 'The catalogue changed at the same moment. Try again.',
+  'error.not_registered': 'You are not registered for this session.',
+  'error.idempotency_key': 'The bid could not be sent safely. Reload the page and try again.',
 } as const;
 
 export type AuctionsKey = keyof typeof auctionsEn;
@@ -372,6 +377,8 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'auctions.softClose': '延时：最后 {seconds} 秒内出价将延长结束时间',
   'auctions.enterRoom': '进入竞价室',
   'auctions.console': '拍卖师控制台',
+  'auctions.consoleDone': '已执行：{action}。',
+  'auctions.consoleOther': '该指令',
   'auctions.lot': '第 {n} 号拍品',
   'auctions.starting': '起拍价',
   'auctions.current': '当前价',
@@ -703,4 +710,7 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'error.vehicle_in_lot': '该车已在拍卖拍品中。',
   'error.house_staff_cannot_bid': '拍卖企业及其工作人员不得登记或竞买本企业组织的拍卖（《拍卖法》第二十二条）。',
   'error.idempotency_key_reused': '此幂等键已用于另一笔出价，请使用新的键重新出价。',
+  'error.catalogue_changed': '拍品目录同时被修改，请重试。',
+  'error.not_registered': '您尚未登记本场拍卖会。',
+  'error.idempotency_key': '出价无法安全发送，请刷新页面后重试。',
 };

@@ -54,7 +54,7 @@ class ImportReport:
     submission_id: int | None = None
     status: str | None = None
 
-    def error(self, err: RowError, file: str) -> None:
+    def reject_row(self, err: RowError, file: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED:
             self.errors.append(RowError(err.line, f"{file}:{err.column}", err.reason, err.value))
@@ -95,14 +95,14 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
                 if isinstance(parsed, SessionRow):
                     key = _digest(parsed.auction_house, parsed.session_id)
                     if key in seen:
-                        report.error(RowError(line, "session_id", "duplicate_id", parsed.session_id), "sessions")
+                        report.reject_row(RowError(line, "session_id", "duplicate_id", parsed.session_id), "sessions")
                         continue
                     seen.add(key)
                     known.houses.add(parsed.auction_house)
                     known.sessions[key] = parsed.held_on
                 else:
                     for err in [parsed] if isinstance(parsed, RowError) else parsed:
-                        report.error(err, "sessions")
+                        report.reject_row(err, "sessions")
                 if report.sessions_read % BATCH == 0:
                     progress("checking sessions", report.sessions_read)
     seen.clear()
@@ -115,22 +115,22 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
                     _check_sale(line, parsed_sale, known, seen, report)
                 else:
                     for err in [parsed_sale] if isinstance(parsed_sale, RowError) else parsed_sale:
-                        report.error(err, "sales")
+                        report.reject_row(err, "sales")
                 if report.sales_read % BATCH == 0:
                     progress("checking sales", report.sales_read)
 
 
 def _check_sale(line: int, sale: SaleRow, known: _Known, seen: set[int], report: ImportReport) -> None:
     if sale.auction_house not in known.houses:
-        report.error(RowError(line, "auction_house", "unknown_house", sale.auction_house[:40]), "sales")
+        report.reject_row(RowError(line, "auction_house", "unknown_house", sale.auction_house[:40]), "sales")
         return
     session_day = known.sessions.get(_digest(sale.auction_house, sale.session_id))
     if session_day is None:
-        report.error(RowError(line, "session_id", "unknown_session", sale.session_id[:40]), "sales")
+        report.reject_row(RowError(line, "session_id", "unknown_session", sale.session_id[:40]), "sales")
         return
     key = _digest(sale.auction_house, sale.sale_id)
     if key in seen:
-        report.error(RowError(line, "sale_id", "duplicate_id", sale.sale_id[:40]), "sales")
+        report.reject_row(RowError(line, "sale_id", "duplicate_id", sale.sale_id[:40]), "sales")
         return
     seen.add(key)
     for warning in sale_warnings(sale, session_day):
@@ -266,7 +266,7 @@ async def import_submission(
     try:
         await asyncio.to_thread(_validate, sessions, sales, known, report, progress)
     except BadFile as exc:
-        report.error(exc.error, "file")
+        report.reject_row(exc.error, "file")
         return report
     if report.error_count and not good_rows_only:
         return report

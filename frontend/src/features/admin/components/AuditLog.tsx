@@ -3,9 +3,11 @@ import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import { useCursorList } from '../../../hooks/use-cursor-list';
 import { listAudit } from '../api/admin';
+import { auditAction, auditDetails, auditTarget } from '../lib/audit-words';
 
 export function AuditLog() {
-  const { t, locale } = useI18n();
+  const i18n = useI18n();
+  const { t, locale } = i18n;
   const list = useCursorList((cursor, signal) => listAudit(cursor, signal), []);
   return (
     <div>
@@ -31,20 +33,19 @@ export function AuditLog() {
                 <tr key={a.id} data-testid={`audit-row-${a.id}`}>
                   <td className="small nowrap">{formatDateTime(a.at, locale)}</td>
                   <td className="num">{a.actor_user_id ?? '—'}</td>
+                  <td data-testid="audit-action">{auditAction(a.action, i18n)}</td>
+                  <td>{auditTarget(a.target, i18n)}</td>
                   <td>
-                    <code>{a.action}</code>
-                  </td>
-                  <td>
-                    <code>{a.target}</code>
-                  </td>
-                  <td>
-                    {a.details === null || a.details === undefined ? (
+                    {!a.details || !Object.keys(a.details).length ? (
                       '—'
                     ) : (
-                      <details>
-                        <summary>{t('audit.show')}</summary>
-                        <pre className="json small">{JSON.stringify(a.details, null, 2)}</pre>
-                      </details>
+                      <dl className="audit-details small">
+                        {auditDetails(a.details as Record<string, unknown>, i18n).map(([k, v]) => (
+                          <div key={k}>
+                            <dt>{k}</dt> <dd>{v}</dd>
+                          </div>
+                        ))}
+                      </dl>
                     )}
                   </td>
                 </tr>

@@ -9,6 +9,26 @@ import { ConnectionBadge, LotPanel, reasonText } from './LotPanel';
 
 type Json = Record<string, unknown>;
 
+/** A control's result in words: the label of the button that sent it ("hammer" → "Hammer (sold)"). */
+export function actionLabel(msg: Json): MessageKey {
+  switch (msg.action) {
+    case 'warn':
+      return msg.level === 2 ? 'auctions.warn2' : 'auctions.warn1';
+    case 'floor_bid':
+      return 'auctions.floorBid';
+    case 'retract':
+      return 'auctions.retract';
+    case 'open':
+    case 'pause':
+    case 'resume':
+    case 'hammer':
+    case 'pass':
+      return `auctions.ctl.${msg.action}`;
+    default:
+      return 'auctions.consoleOther';
+  }
+}
+
 /** The auctioneer's console for a live lot: open, warnings, pause/resume, hammer, pass, floor bids, retract. */
 export function Console({ lotId }: { lotId: number }) {
   const { t } = useI18n();
@@ -22,7 +42,12 @@ export function Console({ lotId }: { lotId: number }) {
   async function act(msg: Json) {
     const r = await control(msg);
     const ok = r.status === 'accepted';
-    setResult({ ok, text: ok ? String(msg.action) : reasonText(t, String(r.reason ?? r.code), moneyExact(Number(r.next_minimum ?? 0))) });
+    setResult({
+      ok,
+      text: ok
+        ? t('auctions.consoleDone', { action: t(actionLabel(msg)) })
+        : reasonText(t, String(r.reason ?? r.code), moneyExact(Number(r.next_minimum ?? 0))),
+    });
   }
   const button = (action: string, label: MessageKey, extra: Json = {}, cls = 'btn btn-secondary') => (
     <button type="button" className={cls} data-testid={`ctl-${action}${extra.level ?? ''}`} onClick={() => void act({ action, ...extra })}>

@@ -102,8 +102,24 @@ export const createListing = (body: ListingInput) => api.post<Listing>('/api/lis
 export const updateListing = (id: number, body: ListingInput) => api.patch<Listing>(`/api/listings/${id}`, body);
 export const transition = (id: number, action: 'publish' | 'withdraw' | 'reserve' | 'release') =>
   api.post<Listing>(`/api/listings/${id}/${action}`);
-export const inventory = (orgId: number, cursor?: string | null, status?: string) =>
-  api.getPage<Listing>(`/api/dealers/${orgId}/inventory`, cursor, { status });
+/** A page of a dealer's inventory: `total` matches q and status on every page; `counts` are by status for q. */
+export interface InventoryPage extends Page<Listing> {
+  total: number;
+  counts: Partial<Record<Listing['status'], number>>;
+}
+
+export interface InventoryQuery {
+  q?: string;
+  status?: Listing['status'] | '';
+  cursor?: string | null;
+  limit?: number;
+}
+
+export const inventory = (orgId: number, query: InventoryQuery = {}, signal?: AbortSignal) =>
+  api.get<InventoryPage>(`/api/dealers/${orgId}/inventory`, {
+    query: { q: query.q, status: query.status, cursor: query.cursor, limit: query.limit },
+    signal,
+  });
 export const watch = (id: number, on: boolean) =>
   on ? api.put<void>(`/api/listings/${id}/watch`) : api.delete(`/api/listings/${id}/watch`);
 export const makeOffer = (id: number, amount_fen: number, message: string) =>

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
-import { Empty, LoadError, Loading, Notice } from '../../../components/feedback';
+import { useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Empty, LoadError, LoadMore, Loading, Notice } from '../../../components/feedback';
+import { FormError } from '../../../components/form';
+import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { hasMessage, useI18n, type MessageKey } from '../../../lib/i18n';
 import { useMoney } from '../../../hooks/use-money';
 import { useSession } from '../../../lib/session';
-import { importInventory, inventory, transition, type ImportReport, type Listing } from '../api/listings';
+import { importInventory, inventory, transition, type ImportReport, type InventoryPage, type Listing } from '../api/listings';
 
 export function InventoryPage() {
   const { t } = useI18n();
@@ -41,72 +43,156 @@ export function InventoryPage() {
   );
 }
 
+const STATUSES = ['draft', 'published', 'reserved', 'sold', 'withdrawn', 'expired'] as const;
+type Status = (typeof STATUSES)[number];
+
+/** The search and the status filter live in the URL, so a reload or the back button keeps them. */
+function useInventoryFilter(): { q: string; status: Status | ''; set: (q: string, status: Status | '') => void } {
+  const [params, setParams] = useSearchParams();
+  const raw = params.get('status') ?? '';
+  const status = (STATUSES as readonly string[]).includes(raw) ? (raw as Status) : '';
+  const set = (q: string, s: Status | '') => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of [['q', q.trim()], ['status', s]] as const) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    setParams(next, { replace: true });
+  };
+  return { q: params.get('q') ?? '', status, set };
+}
+
 function InventoryTable({ orgId }: { orgId: number }) {
   const { t } = useI18n();
   const { money } = useMoney();
-  const [items, setItems] = useState<Listing[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => {
-    setError(null);
-    inventory(orgId).then((page) => setItems(page.items), setError);
-  }, [orgId]);
-  useEffect(load, [load]);
+  const filter = useInventoryFilter();
+  const [text, setText] = useState(filter.q);
+  const [meta, setMeta] = useState<Pick<InventoryPage, 'total' | 'counts'> | null>(null);
+  const list = useCursorList<Listing>(
+    (cursor, signal) =>
+      inventory(orgId, { q: filter.q, status: filter.status, cursor }, signal).then((page) => {
+        setMeta({ total: page.total, counts: page.counts });
+        return page;
+      }),
+    [orgId, filter.q, filter.status],
+  );
   const act = useMutation(async (id: number, action: 'publish' | 'withdraw') => {
     const updated = await transition(id, action);
-    setItems((current) => current?.map((l) => (l.id === id ? updated : l)) ?? null);
+    list.setItems((current) => current.map((l) => (l.id === id ? updated : l)));
   });
-  if (error) return <LoadError error={error} onRetry={load} />;
-  if (!items) return <Loading />;
-  if (!items.length) return <Empty>{t('listings.inventory.empty')}</Empty>;
+  const filtered = filter.q !== '' || filter.status !== '';
+  const all = meta ? Object.values(meta.counts).reduce((a, b) => a + (b ?? 0), 0) : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    filter.set(text, filter.status);
+  };
+  const clear = () => {
+    setText('');
+    filter.set('', '');
+  };
   return (
     <>
-      {act.error ? <p className="alert alert-error" role="alert">{String((act.error as Error).message)}</p> : null}
-      <table className="table" data-testid="inventory-table">
-        <thead>
-          <tr>
-            <th>{t('listings.form.vin')}</th>
-            <th>{t('listings.form.model')}</th>
-            <th>{t('listings.form.price')}</th>
-            <th>{t('common.status')}</th>
-            <th>{t('common.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((l) => (
-            <tr key={l.id} data-testid="inventory-row">
-              <td>
-                <code>{l.vehicle.vin}</code>
-              </td>
-              <td>
-                <Link to={`/listings/${l.id}`}>{l.title}</Link>
-              </td>
-              <td>{money(l.price_fen)}</td>
-              <td data-testid="inventory-status">{t(`listings.status.${l.status}`)}</td>
-              <td className="row-actions">
-                <Link to={`/dealer/listings/${l.id}/edit`} className="btn btn-ghost">
-                  {t('listings.inventory.edit')}
-                </Link>
-                <Link to={`/dealer/listings/${l.id}/condition`} className="btn btn-ghost" data-testid="condition-link">
-                  {t('listings.condition.edit')}
-                </Link>
-                <Link to={`/dealer/listings/${l.id}/offers`} className="btn btn-ghost" data-testid="offers-link">
-                  {t('listings.offers.manage')}
-                </Link>
-                {['draft', 'withdrawn', 'expired'].includes(l.status) && (
-                  <button className="btn" onClick={() => void act.run(l.id, 'publish')} data-testid="publish-button">
-                    {t('listings.inventory.publish')}
-                  </button>
-                )}
-                {['draft', 'published'].includes(l.status) && (
-                  <button className="btn btn-ghost" onClick={() => void act.run(l.id, 'withdraw')}>
-                    {t('listings.inventory.withdraw')}
-                  </button>
-                )}
-              </td>
-            </tr>
+      <form className="inventory-filter" role="search" onSubmit={submit} data-testid="inventory-filter">
+        <input
+          type="search"
+          aria-label={t('listings.inventory.search')}
+          placeholder={t('listings.inventory.searchPlaceholder')}
+          value={text}
+          maxLength={100}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="inventory-search"
+        />
+        <select
+          aria-label={t('common.status')}
+          value={filter.status}
+          onChange={(e) => filter.set(text, e.target.value as Status | '')}
+          data-testid="inventory-status-filter"
+        >
+          <option value="">{all === null ? t('common.all') : t('listings.inventory.countOf', { label: t('common.all'), n: all })}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t('listings.inventory.countOf', { label: t(`listings.status.${s}`), n: meta?.counts[s] ?? 0 })}
+            </option>
           ))}
-        </tbody>
-      </table>
+        </select>
+        <button type="submit" className="btn" data-testid="inventory-search-submit">
+          {t('listings.search.submit')}
+        </button>
+      </form>
+      <FormError error={act.error} />
+      {list.error ? (
+        <LoadError error={list.error} onRetry={list.reload} />
+      ) : list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        filtered ? (
+          <Empty>
+            {t('listings.inventory.noMatch')}{' '}
+            <button type="button" className="btn btn-ghost" onClick={clear} data-testid="inventory-clear">
+              {t('listings.inventory.clear')}
+            </button>
+          </Empty>
+        ) : (
+          <Empty>{t('listings.inventory.empty')}</Empty>
+        )
+      ) : (
+        <>
+          {meta && (
+            <p className="muted" data-testid="inventory-shown">
+              {t('listings.inventory.shown', { shown: list.items.length, total: meta.total })}
+            </p>
+          )}
+          <table className="table inventory-table" data-testid="inventory-table">
+            <thead>
+              <tr>
+                <th>{t('listings.form.vin')}</th>
+                <th>{t('listings.form.model')}</th>
+                <th>{t('listings.form.price')}</th>
+                <th>{t('common.status')}</th>
+                <th>{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((l) => (
+                <tr key={l.id} data-testid="inventory-row">
+                  <td data-label={t('listings.form.vin')}>
+                    <code>{l.vehicle.vin}</code>
+                  </td>
+                  <td data-label={t('listings.form.model')} className="inventory-title">
+                    <Link to={`/listings/${l.id}`}>{l.title}</Link>
+                  </td>
+                  <td data-label={t('listings.form.price')}>{money(l.price_fen)}</td>
+                  <td data-label={t('common.status')} data-testid="inventory-status">
+                    {t(`listings.status.${l.status}`)}
+                  </td>
+                  <td className="row-actions">
+                    <Link to={`/dealer/listings/${l.id}/edit`} className="btn btn-ghost">
+                      {t('listings.inventory.edit')}
+                    </Link>
+                    <Link to={`/dealer/listings/${l.id}/condition`} className="btn btn-ghost" data-testid="condition-link">
+                      {t('listings.condition.edit')}
+                    </Link>
+                    <Link to={`/dealer/listings/${l.id}/offers`} className="btn btn-ghost" data-testid="offers-link">
+                      {t('listings.offers.manage')}
+                    </Link>
+                    {['draft', 'withdrawn', 'expired'].includes(l.status) && (
+                      <button className="btn" onClick={() => void act.run(l.id, 'publish')} data-testid="publish-button">
+                        {t('listings.inventory.publish')}
+                      </button>
+                    )}
+                    {['draft', 'published'].includes(l.status) && (
+                      <button className="btn btn-ghost" onClick={() => void act.run(l.id, 'withdraw')}>
+                        {t('listings.inventory.withdraw')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+        </>
+      )}
       <p>
         {t('listings.inventory.export')}: <a href={`/api/dealers/${orgId}/inventory/export?format=csv`}>CSV</a> ·{' '}
         <a href={`/api/dealers/${orgId}/inventory/export?format=xlsx`}>XLSX</a>
@@ -141,7 +227,7 @@ function ImportPanel({ orgId }: { orgId: number }) {
           {t('listings.inventory.import')}
         </button>
       </form>
-      {run.error ? <p className="alert alert-error" role="alert">{String((run.error as Error).message)}</p> : null}
+      <FormError error={run.error} />
       {report && (
         <div data-testid="import-report">
           {report.imported ? (

@@ -78,7 +78,7 @@ function Gallery({ listing }: { listing: Listing }) {
 }
 
 function Spec({ listing }: { listing: Listing }) {
-  const { t, locale } = useI18n();
+  const { t, tDynamic, locale } = useI18n();
   const label = useLabels();
   const v = listing.vehicle;
   const yesNo = (b: boolean) => (b ? t('common.yes') : t('common.no'));
@@ -89,7 +89,7 @@ function Spec({ listing }: { listing: Listing }) {
     [t('listings.spec.firstRegistration'), v.first_registration ?? ''],
     [t('listings.spec.mileage'), t('listings.card.km', { km: v.mileage_km.toLocaleString(locale) })],
     [t('listings.spec.energy'), label('energy_type', v.energy_type)],
-    [t('listings.spec.transmission'), v.transmission],
+    [t('listings.spec.transmission'), v.transmission ? tDynamic(`listings.transmission.${v.transmission}`, v.transmission) : ''],
     [t('listings.spec.displacement'), v.displacement_ml ? `${(v.displacement_ml / 1000).toFixed(1)} L` : ''],
     [t('listings.spec.battery'), v.battery_kwh ? `${v.battery_kwh} kWh` : ''],
     [t('listings.spec.emission'), v.emission_standard],

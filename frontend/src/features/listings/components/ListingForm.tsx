@@ -6,7 +6,7 @@ import { MoneyInput } from '../../../components/money-input';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { serverFieldErrors } from '../../../lib/errors';
-import { useI18n } from '../../../lib/i18n';
+import { useI18n, type MessageKey } from '../../../lib/i18n';
 import { createListing, getListing, updateListing, uploadPhoto, type Listing, type Photo } from '../api/listings';
 import { fenToInput, parseMoney } from '../../../lib/money-input';
 import { vinProblem } from '../lib/validate';
@@ -31,6 +31,23 @@ interface FormState {
   negotiable: boolean;
   description: string;
 }
+
+/** Where the API puts each field (a validation issue's loc), so its message shows next to its input. */
+const SERVER_FIELD: Record<keyof FormState, string> = {
+  vin: 'vehicle.vin', make: 'vehicle.make', model: 'vehicle.model', series: 'vehicle.series',
+  energy_type: 'vehicle.energy_type', body_type: 'vehicle.body_type', model_year: 'vehicle.model_year',
+  first_registration: 'vehicle.first_registration', mileage_km: 'vehicle.mileage_km', transfers: 'vehicle.transfers',
+  plate_prefix: 'vehicle.plate_prefix', colour: 'vehicle.colour', price: 'price_fen', negotiable: 'negotiable',
+  description: 'description',
+};
+
+const LABEL: Record<keyof FormState, MessageKey> = {
+  vin: 'listings.form.vin', make: 'listings.form.make', model: 'listings.form.model', series: 'listings.form.series',
+  energy_type: 'listings.form.energy', body_type: 'listings.form.body', model_year: 'listings.form.year',
+  first_registration: 'listings.form.firstRegistration', mileage_km: 'listings.form.mileage',
+  transfers: 'listings.form.transfers', plate_prefix: 'listings.form.plate', colour: 'listings.form.colour',
+  price: 'listings.form.price', negotiable: 'listings.form.negotiable', description: 'listings.form.description',
+};
 
 const BLANK: FormState = {
   vin: '', make: '', model: '', series: '', energy_type: 'ice', body_type: 'sedan', model_year: '',
@@ -103,45 +120,50 @@ export function ListingForm({ orgId, listingId }: { orgId: number | null; listin
   if (loadError) return <LoadError error={loadError} />;
   if (listingId && !listing) return <Loading />;
   const server = serverFieldErrors(save.error);
-  const err = (k: keyof FormState, path: string) => errors[k] ?? server[path];
+  const err = (k: keyof FormState) => errors[k] ?? server[SERVER_FIELD[k]];
+  const labels = Object.fromEntries(
+    (Object.keys(SERVER_FIELD) as (keyof FormState)[]).map((k) => [SERVER_FIELD[k], t(LABEL[k])]),
+  );
   return (
     <div className="page narrow">
       <h1>{listing ? t('listings.form.editTitle') : t('listings.form.newTitle')}</h1>
       <form onSubmit={submit} noValidate data-testid="listing-form">
-        <TextField label={t('listings.form.vin')} value={form.vin} onChange={set('vin')} disabled={!!listing} error={err('vin', 'vehicle.vin')} maxLength={17} />
+        <TextField label={t('listings.form.vin')} value={form.vin} onChange={set('vin')} disabled={!!listing} error={err('vin')} maxLength={17} />
         <div className="field-pair">
-          <TextField label={t('listings.form.make')} value={form.make} onChange={set('make')} disabled={!!listing} error={err('make', 'vehicle.make')} />
-          <TextField label={t('listings.form.model')} value={form.model} onChange={set('model')} disabled={!!listing} error={err('model', 'vehicle.model')} />
+          <TextField label={t('listings.form.make')} value={form.make} onChange={set('make')} disabled={!!listing} error={err('make')} />
+          <TextField label={t('listings.form.model')} value={form.model} onChange={set('model')} disabled={!!listing} error={err('model')} />
         </div>
-        <TextField label={t('listings.form.series')} value={form.series} onChange={set('series')} />
+        <TextField label={t('listings.form.series')} value={form.series} onChange={set('series')} error={err('series')} />
         <div className="field-pair">
           <SelectField label={t('listings.form.energy')} value={form.energy_type} onChange={set('energy_type')} disabled={!!listing}
-            options={ENERGIES.map((e) => ({ value: e, label: t(`listings.energy.${e}`) }))} />
+            options={ENERGIES.map((e) => ({ value: e, label: t(`listings.energy.${e}`) }))} error={err('energy_type')} />
           <SelectField label={t('listings.form.body')} value={form.body_type} onChange={set('body_type')} disabled={!!listing}
-            options={BODIES.map((b) => ({ value: b, label: t(`listings.body.${b}`) }))} />
+            options={BODIES.map((b) => ({ value: b, label: t(`listings.body.${b}`) }))} error={err('body_type')} />
         </div>
         <div className="field-pair">
-          <TextField label={t('listings.form.year')} value={form.model_year} onChange={set('model_year')} inputMode="numeric" disabled={!!listing} />
-          <TextField label={t('listings.form.firstRegistration')} type="date" value={form.first_registration} onChange={set('first_registration')} disabled={!!listing} />
+          <TextField label={t('listings.form.year')} value={form.model_year} onChange={set('model_year')} inputMode="numeric" disabled={!!listing} error={err('model_year')} />
+          <TextField label={t('listings.form.firstRegistration')} type="date" value={form.first_registration} onChange={set('first_registration')} disabled={!!listing} error={err('first_registration')} />
         </div>
         <div className="field-pair">
-          <TextField label={t('listings.form.mileage')} value={form.mileage_km} onChange={set('mileage_km')} inputMode="numeric" error={server['vehicle.mileage_km']} />
-          <TextField label={t('listings.form.transfers')} value={form.transfers} onChange={set('transfers')} inputMode="numeric" />
+          <TextField label={t('listings.form.mileage')} value={form.mileage_km} onChange={set('mileage_km')} inputMode="numeric" error={err('mileage_km')} />
+          <TextField label={t('listings.form.transfers')} value={form.transfers} onChange={set('transfers')} inputMode="numeric" error={err('transfers')} />
         </div>
         <div className="field-pair">
-          <TextField label={t('listings.form.plate')} value={form.plate_prefix} onChange={set('plate_prefix')} disabled={!!listing} error={err('plate_prefix', 'vehicle.plate_prefix')} />
-          <TextField label={t('listings.form.colour')} value={form.colour} onChange={set('colour')} />
+          <TextField label={t('listings.form.plate')} value={form.plate_prefix} onChange={set('plate_prefix')} disabled={!!listing} error={err('plate_prefix')} />
+          <TextField label={t('listings.form.colour')} value={form.colour} onChange={set('colour')} error={err('colour')} />
         </div>
         <MoneyInput label={t('listings.form.price')} unit="wan" value={form.price} onValueChange={(price) => setForm({ ...form, price })}
-          error={err('price', 'price_fen')} data-testid="listing-price-input" />
+          error={err('price')} data-testid="listing-price-input" />
         <label className="facet-option">
           <input type="checkbox" checked={form.negotiable} onChange={() => setForm({ ...form, negotiable: !form.negotiable })} /> {t('listings.form.negotiable')}
         </label>
         <div className="field">
           <label htmlFor="listing-description">{t('listings.form.description')}</label>
-          <textarea id="listing-description" value={form.description} onChange={set('description')} maxLength={5000} />
+          <textarea id="listing-description" value={form.description} onChange={set('description')} maxLength={5000}
+            aria-invalid={err('description') ? true : undefined} />
+          {err('description') && <p className="field-error">{err('description')}</p>}
         </div>
-        <FormError error={save.error} fields={['vehicle.vin', 'vehicle.make', 'vehicle.model', 'price_fen', 'vehicle.plate_prefix', 'vehicle.mileage_km']} />
+        <FormError error={save.error} fields={Object.values(SERVER_FIELD)} labels={labels} />
         {saved && <Notice>{t('listings.form.saved')}</Notice>}
         <button type="submit" className="btn btn-primary" disabled={save.pending} data-testid="listing-save">
           {t('listings.form.save')}
@@ -181,7 +203,7 @@ function Photos({ listing }: { listing: Listing }) {
           onChange={(e) => void upload.run(Array.from(e.target.files ?? []))} />
       </label>
       <p className="field-hint">{t('listings.form.photosHint')}</p>
-      {upload.error ? <p className="alert alert-error" role="alert">{String((upload.error as Error).message)}</p> : null}
+      <FormError error={upload.error} />
     </section>
   );
 }
