@@ -107,6 +107,7 @@ async def endpoint(websocket: WebSocket) -> None:
     if not _origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host")):
         await websocket.close(code=4003, reason="origin_not_allowed")
         return
+    authenticated_at = time.monotonic()  # before the credential is read: see IdentityWatch.hold
     try:
         principal = await authenticate(websocket, csrf_required=False)
     except ApiError as exc:
@@ -116,7 +117,14 @@ async def endpoint(websocket: WebSocket) -> None:
         await websocket.close(code=4003, reason="insufficient_scope")
         return
     await websocket.accept()
-    await Connection(websocket, services, principal, services.auction_hub).run()
+    connection = Connection(websocket, services, principal, services.auction_hub)
+    identities = services.identities
+    if principal is not None:
+        identities.hold(connection, principal, authenticated_at)
+    try:
+        await connection.run()
+    finally:
+        identities.release(connection)
 
 
 class Connection(Transport):
@@ -130,6 +138,13 @@ class Connection(Transport):
         self.refilled = time.monotonic()
         self.violations = 0
         self.watching: set[int] = set()
+
+    # --- identity (IdentityWatch's holder) ---------------------------------------------------
+    def identity_revoked(self) -> None:
+        self.close_soon(4010, "credentials_revoked")
+
+    def identity_refreshed(self, principal: Principal) -> None:
+        self.principal = principal  # memberships, roles or scopes changed: act with what is left
 
     # --- incoming -------------------------------------------------------------------------
     async def run(self) -> None:
@@ -237,6 +252,8 @@ class Connection(Transport):
                 lot_id=getattr(msg, "lot_id", None),
             )
             return
+        if await self.services.identities.current(self) is None:
+            return  # the credential died since the last check: the connection is closing (4010)
         if isinstance(msg, BidMsg):
             result = await actions.place_bid(
                 self.services,

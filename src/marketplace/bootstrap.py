@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.accounts.revocation import IdentityWatch
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
@@ -60,6 +61,8 @@ def build_services(
 
     relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
+    services.identities = IdentityWatch(bus)
+    services.loops.append(services.identities)
     if settings.redis_url:  # one budget for all app processes behind the load balancer
         from marketplace.web.ratelimit import RedisRateLimiter
 

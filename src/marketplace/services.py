@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.accounts.revocation import IdentityWatch
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
@@ -38,6 +39,8 @@ class Services:
     payments: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
+    # Live connections (the /ws sockets) by user, told when a session, token or right is revoked.
+    identities: IdentityWatch | None = None
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()

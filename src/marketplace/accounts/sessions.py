@@ -14,6 +14,7 @@ from marketplace.accounts.audit import audit
 from marketplace.accounts.auth import TOKEN_PREFIX, new_secret, token_hash
 from marketplace.accounts.models import ApiToken, Session, User
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.accounts.revocation import identity_changed
 from marketplace.accounts.schemas import RegisterIn
 from marketplace.errors import Conflict, NotFound, TooManyRequests, Unauthenticated
 from marketplace.outbox.events import record_event
@@ -111,6 +112,7 @@ async def logout(session_id: int, user_id: int, ip: str) -> None:
     async with in_transaction() as conn:
         await Session.filter(id=session_id).using_db(conn).update(revoked_at=datetime.now(UTC))
         await audit("logout", actor=user_id, target=f"session:{session_id}", ip=ip, conn=conn)
+        await identity_changed(conn, user_id=user_id, session_ids=[session_id])
 
 
 async def change_password(
@@ -131,6 +133,7 @@ async def change_password(
             .update(revoked_at=now)
         )
         await audit("password.changed", actor=user_id, target=f"user:{user_id}", ip=ip, conn=conn)
+        await identity_changed(conn, user_id=user_id)  # its live sockets re-check: all but this session's close
 
 
 async def revoke_user_sessions(user_id: int, *, actor: int, ip: str) -> int:
@@ -143,6 +146,7 @@ async def revoke_user_sessions(user_id: int, *, actor: int, ip: str) -> int:
         await audit(
             "sessions.revoked", actor=actor, target=f"user:{user_id}", details={"count": count}, ip=ip, conn=conn
         )
+        await identity_changed(conn, user_id=user_id)
     return count
 
 
@@ -173,3 +177,4 @@ async def revoke_token(user_id: int, token_id: int, ip: str) -> None:
         if not updated:
             raise NotFound("no such token")
         await audit("token.revoked", actor=user_id, target=f"token:{token_id}", ip=ip, conn=conn)
+        await identity_changed(conn, user_id=user_id, token_ids=[token_id])
