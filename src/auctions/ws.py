@@ -7,7 +7,6 @@ cannot keep up is disconnected with a reason instead of slowing anyone else.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -25,7 +24,7 @@ from auctions.schemas import ClientBidId
 from auctions.services import actions
 from auctions.services.clock import now_ms
 from auctions.services.live import Hub, dumps
-from auctions.services.present import Viewer, events_after, history, lot_out
+from auctions.services.present import Viewer, history, lot_out
 from auctions.transport import Limits, Transport
 from listings import vehicles
 from marketplace.accounts.auth import authenticate
@@ -129,10 +128,9 @@ async def endpoint(websocket: WebSocket) -> None:
 
 class Connection(Transport):
     def __init__(self, ws: WebSocket, services: Any, principal: Principal | None, hub: Hub) -> None:
-        super().__init__(ws, LIMITS)
+        super().__init__(ws, LIMITS, hub)
         self.services = services
         self.principal = principal
-        self.hub = hub
         self.paddles: dict[int, str | None] = {}  # session -> my paddle
         self.tokens = float(LIMITS.burst)
         self.refilled = time.monotonic()
@@ -148,20 +146,27 @@ class Connection(Transport):
 
     # --- incoming -------------------------------------------------------------------------
     async def run(self) -> None:
-        tasks = [asyncio.create_task(self._sender()), asyncio.create_task(self._heartbeat())]
         self.send(
             {
                 "type": "welcome",
                 "user_id": self.principal.user_id if self.principal else None,
                 "heartbeat_ms": int(LIMITS.heartbeat_seconds * 1000),
+                "idle_timeout_ms": int(LIMITS.dead_after_seconds * 1000),
                 "max_message_bytes": LIMITS.max_message_bytes,
             }
         )
         try:
-            while self.ws.client_state == WebSocketState.CONNECTED:
+            await self.serve(self._receive)
+        finally:
+            for lot_id in self.watching:
+                self.hub.unwatch(self, lot_id)
+
+    async def _receive(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            while self.ws.client_state == WebSocketState.CONNECTED and not self.closing:
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
-                    break
+                    return
                 self.last_heard = time.monotonic()
                 text = message.get("text")
                 if text is None:
@@ -169,17 +174,8 @@ class Connection(Transport):
                     continue
                 if not self._allow():
                     continue
-                await self.handle(text)
-        except (WebSocketDisconnect, RuntimeError):
-            pass
-        finally:
-            for lot_id in self.watching:
-                self.hub.unwatch(self, lot_id)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                with self.handling():
+                    await self.handle(text)
 
     def _allow(self) -> bool:
         now = time.monotonic()
@@ -300,6 +296,14 @@ class Connection(Transport):
         if lot_id not in self.last and len(self.last) >= LIMITS.max_lots:
             self.error("too_many_subscriptions", f"at most {LIMITS.max_lots} lots per connection")
             return
+        head = self.hub.head(lot_id)
+        if last_seq is not None and head is not None and last_seq <= head and head - last_seq <= LIMITS.replay_limit:
+            # The lot is live on this process (checked when first watched here): its head and events are
+            # in memory, so a replay costs no query at all.
+            self.watching.add(lot_id)
+            self.hub.watch(self, lot_id, head)
+            self._replay(lot_id, last_seq, head)
+            return
         lot = await Lot.get_or_none(id=lot_id)
         session = await AuctionSession.get_or_none(id=lot.session_id) if lot else None
         if lot is None or session is None or session.status != "published":
@@ -308,15 +312,7 @@ class Connection(Transport):
         self.watching.add(lot_id)
         self.hub.watch(self, lot_id, lot.seq)  # watch first: nothing committed from now on is missed
         if last_seq is not None and last_seq <= lot.seq and lot.seq - last_seq <= LIMITS.replay_limit:
-            events = await events_after(lot_id, last_seq, lot.seq)
-            self._put(
-                (
-                    "snapshot",
-                    lot_id,
-                    lot.seq,
-                    dumps({"type": "replay", "lot_id": lot_id, "seq": lot.seq, "from_seq": last_seq, "events": events}),
-                )
-            )
+            self._replay(lot_id, last_seq, lot.seq)
             return
         paddle = await self._paddle(session.id)
         terms = engine_terms(session.kind, session.terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
@@ -330,7 +326,19 @@ class Connection(Transport):
             await vehicles.describe(lot.vehicle_id),
         )
         message = {"type": "snapshot", "lot_id": lot_id, "seq": lot.seq, "lot": body, "history": await history(lot_id)}
-        self._put(("snapshot", lot_id, lot.seq, dumps(message)))
+        self.put_snapshot(lot_id, lot.seq, dumps(message))
+
+    def _replay(self, lot_id: int, last_seq: int, head: int) -> None:
+        wait_ms = self.take_replay_budget(head - last_seq)
+        if wait_ms is not None:
+            self.error(
+                "replay_rate_limited",
+                "too many replayed events; retry later, or subscribe without last_seq for a snapshot",
+                lot_id=lot_id,
+                retry_after_ms=wait_ms,
+            )
+            return
+        self.put_replay(lot_id, last_seq, head)
 
     async def _paddle(self, session_id: int) -> str | None:
         if self.principal is None:
