@@ -331,6 +331,12 @@ class Connection(Transport):
     def _replay(self, lot_id: int, last_seq: int, head: int) -> None:
         wait_ms = self.take_replay_budget(head - last_seq)
         if wait_ms is not None:
+            # Refusals count toward the abuse limit like rate-limited messages: a client that keeps asking
+            # (typically without reading what it gets) is closed with 4029 within seconds.
+            self.violations += 1
+            if self.violations > LIMITS.abuse_limit:
+                self.close_soon(4029, "rate_limited")
+                return
             self.error(
                 "replay_rate_limited",
                 "too many replayed events; retry later, or subscribe without last_seq for a snapshot",
