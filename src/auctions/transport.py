@@ -207,7 +207,8 @@ class Transport:
             if not page or page[-1][0] >= upto:
                 break
             position = page[-1][0]
-        self.last[lot_id] = upto
+        # An already subscribed client may have been sent newer events meanwhile: never move back.
+        self.last[lot_id] = max(upto, self.last.get(lot_id, upto))
 
     async def _watchdog(self) -> None:
         limits = self.limits

@@ -300,8 +300,6 @@ class Connection(Transport):
         if last_seq is not None and head is not None and last_seq <= head and head - last_seq <= LIMITS.replay_limit:
             # The lot is live on this process (checked when first watched here): its head and events are
             # in memory, so a replay costs no query at all.
-            self.watching.add(lot_id)
-            self.hub.watch(self, lot_id, head)
             self._replay(lot_id, last_seq, head)
             return
         lot = await Lot.get_or_none(id=lot_id)
@@ -309,11 +307,10 @@ class Connection(Transport):
         if lot is None or session is None or session.status != "published":
             self.error("not_found", "no such lot", lot_id=lot_id)
             return
-        self.watching.add(lot_id)
-        self.hub.watch(self, lot_id, lot.seq)  # watch first: nothing committed from now on is missed
         if last_seq is not None and last_seq <= lot.seq and lot.seq - last_seq <= LIMITS.replay_limit:
             self._replay(lot_id, last_seq, lot.seq)
             return
+        self._watch(lot_id, lot.seq)
         paddle = await self._paddle(session.id)
         terms = engine_terms(session.kind, session.terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
         viewer = Viewer.of(self.principal, paddle)
@@ -344,7 +341,14 @@ class Connection(Transport):
                 retry_after_ms=wait_ms,
             )
             return
+        self._watch(lot_id, head)
         self.put_replay(lot_id, last_seq, head)
+
+    def _watch(self, lot_id: int, seq: int) -> None:
+        # Anything committed after `seq` was read and before this reaches the connection through the
+        # hub, or through the gap fill its next event triggers (the sender reads the event log).
+        self.watching.add(lot_id)
+        self.hub.watch(self, lot_id, seq)
 
     async def _paddle(self, session_id: int) -> str | None:
         if self.principal is None:
