@@ -46,6 +46,7 @@ class Limits:
     replay_page_bytes: int = 32 * 1024  # ... and about this size
     replay_events_per_second: float = 100.0  # the replay budget of one connection, in events
     replay_burst_events: int = 1000
+    replay_refusals: int = 10  # replay_rate_limited answers before the connection is closed (4029)
     max_lots: int = 200
 
 

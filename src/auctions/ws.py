@@ -135,6 +135,7 @@ class Connection(Transport):
         self.tokens = float(LIMITS.burst)
         self.refilled = time.monotonic()
         self.violations = 0
+        self.replay_refusals = 0
         self.watching: set[int] = set()
 
     # --- identity (IdentityWatch's holder) ---------------------------------------------------
@@ -328,10 +329,10 @@ class Connection(Transport):
     def _replay(self, lot_id: int, last_seq: int, head: int) -> None:
         wait_ms = self.take_replay_budget(head - last_seq)
         if wait_ms is not None:
-            # Refusals count toward the abuse limit like rate-limited messages: a client that keeps asking
-            # (typically without reading what it gets) is closed with 4029 within seconds.
-            self.violations += 1
-            if self.violations > LIMITS.abuse_limit:
+            # A client told to wait that keeps asking (typically one that does not read what it gets) is
+            # closed within a second or two: each refusal still costs a parse and an answer.
+            self.replay_refusals += 1
+            if self.replay_refusals > LIMITS.replay_refusals:
                 self.close_soon(4029, "rate_limited")
                 return
             self.error(

@@ -53,7 +53,10 @@ def test_flow_control_and_replay_figures_are_the_servers() -> None:
     replay = _section("### `replay`")
     assert f"at most {limits.replay_limit} events behind" in replay
     assert f"at most {limits.replay_page_events} events and about {limits.replay_page_bytes // 1024} KB" in replay
-    assert f"{limits.replay_burst_events:,} at once, refilled at {limits.replay_events_per_second:g} per second" in replay
+    assert f"answered `replay_rate_limited` more than {limits.replay_refusals} times is closed with `4029`" in replay
+    assert (
+        f"{limits.replay_burst_events:,} at once, refilled at {limits.replay_events_per_second:g} per second" in replay
+    )
 
 
 def test_every_close_and_error_code_the_socket_uses_is_documented() -> None:
