@@ -95,6 +95,7 @@ async def run_load(
     pid: int | None,
     headers_for: Any,
     storm: int = 0,
+    storm_rounds: int = 1,
 ) -> Result:
     """Watchers subscribe; bidders bid as fast as acks allow until `bids` attempts; measure delivery."""
     result = Result(name)
@@ -181,17 +182,28 @@ async def run_load(
         result.rss_per_conn_kib = (rss_kib(pid) - base_rss) / max(1, len(watch_tasks))
     start = asyncio.Event()
     attempts = [bids]
-    rss_before = rss_kib(pid) if pid else 0
-    cpu_before, wall_before = (cpu_seconds(pid) if pid else 0.0), time.perf_counter()
-    peak = [rss_before]
-    stormers = None
-    if storm:  # the lot's history is 500 events (prepare): each request asks for all of it
-        stormers = await asyncio.to_thread(
+    rounds: list[int] = []  # RSS after each unmeasured storm round: does a storm add memory, or reuse it?
+
+    async def storm_process() -> subprocess.Popen[bytes]:
+        return await asyncio.to_thread(
             subprocess.Popen,
             [sys.executable, "-m", "benchmarks.auction.storm", url, str(lots[0]), str(storm), "0"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+
+    for _ in range(storm_rounds - 1 if storm else 0):
+        first = await storm_process()
+        await asyncio.sleep(10.0)
+        await asyncio.to_thread(first.communicate, b"")
+        await asyncio.sleep(8.0)
+        rounds.append(rss_kib(pid) if pid else 0)
+    rss_before = rss_kib(pid) if pid else 0
+    cpu_before, wall_before = (cpu_seconds(pid) if pid else 0.0), time.perf_counter()
+    peak = [rss_before]
+    stormers = None
+    if storm:  # the lot's history is 500 events (prepare): each request asks for all of it
+        stormers = await storm_process()
         # The storm is under way (its first sockets dropped and back) before the bids whose delivery is measured.
         await asyncio.sleep(10.0)
 
@@ -224,6 +236,7 @@ async def run_load(
             f"app RSS {rss_before / 1024:.0f} MiB before, {peak[0] / 1024:.0f} peak, "
             f"{(rss_kib(pid) if pid else 0) / 1024:.0f} after; CPU over the {wall:.0f} s: server {app_cpu:.1f} s, "
             f"stormers {storm_cpu:.1f} s"
+            + (f"; RSS after earlier rounds {', '.join(f'{r / 1024:.0f}' for r in rounds)} MiB" if rounds else "")
         )
     try:
         await asyncio.wait_for(asyncio.gather(*watch_tasks), 30)
@@ -302,6 +315,7 @@ async def scenario(
             app.pid,
             lambda t: {"Authorization": f"Bearer {t}"},
             storm=storm,
+            storm_rounds=args.storm_rounds,
         )
     finally:
         app.terminate()
@@ -343,6 +357,9 @@ async def main() -> None:
     parser.add_argument("--lots", type=int, default=100)
     parser.add_argument("--lot-watchers", type=int, default=10)
     parser.add_argument("--storm", type=int, default=50, help="replay-storm sockets (0: skip that scenario)")
+    parser.add_argument(
+        "--storm-rounds", type=int, default=1, help="storms in all: RSS after each; the last is measured"
+    )
     parser.add_argument("--skip-many", action="store_true", help="skip the many-lots scenario")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-auction-"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import gc
 import json
 import os
 import socket
@@ -62,6 +63,18 @@ async def _seed_events(lot: Lot, count: int, pad: int = 200) -> None:
 def _noise(n: int) -> str:
     """Padding permessage-deflate cannot shrink (the connection is compressed)."""
     return base64.b64encode(os.urandom(n * 3 // 4)).decode()
+
+
+async def _no_connection_left() -> None:
+    """What a dropped connection held (its queue, pages, subscriptions) is garbage once it is gone."""
+    deadline = time.monotonic() + 10
+    while True:
+        gc.collect()
+        alive = [o for o in gc.get_objects() if isinstance(o, ws_module.Connection)]
+        if not alive or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert alive == []
 
 
 def _never_reading(server: LiveServer) -> Any:
@@ -147,6 +160,7 @@ async def test_a_client_that_never_reads_again_is_released(server: LiveServer, m
         # Its handler ended (queue, subscriptions and the socket's share of the hub are gone) though it
         # never took the close frame.
         assert lot.id not in hub.watchers
+    await _no_connection_left()
 
 
 async def test_a_replay_comes_in_pages_and_fits_the_budget(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,3 +215,5 @@ async def test_a_client_that_keeps_asking_for_replays_without_reading_is_closed(
         assert await _close_code(ws, within=10) == (4029, "rate_limited")
     assert closed_after < 15
     assert lot.id not in hub.watchers
+    del connection  # the test's own reference
+    await _no_connection_left()
