@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from auctions.services.live import Hub, dumps, event_text, replay_text
+
+log = logging.getLogger("auctions.transport")
 
 
 @dataclass
@@ -133,6 +136,12 @@ class Transport:
         ended = asyncio.create_task(self._ended.wait())
         try:
             await asyncio.wait([receiver, ended, *helpers], return_when=asyncio.FIRST_COMPLETED)
+            for helper in helpers:
+                failure = helper.exception() if helper.done() and not helper.cancelled() else None
+                if failure is not None and not isinstance(failure, WebSocketDisconnect | OSError):
+                    # The client must learn the connection ended on our side, not see it vanish (1006).
+                    log.error("ws connection failed", exc_info=failure)
+                    self.close_soon(1011, "internal_error")
         finally:
             for task in (ended, *helpers):
                 task.cancel()
