@@ -27,6 +27,7 @@ from marketplace.accounts.domain import Principal
 from marketplace.accounts.models import ApiToken, Organisation, User
 from marketplace.app import create_app
 from marketplace.settings import Settings
+from marketplace.web.serving import WS_OPTIONS
 from tests.support import make_certificate, make_member, make_org
 
 _vin = itertools.count((os.getpid() % 9_000) * 1_000 + 1)  # a block per process, as in tests/support.py
@@ -180,7 +181,7 @@ class LiveServer:
 @contextlib.asynccontextmanager
 async def live_server(settings: Settings) -> AsyncIterator[LiveServer]:
     app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", ws_max_size=64 * 1024, lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", **WS_OPTIONS)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -87,3 +87,34 @@ async def seed(lots: int, bidders: int) -> dict[str, Any]:
         await ApiToken.create(user_id=user.id, name="bench", token_hash=token_hash(raw), scopes=["read", "bid"])
         tokens.append(raw)
     return {"lots": lot_ids, "tokens": tokens}
+
+
+async def seed_history(lot_id: int, events: int) -> None:
+    """Gives a lot `events` past events the size of real bid events, for replays to be asked for."""
+    from auctions.models import LotEvent
+
+    now = datetime.now(UTC)
+    at = to_ms(now)
+    rows = []
+    for n in range(1, events + 1):
+        price = 1_000_000 + n * 10_000
+        payload = {
+            "type": "bid",
+            "lines": [{"paddle": str(101 + n % 40), "amount": price, "auto": False}],
+            "price": price,
+            "leader": str(101 + n % 40),
+            "at": at,
+            "lot": {
+                "status": "open",
+                "price": price,
+                "leader": str(101 + n % 40),
+                "next_minimum": price + 10_000,
+                "ends_at": at + 3_600_000,
+                "bids": n,
+                "decision_deadline": None,
+                "counter": None,
+            },
+        }
+        rows.append(LotEvent(lot_id=lot_id, seq=n, payload=payload, at=now))
+    await LotEvent.bulk_create(rows)
+    await Lot.filter(id=lot_id).update(seq=events)

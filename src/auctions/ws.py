@@ -7,12 +7,10 @@ cannot keep up is disconnected with a reason instead of slowing anyone else.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -25,27 +23,15 @@ from auctions.models import AuctionSession, Lot, Registration
 from auctions.schemas import ClientBidId
 from auctions.services import actions
 from auctions.services.clock import now_ms
-from auctions.services.live import Hub, dumps, event_message
-from auctions.services.present import Viewer, events_after, history, lot_out
+from auctions.services.live import Hub, dumps
+from auctions.services.present import Viewer, history, lot_out
+from auctions.transport import Limits, Transport
 from listings import vehicles
 from marketplace.accounts.auth import authenticate
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError
 
 log = logging.getLogger("auctions.ws")
-
-
-@dataclass
-class Limits:
-    heartbeat_seconds: float = 15.0
-    dead_after_seconds: float = 45.0
-    max_message_bytes: int = 4096
-    rate_per_second: float = 20.0
-    burst: int = 40
-    abuse_limit: int = 100  # rate-limited messages before the connection is closed
-    send_queue: int = 512
-    replay_limit: int = 500  # beyond this many missed events a client gets a fresh snapshot
-    max_lots: int = 200
 
 
 LIMITS = Limits()
@@ -120,6 +106,7 @@ async def endpoint(websocket: WebSocket) -> None:
     if not _origin_allowed(websocket.headers.get("origin"), websocket.headers.get("host")):
         await websocket.close(code=4003, reason="origin_not_allowed")
         return
+    authenticated_at = time.monotonic()  # before the credential is read: see IdentityWatch.hold
     try:
         principal = await authenticate(websocket, csrf_required=False)
     except ApiError as exc:
@@ -129,89 +116,58 @@ async def endpoint(websocket: WebSocket) -> None:
         await websocket.close(code=4003, reason="insufficient_scope")
         return
     await websocket.accept()
-    await Connection(websocket, services, principal, services.auction_hub).run()
+    connection = Connection(websocket, services, principal, services.auction_hub)
+    identities = services.identities
+    if principal is not None:
+        identities.hold(connection, principal, authenticated_at)
+    try:
+        await connection.run()
+    finally:
+        identities.release(connection)
 
 
-class Connection:
+class Connection(Transport):
     def __init__(self, ws: WebSocket, services: Any, principal: Principal | None, hub: Hub) -> None:
-        self.ws = ws
+        super().__init__(ws, LIMITS, hub)
         self.services = services
         self.principal = principal
-        self.hub = hub
-        self.queue: asyncio.Queue[tuple[str, int, int, str]] = asyncio.Queue(LIMITS.send_queue)
-        self.last: dict[int, int] = {}  # lot -> last seq this client has
         self.paddles: dict[int, str | None] = {}  # session -> my paddle
-        self.last_heard = time.monotonic()
         self.tokens = float(LIMITS.burst)
         self.refilled = time.monotonic()
         self.violations = 0
-        self.closing: str | None = None
+        self.replay_refusals = 0
         self.watching: set[int] = set()
 
-    # --- outgoing -------------------------------------------------------------------------
-    def deliver(self, lot_id: int, seq: int, text: str) -> None:
-        self._put(("event", lot_id, seq, text))
+    # --- identity (IdentityWatch's holder) ---------------------------------------------------
+    def identity_revoked(self) -> None:
+        self.close_soon(4010, "credentials_revoked")
 
-    def send(self, message: dict[str, Any]) -> None:
-        self._put(("reply", 0, 0, dumps(message)))
-
-    def _put(self, item: tuple[str, int, int, str]) -> None:
-        if self.closing:
-            return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self.close_soon(4008, "slow_consumer")
-
-    def close_soon(self, code: int, reason: str) -> None:
-        if self.closing:
-            return
-        self.closing = reason
-        asyncio.get_running_loop().create_task(self._close(code, reason))
-
-    async def _close(self, code: int, reason: str) -> None:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.ws.close(code=code, reason=reason), 2.0)
-
-    async def _sender(self) -> None:
-        while True:
-            kind, lot_id, seq, text = await self.queue.get()
-            if kind == "snapshot":
-                self.last[lot_id] = seq
-            elif kind == "event":
-                have = self.last.get(lot_id)
-                if have is None or seq <= have:
-                    continue  # not subscribed (yet), or a duplicate
-                if seq > have + 1:
-                    for item in await events_after(lot_id, have, seq - 1):
-                        await self.ws.send_text(event_message(lot_id, item["seq"], item["event"]))
-                self.last[lot_id] = seq
-            await self.ws.send_text(text)
-
-    async def _heartbeat(self) -> None:
-        while True:
-            await asyncio.sleep(LIMITS.heartbeat_seconds)
-            if time.monotonic() - self.last_heard > LIMITS.dead_after_seconds:
-                self.close_soon(4002, "heartbeat_timeout")
-                return
-            self.send({"type": "ping"})
+    def identity_refreshed(self, principal: Principal) -> None:
+        self.principal = principal  # memberships, roles or scopes changed: act with what is left
 
     # --- incoming -------------------------------------------------------------------------
     async def run(self) -> None:
-        tasks = [asyncio.create_task(self._sender()), asyncio.create_task(self._heartbeat())]
         self.send(
             {
                 "type": "welcome",
                 "user_id": self.principal.user_id if self.principal else None,
                 "heartbeat_ms": int(LIMITS.heartbeat_seconds * 1000),
+                "idle_timeout_ms": int(LIMITS.dead_after_seconds * 1000),
                 "max_message_bytes": LIMITS.max_message_bytes,
             }
         )
         try:
-            while self.ws.client_state == WebSocketState.CONNECTED:
+            await self.serve(self._receive)
+        finally:
+            for lot_id in self.watching:
+                self.hub.unwatch(self, lot_id)
+
+    async def _receive(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            while self.ws.client_state == WebSocketState.CONNECTED and not self.closing:
                 message = await self.ws.receive()
                 if message["type"] == "websocket.disconnect":
-                    break
+                    return
                 self.last_heard = time.monotonic()
                 text = message.get("text")
                 if text is None:
@@ -219,17 +175,8 @@ class Connection:
                     continue
                 if not self._allow():
                     continue
-                await self.handle(text)
-        except (WebSocketDisconnect, RuntimeError):
-            pass
-        finally:
-            for lot_id in self.watching:
-                self.hub.unwatch(self, lot_id)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+                with self.handling():
+                    await self.handle(text)
 
     def _allow(self) -> bool:
         now = time.monotonic()
@@ -302,6 +249,8 @@ class Connection:
                 lot_id=getattr(msg, "lot_id", None),
             )
             return
+        if await self.services.identities.current(self) is None:
+            return  # the credential died since the last check: the connection is closing (4010)
         if isinstance(msg, BidMsg):
             result = await actions.place_bid(
                 self.services,
@@ -348,24 +297,21 @@ class Connection:
         if lot_id not in self.last and len(self.last) >= LIMITS.max_lots:
             self.error("too_many_subscriptions", f"at most {LIMITS.max_lots} lots per connection")
             return
+        head = self.hub.head(lot_id)
+        if last_seq is not None and head is not None and last_seq <= head and head - last_seq <= LIMITS.replay_limit:
+            # The lot is live on this process (checked when first watched here): its head and events are
+            # in memory, so a replay costs no query at all.
+            self._replay(lot_id, last_seq, head)
+            return
         lot = await Lot.get_or_none(id=lot_id)
         session = await AuctionSession.get_or_none(id=lot.session_id) if lot else None
         if lot is None or session is None or session.status != "published":
             self.error("not_found", "no such lot", lot_id=lot_id)
             return
-        self.watching.add(lot_id)
-        self.hub.watch(self, lot_id, lot.seq)  # watch first: nothing committed from now on is missed
         if last_seq is not None and last_seq <= lot.seq and lot.seq - last_seq <= LIMITS.replay_limit:
-            events = await events_after(lot_id, last_seq, lot.seq)
-            self._put(
-                (
-                    "snapshot",
-                    lot_id,
-                    lot.seq,
-                    dumps({"type": "replay", "lot_id": lot_id, "seq": lot.seq, "from_seq": last_seq, "events": events}),
-                )
-            )
+            self._replay(lot_id, last_seq, lot.seq)
             return
+        self._watch(lot_id, lot.seq)
         paddle = await self._paddle(session.id)
         terms = engine_terms(session.kind, session.terms, lot.starting_price, lot.reserve_price, lot.buy_now_price)
         viewer = Viewer.of(self.principal, paddle)
@@ -378,7 +324,32 @@ class Connection:
             await vehicles.describe(lot.vehicle_id),
         )
         message = {"type": "snapshot", "lot_id": lot_id, "seq": lot.seq, "lot": body, "history": await history(lot_id)}
-        self._put(("snapshot", lot_id, lot.seq, dumps(message)))
+        self.put_snapshot(lot_id, lot.seq, dumps(message))
+
+    def _replay(self, lot_id: int, last_seq: int, head: int) -> None:
+        wait_ms = self.take_replay_budget(head - last_seq)
+        if wait_ms is not None:
+            # A client told to wait that keeps asking (typically one that does not read what it gets) is
+            # closed within a second or two: each refusal still costs a parse and an answer.
+            self.replay_refusals += 1
+            if self.replay_refusals > LIMITS.replay_refusals:
+                self.close_soon(4029, "rate_limited")
+                return
+            self.error(
+                "replay_rate_limited",
+                "too many replayed events; retry later, or subscribe without last_seq for a snapshot",
+                lot_id=lot_id,
+                retry_after_ms=wait_ms,
+            )
+            return
+        self._watch(lot_id, head)
+        self.put_replay(lot_id, last_seq, head)
+
+    def _watch(self, lot_id: int, seq: int) -> None:
+        # Anything committed after `seq` was read and before this reaches the connection through the
+        # hub, or through the gap fill its next event triggers (the sender reads the event log).
+        self.watching.add(lot_id)
+        self.hub.watch(self, lot_id, seq)
 
     async def _paddle(self, session_id: int) -> str | None:
         if self.principal is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.accounts.revocation import IdentityWatch
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
@@ -63,6 +64,8 @@ def build_services(
     from marketplace.ports import mail
 
     services.mailer = mail.select(settings)
+    services.identities = IdentityWatch(bus)
+    services.loops.append(services.identities)
     if settings.redis_url:  # one budget for all app processes behind the load balancer
         from marketplace.web.ratelimit import RedisRateLimiter
 

@@ -31,6 +31,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from marketplace.app import create_app
     from marketplace.web.middleware import configure_logging
+    from marketplace.web.serving import WS_OPTIONS
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_json)
@@ -41,13 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=host,
         port=port,
-        # The sans-I/O implementation (the successor of uvicorn's legacy "websockets" one) stops reading
-        # a socket while a received message waits for the app: a flooding client is held back by TCP
-        # itself, so no receive queue to bound (ws_max_queue applies only to the legacy implementation).
-        ws="websockets-sansio",
-        ws_max_size=64 * 1024,  # uvicorn's default of 16 MiB invites memory abuse
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        **WS_OPTIONS,  # see marketplace.web.serving
         log_config=None,
         proxy_headers=args.proxy_headers,
         timeout_graceful_shutdown=10,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from marketplace.accounts.passwords import PasswordHasher
+from marketplace.accounts.revocation import IdentityWatch
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.ports.bus.base import EventBus
 from marketplace.ports.files.base import FileStorage
@@ -39,6 +40,8 @@ class Services:
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
     mailer: Any = None  # marketplace.ports.mail.base.Mailer, chosen by `mail.select(settings)`
+    # Live connections (the /ws sockets) by user, told when a session, token or right is revoked.
+    identities: IdentityWatch | None = None
 
     async def start(self, *, relay: bool = True, loops: bool = True) -> None:
         await self.bus.start()

@@ -39,12 +39,40 @@ def event_message(lot_id: int, seq: int, event: dict[str, Any]) -> str:
     return dumps({"type": "event", "lot_id": lot_id, "seq": seq, "event": event})
 
 
+def _event_json(event: dict[str, Any]) -> str:
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_text(lot_id: int, seq: int, event_json: str) -> str:
+    """An `event` message around an event serialised once (the same bytes for every watcher and replay)."""
+    return (
+        f'{{"type":"event","lot_id":{lot_id},"seq":{seq},"event":{event_json},'
+        f'"v":{PROTOCOL_VERSION},"server_time":{now_ms()}}}'
+    )
+
+
+def replay_text(lot_id: int, from_seq: int, events: list[tuple[int, str]], upto: int) -> str:
+    """One `replay` page: `events` follow `from_seq`; `more` says whether pages up to `upto` follow it."""
+    seq = events[-1][0] if events else upto
+    body = ",".join(f'{{"seq":{n},"event":{e}}}' for n, e in events)
+    more = "true" if seq < upto else "false"
+    return (
+        f'{{"type":"replay","lot_id":{lot_id},"seq":{seq},"from_seq":{from_seq},"more":{more},'
+        f'"events":[{body}],"v":{PROTOCOL_VERSION},"server_time":{now_ms()}}}'
+    )
+
+
 class Hub:
-    def __init__(self, bus: EventBus, *, reconcile_interval: float = 1.0) -> None:
+    def __init__(self, bus: EventBus, *, reconcile_interval: float = 1.0, recent_events: int = 500) -> None:
         self._bus = bus
         self._interval = reconcile_interval
         self.watchers: dict[int, set[Watcher]] = {}
         self._seen: dict[int, int] = {}
+        # Per watched lot, its latest events serialised once: replays and gap fills of every connection
+        # are served from here (a string join) instead of a query and a serialisation per request.
+        self._recent: dict[int, dict[int, str]] = {}
+        self._recent_cap = recent_events
+        self._loading: dict[int, asyncio.Lock] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self.ready = asyncio.Event()
 
@@ -77,6 +105,39 @@ class Hub:
         if not group:
             del self.watchers[lot_id]
             self._seen.pop(lot_id, None)
+            self._recent.pop(lot_id, None)
+            self._loading.pop(lot_id, None)
+
+    def head(self, lot_id: int) -> int | None:
+        """The last sequence number fanned out here for a lot this process watches (None: not watched)."""
+        return self._seen.get(lot_id) if lot_id in self.watchers else None
+
+    async def events(self, lot_id: int, after: int, upto: int) -> list[tuple[int, str]]:
+        """The lot's events in (after, upto] as (seq, serialised event), from memory when it holds them.
+
+        Concurrent requests for a lot share one database load (the per-lot lock), so a storm of replay
+        requests costs one query, not one each.
+        """
+        wanted = range(after + 1, upto + 1)
+        cache = self._recent.get(lot_id)
+        if cache is None or any(n not in cache for n in wanted):
+            lock = self._loading.setdefault(lot_id, asyncio.Lock()) if lot_id in self.watchers else asyncio.Lock()
+            async with lock:
+                cache = self._recent.get(lot_id)
+                if cache is None or any(n not in cache for n in wanted):
+                    loaded = {int(i["seq"]): _event_json(i["event"]) for i in await events_after(lot_id, after, upto)}
+                    if lot_id not in self.watchers:
+                        return sorted(loaded.items())  # nobody here watches it: nothing to keep
+                    cache = self._recent.setdefault(lot_id, {})
+                    for n, text in loaded.items():
+                        cache.setdefault(n, text)
+                    self._trim(cache)
+        return [(n, cache[n]) for n in wanted if n in cache]
+
+    def _trim(self, cache: dict[int, str]) -> None:
+        if len(cache) > self._recent_cap * 5 // 4:
+            for n in sorted(cache)[: len(cache) - self._recent_cap]:
+                del cache[n]
 
     def dispatch(self, message: dict[str, Any]) -> None:
         lot_id = int(message["lot_id"])
@@ -89,7 +150,11 @@ class Hub:
         if seq <= self._seen.get(lot_id, 0):
             return  # the bus and the reconciliation pass may both bring it
         self._seen[lot_id] = seq
-        text = event_message(lot_id, seq, event)
+        event_json = _event_json(event)
+        cache = self._recent.setdefault(lot_id, {})
+        cache[seq] = event_json
+        self._trim(cache)
+        text = event_text(lot_id, seq, event_json)
         for watcher in list(self.watchers.get(lot_id, ())):
             watcher.deliver(lot_id, seq, text)
 

@@ -40,6 +40,7 @@ REASONS = frozenset(
         "password_reset",
         "sessions_revoked",
         "token_revoked",
+        "account_deactivated",
     }
 )
 

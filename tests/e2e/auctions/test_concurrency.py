@@ -52,6 +52,8 @@ async def run_client(server: LiveServer, client: Client, lot_id: int, start: asy
                     client.last_seq = msg["seq"]
                     client.events.append(msg)
                     client.next_minimum = max(client.next_minimum, msg["event"]["lot"]["next_minimum"])
+                elif msg["type"] == "ping":  # the heartbeat rule (docs/protocol.md): a slow run outlasts 45 s
+                    await ws.send('{"type":"pong"}')
                 elif msg["type"] == "bid_result":
                     client.acks.setdefault(msg["client_bid_id"], []).append(msg)
                     future = client.pending.pop(msg["client_bid_id"], None)
@@ -73,10 +75,13 @@ async def run_client(server: LiveServer, client: Client, lot_id: int, start: asy
             ack = await asyncio.wait_for(future, 60)
             if ack["status"] == "rejected":
                 client.next_minimum = max(client.next_minimum, ack["next_minimum"])
-        while client.last_seq < head[0] or not head[0]:
+        expected = 2 if client.n % 10 == 0 else 1
+        # Caught up with the lot *and* holding every answer: a resend's answer may come after the last event.
+        while True:
+            caught_up = bool(head[0]) and client.last_seq >= head[0]
+            if caught_up and all(len(v) >= expected for v in client.acks.values()):
+                break
             await asyncio.sleep(0.05)
-            if any(len(v) < (2 if client.n % 10 == 0 else 1) for v in client.acks.values()):
-                continue
         task.cancel()
 
 

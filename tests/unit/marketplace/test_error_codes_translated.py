@@ -202,8 +202,8 @@ def _code_argument(
         out.add(text, where)
     elif isinstance(arg, ast.Name):
         _resolve_name(index, fn, arg.id, where, out)
-    elif isinstance(arg, ast.Attribute) and arg.attr in {"code", "reason"}:
-        pass  # an exception's own code, collected where that exception is raised
+    elif isinstance(arg, ast.Attribute) and arg.attr in {"code", "reason", "closing"}:
+        pass  # an exception's own code (or a socket's close reason), collected where it is raised or set
     elif isinstance(arg, ast.Attribute) and arg.attr in index.constants:
         for code in index.constants[arg.attr]:
             out.add(code, where)

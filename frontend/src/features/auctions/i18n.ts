@@ -213,6 +213,9 @@ export const auctionsEn = {
   'error.already_registered': 'You are already registered for this session.',
   'error.dealers_only': 'This house accepts only verified dealers.',
   'error.lot_not_found': 'No such lot.',
+  // Live connection (docs/protocol.md): close code 4010 and the replay budget.
+  'error.credentials_revoked': 'You were signed out (or this access token was revoked). Sign in again to bid; the room keeps showing the lot.',
+  'error.replay_rate_limited': 'Too many catch-up requests on this connection. Retrying shortly.',
   'nav.consign': 'Consign to auction',
   'auctions.manage.vehicle': 'Vehicle',
   'auctions.consign.year': '{year}',
@@ -572,6 +575,8 @@ export const auctionsZh: Record<AuctionsKey, string> = {
   'error.already_registered': '您已登记本场拍卖会。',
   'error.dealers_only': '本拍卖企业只接受认证车商竞买。',
   'error.lot_not_found': '拍品不存在。',
+  'error.credentials_revoked': '您已退出登录（或此访问令牌已被撤销）。请重新登录后出价；拍品信息仍会继续显示。',
+  'error.replay_rate_limited': '本连接的补发请求过多，稍后将自动重试。',
   'nav.consign': '委托拍卖',
   'auctions.manage.vehicle': '车辆',
   'auctions.consign.year': '{year}年款',
