@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Protocol
 
 from marketplace.accounts.passwords import PasswordHasher
@@ -115,7 +116,14 @@ def build_services(
 
         files = LocalFileStorage(settings.var_dir / "files")
 
-    relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
+    relay = OutboxRelay(
+        bus,
+        jobs,
+        subscriptions,
+        interval=settings.relay_interval_seconds,
+        redeliver_after=timedelta(seconds=settings.outbox_redeliver_seconds),
+        registry=registry,
+    )
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
     if settings.redis_url:  # one budget for all app processes behind the load balancer
         from marketplace.web.ratelimit import RedisRateLimiter

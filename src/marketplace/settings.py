@@ -58,6 +58,9 @@ class Settings(BaseSettings):
 
     offer_ttl_hours: int = Field(default=48, ge=1, le=24 * 30, description="how long a buyer's offer stays open")
     relay_interval_seconds: float = Field(default=0.2, gt=0)
+    outbox_redeliver_seconds: float = Field(
+        default=120.0, gt=0, description="a queued job not reported done after this long is queued again"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -151,13 +151,13 @@ async def test_two_relays_never_publish_the_same_event_twice(database: Settings)
     assert len(set(published)) == len(ids)
 
 
-async def test_publish_failure_is_retried_later(database: Settings) -> None:
+async def test_publish_failure_backs_off_and_shows_the_latest_error(database: Settings) -> None:
     class FlakyBus(InProcessBus):
-        fail = True
+        failures = ["redis went away", "redis still away"]
 
         async def publish(self, channel: str, message: dict[str, Any]) -> None:
-            if self.fail:
-                raise ConnectionError("redis went away")
+            if self.failures:
+                raise ConnectionError(self.failures.pop(0))
 
     bus = FlakyBus()
     relay = OutboxRelay(bus, InProcessJobs(JobRegistry()), {})
@@ -165,9 +165,27 @@ async def test_publish_failure_is_retried_later(database: Settings) -> None:
     assert await relay.deliver_pending() == 0
     event = await OutboxEvent.get(topic=TOPIC)
     assert event.published_at is None
-    assert event.last_error == "redis went away"
-    bus.fail = False
+    assert event.last_error is not None
+    assert event.last_error.endswith("attempt 1: ConnectionError: redis went away")
+    # Backoff: the next pass does not hammer the broker again at once.
+    assert event.claimed_until is not None
+    assert event.claimed_until > datetime.now(UTC) + timedelta(seconds=0.2)
+    assert await relay.deliver_pending() == 0
+    assert (await OutboxEvent.get(id=event.id)).attempts == 1
+
+    await OutboxEvent.filter(id=event.id).update(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert await relay.deliver_pending() == 0
+    event = await OutboxEvent.get(id=event.id)
+    assert event.last_error is not None
+    assert event.last_error.endswith("attempt 2: ConnectionError: redis still away")  # the latest, not the first
+    assert event.claimed_until is not None
+    assert event.claimed_until > datetime.now(UTC) + timedelta(seconds=0.7)  # doubled
+
+    await OutboxEvent.filter(id=event.id).update(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
     assert await relay.deliver_pending() == 1
+    event = await OutboxEvent.get(id=event.id)
+    assert event.published_at is not None
+    assert event.last_error is None  # the row shows its state now: delivered
 
 
 async def test_relay_killed_between_commit_and_publish_delivers_after_restart(database: Settings) -> None:
