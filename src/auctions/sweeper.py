@@ -16,8 +16,10 @@ from tortoise.expressions import Q
 from auctions import actions
 from auctions.models import Lot
 from auctions.terms import from_ms, now_ms
+from marketplace.outages import OutageLog
 
 log = logging.getLogger("auctions.sweeper")
+_OUTAGE = OutageLog(log, "closing sweeper")
 
 
 class Sweeper:
@@ -42,8 +44,10 @@ class Sweeper:
                 await self.sweep_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("sweep failed")
+            except Exception as exc:
+                _OUTAGE.report(exc, "sweep failed")
+            else:
+                _OUTAGE.recovered()
             await asyncio.sleep(self._interval)
 
     async def sweep_once(self) -> int:

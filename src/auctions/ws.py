@@ -30,8 +30,37 @@ from listings import vehicles
 from marketplace.accounts.auth import authenticate
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError
+from marketplace.outages import RETRY_AFTER_SECONDS, OutageLog, outage_of
 
 log = logging.getLogger("auctions.ws")
+_OUTAGE = OutageLog(log, "socket messages")
+_RESULTS = {"bid": "bid_result", "buy_now": "bid_result", "control": "control_result", "decide": "decision_result"}
+
+
+def unavailable_reply(data: dict[str, Any]) -> dict[str, Any]:
+    """The answer when the database or Redis cannot be reached: nothing was decided, send it again later.
+
+    A bid gets its own result type at once (the client must not wait for its resend timer), with
+    `status: "unavailable"`, which is not an acknowledgement: the same `client_bid_id` sent again is
+    decided then, or answered from its receipt if it had been committed after all.
+    """
+    kind = _RESULTS.get(str(data.get("type")))
+    retry_after_ms = RETRY_AFTER_SECONDS * 1000
+    if kind is None:
+        return {
+            "type": "error",
+            "code": "service_unavailable",
+            "message": "try again shortly",
+            "retry_after_ms": retry_after_ms,
+        }
+    return {
+        "type": kind,
+        "lot_id": data.get("lot_id"),
+        "client_bid_id": data.get("client_bid_id"),
+        "status": "unavailable",
+        "reason": "service_unavailable",
+        "retry_after_ms": retry_after_ms,
+    }
 
 
 @dataclass
@@ -124,6 +153,12 @@ async def endpoint(websocket: WebSocket) -> None:
     except ApiError as exc:
         await websocket.close(code=4001, reason=exc.code)
         return
+    except Exception as exc:
+        if outage_of(exc) is None:
+            raise
+        _OUTAGE.failed(exc)
+        await websocket.close(code=1013, reason="service_unavailable")  # 1013: try again later
+        return
     if principal is not None and not principal.has_scope("read"):
         await websocket.close(code=4003, reason="insufficient_scope")
         return
@@ -182,7 +217,15 @@ class Connection:
                 if have is None or seq <= have:
                     continue  # not subscribed (yet), or a duplicate
                 if seq > have + 1:
-                    for item in await events_after(lot_id, have, seq - 1):
+                    try:
+                        missed = await events_after(lot_id, have, seq - 1)
+                    except Exception as exc:
+                        if outage_of(exc) is None:
+                            raise
+                        # The gap cannot be filled now: the client reconnects and resumes from its last_seq.
+                        self.close_soon(1013, "service_unavailable")
+                        return
+                    for item in missed:
                         await self.ws.send_text(event_message(lot_id, item["seq"], item["event"]))
                 self.last[lot_id] = seq
             await self.ws.send_text(text)
@@ -275,9 +318,15 @@ class Connection:
             await self.dispatch(msg)
         except ApiError as exc:
             self.error(exc.code, exc.message, lot_id=data.get("lot_id"), ref=data.get("client_bid_id"))
-        except Exception:
+        except Exception as exc:
+            if outage_of(exc) is not None:
+                _OUTAGE.failed(exc)
+                self.send(unavailable_reply(data))
+                return
             log.exception("ws message failed")
             self.error("internal_error", "the server could not handle this message", ref=data.get("client_bid_id"))
+        else:
+            _OUTAGE.recovered()
 
     async def dispatch(self, msg: _Msg) -> None:
         now = now_ms()  # a bid counts by the server's receipt time

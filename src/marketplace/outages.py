@@ -122,6 +122,14 @@ class OutageLog:
                 describe(exc),
             )
 
+    def report(self, exc: BaseException, message: str, *args: Any) -> None:
+        """A failure in a loop or on a path that degrades: an outage is counted and logged as above,
+        anything else is a bug and logged with its traceback."""
+        if outage_of(exc) is None:
+            self._log.exception(message, *args, exc_info=exc)
+        else:
+            self.failed(exc)
+
     def recovered(self) -> None:
         if self._since is None:
             return
@@ -130,14 +138,6 @@ class OutageLog:
         )
         self._since = None
         self._failures = 0
-
-
-def report(log: logging.Logger, exc: BaseException, message: str, *args: Any) -> None:
-    """Log a failure: an outage as one line without a traceback, anything else with its traceback."""
-    if outage_of(exc) is not None:
-        log.warning(message + ": %s", *args, describe(exc))
-    else:
-        log.exception(message, *args, exc_info=exc)
 
 
 class Breaker:
