@@ -53,6 +53,9 @@ def _own_outage(exc: BaseException) -> str | None:
             asyncpg.CannotConnectNowError,
             asyncpg.AdminShutdownError,
             asyncpg.CrashShutdownError,
+            # What a pooled connection raises when its server vanished mid-operation ("cannot switch
+            # to state …"): the pool discards it, the next one reconnects.
+            asyncpg.InternalClientError,
         )
         return "database" if isinstance(exc, lost) else None
     if module.startswith("tortoise"):
