@@ -110,6 +110,7 @@ export const en = {
   'error.network_error': 'Cannot reach the server. Check your connection.',
   'error.not_found': 'Not found.',
   'error.csrf_unavailable': 'Could not start a secure session. Reload the page and try again.',
+  'error.service_unavailable': 'The service is briefly unavailable. Nothing was changed; please try again in a moment.',
 
   // account page
   'account.title': 'My account',
@@ -361,6 +362,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.network_error': '无法连接服务器，请检查网络。',
   'error.not_found': '未找到。',
   'error.csrf_unavailable': '无法建立安全会话，请刷新页面后重试。',
+  'error.service_unavailable': '服务暂时不可用，本次操作未生效，请稍后重试。',
 
   'account.title': '我的账户',
   'account.profile': '个人资料',
