@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections import Counter
 from datetime import timedelta
 from typing import Any
@@ -15,7 +17,7 @@ from marketplace.outbox.events import record_event
 from marketplace.outbox.models import OutboxDelivery, OutboxEvent
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.settings import Settings
-from tests.faults.conftest import Worker, eventually
+from tests.faults.conftest import Worker, eventually, process_env
 from tests.faults.servers import RedisServer
 from tests.integration.marketplace.test_outbox import (
     CONSUMER,
@@ -48,6 +50,14 @@ async def test_worker_rides_out_a_redis_outage_and_takes_up_its_queue_again(
     redis_server.stop()
     await asyncio.sleep(4)  # arq's own loop ended the process about a second after this
     assert worker.alive(), worker.log
+    alive = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "marketplace", "worker", "--alive"],
+        env=process_env(fault_db),
+        capture_output=True,
+        timeout=60,
+    )
+    assert alive.returncode == 0, alive.stderr  # the container health check: alive through the outage
     during = await _index_event(900_002)  # committed while Redis is away: owed, not lost
     await asyncio.sleep(1)
 
