@@ -18,8 +18,10 @@ from auctions.domain.terms import from_ms
 from auctions.models import AuctionSession, Lot
 from auctions.services import actions
 from auctions.services.clock import now_ms
+from marketplace.outages import OutageLog
 
 log = logging.getLogger("auctions.sweeper")
+_OUTAGE = OutageLog(log, "closing sweeper")
 
 
 class Sweeper:
@@ -44,8 +46,10 @@ class Sweeper:
                 await self.sweep_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("sweep failed")
+            except Exception as exc:
+                _OUTAGE.report(exc, "sweep failed")
+            else:
+                _OUTAGE.recovered()
             await asyncio.sleep(self._interval)
 
     async def sweep_once(self) -> int:

@@ -28,6 +28,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from auctions.services.live import Hub, dumps, event_text, replay_text
+from marketplace.outages import outage_of
 
 log = logging.getLogger("auctions.transport")
 
@@ -139,9 +140,13 @@ class Transport:
             for helper in helpers:
                 failure = helper.exception() if helper.done() and not helper.cancelled() else None
                 if failure is not None and not isinstance(failure, WebSocketDisconnect | OSError):
-                    # The client must learn the connection ended on our side, not see it vanish (1006).
-                    log.error("ws connection failed", exc_info=failure)
-                    self.close_soon(1011, "internal_error")
+                    if outage_of(failure) is not None:
+                        # A gap or replay cannot be read now: the client reconnects and resumes from its last_seq.
+                        self.close_soon(1013, "service_unavailable")
+                    else:
+                        # The client must learn the connection ended on our side, not see it vanish (1006).
+                        log.error("ws connection failed", exc_info=failure)
+                        self.close_soon(1011, "internal_error")
         finally:
             for task in (ended, *helpers):
                 task.cancel()

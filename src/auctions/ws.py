@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from auctions.domain.lot import LotState
 from auctions.domain.terms import engine_terms
 from auctions.models import AuctionSession, Lot, Registration
+from auctions.outage import unavailable_reply
 from auctions.schemas import ClientBidId
 from auctions.services import actions
 from auctions.services.clock import now_ms
@@ -30,8 +31,10 @@ from listings import vehicles
 from marketplace.accounts.auth import authenticate
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError
+from marketplace.outages import OutageLog, outage_of
 
 log = logging.getLogger("auctions.ws")
+_OUTAGE = OutageLog(log, "socket messages")
 
 
 LIMITS = Limits()
@@ -111,6 +114,12 @@ async def endpoint(websocket: WebSocket) -> None:
         principal = await authenticate(websocket, csrf_required=False)
     except ApiError as exc:
         await websocket.close(code=4001, reason=exc.code)
+        return
+    except Exception as exc:
+        if outage_of(exc) is None:
+            raise
+        _OUTAGE.failed(exc)
+        await websocket.close(code=1013, reason="service_unavailable")  # 1013: try again later
         return
     if principal is not None and not principal.has_scope("read"):
         await websocket.close(code=4003, reason="insufficient_scope")
@@ -223,9 +232,15 @@ class Connection(Transport):
             await self.dispatch(msg)
         except ApiError as exc:
             self.error(exc.code, exc.message, lot_id=data.get("lot_id"), ref=data.get("client_bid_id"))
-        except Exception:
+        except Exception as exc:
+            if outage_of(exc) is not None:
+                _OUTAGE.failed(exc)
+                self.send(unavailable_reply(data))
+                return
             log.exception("ws message failed")
             self.error("internal_error", "the server could not handle this message", ref=data.get("client_bid_id"))
+        else:
+            _OUTAGE.recovered()
 
     async def dispatch(self, msg: _Msg) -> None:
         now = now_ms()  # a bid counts by the server's receipt time

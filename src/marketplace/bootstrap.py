@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from marketplace.accounts.passwords import PasswordHasher
@@ -59,7 +60,14 @@ def build_services(
 
         files = LocalFileStorage(settings.var_dir / "files")
 
-    relay = OutboxRelay(bus, jobs, subscriptions, interval=settings.relay_interval_seconds)
+    relay = OutboxRelay(
+        bus,
+        jobs,
+        subscriptions,
+        interval=settings.relay_interval_seconds,
+        redeliver_after=timedelta(seconds=settings.outbox_redeliver_seconds),
+        registry=registry,
+    )
     services = Services(settings, bus, jobs, files, PasswordHasher(settings), relay, registry, subscriptions)
     from marketplace.ports import mail
 

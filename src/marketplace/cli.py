@@ -57,8 +57,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
         console.print("[yellow]No REDIS_URL: on the embedded default jobs run inside `marketplace serve`.[/yellow]")
         return 2
     from marketplace.web.middleware import configure_logging
-    from marketplace.worker import run_worker
+    from marketplace.worker import HEARTBEAT_SECONDS, heartbeat_age, run_worker
 
+    if args.alive:  # a container health check: is the worker on this VAR_DIR still running its loop?
+        age = heartbeat_age(settings)
+        return 0 if age is not None and age < 6 * HEARTBEAT_SECONDS else 1
     configure_logging(settings.log_level, settings.log_json)
     run_worker(settings, burst=args.burst)
     return 0
@@ -283,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run background jobs from Redis (needs REDIS_URL).",
     )
     p.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    p.add_argument("--alive", action="store_true", help="health check: exit 0 if this VAR_DIR's worker is running")
     p.set_defaults(fn=cmd_worker)
 
     p = sub.add_parser("migrate", help="apply database migrations", description="Apply every committed migration.")

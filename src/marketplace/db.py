@@ -7,12 +7,26 @@ lost on power failure, and this database holds money. PostgreSQL keeps `synchron
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from tortoise import Tortoise, connections
 
+from marketplace.outages import outage_of
 from marketplace.settings import Settings
+
+
+def _no_traceback_for_outages(record: logging.LogRecord) -> bool:
+    # asyncpg's pool logs each failed reconnect with a traceback; a server that is down is not a bug.
+    if record.exc_info and record.exc_info[1] is not None and outage_of(record.exc_info[1]) is not None:
+        record.msg = f"{record.msg} ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
+logging.getLogger("asyncpg.pool").addFilter(_no_traceback_for_outages)
 
 # Each package that owns tables registers its Tortoise app here; the order is the migration order.
 APPS: dict[str, dict[str, Any]] = {

@@ -10,6 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from tortoise.exceptions import DoesNotExist, IntegrityError
 
+from marketplace.outages import RETRY_AFTER_SECONDS
+
 log = logging.getLogger("marketplace.errors")
 
 
@@ -66,6 +68,20 @@ class TooManyRequests(ApiError):
     code = "too_many_requests"
 
 
+class ServiceUnavailable(ApiError):
+    # The database or Redis cannot be reached: retry later, nothing was done (see marketplace.outages).
+    status = 503
+    code = "service_unavailable"
+
+
+def service_unavailable() -> ServiceUnavailable:
+    # Which service is down stays in the log: callers need only to know that waiting helps.
+    return ServiceUnavailable(
+        "a service this request needs is unreachable; nothing was changed, try again shortly",
+        details={"retry_after_seconds": RETRY_AFTER_SECONDS},
+    )
+
+
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
@@ -87,7 +103,8 @@ _HTTP_CODES = {
 async def _api_error(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     headers = {}
-    if isinstance(exc, TooManyRequests) and isinstance(exc.details, dict) and "retry_after_seconds" in exc.details:
+    retryable = isinstance(exc, TooManyRequests | ServiceUnavailable)
+    if retryable and isinstance(exc.details, dict) and "retry_after_seconds" in exc.details:
         headers["Retry-After"] = str(exc.details["retry_after_seconds"])
     response = error_response(exc.code, exc.message, exc.status, exc.details)
     response.headers.update(headers)

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
         default=5, ge=1, le=1000, description="published breakdowns suppress cells of fewer sales than this"
     )
     relay_interval_seconds: float = Field(default=0.2, gt=0)
+    outbox_redeliver_seconds: float = Field(
+        default=120.0, gt=0, description="a queued job not reported done after this long is queued again"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_json: bool = True
 

@@ -206,6 +206,7 @@ export const en = {
   'error.heartbeat_timeout': 'The live connection went quiet and was closed: reconnecting.',
   'error.slow_consumer': 'The live connection fell behind and was closed: reconnecting.',
   'error.origin_not_allowed': 'The live connection was refused for this site.',
+  'error.service_unavailable': 'The service is briefly unavailable. Nothing was changed; please try again in a moment.',
 
   // account page
   'account.title': 'My account',
@@ -600,6 +601,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.heartbeat_timeout': '实时连接长时间无响应已断开，正在重新连接。',
   'error.slow_consumer': '实时连接处理不及已断开，正在重新连接。',
   'error.origin_not_allowed': '此网站的实时连接被拒绝。',
+  'error.service_unavailable': '服务暂时不可用，本次操作未生效，请稍后重试。',
 
   'account.title': '我的账户',
   'account.profile': '个人资料',

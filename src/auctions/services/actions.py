@@ -19,8 +19,10 @@ from auctions.services.bidding import Applied
 from auctions.services.catalogue import is_house_staff
 from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.errors import NotFound
+from marketplace.outages import OutageLog
 
 log = logging.getLogger("auctions.services.actions")
+_OUTAGE = OutageLog(log, "lot events to Redis (the database path serves meanwhile)")
 
 
 def _response(kind: str, lot_id: int, client_id: str | None, applied: Applied) -> dict[str, Any]:
@@ -74,8 +76,10 @@ async def _publish(services: Any, applied: Applied) -> None:
     message = {"lot_id": lot.id, "session_id": lot.session_id, "events": applied.published}
     try:
         await services.bus.publish(bidding.CHANNEL, message)
-    except Exception:  # committed already; watchers catch up from the event log
-        log.exception("publishing lot %s events failed", lot.id)
+    except Exception as exc:  # committed already; watchers catch up from the event log
+        _OUTAGE.report(exc, "publishing lot %s events failed", lot.id)
+    else:
+        _OUTAGE.recovered()
     ends_at = applied.state.ends_at
     if ends_at is not None and applied.state.status == engine.OPEN:
         await schedule_close(services, lot.id, ends_at)
@@ -94,8 +98,8 @@ async def schedule_close(services: Any, lot_id: int, at_ms: int) -> None:
             job_id=f"lot:close:{lot_id}:{at_ms}",
             defer_seconds=max(0.0, (at_ms - now_ms()) / 1000),
         )
-    except Exception:
-        log.exception("could not schedule the close of lot %s", lot_id)
+    except Exception as exc:  # the sweeper closes it from the database
+        _OUTAGE.report(exc, "could not schedule the close of lot %s", lot_id)
 
 
 # A bidder's commitments in a session: every lot they lead or that waits on them, and every lot they won.

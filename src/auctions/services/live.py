@@ -19,9 +19,12 @@ from auctions.models import Lot
 from auctions.services.bidding import CHANNEL
 from auctions.services.clock import now_ms
 from auctions.services.present import events_after
+from marketplace.outages import OutageLog
 from marketplace.ports.bus.base import EventBus
 
 log = logging.getLogger("auctions.services.live")
+_OUTAGE = OutageLog(log, "live fan-out (watchers catch up from the database)")
+_RECONCILE_OUTAGE = OutageLog(log, "live fan-out reconciliation")
 PROTOCOL_VERSION = 1
 
 
@@ -163,6 +166,7 @@ class Hub:
             try:
                 async with self._bus.subscribe(CHANNEL) as messages:
                     self.ready.set()
+                    _OUTAGE.recovered()
                     async for message in messages:
                         try:
                             self.dispatch(message)
@@ -170,8 +174,8 @@ class Hub:
                             log.exception("bad lot event message")
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("lot event subscription failed; resubscribing")
+            except Exception as exc:
+                _OUTAGE.report(exc, "lot event subscription failed; resubscribing")
             self.ready.clear()
             await asyncio.sleep(0.5)
 
@@ -182,8 +186,10 @@ class Hub:
                 await self.reconcile()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("reconciliation pass failed")
+            except Exception as exc:
+                _RECONCILE_OUTAGE.report(exc, "reconciliation pass failed")
+            else:
+                _RECONCILE_OUTAGE.recovered()
 
     async def reconcile(self) -> None:
         lots = list(self.watchers)

@@ -18,9 +18,11 @@ from typing import Any
 
 from listings.domain.lifecycle import Status, price_band
 from listings.models import Listing, Photo
+from marketplace.outages import OutageLog
 from marketplace.ports.search.base import SearchIndex
 
 log = logging.getLogger("listings.indexing")
+_OUTAGE = OutageLog(log, "search reconciliation")
 BATCH = 500
 
 
@@ -143,6 +145,8 @@ class Reconciler:
                 await reconcile(self._index)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("search reconciliation failed")
+            except Exception as exc:
+                _OUTAGE.report(exc, "search reconciliation failed")
+            else:
+                _OUTAGE.recovered()
             await asyncio.sleep(self._interval)

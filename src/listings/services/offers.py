@@ -22,9 +22,11 @@ from listings.services.present import summaries
 from marketplace.accounts.domain import Kind, Principal
 from marketplace.accounts.models import User
 from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.outages import OutageLog
 from marketplace.outbox.events import record_event
 
 log = logging.getLogger("listings.offers")
+_OUTAGE = OutageLog(log, "offer expiry")
 
 
 class OfferIn(BaseModel):
@@ -259,6 +261,8 @@ class OfferExpirer:
                 await expire_due(datetime.now(UTC))
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("offer expiry failed")
+            except Exception as exc:
+                _OUTAGE.report(exc, "offer expiry failed")
+            else:
+                _OUTAGE.recovered()
             await asyncio.sleep(self._interval)

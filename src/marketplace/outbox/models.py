@@ -32,3 +32,25 @@ class ProcessedEvent(Model):
     class Meta:
         table = "processed_events"
         unique_together = (("consumer", "event_id"),)
+
+
+class OutboxDelivery(Model):
+    # One subscribed job's debt for one event. It stays owed until the job itself reports its work done:
+    # a broker that accepted the job can still lose it (Redis restarted empty), so the relay sends it
+    # again whenever it is due and not done. The job's deterministic id makes a resend of a job that
+    # is still queued a no-op, and consumers tolerate the rare second run.
+
+    id = fields.BigIntField(primary_key=True)
+    event: fields.ForeignKeyRelation[OutboxEvent] = fields.ForeignKeyField(
+        "marketplace.OutboxEvent", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    job = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    due_at = fields.DatetimeField(db_index=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    done_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "outbox_deliveries"
+        unique_together = (("event", "job"),)

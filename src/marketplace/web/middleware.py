@@ -12,7 +12,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from marketplace.errors import error_body
+from marketplace.errors import error_body, service_unavailable
+from marketplace.outages import RETRY_AFTER_SECONDS, OutageLog, outage_of
 
 log = logging.getLogger("marketplace.access")
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -39,6 +40,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app = app
         self.metrics = metrics
+        self.outage = OutageLog(log, "HTTP requests")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,13 +65,31 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
-        except Exception:
-            # Answer here, inside the request-id wrapper, so even a bug's 500 carries X-Request-ID
-            # and the one error shape; the traceback goes to the log only.
-            log.exception("unhandled error", extra={"request_id": request_id})
-            if not response_started:
-                await _reject(send_with_id, 500, "internal_error", "internal server error")
-            status = 500
+        except Exception as exc:
+            if outage_of(exc) is not None:
+                # Not a bug: one log line per outage (and reminders), and an answer that says "retry".
+                self.outage.failed(exc)
+                if not response_started:
+                    unavailable = service_unavailable()
+                    await _reject(
+                        send_with_id,
+                        unavailable.status,
+                        unavailable.code,
+                        unavailable.message,
+                        unavailable.details,
+                        headers=[(b"retry-after", str(RETRY_AFTER_SECONDS).encode())],
+                    )
+                status = 503
+            else:
+                # Answer here, inside the request-id wrapper, so even a bug's 500 carries X-Request-ID
+                # and the one error shape; the traceback goes to the log only.
+                log.exception("unhandled error", extra={"request_id": request_id})
+                if not response_started:
+                    await _reject(send_with_id, 500, "internal_error", "internal server error")
+                status = 500
+        else:
+            if status < 500 and self.outage.down:
+                self.outage.recovered()
         finally:
             elapsed = time.perf_counter() - started
             route = _route_label(scope)
@@ -149,13 +169,24 @@ class _TooLarge(Exception):
     pass
 
 
-async def _reject(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps(error_body(code, message)).encode()
+async def _reject(
+    send: Send,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    body = json.dumps(error_body(code, message, details)).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

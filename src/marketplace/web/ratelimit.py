@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from marketplace.errors import TooManyRequests
+from marketplace.outages import REDIS_REQUEST_TIMEOUT, Breaker, OutageLog
 
 log = logging.getLogger("marketplace.ratelimit")
 
@@ -112,15 +113,21 @@ class RedisRateLimiter:
         self.rate = per_minute / 60.0
         self.burst = float(burst if burst is not None else per_minute)
         self.prefix = prefix
-        self._redis: Any = Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
+        self._redis: Any = Redis.from_url(url, socket_timeout=REDIS_REQUEST_TIMEOUT, socket_connect_timeout=1.0)
         self._take = self._redis.register_script(_TAKE)
+        self.breaker = Breaker("redis")  # a frozen Redis costs one timeout per cool-down, not one per login
+        self._outage = OutageLog(log, "rate limiter (requests allowed meanwhile)")
 
     async def check(self, key: str) -> None:
         try:
-            wait = float(await self._take(keys=[f"{self.prefix}ratelimit:{key}"], args=[self.rate, self.burst]))
+            taken = await self.breaker.call(
+                lambda: self._take(keys=[f"{self.prefix}ratelimit:{key}"], args=[self.rate, self.burst])
+            )
         except Exception as exc:  # fail open, see the module docstring
-            log.warning("rate limiter unavailable, request allowed: %s", exc)
+            self._outage.failed(exc)
             return
+        self._outage.recovered()
+        wait = float(taken)
         if wait:
             raise _refuse(wait)
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 from marketplace.accounts.models import Organisation
 from marketplace.bootstrap import build_services
 from marketplace.outbox.events import consume_once, record_event
-from marketplace.outbox.models import OutboxEvent, ProcessedEvent
+from marketplace.outbox.models import OutboxDelivery, OutboxEvent, ProcessedEvent
 from marketplace.outbox.relay import OutboxRelay
 from marketplace.ports.bus.memory import InProcessBus
-from marketplace.ports.jobs.base import JobRegistry
+from marketplace.ports.jobs.base import JobRegistry, RetryJob
 from marketplace.ports.jobs.inprocess import InProcessJobs
 from marketplace.settings import Settings
 from tests.conftest import REDIS_URL
@@ -151,13 +151,13 @@ async def test_two_relays_never_publish_the_same_event_twice(database: Settings)
     assert len(set(published)) == len(ids)
 
 
-async def test_publish_failure_is_retried_later(database: Settings) -> None:
+async def test_publish_failure_backs_off_and_shows_the_latest_error(database: Settings) -> None:
     class FlakyBus(InProcessBus):
-        fail = True
+        failures = ["redis went away", "redis still away"]
 
         async def publish(self, channel: str, message: dict[str, Any]) -> None:
-            if self.fail:
-                raise ConnectionError("redis went away")
+            if self.failures:
+                raise ConnectionError(self.failures.pop(0))
 
     bus = FlakyBus()
     relay = OutboxRelay(bus, InProcessJobs(JobRegistry()), {})
@@ -165,9 +165,27 @@ async def test_publish_failure_is_retried_later(database: Settings) -> None:
     assert await relay.deliver_pending() == 0
     event = await OutboxEvent.get(topic=TOPIC)
     assert event.published_at is None
-    assert event.last_error == "redis went away"
-    bus.fail = False
+    assert event.last_error is not None
+    assert event.last_error.endswith("attempt 1: ConnectionError: redis went away")
+    # Backoff: the next pass does not hammer the broker again at once.
+    assert event.claimed_until is not None
+    assert event.claimed_until > datetime.now(UTC) + timedelta(seconds=0.2)
+    assert await relay.deliver_pending() == 0
+    assert (await OutboxEvent.get(id=event.id)).attempts == 1
+
+    await OutboxEvent.filter(id=event.id).update(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert await relay.deliver_pending() == 0
+    event = await OutboxEvent.get(id=event.id)
+    assert event.last_error is not None
+    assert event.last_error.endswith("attempt 2: ConnectionError: redis still away")  # the latest, not the first
+    assert event.claimed_until is not None
+    assert event.claimed_until > datetime.now(UTC) + timedelta(seconds=0.7)  # doubled
+
+    await OutboxEvent.filter(id=event.id).update(claimed_until=datetime.now(UTC) - timedelta(seconds=1))
     assert await relay.deliver_pending() == 1
+    event = await OutboxEvent.get(id=event.id)
+    assert event.published_at is not None
+    assert event.last_error is None  # the row shows its state now: delivered
 
 
 async def test_relay_killed_between_commit_and_publish_delivers_after_restart(database: Settings) -> None:
@@ -220,3 +238,41 @@ async def test_relay_killed_between_commit_and_publish_delivers_after_restart(da
 def test_production_pass_uses_redis_when_configured(settings: Settings) -> None:
     services = build_services(settings)
     assert (services.jobs.name, services.bus.name) == (("arq", "redis") if REDIS_URL else ("in-process", "in-process"))
+
+
+async def test_a_job_stays_owed_until_it_has_run_and_shows_its_latest_error(database: Settings) -> None:
+    runs: Counter[str] = Counter()
+
+    async def flaky_then_fine(message: dict[str, Any]) -> None:
+        runs["flaky"] += 1
+        if runs["flaky"] == 1:
+            raise RetryJob(defer=0.01)
+
+    async def broken(message: dict[str, Any]) -> None:
+        runs["broken"] += 1
+        raise ValueError("a bug in the consumer")
+
+    registry = JobRegistry()
+    registry.register("test.flaky", flaky_then_fine)
+    registry.register("test.broken", broken)
+    subscriptions = {TOPIC: ["test.flaky", "test.broken"]}
+    services = build_services(database, registry=registry, subscriptions=subscriptions)
+    services.relay = OutboxRelay(services.bus, services.jobs, subscriptions, registry=registry)
+    await services.start(relay=False)
+    try:
+        await create_org_with_event()
+        assert await services.relay.deliver_pending() == 1
+        owed = {d.job: d for d in await OutboxDelivery.all()}
+        assert set(owed) == {"test.flaky", "test.broken"}
+        assert all(d.done_at is None and d.attempts == 1 for d in owed.values())  # queued is not done
+        await run_jobs(services, database)
+        flaky = await OutboxDelivery.get(job="test.flaky")
+        assert flaky.done_at is not None
+        assert flaky.last_error is None  # its latest state: done, not the retry before it
+        broken_row = await OutboxDelivery.get(job="test.broken")
+        assert broken_row.done_at is None  # still owed: an operator sees it, and why
+        assert broken_row.last_error is not None
+        assert broken_row.last_error.endswith("job run: ValueError: a bug in the consumer")
+        assert runs == Counter({"flaky": 2, "broken": 1})
+    finally:
+        await services.close()

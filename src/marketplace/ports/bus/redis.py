@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import redis.asyncio as aioredis
+
+from marketplace.outages import Breaker, Unreachable, describe
+
+log = logging.getLogger("marketplace.bus")
 
 
 class RedisBus:
@@ -17,6 +23,8 @@ class RedisBus:
         self._url = url
         self._prefix = prefix
         self._redis: aioredis.Redis | None = None
+        # Publishing is on the bid's path: it must fail fast (watchers catch up from the event log).
+        self.breaker = Breaker("redis")
 
     @property
     def _client(self) -> aioredis.Redis:
@@ -25,7 +33,11 @@ class RedisBus:
         return self._redis
 
     async def start(self) -> None:
-        await self.ping()
+        # Started with Redis down, the process serves anyway: subscribers retry, publishes fail fast.
+        try:
+            await self.ping()
+        except Unreachable as exc:
+            log.warning("redis pub/sub: %s at start; serving without live fan-out until it returns", exc)
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -33,10 +45,18 @@ class RedisBus:
             self._redis = None
 
     async def ping(self) -> None:
-        await self._client.ping()
+        # Readiness asks the real Redis every time (never the breaker's memory), but never waits long.
+        try:
+            async with asyncio.timeout(self.breaker.timeout):
+                await self._client.ping()
+        except TimeoutError as exc:
+            raise Unreachable("redis", f"no answer within {self.breaker.timeout:g} s") from exc
+        except aioredis.RedisError as exc:
+            raise Unreachable("redis", describe(exc)) from exc
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        await self._client.publish(self._prefix + channel, json.dumps(message, separators=(",", ":")))
+        text = json.dumps(message, separators=(",", ":"))
+        await self.breaker.call(lambda: self._client.publish(self._prefix + channel, text))
 
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[AsyncIterator[dict[str, Any]]]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 JobFunction = Callable[[dict[str, Any]], Awaitable[None]]
+# Told after every run of a job: its name, its payload and the exception it ended with (None: done).
+JobObserver = Callable[[str, dict[str, Any], BaseException | None], Awaitable[None]]
 
 
 class RetryJob(Exception):
@@ -21,9 +24,27 @@ class JobRegistry:
 
     def __init__(self) -> None:
         self.functions: dict[str, JobFunction] = {}
+        self._observers: list[JobObserver] = []
 
     def register(self, name: str, fn: JobFunction) -> None:
         self.functions[name] = fn
+
+    def observe(self, observer: JobObserver) -> None:
+        """Be told how each run ended (the outbox learns here that a consumer has done its work)."""
+        self._observers.append(observer)
+
+    async def run(self, name: str, payload: dict[str, Any]) -> None:
+        """Run a job as both adapters do: the function, then its observers. An observer that fails after
+        a successful run fails the run, so the job is tried again rather than its completion forgotten."""
+        try:
+            await self.functions[name](payload)
+        except Exception as exc:
+            for observer in self._observers:
+                with contextlib.suppress(Exception):  # the job's own error is the one to report
+                    await observer(name, payload, exc)
+            raise
+        for observer in self._observers:
+            await observer(name, payload, None)
 
 
 class JobQueue(Protocol):

@@ -8,6 +8,7 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
+from marketplace.outages import backoff, describe, outage_of
 from marketplace.ports.jobs.base import JobRegistry, RetryJob
 
 log = logging.getLogger("marketplace.jobs")
@@ -56,17 +57,24 @@ class InProcessJobs:
         return True
 
     async def _run(self, name: str, payload: dict[str, Any], delay: float) -> None:
-        fn = self._registry.functions[name]
-        for attempt in range(1, self._max_tries + 1):
+        attempt = outages_met = 0
+        while attempt < self._max_tries:
             if delay:
                 await asyncio.sleep(delay)
             try:
-                await fn(payload)
+                await self._registry.run(name, payload)
                 return
             except RetryJob as retry:
+                attempt += 1
                 delay = retry.defer
                 log.info("job %s retry %d in %.1fs", name, attempt, delay)
-            except Exception:
-                log.exception("job %s failed", name)
-                return
+            except Exception as exc:
+                if outage_of(exc) is None:
+                    log.exception("job %s failed", name)
+                    return
+                # The database went away under the job: that is no fault of the job, so it does not use
+                # up its tries; it waits for the service with backoff (the outbox also still owes it).
+                outages_met += 1
+                delay = backoff(outages_met)
+                log.warning("job %s met an outage, again in %.1fs: %s", name, delay, describe(exc))
         log.error("job %s gave up after %d tries", name, self._max_tries)

@@ -107,7 +107,13 @@ export class AuctionSocket {
       this.handlers.onStatus('live');
     }
     if (msg.type === 'bid_result' && typeof msg.client_bid_id === 'string') {
-      const p = this.pending.get(msg.client_bid_id);
+      const id = msg.client_bid_id;
+      const p = this.pending.get(id);
+      if (msg.status === 'unavailable' && p) {
+        // Not an answer: the server could decide nothing (an outage). Same id again after its pause.
+        setTimeout(() => this.pending.has(id) && this.send(p.message), Number(msg.retry_after_ms) || 2_000);
+        return;
+      }
       this.pending.delete(msg.client_bid_id);
       p?.resolve(msg);
     }
