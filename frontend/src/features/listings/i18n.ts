@@ -234,6 +234,9 @@ export const listingsEn = {
   'error.stale_offer': 'The offer changed meanwhile. Reload to see its state.',
   'error.invalid_transition': 'The car cannot be reserved in its present state.',
   'error.too_many_saved_searches': 'You have the maximum of 50 saved searches. Delete one first.',
+  // spreadsheet import: a file over the bounds, or one that is no inventory sheet
+  'error.sheet_too_large': 'The file is too large to import (at most 5,000 cars, 10,000 lines, 64 columns). Remove empty rows or split it.',
+  'error.invalid_file': 'The file cannot be read as an inventory sheet. Use the CSV or XLSX layout of the export.',
 };
 
 export const listingsZh: Record<keyof typeof listingsEn, string> = {
@@ -471,4 +474,6 @@ export const listingsZh: Record<keyof typeof listingsEn, string> = {
   'error.stale_offer': '出价状态已被更新，请刷新后查看。',
   'error.invalid_transition': '车辆当前状态无法预订。',
   'error.too_many_saved_searches': '订阅搜索已达上限 50 个，请先删除一个。',
+  'error.sheet_too_large': '文件过大，无法导入（最多 5000 辆车、10000 行、64 列）。请删除空行或拆分文件。',
+  'error.invalid_file': '无法识别为车源表格，请使用导出文件的 CSV 或 XLSX 格式。',
 };
