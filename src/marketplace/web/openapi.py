@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
-from marketplace.web.endpoint import Operation
+from marketplace.web.endpoint import Operation, default_int_bounds
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 _ERROR_TEXT = {
@@ -101,9 +101,21 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     if op.query is not None:
         schema = op.query.model_json_schema()
         required = set(schema.get("required", []))
+        bounds = default_int_bounds(op.query)
         for name, prop in schema.get("properties", {}).items():
+            if name in bounds:
+                _bound(prop, *bounds[name])
             params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     return params
+
+
+def _bound(prop: dict[str, Any], low: int | None, high: int | None) -> None:
+    for schema in prop.get("anyOf", [prop]):
+        if schema.get("type") == "integer":
+            if low is not None:
+                schema["minimum"] = low
+            if high is not None:
+                schema["maximum"] = high
 
 
 def _responses(op: Operation, ref_of: dict[type[BaseModel], Any]) -> dict[str, Any]:
