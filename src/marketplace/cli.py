@@ -30,6 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from marketplace.app import create_app
+    from marketplace.web.http_protocol import with_header_limit
     from marketplace.web.middleware import configure_logging
 
     settings = _settings()
@@ -41,6 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=host,
         port=port,
+        # httptools buffers headers without limit: this protocol answers 431 past MAX_HEADER_BYTES.
+        http=with_header_limit(settings.max_header_bytes),
         # The sans-I/O implementation (the successor of uvicorn's legacy "websockets" one) stops reading
         # a socket while a received message waits for the app: a flooding client is held back by TCP
         # itself, so no receive queue to bound (ws_max_queue applies only to the legacy implementation).

@@ -108,6 +108,7 @@ export const en = {
   'error.too_many_attempts': 'Too many attempts. Try again in {seconds} seconds.',
   'error.validation_error': 'Some fields are not valid.',
   'error.network_error': 'Cannot reach the server. Check your connection.',
+  'error.header_too_large': 'The request is too large (too many cookies or headers). Clear this site’s cookies and try again.',
   'error.not_found': 'Not found.',
   'error.csrf_unavailable': 'Could not start a secure session. Reload the page and try again.',
 
@@ -359,6 +360,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.too_many_attempts': '尝试次数过多，请 {seconds} 秒后再试。',
   'error.validation_error': '部分字段填写有误。',
   'error.network_error': '无法连接服务器，请检查网络。',
+  'error.header_too_large': '请求过大（Cookie 或请求头过多），请清除本站 Cookie 后重试。',
   'error.not_found': '未找到。',
   'error.csrf_unavailable': '无法建立安全会话，请刷新页面后重试。',
 
