@@ -22,7 +22,6 @@ from marketplace.accounts.domain import Principal
 from marketplace.accounts.organisations import trading_refusal
 from marketplace.errors import Forbidden, PayloadTooLarge, ValidationFailed
 
-
 # A full 5,000-row sheet reads and validates in about 2 s of CPU; the bounds in `sheets` keep hostile files
 # far below this, which is only the backstop.
 IMPORT_CPU_SECONDS = 15.0
@@ -105,12 +104,6 @@ async def import_inventory(
         if refusal is not None:
             raise Forbidden(f"the dealer may not import: {refusal.replace('_', ' ')}", code=refusal)
     row_count, good, errors = await _read_off_loop(data, fmt, org_id)
-    foreign = await Vehicle.filter(vin__in=[p.vehicle.vin for _, p in good]).exclude(owner_org_id=org_id)
-    taken = {v.vin for v in foreign}
-    for line, parsed in good:
-        if parsed.vehicle.vin in taken:
-            errors.append(RowError(line=line, column="vin", reason="this VIN belongs to another dealer's vehicle"))
-    good = [(line, p) for line, p in good if p.vehicle.vin not in taken]
     errors.sort(key=lambda e: (e.line, e.column))
     if errors and not good_rows_only:
         return ImportReport(imported=False, rows=row_count, created=0, updated=0, errors=errors)
@@ -118,7 +111,7 @@ async def import_inventory(
     async with in_transaction() as conn:
         for _, parsed in good:
             fields = vehicle_fields(parsed.vehicle, latest_year=now.year + 1)
-            vehicle = await Vehicle.filter(vin=fields["vin"]).using_db(conn).first()
+            vehicle = await Vehicle.filter(vin=fields["vin"], owner_org_id=org_id).using_db(conn).first()
             listing: Listing | None = None
             if vehicle is None:
                 vehicle = await Vehicle.create(owner_org_id=org_id, **fields, using_db=conn)

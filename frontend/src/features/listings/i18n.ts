@@ -237,6 +237,7 @@ export const listingsEn = {
   // spreadsheet import: a file over the bounds, or one that is no inventory sheet
   'error.sheet_too_large': 'The file is too large to import (at most 5,000 cars, 10,000 lines, 64 columns). Remove empty rows or split it.',
   'error.invalid_file': 'The file cannot be read as an inventory sheet. Use the CSV or XLSX layout of the export.',
+  'error.vin_on_sale_elsewhere': 'A car with this VIN is on sale by another dealer. It can be published once that listing ends.',
 };
 
 export const listingsZh: Record<keyof typeof listingsEn, string> = {
@@ -476,4 +477,5 @@ export const listingsZh: Record<keyof typeof listingsEn, string> = {
   'error.too_many_saved_searches': '订阅搜索已达上限 50 个，请先删除一个。',
   'error.sheet_too_large': '文件过大，无法导入（最多 5000 辆车、10000 行、64 列）。请删除空行或拆分文件。',
   'error.invalid_file': '无法识别为车源表格，请使用导出文件的 CSV 或 XLSX 格式。',
+  'error.vin_on_sale_elsewhere': '该车架号的车辆正由其他车商在售，待其下架后方可发布。',
 };
