@@ -123,11 +123,13 @@ def _responses(op: Operation, ref_of: dict[type[BaseModel], Any]) -> dict[str, A
     if op.response is not None and op.status != 204:
         ok["content"] = {"application/json": {"schema": ref_of[op.response]}}
     responses: dict[str, Any] = {str(op.status): ok}
-    error_codes = set(op.errors) | {400, 413}
+    # Any request may carry a credential, so any operation can answer 401 (an unknown or revoked token or
+    # session) and 403 (a token without the scope; on unsafe methods a missing CSRF token, before login too).
+    error_codes = set(op.errors) | {400, 401, 403, 413}
+    if _PARAM.search(op.path):
+        error_codes.add(404)  # an id in the path that names nothing (or nothing of yours) is 404
     if op.body is not None or op.query is not None:
         error_codes.add(422)
-    if op.auth == "user":
-        error_codes |= {401, 403}
     for code in sorted(error_codes):
         responses[str(code)] = {
             "description": _ERROR_TEXT.get(code, "Error"),
