@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,8 +32,16 @@ _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
 
 
-def _limit_memory() -> None:
+# Workers yield the CPU to the event loops of this machine when both want it (on two cores a busy
+# worker otherwise delays the loop's next turn by a scheduler slice or more).
+WORKER_NICENESS = 10
+
+
+def _prepare_worker() -> None:
     import resource
+
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = WORKER_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(WORKER_MEMORY_BYTES, hard)
@@ -67,7 +76,7 @@ def _executor() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_limit_memory)
+            _pool = ProcessPoolExecutor(max_workers=WORKERS, mp_context=context, initializer=_prepare_worker)
         return _pool
 
 
