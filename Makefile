@@ -10,7 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
 .PHONY: help install frontend migrate demo run serve worker test test-suite test-production lint types \
-        check-migrations test-frontend test-browser clean bench-search bench-auction
+        check-migrations test-frontend test-browser clean bench-search bench-auction bench-import
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -78,3 +78,6 @@ bench-search: install ## search benchmark: 100k listings, adapter vs HTTP vs nai
 
 bench-auction: install ## live-auction benchmark: watchers and bidders over WebSockets vs a bare relay (see docs/benchmarks.md)
 	$(BIN)/python -m benchmarks.auction $(BENCH_ARGS)
+
+bench-import: install ## /healthz latency while hostile spreadsheets are imported, vs the same parsing on the event loop
+	$(BIN)/python -m benchmarks.imports $(BENCH_ARGS)

@@ -210,7 +210,7 @@ class Connection(Transport):
             return
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError (deep nesting) would end the loop as a RuntimeError
             self.error("malformed", "not valid JSON")
             return
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
@@ -226,7 +226,10 @@ class Connection(Transport):
             details = [
                 {"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False, include_input=False)
             ]
-            self.error("invalid_message", "the message is invalid", details=details, ref=data.get("client_bid_id"))
+            ref = data.get("client_bid_id")  # echoed only if a string: a nested value may be too deep to encode
+            self.error(
+                "invalid_message", "the message is invalid", details=details, ref=ref if isinstance(ref, str) else None
+            )
             return
         try:
             await self.dispatch(msg)

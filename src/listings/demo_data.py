@@ -185,7 +185,8 @@ async def create_published(
             await Vehicle.bulk_create(
                 [Vehicle(owner_org_id=org_id, **{k: r[k] for k in VEHICLE_KEYS}) for r in chunk], using_db=conn
             )
-            ids = dict(await Vehicle.filter(vin__in=[r["vin"] for r in chunk]).using_db(conn).values_list("vin", "id"))
+            vins = [r["vin"] for r in chunk]
+            ids = dict(await Vehicle.filter(owner_org_id=org_id, vin__in=vins).using_db(conn).values_list("vin", "id"))
             listings = [
                 Listing(
                     vehicle_id=ids[r["vin"]],

@@ -12,9 +12,11 @@ from tortoise.models import Model
 
 
 class Vehicle(Model):
-    # One physical vehicle, identified by its VIN; owned by a dealer organisation.
+    # One physical vehicle in one dealer's inventory, identified by its VIN. The VIN is unique per owner,
+    # not globally: a car changes hands between dealers, and a global constraint would tell one dealer
+    # which VINs another holds privately (see docs/api.md, "VINs and other dealers").
     id = fields.IntField(primary_key=True)
-    vin = fields.CharField(max_length=17, unique=True)
+    vin = fields.CharField(max_length=17)
     owner_org_id = fields.IntField(db_index=True)
     make = fields.CharField(max_length=50)
     model = fields.CharField(max_length=80)
@@ -46,6 +48,7 @@ class Vehicle(Model):
 
     class Meta:
         table = "vehicles"
+        unique_together = (("owner_org_id", "vin"),)
 
 
 class VehicleEngagement(Model):

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from listings.domain import plates, vin
 
@@ -72,26 +73,55 @@ class ListingIn(In):
     location_city: str = Field(default="", max_length=30)
 
 
-class VehiclePatch(In):
-    series: str | None = Field(default=None, max_length=120)
-    body_type: Body | None = None
-    transmission: Gearbox | None = None
-    colour: str | None = Field(default=None, max_length=30)
-    mileage_km: int | None = Field(default=None, ge=0, le=3_000_000)
-    transfers: int | None = Field(default=None, ge=0, le=50)
-    emission_standard: str | None = Field(default=None, max_length=20)
-    accident: bool | None = None
-    flood: bool | None = None
-    fire: bool | None = None
+def _not_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may not be null: leave the field out to keep its value")
+    return value
 
 
-class ListingPatch(In):
-    price_fen: int | None = Field(default=None, ge=100, le=MAX_PRICE_FEN)
-    negotiable: bool | None = None
-    title: str | None = Field(default=None, max_length=200)
-    description: str | None = Field(default=None, max_length=5_000)
-    location_city: str | None = Field(default=None, max_length=30)
-    vehicle: VehiclePatch | None = None
+def _no_null_defaults(schema: dict[str, Any]) -> None:
+    for prop in schema.get("properties", {}).values():
+        if prop.get("default", "") is None:
+            del prop["default"]
+
+
+class Patch(In):
+    """A PATCH body: a field is left out (kept) or given a value. Null would mean "clear", and none of
+    these can be empty in the database, so the schema offers no null and a null is refused (422)."""
+
+    model_config = ConfigDict(json_schema_extra=_no_null_defaults)
+
+
+# The constraints sit inside Annotated so that the schema of the value (not of the union) carries them.
+Kept = SkipJsonSchema[None]
+
+
+class VehiclePatch(Patch):
+    series: Annotated[str, Field(max_length=120)] | Kept = None
+    body_type: Body | Kept = None
+    transmission: Gearbox | Kept = None
+    colour: Annotated[str, Field(max_length=30)] | Kept = None
+    mileage_km: Annotated[int, Field(ge=0, le=3_000_000)] | Kept = None
+    transfers: Annotated[int, Field(ge=0, le=50)] | Kept = None
+    emission_standard: Annotated[str, Field(max_length=20)] | Kept = None
+    accident: bool | Kept = None
+    flood: bool | Kept = None
+    fire: bool | Kept = None
+
+    _no_nulls = field_validator("*", mode="before")(_not_null)
+
+
+class ListingPatch(Patch):
+    price_fen: Annotated[int, Field(ge=100, le=MAX_PRICE_FEN)] | Kept = None
+    negotiable: bool | Kept = None
+    title: Annotated[str, Field(max_length=200)] | Kept = None
+    description: Annotated[str, Field(max_length=5_000)] | Kept = None
+    location_city: Annotated[str, Field(max_length=30)] | Kept = None
+    vehicle: VehiclePatch | None = None  # null: no vehicle change, as when left out
+
+    _no_nulls = field_validator("price_fen", "negotiable", "title", "description", "location_city", mode="before")(
+        _not_null
+    )
 
 
 class ConditionItemIn(In):
@@ -228,13 +258,13 @@ class SearchIn(In):
     province: str = Field(default="", max_length=400)
     city: str = Field(default="", max_length=400)
     price_band: str = Field(default="", max_length=100)
-    year_min: int | None = None
-    year_max: int | None = None
-    price_min_fen: int | None = None
-    price_max_fen: int | None = None
-    mileage_min_km: int | None = None
-    mileage_max_km: int | None = None
-    transfers_max: int | None = None
+    year_min: int | None = Field(default=None, ge=1900, le=2100)
+    year_max: int | None = Field(default=None, ge=1900, le=2100)
+    price_min_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
+    price_max_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
+    mileage_min_km: int | None = Field(default=None, ge=0, le=10_000_000)
+    mileage_max_km: int | None = Field(default=None, ge=0, le=10_000_000)
+    transfers_max: int | None = Field(default=None, ge=0, le=1_000)
     no_accident: bool = False
     sort: Literal["relevance", "price_asc", "price_desc", "mileage_asc", "year_desc", "newest"] = "relevance"
     page: int = Field(default=1, ge=1, le=10_000)

@@ -7,6 +7,7 @@ Listings learns of that from its own table, without knowing what a lot is beyond
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -134,6 +135,7 @@ async def describe_many(vehicle_ids: list[int]) -> dict[int, VehicleSummary]:
     return {v.id: _summary(v) for v in await Vehicle.filter(id__in=vehicle_ids)}
 
 
-async def describe_vin(vin: str) -> VehicleSummary | None:
-    vehicle = await Vehicle.get_or_none(vin=vin.strip().upper())
+async def describe_vin(vin: str, owner_org_ids: Collection[int]) -> VehicleSummary | None:
+    """The vehicle with this VIN in one of these organisations' inventories (a VIN is unique per owner)."""
+    vehicle = await Vehicle.filter(vin=vin.strip().upper(), owner_org_id__in=list(owner_org_ids)).order_by("id").first()
     return _summary(vehicle) if vehicle is not None else None

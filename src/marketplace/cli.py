@@ -30,6 +30,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from marketplace.app import create_app
+    from marketplace.web.http_protocol import with_header_limit
     from marketplace.web.middleware import configure_logging
     from marketplace.web.serving import WS_OPTIONS
 
@@ -42,6 +43,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         create_app(settings),
         host=host,
         port=port,
+        # httptools buffers headers without limit: this protocol answers 431 past MAX_HEADER_BYTES.
+        http=with_header_limit(settings.max_header_bytes),
         **WS_OPTIONS,  # see marketplace.web.serving
         log_config=None,
         proxy_headers=args.proxy_headers,

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     cookie_secure: bool | None = None
     session_ttl_hours: int = Field(default=24 * 14, ge=1)
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; 431 beyond
 
     argon2_memory_kib: int = ARGON2_MIN_MEMORY_KIB
     argon2_time_cost: int = ARGON2_MIN_TIME_COST

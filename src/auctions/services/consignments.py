@@ -77,7 +77,7 @@ async def consign(principal: Principal, body: ConsignmentIn, ip: str = "") -> Co
     if body.vehicle_id is not None:
         vehicle = await vehicles.describe(body.vehicle_id)
     else:
-        vehicle = await vehicles.describe_vin(body.vin or "")
+        vehicle = await vehicles.describe_vin(body.vin or "", principal.memberships)
     if vehicle is None or not principal.roles_in(vehicle.owner_org_id):
         raise vehicle_not_found()
     seller = vehicle.owner_org_id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,13 +40,26 @@ COLUMNS = (
 )
 REQUIRED = ("vin", "make", "model", "energy_type", "price_yuan")
 LISTING_KEYS = ("negotiable", "title", "description", "location_city")
-MAX_ROWS = 5_000
+MAX_ROWS = 5_000  # filled rows per import
+# Bounds that keep a hostile file cheap to refuse (each checked as the file streams, before the next row):
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # lines read in all, blank ones included
+MAX_COLUMNS = 64
+MAX_SHARED_STRINGS = 200_000  # an XLSX's table of distinct texts, which openpyxl holds in memory
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # a full 5,000-row sheet unpacks to about 10 MB
+MAX_ZIP_MEMBERS = 200
+# C0 control characters other than tab, line feed and carriage return: XML 1.0 (so XLSX) cannot hold
+# them, and no dealer means one. Refused on import, dropped on export (data stored before the rule).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 TRUE = {"1", "true", "yes", "y", "是", "有"}
 FALSE = {"", "0", "false", "no", "n", "否", "无"}
 
 
 class SheetError(ValueError):
-    pass
+    """The file cannot be read as an inventory sheet (422 `invalid_file`)."""
+
+
+class SheetTooLarge(SheetError):
+    """The file is over one of the bounds (413 `sheet_too_large`): refused before it costs more."""
 
 
 def yuan_to_fen(text: str) -> int:
@@ -80,6 +95,9 @@ def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
         raw = (row.get(col) or "").strip()
         if not raw:
             continue
+        if CONTROL_CHARACTERS.search(raw):
+            problems.append((col, "contains a control character"))
+            continue
         try:
             if col == "price_yuan":
                 listing["price_fen"] = yuan_to_fen(raw)
@@ -92,6 +110,11 @@ def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
         except ValueError as exc:
             problems.append((col, str(exc)))
     return {**listing, "vehicle": vehicle}, problems
+
+
+def read(data: bytes, fmt: str) -> list[tuple[int, dict[str, str]]]:
+    """Every (line number, row) of a CSV or XLSX file, or SheetError; one call, so it can run in a worker process."""
+    return list(read_xlsx(data) if fmt == "xlsx" else read_csv(data))
 
 
 def read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
@@ -117,19 +140,67 @@ def read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 def read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
+    _check_workbook(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except SheetError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, XML errors) for a bad file
         raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
     try:
         ws = wb.worksheets[0]
-        cells = ([_cell(c) for c in r] for r in ws.iter_rows(values_only=True))
+        # max_col: the declared dimension may claim 16,384 columns, and openpyxl pads every row to it.
+        # One column past the limit is read so that a cell there is seen (and refused), not dropped.
+        cells = ([_cell(c) for c in r] for r in ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
         header = next(cells, None)
         if header is None:
             raise SheetError("the workbook's first sheet is empty")
         yield from _rows(header, cells)
+    except SheetError:
+        raise
+    except Exception as exc:  # malformed sheet XML or a lying zip member (CRC) found while streaming
+        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
     finally:
         wb.close()
+
+
+def _check_workbook(data: bytes) -> None:
+    """Refuse a zip bomb before unpacking anything: the members' declared sizes bound what zipfile will
+    ever produce (it stops at the declared size and fails the CRC check if the data goes on), so their
+    sum is a hard limit. The shared strings are counted as they stream, as openpyxl keeps them all."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise SheetTooLarge(f"the workbook has {len(members)} parts: at most {MAX_ZIP_MEMBERS}")
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise SheetTooLarge(
+                f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_UNPACKED_BYTES:,} "
+                f"(save it without empty rows, or split it)"
+            )
+        names = {m.filename for m in members}
+        if "xl/sharedStrings.xml" in names:
+            _count_shared_strings(archive)
+
+
+def _count_shared_strings(archive: zipfile.ZipFile) -> None:
+    from xml.etree.ElementTree import ParseError, iterparse
+
+    count = 0
+    try:
+        with archive.open("xl/sharedStrings.xml") as stream:
+            for _, element in iterparse(stream, events=("end",)):
+                if element.tag.endswith("}si") or element.tag == "si":
+                    count += 1
+                    if count > MAX_SHARED_STRINGS:
+                        raise SheetTooLarge(f"the workbook has more than {MAX_SHARED_STRINGS:,} distinct texts")
+                    element.clear()
+    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
 
 
 def _cell(value: Any) -> str:
@@ -143,20 +214,29 @@ def _cell(value: Any) -> str:
 
 
 def _rows(header: list[str], rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    if any(h.strip() for h in header[MAX_COLUMNS:]):
+        raise SheetTooLarge(f"at most {MAX_COLUMNS} columns")
     names = [h.strip().lower() for h in header]
+    while names and not names[-1]:
+        names.pop()  # an XLSX header row comes padded with empty cells
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
         raise SheetError(f"unknown columns: {', '.join(unknown)} (expected: {', '.join(COLUMNS)})")
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise SheetError(f"missing columns: {', '.join(missing)}")
+    filled = 0
     try:
         for line, values in enumerate(rows, start=2):
+            # Blank lines count too: a sheet may number its last row 3,000,000 with nothing between.
+            if line > MAX_SHEET_ROWS:
+                raise SheetTooLarge(f"the sheet goes past line {MAX_SHEET_ROWS:,} (blank lines included)")
             if not any(v.strip() for v in values):
                 continue
-            if line - 1 > MAX_ROWS:
-                raise SheetError(f"at most {MAX_ROWS} rows per import")
-            if len(values) > len(names):
+            filled += 1
+            if filled > MAX_ROWS:
+                raise SheetTooLarge(f"at most {MAX_ROWS} rows per import")
+            if any(v.strip() for v in values[len(names) :]):
                 raise SheetError(f"line {line} has more cells than the header")
             yield line, dict(zip(names, values, strict=False))
     except csv.Error as exc:
@@ -172,9 +252,13 @@ def write_csv(rows: list[dict[str, Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 Chinese correctly
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula in Excel (CSV injection); a quote makes it text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # A cell starting with = + - @ is a formula in Excel (CSV injection), and spreadsheet programs drop
+    # a leading tab or carriage return and then read what follows as one (OWASP): a quote makes it text.
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
 
@@ -189,6 +273,8 @@ def write_xlsx(rows: list[dict[str, Any]]) -> bytes:
     def text(value: Any) -> Any:
         # openpyxl stores any string starting with "=" as a formula; typing the cell as a string keeps a
         # dealer's "=HYPERLINK(...)" inert and exact (no quote prefix, unlike CSV, which has no cell types).
+        if isinstance(value, str):
+            value = CONTROL_CHARACTERS.sub("", value)
         cell = WriteOnlyCell(ws, value=value)
         if isinstance(value, str):
             cell.data_type = "s"

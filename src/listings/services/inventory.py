@@ -83,9 +83,8 @@ async def create_listing(principal: Principal, body: ListingIn, now: datetime) -
     fields = vehicle_fields(body.vehicle, latest_year=now.year + 1)
     city = body.location_city or fields.get("registration_city", "")
     async with in_transaction() as conn:
-        vehicle = await Vehicle.filter(vin=fields["vin"]).using_db(conn).first()
-        if vehicle is not None and vehicle.owner_org_id != body.dealer_org_id:
-            raise Conflict("this VIN belongs to another dealer's vehicle", code="vin_taken")
+        # Only this dealer's own vehicles: whether another dealer holds the VIN privately is not ours to learn.
+        vehicle = await Vehicle.filter(vin=fields["vin"], owner_org_id=body.dealer_org_id).using_db(conn).first()
         if vehicle is None:
             vehicle = await Vehicle.create(owner_org_id=body.dealer_org_id, **fields, using_db=conn)
         else:
@@ -191,6 +190,8 @@ async def transition(principal: Principal, listing_id: int, t: Transition, now: 
         is_owner_member=manages(principal, listing.dealer_org_id),
         trading_refusal=refusal,
     )
+    if t is Transition.PUBLISH:
+        await _refuse_if_on_sale_elsewhere(listing)
     if t is Transition.SELL and not await Sale.exists(listing_id=listing.id):
         raise Conflict("a listing is sold through an accepted offer (a recorded sale)", code="no_sale")
     try:
@@ -202,6 +203,20 @@ async def transition(principal: Principal, listing_id: int, t: Transition, now: 
             raise Conflict(str(exc), code=exc.code) from None
         raise Forbidden(str(exc), code=exc.code) from None
     return await listing_out(await Listing.get(id=listing.id).select_related("vehicle"))
+
+
+async def _refuse_if_on_sale_elsewhere(listing: Listing) -> None:
+    """One car is on sale by one dealer at a time. Only public listings count: their VIN is on public view,
+    so the refusal reveals nothing private (a VIN another dealer holds as a draft answers as a fresh one)."""
+    on_sale = (
+        await Listing.filter(
+            vehicle__vin=listing.vehicle.vin, status__in=[Status.PUBLISHED.value, Status.RESERVED.value]
+        )
+        .exclude(dealer_org_id=listing.dealer_org_id)
+        .exists()
+    )
+    if on_sale:
+        raise Conflict("a car with this VIN is on sale by another dealer", code="vin_on_sale_elsewhere")
 
 
 _SEARCHED = ("title", "vehicle__vin", "vehicle__make", "vehicle__model", "vehicle__series", "vehicle__colour")

@@ -6,11 +6,15 @@ drift from the code.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+import annotated_types
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -106,7 +110,7 @@ async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
             )
         try:
             data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except ValueError as exc:  # also an integer of more than 4,300 digits (Python's int-from-str limit)
             raise BadRequest(f"malformed JSON: {exc}", code="malformed_json") from None
         except RecursionError:
             raise BadRequest("malformed JSON: nested too deeply", code="malformed_json") from None
@@ -114,10 +118,58 @@ async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
         raise ValidationFailed(
             "request body must be a JSON object", details=[{"loc": ["body"], "msg": "not an object"}]
         )
+    bad = _control_characters(data)
+    if bad:
+        raise ValidationFailed("request body is invalid", details=bad)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed("request body is invalid", details=_validation_details(exc, "body")) from None
+
+
+# C0 control characters other than tab, line feed and carriage return: nobody types them, XML (so an
+# XLSX export) cannot hold them, and terminals and logs interpret them. Refused in every JSON string.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _control_characters(data: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack: list[tuple[list[str], Any]] = [(["body"], data)]
+    while stack:  # iterative: json.loads accepted the depth, a recursive walk might not
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                found.append({"loc": loc, "msg": "contains a control character", "type": "control_character"})
+        elif isinstance(value, dict):
+            stack.extend(([*loc, str(k)], v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(([*loc, str(i)], v) for i, v in enumerate(value))
+    return sorted(found, key=lambda d: d["loc"])
+
+
+@functools.cache
+def default_int_bounds(model: type[BaseModel]) -> dict[str, tuple[int | None, int | None]]:
+    """The (minimum, maximum) every integer query parameter gets where its model declares none.
+
+    An unbounded integer reaches a database column as an overflow (a 500): 9223372036854775808 is a
+    valid int to pydantic. The OpenAPI document shows these bounds (see `openapi._parameters`)."""
+    bounds: dict[str, tuple[int | None, int | None]] = {}
+    for name, info in model.model_fields.items():
+        if not _is_int(info.annotation):
+            continue
+        has_low = any(isinstance(m, annotated_types.Ge | annotated_types.Gt) for m in info.metadata)
+        has_high = any(isinstance(m, annotated_types.Le | annotated_types.Lt) for m in info.metadata)
+        if not (has_low and has_high):
+            bounds[name] = (None if has_low else -MAX_DB_INT, None if has_high else MAX_DB_INT)
+    return bounds
+
+
+def _is_int(annotation: Any) -> bool:
+    if annotation is int:
+        return True
+    return any(a is int for a in typing.get_args(annotation)) and all(
+        a in (int, type(None)) for a in typing.get_args(annotation)
+    )
 
 
 def _parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
@@ -125,9 +177,21 @@ def _parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
     for key, value in request.query_params.multi_items():
         params[key] = value
     try:
-        return model.model_validate(params)
+        parsed = model.model_validate(params)
     except ValidationError as exc:
         raise ValidationFailed("query parameters are invalid", details=_validation_details(exc, "query")) from None
+    problems = []
+    for name, (low, high) in default_int_bounds(model).items():
+        value = getattr(parsed, name)
+        if value is None:
+            continue
+        if low is not None and value < low:
+            problems.append({"loc": ["query", name], "msg": f"must be at least {low}", "type": "greater_than_equal"})
+        if high is not None and value > high:
+            problems.append({"loc": ["query", name], "msg": f"must be at most {high}", "type": "less_than_equal"})
+    if problems:
+        raise ValidationFailed("query parameters are invalid", details=problems)
+    return parsed
 
 
 def endpoint(

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute, Route
 
-from marketplace.web.endpoint import Operation
+from marketplace.web.endpoint import Operation, default_int_bounds
 
 _PARAM = re.compile(r"{(\w+)(?::(\w+))?}")
 _ERROR_TEXT = {
@@ -101,9 +101,21 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     if op.query is not None:
         schema = op.query.model_json_schema()
         required = set(schema.get("required", []))
+        bounds = default_int_bounds(op.query)
         for name, prop in schema.get("properties", {}).items():
+            if name in bounds:
+                _bound(prop, *bounds[name])
             params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     return params
+
+
+def _bound(prop: dict[str, Any], low: int | None, high: int | None) -> None:
+    for schema in prop.get("anyOf", [prop]):
+        if schema.get("type") == "integer":
+            if low is not None:
+                schema["minimum"] = low
+            if high is not None:
+                schema["maximum"] = high
 
 
 def _responses(op: Operation, ref_of: dict[type[BaseModel], Any]) -> dict[str, Any]:
@@ -111,11 +123,13 @@ def _responses(op: Operation, ref_of: dict[type[BaseModel], Any]) -> dict[str, A
     if op.response is not None and op.status != 204:
         ok["content"] = {"application/json": {"schema": ref_of[op.response]}}
     responses: dict[str, Any] = {str(op.status): ok}
-    error_codes = set(op.errors) | {400, 413}
+    # Any request may carry a credential, so any operation can answer 401 (an unknown or revoked token or
+    # session) and 403 (a token without the scope; on unsafe methods a missing CSRF token, before login too).
+    error_codes = set(op.errors) | {400, 401, 403, 413}
+    if _PARAM.search(op.path):
+        error_codes.add(404)  # an id in the path that names nothing (or nothing of yours) is 404
     if op.body is not None or op.query is not None:
         error_codes.add(422)
-    if op.auth == "user":
-        error_codes |= {401, 403}
     for code in sorted(error_codes):
         responses[str(code)] = {
             "description": _ERROR_TEXT.get(code, "Error"),

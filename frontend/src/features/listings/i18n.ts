@@ -255,7 +255,7 @@ export const listingsEn = {
   'error.vehicle_locked': 'This car is in an auction lot or reserved for a buyer: its details, condition report and photos cannot change until that is over.',
   'error.too_many_saved_searches': 'You have the maximum of 50 saved searches. Delete one first.',
   'error.image_too_large': 'The photo is too large: at most 40 megapixels.',
-  'error.invalid_file': 'The file cannot be read as a CSV or XLSX inventory sheet.',
+  'error.invalid_file': 'The file cannot be read as an inventory sheet. Use the CSV or XLSX layout of the export.',
   'error.invalid_image': 'The photo cannot be read.',
   'error.unsupported_image': 'Only JPEG, PNG and WebP photos are accepted.',
   'error.too_many_photos': 'This car already has the most photos allowed.',
@@ -263,6 +263,9 @@ export const listingsEn = {
   'error.no_sale': 'A listing is marked sold by accepting an offer (that records the sale).',
   'error.stale_listing': 'The listing was changed meanwhile. Reload and try again.',
   'error.vin_taken': 'This VIN is already in use: check it, or ask the platform if the car is yours.',
+  // spreadsheet import: a file over the bounds, or one that is no inventory sheet
+  'error.sheet_too_large': 'The file is too large to import (at most 5,000 cars, 10,000 lines, 64 columns). Remove empty rows or split it.',
+  'error.vin_on_sale_elsewhere': 'A car with this VIN is on sale by another dealer. It can be published once that listing ends.',
 };
 
 export const listingsZh: Record<keyof typeof listingsEn, string> = {
@@ -521,7 +524,7 @@ export const listingsZh: Record<keyof typeof listingsEn, string> = {
   'error.vehicle_locked': '该车辆正在拍卖或已为买家预订，结束前不能修改车辆信息、车况报告和照片。',
   'error.too_many_saved_searches': '订阅搜索已达上限 50 个，请先删除一个。',
   'error.image_too_large': '照片过大：最多 4000 万像素。',
-  'error.invalid_file': '无法读取该文件，请上传 CSV 或 XLSX 格式的库存表。',
+  'error.invalid_file': '无法识别为车源表格，请使用导出文件的 CSV 或 XLSX 格式。',
   'error.invalid_image': '无法读取该照片。',
   'error.unsupported_image': '只接受 JPEG、PNG 和 WebP 格式的照片。',
   'error.too_many_photos': '该车辆的照片已达上限。',
@@ -529,4 +532,6 @@ export const listingsZh: Record<keyof typeof listingsEn, string> = {
   'error.no_sale': '车辆须通过接受出价成交（系统据此记录交易）。',
   'error.stale_listing': '车源信息已被修改，请刷新后重试。',
   'error.vin_taken': '该车架号已被使用：请核对，如车辆属于您请联系平台。',
+  'error.sheet_too_large': '文件过大，无法导入（最多 5000 辆车、10000 行、64 列）。请删除空行或拆分文件。',
+  'error.vin_on_sale_elsewhere': '该车架号的车辆正由其他车商在售，待其下架后方可发布。',
 };
