@@ -22,6 +22,7 @@ APPS: dict[str, dict[str, Any]] = {
     },
     "listings": {"models": ["listings.models"], "migrations": "listings.migrations"},
     "auctions": {"models": ["auctions.models"], "migrations": "auctions.migrations"},
+    "settlement": {"models": ["marketplace.settlement.models"], "migrations": "marketplace.settlement.migrations"},
 }
 
 
