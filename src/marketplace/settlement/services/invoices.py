@@ -104,12 +104,12 @@ async def record_sale(conn: BaseDBAsyncClient, sale: dict[str, Any], rules_used:
         using_db=conn,
     )
     own_stock = row.seller_org_id == row.house_org_id
-    key = f"sale:{row.source}:{row.source_ref}"
-    await ledger.post(
-        conn, row.house_org_id, key, "sale",
-        rules.sale_legs(est, row.buyer_user_id, row.seller_org_id, own_stock), row.sold_at,
-        memo=f"invoice {invoice.number}",
-    )  # fmt: skip
+    legs = rules.sale_legs(est, row.buyer_user_id, row.seller_org_id, own_stock)
+    if legs:  # a sale of nothing with no fees posts nothing
+        await ledger.post(
+            conn, row.house_org_id, f"sale:{row.source}:{row.source_ref}", "sale", legs, row.sold_at,
+            memo=f"invoice {invoice.number}",
+        )  # fmt: skip
     if row.deposit_fen > 0 and row.session_id is not None:
         await _apply_deposit(conn, row, invoice)
     await record_event(
