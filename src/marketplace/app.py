@@ -22,6 +22,7 @@ from marketplace.bootstrap import build_services
 from marketplace.errors import EXCEPTION_HANDLERS, error_response
 from marketplace.services import Services
 from marketplace.settings import Settings
+from marketplace.settlement.routes import routes as settlement_routes
 from marketplace.web import openapi
 from marketplace.web.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware
 
@@ -32,7 +33,7 @@ def api_routes() -> list[BaseRoute]:
     import auctions.routes
     import listings.routes
 
-    return [*account_routes, *listings.routes.routes, *auctions.routes.routes]
+    return [*account_routes, *listings.routes.routes, *auctions.routes.routes, *settlement_routes]
 
 
 _SPECS: dict[tuple[int, ...], dict[str, Any]] = {}

@@ -35,7 +35,10 @@ def lodge(user: int, fen: int, cur: str = "CNY") -> list[Any]:
 
 def apply_deposit(user: int, fen: int) -> list[Any]:
     # With nothing owed, the receivable would go into credit: its floor refuses (use buyer_credit for that).
-    return [debit("deposits_held", f"user:{user}/session:1", fen, "CNY"), credit("buyer_receivable", f"user:{user}", fen, "CNY")]
+    return [
+        debit("deposits_held", f"user:{user}/session:1", fen, "CNY"),
+        credit("buyer_receivable", f"user:{user}", fen, "CNY"),
+    ]
 
 
 async def post(key: str, legs: list[Any], house: int = HOUSE) -> ledger.Posted:
@@ -66,7 +69,9 @@ async def assert_books_consistent() -> None:
 async def test_a_posting_moves_running_balances_and_a_retry_posts_nothing(database: Settings) -> None:
     first = await post("deposit:1", lodge(7, 50_000))
     again = await post("deposit:1", lodge(7, 50_000))
-    assert not first.duplicate and again.duplicate and again.transaction.id == first.transaction.id
+    assert not first.duplicate
+    assert again.duplicate
+    assert again.transaction.id == first.transaction.id
     assert await ledger.balance(HOUSE, "bank_clearing") == 50_000
     assert await ledger.balance(HOUSE, "deposits_held", "user:7/session:1") == 50_000
     assert await LedgerEntry.all().count() == 2
@@ -99,9 +104,17 @@ def _lit(value: Any) -> str:
 
 
 async def raw_entry(conn: Any, tx: str, account: LedgerAccount, fen: int, after: int | None = None) -> None:
-    values = [tx, account.id, fen, account.currency, account.balance_fen + fen if after is None else after, AT.isoformat()]
+    values = [
+        tx,
+        account.id,
+        fen,
+        account.currency,
+        account.balance_fen + fen if after is None else after,
+        AT.isoformat(),
+    ]
     await conn.execute_query(
-        "INSERT INTO settlement_entries (transaction_id, account_id, amount_fen, currency, balance_after_fen, posted_at)"
+        "INSERT INTO settlement_entries"
+        " (transaction_id, account_id, amount_fen, currency, balance_after_fen, posted_at)"
         f" VALUES ({', '.join(_lit(v) for v in values)})"
     )
 
@@ -115,7 +128,8 @@ async def raw_header(conn: Any, tx: str, key: str) -> None:
 
 async def raw_move(conn: Any, account: LedgerAccount, fen: int) -> None:
     await conn.execute_query(
-        f"UPDATE settlement_accounts SET balance_fen = balance_fen + ({fen}), version = version + 1 WHERE id = {account.id}"
+        f"UPDATE settlement_accounts SET balance_fen = balance_fen + ({fen}), version = version + 1"
+        f" WHERE id = {account.id}"
     )
 
 
@@ -264,9 +278,11 @@ async def test_property_any_sequence_of_postings_keeps_the_books_consistent(data
         try:
             result = await post(key, legs_for(kind, user, fen), house)
         except ledger.Refused as exc:
-            assert exc.code == "insufficient_balance"
+            refusal = exc.code
+            assert refusal == "insufficient_balance"
             assert key not in seen
-            assert floor_src is not None and model.get(floor_src, 0) < fen
+            assert floor_src is not None
+            assert model.get(floor_src, 0) < fen
             continue
         if key in seen:
             assert result.duplicate
@@ -306,6 +322,7 @@ async def test_concurrent_postings_never_spend_a_floor_account_twice(database: S
     )
     ok = [o for o in outcomes if isinstance(o, ledger.Posted)]
     refused = [o for o in outcomes if isinstance(o, ledger.Refused)]
-    assert len(ok) == 1 and len(refused) == 7, outcomes
+    assert len(ok) == 1, outcomes
+    assert len(refused) == 7, outcomes
     assert await ledger.balance(HOUSE, "deposits_held", "user:5/session:1") == 400
     await assert_books_consistent()

@@ -87,17 +87,22 @@ def test_the_statutory_default_is_five_percent_from_each_side() -> None:
     est = fees.estimate(fees.STATUTORY_DEFAULT, 10_000_000)
     assert [(c.kind, c.amount_fen) for c in est.buyer_charges] == [("buyer_premium", 500_000)]
     assert [(c.kind, c.amount_fen) for c in est.seller_charges] == [("seller_commission", 500_000)]
-    assert est.total_due_fen == 10_500_000 and est.seller_net_fen == 9_500_000
+    assert est.total_due_fen == 10_500_000
+    assert est.seller_net_fen == 9_500_000
 
 
 def test_a_dealers_own_sale_without_a_schedule_carries_no_fees() -> None:
     est = fees.estimate(fees.NO_FEES, 8_800_000)
-    assert est.buyer_charges == () and est.seller_charges == () and est.total_due_fen == 8_800_000
+    assert est.buyer_charges == ()
+    assert est.seller_charges == ()
+    assert est.total_due_fen == 8_800_000
 
 
 def test_a_session_premium_table_becomes_bands_with_inclusive_bounds() -> None:
     bands = fees.premium_bands_from_starts([(0, 500, 0), (10_000_000, 300, 20_000)])
-    assert bands[0].upper_fen == 9_999_999 and bands[1].lower_fen == 10_000_000 and bands[1].upper_fen is None
+    assert bands[0].upper_fen == 9_999_999
+    assert bands[1].lower_fen == 10_000_000
+    assert bands[1].upper_fen is None
     assert bands[1].charge(10_000_000) == 320_000
 
 

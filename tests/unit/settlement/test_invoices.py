@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.settlement.domain import fees, invoices
-from marketplace.settlement.domain.ledger import LedgerError, Leg, account_type, check_balanced, natural, refuses, reversal
+from marketplace.settlement.domain.ledger import (
+    LedgerError,
+    Leg,
+    account_type,
+    check_balanced,
+    natural,
+    refuses,
+    reversal,
+)
 from tests.unit.settlement.test_fees import SCHEDULE
 
 RULES = fees.parse_rules(SCHEDULE)
@@ -92,13 +100,15 @@ def test_legs_that_do_not_balance_per_currency_are_refused() -> None:
 
 def test_floors_and_natural_balances() -> None:
     held = account_type("deposits_held")
-    assert natural(held, -500) == 500 and not refuses(held, -500) and refuses(held, 1)
+    assert natural(held, -500) == 500
+    assert not refuses(held, -500)
+    assert refuses(held, 1)
     assert refuses(account_type("buyer_receivable"), -1)
     assert not refuses(account_type("seller_payable"), 10)  # a seller may owe the house
     assert account_type("fee_income.document").normal == "credit"
 
 
-@given(st.lists(st.tuples(st.sampled_from(["bank_clearing", "vat_payable"]), st.integers(-10**9, 10**9)), max_size=8))
+@given(st.lists(st.tuples(st.sampled_from(["bank_clearing", "vat_payable"]), st.integers(-(10**9), 10**9)), max_size=8))
 def test_property_a_reversal_undoes_any_legs(moves: list[tuple[str, int]]) -> None:
     legs = [Leg(code, "", fen, "CNY") for code, fen in moves]
     assert all(a.amount_fen + b.amount_fen == 0 for a, b in zip(legs, reversal(legs), strict=True))

@@ -248,7 +248,8 @@ def parse_rules(data: Any) -> FeeRules:
         if ("flat_fen" in late) == ("rate_bp" in late):
             raise FeeRuleError("a late fee is either flat_fen or rate_bp", ("late",))
         late = LateFee(
-            _int(late.get("flat_fen", 0), ("late", "flat_fen")), _int(late.get("rate_bp", 0), ("late", "rate_bp"), high=BP)
+            _int(late.get("flat_fen", 0), ("late", "flat_fen")),
+            _int(late.get("rate_bp", 0), ("late", "rate_bp"), high=BP),
         )
     return FeeRules(
         currency=currency,

@@ -105,7 +105,7 @@ async def pin_session(
 ) -> SessionPin:
     """Pin the version in force at `at` to a session (called when its catalogue is published); a second call
     for the same session keeps the first pin."""
-    pin = await SessionPin.get_or_none(session_id=session_id).using_db(conn)
+    pin = await SessionPin.filter(session_id=session_id).using_db(conn).first()
     if pin is not None:
         return pin
     schedule = await in_force_at(house_org_id, at, conn)
@@ -140,7 +140,9 @@ async def rules_for_session(
     return _with_session_premium(rules.STATUTORY_DEFAULT, pin.premium), None
 
 
-async def rules_for_house(house_org_id: int, at: datetime, *, own_stock: bool = False) -> tuple[rules.FeeRules, FeeSchedule | None]:
+async def rules_for_house(
+    house_org_id: int, at: datetime, *, own_stock: bool = False
+) -> tuple[rules.FeeRules, FeeSchedule | None]:
     schedule = await in_force_at(house_org_id, at)
     if schedule is not None:
         return rules.stored_rules(schedule.rules), schedule

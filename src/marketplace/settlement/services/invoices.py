@@ -23,7 +23,7 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.models import Invoice, InvoiceCounter, Receipt, Sale
-from marketplace.settlement.services import fees, ledger
+from marketplace.settlement.services import ledger
 from marketplace.settlement.services.ledger import Contended
 
 LOCAL = ZoneInfo("Asia/Shanghai")  # invoice years and due dates are the house's calendar days
@@ -34,7 +34,7 @@ def local_day(at: datetime) -> date:
 
 
 async def next_number(conn: BaseDBAsyncClient, house_org_id: int, year: int) -> int:
-    counter = await InvoiceCounter.get_or_none(house_org_id=house_org_id, year=year).using_db(conn)
+    counter = await InvoiceCounter.filter(house_org_id=house_org_id, year=year).using_db(conn).first()
     if counter is None:
         # A concurrent first invoice of the year hits the unique key; `ledger.retrying` runs us again.
         counter = await InvoiceCounter.create(house_org_id=house_org_id, year=year, last_seq=0, using_db=conn)
@@ -45,7 +45,7 @@ async def next_number(conn: BaseDBAsyncClient, house_org_id: int, year: int) -> 
     )
     if taken != 1:
         raise Contended()
-    return counter.last_seq + 1
+    return int(counter.last_seq) + 1
 
 
 def lines_of(invoice: Invoice) -> list[rules.Line]:
@@ -165,8 +165,8 @@ async def record_receipt(
     reference = " ".join(reference.split())
 
     async def work(conn: BaseDBAsyncClient) -> tuple[Receipt, bool]:
-        existing = await Receipt.get_or_none(house_org_id=house_org_id, rail="bank", reference=reference).using_db(
-            conn
+        existing = (
+            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference=reference).using_db(conn).first()
         )
         if existing is not None:
             if existing.invoice_id != invoice_id or existing.amount_fen != amount_fen:
@@ -174,11 +174,9 @@ async def record_receipt(
                     "this bank reference was recorded with another invoice or amount", code="receipt_reference_used"
                 )
             return existing, False
-        invoice = await Invoice.get_or_none(id=invoice_id, house_org_id=house_org_id).using_db(conn)
+        invoice = await Invoice.filter(id=invoice_id, house_org_id=house_org_id).using_db(conn).first()
         if invoice is None:
             raise NotFound("no such invoice", code="invoice_not_found")
-        if invoice.status == "void":
-            raise Conflict("the invoice was voided", code="invoice_void")
         allocation = rules.allocate(lines_of(invoice), amount_fen)
         posted = await ledger.post(
             conn, house_org_id, f"receipt:bank:{reference}", "receipt",
@@ -221,4 +219,3 @@ async def visible_invoice(principal: Principal, invoice_id: int) -> Invoice:
 
 def overdue(invoice: Invoice, today: date) -> bool:
     return invoice.status == "open" and today > invoice.due_date
-

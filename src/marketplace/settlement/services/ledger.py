@@ -61,9 +61,11 @@ async def retrying(work: Callable[[BaseDBAsyncClient], Awaitable[T]], attempts: 
 async def account(
     conn: BaseDBAsyncClient, house_org_id: int, code: str, party: str, currency: str, *, create: bool = True
 ) -> LedgerAccount | None:
-    found = await LedgerAccount.get_or_none(
-        house_org_id=house_org_id, code=code, party=party, currency=currency
-    ).using_db(conn)
+    found = (
+        await LedgerAccount.filter(house_org_id=house_org_id, code=code, party=party, currency=currency)
+        .using_db(conn)
+        .first()
+    )
     if found is not None or not create:
         return found
     t = rules.account_type(code)
@@ -93,8 +95,8 @@ async def post(
     at: datetime,
     memo: str = "",
 ) -> Posted:
-    existing = await LedgerTransaction.get_or_none(house_org_id=house_org_id, business_key=business_key).using_db(
-        conn
+    existing = (
+        await LedgerTransaction.filter(house_org_id=house_org_id, business_key=business_key).using_db(conn).first()
     )
     if existing is not None:
         return Posted(existing, duplicate=True)
