@@ -39,8 +39,12 @@ UNAUTH, SCOPE, NF = W(401, "unauthenticated"), W(403, "insufficient_scope"), W(4
 ROLE, STAFF = W(403, "insufficient_role"), W(403, "not_house_staff")
 
 
-def row(anonymous: W, buyer: W, stranger: W, auctioneer: W, house_admin: W, rival: W, platform: W, token: W) -> dict[str, W]:
-    return dict(zip(CALLERS, (anonymous, buyer, stranger, auctioneer, house_admin, rival, platform, token), strict=True))
+def row(
+    anonymous: W, buyer: W, stranger: W, auctioneer: W, house_admin: W, rival: W, platform: W, token: W
+) -> dict[str, W]:
+    return dict(
+        zip(CALLERS, (anonymous, buyer, stranger, auctioneer, house_admin, rival, platform, token), strict=True)
+    )
 
 
 BOOKS_READ = row(UNAUTH, NF, NF, OK, OK, NF, OK, OK)
