@@ -4,10 +4,12 @@
  */
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
+import { settlementEn, settlementZh } from '../features/settlement/i18n';
 
 export const en = {
   ...auctionsEn,
   ...listingsEn,
+  ...settlementEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -268,6 +270,7 @@ export type MessageKey = keyof typeof en;
 export const zhCN: Record<MessageKey, string> = {
   ...auctionsZh,
   ...listingsZh,
+  ...settlementZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',
