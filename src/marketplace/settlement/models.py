@@ -95,7 +95,7 @@ class Invoice(Model):
     buyer_user_id = fields.IntField(db_index=True)
     buyer_org_id = fields.IntField(null=True)
     currency = fields.CharField(max_length=3)
-    status = fields.CharField(max_length=10, default="open")  # open | paid
+    status = fields.CharField(max_length=10, default="open")  # open | paid | void
     total_fen = fields.BigIntField()
     paid_fen = fields.BigIntField(default=0)
     deposit_applied_fen = fields.BigIntField(default=0)
@@ -109,6 +109,40 @@ class Invoice(Model):
 
     class Meta:
         table = "settlement_invoices"
+        unique_together = (("house_org_id", "number"), ("house_org_id", "year", "seq"))
+
+
+class CreditNoteCounter(Model):
+    # The next credit note number per house and year: a series of its own, gapless like the invoices'.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField()
+    year = fields.IntField()
+    last_seq = fields.IntField(default=0)
+
+    class Meta:
+        table = "settlement_credit_note_counters"
+        unique_together = (("house_org_id", "year"),)
+
+
+class CreditNote(Model):
+    # Voids an invoice: the invoice keeps its number (status void) and its postings are reversed by new ones.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    number = fields.CharField(max_length=30)
+    year = fields.IntField()
+    seq = fields.IntField()
+    invoice: fields.OneToOneRelation[Invoice] = fields.OneToOneField(
+        "settlement.Invoice", related_name="credit_note", on_delete=fields.RESTRICT
+    )
+    amount_fen = fields.BigIntField()
+    reason = fields.CharField(max_length=200)
+    issued_by_user_id = fields.IntField()
+    issued_at = fields.DatetimeField()
+
+    invoice_id: int
+
+    class Meta:
+        table = "settlement_credit_notes"
         unique_together = (("house_org_id", "number"), ("house_org_id", "year", "seq"))
 
 

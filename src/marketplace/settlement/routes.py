@@ -31,6 +31,7 @@ from marketplace.settlement.schemas import (
     StatementIn,
     StatementOut,
     TrialBalanceOut,
+    VoidIn,
 )
 from marketplace.settlement.services import books, fees, invoices
 from marketplace.web.endpoint import Call, endpoint
@@ -160,6 +161,21 @@ async def invoice_detail(call: Call[Any, Any]) -> InvoiceOut:
 
 
 @endpoint(
+    "POST",
+    "/api/invoices/{id:int}/void",
+    summary="Void an invoice nobody has paid into: a credit note reverses its postings; the number stays",
+    tag=TAG,
+    body=VoidIn,
+    response=InvoiceOut,
+    errors=(403, 404, 409, 422),
+)
+async def void_invoice(call: Call[VoidIn, Any]) -> InvoiceOut:
+    invoice = await invoices.void_invoice(call.user, call.path_id(), call.body.reason, now())
+    call.services.relay.notify()
+    return (await books.invoices_out([invoice], today()))[0]
+
+
+@endpoint(
     "GET",
     "/api/me/invoices",
     summary="Your invoices as a buyer, newest first",
@@ -232,6 +248,7 @@ routes: list[BaseRoute] = [
     estimate,
     house_invoices,
     invoice_detail,
+    void_invoice,
     my_invoices,
     record_receipt,
     trial_balance,

@@ -82,7 +82,8 @@ class InvoiceOut(BaseModel):
     listing_id: int | None
     vehicle_id: int | None
     currency: str
-    status: Literal["open", "paid"]
+    status: Literal["open", "paid", "void"]
+    credit_note_number: str | None = Field(description="the credit note that voided this invoice")
     lines: list[InvoiceLineOut]
     total_fen: int
     deposit_applied_fen: int
@@ -100,9 +101,13 @@ class InvoicePage(BaseModel):
 
 
 class InvoiceFilter(In):
-    status: Literal["open", "paid"] | None = None
+    status: Literal["open", "paid", "void"] | None = None
     cursor: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=20, ge=1, le=100)
+
+
+class VoidIn(In):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class ReceiptIn(In):

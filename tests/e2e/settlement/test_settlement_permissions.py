@@ -57,6 +57,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/houses/{house}/invoices", "", BOOKS_READ),
     ("GET", "/api/invoices/{invoice}", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
     ("GET", "/api/me/invoices", "", row(UNAUTH, OK, OK, OK, OK, OK, OK, OK)),
+    ("POST", "/api/invoices/{invoice}/void", "void", row(UNAUTH, ROLE, NF, ROLE, OK, NF, ROLE, SCOPE)),
     ("POST", "/api/houses/{house}/receipts", "receipt", row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE)),
     ("GET", "/api/houses/{house}/trial-balance", "", BOOKS_READ),
     ("GET", "/api/houses/{house}/accounts/{account}/entries", "", BOOKS_READ),
@@ -137,6 +138,8 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         rules = {"buyer_premium": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 450}],
                  "seller_commission": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 300}]}  # fmt: skip
         return {"json": {"rules": rules, "note": "2027 tariff"}}
+    if kind == "void":
+        return {"json": {"reason": "sale cancelled: the seller withdrew the vehicle"}}
     if kind == "receipt":
         return {"json": {"invoice_id": world.invoice.id, "reference": "ICBC-0001", "amount_fen": 100_000,
                          "received_on": "2026-12-01"}}  # fmt: skip

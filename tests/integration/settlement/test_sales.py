@@ -240,3 +240,46 @@ async def test_every_sale_event_committed_is_settled_once(quiet: ApiClient) -> N
         await sales.consume(e)
     assert await Invoice.all().count() == 2
     assert await Sale.all().count() == 2
+
+
+async def test_voiding_an_invoice_keeps_its_number_and_reverses_its_postings(quiet: ApiClient) -> None:
+    from marketplace.errors import Conflict
+    from marketplace.settlement.models import CreditNote
+
+    sold = await sell_lot(quiet.app, hammer=300_000)
+    await sales.consume(sold["event"])
+    world, buyer = sold["world"], sold["buyer"]
+    invoice = await Invoice.get(buyer_user_id=buyer.id)
+    assert invoice.deposit_applied_fen == 315_000
+    admin = await principal_for_user(world.auctioneer)  # auctioneer and house_admin
+    voided = await invoices.void_invoice(admin, invoice.id, "the seller withdrew the vehicle", datetime.now(UTC))
+    assert (voided.status, voided.number) == ("void", invoice.number)
+    note = await CreditNote.get(invoice_id=invoice.id)
+    assert note.number == f"CN-{TODAY.year}-{world.house.id:05d}-000001"
+    assert note.amount_fen == 315_000
+    house = world.house.id
+    # The whole deposit is the bidder's again; nothing is owed either way; income and VAT are back to zero.
+    assert await ledger.balance(house, "deposits_held", deposit_party(buyer.id, world.session.id)) == 500_000
+    for code, party in [("buyer_receivable", f"user:{buyer.id}"), ("seller_payable", f"org:{world.seller.id}"),
+                        ("fee_income.buyer_premium", ""), ("vat_payable", "")]:  # fmt: skip
+        assert await ledger.balance(house, code, party) == 0, code
+    with pytest.raises(Conflict) as twice:
+        await invoices.void_invoice(admin, invoice.id, "again", datetime.now(UTC))
+    assert twice.value.code == "invoice_void"
+    with pytest.raises(Conflict) as late:
+        await invoices.record_receipt(admin, house, invoice.id, "LATE-1", 1_000, TODAY, datetime.now(UTC))
+    assert late.value.code == "invoice_void"
+    assert await LedgerTransaction.filter(house_org_id=house).count() == 5  # 3 postings, 2 reversals
+    await assert_books_consistent()
+
+
+async def test_an_invoice_with_receipts_is_not_voided(quiet: ApiClient) -> None:
+    from marketplace.errors import Conflict
+
+    sold, invoice = await _open_invoice(quiet)
+    staff = await principal_for_user(sold["world"].auctioneer)
+    await invoices.record_receipt(staff, sold["world"].house.id, invoice.id, "PAID-1", 1_000, TODAY, datetime.now(UTC))
+    with pytest.raises(Conflict) as refused:
+        await invoices.void_invoice(staff, invoice.id, "no", datetime.now(UTC))
+    assert refused.value.code == "invoice_has_receipts"
+    assert (await Invoice.get(id=invoice.id)).status == "open"

@@ -12,6 +12,7 @@ export const settlementEn = {
   'settlement.status.open': 'Awaiting payment',
   'settlement.status.paid': 'Paid',
   'settlement.overdue': 'Overdue',
+  'settlement.status.void': 'Void (credit note {number})',
   'error.invalid_fee_rules': 'The fee schedule is not valid: see the highlighted field.',
   'error.effective_in_past': 'A fee schedule cannot take effect in the past.',
   'error.fee_schedule_not_found': 'No such fee schedule.',
@@ -22,6 +23,8 @@ export const settlementEn = {
   'error.account_not_found': 'No such account.',
   'error.receipt_reference_used': 'This bank reference was already recorded with another invoice or amount.',
   'error.insufficient_balance': 'The books refuse this: an account would fall below zero.',
+  'error.invoice_void': 'This invoice was voided by a credit note.',
+  'error.invoice_has_receipts': 'Payments were received for this invoice: refund them before voiding it.',
 } as const;
 
 export type SettlementKey = keyof typeof settlementEn;
@@ -39,6 +42,7 @@ export const settlementZh: Record<SettlementKey, string> = {
   'settlement.status.open': '待付款',
   'settlement.status.paid': '已付清',
   'settlement.overdue': '已逾期',
+  'settlement.status.void': '已作废（红字结算单 {number}）',
   'error.invalid_fee_rules': '收费标准不合规，请查看标出的字段。',
   'error.effective_in_past': '收费标准的生效时间不能早于现在。',
   'error.fee_schedule_not_found': '收费标准不存在。',
@@ -49,4 +53,6 @@ export const settlementZh: Record<SettlementKey, string> = {
   'error.account_not_found': '账户不存在。',
   'error.receipt_reference_used': '该银行流水号已登记在其他结算单或金额下。',
   'error.insufficient_balance': '账务拒绝：该操作会使账户余额低于零。',
+  'error.invoice_void': '该结算单已由红字结算单作废。',
+  'error.invoice_has_receipts': '该结算单已有收款，请先退款再作废。',
 };

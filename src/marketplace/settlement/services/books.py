@@ -8,7 +8,7 @@ from marketplace.accounts.domain import Principal
 from marketplace.errors import NotFound
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import ledger as rules
-from marketplace.settlement.models import Invoice, LedgerAccount, LedgerEntry, LedgerTransaction, Sale
+from marketplace.settlement.models import CreditNote, Invoice, LedgerAccount, LedgerEntry, LedgerTransaction, Sale
 from marketplace.settlement.schemas import (
     EntryOut,
     InvoiceFilter,
@@ -73,6 +73,7 @@ async def statement(principal: Principal, org_id: int, account_id: int, query: S
 
 async def invoices_out(rows: list[Invoice], today: date) -> list[InvoiceOut]:
     sales = {s.id: s for s in await Sale.filter(id__in=[i.sale_id for i in rows])}
+    notes = {n.invoice_id: n.number for n in await CreditNote.filter(invoice_id__in=[i.id for i in rows])}
     out = []
     for i in rows:
         sale = sales[i.sale_id]
@@ -82,7 +83,8 @@ async def invoices_out(rows: list[Invoice], today: date) -> list[InvoiceOut]:
                     "id": i.id, "number": i.number, "house_org_id": i.house_org_id, "buyer_user_id": i.buyer_user_id,
                     "buyer_org_id": i.buyer_org_id, "source": sale.source, "session_id": sale.session_id,
                     "lot_id": sale.lot_id, "listing_id": sale.listing_id, "vehicle_id": sale.vehicle_id,
-                    "currency": i.currency, "status": i.status, "lines": [InvoiceLineOut(**x) for x in i.lines],
+                    "currency": i.currency, "status": i.status, "credit_note_number": notes.get(i.id),
+                    "lines": [InvoiceLineOut(**x) for x in i.lines],
                     "total_fen": i.total_fen, "deposit_applied_fen": i.deposit_applied_fen, "paid_fen": i.paid_fen,
                     "balance_due_fen": i.total_fen - i.paid_fen, "issued_at": i.issued_at, "due_date": i.due_date,
                     "due_date_provisional": i.due_date_provisional,

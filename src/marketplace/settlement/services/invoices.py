@@ -22,7 +22,8 @@ from marketplace.settlement import holidays
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import invoices as rules
-from marketplace.settlement.models import Invoice, InvoiceCounter, Receipt, Sale
+from marketplace.settlement.domain.ledger import reversal as ledger_reversal
+from marketplace.settlement.models import CreditNote, CreditNoteCounter, Invoice, InvoiceCounter, Receipt, Sale
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.ledger import Contended
 
@@ -33,13 +34,18 @@ def local_day(at: datetime) -> date:
     return at.astimezone(LOCAL).date()
 
 
-async def next_number(conn: BaseDBAsyncClient, house_org_id: int, year: int) -> int:
-    counter = await InvoiceCounter.filter(house_org_id=house_org_id, year=year).using_db(conn).first()
+async def next_number(
+    conn: BaseDBAsyncClient,
+    house_org_id: int,
+    year: int,
+    series: type[InvoiceCounter | CreditNoteCounter] = InvoiceCounter,
+) -> int:
+    counter = await series.filter(house_org_id=house_org_id, year=year).using_db(conn).first()
     if counter is None:
-        # A concurrent first invoice of the year hits the unique key; `ledger.retrying` runs us again.
-        counter = await InvoiceCounter.create(house_org_id=house_org_id, year=year, last_seq=0, using_db=conn)
+        # A concurrent first number of the year hits the unique key; `ledger.retrying` runs us again.
+        counter = await series.create(house_org_id=house_org_id, year=year, last_seq=0, using_db=conn)
     taken = (
-        await InvoiceCounter.filter(id=counter.id, last_seq=counter.last_seq)
+        await series.filter(id=counter.id, last_seq=counter.last_seq)
         .using_db(conn)
         .update(last_seq=counter.last_seq + 1)
     )
@@ -177,6 +183,8 @@ async def record_receipt(
         invoice = await Invoice.filter(id=invoice_id, house_org_id=house_org_id).using_db(conn).first()
         if invoice is None:
             raise NotFound("no such invoice", code="invoice_not_found")
+        if invoice.status == "void":
+            raise Conflict("the invoice was voided by a credit note", code="invoice_void")
         allocation = rules.allocate(lines_of(invoice), amount_fen)
         posted = await ledger.post(
             conn, house_org_id, f"receipt:bank:{reference}", "receipt",
@@ -198,6 +206,63 @@ async def record_receipt(
              "applied_fen": receipt.applied_fen, "credit_fen": receipt.credit_fen, "status": invoice.status},
         )  # fmt: skip
         return receipt, True
+
+    try:
+        return await ledger.retrying(work)
+    except ledger.Refused as exc:
+        raise Conflict(str(exc), code=exc.code) from None
+
+
+# --- voiding ---------------------------------------------------------------------------------------
+
+
+async def void_invoice(principal: Principal, invoice_id: int, reason: str, now: datetime) -> Invoice:
+    """Cancel an invoice by a credit note: the invoice keeps its number (status void); new postings reverse the
+    deposit applied (back to the bidder's deposit) and the sale. Only an invoice nobody has paid into by receipt:
+    refunding received money is the refunds work, not this."""
+    invoice = await visible_invoice(principal, invoice_id)
+    if not access.sets_fees(principal, invoice.house_org_id):
+        raise Forbidden("only the house's administrators void an invoice", code="insufficient_role")
+
+    async def work(conn: BaseDBAsyncClient) -> Invoice:
+        current = await Invoice.filter(id=invoice_id).using_db(conn).first()
+        assert current is not None
+        if current.status == "void":
+            raise Conflict("the invoice is void already", code="invoice_void")
+        if current.paid_fen != current.deposit_applied_fen:
+            raise Conflict("receipts were applied to this invoice: refund them first", code="invoice_has_receipts")
+        sale = await Sale.filter(id=current.sale_id).using_db(conn).get()
+        year = local_day(now).year
+        seq = await next_number(conn, current.house_org_id, year, CreditNoteCounter)
+        note = await CreditNote.create(
+            house_org_id=current.house_org_id, number=f"CN-{rules.number(year, current.house_org_id, seq)}",
+            year=year, seq=seq, invoice_id=current.id, amount_fen=current.total_fen, reason=reason,
+            issued_by_user_id=principal.user_id, issued_at=now, using_db=conn,
+        )  # fmt: skip
+        if current.deposit_applied_fen:
+            assert sale.session_id is not None
+            applied = rules.deposit_applied_legs(
+                sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
+            )
+            await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied",
+                              ledger_reversal(applied), now, memo=f"credit note {note.number}")  # fmt: skip
+        est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
+        legs = rules.sale_legs(est, sale.buyer_user_id, sale.seller_org_id, sale.seller_org_id == sale.house_org_id)
+        if legs:
+            await ledger.post(conn, current.house_org_id, f"void:sale:{current.id}", "sale_voided",
+                              ledger_reversal(legs), now, memo=f"credit note {note.number}")  # fmt: skip
+        updated = (
+            await Invoice.filter(id=current.id, version=current.version)
+            .using_db(conn)
+            .update(status="void", version=current.version + 1)
+        )
+        if updated != 1:
+            raise Contended()
+        await record_event(
+            conn, "settlement.invoice_voided",
+            {"invoice_id": current.id, "credit_note": note.number, "house_org_id": current.house_org_id},
+        )  # fmt: skip
+        return await Invoice.filter(id=current.id).using_db(conn).get()
 
     try:
         return await ledger.retrying(work)
