@@ -15,13 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.support_settlement import install_truncate
-
-install_truncate()  # before any module takes `truncate_all_models` by name: the ledger's guards refuse DELETE
-
-from marketplace import db  # noqa: E402
-from marketplace.settings import Settings, load_settings  # noqa: E402
-from tests.support import ApiClient, make_app_client  # noqa: E402
+from marketplace import db
+from marketplace.settings import Settings, load_settings
+from tests.support import ApiClient, make_app_client
 
 PG_URL = os.environ.get("DATABASE_URL") or None
 REDIS_URL = os.environ.get("REDIS_URL") or None
