@@ -23,6 +23,7 @@ from marketplace.bootstrap import build_services
 from marketplace.errors import EXCEPTION_HANDLERS, error_response
 from marketplace.services import Services
 from marketplace.settings import Settings
+from marketplace.settlement.routes import routes as settlement_routes
 from marketplace.web import openapi
 from marketplace.web.middleware import BodyLimitMiddleware, Metrics, RequestContextMiddleware, SecurityHeadersMiddleware
 
@@ -34,7 +35,13 @@ def api_routes() -> list[BaseRoute]:
     import listings.routes
     import marketplace.stats.routes
 
-    return [*account_routes, *listings.routes.routes, *auctions.routes.routes, *marketplace.stats.routes.routes]
+    return [
+        *account_routes,
+        *listings.routes.routes,
+        *auctions.routes.routes,
+        *marketplace.stats.routes.routes,
+        *settlement_routes,
+    ]
 
 
 _SPECS: dict[tuple[int, ...], dict[str, Any]] = {}

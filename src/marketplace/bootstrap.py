@@ -21,8 +21,9 @@ def _installers() -> list[Any]:
     # background loops and ports. The order is the start order.
     import auctions.plugin
     import listings.plugin
+    import marketplace.settlement.plugin
 
-    return [listings.plugin.install, auctions.plugin.install]
+    return [listings.plugin.install, auctions.plugin.install, marketplace.settlement.plugin.install]
 
 
 def build_services(

@@ -37,6 +37,7 @@ APPS: dict[str, dict[str, Any]] = {
     "listings": {"models": ["listings.models"], "migrations": "listings.migrations"},
     "auctions": {"models": ["auctions.models"], "migrations": "auctions.migrations"},
     "stats": {"models": ["marketplace.stats.models"], "migrations": "marketplace.stats.migrations"},
+    "settlement": {"models": ["marketplace.settlement.models"], "migrations": "marketplace.settlement.migrations"},
 }
 
 

@@ -6,12 +6,14 @@ import { accountEn, accountZh } from '../features/account/i18n';
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
+import { settlementEn, settlementZh } from '../features/settlement/i18n';
 
 export const en = {
   ...accountEn,
   ...auctionsEn,
   ...listingsEn,
   ...statsEn,
+  ...settlementEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -420,6 +422,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...auctionsZh,
   ...listingsZh,
   ...statsZh,
+  ...settlementZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',

@@ -270,9 +270,9 @@ async def _record_side_effects(
         if last is not None:
             await Bid.filter(lot_id=lot.id, seq=last.seq).using_db(conn).update(retracted=True)
     elif kind == "sold":
-        await _sale_record(conn, lot, session, event, received)
+        sale, reg = await _sale_record(conn, lot, session, event, received)
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
-        await record_event(conn, "auctions.lot_sold", {"lot_id": lot.id, "price": event["price"], "seq": seq})
+        await record_event(conn, "auctions.lot_sold", _sold_payload(lot, session, sale, reg, seq))
     elif kind == "passed":
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
         await record_event(conn, "auctions.lot_passed", {"lot_id": lot.id, "seq": seq})
@@ -290,13 +290,29 @@ async def _record_side_effects(
             )  # fmt: skip
 
 
+def _sold_payload(
+    lot: Lot, session: AuctionSession, sale: SaleRecord, reg: Registration | None, seq: int
+) -> dict[str, Any]:
+    # Every figure settlement needs to invoice the sale without reading auctions' tables (docs/settlement.md).
+    deposit = reg.deposit_amount if reg is not None and reg.deposit_status == "confirmed" else 0
+    return {
+        "lot_id": lot.id, "price": sale.hammer_price, "seq": seq,
+        "session_id": session.id, "session_starts_at": session.starts_at.isoformat(),
+        "house_org_id": session.house_org_id, "seller_org_id": lot.seller_org_id, "vehicle_id": lot.vehicle_id,
+        "buyer_user_id": sale.buyer_user_id, "buyer_org_id": sale.buyer_org_id, "buyer_paddle": sale.buyer_paddle,
+        "hammer_fen": sale.hammer_price, "buyer_premium_fen": sale.buyer_premium,
+        "premium_terms": [[b["start"], b["percent_bp"], b.get("fixed", 0)] for b in session.terms["premium"]],
+        "deposit_fen": deposit, "currency": "CNY", "sold_at": sale.sold_at.isoformat(), "via": sale.via,
+    }  # fmt: skip
+
+
 async def _sale_record(
     conn: BaseDBAsyncClient, lot: Lot, session: AuctionSession, event: dict[str, Any], at: Any
-) -> None:
+) -> tuple[SaleRecord, Registration | None]:
     paddle = str(event["buyer"])
     reg = await Registration.filter(session_id=session.id, paddle=paddle).using_db(conn).first()
     hammer = int(event["price"])
-    await SaleRecord.create(
+    sale = await SaleRecord.create(
         lot_id=lot.id,
         session_id=session.id,
         vehicle_id=lot.vehicle_id,
@@ -311,6 +327,7 @@ async def _sale_record(
         sold_at=at,
         using_db=conn,
     )
+    return sale, reg
 
 
 async def apply_bid(

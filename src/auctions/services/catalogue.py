@@ -23,6 +23,7 @@ from marketplace.accounts.domain import Kind, Principal
 from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.ports.payments.base import PaymentGateway
+from marketplace.settlement.services import fees as settlement_fees
 
 FIRST_PADDLE = 101
 
@@ -307,6 +308,9 @@ async def publish(principal: Principal, session_id: int, now: datetime | None = 
                     .update(status=state.status, ends_at=ends, state=state.to_json())
                 )
         await AuctionSession.filter(id=session.id).using_db(conn).update(status="published", starts_at=start)
+        # The terms pin the house's fee schedule in force now (settlement keeps the pin, keyed by the session).
+        premium = [[b["start"], b["percent_bp"], b.get("fixed", 0)] for b in session.terms["premium"]]
+        await settlement_fees.pin_session(conn, session.id, session.house_org_id, premium, now or datetime.now(UTC))
     return await get_session(principal, session.id)
 
 

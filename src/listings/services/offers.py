@@ -213,7 +213,10 @@ async def decide(principal: Principal, offer_id: int, body: DecisionIn, now: dat
                 conn,
                 "listing.sale_recorded",
                 {"sale_id": sale.id, "listing_id": listing.id, "buyer_user_id": sale.buyer_user_id,
-                 "seller_org_id": sale.seller_org_id, "price_fen": price, "sold_at": now.isoformat()},
+                 "seller_org_id": sale.seller_org_id, "price_fen": price, "sold_at": now.isoformat(),
+                 # settlement's figures: the dealer keeps the books of its own sale; no deposit on a listing
+                 "house_org_id": sale.seller_org_id, "vehicle_id": listing.vehicle_id, "offer_id": offer.id,
+                 "buyer_org_id": None, "deposit_fen": 0, "currency": "CNY"},
             )  # fmt: skip
         await record_event(conn, "offer.decided", {"offer_id": offer.id, "status": status})
     return await _one(principal, offer.id)

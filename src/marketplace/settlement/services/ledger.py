@@ -1,0 +1,154 @@
+"""Posting to a house's books: one balanced transaction per business event, at most once.
+
+`post` runs inside the caller's transaction (the state change that caused it). It checks the legs
+(domain.ledger), opens missing accounts, moves each account's running balance by compare-and-set on its
+version (a concurrent posting to the same account makes one of them retry: `retrying`), refuses a balance
+below an account's floor, writes the legs and then the header, whose unique business key makes a retried
+posting a no-op. The database checks the same invariants again (migrations/0002).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from marketplace.settlement.domain import ledger as rules
+from marketplace.settlement.domain.ledger import Leg
+from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
+
+T = TypeVar("T")
+ATTEMPTS = 20
+
+
+class Contended(Exception):
+    """An account moved under us (compare-and-set lost): the whole transaction is tried again."""
+
+
+class Refused(Exception):
+    """The posting breaks a ledger rule (unbalanced, a floor); nothing was written."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Posted:
+    transaction: LedgerTransaction
+    duplicate: bool  # the business key had been posted already: nothing was written now
+
+
+async def retrying(work: Callable[[BaseDBAsyncClient], Awaitable[T]], attempts: int = ATTEMPTS) -> T:
+    """Run `work` in a transaction of its own, again after a lost compare-and-set or a unique-key race
+    (another transaction committed the same business key, account or invoice number first)."""
+    for attempt in range(attempts):
+        try:
+            async with in_transaction() as conn:
+                return await work(conn)
+        except (Contended, IntegrityError):
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def account(
+    conn: BaseDBAsyncClient, house_org_id: int, code: str, party: str, currency: str, *, create: bool = True
+) -> LedgerAccount | None:
+    found = (
+        await LedgerAccount.filter(house_org_id=house_org_id, code=code, party=party, currency=currency)
+        .using_db(conn)
+        .first()
+    )
+    if found is not None or not create:
+        return found
+    t = rules.account_type(code)
+    return await LedgerAccount.create(
+        house_org_id=house_org_id,
+        code=code,
+        party=party,
+        currency=currency,
+        normal=t.normal,
+        floor_zero=t.floor_zero,
+        using_db=conn,
+    )
+
+
+async def balance(house_org_id: int, code: str, party: str = "", currency: str = "CNY") -> int:
+    """An account's natural balance (what it holds on its own side), from its running total: one row read."""
+    row = await LedgerAccount.get_or_none(house_org_id=house_org_id, code=code, party=party, currency=currency)
+    return 0 if row is None else rules.natural(rules.account_type(code), row.balance_fen)
+
+
+async def post(
+    conn: BaseDBAsyncClient,
+    house_org_id: int,
+    business_key: str,
+    kind: str,
+    legs: list[Leg],
+    at: datetime,
+    memo: str = "",
+) -> Posted:
+    existing = (
+        await LedgerTransaction.filter(house_org_id=house_org_id, business_key=business_key).using_db(conn).first()
+    )
+    if existing is not None:
+        return Posted(existing, duplicate=True)
+    try:
+        rules.check_balanced(legs)
+    except rules.LedgerError as exc:
+        raise Refused(str(exc), exc.code) from None
+    accounts: dict[tuple[str, str, str], LedgerAccount] = {}
+    for leg in legs:
+        key = (leg.code, leg.party, leg.currency)
+        if key not in accounts:
+            found = await account(conn, house_org_id, *key)
+            assert found is not None
+            accounts[key] = found
+    # Accounts in id order, so two postings touching the same accounts lock them in the same order (the UPDATE
+    # takes the row lock on PostgreSQL; the second waits, then finds the version moved and retries).
+    moves: dict[int, int] = {}
+    for leg in legs:
+        acc = accounts[(leg.code, leg.party, leg.currency)]
+        moves[acc.id] = moves.get(acc.id, 0) + leg.amount_fen
+    by_id = {a.id: a for a in accounts.values()}
+    for acc_id in sorted(moves):
+        acc = by_id[acc_id]
+        after = acc.balance_fen + moves[acc_id]
+        if rules.refuses(rules.account_type(acc.code), after):
+            raise Refused(f"{acc.code} {acc.party} would fall below zero", "insufficient_balance")
+        updated = (
+            await LedgerAccount.filter(id=acc.id, version=acc.version)
+            .using_db(conn)
+            .update(balance_fen=after, version=acc.version + 1)
+        )
+        if updated != 1:
+            raise Contended()
+    tx_id = uuid.uuid4()
+    running = {a.id: a.balance_fen for a in by_id.values()}
+    for leg in legs:
+        acc = accounts[(leg.code, leg.party, leg.currency)]
+        running[acc.id] += leg.amount_fen
+        await LedgerEntry.create(
+            transaction_id=tx_id,
+            account_id=acc.id,
+            amount_fen=leg.amount_fen,
+            currency=leg.currency,
+            balance_after_fen=running[acc.id],
+            posted_at=at,
+            using_db=conn,
+        )
+    for acc in by_id.values():
+        acc.balance_fen = running[acc.id]
+        acc.version += 1
+    tx = await LedgerTransaction.create(
+        id=tx_id, house_org_id=house_org_id, business_key=business_key, kind=kind, memo=memo[:200], posted_at=at,
+        using_db=conn,
+    )  # fmt: skip
+    return Posted(tx, duplicate=False)

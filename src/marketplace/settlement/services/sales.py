@@ -1,0 +1,95 @@
+"""Consumers of the sale events auctions and listings publish: each sale becomes an invoice and postings once.
+
+The events carry every figure settlement needs (see docs/settlement.md, "Events consumed"); nothing is read
+back from the auctions or listings tables. `consume_once` records the event in the same transaction as the
+work, and the sale's unique (source, ref) and the postings' business keys catch a second delivery anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from marketplace.outbox.events import consume_once
+from marketplace.settlement.services import fees, invoices
+from marketplace.settlement.services.ledger import ATTEMPTS, Contended
+
+log = logging.getLogger("marketplace.settlement")
+
+LOT_SOLD = "auctions.lot_sold"
+LISTING_SOLD = "listing.sale_recorded"
+
+
+def _when(value: Any) -> datetime:
+    at = datetime.fromisoformat(str(value))
+    if at.tzinfo is None:
+        raise ValueError("sold_at must carry its time zone")
+    return at
+
+
+def _opt(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
+    if p.get("buyer_user_id") is None:
+        log.error("lot %s sold without a registered buyer: not invoiced", p.get("lot_id"))
+        return
+    sold_at = _when(p["sold_at"])
+    session_id = int(p["session_id"])
+    house = int(p["house_org_id"])
+    # Sessions published before pins existed are pinned on their first sale, by the version in force at the
+    # session's start (published sessions start at or after their publication).
+    pin = await fees.pin_session(conn, session_id, house, p.get("premium_terms"), _when(p["session_starts_at"]))
+    rules_used, schedule = await fees.rules_for_session(conn, pin)
+    await invoices.record_sale(
+        conn,
+        {
+            "source": "auction", "source_ref": int(p["lot_id"]), "house_org_id": house,
+            "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
+            "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
+            "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
+            "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
+            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at,
+        },
+        rules_used,
+        schedule.id if schedule else None,
+    )  # fmt: skip
+
+
+async def _settle_listing(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
+    sold_at = _when(p["sold_at"])
+    books = int(p.get("house_org_id") or p["seller_org_id"])
+    rules_used, schedule = await fees.rules_for_house(books, sold_at, own_stock=books == int(p["seller_org_id"]))
+    await invoices.record_sale(
+        conn,
+        {
+            "source": "listing", "source_ref": int(p["sale_id"]), "house_org_id": books,
+            "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
+            "buyer_org_id": _opt(p.get("buyer_org_id")), "listing_id": int(p["listing_id"]),
+            "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["price_fen"]),
+            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at,
+        },
+        rules_used,
+        schedule.id if schedule else None,
+    )  # fmt: skip
+
+
+HANDLERS = {LOT_SOLD: _settle_lot, LISTING_SOLD: _settle_listing}
+
+
+async def consume(message: dict[str, Any]) -> bool:
+    """Settle one sale event exactly once; a lost race (counter, account, business key) is tried again."""
+    handler = HANDLERS[str(message["topic"])]
+    payload = dict(message["payload"])
+    for attempt in range(ATTEMPTS):
+        try:
+            return await consume_once("settlement.sales", message, lambda conn: handler(conn, payload))
+        except (Contended, IntegrityError):
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")

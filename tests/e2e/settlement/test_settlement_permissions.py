@@ -1,0 +1,227 @@
+"""The settlement permissions matrix: every settlement endpoint × every kind of caller.
+
+House H keeps books with one invoice (its buyer: `buyer`), one fee schedule version taking effect tomorrow, and
+accounts; R is a rival house. Each cell runs on a fresh world and checks the status and error code, that a refused
+request or a read changed nothing, that an allowed write had its effect, and that nobody outside H (but platform
+staff and the invoice's buyer) ever receives H's invoice number. `test_matrix_covers_every_route` fails when a
+settlement endpoint lacks its row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from marketplace.accounts import sessions
+from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
+from marketplace.accounts.models import Session
+from marketplace.settlement.models import FeeSchedule, Invoice, LedgerAccount, LedgerEntry, Receipt
+from marketplace.settlement.routes import routes
+from marketplace.settlement.services import sales
+from marketplace.web.endpoint import UNSAFE_METHODS
+from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
+
+CALLERS = ("anonymous", "buyer", "stranger", "auctioneer", "house_admin", "rival_admin", "platform", "read_token")
+
+
+@dataclass(frozen=True)
+class W:
+    status: int
+    code: str | None = None
+
+
+OK, NEW, DONE = W(200), W(201), W(204)
+UNAUTH, SCOPE, NF = W(401, "unauthenticated"), W(403, "insufficient_scope"), W(404)
+ROLE, STAFF = W(403, "insufficient_role"), W(403, "not_house_staff")
+
+
+def row(
+    anonymous: W, buyer: W, stranger: W, auctioneer: W, house_admin: W, rival: W, platform: W, token: W
+) -> dict[str, W]:
+    return dict(
+        zip(CALLERS, (anonymous, buyer, stranger, auctioneer, house_admin, rival, platform, token), strict=True)
+    )
+
+
+BOOKS_READ = row(UNAUTH, NF, NF, OK, OK, NF, OK, OK)
+MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
+    ("GET", "/api/houses/{house}/fee-schedules", "", BOOKS_READ),
+    ("POST", "/api/houses/{house}/fee-schedules", "schedule", row(UNAUTH, NF, NF, ROLE, NEW, NF, ROLE, SCOPE)),
+    ("GET", "/api/houses/{house}/fee-schedules/{schedule}", "", BOOKS_READ),
+    ("DELETE", "/api/houses/{house}/fee-schedules/{schedule}", "", row(UNAUTH, NF, NF, ROLE, DONE, NF, ROLE, SCOPE)),
+    ("GET", "/api/houses/{house}/fee-estimate?amount=12345600", "", row(OK, OK, OK, OK, OK, OK, OK, OK)),
+    ("GET", "/api/houses/{house}/invoices", "", BOOKS_READ),
+    ("GET", "/api/invoices/{invoice}", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
+    ("GET", "/api/me/invoices", "", row(UNAUTH, OK, OK, OK, OK, OK, OK, OK)),
+    ("POST", "/api/invoices/{invoice}/void", "void", row(UNAUTH, ROLE, NF, ROLE, OK, NF, ROLE, SCOPE)),
+    ("POST", "/api/houses/{house}/receipts", "receipt", row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE)),
+    ("GET", "/api/houses/{house}/trial-balance", "", BOOKS_READ),
+    ("GET", "/api/houses/{house}/accounts/{account}/entries", "", BOOKS_READ),
+]
+
+
+@dataclass
+class World:
+    house: int
+    invoice: Invoice
+    schedule: int
+    account: int
+    buyer_id: int
+
+
+async def _login(client: ApiClient, user_id: int) -> None:
+    raw, csrf = new_secret(), new_secret()
+    await Session.create(
+        token_hash=token_hash(raw), csrf_token=csrf, user_id=user_id, expires_at=datetime.now(UTC) + timedelta(days=1)
+    )
+    client.http.cookies.set(SESSION_COOKIE, raw)
+    client.http.cookies.set(CSRF_COOKIE, csrf)
+
+
+def sold_event(house: int, seller: int, buyer: int, lot: int) -> dict[str, Any]:
+    now = datetime.now(UTC).isoformat()
+    return {
+        "event_id": str(uuid.uuid4()), "topic": "auctions.lot_sold", "created_at": now,
+        "payload": {"lot_id": lot, "price": 12_345_600, "seq": 3, "session_id": 700 + lot, "session_starts_at": now,
+                    "house_org_id": house, "seller_org_id": seller, "vehicle_id": 1, "buyer_user_id": buyer,
+                    "buyer_org_id": None, "buyer_paddle": "A001", "hammer_fen": 12_345_600,
+                    "buyer_premium_fen": 617_280, "premium_terms": [[0, 500, 0]], "deposit_fen": 0,
+                    "currency": "CNY", "sold_at": now, "via": "timed"},
+    }  # fmt: skip
+
+
+async def build(client: ApiClient, caller: str) -> World:
+    app = client.app
+    house, rival, seller = await make_org("auction_house"), await make_org("auction_house"), await make_org("dealer")
+    users = {
+        "auctioneer": (await make_member(app, house, ["auctioneer"], "auc")).user,
+        "house_admin": (await make_member(app, house, ["house_admin"], "hadm")).user,
+        "rival_admin": (await make_member(app, rival, ["house_admin"], "radm")).user,
+        "platform": (await make_platform_admin(app)).user,
+        "buyer": await make_user(app, "buyer"),
+        "stranger": await make_user(app, "stranger"),
+    }
+    assert await sales.consume(sold_event(house.id, seller.id, users["buyer"].id, 1))
+    # The rival house has books too, with an invoice of its own for the same buyer (never shown to H's staff).
+    assert await sales.consume(sold_event(rival.id, seller.id, users["buyer"].id, 2))
+    schedule = await FeeSchedule.create(
+        house_org_id=house.id, version=1, effective_from=datetime.now(UTC) + timedelta(days=1),
+        rules={"buyer_premium": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 300}],
+               "seller_commission": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 300}]},
+        created_by_user_id=users["house_admin"].id,
+    )  # fmt: skip
+    account = await LedgerAccount.get(house_org_id=house.id, code="buyer_receivable")
+    if caller == "read_token":
+        _, raw = await sessions.create_token(users["house_admin"].id, "read", ["read"], "127.0.0.1")
+        client.bearer = raw
+    elif caller != "anonymous":
+        await _login(client, users[caller].id)
+    invoice = await Invoice.get(house_org_id=house.id)
+    return World(house.id, invoice, schedule.id, account.id, users["buyer"].id)
+
+
+async def snapshot() -> dict[str, Any]:
+    return {
+        "schedules": sorted(await FeeSchedule.all().values_list("id", "version")),
+        "receipts": await Receipt.all().count(),
+        "entries": await LedgerEntry.all().count(),
+        "invoices": sorted(await Invoice.all().values_list("id", "paid_fen", "status")),
+    }
+
+
+def body_for(kind: str, world: World) -> dict[str, Any]:
+    if kind == "schedule":
+        rules = {"buyer_premium": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 450}],
+                 "seller_commission": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 300}]}  # fmt: skip
+        return {"json": {"rules": rules, "note": "2027 tariff"}}
+    if kind == "void":
+        return {"json": {"reason": "sale cancelled: the seller withdrew the vehicle"}}
+    if kind == "receipt":
+        return {"json": {"invoice_id": world.invoice.id, "reference": "ICBC-0001", "amount_fen": 100_000,
+                         "received_on": "2026-12-01"}}  # fmt: skip
+    return {}
+
+
+async def check_cell(client: ApiClient, method: str, path: str, body: str, caller: str, want: W) -> str:
+    from tortoise.contrib.test import truncate_all_models
+
+    await truncate_all_models()
+    client.bearer = None
+    client.http.cookies.clear()
+    world = await build(client, caller)
+    url = path.format(house=world.house, schedule=world.schedule, invoice=world.invoice.id, account=world.account)
+    before = await snapshot()
+    r = await client.request(method, url, **body_for(body, world))
+    cell = f"{method} {path}:{caller}"
+    if r.status_code != want.status:
+        return f"{cell}: {r.status_code} (want {want.status}) {r.text[:200]}"
+    if want.code and r.json()["error"]["code"] != want.code:
+        return f"{cell}: code {r.json()['error']['code']} (want {want.code})"
+    after = await snapshot()
+    if (r.status_code >= 400 or method not in UNSAFE_METHODS) and after != before:
+        return f"{cell}: a refused request or a read changed something"
+    if r.status_code < 400 and method in UNSAFE_METHODS and after == before:
+        return f"{cell}: an allowed write had no effect"
+    if caller in ("stranger", "rival_admin", "anonymous") and world.invoice.number in r.text:
+        return f"{cell}: house H's invoice leaked"
+    if r.status_code == 404:
+        missing = await client.request(method, url.replace(f"/{world.house}/", "/2147483647/"), **body_for(body, world))
+        if "/houses/" in path and missing.json() != r.json():
+            return f"{cell}: a foreign house's 404 differs from a missing one's"
+    return ""
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_matrix(client: ApiClient, caller: str) -> None:
+    """Every endpoint for one caller; all mismatches are listed."""
+    problems = []
+    for method, path, body, want in MATRIX:
+        problem = await check_cell(client, method, path, body, caller, want[caller])
+        if problem:
+            problems.append(problem)
+    assert problems == []
+
+
+def test_matrix_covers_every_route() -> None:
+    documented = {(m, p.split("?")[0]) for m, p, *_ in MATRIX}
+    declared = set()
+    for route in routes:
+        op = route.operation  # type: ignore[attr-defined]
+        template = (
+            op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")
+            .replace("{schedule:int}", "{schedule}")
+            .replace("{account:int}", "{account}")
+            .replace("/api/invoices/{id:int}", "/api/invoices/{invoice}")
+        )
+        declared.add((op.method, template))
+    assert declared == documented
+
+
+async def test_a_buyer_sees_only_their_own_invoices(client: ApiClient) -> None:
+    world = await build(client, "buyer")
+    mine = (await client.get("/api/me/invoices")).json()["items"]
+    assert {i["buyer_user_id"] for i in mine} == {world.buyer_id}
+    assert len(mine) == 2  # one from each house
+    client.http.cookies.clear()
+    stranger = await make_user(client.app, "other")
+    await _login(client, stranger.id)
+    assert (await client.get("/api/me/invoices")).json()["items"] == []
+    foreign = await client.get(f"/api/invoices/{world.invoice.id}")
+    missing = await client.get("/api/invoices/2147483647")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+
+
+async def test_a_house_sees_only_its_own_books(client: ApiClient) -> None:
+    world = await build(client, "house_admin")
+    listed = (await client.get(f"/api/houses/{world.house}/invoices")).json()["items"]
+    assert [i["house_org_id"] for i in listed] == [world.house]
+    rival_invoice = await Invoice.exclude(house_org_id=world.house).first()
+    assert rival_invoice is not None
+    r = await client.get(f"/api/invoices/{rival_invoice.id}")
+    assert r.status_code == 404
+    assert rival_invoice.number not in r.text

@@ -1,0 +1,328 @@
+"""The ledger against a real database, on both profiles: postings, idempotency, floors, and the database's own
+guards refusing raw SQL that breaks the invariants (unbalanced legs, orphan legs, edits, deletes, overdrafts)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tortoise import connections
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
+from tortoise.transactions import in_transaction
+
+from marketplace.settings import Settings
+from marketplace.settlement.domain.ledger import credit, debit
+from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from marketplace.settlement.services import ledger
+from tests.conftest import PG_URL
+
+AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# Trigger refusals surface as IntegrityError; a deferred check failing at COMMIT comes straight from the driver.
+REFUSED = (IntegrityError, OperationalError, TransactionManagementError, sqlite3.IntegrityError, asyncpg.PostgresError)
+HOUSE = 41
+
+
+def lodge(user: int, fen: int, cur: str = "CNY") -> list[Any]:
+    return [debit("bank_clearing", "", fen, cur), credit("deposits_held", f"user:{user}/session:1", fen, cur)]
+
+
+def apply_deposit(user: int, fen: int) -> list[Any]:
+    # With nothing owed, the receivable would go into credit: its floor refuses (use buyer_credit for that).
+    return [
+        debit("deposits_held", f"user:{user}/session:1", fen, "CNY"),
+        credit("buyer_receivable", f"user:{user}", fen, "CNY"),
+    ]
+
+
+async def post(key: str, legs: list[Any], house: int = HOUSE) -> ledger.Posted:
+    return await ledger.retrying(lambda conn: ledger.post(conn, house, key, "test", legs, AT))
+
+
+async def entries_sum(account_id: int) -> int:
+    return sum(e.amount_fen for e in await LedgerEntry.filter(account_id=account_id))
+
+
+async def assert_books_consistent() -> None:
+    for acc in await LedgerAccount.all():
+        entries = await LedgerEntry.filter(account_id=acc.id).order_by("id")
+        assert acc.balance_fen == sum(e.amount_fen for e in entries)
+        running = 0
+        for e in entries:
+            running += e.amount_fen
+            assert e.balance_after_fen == running
+        if acc.floor_zero:
+            assert (acc.balance_fen >= 0) if acc.normal == "debit" else (acc.balance_fen <= 0)
+    per_tx: dict[tuple[Any, str], int] = {}
+    for e in await LedgerEntry.all():
+        per_tx[(e.transaction_id, e.currency)] = per_tx.get((e.transaction_id, e.currency), 0) + e.amount_fen
+    assert all(v == 0 for v in per_tx.values())
+    assert {k[0] for k in per_tx} == {t.id for t in await LedgerTransaction.all()}
+
+
+async def test_a_posting_moves_running_balances_and_a_retry_posts_nothing(database: Settings) -> None:
+    first = await post("deposit:1", lodge(7, 50_000))
+    again = await post("deposit:1", lodge(7, 50_000))
+    assert not first.duplicate
+    assert again.duplicate
+    assert again.transaction.id == first.transaction.id
+    assert await ledger.balance(HOUSE, "bank_clearing") == 50_000
+    assert await ledger.balance(HOUSE, "deposits_held", "user:7/session:1") == 50_000
+    assert await LedgerEntry.all().count() == 2
+    await assert_books_consistent()
+
+
+async def test_the_code_refuses_unbalanced_legs_and_a_posting_below_a_floor(database: Settings) -> None:
+    with pytest.raises(ledger.Refused) as unbalanced:
+        await post("bad", [debit("bank_clearing", "", 100, "CNY"), credit("vat_payable", "", 99, "CNY")])
+    assert unbalanced.value.code == "unbalanced"
+    with pytest.raises(ledger.Refused) as mixed:  # zero in total, but not per currency
+        await post("mixed", [debit("bank_clearing", "", 100, "CNY"), credit("vat_payable", "", 100, "USD")])
+    assert mixed.value.code == "unbalanced"
+    await post("deposit", lodge(7, 1_000))
+    with pytest.raises(ledger.Refused) as floor:
+        await post("apply", apply_deposit(7, 500))  # nothing is owed: the receivable may not go below zero
+    assert floor.value.code == "insufficient_balance"
+    with pytest.raises(ledger.Refused) as deposit_floor:
+        await post("to_credit", legs_for("to_credit", 7, 1_001))  # more than the deposit held
+    assert deposit_floor.value.code == "insufficient_balance"
+    assert await LedgerTransaction.all().count() == 1
+    await assert_books_consistent()
+
+
+# --- the database's own guards (raw SQL, no code checks) -------------------------------------------
+
+
+def _lit(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+async def raw_entry(conn: Any, tx: str, account: LedgerAccount, fen: int, after: int | None = None) -> None:
+    values = [
+        tx,
+        account.id,
+        fen,
+        account.currency,
+        account.balance_fen + fen if after is None else after,
+        AT.isoformat(),
+    ]
+    await conn.execute_query(
+        "INSERT INTO settlement_entries"
+        " (transaction_id, account_id, amount_fen, currency, balance_after_fen, posted_at)"
+        f" VALUES ({', '.join(_lit(v) for v in values)})"
+    )
+
+
+async def raw_header(conn: Any, tx: str, key: str) -> None:
+    await conn.execute_query(
+        "INSERT INTO settlement_transactions (id, house_org_id, business_key, kind, memo, posted_at, created_at)"
+        f" VALUES ('{tx}', {HOUSE}, '{key}', 'raw', '', '{AT.isoformat()}', '{AT.isoformat()}')"
+    )
+
+
+async def raw_move(conn: Any, account: LedgerAccount, fen: int) -> None:
+    await conn.execute_query(
+        f"UPDATE settlement_accounts SET balance_fen = balance_fen + ({fen}), version = version + 1"
+        f" WHERE id = {account.id}"
+    )
+
+
+async def two_accounts() -> tuple[LedgerAccount, LedgerAccount]:
+    await post("seed", lodge(7, 10_000))
+    bank = await LedgerAccount.get(code="bank_clearing")
+    held = await LedgerAccount.get(code="deposits_held")
+    return bank, held
+
+
+async def test_the_database_refuses_unbalanced_legs(database: Settings) -> None:
+    bank, held = await two_accounts()
+    tx = str(uuid.uuid4())
+    with pytest.raises(REFUSED, match="sum to zero"):
+        async with in_transaction() as conn:
+            await raw_move(conn, bank, 500)
+            await raw_move(conn, held, -400)
+            await raw_entry(conn, tx, bank, 500)
+            await raw_entry(conn, tx, held, -400)
+            await raw_header(conn, tx, "raw-unbalanced")
+    assert await LedgerTransaction.filter(business_key="raw-unbalanced").count() == 0
+    assert await LedgerEntry.filter(transaction_id=tx).count() == 0
+    await assert_books_consistent()
+
+
+async def test_the_database_accepts_balanced_raw_legs_and_checks_the_running_balance(database: Settings) -> None:
+    bank, held = await two_accounts()
+    tx = str(uuid.uuid4())
+    async with in_transaction() as conn:
+        await raw_move(conn, bank, 500)
+        await raw_move(conn, held, -500)
+        await raw_entry(conn, tx, bank, 500)
+        await raw_entry(conn, tx, held, -500)
+        await raw_header(conn, tx, "raw-balanced")
+    await assert_books_consistent()
+    # Legs whose balance_after does not follow the account's previous entry are refused.
+    bank, held = await LedgerAccount.get(id=bank.id), await LedgerAccount.get(id=held.id)
+    with pytest.raises(REFUSED, match="balance_after"):
+        async with in_transaction() as conn:
+            await raw_entry(conn, str(uuid.uuid4()), bank, 1, after=bank.balance_fen + 2)
+    # Balanced legs that leave an account's stored balance behind are refused at the header.
+    tx = str(uuid.uuid4())
+    with pytest.raises(REFUSED, match="disagrees"):
+        async with in_transaction() as conn:
+            await raw_entry(conn, tx, bank, 7)
+            await raw_entry(conn, tx, held, -7)
+            await raw_header(conn, tx, "raw-stale-balance")
+
+
+async def test_the_database_refuses_legs_without_a_header_at_commit(database: Settings) -> None:
+    bank, held = await two_accounts()
+    tx = str(uuid.uuid4())
+    with pytest.raises(REFUSED, match="FOREIGN KEY|foreign key"):
+        async with in_transaction() as conn:
+            await raw_move(conn, bank, 500)
+            await raw_move(conn, held, -500)
+            await raw_entry(conn, tx, bank, 500)
+            await raw_entry(conn, tx, held, -500)
+    if conn.capabilities.dialect == "sqlite":
+        # SQLite leaves a transaction whose COMMIT failed open, and Tortoise does not roll it back: end it here.
+        await conn._connection.rollback()
+    assert await LedgerEntry.filter(transaction_id=tx).count() == 0
+    assert (await LedgerAccount.get(id=bank.id)).balance_fen == bank.balance_fen
+
+
+async def test_the_database_refuses_a_leg_added_to_a_posted_transaction(database: Settings) -> None:
+    bank, _ = await two_accounts()
+    posted = await LedgerTransaction.get(business_key="seed")
+    with pytest.raises(REFUSED, match="posted transaction"):
+        async with in_transaction() as conn:
+            await raw_move(conn, bank, 1)
+            await raw_entry(conn, str(posted.id), bank, 1)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE settlement_entries SET amount_fen = amount_fen + 1",
+        "UPDATE settlement_entries SET currency = 'USD'",
+        "DELETE FROM settlement_entries",
+        "UPDATE settlement_transactions SET business_key = 'other'",
+        "DELETE FROM settlement_transactions",
+        "DELETE FROM settlement_accounts",
+        "UPDATE settlement_accounts SET code = 'vat_payable'",
+    ],
+)
+async def test_the_database_refuses_edits_and_deletes(database: Settings, sql: str) -> None:
+    await two_accounts()
+    before = [(e.id, e.amount_fen, e.currency) for e in await LedgerEntry.all().order_by("id")]
+    with pytest.raises(REFUSED):
+        await connections.get("default").execute_query(sql)
+    assert [(e.id, e.amount_fen, e.currency) for e in await LedgerEntry.all().order_by("id")] == before
+    assert await LedgerTransaction.filter(business_key="seed").count() == 1
+
+
+async def test_the_database_refuses_an_account_below_its_floor(database: Settings) -> None:
+    _, held = await two_accounts()
+    with pytest.raises(REFUSED, match="floor"):
+        await connections.get("default").execute_query(
+            f"UPDATE settlement_accounts SET balance_fen = 1 WHERE id = {held.id}"  # a credit account in debit
+        )
+    assert (await LedgerAccount.get(id=held.id)).balance_fen == -10_000
+
+
+# --- properties -------------------------------------------------------------------------------------
+
+ops = st.lists(
+    st.tuples(
+        st.sampled_from(["lodge", "to_credit", "refund_credit"]),
+        st.integers(1, 3),
+        st.integers(1, 5_000),
+        st.integers(0, 6),
+    ),
+    min_size=1,
+    max_size=12,
+)
+MOVES = {  # kind -> (from account, to account): the amount leaves the first's natural balance for the second's
+    "lodge": ("bank_clearing", "deposits_held"),
+    "to_credit": ("deposits_held", "buyer_credit"),
+    "refund_credit": ("buyer_credit", "bank_clearing"),
+}
+
+
+def legs_for(kind: str, user: int, fen: int) -> list[Any]:
+    party = {"deposits_held": f"user:{user}/session:1", "buyer_credit": f"user:{user}", "bank_clearing": ""}
+    src, dst = MOVES[kind]
+    if kind == "lodge":
+        return lodge(user, fen)
+    if kind == "to_credit":
+        return [debit(src, party[src], fen, "CNY"), credit(dst, party[dst], fen, "CNY")]
+    return [debit(src, party[src], fen, "CNY"), credit(dst, party[dst], fen, "CNY")]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=ops)
+async def test_property_any_sequence_of_postings_keeps_the_books_consistent(database: Settings, steps: Any) -> None:
+    """Random deposits, transfers to credit and refunds under reused business keys: each key posts at most once,
+    a posting beyond a floor is refused whole, balances follow a plain model, and every invariant holds."""
+    house = int(uuid.uuid4().int % 1_000_000) + 1_000  # a fresh house per example: the database is shared
+    model: dict[tuple[str, int], int] = {}
+    seen: set[str] = set()
+    for kind, user, fen, key_no in steps:
+        key = f"{kind}:{user}:{key_no}"
+        src, dst = MOVES[kind]
+        floor_src = (src, user) if src != "bank_clearing" else None
+        try:
+            result = await post(key, legs_for(kind, user, fen), house)
+        except ledger.Refused as exc:
+            refusal = exc.code
+            assert refusal == "insufficient_balance"
+            assert key not in seen
+            assert floor_src is not None
+            assert model.get(floor_src, 0) < fen
+            continue
+        if key in seen:
+            assert result.duplicate
+            continue
+        seen.add(key)
+        assert not result.duplicate
+        if floor_src is not None:
+            assert model.get(floor_src, 0) >= fen
+            model[floor_src] = model.get(floor_src, 0) - fen
+        if dst != "bank_clearing":
+            model[(dst, user)] = model.get((dst, user), 0) + fen
+        for (code, u), fen_held in model.items():
+            party = f"user:{u}/session:1" if code == "deposits_held" else f"user:{u}"
+            assert await ledger.balance(house, code, party) == fen_held
+    await assert_books_consistent()
+
+
+# --- concurrency (PostgreSQL: SQLite runs one writer at a time) ------------------------------------------
+
+
+@pytest.mark.skipif(not PG_URL, reason="concurrency is proven on PostgreSQL (DATABASE_URL)")
+async def test_two_postings_with_one_business_key_at_once_post_once(database: Settings) -> None:
+    for round_ in range(5):
+        results = await asyncio.gather(*(post(f"race:{round_}", lodge(9, 1_000)) for _ in range(6)))
+        assert sum(not r.duplicate for r in results) == 1
+        assert len({r.transaction.id for r in results}) == 1
+    assert await ledger.balance(HOUSE, "deposits_held", "user:9/session:1") == 5_000
+    assert await LedgerTransaction.filter(business_key__startswith="race:").count() == 5
+    await assert_books_consistent()
+
+
+@pytest.mark.skipif(not PG_URL, reason="concurrency is proven on PostgreSQL (DATABASE_URL)")
+async def test_concurrent_postings_never_spend_a_floor_account_twice(database: Settings) -> None:
+    await post("lodge", lodge(5, 1_000))
+    outcomes = await asyncio.gather(
+        *(post(f"apply:{i}", legs_for("to_credit", 5, 600)) for i in range(8)), return_exceptions=True
+    )
+    ok = [o for o in outcomes if isinstance(o, ledger.Posted)]
+    refused = [o for o in outcomes if isinstance(o, ledger.Refused)]
+    assert len(ok) == 1, outcomes
+    assert len(refused) == 7, outcomes
+    assert await ledger.balance(HOUSE, "deposits_held", "user:5/session:1") == 400
+    await assert_books_consistent()
