@@ -258,13 +258,15 @@ class SearchIn(In):
     province: str = Field(default="", max_length=400)
     city: str = Field(default="", max_length=400)
     price_band: str = Field(default="", max_length=100)
-    year_min: int | None = Field(default=None, ge=1900, le=2100)
-    year_max: int | None = Field(default=None, ge=1900, le=2100)
-    price_min_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
-    price_max_fen: int | None = Field(default=None, ge=0, le=MAX_PRICE_FEN)
-    mileage_min_km: int | None = Field(default=None, ge=0, le=10_000_000)
-    mileage_max_km: int | None = Field(default=None, ge=0, le=10_000_000)
-    transfers_max: int | None = Field(default=None, ge=0, le=1_000)
+    # Outer bounds only keep numbers sane for the document and the engines; the meaningful ranges are the search
+    # rules' (domain.query.LIMITS), which refuse with `out_of_range` and their limits for the client to word.
+    year_min: int | None = Field(default=None, ge=0, le=9_999)
+    year_max: int | None = Field(default=None, ge=0, le=9_999)
+    price_min_fen: int | None = Field(default=None, ge=0, le=10**15)
+    price_max_fen: int | None = Field(default=None, ge=0, le=10**15)
+    mileage_min_km: int | None = Field(default=None, ge=0, le=10**9)
+    mileage_max_km: int | None = Field(default=None, ge=0, le=10**9)
+    transfers_max: int | None = Field(default=None, ge=0, le=10**6)
     no_accident: bool = False
     sort: Literal["relevance", "price_asc", "price_desc", "mileage_asc", "year_desc", "newest"] = "relevance"
     page: int = Field(default=1, ge=1, le=10_000)

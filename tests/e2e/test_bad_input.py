@@ -5,6 +5,7 @@ fields a PATCH cannot clear, and a control character in a listing's text (which 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -49,13 +50,14 @@ async def test_every_integer_query_parameter_is_bounded_in_the_document_and_in_f
                 name = param["name"]
                 assert "minimum" in schema, f"{method} {path} {name}"
                 assert "maximum" in schema, f"{method} {path} {name}"
-                url = path.replace("{id}", "1").replace("{photo_id}", "1")
+                url = re.sub(r"\{[^}]+\}", "1", path)  # any path parameter: the query is checked first
                 for value in (schema["maximum"] + 1, schema["minimum"] - 1, 2**63, -(2**63) - 1, "9" * 5000):
                     r = await api.request(method.upper(), url, params={name: str(value)})
                     where = f"{method} {url}?{name}={str(value)[:20]}"
                     assert r.status_code == 422, f"{where}: {r.status_code} {r.text}"
                     assert r.json()["error"]["code"] == "validation_error"
-                    assert r.json()["error"]["details"][0]["loc"] == ["query", name], where
+                    # other required parameters may be named too (they were not sent); this one must be
+                    assert ["query", name] in [d["loc"] for d in r.json()["error"]["details"]], where
                 checked.add((path, name))
     assert ("/api/lots/{id}/events", "after_seq") in checked
     assert len(checked) >= 10

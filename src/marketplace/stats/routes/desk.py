@@ -6,7 +6,7 @@ import io
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from starlette.routing import BaseRoute
 
 from marketplace.stats.domain.periods import Period
@@ -20,6 +20,14 @@ from marketplace.web.endpoint import Call, endpoint
 class ReleaseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]|H[12]))?$", description="2023, 2023-H1 or 2023-05")
+
+    @field_validator("period")
+    @classmethod
+    def _known_year(cls, value: str) -> str:
+        # A report compares with the year before: years before 1900 (or 0000) are no period of ours.
+        if not 1900 <= int(value[:4]) <= 9999:
+            raise ValueError("the year is between 1900 and 9999")
+        return value
     embargo_until: AwareDatetime | None = Field(default=None, description="publish at once when omitted")
     comment: str = Field(default="", max_length=2000)
 

@@ -67,6 +67,8 @@ async def period_report(call: Call[Any, AnnualQuery]) -> Response:
         period = Period.parse(call.request.path_params["period"])
     except ValueError:
         raise NotFound("no published release for this period", code="release_not_found") from None
+    if not 1900 <= period.year <= 9999:  # as publishing allows: a report needs the year before it
+        raise NotFound("no published release for this period", code="release_not_found")
     return await _report(call, period)
 
 
