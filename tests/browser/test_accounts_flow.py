@@ -63,7 +63,7 @@ async def test_register_apply_verify_and_see_status(server: Server, browser: Any
     assert link.startswith("http://127.0.0.1:8000/register/confirm#token=")  # PUBLIC_URL's default
     await dealer.goto(server.url + link.removeprefix("http://127.0.0.1:8000"))
     await expect(dealer).to_have_url(server.url + "/account")
-    await expect(dealer.get_by_test_id("me-display-name")).to_have_text("Wang Wu")
+    await expect(dealer.get_by_test_id("me-display-name")).to_have_text("Wang Wu", timeout=15_000)
 
     await dealer.get_by_label("Organisation name").fill(org_name)
     await dealer.get_by_label("Unified social credit code").fill(code)

@@ -84,13 +84,17 @@ async def test_live_room_keeps_price_countdown_and_bid_above_the_fold_and_shows_
             "/api/auth/login", json={"login": world[them], "password": PASSWORD}, headers={"X-CSRF-Token": csrf}
         )
         assert r.status_code == 200, r.text
+        # On the production profile the cookies are Secure: httpx keeps them from plain http, so send them by hand.
+        jar = {c.name: c.value for c in other.cookies.jar}
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
         for n in range(5):
-            lot = (await other.get(f"/api/lots/{world['long_lot']}")).json()
+            lot = (await other.get(f"/api/lots/{world['long_lot']}", headers={"Cookie": cookie})).json()
             r = await other.post(
                 f"/api/lots/{world['long_lot']}/bids",
                 json={"amount": lot["next_minimum"]},
-                headers={"X-CSRF-Token": other.cookies["mp_csrf"], "Idempotency-Key": f"b-{name}-{n}-{lot['seq']}"},
-            )
+                headers={"X-CSRF-Token": jar["mp_csrf"], "Idempotency-Key": f"b-{name}-{n}-{lot['seq']}",
+                         "Cookie": cookie},
+            )  # fmt: skip
             assert r.json()["status"] == "accepted", r.text
             await expect(page.get_by_test_id("you-status")).to_have_attribute("data-status", "outbid")
             await page.get_by_test_id("bid-next").click()

@@ -45,7 +45,7 @@ export function HomeRoute() {
     { key: 'auctions', title: t('home.auctionsTitle'), body: t('home.auctionsBody'), icon: ICONS.auctions, to: '/auctions' },
     { key: 'listings', title: t('home.listingsTitle'), body: t('home.listingsBody'), icon: ICONS.listings, to: '/listings' },
     // Statistics are not built yet: the only feature still marked as coming.
-    { key: 'stats', title: t('home.statsTitle'), body: t('home.statsBody'), icon: ICONS.stats, to: null },
+    { key: 'stats', title: t('home.statsTitle'), body: t('home.statsBody'), icon: ICONS.stats, to: '/stats' },
   ];
   return (
     <div className="home">
