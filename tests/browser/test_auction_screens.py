@@ -79,14 +79,19 @@ async def test_live_room_keeps_price_countdown_and_bid_above_the_fold_and_shows_
     await expect(page.get_by_test_id("lot-price")).to_have_attribute("data-fen", str(wan * 1_000_000))
     # ten and more bids: each line's number reads in full ("10.", not "0.")
     async with httpx.AsyncClient(base_url=server.url) as other:
+        # On the production profile the cookies are Secure: httpx keeps them from plain http, so send them by hand.
+        def cookie_header() -> str:
+            return "; ".join(f"{c.name}={c.value}" for c in other.cookies.jar)
+
         csrf = (await other.get("/api/auth/csrf")).json()["csrf_token"]
         r = await other.post(
-            "/api/auth/login", json={"login": world[them], "password": PASSWORD}, headers={"X-CSRF-Token": csrf}
+            "/api/auth/login",
+            json={"login": world[them], "password": PASSWORD},
+            headers={"X-CSRF-Token": csrf, "Cookie": cookie_header()},
         )
         assert r.status_code == 200, r.text
-        # On the production profile the cookies are Secure: httpx keeps them from plain http, so send them by hand.
         jar = {c.name: c.value for c in other.cookies.jar}
-        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        cookie = cookie_header()
         for n in range(5):
             lot = (await other.get(f"/api/lots/{world['long_lot']}", headers={"Cookie": cookie})).json()
             r = await other.post(
