@@ -28,6 +28,7 @@ class ReleaseIn(BaseModel):
         if not 1900 <= int(value[:4]) <= 9999:
             raise ValueError("the year is between 1900 and 9999")
         return value
+
     embargo_until: AwareDatetime | None = Field(default=None, description="publish at once when omitted")
     comment: str = Field(default="", max_length=2000)
 
