@@ -27,9 +27,12 @@ from marketplace.accounts.auth import principal_for_user
 from marketplace.accounts.domain import Principal
 from marketplace.accounts.identity import IDENTITY_CHANNEL
 from marketplace.accounts.models import ApiToken, Session
+from marketplace.outages import OutageLog
 from marketplace.ports.bus.base import EventBus
 
 log = logging.getLogger("marketplace.accounts.revocation")
+_OUTAGE = OutageLog(log, "identity notices (sockets re-check their credential before acting meanwhile)")
+_CHECK_OUTAGE = OutageLog(log, "re-checking sockets' credentials (they keep their principal meanwhile)")
 
 # The notices come from `identity.identity_changed` (the one notification point), published by the relay.
 CHANNEL = IDENTITY_CHANNEL
@@ -139,9 +142,12 @@ class IdentityWatch:
         checked_at = time.monotonic()
         try:
             now = await current_principal(entry[0])
-        except Exception:
-            log.exception("re-resolving a connection's identity failed; it keeps its principal until the next check")
+        except Exception as exc:
+            # While the database is away nothing can be acted on either; the connection keeps its principal
+            # until the next check (an outage is logged once, a bug with its traceback).
+            _CHECK_OUTAGE.report(exc, "re-resolving a connection's identity failed; it keeps its principal")
             return entry[0]
+        _CHECK_OUTAGE.recovered()
         if holder not in self._held:
             return None  # released meanwhile
         if now is None:
@@ -178,6 +184,7 @@ class IdentityWatch:
                         # Notices published while we were not subscribed are lost to us: re-check everyone.
                         await self.refresh_all()
                     first = False
+                    _OUTAGE.recovered()
                     self.ready.set()
                     async for message in messages:
                         try:
@@ -186,7 +193,8 @@ class IdentityWatch:
                             log.exception("bad identity notice")
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("identity notice subscription failed; resubscribing")
+            except Exception as exc:
+                # An outage is logged once (and reminded), not a traceback per retry; a bug keeps its traceback.
+                _OUTAGE.report(exc, "identity notice subscription failed; resubscribing")
             self.ready.clear()
             await asyncio.sleep(0.5)
