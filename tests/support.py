@@ -85,6 +85,16 @@ async def make_app_client(settings: Settings) -> AsyncIterator[ApiClient]:
     app = create_app(settings)
     async with LifespanManager(app):
         await truncate_all_models()
+        if settings.redis_url:
+            # Each test starts with an empty job queue, as it starts with empty tables: a job an earlier test
+            # left (a lot's close deferred for hours) would keep a burst worker (`settle`) from ever finishing.
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url)
+            try:
+                await redis.delete(f"{settings.redis_namespace}:jobs")
+            finally:
+                await redis.aclose()
         limiter = app.state.services.auth_limiter
         if isinstance(limiter, RedisRateLimiter):
             # Each test's app starts with full login buckets, as an in-process limiter does: the Redis
