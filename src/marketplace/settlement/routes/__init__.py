@@ -1,0 +1,9 @@
+"""HTTP handlers of settlement, one module per part of the back office: parse, call one service, serialise."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from marketplace.settlement.routes import books
+
+routes: list[BaseRoute] = [*books.routes]
