@@ -63,6 +63,8 @@ class Sale(Model):
     sold_at = fields.DatetimeField()
     fee_schedule_id = fields.IntField(null=True)
     rules: Any = fields.JSONField()  # the fee rules applied
+    # Set while a dispute is open: the due, late-fee, storage and default clocks do not run meanwhile.
+    clocks_paused_since = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
