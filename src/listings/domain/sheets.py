@@ -83,32 +83,69 @@ def _bool(text: str) -> bool:
     raise ValueError("not yes/no")
 
 
-def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """The ListingIn-shaped dict for a row, and the (column, reason) problems found before schema validation."""
-    problems: list[tuple[str, str]] = []
+YES_NO = ("accident", "flood", "fire", "negotiable")
+
+# Pydantic's error types, grouped into the stable codes an import row reports (the UI words them in both
+# languages; the English `reason` keeps pydantic's detail).
+_SCHEMA_CODES = {
+    "missing": "row_required",
+    "string_too_long": "row_too_long",
+    "string_too_short": "row_too_short",
+    "too_long": "row_too_long",
+    "too_short": "row_too_short",
+    "string_pattern_mismatch": "row_bad_format",
+    "literal_error": "row_not_allowed",
+    "enum": "row_not_allowed",
+    "int_parsing": "row_not_a_number",
+    "int_from_float": "row_not_a_number",
+    "float_parsing": "row_not_a_number",
+    "decimal_parsing": "row_not_a_number",
+    "greater_than": "row_out_of_range",
+    "greater_than_equal": "row_out_of_range",
+    "less_than": "row_out_of_range",
+    "less_than_equal": "row_out_of_range",
+    "date_parsing": "row_bad_date",
+    "date_from_datetime_parsing": "row_bad_date",
+}
+
+
+def schema_code(error_type: str) -> str:
+    """The stable code of a row for one of pydantic's error types."""
+    return _SCHEMA_CODES.get(error_type, "row_invalid_value")
+
+
+def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    """The ListingIn-shaped dict for a row, and the (column, reason, code) problems found before schema validation."""
+    problems: list[tuple[str, str, str]] = []
     vehicle: dict[str, Any] = {}
     listing: dict[str, Any] = {}
     for col in REQUIRED:
         if not (row.get(col) or "").strip():
-            problems.append((col, "required"))
+            problems.append((col, "required", "row_required"))
     for col in COLUMNS:
         raw = (row.get(col) or "").strip()
         if not raw:
             continue
         if CONTROL_CHARACTERS.search(raw):
-            problems.append((col, "contains a control character"))
+            problems.append((col, "contains a control character", "row_control_character"))
             continue
         try:
             if col == "price_yuan":
                 listing["price_fen"] = yuan_to_fen(raw)
-            elif col in ("accident", "flood", "fire", "negotiable"):
+            elif col in YES_NO:
                 (listing if col == "negotiable" else vehicle)[col] = _bool(raw)
             elif col in LISTING_KEYS:
                 listing[col] = raw
             else:
                 vehicle[col] = raw
         except ValueError as exc:
-            problems.append((col, str(exc)))
+            problems.append(
+                (
+                    col,
+                    str(exc),
+                    "row_yes_no" if col in YES_NO else "row_bad_amount" if col == "price_yuan" else "row_invalid_value",
+                )
+            )
     return {**listing, "vehicle": vehicle}, problems
 
 

@@ -33,7 +33,7 @@ class RowError(BaseModel):
     line: int
     column: str
     reason: str
-    code: str | None = None  # a stable code where one applies (e.g. vehicle_locked), for clients to act on
+    code: str  # stable (row_required, row_too_long, vehicle_locked, …), worded in both languages by the UI
 
 
 class ImportReport(BaseModel):
@@ -70,7 +70,7 @@ def _validate(
     seen: dict[str, int] = {}
     for line, row in rows:
         data, problems = sheets.row_to_input(row)
-        row_errors = [RowError(line=line, column=c, reason=r) for c, r in problems]
+        row_errors = [RowError(line=line, column=c, reason=r, code=code) for c, r, code in problems]
         if not row_errors:
             try:
                 parsed = ListingIn.model_validate({**data, "dealer_org_id": org_id})
@@ -78,11 +78,18 @@ def _validate(
                 for err in exc.errors(include_url=False, include_input=False):
                     loc = [str(p) for p in err["loc"] if p != "vehicle"]
                     column = "price_yuan" if loc[:1] == ["price_fen"] else (loc[0] if loc else "")
-                    row_errors.append(RowError(line=line, column=column, reason=err["msg"]))
+                    row_errors.append(
+                        RowError(line=line, column=column, reason=err["msg"], code=sheets.schema_code(err["type"]))
+                    )
             else:
                 if parsed.vehicle.vin in seen:
                     row_errors.append(
-                        RowError(line=line, column="vin", reason=f"the same VIN is on line {seen[parsed.vehicle.vin]}")
+                        RowError(
+                            line=line,
+                            column="vin",
+                            reason=f"the same VIN is on line {seen[parsed.vehicle.vin]}",
+                            code="row_duplicate_vin",
+                        )
                     )
                 else:
                     seen[parsed.vehicle.vin] = line

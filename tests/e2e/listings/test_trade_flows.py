@@ -153,12 +153,20 @@ async def test_import_all_or_nothing_good_rows_only_and_idempotent(lclient: ApiC
     await lclient.login(dealer.member.login)
     url = f"/api/dealers/{dealer.org_id}/inventory/import"
     good = [_row(), _row()]
-    bad = [_row(vin="LBV5S1100MA00000X"), _row(price_yuan="12.345"), _row(energy_type="steam")]
+    bad = [_row(vin="LBV5S1100MA00000X"), _row(price_yuan="12.345"), _row(energy_type="steam"), _row(make="")]
+    bad.append(_row(vin=good[0]["vin"]))
     r = await lclient.post(url, content=_csv(good + bad), headers={"Content-Type": "text/csv"})
     report = r.json()
     assert r.status_code == 200, r.text
     assert report["imported"] is False
-    assert [(e["line"], e["column"]) for e in report["errors"]] == [(4, "vin"), (5, "price_yuan"), (6, "energy_type")]
+    # Every row error carries a stable code the UI words in both languages (the reason stays English detail).
+    assert [(e["line"], e["column"], e["code"]) for e in report["errors"]] == [
+        (4, "vin", "row_invalid_value"),
+        (5, "price_yuan", "row_bad_amount"),
+        (6, "energy_type", "row_not_allowed"),
+        (7, "make", "row_required"),
+        (8, "vin", "row_duplicate_vin"),
+    ]
     assert await Vehicle.all().count() == 0
 
     r = await lclient.post(url + "?good_rows_only=true", content=_csv(good + bad), headers={"Content-Type": "text/csv"})
