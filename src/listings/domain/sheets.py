@@ -8,7 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 COLUMNS = (
     "vin",
@@ -114,20 +114,26 @@ def schema_code(error_type: str) -> str:
     return _SCHEMA_CODES.get(error_type, "row_invalid_value")
 
 
-def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
-    """The ListingIn-shaped dict for a row, and the (column, reason, code) problems found before schema validation."""
-    problems: list[tuple[str, str, str]] = []
+class Problem(NamedTuple):
+    column: str
+    reason: str  # English detail
+    code: str  # stable, worded by the UI
+
+
+def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """The ListingIn-shaped dict for a row, and the problems found before schema validation."""
+    problems: list[Problem] = []
     vehicle: dict[str, Any] = {}
     listing: dict[str, Any] = {}
     for col in REQUIRED:
         if not (row.get(col) or "").strip():
-            problems.append((col, "required", "row_required"))
+            problems.append(Problem(col, "required", code="row_required"))
     for col in COLUMNS:
         raw = (row.get(col) or "").strip()
         if not raw:
             continue
         if CONTROL_CHARACTERS.search(raw):
-            problems.append((col, "contains a control character", "row_control_character"))
+            problems.append(Problem(col, "contains a control character", code="row_control_character"))
             continue
         try:
             if col == "price_yuan":
@@ -139,13 +145,8 @@ def row_to_input(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
             else:
                 vehicle[col] = raw
         except ValueError as exc:
-            problems.append(
-                (
-                    col,
-                    str(exc),
-                    "row_yes_no" if col in YES_NO else "row_bad_amount" if col == "price_yuan" else "row_invalid_value",
-                )
-            )
+            code = "row_yes_no" if col in YES_NO else "row_bad_amount" if col == "price_yuan" else "row_invalid_value"
+            problems.append(Problem(col, str(exc), code=code))
     return {**listing, "vehicle": vehicle}, problems
 
 

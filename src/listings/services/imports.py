@@ -70,7 +70,7 @@ def _validate(
     seen: dict[str, int] = {}
     for line, row in rows:
         data, problems = sheets.row_to_input(row)
-        row_errors = [RowError(line=line, column=c, reason=r, code=code) for c, r, code in problems]
+        row_errors = [RowError(line=line, column=p.column, reason=p.reason, code=p.code) for p in problems]
         if not row_errors:
             try:
                 parsed = ListingIn.model_validate({**data, "dealer_org_id": org_id})
@@ -78,9 +78,8 @@ def _validate(
                 for err in exc.errors(include_url=False, include_input=False):
                     loc = [str(p) for p in err["loc"] if p != "vehicle"]
                     column = "price_yuan" if loc[:1] == ["price_fen"] else (loc[0] if loc else "")
-                    row_errors.append(
-                        RowError(line=line, column=column, reason=err["msg"], code=sheets.schema_code(err["type"]))
-                    )
+                    code = sheets.schema_code(err["type"])
+                    row_errors.append(RowError(line=line, column=column, reason=err["msg"], code=code))
             else:
                 if parsed.vehicle.vin in seen:
                     row_errors.append(

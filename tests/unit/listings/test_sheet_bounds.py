@@ -77,7 +77,7 @@ def test_a_member_lying_about_its_size_fails_while_streaming() -> None:
 def test_control_characters_are_refused_on_import_and_dropped_on_export() -> None:
     _, problems = sheets.row_to_input({"vin": "V", "make": "M", "model": "M", "energy_type": "ice",
                                        "price_yuan": "1", "title": "bad\x0btitle"})  # fmt: skip
-    assert problems == [("title", "contains a control character")]
+    assert problems == [("title", "contains a control character", "row_control_character")]
     data = sheets.write_xlsx([{"vin": "V1", "title": "a\x00b\x1fc", "description": "line\nbreak\ttab"}])
     rows = dict(sheets.read(data, "xlsx"))
     assert rows[2]["title"] == "abc"
