@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         default=20, ge=1, description="wrong passwords per login over all addresses before delays start"
     )
     login_max_delay_seconds: int = Field(default=900, ge=1, description="the longest wait the doubling delay reaches")
+    login_forget_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 365,
+        description="failed-login counts left alone this long, and no longer blocking, are forgotten",
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000", description="the site's address as users reach it, for links in mail"
     )

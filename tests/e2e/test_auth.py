@@ -403,3 +403,39 @@ async def test_a_mail_that_cannot_be_sent_does_not_change_the_answer(client: Api
         assert (r.status_code, r.json()) == (202, {"status": "sent"})
     forgot = await client.post("/api/auth/password/forgot", json={"login": owner.email})
     assert forgot.status_code == 202
+
+
+async def test_old_failure_counts_are_forgotten_and_pruned(client: ApiClient, settings: Settings) -> None:
+    from marketplace.accounts import throttle
+    from marketplace.accounts.models import LoginThrottle
+
+    now = datetime.now(UTC)
+    horizon = timedelta(hours=settings.login_forget_hours)
+    for _ in range(settings.login_free_failures + 2):
+        await throttle.record_failure("old@example.cn", "203.0.113.20", settings, now - horizon - timedelta(hours=1))
+    await LoginThrottle.filter(login_hash=throttle.login_hash("old@example.cn")).update(
+        updated_at=now - horizon - timedelta(minutes=1)
+    )
+    # A count left alone past the horizon starts afresh: one more failure is within the free allowance.
+    await throttle.record_failure("old@example.cn", "203.0.113.20", settings, now)
+    assert await throttle.seconds_to_wait("old@example.cn", "203.0.113.20", now) == 0
+    assert {r.failures for r in await LoginThrottle.filter(login_hash=throttle.login_hash("old@example.cn"))} == {1}
+
+    # A flood of made-up logins prunes as it grows: a new count removes the stale ones, keeps fresh and blocking ones.
+    for i in range(5):
+        await throttle.record_failure(f"ghost{i}@example.cn", "203.0.113.21", settings, now)
+    await LoginThrottle.filter(login_hash__in=[throttle.login_hash(f"ghost{i}@example.cn") for i in range(3)]).update(
+        updated_at=now - horizon - timedelta(minutes=1)
+    )
+    still_blocking = throttle.login_hash("ghost3@example.cn")
+    await LoginThrottle.filter(login_hash=still_blocking).update(
+        updated_at=now - horizon - timedelta(minutes=1), blocked_until=now + timedelta(minutes=5)
+    )
+    await throttle.record_failure("newcomer@example.cn", "203.0.113.22", settings, now)
+    left = {r.login_hash for r in await LoginThrottle.all()}
+    assert not left & {throttle.login_hash(f"ghost{i}@example.cn") for i in range(3)}
+    assert {
+        still_blocking,
+        throttle.login_hash("ghost4@example.cn"),
+        throttle.login_hash("newcomer@example.cn"),
+    } <= left

@@ -207,7 +207,7 @@ class LoginThrottle(Model):
     source = fields.CharField(max_length=64)
     failures = fields.IntField(default=0)
     blocked_until = fields.DatetimeField(null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = fields.DatetimeField(auto_now=True, db_index=True)  # indexed: old counts are pruned by it
 
     class Meta:
         table = "login_throttles"

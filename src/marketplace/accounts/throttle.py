@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from marketplace.accounts import domain
 from marketplace.accounts.auth import token_hash
@@ -49,19 +50,33 @@ async def _bump(key: str, source: str, free: int, settings: Settings, now: datet
     # Compare-and-set on the count: concurrent failures each add one (a lost race retries).
     for _ in range(5):
         row = await LoginThrottle.get_or_none(login_hash=key, source=source)
-        failures = (row.failures if row else 0) + 1
+        # A count left alone past the forget horizon starts afresh, whether or not the prune has run yet.
+        forgotten = row is not None and row.updated_at < now - timedelta(hours=settings.login_forget_hours)
+        failures = (row.failures if row and not forgotten else 0) + 1
         delay = domain.throttle_delay(failures, free, settings.login_max_delay_seconds)
         blocked = now + timedelta(seconds=delay) if delay else None
         if row is None:
             try:
                 await LoginThrottle.create(login_hash=key, source=source, failures=failures, blocked_until=blocked)
-                return
             except IntegrityError:
                 continue
-        elif await LoginThrottle.filter(id=row.id, failures=row.failures).update(
+            await forget_old(settings, now)
+            return
+        if await LoginThrottle.filter(id=row.id, failures=row.failures).update(
             failures=failures, blocked_until=blocked, updated_at=now
         ):
             return
+
+
+async def forget_old(settings: Settings, now: datetime) -> int:
+    """Drop counts nobody has touched for `login_forget_hours` and that no longer block.
+
+    Called whenever a new count is created, so a flood of made-up logins (each a new row) prunes as it
+    grows: the table holds at most about a day's worth of distinct failing logins.
+    """
+    cutoff = now - timedelta(hours=settings.login_forget_hours)
+    stale = Q(updated_at__lt=cutoff) & (Q(blocked_until__isnull=True) | Q(blocked_until__lt=now))
+    return await LoginThrottle.filter(stale).delete()
 
 
 async def clear(login: str, ip: str | None = None) -> None:
