@@ -10,7 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
 .PHONY: help install frontend migrate demo run serve worker test test-suite test-production lint types \
-        check-migrations test-frontend test-browser clean bench-search bench-auction bench-import
+        check-migrations test-frontend test-browser clean bench-search bench-auction bench-import bench-settlement
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -81,3 +81,6 @@ bench-auction: install ## live-auction benchmark: watchers and bidders over WebS
 
 bench-import: install ## /healthz latency while hostile spreadsheets are imported, vs the same parsing on the event loop
 	$(BIN)/python -m benchmarks.imports $(BENCH_ARGS)
+
+bench-settlement: install ## settling a 1,000-lot session vs bulk inserts of its rows; a balance read vs SUM over 1M entries
+	$(BIN)/python -m benchmarks.settlement $(BENCH_ARGS)

@@ -46,6 +46,13 @@ const DocsRoute = lazy(() => import('./routes/docs'));
 const StatsRoute = lazy(() => import('../features/stats/components/StatsPage').then((m) => ({ default: m.StatsPage })));
 const StatsDeskRoute = lazy(() => import('../features/stats/components/DeskPage').then((m) => ({ default: m.DeskPage })));
 
+// Settlement pages are for buyers after a sale and for house staff: load them on demand.
+const PurchasesRoute = lazy(() => import('../features/settlement/components/PurchasesPage').then((m) => ({ default: m.PurchasesPage })));
+const SettlementDeskRoute = lazy(() =>
+  import('../features/settlement/components/DeskPage').then((m) => ({ default: m.SettlementDeskPage })),
+);
+const FeesRoute = lazy(() => import('../features/settlement/components/FeesPage').then((m) => ({ default: m.FeesPage })));
+
 const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
 /** All routes; the Python app serves index.html for any non-API path. */
@@ -104,6 +111,9 @@ export function AppRoutes() {
         <Route path="me/watchlist" element={<RequireAuth><WatchlistRoute /></RequireAuth>} />
         <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
         <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />
+        <Route path="me/purchases" element={<RequireAuth>{lazyPage(<PurchasesRoute />)}</RequireAuth>} />
+        <Route path="house/settlement" element={<RequireAuth>{lazyPage(<SettlementDeskRoute />)}</RequireAuth>} />
+        <Route path="house/fees" element={<RequireAuth>{lazyPage(<FeesRoute />)}</RequireAuth>} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

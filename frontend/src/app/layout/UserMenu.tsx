@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { useI18n } from '../../lib/i18n';
+import { houseOrganisations } from '../../lib/houses';
 import type { Me } from '../../types/api';
 
 /** The signed-in user's own pages, behind their name: the main nav stays one line for every role. */
@@ -43,6 +44,14 @@ export function UserMenu({ me, children }: { me: Me; children?: ReactNode }) {
         <NavLink to="/auctions/mine" data-testid="nav-my-auctions">
           {t('nav.myAuctions')}
         </NavLink>
+        <NavLink to="/me/purchases" data-testid="nav-purchases">
+          {t('nav.purchases')}
+        </NavLink>
+        {houseOrganisations(me).length > 0 && (
+          <NavLink to="/house/settlement" data-testid="nav-settlement-desk">
+            {t('nav.settlementDesk')}
+          </NavLink>
+        )}
         {sells && (
           <NavLink to="/auctions/consign" data-testid="nav-consign">
             {t('nav.consign')}

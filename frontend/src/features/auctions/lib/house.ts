@@ -1,13 +1,7 @@
-import type { Me, MeOrganisation } from '../../../types/api';
+import { HOUSE_ROLES, houseOrganisations } from '../../../lib/houses';
+import type { Me } from '../../../types/api';
 
-const HOUSE_ROLES = ['house_admin', 'auctioneer'];
-
-/** The verified auction houses the user may run sessions for (the server's `is_house_staff`). */
-export function houseOrganisations(me: Me | null): MeOrganisation[] {
-  return (me?.organisations ?? []).filter(
-    (o) => o.kind === 'auction_house' && o.verification_status === 'verified' && o.roles.some((r) => HOUSE_ROLES.includes(r)),
-  );
-}
+export { houseOrganisations };
 
 /** Is the user staff of this house (may manage its sessions)? */
 export function isHouseStaff(me: Me | null, houseOrgId: number): boolean {

@@ -1,0 +1,47 @@
+import '../settlement.css';
+import { Link } from 'react-router';
+import { Empty, LoadError, LoadMore, Loading } from '../../../components/feedback';
+import { useCursorList } from '../../../hooks/use-cursor-list';
+import { useDocumentTitle } from '../../../hooks/use-document-title';
+import { useI18n } from '../../../lib/i18n';
+import { myInvoices, type Invoice } from '../api/settlement';
+import { InvoiceView } from './InvoiceView';
+
+/** The buyer's purchases: one invoice per car won or bought, with what is still due and how to pay it. */
+export function PurchasesPage() {
+  const { t } = useI18n();
+  useDocumentTitle(t('settlement.purchases.title'));
+  const list = useCursorList<Invoice>((cursor, signal) => myInvoices(cursor, signal), []);
+  return (
+    <div className="page wide settlement">
+      <h1>{t('settlement.purchases.title')}</h1>
+      <p className="muted">{t('settlement.purchases.howToPay')}</p>
+      {list.error ? (
+        <LoadError error={list.error} onRetry={list.reload} />
+      ) : list.loading && !list.items.length ? (
+        <Loading />
+      ) : !list.items.length ? (
+        <Empty>{t('settlement.purchases.empty')}</Empty>
+      ) : (
+        <ul className="invoice-list" data-testid="purchases">
+          {list.items.map((invoice) => (
+            <li key={invoice.id} className="card">
+              <InvoiceView invoice={invoice} />
+              {invoice.lot_id !== null && (
+                <p className="small">
+                  <Link to={`/auctions/lots/${invoice.lot_id}`}>{t('settlement.purchases.lot')}</Link>
+                </p>
+              )}
+              {invoice.listing_id !== null && (
+                <p className="small">
+                  <Link to={`/listings/${invoice.listing_id}`}>{t('settlement.purchases.listing')}</Link>
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
+    </div>
+  );
+}
