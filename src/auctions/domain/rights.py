@@ -78,6 +78,17 @@ def bidder_refusal(
     return None
 
 
+def standing_refusal(bidding_for: int | None, org_status: str | None) -> str | None:
+    """Why the organisation a registration names may not bid today (None: it may).
+
+    Registration checked the dealer once; platform staff may suspend or cancel it afterwards, and a
+    suspended dealer must not go on buying in sessions it registered for earlier.
+    """
+    if bidding_for is not None and org_status != "verified":
+        return "dealer_not_verified"
+    return None
+
+
 def registration_refusal(member_of: frozenset[int] | set[int], house_org_id: int) -> str | None:
     """Why this person may not register for the house's session (None: the house does not object)."""
     return "house_staff_cannot_bid" if house_org_id in member_of else None

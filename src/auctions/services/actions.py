@@ -17,6 +17,7 @@ from auctions.models import AuctionSession, Lot, Registration
 from auctions.services import bidding
 from auctions.services.bidding import Applied
 from auctions.services.catalogue import is_house_staff
+from marketplace.accounts import organisations
 from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.errors import NotFound
 from marketplace.outages import OutageLog
@@ -181,6 +182,9 @@ async def place_bid(
         # would otherwise both pass the limit against the same, not yet changed, exposure.
         reg = await bidding.lock_registration(conn, session.id, principal.user_id)
         refusal = _bidder_refusal(principal, lot, session.house_org_id, reg)
+        if refusal is None and reg is not None and reg.org_id is not None:
+            status = await organisations.verification_status(reg.org_id, conn)
+            refusal = rights.standing_refusal(reg.org_id, status)
         if refusal is not None:
             raise bidding.Refused(refusal)
         assert reg is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
@@ -260,6 +261,12 @@ async def list_audit(principal: Principal, page: PageQuery) -> tuple[list[AuditO
             id=a.id, at=a.at, actor_user_id=a.actor_user_id, action=a.action, target=a.target, details=a.details
         ),
     )
+
+
+async def verification_status(org_id: int, conn: BaseDBAsyncClient | None = None) -> str | None:
+    """An organisation's verification status now (None: no such organisation): one primary-key read."""
+    rows = await Organisation.filter(id=org_id).using_db(conn).values_list("verification_status", flat=True)
+    return str(rows[0]) if rows else None
 
 
 async def trading_refusal(user_id: int, org_id: int, today: date) -> str | None:

@@ -278,3 +278,27 @@ async def test_a_bid_that_extends_the_end_makes_two_events_and_its_answer_points
     assert answer["seq"] == 2  # as docs/protocol.md says: the bid's own events end at the `extended` one
     assert answer["ends_at"] == events[1]["event"]["ends_at"] == events[1]["event"]["lot"]["ends_at"]
     assert events[0]["event"]["lot"]["leader"] == reg.paddle
+
+
+async def test_a_dealer_suspended_after_registering_can_no_longer_bid(client: ApiClient) -> None:
+    """Registration checked the dealer once; staff suspend it later: its bids are refused from then on, and
+    reinstating it lets it bid again (issue 9's walk-through: a suspended dealer kept bidding)."""
+    from marketplace.accounts.models import Organisation
+
+    world = await make_world(client.app, lots=1)
+    lot = world.lots[0]
+    user, reg = await make_bidder(client.app, world.session)
+    client.bearer = await token_for(user)
+    await Organisation.filter(id=reg.org_id).update(verification_status="suspended")
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "suspended-0001"}
+    )
+    assert (r.json()["status"], r.json()["reason"]) == ("rejected", "dealer_not_verified")
+    r = await client.post(f"/api/lots/{lot.id}/buy-now", headers={"Idempotency-Key": "suspended-0002"})
+    assert r.json()["reason"] == "dealer_not_verified"
+    assert await Bid.filter(lot_id=lot.id).count() == 0
+    await Organisation.filter(id=reg.org_id).update(verification_status="verified")
+    r = await client.post(
+        f"/api/lots/{lot.id}/bids", json={"amount": 100_000}, headers={"Idempotency-Key": "suspended-0003"}
+    )
+    assert r.json()["status"] == "accepted", r.text
