@@ -1,4 +1,5 @@
-"""HTTP handlers of the auctions package: catalogue management, registration, and the bid fallback."""
+"""HTTP handlers of auctions' lot room: bids and buy-now (the socket's fallback), controls, decisions,
+events, the sale record, a material change, the lot page and its photos, a bidder's auctions."""
 
 from __future__ import annotations
 
@@ -10,172 +11,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from auctions.schemas import (
-    AuctionHouseOut,
     BidIn,
-    ConsignmentIn,
-    ConsignmentOut,
     ControlIn,
     DecisionIn,
-    LotIn,
     MaterialChangeIn,
-    RegistrationIn,
-    RegistrationOut,
-    SessionIn,
-    SessionOut,
 )
-from auctions.services import actions, bidder, catalogue, consignments, lot_page, results
+from auctions.services import actions, bidder, lot_page
 from auctions.services.bidder import MyAuctionsPage, MyAuctionsQuery, SaleRecordOut
 from auctions.services.clock import now_ms
-from auctions.services.consignments import ConsignmentPage, ConsignmentQuery
 from auctions.services.live import PROTOCOL_VERSION
 from auctions.services.present import events_after
 from marketplace.errors import ApiError, BadRequest
 from marketplace.web.endpoint import Call, endpoint
 
-TAG = "auctions"
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
-
-
-class SessionList(BaseModel):
-    items: list[SessionOut]
-
-
-class RegistrationList(BaseModel):
-    items: list[RegistrationOut]
-
-
-class AuctionHouseList(BaseModel):
-    items: list[AuctionHouseOut]
+TAG = "auctions"
 
 
 class AfterQuery(BaseModel):
     after_seq: int = 0
-
-
-@endpoint(
-    "POST",
-    "/api/auction-sessions",
-    summary="Create an auction session (auction-house staff)",
-    tag=TAG,
-    body=SessionIn,
-    response=SessionOut,
-    status=201,
-    errors=(403, 422),
-)
-async def create_session(call: Call[SessionIn, BaseModel]) -> SessionOut:
-    return await catalogue.create_session(call.user, call.body)
-
-
-@endpoint(
-    "GET",
-    "/api/auction-sessions",
-    summary="Auction calendar: published sessions (and your house's drafts)",
-    tag=TAG,
-    response=SessionList,
-    auth="public",
-)
-async def list_sessions(call: Call[BaseModel, BaseModel]) -> SessionList:
-    return SessionList(items=await catalogue.list_sessions(call.principal))
-
-
-@endpoint(
-    "GET",
-    "/api/auction-sessions/{id:int}",
-    summary="A session's catalogue with its lots",
-    tag=TAG,
-    response=SessionOut,
-    auth="public",
-    errors=(404,),
-)
-async def get_session(call: Call[BaseModel, BaseModel]) -> SessionOut:
-    return await catalogue.get_session(call.principal, call.path_id())
-
-
-@endpoint(
-    "POST",
-    "/api/auction-sessions/{id:int}/lots",
-    summary="Add a lot to a draft session: the house's own vehicle or one consigned to it (else vehicle_not_found)",
-    tag=TAG,
-    body=LotIn,
-    status=201,
-    errors=(403, 404, 409, 422),
-)
-async def add_lot(call: Call[LotIn, BaseModel]) -> Response:
-    return JSONResponse(await catalogue.add_lot(call.user, call.path_id(), call.body), status_code=201)
-
-
-@endpoint(
-    "DELETE",
-    "/api/lots/{id:int}",
-    summary="Remove a lot from a draft catalogue (the vehicle and its consignment are free again)",
-    tag=TAG,
-    status=204,
-    errors=(403, 404, 409),
-)
-async def remove_lot(call: Call[BaseModel, BaseModel]) -> None:
-    await catalogue.remove_lot(call.user, call.path_id())
-
-
-@endpoint(
-    "POST",
-    "/api/auction-sessions/{id:int}/publish",
-    summary="Publish the catalogue and schedule the lots",
-    tag=TAG,
-    response=SessionOut,
-    errors=(403, 404, 409),
-)
-async def publish(call: Call[BaseModel, BaseModel]) -> SessionOut:
-    return await catalogue.publish(call.user, call.path_id())
-
-
-@endpoint(
-    "POST",
-    "/api/auction-sessions/{id:int}/registrations",
-    summary="Register to bid; lodge the deposit",
-    tag=TAG,
-    body=RegistrationIn,
-    response=RegistrationOut,
-    status=201,
-    errors=(403, 404, 409),
-)
-async def register(call: Call[RegistrationIn, BaseModel]) -> RegistrationOut:
-    return await catalogue.register(call.user, call.path_id(), call.body.org_id, call.services.payments)
-
-
-@endpoint(
-    "GET",
-    "/api/auction-sessions/{id:int}/registration",
-    summary="Your registration and deposit status",
-    tag=TAG,
-    response=RegistrationOut,
-    errors=(404,),
-)
-async def my_registration(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
-    return await catalogue.my_registration(call.user, call.path_id(), call.services.payments)
-
-
-@endpoint(
-    "GET",
-    "/api/auction-sessions/{id:int}/registrations",
-    summary="Registrations of a session (house staff)",
-    tag=TAG,
-    response=RegistrationList,
-    errors=(403, 404),
-)
-async def list_registrations(call: Call[BaseModel, BaseModel]) -> RegistrationList:
-    return RegistrationList(items=await catalogue.list_registrations(call.user, call.path_id()))
-
-
-@endpoint(
-    "POST",
-    "/api/auction-registrations/{id:int}/confirm-deposit",
-    summary="Confirm a deposit's bank transfer arrived (house staff)",
-    tag=TAG,
-    response=RegistrationOut,
-    errors=(403, 404),
-)
-async def confirm_deposit(call: Call[BaseModel, BaseModel]) -> RegistrationOut:
-    return await catalogue.confirm_deposit(call.user, call.path_id())
 
 
 def _bid_answer(result: dict[str, Any]) -> Response:
@@ -301,57 +155,6 @@ async def change_condition_report(call: Call[MaterialChangeIn, BaseModel]) -> Re
 
 
 @endpoint(
-    "POST",
-    "/api/consignments",
-    summary="Consign one of your dealer's vehicles to a verified auction house (委托拍卖)",
-    tag=TAG,
-    body=ConsignmentIn,
-    response=ConsignmentOut,
-    status=201,
-    errors=(403, 404, 409, 422),
-)
-async def consign(call: Call[ConsignmentIn, BaseModel]) -> ConsignmentOut:
-    return await consignments.consign(call.user, call.body, call.client_ip)
-
-
-@endpoint(
-    "GET",
-    "/api/consignments",
-    summary="Your organisations' consignments, as the seller and as the house (the house's vehicle picker)",
-    tag=TAG,
-    query=ConsignmentQuery,
-    response=ConsignmentPage,
-    errors=(400,),
-)
-async def list_consignments(call: Call[BaseModel, ConsignmentQuery]) -> ConsignmentPage:
-    return await consignments.list_consignments(call.user, call.query)
-
-
-@endpoint(
-    "POST",
-    "/api/consignments/{id:int}/withdraw",
-    summary="Withdraw a consignment the house has not yet put in a lot (the seller's staff)",
-    tag=TAG,
-    response=ConsignmentOut,
-    errors=(403, 404, 409),
-)
-async def withdraw_consignment(call: Call[BaseModel, BaseModel]) -> ConsignmentOut:
-    return await consignments.withdraw(call.user, call.path_id(), call.client_ip)
-
-
-@endpoint(
-    "GET",
-    "/api/auction-houses",
-    summary="Verified auction houses a dealer may consign to (names only)",
-    tag=TAG,
-    response=AuctionHouseList,
-    auth="public",
-)
-async def auction_houses(call: Call[BaseModel, BaseModel]) -> AuctionHouseList:
-    return AuctionHouseList(items=await consignments.auction_houses())
-
-
-@endpoint(
     "GET",
     "/api/me/auctions",
     summary="My auctions: your registrations, newest first, each with the lots you bid on and where you stand "
@@ -403,47 +206,15 @@ async def lot_photo(call: Call[BaseModel, PhotoQuery]) -> Response:
     return Response(stored.data, media_type=stored.content_type, headers=headers)
 
 
-@endpoint(
-    "GET",
-    "/api/auction-sessions/{id:int}/results/export",
-    summary="A session's results as CSV, one row per lot (house staff): formula-safe cells, amounts in yuan",
-    tag=TAG,
-    errors=(403, 404),
-)
-async def export_results(call: Call[BaseModel, BaseModel]) -> Response:
-    session_id = call.path_id()
-    data = await results.export_results(call.user, session_id)
-    headers = {
-        "Content-Disposition": f'attachment; filename="session-{session_id}-results.csv"',
-        "Cache-Control": "no-store",
-    }
-    return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
-
-
 routes: list[BaseRoute] = [
     change_condition_report,
-    create_session,
-    list_sessions,
-    get_session,
-    add_lot,
-    remove_lot,
-    publish,
-    register,
-    my_registration,
-    list_registrations,
-    confirm_deposit,
     place_bid,
     buy_now,
     control,
     decision,
     lot_events,
     sale_record,
-    consign,
-    list_consignments,
-    withdraw_consignment,
-    auction_houses,
     my_auctions,
     get_lot,
     lot_photo,
-    export_results,
 ]
