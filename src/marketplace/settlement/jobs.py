@@ -21,8 +21,9 @@ async def issue_gate_pass(message: dict[str, Any]) -> None:
         await handover.issue_if_paid(invoice_id, datetime.now(UTC))
 
 
-def transfer_reminder(mailer: Mailer) -> JobFunction:
+def transfer_reminder(services: Any) -> JobFunction:
     async def run(message: dict[str, Any]) -> None:
+        mailer: Mailer = services.mailer  # read at run time: the platform's mail port, as bootstrap chose it
         await transfers.mail_reminder(mailer, message["payload"])  # a re-run writes the same message id
 
     return run

@@ -15,14 +15,12 @@ PAYMENT_TOPICS = ("settlement.invoice_issued", "settlement.receipt_recorded")
 
 
 def install(services: Services) -> None:
-    from marketplace.ports import mail
-
     services.registry.register(JOB, jobs.settle_sale)
     for topic in HANDLERS:
         services.subscriptions.setdefault(topic, []).append(JOB)
     services.registry.register(GATE_PASS_JOB, jobs.issue_gate_pass)
     for topic in PAYMENT_TOPICS:
         services.subscriptions.setdefault(topic, []).append(GATE_PASS_JOB)
-    services.registry.register(REMINDER_JOB, jobs.transfer_reminder(mail.select(services.settings)))
+    services.registry.register(REMINDER_JOB, jobs.transfer_reminder(services))
     services.subscriptions.setdefault(REMINDER_TOPIC, []).append(REMINDER_JOB)
     services.loops.append(TransferReminders())

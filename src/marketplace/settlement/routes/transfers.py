@@ -115,7 +115,7 @@ async def add_blocker(call: Call[BlockerIn, Any]) -> TransferOut:
 @endpoint(
     "POST",
     "/api/sales/{id:int}/transfer/blockers/{n:int}/clear",
-    summary="Clear a blocker (by its position in `blockers`)",
+    summary="Clear a blocker: n is its position in `blockers`, 1 for the first",
     tag=TAG,
     response=TransferOut,
     errors=(403, 404, 409),

@@ -103,7 +103,9 @@ async def add_blocker(principal: Principal, sale_id: int, kind: rules.Blocker, n
     return await retrying(work)
 
 
-async def clear_blocker(principal: Principal, sale_id: int, index: int, now: datetime) -> Transfer:
+async def clear_blocker(principal: Principal, sale_id: int, number: int, now: datetime) -> Transfer:
+    """Clear blocker `number` (1 for the first recorded)."""
+    index = number - 1
     _, transfer, keeps, _ = await _load(principal, sale_id)
     _require_house(keeps, True)
 
