@@ -29,7 +29,7 @@ async def test_gate_pass_handover_and_the_payout_once(client: ApiClient) -> None
     await w.pay(1, "ICBC-REST")
     await w.as_("buyer")
     gp = (await client.get(f"/api/sales/{sale}/gate-pass")).json()
-    assert len(gp["code"]) == 8 and gp["handed_over_at"] is None
+    assert (len(gp["code"]), gp["handed_over_at"]) == (8, None)
     await w.as_("seller")  # the consignor never sees the code that releases the vehicle
     assert (await client.get(f"/api/sales/{sale}/gate-pass")).status_code == 404
 
@@ -84,7 +84,7 @@ async def test_gate_pass_handover_and_the_payout_once(client: ApiClient) -> None
     s = statement.json()
     (line,) = s["lines"]
     assert (line["state"], line["paid_fen"], line["bank_reference"]) == ("paid", SELLER_NET, "ICBC-OUT-1")
-    assert s["totals"][0]["paid_fen"] == SELLER_NET and s["totals"][0]["outstanding_fen"] == 0
+    assert (s["totals"][0]["paid_fen"], s["totals"][0]["outstanding_fen"]) == (SELLER_NET, 0)
     await w.as_("stranger")
     hidden = await client.get(f"/api/houses/{w.house}/sellers/{w.seller_org}/payout-statement")
     assert hidden.status_code == 404
@@ -97,7 +97,7 @@ async def test_the_transfer_from_documents_to_confirmed(client: ApiClient) -> No
     await w.hand_over()
     await w.as_("buyer")
     t = (await client.get(f"/api/sales/{sale}/transfer")).json()
-    assert t["status"] == "pending" and (t["from_province"], t["from_city"]) == ("江苏", "南京")
+    assert (t["status"], t["from_province"], t["from_city"]) == ("pending", "江苏", "南京")
     delivered = datetime.fromisoformat(t["delivered_at"]).date()
     assert (datetime.fromisoformat(t["deadline"]).date() - delivered).days >= 30
     not_house = await client.post(f"/api/sales/{sale}/transfer/documents", json={"documents": ["invoice"]})

@@ -21,10 +21,10 @@ T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 def due(**kw: object) -> list[h.Waiting]:
-    args: dict[str, object] = dict(
-        own_stock=False, invoice_paid=True, delivered_at=T0, window_days=7, dispute_open=False, unwound=False,
-        now=T0 + timedelta(days=7),
-    )  # fmt: skip
+    args: dict[str, object] = {
+        "own_stock": False, "invoice_paid": True, "delivered_at": T0, "window_days": 7, "dispute_open": False,
+        "unwound": False, "now": T0 + timedelta(days=7),
+    }  # fmt: skip
     args.update(kw)
     return h.payout_waiting(**args)  # type: ignore[arg-type]
 
