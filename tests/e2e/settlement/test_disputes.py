@@ -67,8 +67,8 @@ async def test_a_dispute_from_opening_to_unwind(client: ApiClient) -> None:
     assert (await client.post(f"/api/disputes/{d['id']}/answer", json={"answer": "rejected"})).status_code == 403
 
     await w.as_("house_admin")
-    adj = await client.post(f"/api/disputes/{d['id']}/answer",
-                            json={"answer": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"})  # fmt: skip
+    body = {"answer": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"}
+    adj = await client.post(f"/api/disputes/{d['id']}/answer", json=body)
     assert adj.status_code == 200, adj.text
     assert adj.json()["refunded_fen"] == 1_000_000
     st = (await client.get(f"/api/sales/{sale}/payout")).json()
