@@ -239,14 +239,14 @@ class LedgerEntry(Model):
 
 class GatePass(Model):
     # Issued when the buyer has paid in full; the yard scans or types the code to hand the vehicle over (提车).
-    # `code` is unique across all houses, so a scan finds one pass or none; the first scan wins (compare-and-set
+    # `pass_code` is unique across all houses, so a scan finds one pass or none; the first scan wins (compare-and-set
     # on handed_over_at being null).
     id = fields.IntField(primary_key=True)
     sale: fields.OneToOneRelation[Sale] = fields.OneToOneField(
         "settlement.Sale", related_name="gate_pass", on_delete=fields.RESTRICT
     )
     house_org_id = fields.IntField(db_index=True)
-    code = fields.CharField(max_length=16, unique=True)
+    pass_code = fields.CharField(max_length=16, unique=True)
     issued_at = fields.DatetimeField()
     handed_over_at = fields.DatetimeField(null=True)
     handed_over_by_user_id = fields.IntField(null=True)

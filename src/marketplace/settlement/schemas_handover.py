@@ -16,7 +16,7 @@ Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 
 class GatePassOut(BaseModel):
     sale_id: int
-    code: str = Field(description="8 characters of 23456789ABCDEFGHJKMNPQRSTUVWXYZ; the yard scans or types it")
+    pass_code: str = Field(description="8 characters of 23456789ABCDEFGHJKMNPQRSTUVWXYZ; the yard scans or types it")
     issued_at: datetime
     handed_over_at: datetime | None
 

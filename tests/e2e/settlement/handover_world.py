@@ -55,7 +55,7 @@ class World:
         await run_jobs(self.client, "settlement.receipt_recorded")
 
     async def hand_over(self, days_ago: float = 0) -> str:
-        code = (await GatePass.get(sale_id=self.sale.id)).code
+        code = (await GatePass.get(sale_id=self.sale.id)).pass_code
         await self.as_("auctioneer")
         r = await self.client.post(f"/api/houses/{self.house}/gate-passes/scan", json={"code": code})
         assert r.status_code == 200, r.text

@@ -29,7 +29,7 @@ async def test_gate_pass_handover_and_the_payout_once(client: ApiClient) -> None
     await w.pay(1, "ICBC-REST")
     await w.as_("buyer")
     gp = (await client.get(f"/api/sales/{sale}/gate-pass")).json()
-    assert (len(gp["code"]), gp["handed_over_at"]) == (8, None)
+    assert (len(gp["pass_code"]), gp["handed_over_at"]) == (8, None)
     await w.as_("seller")  # the consignor never sees the code that releases the vehicle
     assert (await client.get(f"/api/sales/{sale}/gate-pass")).status_code == 404
 
@@ -43,14 +43,14 @@ async def test_gate_pass_handover_and_the_payout_once(client: ApiClient) -> None
     wrong = await client.post(f"/api/houses/{w.house}/gate-passes/scan", json={"code": "ZZZZ-ZZZZ"})
     junk = await client.post(f"/api/houses/{w.house}/gate-passes/scan", json={"code": "'; drop table"})
     await w.as_("rival_admin")
-    rival = await client.post(f"/api/houses/{w.rival}/gate-passes/scan", json={"code": gp["code"]})
+    rival = await client.post(f"/api/houses/{w.rival}/gate-passes/scan", json={"code": gp["pass_code"]})
     assert wrong.status_code == junk.status_code == rival.status_code == 404
     assert wrong.json() == junk.json() == rival.json()
     await w.as_("auctioneer")
-    typed = gp["code"].lower()[:4] + " - " + gp["code"].lower()[4:]
+    typed = gp["pass_code"].lower()[:4] + " - " + gp["pass_code"].lower()[4:]
     first = await client.post(f"/api/houses/{w.house}/gate-passes/scan", json={"code": typed})
     assert first.status_code == 200, first.text
-    again = await client.post(f"/api/houses/{w.house}/gate-passes/scan", json={"code": gp["code"]})
+    again = await client.post(f"/api/houses/{w.house}/gate-passes/scan", json={"code": gp["pass_code"]})
     assert (again.status_code, again.json()["error"]["code"]) == (409, "gate_pass_used")
     handed = await GatePass.get(sale_id=sale)
     assert handed.handed_over_by_user_id == w.users["auctioneer"].id

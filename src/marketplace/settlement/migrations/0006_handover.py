@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("house_org_id", fields.IntField(db_index=True)),
-                ("code", fields.CharField(unique=True, max_length=16)),
+                ("pass_code", fields.CharField(unique=True, max_length=16)),
                 ("issued_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("handed_over_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("handed_over_by_user_id", fields.IntField(null=True)),

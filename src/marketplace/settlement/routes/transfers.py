@@ -48,7 +48,7 @@ def transfer_out(t: Transfer) -> TransferOut:
 )
 async def gate_pass(call: Call[Any, Any]) -> GatePassOut:
     g = await handover.gate_pass_for(call.user, call.path_id())
-    return GatePassOut(sale_id=g.sale_id, code=g.code, issued_at=g.issued_at, handed_over_at=g.handed_over_at)
+    return GatePassOut(sale_id=g.sale_id, pass_code=g.pass_code, issued_at=g.issued_at, handed_over_at=g.handed_over_at)
 
 
 @endpoint(

@@ -81,7 +81,7 @@ async def issue_if_paid(invoice_id: int, now: datetime) -> GatePass | None:
                 if existing is not None:
                     return existing
                 gate = await GatePass.create(
-                    sale_id=sale.id, house_org_id=sale.house_org_id, code=_new_code(), issued_at=now, using_db=conn
+                    sale_id=sale.id, house_org_id=sale.house_org_id, pass_code=_new_code(), issued_at=now, using_db=conn
                 )
                 await record_event(
                     conn, "settlement.gate_pass_issued",
@@ -112,12 +112,12 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
     house or of an undone sale is answered alike (404 `gate_pass_not_found`): a guess learns nothing."""
     if not access.keeps_books(principal, house_org_id):
         raise NotFound("not found")
-    code = rules.normalise_gate_code(typed)
+    typed_code = rules.normalise_gate_code(typed)
     missing = NotFound("no such gate pass", code="gate_pass_not_found")
-    if code is None:
+    if typed_code is None:
         raise missing
     async with in_transaction() as conn:
-        gate = await GatePass.filter(code=code, house_org_id=house_org_id).using_db(conn).first()
+        gate = await GatePass.filter(pass_code=typed_code, house_org_id=house_org_id).using_db(conn).first()
         if gate is None:
             raise missing
         sale = await Sale.filter(id=gate.sale_id).using_db(conn).get()
@@ -159,7 +159,7 @@ class GatePassDocument:
 
     sale_id: int
     house_org_id: int
-    code: str
+    pass_code: str
     issued_at: datetime
     handed_over_at: datetime | None
     source: str
@@ -181,7 +181,7 @@ async def gate_pass_document(sale_id: int) -> GatePassDocument | None:
     sale = await Sale.get(id=sale_id)
     invoice = await Invoice.get(sale_id=sale_id)
     return GatePassDocument(
-        sale_id=sale.id, house_org_id=sale.house_org_id, code=gate.code, issued_at=gate.issued_at,
+        sale_id=sale.id, house_org_id=sale.house_org_id, pass_code=gate.pass_code, issued_at=gate.issued_at,
         handed_over_at=gate.handed_over_at, source=sale.source, lot_id=sale.lot_id, listing_id=sale.listing_id,
         vehicle_id=sale.vehicle_id, buyer_user_id=sale.buyer_user_id, buyer_org_id=sale.buyer_org_id,
         invoice_number=invoice.number, currency=invoice.currency, total_fen=invoice.total_fen,

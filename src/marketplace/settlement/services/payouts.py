@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from marketplace.accounts.domain import Principal
@@ -18,7 +19,7 @@ from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.domain import ledger as ledger_rules
 from marketplace.settlement.domain.invoices import seller_party
-from marketplace.settlement.models import Dispute, GatePass, Invoice, LedgerAccount, Payout, Sale
+from marketplace.settlement.models import Dispute, GatePass, Invoice, Payout, Sale
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.handover import visible_sale, window_days
 
@@ -41,11 +42,11 @@ class PayoutStatus:
 
 
 async def _payable(conn: BaseDBAsyncClient | None, sale: Sale) -> int:
-    q = LedgerAccount.filter(
-        house_org_id=sale.house_org_id, code="seller_payable", party=seller_party(sale.seller_org_id),
-        currency=sale.currency,
+    """What the house owes the seller now, from the running balance of its payable account (one row)."""
+    row = await ledger.account(
+        conn or connections.get("default"), sale.house_org_id, "seller_payable", seller_party(sale.seller_org_id),
+        sale.currency, create=False,
     )  # fmt: skip
-    row = await q.using_db(conn).first()
     t = ledger_rules.account_type("seller_payable")
     return 0 if row is None else ledger_rules.natural(t, row.balance_fen)
 
