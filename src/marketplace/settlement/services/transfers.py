@@ -46,7 +46,7 @@ async def view(principal: Principal, sale_id: int) -> Transfer:
     return (await _load(principal, sale_id))[1]
 
 
-def _require_house(keeps: bool, viewer_sees: bool) -> None:
+def _require_house(keeps: bool) -> None:
     if not keeps:
         raise Forbidden("the house's own staff record this step", code="not_house_staff")
 
@@ -70,7 +70,7 @@ async def record_documents(
     """House staff hand over documents (行驶证, 登记证书, the invoice); once all three are out the transfer moves
     to `documents_handed`. The vehicle's registration place may be set here when the sale event did not carry it."""
     sale, transfer, keeps, _ = await _load(principal, sale_id)
-    _require_house(keeps, True)
+    _require_house(keeps)
 
     async def work(conn: BaseDBAsyncClient) -> Transfer:
         t = await Transfer.filter(id=transfer.id).using_db(conn).get()
@@ -90,7 +90,7 @@ async def record_documents(
 
 async def add_blocker(principal: Principal, sale_id: int, kind: rules.Blocker, note: str, now: datetime) -> Transfer:
     _, transfer, keeps, _ = await _load(principal, sale_id)
-    _require_house(keeps, True)
+    _require_house(keeps)
 
     async def work(conn: BaseDBAsyncClient) -> Transfer:
         t = await Transfer.filter(id=transfer.id).using_db(conn).get()
@@ -107,7 +107,7 @@ async def clear_blocker(principal: Principal, sale_id: int, number: int, now: da
     """Clear blocker `number` (1 for the first recorded)."""
     index = number - 1
     _, transfer, keeps, _ = await _load(principal, sale_id)
-    _require_house(keeps, True)
+    _require_house(keeps)
 
     async def work(conn: BaseDBAsyncClient) -> Transfer:
         t = await Transfer.filter(id=transfer.id).using_db(conn).get()
@@ -185,7 +185,7 @@ async def load_proof(files: FileStorage, principal: Principal, sale_id: int) -> 
 async def confirm(principal: Principal, sale_id: int, now: datetime) -> Transfer:
     """The house confirms the proof: the transfer is done, and the statistics learn where the vehicle went."""
     sale, transfer, keeps, _ = await _load(principal, sale_id)
-    _require_house(keeps, True)
+    _require_house(keeps)
 
     async def work(conn: BaseDBAsyncClient) -> Transfer:
         t = await Transfer.filter(id=transfer.id).using_db(conn).get()
