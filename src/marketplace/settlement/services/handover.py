@@ -121,7 +121,8 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
         if gate is None:
             raise missing
         sale = await Sale.filter(id=gate.sale_id).using_db(conn).get()
-        if sale.unwound_at is not None:
+        invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).get()
+        if sale.unwound_at is not None or invoice.status != "paid":  # undone, or voided since the pass was issued
             raise missing
         if gate.handed_over_at is not None:
             raise Conflict("this vehicle was handed over already", code="gate_pass_used",
