@@ -90,3 +90,31 @@ async def test_two_scans_at_once_hand_over_once(client: ApiClient) -> None:
     assert await Transfer.filter(sale_id=w.sale.id).count() == 1
     gate = await GatePass.get(sale_id=w.sale.id)
     assert gate.handed_over_by_user_id == made[0][0].handed_over_by_user_id
+
+
+async def test_a_deposit_that_pays_everything_issues_the_pass_from_the_invoice_event(client: ApiClient) -> None:
+    from tests.e2e.settlement.handover_world import run_jobs
+
+    w = await build(client, lot=5, deposit_fen=20_000_000)  # the deposit exceeds the total: paid at the sale
+    await w.invoice.refresh_from_db()
+    assert w.invoice.status == "paid"
+    assert not await GatePass.exists(sale_id=w.sale.id)
+    await run_jobs(client, "settlement.invoice_issued")
+    assert await GatePass.exists(sale_id=w.sale.id)
+
+
+async def test_a_voided_invoices_pass_no_longer_scans(client: ApiClient) -> None:
+    from marketplace.settlement.models import Invoice
+    from marketplace.settlement.services import invoices
+    from tests.e2e.settlement.handover_world import run_jobs
+
+    w = await build(client, lot=6, deposit_fen=20_000_000)
+    await run_jobs(client, "settlement.invoice_issued")
+    code = (await GatePass.get(sale_id=w.sale.id)).pass_code
+    admin = await principal_for_user(w.users["house_admin"])
+    await invoices.void_invoice(admin, w.invoice.id, "the consignor withdrew the vehicle", datetime.now(UTC))
+    assert (await Invoice.get(id=w.invoice.id)).status == "void"
+    with pytest.raises(ApiError) as exc:
+        await handover.scan(admin, w.house, code, datetime.now(UTC))
+    assert exc.value.code == "gate_pass_not_found"
+    assert not await Transfer.exists(sale_id=w.sale.id)
