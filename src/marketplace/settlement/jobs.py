@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from marketplace.settlement.services import sales
+from marketplace.ports.jobs.base import JobFunction
+from marketplace.ports.mail.base import Mailer
+from marketplace.settlement.services import handover, sales, transfers
 
 
 async def settle_sale(message: dict[str, Any]) -> None:
     await sales.consume(message)
+
+
+async def issue_gate_pass(message: dict[str, Any]) -> None:
+    """On an invoice issued or a receipt recorded: a gate pass once the invoice is paid (a re-run finds it)."""
+    invoice_id = handover.event_invoice_id(message)
+    if invoice_id is not None:
+        await handover.issue_if_paid(invoice_id, datetime.now(UTC))
+
+
+def transfer_reminder(services: Any) -> JobFunction:
+    async def run(message: dict[str, Any]) -> None:
+        mailer: Mailer = services.mailer  # read at run time: the platform's mail port, as bootstrap chose it
+        await transfers.mail_reminder(mailer, message["payload"])  # a re-run writes the same message id
+
+    return run

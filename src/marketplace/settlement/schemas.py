@@ -93,6 +93,7 @@ class InvoiceOut(BaseModel):
     due_date: date
     due_date_provisional: bool
     overdue: bool
+    sale_id: int = Field(description="the sale: its gate pass, payout, transfer and disputes are under /api/sales/{id}")
 
 
 class InvoicePage(BaseModel):

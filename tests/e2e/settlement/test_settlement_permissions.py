@@ -20,7 +20,7 @@ from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import Session
 from marketplace.settlement.models import FeeSchedule, Invoice, LedgerAccount, LedgerEntry, Receipt
-from marketplace.settlement.routes import routes
+from marketplace.settlement.routes import books
 from marketplace.settlement.services import sales
 from marketplace.web.endpoint import UNSAFE_METHODS
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
@@ -189,7 +189,7 @@ async def test_matrix(client: ApiClient, caller: str) -> None:
 def test_matrix_covers_every_route() -> None:
     documented = {(m, p.split("?")[0]) for m, p, *_ in MATRIX}
     declared = set()
-    for route in routes:
+    for route in books.routes:  # the handover's routes have their own matrix (test_handover_permissions.py)
         op = route.operation  # type: ignore[attr-defined]
         template = (
             op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")

@@ -3,7 +3,7 @@ its own listing sales); everyone else is told they do not exist (404), so their 
 
 from __future__ import annotations
 
-from marketplace.accounts.domain import Principal, Role
+from marketplace.accounts.domain import SELLING_ROLES, Kind, Principal, Role
 
 STAFF_ROLES = frozenset({Role.HOUSE_ADMIN, Role.AUCTIONEER, Role.DEALER_ADMIN, Role.DEALER_STAFF})
 ADMIN_ROLES = frozenset({Role.HOUSE_ADMIN, Role.DEALER_ADMIN})
@@ -28,3 +28,25 @@ def sees_invoice(principal: Principal, house_org_id: int, buyer_user_id: int, bu
     if buyer_user_id == principal.user_id or reads_books(principal, house_org_id):
         return True
     return buyer_org_id is not None and bool(principal.roles_in(buyer_org_id))
+
+
+# --- after the sale: buyers, sellers and the association (settle-handover) -----------------------------------
+
+
+def is_buyer(principal: Principal, buyer_user_id: int, buyer_org_id: int | None) -> bool:
+    """The buyer, or a member of the organisation it bought for."""
+    if buyer_user_id == principal.user_id:
+        return True
+    return buyer_org_id is not None and bool(principal.roles_in(buyer_org_id))
+
+
+def is_seller(principal: Principal, seller_org_id: int) -> bool:
+    """Those who sell the consignor's stock (a dealer's `buyer`-role members buy for it and see none of this)."""
+    return bool(principal.roles_in(seller_org_id) & SELLING_ROLES)
+
+
+def is_association_staff(principal: Principal) -> bool:
+    """A member of an industry association (协会): it sees the disputes escalated to it, nothing else here."""
+    return any(
+        principal.org_kinds.get(org) == Kind.ASSOCIATION and roles for org, roles in principal.memberships.items()
+    )

@@ -35,6 +35,16 @@ def _opt(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _place(p: dict[str, Any]) -> dict[str, str]:
+    """Where the vehicle was registered when sold, if the event says (optional keys: older events lack them)."""
+    out = {}
+    for key, size in (("seller_province", 20), ("seller_city", 30)):
+        value = p.get(key)
+        if isinstance(value, str) and value.strip():
+            out[key] = value.strip()[:size]
+    return out
+
+
 async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
     if p.get("buyer_user_id") is None:
         log.error("lot %s sold without a registered buyer: not invoiced", p.get("lot_id"))
@@ -54,7 +64,7 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
             "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
             "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
-            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at,
+            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p),
         },
         rules_used,
         schedule.id if schedule else None,
@@ -72,7 +82,7 @@ async def _settle_listing(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
             "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
             "buyer_org_id": _opt(p.get("buyer_org_id")), "listing_id": int(p["listing_id"]),
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["price_fen"]),
-            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at,
+            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p),
         },
         rules_used,
         schedule.id if schedule else None,

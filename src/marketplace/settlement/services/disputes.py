@@ -1,0 +1,318 @@
+"""Disputes (争议) after delivery: the buyer opens one within the house's window with a reason and evidence photos;
+the house answers rejected, a price adjustment (a partial refund through the ledger) or an unwind (a credit note,
+the full refund, the vehicle returned, the sale out of the statistics). The buyer may escalate in the seed's order:
+the house, the association (whose staff then see the case), the authorities. An open dispute pauses the sale's
+clocks (`Sale.clocks_paused_since`); an answer lets them run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from marketplace.accounts.domain import Principal
+from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
+from marketplace.outbox.events import record_event
+from marketplace.ports.files.base import FileStorage, StoredObject
+from marketplace.settlement.domain import access, proofs
+from marketplace.settlement.domain import fees as fee_rules
+from marketplace.settlement.domain import handover as rules
+from marketplace.settlement.domain import invoices as invoice_rules
+from marketplace.settlement.models import (
+    CreditNote,
+    CreditNoteCounter,
+    Dispute,
+    DisputeEvidence,
+    DisputePolicy,
+    GatePass,
+    Invoice,
+    Sale,
+    Transfer,
+)
+from marketplace.settlement.services import ledger
+from marketplace.settlement.services.handover import visible_sale, window_days
+from marketplace.settlement.services.invoices import local_day, next_number
+from marketplace.settlement.services.ledger import Contended
+
+MAX_EVIDENCE = 20
+CANCELLED_TOPIC = "settlement.sale_cancelled"
+
+
+def _refused(exc: rules.DisputeError) -> Conflict:
+    return Conflict(str(exc), code=exc.code)
+
+
+async def set_window(principal: Principal, house_org_id: int, days: int, now: datetime) -> DisputePolicy:
+    if not access.sets_fees(principal, house_org_id):
+        if access.reads_books(principal, house_org_id):
+            raise Forbidden("only the house's administrators set the dispute window", code="insufficient_role")
+        raise NotFound("not found")
+
+    async def work(conn: BaseDBAsyncClient) -> DisputePolicy:
+        row = await DisputePolicy.filter(house_org_id=house_org_id).using_db(conn).first()
+        if row is None:
+            return await DisputePolicy.create(
+                house_org_id=house_org_id, window_days=days, updated_by_user_id=principal.user_id, updated_at=now,
+                using_db=conn,
+            )  # fmt: skip
+        await (
+            DisputePolicy.filter(id=row.id)
+            .using_db(conn)
+            .update(window_days=days, updated_by_user_id=principal.user_id, updated_at=now)
+        )
+        return await DisputePolicy.filter(id=row.id).using_db(conn).get()
+
+    return await ledger.retrying(work)
+
+
+def _step(by: int, action: str, level: str, now: datetime, **extra: Any) -> dict[str, Any]:
+    return {"at": now.isoformat(), "by": by, "action": action, "level": level, **extra}
+
+
+async def open_dispute(principal: Principal, sale_id: int, reason: rules.Reason, description: str,
+                       now: datetime) -> Dispute:  # fmt: skip
+    sale, viewer = await visible_sale(principal, sale_id)
+    if not viewer.buyer:
+        raise Forbidden("the buyer opens a dispute", code="not_the_buyer")
+
+    async def work(conn: BaseDBAsyncClient) -> Dispute:
+        current = await Sale.filter(id=sale.id).using_db(conn).get()
+        if current.unwound_at is not None:
+            raise Conflict("the sale was unwound", code="sale_unwound")
+        if await Dispute.filter(sale_id=sale.id).using_db(conn).exists():
+            raise Conflict("this sale has a dispute already: escalate it instead", code="dispute_exists")
+        gate = await GatePass.filter(sale_id=sale.id).using_db(conn).first()
+        try:
+            rules.may_open_dispute(
+                gate.handed_over_at if gate else None, await window_days(sale.house_org_id, conn), now
+            )
+        except rules.DisputeError as exc:
+            raise _refused(exc) from None
+        dispute = await Dispute.create(
+            sale_id=sale.id, house_org_id=sale.house_org_id, buyer_user_id=sale.buyer_user_id,
+            seller_org_id=sale.seller_org_id, reason=reason.value, description=description, opened_at=now,
+            history=[_step(principal.user_id, "opened", "house", now, reason=reason.value)], using_db=conn,
+        )  # fmt: skip
+        await _pause(conn, current, now)
+        await record_event(conn, "settlement.dispute_opened",
+                           {"dispute_id": dispute.id, "sale_id": sale.id, "house_org_id": sale.house_org_id,
+                            "reason": reason.value})  # fmt: skip
+        return dispute
+
+    return await ledger.retrying(work)
+
+
+async def _pause(conn: BaseDBAsyncClient, sale: Sale, now: datetime) -> None:
+    await Sale.filter(id=sale.id, clocks_paused_since__isnull=True).using_db(conn).update(clocks_paused_since=now)
+
+
+async def _resume(conn: BaseDBAsyncClient, sale: Sale) -> None:
+    await Sale.filter(id=sale.id).using_db(conn).update(clocks_paused_since=None)
+
+
+# --- who sees a dispute --------------------------------------------------------------------------------------
+
+
+async def visible_dispute(principal: Principal, dispute_id: int) -> tuple[Dispute, bool, bool]:
+    """The dispute with (the caller keeps the house's books, the caller is its buyer). Its house's staff, its buyer
+    and its seller see it; association staff only once it was escalated to them or beyond; others 404."""
+    d = await Dispute.get_or_none(id=dispute_id)
+    missing = NotFound("no such dispute", code="dispute_not_found")
+    if d is None:
+        raise missing
+    sale = await Sale.get(id=d.sale_id)
+    house = access.reads_books(principal, d.house_org_id)
+    buyer = access.is_buyer(principal, sale.buyer_user_id, sale.buyer_org_id)
+    seller = access.is_seller(principal, d.seller_org_id)
+    association = access.is_association_staff(principal) and d.level != rules.Level.HOUSE
+    if not (house or buyer or seller or association):
+        raise missing
+    return d, access.keeps_books(principal, d.house_org_id), buyer
+
+
+async def house_disputes(principal: Principal, house_org_id: int, status: str | None) -> list[Dispute]:
+    if not access.reads_books(principal, house_org_id):
+        raise NotFound("not found")
+    q = Dispute.filter(house_org_id=house_org_id)
+    if status:
+        q = q.filter(status=status)
+    return await q.order_by("-opened_at", "-id").limit(500)
+
+
+async def escalated_disputes(principal: Principal) -> list[Dispute]:
+    """The association's list: escalated cases only, of every house."""
+    if not (access.is_association_staff(principal) or principal.is_platform_admin):
+        raise NotFound("not found")
+    return (
+        await Dispute.filter(Q(level=rules.Level.ASSOCIATION) | Q(level=rules.Level.AUTHORITIES))
+        .order_by("-opened_at", "-id")
+        .limit(500)
+    )
+
+
+# --- evidence ------------------------------------------------------------------------------------------------
+
+
+async def add_evidence(files: FileStorage, principal: Principal, dispute_id: int, data: bytes, content_type: str,
+                       max_bytes: int) -> DisputeEvidence:  # fmt: skip
+    d, _, buyer = await visible_dispute(principal, dispute_id)
+    if not buyer:
+        raise Forbidden("the buyer sends the evidence", code="not_the_buyer")
+    try:
+        ctype = proofs.check_file(data, content_type, proofs.IMAGE_TYPES, max_bytes)
+    except proofs.ProofError as exc:
+        status = {"payload_too_large": 413, "unsupported_media_type": 415}.get(exc.code, 422)
+        raise ApiError(str(exc), code=exc.code, status=status) from None
+    if d.status != "open":
+        raise Conflict("evidence is sent while the dispute is open", code="dispute_not_open")
+    digest = hashlib.sha256(data).hexdigest()
+    existing = await DisputeEvidence.get_or_none(dispute_id=d.id, sha256=digest)
+    if existing is not None:
+        return existing
+    if await DisputeEvidence.filter(dispute_id=d.id).count() >= MAX_EVIDENCE:
+        raise Conflict(f"a dispute has at most {MAX_EVIDENCE} photos", code="too_many_photos")
+    key = f"disputes/{d.id}/{digest}.{proofs.IMAGE_TYPES[ctype]}"
+    await files.save(key, data, ctype)
+    try:
+        return await DisputeEvidence.create(dispute_id=d.id, key=key, content_type=ctype, size_bytes=len(data),
+                                            sha256=digest, uploaded_by_user_id=principal.user_id)  # fmt: skip
+    except IntegrityError:
+        return await DisputeEvidence.get(dispute_id=d.id, sha256=digest)
+
+
+async def load_evidence(files: FileStorage, principal: Principal, dispute_id: int, evidence_id: int) -> StoredObject:
+    d, _, _ = await visible_dispute(principal, dispute_id)
+    row = await DisputeEvidence.get_or_none(id=evidence_id, dispute_id=d.id)
+    stored = await files.load(row.key) if row is not None else None
+    if stored is None:
+        raise NotFound("no such photo", code="evidence_not_found")
+    return stored
+
+
+# --- the house's answer, and escalation -------------------------------------------------------------------------
+
+
+async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note: str, refund_fen: int | None,
+                 now: datetime) -> Dispute:  # fmt: skip
+    """The house's administrators answer (money may move). Each answer is a new step; the clocks run again."""
+    d, _, _ = await visible_dispute(principal, dispute_id)
+    if not access.sets_fees(principal, d.house_org_id):
+        # Visible but not theirs to answer (staff, buyer, seller, association): 403, not 404.
+        raise Forbidden("the house's administrators answer a dispute", code="insufficient_role")
+
+    async def work(conn: BaseDBAsyncClient) -> Dispute:
+        cur = await Dispute.filter(id=d.id).using_db(conn).get()
+        if cur.status != "open":
+            raise Conflict("the dispute awaits no answer", code="dispute_not_open")
+        sale = await Sale.filter(id=cur.sale_id).using_db(conn).get()
+        invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).get()
+        own = sale.seller_org_id == sale.house_org_id
+        refunded = cur.refunded_fen
+        step = _step(principal.user_id, "answered", cur.level, now, answer=what.value, note=note)
+        if what is rules.Answer.PRICE_ADJUSTMENT:
+            if refund_fen is None:
+                raise ApiError("a price adjustment names refund_fen", code="invalid_refund", status=422)
+            try:
+                rules.check_refund(refund_fen, invoice.paid_fen, refunded)
+            except rules.DisputeError as exc:
+                raise _refused(exc) from None
+            await ledger.post(
+                conn, sale.house_org_id, f"dispute:{cur.id}:adjust:{len(cur.history)}", "price_adjustment",
+                rules.adjustment_legs(sale.seller_org_id, own, refund_fen, sale.currency), now,
+                memo=f"price adjustment, dispute {cur.id}",
+            )  # fmt: skip
+            refunded += refund_fen
+            step["refund_fen"] = refund_fen
+        elif what is rules.Answer.UNWIND:
+            step["refund_fen"] = invoice.paid_fen - refunded
+            await _unwind(conn, principal, cur, sale, invoice, own, refunded, note, now)
+            refunded = invoice.paid_fen
+        elif refund_fen:
+            raise ApiError("a rejection refunds nothing", code="invalid_refund", status=422)
+        updated = (
+            await Dispute.filter(id=cur.id, version=cur.version)
+            .using_db(conn)
+            .update(status="answered", answer=what.value, answer_note=note, answered_at=now, refunded_fen=refunded,
+                    history=[*cur.history, step], version=cur.version + 1)
+        )  # fmt: skip
+        if updated != 1:
+            raise Contended()
+        await _resume(conn, sale)
+        await record_event(conn, "settlement.dispute_answered",
+                           {"dispute_id": cur.id, "sale_id": sale.id, "house_org_id": sale.house_org_id,
+                            "answer": what.value, "level": cur.level})  # fmt: skip
+        return await Dispute.filter(id=cur.id).using_db(conn).get()
+
+    try:
+        return await ledger.retrying(work)
+    except ledger.Refused as exc:
+        raise Conflict(str(exc), code=exc.code) from None
+
+
+async def _unwind(conn: BaseDBAsyncClient, principal: Principal, d: Dispute, sale: Sale, invoice: Invoice, own: bool,
+                  refunded: int, note: str, now: datetime) -> None:  # fmt: skip
+    if invoice.status == "void":
+        raise Conflict("the invoice was voided already", code="invoice_void")
+    year = local_day(now).year
+    seq = await next_number(conn, sale.house_org_id, year, CreditNoteCounter)
+    cn = await CreditNote.create(
+        house_org_id=sale.house_org_id, number=f"CN-{invoice_rules.number(year, sale.house_org_id, seq)}", year=year,
+        seq=seq, invoice_id=invoice.id, amount_fen=invoice.total_fen, reason=f"dispute {d.id} unwound: {note}"[:200],
+        issued_by_user_id=principal.user_id, issued_at=now, using_db=conn,
+    )  # fmt: skip
+    est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
+    legs = rules.unwind_legs(est, sale.buyer_user_id, sale.seller_org_id, own, invoice.paid_fen, refunded)
+    if legs:
+        await ledger.post(conn, sale.house_org_id, f"unwind:{sale.id}", "sale_unwound", legs, now,
+                          memo=f"credit note {cn.number}, dispute {d.id}")  # fmt: skip
+    done = (
+        await Invoice.filter(id=invoice.id, version=invoice.version)
+        .using_db(conn)
+        .update(status="void", version=invoice.version + 1)
+    )
+    if done != 1:
+        raise Contended()
+    await Sale.filter(id=sale.id).using_db(conn).update(unwound_at=now)
+    await Transfer.filter(sale_id=sale.id).using_db(conn).exclude(status="done").update(status="cancelled")
+    await record_event(
+        conn, CANCELLED_TOPIC,
+        {"source": sale.source, "source_ref": sale.source_ref, "sale_id": sale.id, "lot_id": sale.lot_id,
+         "house_org_id": sale.house_org_id, "reason": "unwound"},
+    )  # fmt: skip
+
+
+async def escalate(principal: Principal, dispute_id: int, note: str, now: datetime) -> Dispute:
+    """The buyer takes an answered dispute one level up: the house → the association → the authorities."""
+    d, _, buyer = await visible_dispute(principal, dispute_id)
+    if not buyer:
+        raise Forbidden("the buyer escalates a dispute", code="not_the_buyer")
+
+    async def work(conn: BaseDBAsyncClient) -> Dispute:
+        cur = await Dispute.filter(id=d.id).using_db(conn).get()
+        if cur.status != "answered":
+            raise Conflict("a dispute is escalated after the answer", code="dispute_not_answered")
+        if cur.answer == rules.Answer.UNWIND:
+            raise Conflict("the sale was unwound: nothing is left to decide", code="sale_unwound")
+        nxt = rules.NEXT_LEVEL.get(rules.Level(cur.level))
+        if nxt is None:
+            raise Conflict("the dispute is with the authorities already", code="dispute_at_top_level")
+        updated = (
+            await Dispute.filter(id=cur.id, version=cur.version)
+            .using_db(conn)
+            .update(status="open", level=nxt.value, history=[*cur.history, _step(principal.user_id, "escalated",
+                    nxt.value, now, note=note)], version=cur.version + 1)
+        )  # fmt: skip
+        if updated != 1:
+            raise Contended()
+        await _pause(conn, await Sale.filter(id=cur.sale_id).using_db(conn).get(), now)
+        await record_event(conn, "settlement.dispute_escalated",
+                           {"dispute_id": cur.id, "sale_id": cur.sale_id, "house_org_id": cur.house_org_id,
+                            "level": nxt.value})  # fmt: skip
+        return await Dispute.filter(id=cur.id).using_db(conn).get()
+
+    return await ledger.retrying(work)
