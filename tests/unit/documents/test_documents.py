@@ -168,7 +168,8 @@ def test_the_packing_list_sums_weights_and_volumes() -> None:
 def test_the_export_contract_is_chinese_first_with_english_beside_it_and_after_sales_terms() -> None:
     text = flat(render(samples.export_contract()))
     positions = [text.find(squash(zh)) for zh, _ in EXPORT_CONTRACT_SECTIONS]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)
     for needle in (
         "六、售后服务",
         "自到港之日起90日内",
@@ -195,7 +196,8 @@ def test_the_dossier_lists_every_step_and_document_with_what_is_missing() -> Non
 def test_the_chinese_is_embedded_as_a_subset_with_identity_encoding() -> None:
     pdf = render(samples.invoice())
     fonts = _fonts(pdf)
-    assert fonts and all(enc == "/Identity-H" for _, enc in fonts)
+    assert fonts
+    assert all(enc == "/Identity-H" for _, enc in fonts)
     assert all("+NotoSansSC" in name for name, _ in fonts)  # a subset tag: ABCDEF+
     assert len(pdf) < 120_000  # a subset, not the 8 MB font
 
@@ -214,7 +216,7 @@ def test_long_chinese_wraps_inside_the_page_and_many_lines_flow_onto_further_pag
     # The table's header repeats on each page it continues on.
     assert all("项目" in p for p in pages[:-1])
     text = flat(pdf)
-    assert squash(f"长期停车费（第119期）" * 3) in text
+    assert squash("长期停车费（第119期）" * 3) in text
     assert f"第1页/共{len(pages)}页" in text
 
 
