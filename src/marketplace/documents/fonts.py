@@ -3,10 +3,11 @@
 Noto Sans SC (SIL Open Font License 1.1) comes from PyPI in `pylopdf-fonts-zh-cn`, so nothing is installed
 on the system and every viewer shows the same glyphs. That file has PostScript (CFF, CID-keyed) outlines,
 which fpdf2 embeds with its own encoding CMap; text extractors that know only Identity-H (pypdf among them)
-then read it back wrongly. So each document's characters are cut out of the font with fontTools' subsetter
-and their outlines converted to TrueType quadratics (cu2qu, within 1 font unit), which fpdf2 embeds as a
-CIDFontType2 with Identity-H and a ToUnicode map: the Chinese copies and extracts exactly. A few hundred
-glyphs convert in well under a second; the whole font (tens of thousands) never is.
+then read it back wrongly. So each document's characters are taken out of the font
+and their outlines converted to TrueType quadratics (cu2qu, within 1 font unit) into a small font built with
+fontTools' FontBuilder, which fpdf2 embeds as a CIDFontType2 subset with Identity-H and a ToUnicode map: the
+Chinese copies and extracts exactly. Only the glyphs documents use are ever converted (a few ms each, kept per
+process); the whole font (tens of thousands) never is.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import io
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pylopdf_fonts_zh_cn
 
@@ -45,56 +47,72 @@ def printable(text: str) -> str:
     ).replace("\t", " ")
 
 
-def subset_ttf(chars: Iterable[str]) -> bytes:
-    """A TrueType-outlined font holding just `chars` (plus the base set), as bytes."""
-    from fontTools import subset
+# Converted glyphs by name, kept for the life of the (worker) process: a document mostly reuses the characters
+# of the last one, so after the first few documents a subset is built from here in milliseconds. Bounded by the
+# font's own glyph count; cleared past MAX_CACHED all the same.
+MAX_CACHED = 12_000
+_converted: dict[str, Any] = {}
+
+
+@lru_cache(maxsize=1)
+def _source() -> Any:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(str(font_path()))
+
+
+def _convert(name: str) -> Any:
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
 
-    text = BASE_CHARS + "".join(sorted(set(chars)))
-    font = TTFont(str(font_path()), lazy=True)
-    options = subset.Options()
-    options.desubroutinize = True
-    options.notdef_outline = True
-    options.name_IDs = ["*"]
-    options.layout_features = []
-    options.hinting = False
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-
-    order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyf = newTable("glyf")
-    glyf.glyphOrder = order
-    glyf.glyphs = {}
-    for name in order:
-        pen = TTGlyphPen(glyph_set)
+    glyph = _converted.get(name)
+    if glyph is None:
+        if len(_converted) >= MAX_CACHED:
+            _converted.clear()
+        pen = TTGlyphPen(None)
         # CFF contours run counter-clockwise; TrueType's run clockwise.
-        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
-        glyf.glyphs[name] = pen.glyph()
-    font["glyf"] = glyf
-    font["loca"] = newTable("loca")
-    maxp = font["maxp"]
-    maxp.tableVersion = 0x00010000
-    for attr in (
-        "maxTwilightPoints",
-        "maxStorage",
-        "maxFunctionDefs",
-        "maxInstructionDefs",
-        "maxStackElements",
-        "maxSizeOfInstructions",
-        "maxComponentElements",
-    ):
-        setattr(maxp, attr, 0)
-    maxp.maxZones = 2
-    font["head"].glyphDataFormat = 0
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-    font["post"].formatType = 3.0  # no glyph names: TrueType does not need them
-    font.sfntVersion = "\x00\x01\x00\x00"
+        _source().getGlyphSet()[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyph = pen.glyph()
+        # Bounds now, and the compiled bytes kept: compiling a glyph is most of a subset's cost.
+        glyph.recalcBounds(None)
+        glyph.data = glyph.compile(None, recalcBBoxes=False)
+        _converted[name] = glyph
+    return glyph
+
+
+def subset_ttf(chars: Iterable[str]) -> bytes:
+    """A TrueType-outlined font holding just `chars` (plus the base set), as bytes."""
+    from fontTools.fontBuilder import FontBuilder
+
+    source = _source()
+    cmap = source.getBestCmap()
+    wanted = sorted({ord(ch) for ch in BASE_CHARS + "".join(chars)} & set(cmap))
+    mapping = {cp: cmap[cp] for cp in wanted}
+    order = [".notdef", *dict.fromkeys(name for name in mapping.values() if name != ".notdef")]
+    hmtx = source["hmtx"]
+    upem = source["head"].unitsPerEm
+    builder = FontBuilder(upem, isTTF=True)
+    builder.font.recalcBBoxes = False  # the glyphs carry theirs; the head's is set from them below
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(mapping)
+    builder.setupGlyf({name: _convert(name) for name in order})
+    glyf = builder.font["glyf"]
+    builder.setupHorizontalMetrics({name: (hmtx[name][0], getattr(glyf[name], "xMin", 0)) for name in order})
+    hhea, os2 = source["hhea"], source["OS/2"]
+    builder.setupHorizontalHeader(ascent=hhea.ascent, descent=hhea.descent)
+    builder.setupNameTable({"familyName": "Noto Sans SC", "styleName": "Regular", "psName": "NotoSansSC-Regular"})
+    builder.setupOS2(
+        sTypoAscender=os2.sTypoAscender,
+        sTypoDescender=os2.sTypoDescender,
+        sTypoLineGap=os2.sTypoLineGap,
+        usWinAscent=os2.usWinAscent,
+        usWinDescent=os2.usWinDescent,
+        sCapHeight=getattr(os2, "sCapHeight", 733),
+        sxHeight=getattr(os2, "sxHeight", 543),
+        usWeightClass=400,
+        fsType=0,  # the OFL allows embedding
+    )
+    builder.setupPost()
     out = io.BytesIO()
-    font.save(out)
+    builder.save(out)
     return out.getvalue()

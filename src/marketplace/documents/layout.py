@@ -320,10 +320,11 @@ def _barcode(pdf: _Pdf, b: Barcode) -> None:
     if not _fits(pdf, 32):
         pdf.add_page()
     code = b.code.upper()
-    # Code 39: start/stop '*', ~16 narrow units a character; 0.33 mm narrow bars scan on a phone or a gun.
-    width = min(pdf.epw, (len(code) + 2) * 16 * 0.33)
-    x = (pdf.w - width) / 2
-    pdf.code39(f"*{code}*", x=x, y=pdf.get_y() + 2, w=0.33, h=18)
+    # Code 39 with start/stop '*': a character is 6 narrow + 3 wide bars + a narrow gap = 16 narrow units
+    # (fpdf2 takes the wide bar's width; narrow = wide / 3). A 0.3 mm narrow bar scans on a phone or a gun.
+    wide = min(0.9, pdf.epw * 3 / (16 * (len(code) + 2)))
+    width = (len(code) + 2) * 16 * wide / 3
+    pdf.code39(f"*{code}*", x=(pdf.w - width) / 2, y=pdf.get_y() + 2, w=wide, h=18)
     pdf.set_y(pdf.get_y() + 21)
     pdf.set_font(fonts.FAMILY, size=12)
     pdf.cell(0, 6, code, align="C", new_x="LMARGIN", new_y="NEXT")

@@ -4,6 +4,8 @@ The Chinese text prevails, and the documents say so."""
 
 from __future__ import annotations
 
+import re
+
 from marketplace.documents.layout import (
     Barcode,
     Block,
@@ -309,8 +311,13 @@ def payout_statement(doc: PayoutStatement) -> Sheet:
     )
 
 
+GATE_CODE = re.compile(r"[0-9A-Z.\- ]{1,40}")  # what Code 39 encodes (without $ / + %, which scanners mangle)
+
+
 def gate_pass(doc: GatePass) -> Sheet:
     on = doc.bilingual
+    if not GATE_CODE.fullmatch(doc.code.upper()):
+        raise ValueError("a gate pass code is 1–40 of A–Z, 0–9, '-', '.', ' ' (Code 39)")
     rows = [
         (bi("出门证号", "Pass number", on), doc.number),
         (bi("签发时间", "Issued", on), beijing(doc.issued_at)),
