@@ -202,4 +202,8 @@ class PaymentInstructionsOut(BaseModel):
 
 
 class DocumentIn(In):
-    bilingual: bool = Field(default=False, description="English beside the Chinese (a buyer abroad); Chinese prevails")
+    bilingual: bool | None = Field(
+        default=None,
+        description="English beside the Chinese (Chinese prevails); default: bilingual when the sale is not in CNY "
+        "(a buyer abroad paying by card), Chinese only otherwise",
+    )

@@ -60,6 +60,7 @@ async def test_buyer_and_house_download_the_sale_documents_and_others_get_404(cl
         "3100021009100123456", f"INV{invoice.number}", vehicle.vin, "大众帕萨特330TSI",
     ):  # fmt: skip
         assert squash(needle) in text, needle
+    assert "Balancedue" not in text  # a CNY sale: Chinese only unless asked
     contract = flat((await client.get(f"/api/invoices/{invoice.id}/contract.pdf")).content)
     for needle in (
         "二手车买卖合同",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -232,7 +233,17 @@ def _worker_pid() -> int:
     return os.getpid()
 
 
-async def test_render_offloaded_runs_in_a_worker_process_and_the_loop_keeps_turning() -> None:
+async def test_render_offloaded_runs_in_a_worker_process_and_the_loop_keeps_turning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[object] = []
+    real_run = offload.run
+
+    async def spy(fn: Any, *args: Any, **kw: Any) -> Any:
+        sent.append(fn)
+        return await real_run(fn, *args, **kw)
+
+    monkeypatch.setattr(offload, "run", spy)
     ticks = 0
     done = asyncio.Event()
 
@@ -246,7 +257,8 @@ async def test_render_offloaded_runs_in_a_worker_process_and_the_loop_keeps_turn
     pdf = await render_offloaded(samples.contract())
     done.set()
     await task
+    assert sent == [render]  # the whole render went to the pool, as a picklable module-level function
     assert squash("第七条 争议解决") in flat(pdf)
-    assert await offload.run(_worker_pid) != os.getpid()
+    assert await real_run(_worker_pid) != os.getpid()
     # Rendering takes the best part of a second; a loop blocked by it would not have ticked meanwhile.
     assert ticks >= 5

@@ -114,6 +114,11 @@ async def bank_for(house_org_id: int, reference: str) -> BankInstructions | None
     )
 
 
+def is_bilingual(asked: bool | None, currency: str) -> bool:
+    """English beside the Chinese when asked, else when the buyer is abroad: a sale not in CNY."""
+    return asked if asked is not None else currency != "CNY"
+
+
 async def _loaded(principal: Principal, invoice_id: int) -> tuple[Invoice, Sale]:
     invoice = await visible_invoice(principal, invoice_id)
     sale = await Sale.get(id=invoice.sale_id)
@@ -121,7 +126,7 @@ async def _loaded(principal: Principal, invoice_id: int) -> tuple[Invoice, Sale]
 
 
 async def invoice_content(
-    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool
+    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool | None
 ) -> BuyerInvoice:
     invoice, sale = await _loaded(principal, invoice_id)
     note = await CreditNote.get_or_none(invoice_id=invoice.id)
@@ -151,12 +156,12 @@ async def invoice_content(
         status=invoice.status,
         due_date_provisional=invoice.due_date_provisional,
         credit_note_number=note.number if note is not None else "",
-        bilingual=bilingual,
+        bilingual=is_bilingual(bilingual, invoice.currency),
     )
 
 
 async def confirmation_content(
-    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool
+    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool | None
 ) -> SaleConfirmation:
     """The 成交确认书 of an auction sale (a listing sale has none: 404)."""
     invoice, sale = await _loaded(principal, invoice_id)
@@ -179,12 +184,12 @@ async def confirmation_content(
         lot_number=f"#{sale.lot_id}" if sale.lot_id is not None else "",
         deposit_minor=sale.deposit_fen,
         payment_due=invoice.due_date,
-        bilingual=bilingual,
+        bilingual=is_bilingual(bilingual, invoice.currency),
     )
 
 
 async def contract_content(
-    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool
+    principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool | None
 ) -> SaleContract:
     """The 二手车买卖合同 between the seller and the buyer, the house named where it is an auction sale."""
     invoice, sale = await _loaded(principal, invoice_id)
@@ -206,7 +211,7 @@ async def contract_content(
         intermediary=await _party_for_org(sale.house_org_id) if auction else None,
         deposit_minor=min(invoice.deposit_applied_fen, sale.hammer_fen),
         payment_days_after_transfer=payment_days,
-        bilingual=bilingual,
+        bilingual=is_bilingual(bilingual, invoice.currency),
     )
 
 
