@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from listings import jobs
+from listings import jobs, vehicles
 from listings.domain.catalogue import synonym_groups
 from listings.services.indexing import Reconciler
 from listings.services.offers import OfferExpirer
@@ -16,6 +16,7 @@ def install(services: Services) -> None:
     index = search.select(services.settings, synonym_groups())
     mailer = mail.select(services.settings)
     services.search = index
+    services.vehicles = vehicles  # vehicle facts for settlement's documents
     services.registry.register("listings.index", jobs.index_job(index, mailer))
     services.registry.register("listings.thumbnail", jobs.thumbnail_job(services.files))
     services.subscriptions.setdefault("listing.changed", []).append("listings.index")

@@ -40,6 +40,9 @@ class Services:
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
     mailer: Any = None  # marketplace.ports.mail.base.Mailer, chosen by `mail.select(settings)`
+    # Vehicle facts for documents (a VIN, make, model … by vehicle id): `async describe(id) -> summary | None`,
+    # set by listings' plugin (listings.vehicles); the core reads vehicles only through it.
+    vehicles: Any = None
     # Live connections (the /ws sockets) by user, told when a session, token or right is revoked.
     identities: IdentityWatch | None = None
 

@@ -379,3 +379,24 @@ class DisputeEvidence(Model):
     class Meta:
         table = "settlement_dispute_evidence"
         unique_together = (("dispute_id", "sha256"),)
+
+
+# ---- documents (issue 10, section 10) ------------------------------------------------------------------
+
+
+class PaymentInstructions(Model):
+    # The house's own corporate account (对公账户) printed on its invoices / 结算单: where buyers transfer to.
+    # One row per house (or dealer, for its own listing sales); replaced whole by its administrators.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(unique=True)
+    account_name = fields.CharField(max_length=200)
+    bank_name = fields.CharField(max_length=200)
+    branch = fields.CharField(max_length=200, default="")
+    account_number = fields.CharField(max_length=64)
+    swift = fields.CharField(max_length=11, default="")
+    note = fields.CharField(max_length=500, default="")
+    updated_by_user_id = fields.IntField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "settlement_payment_instructions"

@@ -175,3 +175,36 @@ class StatementOut(BaseModel):
 class StatementIn(In):
     cursor: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=50, ge=1, le=100)
+
+
+# ---- documents (issue 10, section 10) ------------------------------------------------------------------
+
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class PaymentInstructionsIn(In):
+    account_name: Text200 = Field(description="户名: the house's own corporate account holder")
+    bank_name: Text200 = Field(description="开户银行")
+    branch: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    account_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z -]{4,64}$")]
+    swift: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^([A-Z0-9]{8}|[A-Z0-9]{11})?$")] = ""
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class PaymentInstructionsOut(BaseModel):
+    house_org_id: int
+    account_name: str
+    bank_name: str
+    branch: str
+    account_number: str
+    swift: str
+    note: str
+    updated_at: datetime
+
+
+class DocumentIn(In):
+    bilingual: bool | None = Field(
+        default=None,
+        description="English beside the Chinese (Chinese prevails); default: bilingual when the sale is not in CNY "
+        "(a buyer abroad paying by card), Chinese only otherwise",
+    )

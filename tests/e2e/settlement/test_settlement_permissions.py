@@ -19,8 +19,15 @@ import pytest
 from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import Session
-from marketplace.settlement.models import FeeSchedule, Invoice, LedgerAccount, LedgerEntry, Receipt
-from marketplace.settlement.routes import books
+from marketplace.settlement.models import (
+    FeeSchedule,
+    Invoice,
+    LedgerAccount,
+    LedgerEntry,
+    PaymentInstructions,
+    Receipt,
+)
+from marketplace.settlement.routes import books, documents
 from marketplace.settlement.services import sales
 from marketplace.web.endpoint import UNSAFE_METHODS
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
@@ -61,6 +68,11 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/houses/{house}/receipts", "receipt", row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE)),
     ("GET", "/api/houses/{house}/trial-balance", "", BOOKS_READ),
     ("GET", "/api/houses/{house}/accounts/{account}/entries", "", BOOKS_READ),
+    ("GET", "/api/invoices/{invoice}/invoice.pdf", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
+    ("GET", "/api/invoices/{invoice}/confirmation.pdf", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
+    ("GET", "/api/invoices/{invoice}/contract.pdf", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
+    ("GET", "/api/houses/{house}/payment-instructions", "", BOOKS_READ),
+    ("PUT", "/api/houses/{house}/payment-instructions", "instructions", row(UNAUTH, NF, NF, ROLE, OK, NF, ROLE, SCOPE)),
 ]
 
 
@@ -115,6 +127,10 @@ async def build(client: ApiClient, caller: str) -> World:
         created_by_user_id=users["house_admin"].id,
     )  # fmt: skip
     account = await LedgerAccount.get(house_org_id=house.id, code="buyer_receivable")
+    await PaymentInstructions.create(
+        house_org_id=house.id, account_name=house.name, bank_name="中国工商银行", account_number="3100021009100123456",
+        updated_by_user_id=users["house_admin"].id, updated_at=datetime.now(UTC),
+    )  # fmt: skip
     if caller == "read_token":
         _, raw = await sessions.create_token(users["house_admin"].id, "read", ["read"], "127.0.0.1")
         client.bearer = raw
@@ -130,6 +146,7 @@ async def snapshot() -> dict[str, Any]:
         "receipts": await Receipt.all().count(),
         "entries": await LedgerEntry.all().count(),
         "invoices": sorted(await Invoice.all().values_list("id", "paid_fen", "status")),
+        "instructions": sorted(await PaymentInstructions.all().values_list("house_org_id", "account_number")),
     }
 
 
@@ -143,6 +160,8 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
     if kind == "receipt":
         return {"json": {"invoice_id": world.invoice.id, "reference": "ICBC-0001", "amount_fen": 100_000,
                          "received_on": "2026-12-01"}}  # fmt: skip
+    if kind == "instructions":
+        return {"json": {"account_name": "长江拍卖", "bank_name": "中国银行", "account_number": "6222 0000 1111"}}
     return {}
 
 
@@ -189,7 +208,8 @@ async def test_matrix(client: ApiClient, caller: str) -> None:
 def test_matrix_covers_every_route() -> None:
     documented = {(m, p.split("?")[0]) for m, p, *_ in MATRIX}
     declared = set()
-    for route in books.routes:  # the handover's routes have their own matrix (test_handover_permissions.py)
+    # the handover's routes have their own matrix (test_handover_permissions.py)
+    for route in [*books.routes, *documents.routes]:
         op = route.operation  # type: ignore[attr-defined]
         template = (
             op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import books, disputes, payouts, transfers
+from marketplace.settlement.routes import books, disputes, documents, payouts, transfers
 
-routes: list[BaseRoute] = [*books.routes, *payouts.routes, *transfers.routes, *disputes.routes]
+routes: list[BaseRoute] = [
+    *books.routes,
+    *payouts.routes,
+    *transfers.routes,
+    *disputes.routes,
+    *documents.routes,
+]
