@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
+from auctions import offer_routes
 from auctions.schemas import (
     AuctionHouseOut,
     BidIn,
@@ -446,4 +447,5 @@ routes: list[BaseRoute] = [
     get_lot,
     lot_photo,
     export_results,
+    *offer_routes.routes,  # second-chance offers after a default
 ]
