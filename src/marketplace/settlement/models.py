@@ -242,6 +242,8 @@ class SaleClock(Model):
     collected_at = fields.DatetimeField(null=True)
     storage_charged = fields.IntField(default=0)  # storage charges posted: 1..n
     late_fee_posted = fields.BooleanField(default=False)
+    # Nothing more can accrue (paid, and collected or no storage): the sweeper stops looking at the invoice.
+    done = fields.BooleanField(default=False, db_index=True)
 
     class Meta:
         table = "settlement_sale_clocks"

@@ -32,6 +32,7 @@ from marketplace.settlement.models import (
     LedgerEntry,
     Notice,
     Sale,
+    SaleClock,
 )
 from marketplace.settlement.services import fees, ledger
 from marketplace.settlement.services import sweeper as settlement_sweeper
@@ -105,6 +106,8 @@ async def test_deposits_refunded_after_the_session_once(client: ApiClient) -> No
     assert first["refunds_opened"] == 2
     again = await settlement_sweeper.sweep_once()
     assert again["refunds_opened"] == 0  # a sweeper run twice opens nothing twice
+    # Paid, and no storage in the terms: nothing more can accrue, so the sweeper no longer reads the invoice.
+    assert (await SaleClock.get(sale_id=invoice.sale_id)).done
     refunds = {r.user_id: r for r in await DepositRefund.filter(house_org_id=house)}
     assert refunds[loser.id].amount_fen == 500_000
     assert refunds[winner.id].amount_fen == 185_000  # what the invoice did not take

@@ -168,6 +168,7 @@ class Migration(migrations.Migration):
                 ("collected_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("storage_charged", fields.IntField(default=0)),
                 ("late_fee_posted", fields.BooleanField(default=False)),
+                ("done", fields.BooleanField(default=False, db_index=True)),
             ],
             options={"table": "settlement_sale_clocks", "app": "settlement", "pk_attr": "id"},
             bases=["Model"],

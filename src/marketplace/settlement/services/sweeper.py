@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Subquery
 
 from marketplace.errors import Conflict
 from marketplace.outages import OutageLog
@@ -94,9 +95,12 @@ async def sweep_invoice(conn: BaseDBAsyncClient, invoice_id: int, now: datetime)
             await _charge(conn, invoice, "late", 1, d.late_on, late_legs(sale.buyer_user_id, fen, sale.currency), fen)
             out["late"] += 1
         await SaleClock.filter(id=clock.id).using_db(conn).update(late_fee_posted=True)
+    collected_on = local_day(clock.collected_at) if clock.collected_at else None
+    storage_left = False
     if fees.storage is not None and fees.storage.daily_fen > 0:
-        collected_on = local_day(clock.collected_at) if clock.collected_at else None
-        due = min(clock_rules.storage_charges(d, today, collected_on), clock.storage_charged + MAX_STORAGE_PER_RUN)
+        owed = clock_rules.storage_charges(d, today, collected_on)
+        due = min(owed, clock.storage_charged + MAX_STORAGE_PER_RUN)
+        storage_left = collected_on is None or today < collected_on or due < owed
         for n in range(clock.storage_charged + 1, due + 1):
             fen = fees.storage.daily_fen
             legs = storage_legs(sale.buyer_user_id, fen, fees.vat_bp, sale.currency)
@@ -110,6 +114,8 @@ async def sweep_invoice(conn: BaseDBAsyncClient, invoice_id: int, now: datetime)
             )
             if moved != 1:
                 raise ledger.Contended()
+    if invoice.status == "paid" and not storage_left:
+        await SaleClock.filter(id=clock.id).using_db(conn).update(done=True)
     no_receipts = invoice.paid_fen == invoice.deposit_applied_fen  # received money is refunded by hand first
     if is_open and fees.clocks.auto_default and today >= d.default_on and no_receipts:
         await defaults.declare_in(conn, invoice, None, "unpaid after the grace period (the house's terms)", now)
@@ -125,6 +131,7 @@ async def sweep_once(now: datetime | None = None, holds: deposits.DepositHolds |
     while True:
         ids: list[Any] = list(
             await Invoice.filter(status__in=["open", "paid"], id__gt=last)
+            .exclude(sale_id__in=Subquery(SaleClock.filter(done=True).values("sale_id")))
             .order_by("id")
             .limit(BATCH)
             .values_list("id", flat=True)
