@@ -143,7 +143,10 @@ async def test_deposits_refunded_after_the_session_once(client: ApiClient) -> No
     assert [(d["status"], d["refund"]["bank_reference"]) for d in mine] == [("refunded", "ICBC 20261202 0099")]
     kinds = [n["kind"] for n in (await client.get("/api/me/settlement-notices")).json()["items"]]
     assert kinds == ["refunded", "refund_due"]
-    assert loser_reg.id  # the registration the confirmed deposit came from
+    # The deposit came from the house's confirmation of that registration (auctions.deposit_confirmed).
+    (confirmed,) = [e["payload"] for e in await sale_events("auctions.deposit_confirmed")
+                    if e["payload"]["registration_id"] == loser_reg.id]  # fmt: skip
+    assert (confirmed["user_id"], confirmed["amount_fen"], confirmed["rail"]) == (loser.id, 500_000, "bank")
 
 
 def _noon(day: Any) -> datetime:
