@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from auctions.services import actions, notices
+from auctions.services import actions, notices, second_chance
 from auctions.services.clock import now_ms
 from marketplace.ports.jobs.base import JobFunction, RetryJob
 from marketplace.ports.mail.base import Mailer
@@ -25,3 +25,7 @@ def proxy_cancelled(mailer: Mailer) -> JobFunction:
         await notices.proxy_cancelled(mailer, message["payload"])  # a re-run writes the same message id
 
     return run
+
+
+async def second_chance_offer(message: dict[str, Any]) -> None:
+    await second_chance.consume_default(message)  # once per event; one offer per default (unique)

@@ -171,3 +171,38 @@ class Consignment(Model):
 
     class Meta:
         table = "auction_consignments"
+
+
+# --- session ends and second-chance offers (issue 10 §4–5: deposits, defaults) ---------------------------------
+
+
+class SessionClosure(Model):
+    # A session whose lots are all final: written once (unique session), with the `auctions.session_ended` event
+    # that tells settlement to refund the deposits of bidders who won nothing.
+    id = fields.IntField(primary_key=True)
+    session_id = fields.IntField(unique=True)
+    ended_at = fields.DatetimeField()
+
+    class Meta:
+        table = "auction_session_closures"
+
+
+class SecondChanceOffer(Model):
+    # After a default (悔拍), the lot is offered to the second-highest bidder at their last bid, until `deadline`.
+    # offered → accepted (a new sale through `auctions.lot_sold`) | declined | expired; none when nobody else bid.
+    id = fields.IntField(primary_key=True)
+    default_id = fields.IntField(unique=True)  # settlement's default: one offer per default
+    lot_id = fields.IntField(db_index=True)
+    session_id = fields.IntField()
+    house_org_id = fields.IntField()
+    user_id = fields.IntField(db_index=True)
+    org_id = fields.IntField(null=True)
+    paddle = fields.CharField(max_length=12)
+    amount = fields.BigIntField()
+    deadline = fields.DatetimeField(db_index=True)
+    status = fields.CharField(max_length=10, default="offered", db_index=True)
+    decided_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "auction_second_chance_offers"

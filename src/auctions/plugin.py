@@ -6,9 +6,10 @@ from marketplace.services import Services
 
 
 def install(services: Services) -> None:
-    from auctions.jobs import close_lot, proxy_cancelled
+    from auctions.jobs import close_lot, proxy_cancelled, second_chance_offer
     from auctions.services.bidding import NOTICE_TOPIC
     from auctions.services.live import Hub
+    from auctions.services.second_chance import SALE_DEFAULTED
     from auctions.sweeper import Sweeper
     from marketplace.ports import mail
     from marketplace.ports.payments import offline
@@ -20,6 +21,8 @@ def install(services: Services) -> None:
     services.registry.register("auctions.close_lot", close_lot(services))
     services.registry.register("auctions.proxy_cancelled", proxy_cancelled(mail.select(services.settings)))
     services.subscriptions.setdefault(NOTICE_TOPIC, []).append("auctions.proxy_cancelled")
+    services.registry.register("auctions.offer_second_chance", second_chance_offer)
+    services.subscriptions.setdefault(SALE_DEFAULTED, []).append("auctions.offer_second_chance")
     services.loops.append(hub)
     services.loops.append(Sweeper(services))
     if services.settings.profile == "embedded":

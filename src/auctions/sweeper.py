@@ -16,7 +16,7 @@ from tortoise.expressions import Q
 
 from auctions.domain.terms import from_ms
 from auctions.models import AuctionSession, Lot
-from auctions.services import actions
+from auctions.services import actions, second_chance
 from auctions.services.clock import now_ms
 from marketplace.outages import OutageLog
 
@@ -25,9 +25,11 @@ _OUTAGE = OutageLog(log, "closing sweeper")
 
 
 class Sweeper:
-    def __init__(self, services: Any, *, interval: float = 0.2) -> None:
+    def __init__(self, services: Any, *, interval: float = 0.2, sessions_every: float = 5.0) -> None:
         self._services = services
         self._interval = interval
+        self._sessions_every = sessions_every
+        self._sessions_checked = 0.0
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -69,6 +71,13 @@ class Sweeper:
         for lot_id in due:
             if await actions.close_if_due(self._services, int(lot_id), now_ms()):
                 closed += 1
+        if now / 1000 - self._sessions_checked >= self._sessions_every:
+            # Less urgent, and heavier: sessions whose lots are all final end (deposits are refunded from that
+            # event), and second-chance offers past their deadline expire.
+            self._sessions_checked = now / 1000
+            assert at is not None
+            await second_chance.close_ended(at)
+            await second_chance.expire_due(at)
         return closed
 
     async def _due_to_open(self, at: Any) -> list[Any]:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from auctions.routes import catalogue, consignments, trading
+from auctions.routes import catalogue, consignments, offers, trading
 
-routes: list[BaseRoute] = [*catalogue.routes, *trading.routes, *consignments.routes]
+routes: list[BaseRoute] = [*catalogue.routes, *trading.routes, *consignments.routes, *offers.routes]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -22,10 +23,14 @@ from marketplace.accounts import organisations
 from marketplace.accounts.domain import Kind, Principal
 from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from marketplace.outbox.events import record_event
 from marketplace.ports.payments.base import PaymentGateway
+from marketplace.settlement.services import defaults as settlement_defaults
 from marketplace.settlement.services import fees as settlement_fees
 
 FIRST_PADDLE = 101
+DEPOSIT_CONFIRMED = "auctions.deposit_confirmed"
+_LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def is_house_staff(principal: Principal, house_org_id: int) -> bool:
@@ -345,6 +350,13 @@ async def register(
             raise Forbidden("you may not bid for this organisation", code=refusal)
     if await Registration.exists(session_id=session.id, user_id=principal.user_id):
         raise Conflict("you are already registered for this session", code="already_registered")
+    # A default (悔拍) bars the buyer's organisation (and the person) from the house's sessions for a while:
+    # settlement keeps the bar; this is where a bidder enters a session, so it is checked here.
+    barred = await settlement_defaults.bar_refusal(
+        session.house_org_id, principal.user_id, org_id, datetime.now(UTC).astimezone(_LOCAL).date()
+    )
+    if barred:
+        raise Forbidden("this auction house has barred you from its sessions after a default", code=barred)
     async with in_transaction() as conn:
         count = await Registration.filter(session_id=session.id).using_db(conn).count()
         reference = f"AU{session.id:05d}-{principal.user_id:06d}"
@@ -376,9 +388,22 @@ async def confirm_deposit(principal: Principal, registration_id: int) -> Registr
     if reg is None:
         raise NotFound("no such registration")
     require_house_staff(principal, reg.session.house_org_id)
-    await Registration.filter(id=reg.id, deposit_status="pending").update(
-        deposit_status="confirmed", confirmed_by_user_id=principal.user_id
-    )
+    async with in_transaction() as conn:
+        moved = await (
+            Registration.filter(id=reg.id, deposit_status="pending")
+            .using_db(conn)
+            .update(deposit_status="confirmed", confirmed_by_user_id=principal.user_id)
+        )
+        if moved == 1 and reg.deposit_amount > 0:
+            # Settlement keeps the deposit as the house's liability to the bidder, from this event alone.
+            await record_event(
+                conn,
+                DEPOSIT_CONFIRMED,
+                {"registration_id": reg.id, "session_id": reg.session_id, "house_org_id": reg.session.house_org_id,
+                 "user_id": reg.user_id, "org_id": reg.org_id, "paddle": reg.paddle, "amount_fen": reg.deposit_amount,
+                 "currency": "CNY", "rail": "bank", "reference": reg.payment_reference,
+                 "confirmed_by_user_id": principal.user_id, "confirmed_at": datetime.now(UTC).isoformat()},
+            )  # fmt: skip
     await reg.refresh_from_db()
     return registration_out(reg)
 

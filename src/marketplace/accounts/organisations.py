@@ -279,3 +279,22 @@ async def trading_refusal(user_id: int, org_id: int, today: date) -> str | None:
         for c in await AgentCertificate.filter(organisation_id=org_id, holder_user_id=user_id)
     ]
     return domain.trading_refusal(org.kind, org.verification_status, certs, user_id, today)
+
+
+async def record_default_penalty(
+    conn: BaseDBAsyncClient, org_id: int, user_id: int | None, points: int, reason: str, evidence: str
+) -> int | None:
+    """扣分 for a buyer organisation that defaulted on a sale (settlement's defaults call this in their transaction).
+    Returns the penalty's id; None if the organisation is gone."""
+    if points <= 0 or not await Organisation.filter(id=org_id).using_db(conn).exists():
+        return None
+    member = (
+        user_id is not None and await Membership.filter(user_id=user_id, organisation_id=org_id).using_db(conn).exists()
+    )
+    p = await Penalty.create(
+        organisation_id=org_id, user_id=user_id if member else None, points=points, reason=reason[:500],
+        evidence=evidence, created_by_id=None, using_db=conn,
+    )  # fmt: skip
+    await audit("penalty.added", actor=None, target=f"org:{org_id}",
+                details={"points": points, "user_id": user_id, "reason": reason[:500]}, conn=conn)  # fmt: skip
+    return int(p.id)

@@ -1,4 +1,4 @@
-"""Job functions of settlement: thin and idempotent (the consumer dedups by event and by business key)."""
+"""Job functions of settlement: thin and idempotent (the consumers dedup by event and by business key)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from marketplace.ports.jobs.base import JobFunction
 from marketplace.ports.mail.base import Mailer
-from marketplace.settlement.services import handover, sales, transfers
+from marketplace.settlement.services import deposits, handover, notices, sales, transfers
 
 
 async def settle_sale(message: dict[str, Any]) -> None:
@@ -25,5 +25,16 @@ def transfer_reminder(services: Any) -> JobFunction:
     async def run(message: dict[str, Any]) -> None:
         mailer: Mailer = services.mailer  # read at run time: the platform's mail port, as bootstrap chose it
         await transfers.mail_reminder(mailer, message["payload"])  # a re-run writes the same message id
+
+    return run
+
+
+async def deposit_event(message: dict[str, Any]) -> None:
+    await deposits.consume(message)
+
+
+def mail_notice(mailer: Mailer) -> JobFunction:
+    async def run(message: dict[str, Any]) -> None:
+        await notices.mail(mailer, message)  # the message id is the notice's key: a re-run sends the same mail
 
     return run

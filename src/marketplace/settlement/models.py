@@ -400,3 +400,174 @@ class PaymentInstructions(Model):
 
     class Meta:
         table = "settlement_payment_instructions"
+
+
+# --- clocks, deposits and defaults (issue 10 §3–5) ------------------------------------------------------------
+
+
+class SaleClock(Model):
+    # A sale's clock state beside the sale (kept apart so the sale row stays what its event said): the working
+    # days its clocks were paused in total (deadlines move by them), when the vehicle was collected (storage
+    # stops), and the charges posted so far.
+    id = fields.IntField(primary_key=True)
+    sale_id = fields.IntField(unique=True)
+    paused_working_days = fields.IntField(default=0)
+    collected_at = fields.DatetimeField(null=True)
+    storage_charged = fields.IntField(default=0)  # storage charges posted: 1..n
+    late_fee_posted = fields.BooleanField(default=False)
+    # Nothing more can accrue (paid, and collected or no storage): the sweeper stops looking at the invoice.
+    done = fields.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        table = "settlement_sale_clocks"
+
+
+class Charge(Model):
+    # A late fee or one day's storage, posted by the sweeper at its time. Unique per invoice, kind and ordinal
+    # (the late fee is ordinal 1; storage counts 1, 2, 3…): however often the sweeper runs, a charge posts once.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    invoice_id = fields.IntField(db_index=True)
+    kind = fields.CharField(max_length=10)  # late | storage
+    ordinal = fields.IntField()
+    day = fields.DateField()  # the day it is for
+    amount_fen = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+    transaction_id = fields.UUIDField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "settlement_charges"
+        unique_together = (("invoice_id", "kind", "ordinal"),)
+
+
+class Notice(Model):
+    # An in-app notice to a user (reminder, overdue, defaulted, refund…), once per state change: `key` is unique.
+    # The same notice goes by mail through the outbox (settlement.notice → settlement.mail_notice).
+    id = fields.IntField(primary_key=True)
+    user_id = fields.IntField(db_index=True)
+    key = fields.CharField(max_length=80, unique=True)
+    kind = fields.CharField(max_length=20)
+    invoice_id = fields.IntField(null=True)
+    data: Any = fields.JSONField()
+    read_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "settlement_notices"
+
+
+class SessionEnd(Model):
+    # An auction session's end as auctions reported it, with the lots each bidder won (their sales must be
+    # settled before what is left of their deposit is refunded).
+    id = fields.IntField(primary_key=True)
+    session_id = fields.IntField(unique=True)
+    house_org_id = fields.IntField()
+    ended_at = fields.DatetimeField()
+    won: Any = fields.JSONField()  # {"user id": [lot ids]}
+
+    class Meta:
+        table = "settlement_session_ends"
+
+
+class Deposit(Model):
+    # A bidder's deposit (保证金) for one session: a liability of the house to the bidder (deposits_held).
+    # held → refund_due → refunded; or spent (all applied to invoices) / forfeited (a default).
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    session_id = fields.IntField()
+    user_id = fields.IntField(db_index=True)
+    org_id = fields.IntField(null=True)
+    paddle = fields.CharField(max_length=12, default="")
+    amount_fen = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+    rail = fields.CharField(max_length=10, default="bank")  # bank | stripe
+    reference = fields.CharField(max_length=64, default="")
+    status = fields.CharField(max_length=12, default="held", db_index=True)
+    # Stripe (a manual-capture PaymentIntent): an authorisation lapses after about 7 days, so one needed longer is
+    # captured before then and refunded later (services/deposits.py, the sweeper; the port is settle-bank's).
+    stripe_intent_id = fields.CharField(max_length=64, null=True)
+    authorised_at = fields.DatetimeField(null=True)
+    captured_at = fields.DatetimeField(null=True)
+    lodged_at = fields.DatetimeField()
+    version = fields.IntField(default=0)
+
+    class Meta:
+        table = "settlement_deposits"
+        unique_together = (("session_id", "user_id"),)
+
+
+class DepositRefund(Model):
+    # The refund of what is left of a deposit: a task for house staff (bank: they record the bank reference) or
+    # the Stripe release. One per deposit — the unique deposit_id is the database's "a deposit never leaves
+    # twice", beside the ledger's floor on deposits_held.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    deposit: fields.OneToOneRelation[Deposit] = fields.OneToOneField(
+        "settlement.Deposit", related_name="refund", on_delete=fields.RESTRICT
+    )
+    user_id = fields.IntField(db_index=True)
+    amount_fen = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+    rail = fields.CharField(max_length=10)
+    due_on = fields.DateField()
+    status = fields.CharField(max_length=10, default="due", db_index=True)  # due | done
+    bank_reference = fields.CharField(max_length=64, null=True)
+    completed_by_user_id = fields.IntField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    transaction_id = fields.UUIDField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    deposit_id: int
+
+    class Meta:
+        table = "settlement_deposit_refunds"
+        unique_together = (("house_org_id", "bank_reference"),)
+
+
+class Default(Model):
+    # 悔拍: the buyer did not pay after the grace period. The sale is cancelled by a credit note, the deposit
+    # forfeited and shared by the waterfall (house costs now; the re-sale's shortfall and the rest at close).
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    invoice_id = fields.IntField(unique=True)
+    sale_id = fields.IntField()
+    session_id = fields.IntField(null=True)
+    lot_id = fields.IntField(null=True)
+    seller_org_id = fields.IntField()
+    buyer_user_id = fields.IntField()
+    buyer_org_id = fields.IntField(null=True)
+    hammer_fen = fields.BigIntField()
+    currency = fields.CharField(max_length=3)
+    forfeited_fen = fields.BigIntField()
+    house_costs_fen = fields.BigIntField()
+    shortfall_fen = fields.BigIntField(default=0)
+    rest_fen = fields.BigIntField(default=0)
+    rest_to = fields.CharField(max_length=10)
+    reason = fields.CharField(max_length=200)
+    declared_by_user_id = fields.IntField(null=True)  # null: the sweeper, under the house's terms
+    declared_at = fields.DatetimeField()
+    second_chance_until = fields.DatetimeField(null=True)
+    status = fields.CharField(max_length=10, default="open")  # open | closed
+    resale_sale_id = fields.IntField(null=True)
+    resale_hammer_fen = fields.BigIntField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    version = fields.IntField(default=0)
+
+    class Meta:
+        table = "settlement_defaults"
+
+
+class Bar(Model):
+    # A defaulter may not register for the house's sessions until `until` (exclusive). Per organisation, or per
+    # person for an individual bidder.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField(db_index=True)
+    org_id = fields.IntField(null=True)
+    user_id = fields.IntField()
+    until = fields.DateField()
+    default_id = fields.IntField(unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "settlement_bars"

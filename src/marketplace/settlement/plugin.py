@@ -1,10 +1,12 @@
-"""Wires settlement into the platform: the job settling each sale event, subscribed to the events that carry them;
-the gate pass issued on payment; the 过户 reminders (a loop records them, a job mails them)."""
+"""Wires settlement into the platform: the jobs settling each sale and deposit event, the gate pass issued on
+payment, the notices' and 过户 reminders' mail, and the loops: the sweeper posting what the clocks say is due (late
+fees, storage, defaults, deposit refunds) and the 过户 reminders."""
 
 from __future__ import annotations
 
 from marketplace.services import Services
 from marketplace.settlement import jobs
+from marketplace.settlement.services import deposits, notices
 from marketplace.settlement.services.sales import HANDLERS
 from marketplace.settlement.services.transfers import REMINDER_TOPIC, TransferReminders
 
@@ -12,9 +14,14 @@ JOB = "settlement.settle_sale"
 GATE_PASS_JOB = "settlement.issue_gate_pass"
 REMINDER_JOB = "settlement.transfer_reminder"
 PAYMENT_TOPICS = ("settlement.invoice_issued", "settlement.receipt_recorded")
+DEPOSIT_JOB = "settlement.deposit_event"
+MAIL_JOB = "settlement.mail_notice"
 
 
 def install(services: Services) -> None:
+    from marketplace.ports import mail
+    from marketplace.settlement.services.sweeper import SettlementSweeper
+
     services.registry.register(JOB, jobs.settle_sale)
     for topic in HANDLERS:
         services.subscriptions.setdefault(topic, []).append(JOB)
@@ -24,3 +31,9 @@ def install(services: Services) -> None:
     services.registry.register(REMINDER_JOB, jobs.transfer_reminder(services))
     services.subscriptions.setdefault(REMINDER_TOPIC, []).append(REMINDER_JOB)
     services.loops.append(TransferReminders())
+    services.registry.register(DEPOSIT_JOB, jobs.deposit_event)
+    for topic in deposits.HANDLERS:
+        services.subscriptions.setdefault(topic, []).append(DEPOSIT_JOB)
+    services.registry.register(MAIL_JOB, jobs.mail_notice(services.mailer or mail.select(services.settings)))
+    services.subscriptions.setdefault(notices.TOPIC, []).append(MAIL_JOB)
+    services.loops.append(SettlementSweeper(services))

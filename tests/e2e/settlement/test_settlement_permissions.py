@@ -15,20 +15,25 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import Session
 from marketplace.settlement.models import (
+    Default,
+    DepositRefund,
     FeeSchedule,
     Invoice,
     LedgerAccount,
     LedgerEntry,
+    Notice,
     PaymentInstructions,
     Receipt,
 )
 from marketplace.settlement.routes import books, documents
-from marketplace.settlement.services import sales
+from marketplace.settlement.routes import deposits as deposit_routes
+from marketplace.settlement.services import defaults, deposits, sales
 from marketplace.web.endpoint import UNSAFE_METHODS
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
 
@@ -55,6 +60,7 @@ def row(
 
 
 BOOKS_READ = row(UNAUTH, NF, NF, OK, OK, NF, OK, OK)
+MINE = row(UNAUTH, OK, OK, OK, OK, OK, OK, OK)
 MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/houses/{house}/fee-schedules", "", BOOKS_READ),
     ("POST", "/api/houses/{house}/fee-schedules", "schedule", row(UNAUTH, NF, NF, ROLE, NEW, NF, ROLE, SCOPE)),
@@ -73,7 +79,19 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/invoices/{invoice}/contract.pdf", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
     ("GET", "/api/houses/{house}/payment-instructions", "", BOOKS_READ),
     ("PUT", "/api/houses/{house}/payment-instructions", "instructions", row(UNAUTH, NF, NF, ROLE, OK, NF, ROLE, SCOPE)),
-]
+    # deposits, refunds, clocks, notices and defaults (routes/deposits.py)
+    ("GET", "/api/houses/{house}/deposits", "", BOOKS_READ),
+    ("GET", "/api/me/deposits", "", MINE),
+    ("GET", "/api/houses/{house}/deposit-refunds", "", BOOKS_READ),
+    ("POST", "/api/houses/{house}/deposit-refunds/{refund}/complete", "refund",
+     row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE)),
+    ("GET", "/api/invoices/{invoice}/clocks", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
+    ("POST", "/api/invoices/{invoice}/default", "default", row(UNAUTH, ROLE, NF, ROLE, NEW, NF, ROLE, SCOPE)),
+    ("GET", "/api/houses/{house}/defaults", "", BOOKS_READ),
+    ("POST", "/api/houses/{house}/defaults/{default}/close", "close", row(UNAUTH, NF, NF, ROLE, OK, NF, ROLE, SCOPE)),
+    ("GET", "/api/me/settlement-notices", "", MINE),
+    ("POST", "/api/me/settlement-notices/read", "read", row(UNAUTH, OK, OK, OK, OK, OK, OK, SCOPE)),
+]  # fmt: skip
 
 
 @dataclass
@@ -83,6 +101,8 @@ class World:
     schedule: int
     account: int
     buyer_id: int
+    refund: int
+    default: int
 
 
 async def _login(client: ApiClient, user_id: int) -> None:
@@ -94,14 +114,15 @@ async def _login(client: ApiClient, user_id: int) -> None:
     client.http.cookies.set(CSRF_COOKIE, csrf)
 
 
-def sold_event(house: int, seller: int, buyer: int, lot: int) -> dict[str, Any]:
-    now = datetime.now(UTC).isoformat()
+def sold_event(house: int, seller: int, buyer: int, lot: int, deposit: int = 0) -> dict[str, Any]:
+    # Sold 40 days ago: past the due date and the grace period, so a default may be declared.
+    now = (datetime.now(UTC) - timedelta(days=40)).isoformat()
     return {
         "event_id": str(uuid.uuid4()), "topic": "auctions.lot_sold", "created_at": now,
         "payload": {"lot_id": lot, "price": 12_345_600, "seq": 3, "session_id": 700 + lot, "session_starts_at": now,
                     "house_org_id": house, "seller_org_id": seller, "vehicle_id": 1, "buyer_user_id": buyer,
                     "buyer_org_id": None, "buyer_paddle": "A001", "hammer_fen": 12_345_600,
-                    "buyer_premium_fen": 617_280, "premium_terms": [[0, 500, 0]], "deposit_fen": 0,
+                    "buyer_premium_fen": 617_280, "premium_terms": [[0, 500, 0]], "deposit_fen": deposit,
                     "currency": "CNY", "sold_at": now, "via": "timed"},
     }  # fmt: skip
 
@@ -120,6 +141,22 @@ async def build(client: ApiClient, caller: str) -> World:
     assert await sales.consume(sold_event(house.id, seller.id, users["buyer"].id, 1))
     # The rival house has books too, with an invoice of its own for the same buyer (never shown to H's staff).
     assert await sales.consume(sold_event(rival.id, seller.id, users["buyer"].id, 2))
+    # A second sale of H's, with a deposit, already defaulted (a default to close); a deposit of another session
+    # whose bidder won nothing (a refund task); a notice for every user (something to mark read).
+    assert await sales.consume(sold_event(house.id, seller.id, users["buyer"].id, 3, deposit=500_000))
+    defaulted = await Invoice.get(house_org_id=house.id, sale__lot_id=3)
+    async with in_transaction() as conn:
+        default = await defaults.declare_in(conn, defaulted, users["house_admin"].id, "unpaid", datetime.now(UTC))
+    ended = {"session_id": 900, "house_org_id": house.id, "ended_at": datetime.now(UTC).isoformat(), "won": [],
+             "deposits": [{"user_id": users["buyer"].id, "org_id": None, "paddle": "101", "amount_fen": 300_000,
+                           "status": "confirmed", "reference": "AU00900-1"}]}  # fmt: skip
+    assert await deposits.consume(
+        {"event_id": str(uuid.uuid4()), "topic": "auctions.session_ended", "payload": ended, "created_at": ""}
+    )
+    await deposits.sweep(datetime.now(UTC), None)
+    refund = await DepositRefund.get(house_org_id=house.id)
+    for name, user in users.items():
+        await Notice.create(user_id=user.id, key=f"test:{name}", kind="reminder", data={})
     schedule = await FeeSchedule.create(
         house_org_id=house.id, version=1, effective_from=datetime.now(UTC) + timedelta(days=1),
         rules={"buyer_premium": [{"lower_fen": 0, "upper_fen": None, "rate_bp": 300}],
@@ -136,8 +173,8 @@ async def build(client: ApiClient, caller: str) -> World:
         client.bearer = raw
     elif caller != "anonymous":
         await _login(client, users[caller].id)
-    invoice = await Invoice.get(house_org_id=house.id)
-    return World(house.id, invoice, schedule.id, account.id, users["buyer"].id)
+    invoice = await Invoice.get(house_org_id=house.id, sale__lot_id=1)
+    return World(house.id, invoice, schedule.id, account.id, users["buyer"].id, refund.id, default.id)
 
 
 async def snapshot() -> dict[str, Any]:
@@ -147,6 +184,9 @@ async def snapshot() -> dict[str, Any]:
         "entries": await LedgerEntry.all().count(),
         "invoices": sorted(await Invoice.all().values_list("id", "paid_fen", "status")),
         "instructions": sorted(await PaymentInstructions.all().values_list("house_org_id", "account_number")),
+        "refunds": sorted(await DepositRefund.all().values_list("id", "status")),
+        "defaults": sorted(await Default.all().values_list("id", "status")),
+        "notices_read": await Notice.filter(read_at__isnull=False).count(),
     }
 
 
@@ -157,6 +197,14 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         return {"json": {"rules": rules, "note": "2027 tariff"}}
     if kind == "void":
         return {"json": {"reason": "sale cancelled: the seller withdrew the vehicle"}}
+    if kind == "refund":
+        return {"json": {"bank_reference": "ICBC-REFUND-0001"}}
+    if kind == "default":
+        return {"json": {"reason": "unpaid after the grace period"}}
+    if kind == "close":
+        return {"json": {"resale_hammer_fen": None}}
+    if kind == "read":
+        return {"json": {}}
     if kind == "receipt":
         return {"json": {"invoice_id": world.invoice.id, "reference": "ICBC-0001", "amount_fen": 100_000,
                          "received_on": "2026-12-01"}}  # fmt: skip
@@ -172,7 +220,10 @@ async def check_cell(client: ApiClient, method: str, path: str, body: str, calle
     client.bearer = None
     client.http.cookies.clear()
     world = await build(client, caller)
-    url = path.format(house=world.house, schedule=world.schedule, invoice=world.invoice.id, account=world.account)
+    url = path.format(
+        house=world.house, schedule=world.schedule, invoice=world.invoice.id, account=world.account,
+        refund=world.refund, default=world.default,
+    )  # fmt: skip
     before = await snapshot()
     r = await client.request(method, url, **body_for(body, world))
     cell = f"{method} {path}:{caller}"
@@ -209,12 +260,14 @@ def test_matrix_covers_every_route() -> None:
     documented = {(m, p.split("?")[0]) for m, p, *_ in MATRIX}
     declared = set()
     # the handover's routes have their own matrix (test_handover_permissions.py)
-    for route in [*books.routes, *documents.routes]:
+    for route in [*books.routes, *documents.routes, *deposit_routes.routes]:
         op = route.operation  # type: ignore[attr-defined]
         template = (
             op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")
             .replace("{schedule:int}", "{schedule}")
             .replace("{account:int}", "{account}")
+            .replace("{refund:int}", "{refund}")
+            .replace("{default:int}", "{default}")
             .replace("/api/invoices/{id:int}", "/api/invoices/{invoice}")
         )
         declared.add((op.method, template))
@@ -225,11 +278,14 @@ async def test_a_buyer_sees_only_their_own_invoices(client: ApiClient) -> None:
     world = await build(client, "buyer")
     mine = (await client.get("/api/me/invoices")).json()["items"]
     assert {i["buyer_user_id"] for i in mine} == {world.buyer_id}
-    assert len(mine) == 2  # one from each house
+    assert len(mine) == 3  # two from H (one defaulted), one from the rival
+    assert len((await client.get("/api/me/deposits")).json()["items"]) == 1
     client.http.cookies.clear()
     stranger = await make_user(client.app, "other")
     await _login(client, stranger.id)
     assert (await client.get("/api/me/invoices")).json()["items"] == []
+    assert (await client.get("/api/me/deposits")).json()["items"] == []
+    assert (await client.get("/api/me/settlement-notices")).json()["items"] == []
     foreign = await client.get(f"/api/invoices/{world.invoice.id}")
     missing = await client.get("/api/invoices/2147483647")
     assert foreign.status_code == missing.status_code == 404
@@ -239,7 +295,7 @@ async def test_a_buyer_sees_only_their_own_invoices(client: ApiClient) -> None:
 async def test_a_house_sees_only_its_own_books(client: ApiClient) -> None:
     world = await build(client, "house_admin")
     listed = (await client.get(f"/api/houses/{world.house}/invoices")).json()["items"]
-    assert [i["house_org_id"] for i in listed] == [world.house]
+    assert {i["house_org_id"] for i in listed} == {world.house}
     rival_invoice = await Invoice.exclude(house_org_id=world.house).first()
     assert rival_invoice is not None
     r = await client.get(f"/api/invoices/{rival_invoice.id}")

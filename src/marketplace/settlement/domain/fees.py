@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from marketplace.settlement.domain.clocks import DEFAULT_TERMS, ClockTerms, ClockTermsError, parse_terms, terms_json
 from marketplace.settlement.domain.money import BP, percent_of, vat_included
 
 Side = Literal["buyer", "seller"]
@@ -82,6 +83,7 @@ class FeeRules:
     relist_fee_fen: int = 0
     vat_bp: int = DEFAULT_VAT_BP
     payment_days: int = DEFAULT_PAYMENT_DAYS
+    clocks: ClockTerms = DEFAULT_TERMS  # grace, default, deposit refund and reminder terms (domain/clocks.py)
 
 
 STATUTORY_DEFAULT = FeeRules()
@@ -211,7 +213,7 @@ def parse_rules(data: Any) -> FeeRules:
     if not isinstance(data, dict):
         raise FeeRuleError("rules are an object")
     known = {"currency", "buyer_premium", "seller_commission", "fixed", "storage", "late", "relist_fee_fen",
-             "vat_bp", "payment_days"}  # fmt: skip
+             "vat_bp", "payment_days", "default", "deposit"}  # fmt: skip
     unknown = set(data) - known
     if unknown:
         raise FeeRuleError(f"unknown fields {sorted(unknown)}")
@@ -251,6 +253,10 @@ def parse_rules(data: Any) -> FeeRules:
             _int(late.get("flat_fen", 0), ("late", "flat_fen")),
             _int(late.get("rate_bp", 0), ("late", "rate_bp"), high=BP),
         )
+    try:
+        clocks = parse_terms(data.get("default"), data.get("deposit"))
+    except ClockTermsError as exc:
+        raise FeeRuleError(str(exc), exc.loc) from None
     return FeeRules(
         currency=currency,
         buyer_premium=_bands(data.get("buyer_premium"), "buyer_premium"),
@@ -261,6 +267,7 @@ def parse_rules(data: Any) -> FeeRules:
         relist_fee_fen=_int(data.get("relist_fee_fen", 0), ("relist_fee_fen",)),
         vat_bp=_int(data.get("vat_bp", DEFAULT_VAT_BP), ("vat_bp",), high=2_000),
         payment_days=_int(data.get("payment_days", DEFAULT_PAYMENT_DAYS), ("payment_days",), low=1, high=60),
+        clocks=clocks,
     )
 
 
@@ -281,6 +288,7 @@ def rules_json(rules: FeeRules) -> dict[str, Any]:
         "vat_bp": rules.vat_bp,
         "payment_days": rules.payment_days,
     }
+    out["default"], out["deposit"] = terms_json(rules.clocks)
     if rules.storage is not None:
         out["storage"] = {"daily_fen": rules.storage.daily_fen, "free_working_days": rules.storage.free_working_days}
     if rules.late is not None:

@@ -41,6 +41,7 @@ CHART: dict[str, AccountType] = {
         AccountType("vehicle_sales", "Vehicle sales (own stock)", "车辆销售收入", "credit", False, "none"),
         AccountType("forfeiture_suspense", "Forfeited deposits awaiting the waterfall", "没收保证金-待分配", "credit",
                     False, "none"),
+        AccountType("forfeiture_income", "Forfeited deposits retained", "没收保证金收入", "credit", False, "none"),
         AccountType("vat_payable", "VAT payable (output tax)", "应交增值税-销项税额", "credit", False, "none"),
     )
 }  # fmt: skip

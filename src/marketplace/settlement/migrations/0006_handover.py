@@ -7,7 +7,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("settlement", "0004_sale_clock_pause")]
+    dependencies = [("settlement", "0005_deposits_defaults")]
 
     initial = False
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import books, disputes, documents, payouts, transfers
+from marketplace.settlement.routes import books, deposits, disputes, documents, payouts, transfers
 
 routes: list[BaseRoute] = [
     *books.routes,
+    *deposits.routes,
     *payouts.routes,
     *transfers.routes,
     *disputes.routes,

@@ -34,7 +34,7 @@ from marketplace.settlement.models import (
     Sale,
     Transfer,
 )
-from marketplace.settlement.services import ledger
+from marketplace.settlement.services import clocks, ledger
 from marketplace.settlement.services.handover import visible_sale, window_days
 from marketplace.settlement.services.invoices import local_day, next_number
 from marketplace.settlement.services.ledger import Contended
@@ -108,11 +108,12 @@ async def open_dispute(principal: Principal, sale_id: int, reason: rules.Reason,
 
 
 async def _pause(conn: BaseDBAsyncClient, sale: Sale, now: datetime) -> None:
-    await Sale.filter(id=sale.id, clocks_paused_since__isnull=True).using_db(conn).update(clocks_paused_since=now)
+    await clocks.pause(conn, sale.id, now)
 
 
-async def _resume(conn: BaseDBAsyncClient, sale: Sale) -> None:
-    await Sale.filter(id=sale.id).using_db(conn).update(clocks_paused_since=None)
+async def _resume(conn: BaseDBAsyncClient, sale: Sale, now: datetime) -> None:
+    # The deadlines move later by the working days the dispute lasted (services/clocks.py).
+    await clocks.resume(conn, sale.id, now)
 
 
 # --- who sees a dispute --------------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note
         )  # fmt: skip
         if updated != 1:
             raise Contended()
-        await _resume(conn, sale)
+        await _resume(conn, sale, now)
         await record_event(conn, "settlement.dispute_answered",
                            {"dispute_id": cur.id, "sale_id": sale.id, "house_org_id": sale.house_org_id,
                             "answer": what.value, "level": cur.level})  # fmt: skip

@@ -23,6 +23,7 @@ from marketplace.settlement import holidays
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.models import DisputePolicy, GatePass, Invoice, Sale, Transfer
+from marketplace.settlement.services import clocks
 from marketplace.settlement.services.invoices import local_day
 
 log = logging.getLogger("marketplace.settlement")
@@ -137,6 +138,7 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
         if won != 1:
             raise Conflict("this vehicle was handed over already", code="gate_pass_used")
         gate.handed_over_at, gate.handed_over_by_user_id = now, principal.user_id
+        await clocks.collected(conn, sale.id, now)  # storage is charged up to today, then stops
         delivered_on = local_day(now)
         await Transfer.create(
             sale_id=sale.id, house_org_id=sale.house_org_id, buyer_user_id=sale.buyer_user_id, delivered_at=now,

@@ -227,47 +227,55 @@ async def void_invoice(principal: Principal, invoice_id: int, reason: str, now: 
     async def work(conn: BaseDBAsyncClient) -> Invoice:
         current = await Invoice.filter(id=invoice_id).using_db(conn).first()
         assert current is not None
-        if current.status == "void":
-            raise Conflict("the invoice is void already", code="invoice_void")
-        if current.paid_fen != current.deposit_applied_fen:
-            raise Conflict("receipts were applied to this invoice: refund them first", code="invoice_has_receipts")
-        sale = await Sale.filter(id=current.sale_id).using_db(conn).get()
-        year = local_day(now).year
-        seq = await next_number(conn, current.house_org_id, year, CreditNoteCounter)
-        note = await CreditNote.create(
-            house_org_id=current.house_org_id, number=f"CN-{rules.number(year, current.house_org_id, seq)}",
-            year=year, seq=seq, invoice_id=current.id, amount_fen=current.total_fen, reason=reason,
-            issued_by_user_id=principal.user_id, issued_at=now, using_db=conn,
-        )  # fmt: skip
-        if current.deposit_applied_fen:
-            assert sale.session_id is not None
-            applied = rules.deposit_applied_legs(
-                sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
-            )
-            await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied",
-                              ledger_reversal(applied), now, memo=f"credit note {note.number}")  # fmt: skip
-        est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
-        legs = rules.sale_legs(est, sale.buyer_user_id, sale.seller_org_id, sale.seller_org_id == sale.house_org_id)
-        if legs:
-            await ledger.post(conn, current.house_org_id, f"void:sale:{current.id}", "sale_voided",
-                              ledger_reversal(legs), now, memo=f"credit note {note.number}")  # fmt: skip
-        updated = (
-            await Invoice.filter(id=current.id, version=current.version)
-            .using_db(conn)
-            .update(status="void", version=current.version + 1)
-        )
-        if updated != 1:
-            raise Contended()
-        await record_event(
-            conn, "settlement.invoice_voided",
-            {"invoice_id": current.id, "credit_note": note.number, "house_org_id": current.house_org_id},
-        )  # fmt: skip
+        await void_in(conn, current, reason, principal.user_id, now)
         return await Invoice.filter(id=current.id).using_db(conn).get()
 
     try:
         return await ledger.retrying(work)
     except ledger.Refused as exc:
         raise Conflict(str(exc), code=exc.code) from None
+
+
+async def void_in(conn: BaseDBAsyncClient, current: Invoice, reason: str, user_id: int | None,
+                  now: datetime) -> CreditNote:  # fmt: skip
+    """Void `current` by a credit note inside the caller's transaction (a void, or a default's cancellation)."""
+    if current.status == "void":
+        raise Conflict("the invoice is void already", code="invoice_void")
+    if current.paid_fen != current.deposit_applied_fen:
+        raise Conflict("receipts were applied to this invoice: refund them first", code="invoice_has_receipts")
+    sale = await Sale.filter(id=current.sale_id).using_db(conn).get()
+    year = local_day(now).year
+    seq = await next_number(conn, current.house_org_id, year, CreditNoteCounter)
+    note = await CreditNote.create(
+        house_org_id=current.house_org_id, number=f"CN-{rules.number(year, current.house_org_id, seq)}",
+        year=year, seq=seq, invoice_id=current.id, amount_fen=current.total_fen, reason=reason[:200],
+        issued_by_user_id=user_id or 0, issued_at=now, using_db=conn,
+    )  # fmt: skip
+    if current.deposit_applied_fen:
+        assert sale.session_id is not None
+        applied = rules.deposit_applied_legs(
+            sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
+        )
+        await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied",
+                          ledger_reversal(applied), now, memo=f"credit note {note.number}")  # fmt: skip
+    est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
+    legs = rules.sale_legs(est, sale.buyer_user_id, sale.seller_org_id, sale.seller_org_id == sale.house_org_id)
+    if legs:
+        await ledger.post(conn, current.house_org_id, f"void:sale:{current.id}", "sale_voided",
+                          ledger_reversal(legs), now, memo=f"credit note {note.number}")  # fmt: skip
+    updated = (
+        await Invoice.filter(id=current.id, version=current.version)
+        .using_db(conn)
+        .update(status="void", version=current.version + 1)
+    )
+    if updated != 1:
+        raise Contended()
+    current.status, current.version = "void", current.version + 1
+    await record_event(
+        conn, "settlement.invoice_voided",
+        {"invoice_id": current.id, "credit_note": note.number, "house_org_id": current.house_org_id},
+    )  # fmt: skip
+    return note
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.outbox.events import consume_once
-from marketplace.settlement.services import fees, invoices
+from marketplace.settlement.services import defaults, fees, invoices
 from marketplace.settlement.services.ledger import ATTEMPTS, Contended
 
 log = logging.getLogger("marketplace.settlement")
@@ -56,10 +56,16 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
     # session's start (published sessions start at or after their publication).
     pin = await fees.pin_session(conn, session_id, house, p.get("premium_terms"), _when(p["session_starts_at"]))
     rules_used, schedule = await fees.rules_for_session(conn, pin)
-    await invoices.record_sale(
+    # A second-chance sale re-sells a defaulted lot: a sale of its own (keyed by the offer), which closes the
+    # default's forfeiture waterfall with its hammer price.
+    resale_of = _opt(p.get("resale_of_default_id"))
+    source, ref = ("auction", int(p["lot_id"]))
+    if resale_of is not None:
+        source, ref = "resale", int(p["second_chance_offer_id"])
+    invoice = await invoices.record_sale(
         conn,
         {
-            "source": "auction", "source_ref": int(p["lot_id"]), "house_org_id": house,
+            "source": source, "source_ref": ref, "house_org_id": house,
             "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
             "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
@@ -69,6 +75,8 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
         rules_used,
         schedule.id if schedule else None,
     )  # fmt: skip
+    if resale_of is not None and invoice is not None:
+        await defaults.close_in(conn, resale_of, invoice.sale_id, int(p["hammer_fen"]), sold_at)
 
 
 async def _settle_listing(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:

@@ -1,0 +1,188 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from orjson import loads
+from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
+from tortoise import fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [("settlement", "0004_sale_clock_pause")]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name="Bar",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("org_id", fields.IntField(null=True)),
+                ("user_id", fields.IntField()),
+                ("until", fields.DateField()),
+                ("default_id", fields.IntField(unique=True)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={"table": "settlement_bars", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Charge",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("invoice_id", fields.IntField(db_index=True)),
+                ("kind", fields.CharField(max_length=10)),
+                ("ordinal", fields.IntField()),
+                ("day", fields.DateField()),
+                ("amount_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("transaction_id", fields.UUIDField()),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "settlement_charges",
+                "app": "settlement",
+                "unique_together": (("invoice_id", "kind", "ordinal"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Default",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("invoice_id", fields.IntField(unique=True)),
+                ("sale_id", fields.IntField()),
+                ("session_id", fields.IntField(null=True)),
+                ("lot_id", fields.IntField(null=True)),
+                ("seller_org_id", fields.IntField()),
+                ("buyer_user_id", fields.IntField()),
+                ("buyer_org_id", fields.IntField(null=True)),
+                ("hammer_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("forfeited_fen", fields.BigIntField()),
+                ("house_costs_fen", fields.BigIntField()),
+                ("shortfall_fen", fields.BigIntField(default=0)),
+                ("rest_fen", fields.BigIntField(default=0)),
+                ("rest_to", fields.CharField(max_length=10)),
+                ("reason", fields.CharField(max_length=200)),
+                ("declared_by_user_id", fields.IntField(null=True)),
+                ("declared_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("second_chance_until", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("status", fields.CharField(default="open", max_length=10)),
+                ("resale_sale_id", fields.IntField(null=True)),
+                ("resale_hammer_fen", fields.BigIntField(null=True)),
+                ("closed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("version", fields.IntField(default=0)),
+            ],
+            options={"table": "settlement_defaults", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Deposit",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("session_id", fields.IntField()),
+                ("user_id", fields.IntField(db_index=True)),
+                ("org_id", fields.IntField(null=True)),
+                ("paddle", fields.CharField(default="", max_length=12)),
+                ("amount_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("rail", fields.CharField(default="bank", max_length=10)),
+                ("reference", fields.CharField(default="", max_length=64)),
+                ("status", fields.CharField(default="held", db_index=True, max_length=12)),
+                ("stripe_intent_id", fields.CharField(null=True, max_length=64)),
+                ("authorised_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("captured_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("lodged_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("version", fields.IntField(default=0)),
+            ],
+            options={
+                "table": "settlement_deposits",
+                "app": "settlement",
+                "unique_together": (("session_id", "user_id"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="DepositRefund",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                (
+                    "deposit",
+                    fields.OneToOneField(
+                        "settlement.Deposit",
+                        source_field="deposit_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="refund",
+                        on_delete=OnDelete.RESTRICT,
+                    ),
+                ),
+                ("user_id", fields.IntField(db_index=True)),
+                ("amount_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("rail", fields.CharField(max_length=10)),
+                ("due_on", fields.DateField()),
+                ("status", fields.CharField(default="due", db_index=True, max_length=10)),
+                ("bank_reference", fields.CharField(null=True, max_length=64)),
+                ("completed_by_user_id", fields.IntField(null=True)),
+                ("completed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("transaction_id", fields.UUIDField(null=True)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "settlement_deposit_refunds",
+                "app": "settlement",
+                "unique_together": (("house_org_id", "bank_reference"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="Notice",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("user_id", fields.IntField(db_index=True)),
+                ("key", fields.CharField(unique=True, max_length=80)),
+                ("kind", fields.CharField(max_length=20)),
+                ("invoice_id", fields.IntField(null=True)),
+                ("data", fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ("read_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={"table": "settlement_notices", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="SaleClock",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("sale_id", fields.IntField(unique=True)),
+                ("paused_working_days", fields.IntField(default=0)),
+                ("collected_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ("storage_charged", fields.IntField(default=0)),
+                ("late_fee_posted", fields.BooleanField(default=False)),
+                ("done", fields.BooleanField(default=False, db_index=True)),
+            ],
+            options={"table": "settlement_sale_clocks", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="SessionEnd",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("session_id", fields.IntField(unique=True)),
+                ("house_org_id", fields.IntField()),
+                ("ended_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("won", fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+            ],
+            options={"table": "settlement_session_ends", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+    ]
