@@ -78,6 +78,9 @@ async def _apply(conn: BaseDBAsyncClient, invoice: Invoice, allocation: rules.Al
     invoice.version += 1
 
 
+apply_payment = _apply  # a payment from another rail (a statement line, a card) applied the same way
+
+
 async def record_sale(conn: BaseDBAsyncClient, sale: dict[str, Any], rules_used: fee_rules.FeeRules,
                       schedule_id: int | None) -> Invoice | None:  # fmt: skip
     """Settle a sale: its row, the invoice, the postings. A sale already recorded returns None."""
