@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marketplace import spreadsheets
-from marketplace.spreadsheets import SheetError, SheetTooLarge
+from marketplace.spreadsheets import SheetError as SheetError
+from marketplace.spreadsheets import SheetTooLarge as SheetTooLarge
 
 COLUMNS = (
     "vin",

@@ -121,12 +121,11 @@ def parse_fen(text: str, what: str, line: int) -> int:
         value = Decimal(raw)
     except InvalidOperation:
         raise StatementError(f"{what}: {text!r} is not an amount", line) from None
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        raise StatementError(f"{what}: {text!r} is not an amount in fen", line)
-    fen = int(value * 100)
-    if abs(fen) > MAX_FEN:
+    if not value.is_finite() or abs(value) * 100 > MAX_FEN:
         raise StatementError(f"{what}: {text!r} is out of range", line)
-    return fen
+    if value != value.quantize(Decimal("0.01")):
+        raise StatementError(f"{what}: {text!r} is not an amount in fen", line)
+    return int(value * 100)
 
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
@@ -186,14 +185,14 @@ def missing_columns(m: Mapping, header: list[str]) -> list[str]:
 # --- matching --------------------------------------------------------------------------------------
 
 # An invoice's reference code is its number, YYYY-HHHHH-NNNNNN. Payers type it with spaces, without dashes, in
-# full-width digits or lower case; after `squash` it is 15 digits with optional dashes.
-_REFERENCE = re.compile(r"(?<!\d)(\d{4})-?(\d{5})-?(\d{6})(?!\d)")
+# full-width digits (NFKC makes them ASCII); the groups may be separated by dashes or spaces, or not at all.
+_REFERENCE = re.compile(r"(?<!\d)(\d{4})[\s\-]*(\d{5})[\s\-]*(\d{6})(?!\d)")
 
 
 def references(text: str) -> list[str]:
     """Invoice numbers quoted in a line's reference text, in order, without repeats."""
     found: list[str] = []
-    for m in _REFERENCE.finditer(squash(text)):
+    for m in _REFERENCE.finditer(unicodedata.normalize("NFKC", text)):
         number = f"{m[1]}-{m[2]}-{m[3]}"
         if number not in found:
             found.append(number)

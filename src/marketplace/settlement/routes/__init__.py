@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import books
+from marketplace.settlement.routes import bank, books, cards
 
-routes: list[BaseRoute] = [*books.routes]
+routes: list[BaseRoute] = [*books.routes, *bank.routes, *cards.routes]

@@ -26,7 +26,9 @@ from marketplace.settlement.domain import statements as rules
 from marketplace.settlement.domain.ledger import credit, debit
 from marketplace.settlement.models import BankImport, BankLine, BankMapping, Invoice, Receipt
 from marketplace.settlement.services import ledger
+from marketplace.settlement.services.books import require_books
 from marketplace.settlement.services.invoices import apply_payment, lines_of
+from marketplace.web.pagination import PageQuery, paginate
 
 IMPORT_CPU_SECONDS = 15.0
 MAX_LINES = 5_000  # filled lines per statement file
@@ -54,7 +56,7 @@ def read_statement(data: bytes, mapping: dict[str, Any]) -> list[rules.Line]:
     for n, values in enumerate(rows, start=1):
         if n > MAX_SHEET_ROWS:
             raise spreadsheets.SheetTooLarge(f"the statement goes past row {MAX_SHEET_ROWS:,}")
-        if len(values) > spreadsheets.MAX_COLUMNS:
+        if any(v.strip() for v in values[spreadsheets.MAX_COLUMNS :]):
             raise spreadsheets.SheetTooLarge(f"at most {spreadsheets.MAX_COLUMNS} columns")
         if header is None:
             if not rules.missing_columns(m, values):
@@ -339,3 +341,13 @@ async def resolve_line(
         return await ledger.retrying(work)
     except ledger.Refused as exc:
         raise Conflict(str(exc), code=exc.code) from None
+
+
+async def lines(
+    principal: Principal, house_org_id: int, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[BankLine], str | None]:
+    require_books(principal, house_org_id)
+    qs = BankLine.filter(house_org_id=house_org_id)
+    if status:
+        qs = qs.filter(status=status)
+    return await paginate(qs, PageQuery(cursor=cursor, limit=limit), lambda r: r)
