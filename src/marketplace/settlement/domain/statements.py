@@ -186,7 +186,7 @@ def missing_columns(m: Mapping, header: list[str]) -> list[str]:
 
 # An invoice's reference code is its number, YYYY-HHHHH-NNNNNN. Payers type it with spaces, without dashes, in
 # full-width digits (NFKC makes them ASCII); the groups may be separated by dashes or spaces, or not at all.
-_REFERENCE = re.compile(r"(?<!\d)(\d{4})[\s\-]*(\d{5})[\s\-]*(\d{6})(?!\d)")
+_REFERENCE = re.compile(r"(?<!\d)(\d{4})[\s\-]*(\d{5,7})[\s\-]*(\d{6})(?!\d)")
 
 
 def references(text: str) -> list[str]:
