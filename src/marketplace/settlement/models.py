@@ -319,7 +319,7 @@ class CardOperation(Model):
     provider_id = fields.CharField(max_length=80, null=True, db_index=True)
     charge_id = fields.CharField(max_length=80, null=True, db_index=True)
     parent_id = fields.IntField(null=True)  # a capture, cancel or refund: the payment or authorisation it acts on
-    status = fields.CharField(max_length=20, default="pending")
+    status = fields.CharField(max_length=30, default="pending")
     attempts = fields.IntField(default=0)
     last_error = fields.CharField(max_length=200, default="")
     created_by_user_id = fields.IntField(null=True)

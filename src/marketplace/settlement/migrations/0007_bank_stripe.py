@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ("provider_id", fields.CharField(null=True, db_index=True, max_length=80)),
                 ("charge_id", fields.CharField(null=True, db_index=True, max_length=80)),
                 ("parent_id", fields.IntField(null=True)),
-                ("status", fields.CharField(default="pending", max_length=20)),
+                ("status", fields.CharField(default="pending", max_length=30)),
                 ("attempts", fields.IntField(default=0)),
                 ("last_error", fields.CharField(default="", max_length=200)),
                 ("created_by_user_id", fields.IntField(null=True)),
