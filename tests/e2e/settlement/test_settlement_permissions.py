@@ -19,7 +19,17 @@ import pytest
 from marketplace.accounts import sessions
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import Session
-from marketplace.settlement.models import FeeSchedule, Invoice, LedgerAccount, LedgerEntry, Receipt
+from marketplace.settlement.models import (
+    BankImport,
+    BankLine,
+    BankMapping,
+    CardOperation,
+    FeeSchedule,
+    Invoice,
+    LedgerAccount,
+    LedgerEntry,
+    Receipt,
+)
 from marketplace.settlement.routes import routes
 from marketplace.settlement.services import sales
 from marketplace.web.endpoint import UNSAFE_METHODS
@@ -37,6 +47,7 @@ class W:
 OK, NEW, DONE = W(200), W(201), W(204)
 UNAUTH, SCOPE, NF = W(401, "unauthenticated"), W(403, "insufficient_scope"), W(404)
 ROLE, STAFF = W(403, "insufficient_role"), W(403, "not_house_staff")
+RAIL, PAYER, CREDIT = W(409, "card_rail_unavailable"), W(403, "not_invoice_payer"), W(409, "insufficient_balance")
 
 
 def row(
@@ -61,6 +72,34 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/houses/{house}/receipts", "receipt", row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE)),
     ("GET", "/api/houses/{house}/trial-balance", "", BOOKS_READ),
     ("GET", "/api/houses/{house}/accounts/{account}/entries", "", BOOKS_READ),
+    # The payment rails (bank statements, cards): the house's own staff work them; platform staff only read.
+    ("GET", "/api/houses/{house}/bank/layouts", "", row(UNAUTH, NF, NF, OK, OK, NF, STAFF, OK)),
+    ("POST", "/api/houses/{house}/bank/layouts", "layout", row(UNAUTH, NF, NF, OK, OK, NF, STAFF, SCOPE)),
+    (
+        "POST",
+        "/api/houses/{house}/bank/statements?layout=icbc-csv",
+        "statement",
+        row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE),
+    ),
+    ("GET", "/api/houses/{house}/bank/lines", "", BOOKS_READ),
+    ("POST", "/api/houses/{house}/bank/lines/{line}/resolve", "resolve", row(UNAUTH, NF, NF, OK, OK, NF, STAFF, SCOPE)),
+    ("GET", "/api/houses/{house}/reconciliation/bank", "", BOOKS_READ),
+    ("GET", "/api/houses/{house}/reconciliation/stripe", "", BOOKS_READ),
+    # No card rail is configured in the test app: allowed callers reach the refusal, everyone else 404s first.
+    (
+        "POST",
+        "/api/houses/{house}/reconciliation/stripe/sync",
+        "sync",
+        row(UNAUTH, NF, NF, RAIL, RAIL, NF, STAFF, SCOPE),
+    ),
+    ("POST", "/api/invoices/{invoice}/card-payment", "", row(UNAUTH, RAIL, NF, RAIL, RAIL, NF, PAYER, SCOPE)),
+    (
+        "POST",
+        "/api/houses/{house}/card-payments/{operation}/refund",
+        "refund",
+        row(UNAUTH, NF, NF, CREDIT, CREDIT, NF, STAFF, SCOPE),
+    ),
+    ("POST", "/api/payments/stripe/webhook", "", row(RAIL, RAIL, RAIL, RAIL, RAIL, RAIL, RAIL, SCOPE)),
 ]
 
 
@@ -71,6 +110,8 @@ class World:
     schedule: int
     account: int
     buyer_id: int
+    line: int
+    operation: int
 
 
 async def _login(client: ApiClient, user_id: int) -> None:
@@ -121,7 +162,16 @@ async def build(client: ApiClient, caller: str) -> World:
     elif caller != "anonymous":
         await _login(client, users[caller].id)
     invoice = await Invoice.get(house_org_id=house.id)
-    return World(house.id, invoice, schedule.id, account.id, users["buyer"].id)
+    line = await BankLine.create(
+        house_org_id=house.id, import_id=0, dedup_key="sn:Q1", serial="Q1", line_no=2, booked_at=datetime.now(UTC),
+        amount_fen=100, currency="CNY", status="queued", reason="no_reference",
+    )  # fmt: skip
+    op = await CardOperation.create(
+        house_org_id=house.id, kind="payment", purpose="invoice", subject="invoice", invoice_id=invoice.id,
+        party=f"user:{users['buyer'].id}", amount_fen=100, currency="USD", idempotency_key=f"k-{uuid.uuid4()}",
+        provider="stripe", provider_id="pi_x", status="succeeded",
+    )  # fmt: skip
+    return World(house.id, invoice, schedule.id, account.id, users["buyer"].id, line.id, op.id)
 
 
 async def snapshot() -> dict[str, Any]:
@@ -130,6 +180,10 @@ async def snapshot() -> dict[str, Any]:
         "receipts": await Receipt.all().count(),
         "entries": await LedgerEntry.all().count(),
         "invoices": sorted(await Invoice.all().values_list("id", "paid_fen", "status")),
+        "layouts": await BankMapping.all().count(),
+        "imports": await BankImport.all().count(),
+        "lines": sorted(await BankLine.all().values_list("id", "status")),
+        "card_operations": await CardOperation.all().count(),
     }
 
 
@@ -143,6 +197,19 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
     if kind == "receipt":
         return {"json": {"invoice_id": world.invoice.id, "reference": "ICBC-0001", "amount_fen": 100_000,
                          "received_on": "2026-12-01"}}  # fmt: skip
+    if kind == "layout":
+        return {"json": {"name": "my-bank", "mapping": {"format": "csv", "booked_at": "日期", "reference": "附言",
+                                                         "amount": "金额"}}}  # fmt: skip
+    if kind == "statement":
+        data = "交易流水号,交易时间,对方户名,对方账号,借方发生额,贷方发生额,余额,币种,用途\n"
+        data += "S1,2026-03-02,a,b,,1.00,,人民币,x\n"
+        return {"content": data.encode("gbk"), "headers": {"Content-Type": "text/csv"}}
+    if kind == "resolve":
+        return {"json": {"action": "exclude", "note": "bank interest"}}
+    if kind == "sync":
+        return {"json": {"since": "2026-03-01T00:00:00+00:00"}}
+    if kind == "refund":
+        return {"json": {"amount_fen": 100}}
     return {}
 
 
@@ -153,7 +220,8 @@ async def check_cell(client: ApiClient, method: str, path: str, body: str, calle
     client.bearer = None
     client.http.cookies.clear()
     world = await build(client, caller)
-    url = path.format(house=world.house, schedule=world.schedule, invoice=world.invoice.id, account=world.account)
+    url = path.format(house=world.house, schedule=world.schedule, invoice=world.invoice.id, account=world.account,
+                      line=world.line, operation=world.operation)  # fmt: skip
     before = await snapshot()
     r = await client.request(method, url, **body_for(body, world))
     cell = f"{method} {path}:{caller}"
@@ -195,6 +263,8 @@ def test_matrix_covers_every_route() -> None:
             op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")
             .replace("{schedule:int}", "{schedule}")
             .replace("{account:int}", "{account}")
+            .replace("{line:int}", "{line}")
+            .replace("{operation:int}", "{operation}")
             .replace("/api/invoices/{id:int}", "/api/invoices/{invoice}")
         )
         declared.add((op.method, template))

@@ -298,6 +298,8 @@ async def capture_expiring(now: datetime) -> list[int]:
 async def refund_credit(principal: Principal, house_org_id: int, payment_id: int, amount_fen: int) -> CardOperation:
     """Pay a buyer's credit back to the card it came from (the house's staff)."""
     if not access.keeps_books(principal, house_org_id):
+        if access.reads_books(principal, house_org_id):
+            raise Forbidden("the house's own staff refund its buyers", code="not_house_staff")
         raise NotFound("not found")
 
     async def work(conn: BaseDBAsyncClient) -> CardOperation:
