@@ -75,6 +75,7 @@ async def refund_card(call: Call[CardRefundIn, Any]) -> CardOperationOut:
     tag=TAG,
     response=WebhookOut,
     auth="public",
+    csrf=False,  # Stripe has no session; the signature is the authentication
     errors=(400, 409, 413, 503),
 )
 async def stripe_webhook(call: Call[Any, Any]) -> WebhookOut | JSONResponse:
