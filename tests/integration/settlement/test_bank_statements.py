@@ -71,10 +71,12 @@ async def test_a_statement_pays_invoices_by_their_number_and_a_reimport_changes_
     assert await BankLine.filter(house_org_id=house).count() == 4
 
     # An overlapping export (the same lines plus one) adds only the new line, however it is encoded.
-    more = icbc_csv([*rows, icbc_row("SN5", "2026-03-02 13:00:00", yuan(c.total_fen), "15280.00", c.number)],
+    assert first.summary["breaks"] == []
+    more = icbc_csv([*rows, icbc_row("SN5", "2026-03-02 13:00:00", yuan(c.total_fen), "15330.00", c.number)],
                     "utf-8-sig")  # fmt: skip
     third, _ = await statements.import_statement(staff(house), house, more, "icbc-csv", "", NOW)
     assert (third.lines_total, third.lines_new) == (5, 1)
+    assert third.summary["breaks"] == []  # the lines stored already are not their own predecessors
     assert (await Invoice.get(id=c.id)).status == "paid"
     await assert_books_consistent()
 

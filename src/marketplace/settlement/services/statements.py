@@ -221,9 +221,14 @@ async def _place(conn: BaseDBAsyncClient, house_org_id: int, parsed: rules.Line,
         line.invoices = [[n, 0] for n in quoted]
 
 
-async def _previous_balance(conn: BaseDBAsyncClient, house_org_id: int, first: rules.Line) -> int | None:
+async def _previous_balance(
+    conn: BaseDBAsyncClient, house_org_id: int, first: rules.Line, keys: list[str]
+) -> int | None:
+    """The printed balance of the last stored line before this file's first (lines of this file excluded: an
+    overlapping export's lines are stored already)."""
     before = (
         await BankLine.filter(house_org_id=house_org_id, booked_at__lte=first.booked_at, currency=first.currency)
+        .exclude(dedup_key__in=keys)
         .using_db(conn)
         .order_by("-booked_at", "-line_no", "-id")
         .first()
@@ -260,7 +265,7 @@ async def import_statement(
             .using_db(conn)
             .values_list("dedup_key", flat=True)
         }
-        breaks = rules.balance_breaks(await _previous_balance(conn, house_org_id, parsed[0]) if parsed else None,
+        breaks = rules.balance_breaks(await _previous_balance(conn, house_org_id, parsed[0], keys) if parsed else None,
                                       parsed)  # fmt: skip
         expected = {ln: exp for ln, exp, _ in breaks}
         counts: dict[str, int] = {}
