@@ -78,6 +78,7 @@ def test_references_tolerate_spaces_case_full_width_and_missing_dashes() -> None
         "2026-00012-000035",
     ]
     assert s.references("电话 13800138000 订单 12026000120000345") == []  # digits that run on are not a number
+    assert s.references("2026-1234567-000001") == ["2026-1234567-000001"]  # a long house id, with its dashes
 
 
 @given(st.integers(2000, 2099), st.integers(1, 99_999), st.integers(1, 999_999), st.sampled_from([" ", "", "-"]))

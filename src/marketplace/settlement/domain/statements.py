@@ -185,15 +185,16 @@ def missing_columns(m: Mapping, header: list[str]) -> list[str]:
 # --- matching --------------------------------------------------------------------------------------
 
 # An invoice's reference code is its number, YYYY-HHHHH-NNNNNN. Payers type it with spaces, without dashes, in
-# full-width digits (NFKC makes them ASCII); the groups may be separated by dashes or spaces, or not at all.
-_REFERENCE = re.compile(r"(?<!\d)(\d{4})[\s\-]*(\d{5,7})[\s\-]*(\d{6})(?!\d)")
+# full-width digits (NFKC makes them ASCII); the groups may be separated by dashes or spaces, or not at all. Run
+# together, the house part is its five digits (a longer house id needs its separators to be read unambiguously).
+_REFERENCE = re.compile(r"(?<!\d)(\d{4})(?:[\s\-]+(\d{5,7})[\s\-]*|[\s\-]*(\d{5}))(\d{6})(?!\d)")
 
 
 def references(text: str) -> list[str]:
     """Invoice numbers quoted in a line's reference text, in order, without repeats."""
     found: list[str] = []
     for m in _REFERENCE.finditer(unicodedata.normalize("NFKC", text)):
-        number = f"{m[1]}-{m[2]}-{m[3]}"
+        number = f"{m[1]}-{m[2] or m[3]}-{m[4]}"
         if number not in found:
             found.append(number)
     return found
