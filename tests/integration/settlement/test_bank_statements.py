@@ -163,12 +163,12 @@ async def test_a_receipt_recorded_by_hand_is_matched_by_its_serial_and_clearing_
     database: Settings, house: int
 ) -> None:
     inv = await make_invoice(house, 901, 50_000)
-    await invoices.record_receipt(staff(house), house, inv.id, "HB778", inv.total_fen, date(2026, 3, 2), NOW)
+    await invoices.record_receipt(staff(house), house, inv.id, "hb778", inv.total_fen, date(2026, 3, 2), NOW)
     view = await reconciliation.bank_view(staff(house), house, "CNY")
     assert view["clearing_fen"] == inv.total_fen  # received, not yet seen on a statement
-    assert [r["reference"] for r in view["receipts_not_on_statement"]] == ["HB778"]
+    assert [r["reference"] for r in view["receipts_not_on_statement"]] == ["hb778"]
     assert not view["reconciled"]
-    rows = [icbc_row("HB778", "2026-03-02 09:00", yuan(inv.total_fen), "", "whatever the payer wrote")]
+    rows = [icbc_row("HB778", "2026-03-02 09:00", yuan(inv.total_fen), "", f"for {inv.number}")]
     report, _ = await statements.import_statement(staff(house), house, icbc_csv(rows), "icbc-csv", "", NOW)
     assert report.summary["outcomes"] == {"matched": 1}
     view = await reconciliation.bank_view(staff(house), house, "CNY")
@@ -176,6 +176,10 @@ async def test_a_receipt_recorded_by_hand_is_matched_by_its_serial_and_clearing_
     assert view["receipts_not_on_statement"] == []
     assert view["reconciled"]
     assert await Receipt.filter(house_org_id=house).count() == 1  # nothing applied twice
+    # Typed again by hand, upper case this time: the same receipt, not a second one.
+    _, created = await invoices.record_receipt(staff(house), house, inv.id, "HB778", inv.total_fen, date(2026, 3, 2),
+                                               NOW)  # fmt: skip
+    assert not created
 
 
 async def test_gaps_show_as_a_break_in_the_running_balance(database: Settings, house: int) -> None:

@@ -175,7 +175,11 @@ async def record_receipt(
 
     async def work(conn: BaseDBAsyncClient) -> tuple[Receipt, bool]:
         existing = (
-            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference=reference).using_db(conn).first()
+            # Case-blind: a statement import keeps the bank's serial upper case; the same serial typed in lower
+            # case is the same money.
+            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=reference)
+            .using_db(conn)
+            .first()
         )
         if existing is not None:
             if existing.invoice_id != invoice_id or existing.amount_fen != amount_fen:

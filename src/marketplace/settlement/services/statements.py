@@ -202,7 +202,11 @@ async def _place(conn: BaseDBAsyncClient, house_org_id: int, parsed: rules.Line,
                  now: datetime) -> None:  # fmt: skip
     """Decide a new line: already recorded by hand (its serial is a receipt's reference), applied, flagged, queued."""
     if parsed.serial and parsed.amount_fen > 0:
-        by_hand = await Receipt.filter(house_org_id=house_org_id, rail="bank", reference=parsed.serial).using_db(conn)
+        # Staff type a serial as they read it; the statement's is upper case without spaces.
+        by_hand = (
+            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=parsed.serial)
+            .using_db(conn)
+        )  # fmt: skip
         if by_hand:
             line.invoices = [[f"receipt:{r.id}", r.amount_fen] for r in by_hand]
             if sum(r.amount_fen for r in by_hand) != parsed.amount_fen:
