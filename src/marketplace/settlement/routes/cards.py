@@ -58,7 +58,7 @@ async def pay_by_card(call: Call[Any, Any]) -> CardPaymentOut:
     tag=TAG,
     body=CardRefundIn,
     response=CardOperationOut,
-    errors=(404, 409, 422),
+    errors=(403, 404, 409, 422, 503),
 )
 async def refund_card(call: Call[CardRefundIn, Any]) -> CardOperationOut:
     op = await cards.refund_credit(call.user, call.path_id(), call.path_id("operation"), call.body.amount_fen)
