@@ -199,3 +199,22 @@ async def test_a_card_held_deposit_is_authorised_captured_before_it_lapses_or_re
     topics = [e.topic for e in await OutboxEvent.filter(topic__startswith="settlement.card_deposit")]
     assert topics.count("settlement.card_deposit_captured") == 1
     assert topics.count("settlement.card_deposit_released") == 1
+
+
+async def test_the_same_event_delivered_twice_at_once_changes_state_once(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    import asyncio
+
+    from marketplace.settlement.services import webhooks
+
+    inv = await make_invoice(house, 85, 10_000, "USD")
+    op, _ = await cards.pay_invoice(buyer(85), inv.id, now())
+    assert op.provider_id is not None
+    fake.confirm(op.provider_id)
+    payload, sig = fake.event("payment_intent.succeeded", fake.intents[op.provider_id])
+    results = await asyncio.gather(*(webhooks.receive(payload, sig, now()) for _ in range(3)))
+    assert sorted(new for _, new in results) == [False, False, True]
+    assert await CardEvent.all().count() == 1
+    assert await Receipt.filter(house_org_id=house, rail="stripe").count() == 1
+    assert await ledger.balance(house, "stripe_clearing", "", "USD") == inv.total_fen
