@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     meili_index: str = Field(default="listings", pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Meilisearch index uid")
     meili_timeout_ms: int = Field(default=10_000, ge=100, description="how long to wait for a Meilisearch task")
     stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = Field(default=None, description="whsec_…: verifies Stripe's webhook events")
+    stripe_api_base: str | None = Field(
+        default=None, description="Stripe's API address (default Stripe's own; the tests point it at a local fake)"
+    )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
+
+from marketplace import spreadsheets
+from marketplace.spreadsheets import SheetError as SheetError
+from marketplace.spreadsheets import SheetTooLarge as SheetTooLarge
 
 COLUMNS = (
     "vin",
@@ -43,23 +46,15 @@ LISTING_KEYS = ("negotiable", "title", "description", "location_city")
 MAX_ROWS = 5_000  # filled rows per import
 # Bounds that keep a hostile file cheap to refuse (each checked as the file streams, before the next row):
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # lines read in all, blank ones included
-MAX_COLUMNS = 64
-MAX_SHARED_STRINGS = 200_000  # an XLSX's table of distinct texts, which openpyxl holds in memory
-MAX_UNPACKED_BYTES = 32 * 1024 * 1024  # a full 5,000-row sheet unpacks to about 10 MB
-MAX_ZIP_MEMBERS = 200
+# The reading itself (encodings, zip-bomb checks, cells as text) is marketplace.spreadsheets', shared with the
+# bank statement import.
+MAX_COLUMNS = spreadsheets.MAX_COLUMNS
+MAX_SHARED_STRINGS = spreadsheets.MAX_SHARED_STRINGS
 # C0 control characters other than tab, line feed and carriage return: XML 1.0 (so XLSX) cannot hold
 # them, and no dealer means one. Refused on import, dropped on export (data stored before the rule).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 TRUE = {"1", "true", "yes", "y", "是", "有"}
 FALSE = {"", "0", "false", "no", "n", "否", "无"}
-
-
-class SheetError(ValueError):
-    """The file cannot be read as an inventory sheet (422 `invalid_file`)."""
-
-
-class SheetTooLarge(SheetError):
-    """The file is over one of the bounds (413 `sheet_too_large`): refused before it costs more."""
 
 
 def yuan_to_fen(text: str) -> int:
@@ -157,98 +152,19 @@ def read(data: bytes, fmt: str) -> list[tuple[int, dict[str, str]]]:
 
 def read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) pairs; the header is line 1. Accepts UTF-8 with or without BOM, and GBK (Excel in China)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise SheetError("the file is not UTF-8 or GBK text")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SheetError("the file is empty") from None
-    except csv.Error as exc:
-        raise SheetError(f"not a CSV file: {exc}") from None
-    yield from _rows(header, reader)
+    rows = spreadsheets.csv_rows(data)
+    header = next(rows, None)
+    if header is None:
+        raise SheetError("the file is empty")
+    yield from _rows(header, rows)
 
 
 def read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
-    _check_workbook(data)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except SheetError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, XML errors) for a bad file
-        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
-    try:
-        ws = wb.worksheets[0]
-        # max_col: the declared dimension may claim 16,384 columns, and openpyxl pads every row to it.
-        # One column past the limit is read so that a cell there is seen (and refused), not dropped.
-        cells = ([_cell(c) for c in r] for r in ws.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
-        header = next(cells, None)
-        if header is None:
-            raise SheetError("the workbook's first sheet is empty")
-        yield from _rows(header, cells)
-    except SheetError:
-        raise
-    except Exception as exc:  # malformed sheet XML or a lying zip member (CRC) found while streaming
-        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
-    finally:
-        wb.close()
-
-
-def _check_workbook(data: bytes) -> None:
-    """Refuse a zip bomb before unpacking anything: the members' declared sizes bound what zipfile will
-    ever produce (it stops at the declared size and fails the CRC check if the data goes on), so their
-    sum is a hard limit. The shared strings are counted as they stream, as openpyxl keeps them all."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise SheetTooLarge(f"the workbook has {len(members)} parts: at most {MAX_ZIP_MEMBERS}")
-        unpacked = sum(m.file_size for m in members)
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise SheetTooLarge(
-                f"the workbook unpacks to {unpacked:,} bytes: at most {MAX_UNPACKED_BYTES:,} "
-                f"(save it without empty rows, or split it)"
-            )
-        names = {m.filename for m in members}
-        if "xl/sharedStrings.xml" in names:
-            _count_shared_strings(archive)
-
-
-def _count_shared_strings(archive: zipfile.ZipFile) -> None:
-    from xml.etree.ElementTree import ParseError, iterparse
-
-    count = 0
-    try:
-        with archive.open("xl/sharedStrings.xml") as stream:
-            for _, element in iterparse(stream, events=("end",)):
-                if element.tag.endswith("}si") or element.tag == "si":
-                    count += 1
-                    if count > MAX_SHARED_STRINGS:
-                        raise SheetTooLarge(f"the workbook has more than {MAX_SHARED_STRINGS:,} distinct texts")
-                    element.clear()
-    except (ParseError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise SheetError(f"not an XLSX workbook ({type(exc).__name__})") from None
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and hasattr(value, "hour"):
-        return str(value.date())
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    rows = spreadsheets.xlsx_rows(data, MAX_COLUMNS)
+    header = next(rows, None)
+    if header is None:
+        raise SheetError("the workbook's first sheet is empty")
+    yield from _rows(header, rows)
 
 
 def _rows(header: list[str], rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str]]]:

@@ -38,3 +38,10 @@ def mail_notice(mailer: Mailer) -> JobFunction:
         await notices.mail(mailer, message)  # the message id is the notice's key: a re-run sends the same mail
 
     return run
+
+
+async def card_operation(message: dict[str, Any]) -> None:
+    """Make a card operation's provider call (owed since its row committed); a second run does nothing."""
+    from marketplace.settlement.services import cards
+
+    await cards.execute(int(message["payload"]["operation_id"]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marketplace.services import Services
 from marketplace.settlement import jobs
-from marketplace.settlement.services import deposits, notices
+from marketplace.settlement.services import cards, deposits, notices
 from marketplace.settlement.services.sales import HANDLERS
 from marketplace.settlement.services.transfers import REMINDER_TOPIC, TransferReminders
 
@@ -16,6 +16,7 @@ REMINDER_JOB = "settlement.transfer_reminder"
 PAYMENT_TOPICS = ("settlement.invoice_issued", "settlement.receipt_recorded")
 DEPOSIT_JOB = "settlement.deposit_event"
 MAIL_JOB = "settlement.mail_notice"
+CARD_JOB = "settlement.card_operation"
 
 
 def install(services: Services) -> None:
@@ -37,3 +38,10 @@ def install(services: Services) -> None:
     services.registry.register(MAIL_JOB, jobs.mail_notice(services.mailer or mail.select(services.settings)))
     services.subscriptions.setdefault(notices.TOPIC, []).append(MAIL_JOB)
     services.loops.append(SettlementSweeper(services))
+    services.registry.register(CARD_JOB, jobs.card_operation)
+    services.subscriptions.setdefault(cards.OPERATION_TOPIC, []).append(CARD_JOB)
+    s = services.settings
+    if s.stripe_secret_key:  # the stripe SDK is imported only when the rail is configured
+        from marketplace.ports.payments import stripe_cards
+
+        cards.use_rail(stripe_cards.select(s.stripe_secret_key, s.stripe_webhook_secret, s.stripe_api_base))

@@ -207,15 +207,19 @@ def endpoint(
     auth: Literal["public", "user"] = "user",
     scope: Scope | None = None,
     errors: tuple[int, ...] = (),
+    csrf: bool = True,
 ) -> Callable[[Handler], Route]:
-    """Turn a handler into a Starlette Route carrying its OpenAPI operation."""
+    """Turn a handler into a Starlette Route carrying its OpenAPI operation. `csrf=False` only for a public
+    endpoint another server calls without a browser (a provider's signed webhook): it has no cookie to echo."""
+    if not csrf and auth != "public":
+        raise ValueError("only a public endpoint goes without the CSRF check")
     needed_scope: Scope = scope or ("read" if method == "GET" else "write")
     op = Operation(method, path, summary, tag, body, query, response, status, auth, needed_scope, errors)
 
     def decorate(handler: Handler) -> Route:
         async def run(request: Request) -> Response:
             request.scope.setdefault("state", {})["route_template"] = path  # label metrics even when refused
-            principal = await authenticate(request, csrf_required=method in UNSAFE_METHODS)
+            principal = await authenticate(request, csrf_required=csrf and method in UNSAFE_METHODS)
             if auth == "user" and principal is None:
                 raise Unauthenticated("login required")
             if principal is not None and not principal.has_scope(needed_scope):

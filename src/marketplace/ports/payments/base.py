@@ -24,3 +24,110 @@ class PaymentGateway(Protocol):
     def confirmation_is_manual(self) -> bool:
         """True when staff confirm receipt (offline transfer); False when the provider calls back."""
         ...
+
+
+# --- the card rail: payments and card-held deposits by a provider (Stripe) ------------------------------------
+#
+# The shape is kept for three kinds of provider: Stripe (the house's or the exporter's own offshore account takes
+# the money), and a licensed domestic split-payment provider (not built): the money sits with the provider, which
+# pays each recipient its share when told to. So nothing here assumes the house holds the funds: a request names
+# its payee (whose account takes it) and may carry splits; an adapter that cannot split refuses them.
+
+
+@dataclass(frozen=True)
+class Split:
+    recipient: str  # the provider's id for a recipient's account (the consignor, the house)
+    amount: int  # minor units
+
+
+@dataclass(frozen=True)
+class Payee:
+    account: str = ""  # the provider account that takes the money ("": the API key's own)
+    splits: tuple[Split, ...] = ()  # a split-payment provider divides the money on settlement
+
+
+@dataclass(frozen=True)
+class CardRequest:
+    idempotency_key: str  # stored with the operation row before the first call: a retry is the same request
+    amount: int  # minor units of currency
+    currency: str  # ISO code, upper case
+    capture: str  # "automatic" (a payment) | "manual" (an authorisation held, captured later: a deposit)
+    payee: Payee
+    description: str
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CardPayment:
+    id: str
+    status: str  # the provider's: requires_payment_method, requires_action, processing, requires_capture, …
+    amount: int
+    amount_received: int
+    amount_capturable: int
+    currency: str
+    client_secret: str | None  # for the payer's browser to confirm the card
+    latest_charge: str | None
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CardRefund:
+    id: str
+    payment_id: str
+    amount: int
+    currency: str
+    status: str
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    id: str
+    type: str  # charge, payment, refund, payout, adjustment, …
+    source: str  # the charge or refund it moved money for
+    amount: int
+    fee: int
+    net: int
+    currency: str
+    created: int  # unix seconds
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    id: str
+    type: str
+    created: int
+    object_id: str
+
+
+class CardRailError(Exception):
+    """The provider refused or could not be reached. `retryable`: the same call (same key) may be made again."""
+
+    def __init__(self, message: str, code: str, retryable: bool) -> None:
+        super().__init__(message)
+        self.code = code
+        self.retryable = retryable
+
+
+class WebhookRefused(Exception):
+    """A webhook that is not the provider's (bad signature) or is outside the time window: nothing is done."""
+
+
+class CardRail(Protocol):
+    name: str
+    currencies: frozenset[str]  # what it settles (Stripe: no CNY for a mainland business)
+
+    async def create_payment(self, request: CardRequest) -> CardPayment: ...
+
+    async def retrieve_payment(self, payment_id: str, payee: Payee) -> CardPayment: ...
+
+    async def capture(self, payment_id: str, amount: int, idempotency_key: str, payee: Payee) -> CardPayment: ...
+
+    async def cancel(self, payment_id: str, idempotency_key: str, payee: Payee) -> CardPayment: ...
+
+    async def refund(self, payment_id: str, amount: int, idempotency_key: str, payee: Payee) -> CardRefund: ...
+
+    async def balance_lines(self, payee: Payee, created_from: int) -> list[BalanceLine]: ...
+
+    def verify_event(self, payload: bytes, signature: str, now: float) -> ProviderEvent:
+        """The event if the signature is the provider's and its time is within the tolerance either way."""
+        ...

@@ -43,6 +43,11 @@ CHART: dict[str, AccountType] = {
                     False, "none"),
         AccountType("forfeiture_income", "Forfeited deposits retained", "没收保证金收入", "credit", False, "none"),
         AccountType("vat_payable", "VAT payable (output tax)", "应交增值税-销项税额", "credit", False, "none"),
+        # Reconciliation: a statement line confirmed moves its money from the clearing account to the bank (or the
+        # provider's balance), so a clearing account nets to zero once everything recorded has been seen.
+        AccountType("bank", "Bank (reconciled with statements)", "银行存款", "debit", False, "none"),
+        AccountType("stripe_balance", "Stripe balance (reconciled)", "Stripe 余额", "debit", False, "none"),
+        AccountType("payment_fees", "Payment processing fees", "财务费用-支付手续费", "debit", False, "none"),
     )
 }  # fmt: skip
 FEE_INCOME_PREFIX = "fee_income."  # one income account per fee kind: fee_income.buyer_premium, ….document

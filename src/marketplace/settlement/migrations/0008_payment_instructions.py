@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("settlement", "0006_handover")]
+    dependencies = [("settlement", "0007_bank_stripe")]
 
     initial = False
 

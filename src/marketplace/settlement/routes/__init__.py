@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import books, deposits, disputes, documents, payouts, transfers
+from marketplace.settlement.routes import bank, books, cards, deposits, disputes, documents, payouts, transfers
 
 routes: list[BaseRoute] = [
     *books.routes,
+    *bank.routes,
+    *cards.routes,
     *deposits.routes,
     *payouts.routes,
     *transfers.routes,

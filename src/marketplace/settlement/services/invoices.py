@@ -78,6 +78,9 @@ async def _apply(conn: BaseDBAsyncClient, invoice: Invoice, allocation: rules.Al
     invoice.version += 1
 
 
+apply_payment = _apply  # a payment from another rail (a statement line, a card) applied the same way
+
+
 async def record_sale(conn: BaseDBAsyncClient, sale: dict[str, Any], rules_used: fee_rules.FeeRules,
                       schedule_id: int | None) -> Invoice | None:  # fmt: skip
     """Settle a sale: its row, the invoice, the postings. A sale already recorded returns None."""
@@ -172,7 +175,11 @@ async def record_receipt(
 
     async def work(conn: BaseDBAsyncClient) -> tuple[Receipt, bool]:
         existing = (
-            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference=reference).using_db(conn).first()
+            # Case-blind: a statement import keeps the bank's serial upper case; the same serial typed in lower
+            # case is the same money.
+            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=reference)
+            .using_db(conn)
+            .first()
         )
         if existing is not None:
             if existing.invoice_id != invoice_id or existing.amount_fen != amount_fen:

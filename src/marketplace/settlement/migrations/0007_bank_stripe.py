@@ -1,0 +1,150 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from orjson import loads
+from tortoise.fields.data import JSON_DUMPS
+from tortoise import fields
+
+
+class Migration(migrations.Migration):
+    dependencies = [("settlement", "0006_handover")]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name="BankImport",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField()),
+                ("sha256", fields.CharField(max_length=64)),
+                ("filename", fields.CharField(default="", max_length=200)),
+                ("layout", fields.CharField(max_length=60)),
+                ("lines_total", fields.IntField()),
+                ("lines_new", fields.IntField()),
+                ("summary", fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ("imported_by_user_id", fields.IntField()),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "settlement_bank_imports",
+                "app": "settlement",
+                "unique_together": (("house_org_id", "sha256"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="BankLine",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("import_id", fields.IntField()),
+                ("dedup_key", fields.CharField(max_length=64)),
+                ("serial", fields.CharField(default="", max_length=60)),
+                ("line_no", fields.IntField()),
+                ("booked_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("amount_fen", fields.BigIntField()),
+                ("balance_fen", fields.BigIntField(null=True)),
+                ("currency", fields.CharField(max_length=3)),
+                ("payer", fields.CharField(default="", max_length=200)),
+                ("payer_account", fields.CharField(default="", max_length=60)),
+                ("reference", fields.CharField(default="", max_length=200)),
+                ("status", fields.CharField(max_length=10)),
+                ("reason", fields.CharField(default="", max_length=30)),
+                ("invoices", fields.JSONField(default=list, encoder=JSON_DUMPS, decoder=loads)),
+                ("transaction_id", fields.UUIDField(null=True)),
+                ("balance_break", fields.BooleanField(default=False)),
+                ("expected_balance_fen", fields.BigIntField(null=True)),
+                ("resolved_by_user_id", fields.IntField(null=True)),
+                ("note", fields.CharField(default="", max_length=200)),
+                ("version", fields.IntField(default=0)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "settlement_bank_lines",
+                "app": "settlement",
+                "unique_together": (("house_org_id", "dedup_key"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="BankMapping",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField()),
+                ("name", fields.CharField(max_length=60)),
+                ("mapping", fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ("created_by_user_id", fields.IntField()),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={
+                "table": "settlement_bank_mappings",
+                "app": "settlement",
+                "unique_together": (("house_org_id", "name"),),
+                "pk_attr": "id",
+            },
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="CardBalanceLine",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("provider_id", fields.CharField(unique=True, max_length=80)),
+                ("type", fields.CharField(max_length=30)),
+                ("source", fields.CharField(default="", max_length=80)),
+                ("amount_fen", fields.BigIntField()),
+                ("fee_fen", fields.BigIntField()),
+                ("net_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("created", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ("status", fields.CharField(max_length=10)),
+                ("operation_id", fields.IntField(null=True)),
+                ("transaction_id", fields.UUIDField(null=True)),
+            ],
+            options={"table": "settlement_card_balance_lines", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="CardEvent",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("event_id", fields.CharField(unique=True, max_length=80)),
+                ("type", fields.CharField(max_length=60)),
+                ("object_id", fields.CharField(default="", max_length=80)),
+                ("outcome", fields.CharField(max_length=30)),
+                ("received_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={"table": "settlement_card_events", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+        ops.CreateModel(
+            name="CardOperation",
+            fields=[
+                ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("house_org_id", fields.IntField(db_index=True)),
+                ("kind", fields.CharField(max_length=15)),
+                ("purpose", fields.CharField(max_length=10)),
+                ("subject", fields.CharField(max_length=120)),
+                ("invoice_id", fields.IntField(null=True)),
+                ("party", fields.CharField(max_length=60)),
+                ("amount_fen", fields.BigIntField()),
+                ("currency", fields.CharField(max_length=3)),
+                ("idempotency_key", fields.CharField(unique=True, max_length=80)),
+                ("provider", fields.CharField(max_length=20)),
+                ("payee_account", fields.CharField(default="", max_length=80)),
+                ("provider_id", fields.CharField(null=True, db_index=True, max_length=80)),
+                ("charge_id", fields.CharField(null=True, db_index=True, max_length=80)),
+                ("parent_id", fields.IntField(null=True)),
+                ("status", fields.CharField(default="pending", max_length=30)),
+                ("attempts", fields.IntField(default=0)),
+                ("last_error", fields.CharField(default="", max_length=200)),
+                ("created_by_user_id", fields.IntField(null=True)),
+                ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ("updated_at", fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={"table": "settlement_card_operations", "app": "settlement", "pk_attr": "id"},
+            bases=["Model"],
+        ),
+    ]

@@ -1,0 +1,153 @@
+"""Request and response bodies of the payment rails: bank statements, card payments, reconciliation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
+
+from marketplace.settlement.schemas import In, PositiveFen
+
+Column = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+LayoutName = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\w\-\u4e00-\u9fff]{1,60}$")]
+
+
+class MappingIn(In):
+    format: Literal["csv", "xlsx"]
+    booked_at: Column = Field(description="the booking time column (交易时间)")
+    reference: Column = Field(description="the payer's words (附言/用途/摘要), where the invoice number is quoted")
+    serial: Column = Field(default="", description="the bank's serial number (流水号), if it prints one")
+    amount: Column = Field(default="", description="one signed amount column (money in positive) …")
+    debit: Column = Field(default="", description="… or the debit (支出) and credit (收入) columns")
+    credit: Column = ""
+    balance: Column = Field(default="", description="the running balance (余额): gaps show as breaks")
+    currency: Column = ""
+    payer: Column = ""
+    payer_account: Column = ""
+    default_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+
+
+class LayoutIn(In):
+    name: LayoutName
+    mapping: MappingIn
+
+
+class LayoutOut(BaseModel):
+    name: str
+    builtin: bool
+    mapping: dict[str, Any]
+
+
+class LayoutList(BaseModel):
+    items: list[LayoutOut]
+
+
+class StatementImportQuery(In):
+    layout: LayoutName = Field(description="a built-in layout (icbc-csv, ccb-xlsx) or a saved one's name")
+    filename: str = Field(default="", max_length=200)
+
+
+class StatementImportOut(BaseModel):
+    id: int
+    created: bool = Field(description="false: this very file was imported before; nothing changed")
+    layout: str
+    lines_total: int
+    lines_new: int
+    outcomes: dict[str, int]
+    balance_breaks: list[list[int]] = Field(description="[file line, expected balance, printed balance], fen")
+
+
+class BankLineOut(BaseModel):
+    id: int
+    serial: str
+    booked_at: datetime
+    amount_fen: int
+    balance_fen: int | None
+    currency: str
+    payer: str
+    reference: str
+    status: str
+    reason: str
+    invoices: list[Any]
+    balance_break: bool
+    expected_balance_fen: int | None
+    note: str
+
+
+class BankLinePage(BaseModel):
+    items: list[BankLineOut]
+    next_cursor: str | None
+
+
+class BankLineFilter(In):
+    status: Literal["applied", "matched", "flagged", "queued", "resolved", "excluded"] | None = None
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+class ResolveIn(In):
+    action: Literal["apply", "exclude"]
+    invoices: list[Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{5}-\d{6}$")]] = Field(
+        default_factory=list, max_length=50, description="invoice numbers (apply): one, or several paid exactly"
+    )
+    note: str = Field(default="", max_length=200)
+
+
+class BankReconciliationOut(BaseModel):
+    rail: Literal["bank"]
+    currency: str
+    counts: dict[str, int]
+    clearing_fen: int = Field(description="bank clearing: receipts recorded and not yet seen on a statement")
+    bank_fen: int
+    statement_balance_fen: int | None
+    reconciled: bool
+    unmatched: list[BankLineOut]
+    balance_breaks: list[BankLineOut]
+    receipts_not_on_statement: list[dict[str, Any]]
+
+
+class StripeReconciliationOut(BaseModel):
+    rail: Literal["stripe"]
+    currency: str
+    counts: dict[str, int]
+    clearing_fen: int = Field(description="Stripe clearing: card payments Stripe has not settled yet")
+    stripe_balance_fen: int
+    fees_fen: int
+    reconciled: bool
+    unmatched: list[dict[str, Any]]
+    payments_not_settled: list[dict[str, Any]]
+
+
+class StripeSyncIn(In):
+    since: AwareDatetime
+
+
+class StripeSyncOut(BaseModel):
+    outcomes: dict[str, int]
+
+
+class CardPaymentOut(BaseModel):
+    operation_id: int
+    provider: str
+    status: str
+    amount_fen: int
+    currency: str
+    client_secret: str | None = Field(description="for Stripe.js to confirm the card in the payer's browser")
+
+
+class CardRefundIn(In):
+    amount_fen: PositiveFen
+
+
+class CardOperationOut(BaseModel):
+    operation_id: int
+    kind: str
+    status: str
+    amount_fen: int
+    currency: str
+
+
+class WebhookOut(BaseModel):
+    received: bool
+    outcome: str

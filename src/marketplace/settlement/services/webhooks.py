@@ -1,0 +1,68 @@
+"""The card provider's webhooks: verified, kept once by event id, applied from the object's current state.
+
+Stripe delivers events at least once and in any order. So an event is never trusted for the state it carries:
+for a payment event we fetch the PaymentIntent as it is now and bring our operation to that state; an older
+event arriving late then changes nothing, a duplicate finds its id recorded, and the postings are keyed by the
+PaymentIntent's id anyway. A forged, tampered, stale or future-dated delivery is refused before anything is read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from marketplace.errors import BadRequest, ServiceUnavailable
+from marketplace.ports.payments.base import CardPayment, CardRailError, Payee, WebhookRefused
+from marketplace.settlement.models import CardEvent, CardOperation
+from marketplace.settlement.services import cards, ledger
+
+MAX_BODY_BYTES = 256 * 1024  # Stripe's events are a few kB; anything this large is not one
+
+
+async def receive(payload: bytes, signature: str, now: datetime) -> tuple[str, bool]:
+    """Handle one delivery; returns (outcome, new). `new` is False for an event seen before."""
+    r = cards.rail()
+    try:
+        event = r.verify_event(payload, signature, now.timestamp())
+    except WebhookRefused as exc:
+        raise BadRequest(str(exc), code="webhook_signature_invalid") from None
+    if await CardEvent.exists(event_id=event.id):
+        return "duplicate", False
+    payment: CardPayment | None = None
+    op: CardOperation | None = None
+    if event.type.startswith("payment_intent.") and event.object_id:
+        try:
+            payment = await r.retrieve_payment(event.object_id, Payee())
+        except CardRailError as exc:  # nothing recorded: Stripe delivers the event again
+            raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
+        op = await _operation_for(payment)
+        if op is not None and op.payee_account:
+            payment = await r.retrieve_payment(event.object_id, Payee(op.payee_account))
+
+    async def work(conn: BaseDBAsyncClient) -> tuple[str, bool]:
+        if await CardEvent.filter(event_id=event.id).using_db(conn).exists():
+            return "duplicate", False  # the same event delivered twice at once: the other delivery recorded it
+        outcome = "ignored"
+        if payment is not None:
+            outcome = "unknown_payment"
+            if op is not None:
+                current = await CardOperation.filter(id=op.id).using_db(conn).get()
+                await cards.apply_payment_event(conn, current, payment)
+                outcome = f"payment:{payment.status}"
+        await CardEvent.create(
+            event_id=event.id, type=event.type[:60], object_id=event.object_id[:80], outcome=outcome[:30],
+            received_at=now, using_db=conn,
+        )  # fmt: skip
+        return outcome, True
+
+    return await ledger.retrying(work)
+
+
+async def _operation_for(payment: CardPayment) -> CardOperation | None:
+    """Ours by the PaymentIntent's id, or — when the worker died between the call and its commit — by the
+    operation key we put in its metadata."""
+    op = await CardOperation.filter(provider_id=payment.id, kind__in=list(cards.PAYMENT_KINDS)).first()
+    if op is None and payment.metadata.get("operation"):
+        op = await CardOperation.filter(idempotency_key=payment.metadata["operation"]).first()
+    return op

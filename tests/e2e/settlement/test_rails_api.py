@@ -1,0 +1,80 @@
+"""The payment rails over HTTP: a statement imported as a raw file (and again), bad files refused with a code, the
+queue worked and the reconciliation read; Stripe's webhook posted as Stripe posts it (no session, a signature
+header) to the app, verified against the LOCAL FAKE of Stripe (tests/support_stripe_fake.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marketplace.ports.payments.stripe_cards import StripeCards
+from marketplace.settlement.models import CardEvent, Invoice
+from marketplace.settlement.services import cards
+from tests.integration.settlement.support_cards import buyer, fake, rail
+from tests.support import ApiClient, make_member, make_org
+from tests.support_bank import icbc_csv, icbc_row, make_invoice
+from tests.support_stripe_fake import FakeStripe
+
+__all__ = ["fake", "rail"]  # the fixtures
+
+
+async def staff_client(client: ApiClient) -> tuple[ApiClient, int]:
+    house = await make_org("auction_house")
+    member = await make_member(client.app, house, ["auctioneer"], "auc")
+    assert (await client.login(member.login)).status_code == 200
+    return client, house.id
+
+
+async def test_a_statement_over_http(client: ApiClient) -> None:
+    c, house = await staff_client(client)
+    inv = await make_invoice(house, 4242, 100_000)
+    data = icbc_csv([
+        icbc_row("H1", "2026-03-02 09:00", f"{inv.total_fen / 100:.2f}", "", inv.number),
+        icbc_row("H2", "2026-03-02 09:05", "9.00", "", "?"),
+    ])  # fmt: skip
+    url = f"/api/houses/{house}/bank/statements?layout=icbc-csv&filename=march.csv"
+    first = await c.post(url, content=data, headers={"Content-Type": "text/csv"})
+    assert first.status_code == 201, first.text
+    body: dict[str, Any] = first.json()
+    assert (body["created"], body["lines_new"], body["outcomes"]) == (True, 2, {"applied": 1, "queued": 1})
+    again = await c.post(url, content=data, headers={"Content-Type": "text/csv"})
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert (await Invoice.get(id=inv.id)).status == "paid"
+
+    bad = await c.post(f"/api/houses/{house}/bank/statements?layout=ccb-xlsx", content=b"PK\x03\x04 not a workbook")
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "invalid_file")
+    line = await c.post(url.replace("march", "bad"), content=data.replace(b"9.00", b"9.001"))
+    assert (line.status_code, line.json()["error"]["code"]) == (422, "invalid_statement_line")
+
+    queued = (await c.get(f"/api/houses/{house}/bank/lines?status=queued")).json()["items"]
+    assert [x["serial"] for x in queued] == ["H2"]
+    done = await c.post(f"/api/houses/{house}/bank/lines/{queued[0]['id']}/resolve",
+                        json={"action": "exclude", "note": "not ours"})  # fmt: skip
+    assert done.json()["status"] == "excluded"
+    view = (await c.get(f"/api/houses/{house}/reconciliation/bank")).json()
+    assert (view["reconciled"], view["clearing_fen"], view["bank_fen"]) == (True, 0, inv.total_fen)
+
+
+async def test_stripe_webhook_over_http(client: ApiClient, rail: StripeCards, fake: FakeStripe) -> None:
+    house = await make_org("auction_house")
+    inv = await make_invoice(house.id, 4343, 10_000, "HKD")
+    from datetime import UTC, datetime
+
+    op, _ = await cards.pay_invoice(buyer(4343), inv.id, datetime.now(UTC))
+    assert op.provider_id is not None
+    fake.confirm(op.provider_id)
+    payload, sig = fake.event("payment_intent.succeeded", fake.intents[op.provider_id])
+    hook = "/api/payments/stripe/webhook"
+    headers = {"Stripe-Signature": sig, "Content-Type": "application/json"}
+    r = await client.request("POST", hook, csrf=False, content=payload, headers=headers)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"received": True, "outcome": "payment:succeeded"}
+    r = await client.request("POST", hook, csrf=False, content=payload, headers=headers)
+    assert r.json()["received"] is False
+    tampered = payload.replace(b"succeeded", b"canceled")
+    r = await client.request("POST", hook, csrf=False, content=tampered, headers=headers)
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "webhook_signature_invalid")
+    r = await client.request("POST", hook, csrf=False, content=b"x" * 300_000, headers=headers)
+    assert r.status_code == 413
+    assert await CardEvent.all().count() == 1
+    assert (await Invoice.get(id=inv.id)).status == "paid"

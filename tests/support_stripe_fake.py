@@ -1,0 +1,240 @@
+"""A LOCAL FAKE of the few Stripe endpoints the card rail uses. No Stripe server can be reached from here, so the
+adapter (`marketplace.ports.payments.stripe_cards`, the real `stripe` SDK) talks to this over HTTP instead; the
+contract suite (tests/contract/test_stripe_contract.py) runs the same calls against Stripe's test mode when
+STRIPE_SECRET_KEY is a test key.
+
+What it models, as Stripe documents it: PaymentIntents (create, retrieve, capture, cancel) with automatic or
+manual capture; refunds; balance transactions (a charge's fee 2.9 % + 30, a refund's); the Idempotency-Key header
+(the same key and parameters return the first answer, the same key with other parameters is a 400
+idempotency_error); webhook events signed `t=…,v1=HMAC-SHA256(secret, "t.payload")`. The buyer confirming the
+card in the browser is the fake's own endpoint `POST /_fake/confirm/{id}`. It counts what was created, so a test
+can tell one charge from two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+WEBHOOK_SECRET = "whsec_fake_local"
+SECRET_KEY = "sk_test_fake_local"
+
+
+def _form(items: list[tuple[str, str]]) -> dict[str, Any]:
+    """Stripe's form encoding (`metadata[key]=v`, `created[gte]=n`) back into nested dicts."""
+    out: dict[str, Any] = {}
+    for key, value in items:
+        if "[" in key:
+            outer, inner = key.split("[", 1)
+            out.setdefault(outer, {})[inner.rstrip("]")] = value
+        else:
+            out[key] = value
+    return out
+
+
+class FakeStripe:
+    def __init__(self) -> None:
+        self.intents: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+        self.balance: list[dict[str, Any]] = []
+        self.created = {"payment_intent": 0, "refund": 0, "capture": 0}
+        self.requests: list[tuple[str, str]] = []
+        self._keys: dict[str, tuple[str, dict[str, Any], int, dict[str, Any]]] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self.fail_next = 0  # answer this many requests with a 500 (after doing the work: an ambiguous outcome)
+        self.url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def _id(self, prefix: str) -> str:
+        return f"{prefix}_fake{next(self._ids):06d}"
+
+    # --- the HTTP side ---------------------------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        return Starlette(
+            routes=[
+                Route("/v1/payment_intents", self._create_intent, methods=["POST"]),
+                Route("/v1/payment_intents/{id}", self._get_intent, methods=["GET"]),
+                Route("/v1/payment_intents/{id}/capture", self._capture, methods=["POST"]),
+                Route("/v1/payment_intents/{id}/cancel", self._cancel, methods=["POST"]),
+                Route("/v1/refunds", self._refund, methods=["POST"]),
+                Route("/v1/balance_transactions", self._list_balance, methods=["GET"]),
+                Route("/_fake/confirm/{id}", self._confirm, methods=["POST"]),
+            ]
+        )
+
+    async def _idempotent(self, request: Request, work: Any) -> JSONResponse:
+        params = _form(list((await request.form()).multi_items()))  # type: ignore[arg-type]
+        self.requests.append((request.method, request.url.path))
+        key = request.headers.get("idempotency-key")
+        with self._lock:
+            if key and key in self._keys:
+                path, first_params, status, body = self._keys[key]
+                if path != request.url.path or first_params != params:
+                    return _error(400, "idempotency_error", "Keys for idempotent requests can only be used with the "
+                                  "same parameters they were first used with.")  # fmt: skip
+                return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"})
+            status, body = work(params, request.path_params.get("id", ""))
+            if key:
+                self._keys[key] = (request.url.path, params, status, body)
+        if self.fail_next > 0:
+            self.fail_next -= 1
+            return _error(500, "api_error", "the fake answers 500 after doing the work")
+        return JSONResponse(body, status_code=status)
+
+    async def _create_intent(self, request: Request) -> JSONResponse:
+        def work(p: dict[str, Any], _: str) -> tuple[int, dict[str, Any]]:
+            pi_id = self._id("pi")
+            intent = {
+                "id": pi_id, "object": "payment_intent", "amount": int(p["amount"]), "currency": p["currency"],
+                "capture_method": p.get("capture_method", "automatic"), "status": "requires_payment_method",
+                "amount_received": 0, "amount_capturable": 0, "client_secret": f"{pi_id}_secret_fake",
+                "latest_charge": None, "metadata": p.get("metadata", {}), "description": p.get("description"),
+                "created": int(time.time()), "livemode": False,
+            }  # fmt: skip
+            self.intents[pi_id] = intent
+            self.created["payment_intent"] += 1
+            return 200, dict(intent)
+
+        return await self._idempotent(request, work)
+
+    async def _get_intent(self, request: Request) -> JSONResponse:
+        self.requests.append(("GET", request.url.path))
+        intent = self.intents.get(request.path_params["id"])
+        if intent is None:
+            return _error(404, "invalid_request_error", "No such payment_intent", "resource_missing")
+        return JSONResponse(intent)
+
+    def _charge(self, intent: dict[str, Any], amount: int) -> None:
+        fee = (amount * 29 + 500) // 1000 + 30
+        bt = {"id": self._id("txn"), "object": "balance_transaction", "type": "charge",
+              "source": intent["latest_charge"], "amount": amount, "fee": fee, "net": amount - fee,
+              "currency": intent["currency"], "created": int(time.time()), "status": "pending"}  # fmt: skip
+        self.balance.append(bt)
+
+    async def _confirm(self, request: Request) -> JSONResponse:
+        intent = self.intents[request.path_params["id"]]
+        with self._lock:
+            if intent["status"] == "requires_payment_method":
+                intent["latest_charge"] = self._id("ch")
+                if intent["capture_method"] == "manual":
+                    intent["status"], intent["amount_capturable"] = "requires_capture", intent["amount"]
+                else:
+                    intent["status"], intent["amount_received"] = "succeeded", intent["amount"]
+                    self._charge(intent, intent["amount"])
+        return JSONResponse(intent)
+
+    async def _capture(self, request: Request) -> JSONResponse:
+        def work(p: dict[str, Any], pi_id: str) -> tuple[int, dict[str, Any]]:
+            intent = self.intents.get(pi_id)
+            if intent is None or intent["status"] != "requires_capture":
+                return 400, {"error": {"type": "invalid_request_error", "message": "This PaymentIntent could not be "
+                                       "captured", "code": "payment_intent_unexpected_state"}}  # fmt: skip
+            amount = int(p.get("amount_to_capture", intent["amount"]))
+            intent.update(status="succeeded", amount_received=amount, amount_capturable=0)
+            self._charge(intent, amount)
+            self.created["capture"] += 1
+            return 200, dict(intent)
+
+        return await self._idempotent(request, work)
+
+    async def _cancel(self, request: Request) -> JSONResponse:
+        def work(p: dict[str, Any], pi_id: str) -> tuple[int, dict[str, Any]]:
+            intent = self.intents.get(pi_id)
+            if intent is None or intent["status"] in ("succeeded", "canceled"):
+                return 400, {"error": {"type": "invalid_request_error", "message": "cannot cancel",
+                                       "code": "payment_intent_unexpected_state"}}  # fmt: skip
+            intent.update(status="canceled", amount_capturable=0)
+            return 200, dict(intent)
+
+        return await self._idempotent(request, work)
+
+    async def _refund(self, request: Request) -> JSONResponse:
+        def work(p: dict[str, Any], _: str) -> tuple[int, dict[str, Any]]:
+            intent = self.intents.get(p.get("payment_intent", ""))
+            refunded = sum(r["amount"] for r in self.refunds.values() if intent and r["payment_intent"] == intent["id"])
+            amount = int(p.get("amount", 0))
+            if intent is None or intent["status"] != "succeeded" or refunded + amount > intent["amount_received"]:
+                return 400, {"error": {"type": "invalid_request_error", "message": "cannot refund",
+                                       "code": "charge_already_refunded"}}  # fmt: skip
+            re = {"id": self._id("re"), "object": "refund", "amount": amount, "currency": intent["currency"],
+                  "payment_intent": intent["id"], "status": "succeeded", "created": int(time.time())}  # fmt: skip
+            self.refunds[re["id"]] = re
+            self.balance.append({"id": self._id("txn"), "object": "balance_transaction", "type": "refund",
+                                 "source": re["id"], "amount": -amount, "fee": 0, "net": -amount,
+                                 "currency": intent["currency"], "created": int(time.time()),
+                                 "status": "pending"})  # fmt: skip
+            self.created["refund"] += 1
+            return 200, dict(re)
+
+        return await self._idempotent(request, work)
+
+    async def _list_balance(self, request: Request) -> JSONResponse:
+        q = request.query_params
+        gte = int(q.get("created[gte]", "0"))
+        rows = [b for b in self.balance if b["created"] >= gte]
+        after = q.get("starting_after")
+        if after:
+            ids = [b["id"] for b in rows]
+            rows = rows[ids.index(after) + 1 :] if after in ids else []
+        limit = int(q.get("limit", "10"))
+        return JSONResponse({"object": "list", "url": "/v1/balance_transactions", "has_more": len(rows) > limit,
+                             "data": rows[:limit]})  # fmt: skip
+
+    # --- the test's side -----------------------------------------------------------------------------------
+
+    def confirm(self, pi_id: str) -> None:
+        """The buyer's browser confirms the card (Stripe.js), as the fake's own endpoint does."""
+        import httpx
+
+        httpx.post(f"{self.url}/_fake/confirm/{pi_id}").raise_for_status()
+
+    def event(self, type_: str, obj: dict[str, Any], *, event_id: str | None = None, at: int | None = None,
+              secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:  # fmt: skip
+        """A webhook delivery as Stripe signs it: the payload and its Stripe-Signature header."""
+        stamp = int(time.time()) if at is None else at
+        body = {"id": event_id or self._id("evt"), "object": "event", "type": type_, "created": stamp,
+                "api_version": "2025-01-01", "livemode": False, "data": {"object": obj}}  # fmt: skip
+        payload = json.dumps(body).encode()
+        sig = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
+        return payload, f"t={stamp},v1={sig}"
+
+    def start(self) -> str:
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        config = uvicorn.Config(self.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        for _ in range(200):
+            if self._server.started:
+                break
+            time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def _error(status: int, type_: str, message: str, code: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"type": type_, "message": message, "code": code}}, status_code=status)
