@@ -12,7 +12,7 @@ from tests.support_auctions import set_end
 
 async def test_demo_session_is_live_and_simulated_bidders_bid(client: ApiClient) -> None:
     services = client.app.state.services
-    await load_demo(services.hasher)
+    await load_demo(services.hasher, stats=False)
     session = await AuctionSession.get(status="published")
     lots = await Lot.filter(session_id=session.id)
     assert lots
@@ -68,7 +68,7 @@ async def test_ended_demo_sessions_do_not_pile_up(client: ApiClient) -> None:
     from auctions.services.clock import now_ms
 
     services = client.app.state.services
-    await load_demo(services.hasher)
+    await load_demo(services.hasher, stats=False)
     bidders = DemoBidders(services, seed=3)
     first = await AuctionSession.get(status="published")
     for _ in range(4):  # four rounds: every lot closes, the demo relists

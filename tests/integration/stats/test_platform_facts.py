@@ -202,3 +202,23 @@ async def test_a_house_reporting_before_it_joined_is_linked_by_name() -> None:
     # Another organisation of the same name gets a house of its own.
     await platform.consume(sold(52, org=9002))
     assert (await ReportingHouse.get(organisation_id=9002)).name == "重庆渝拍拍卖有限公司 (9002)"
+
+
+async def test_two_last_lots_closing_at_once_record_the_session_held_once(quiet: ApiClient) -> None:
+    # On PostgreSQL the two closes run in parallel transactions: the session row's lock makes the second to
+    # commit see the first closed, so neither both nor none of them records the event.
+    import asyncio
+
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+    from tests.support_auctions import make_world, set_end
+
+    for _ in range(3):
+        world = await make_world(quiet.app, lots=2)
+        for lot in world.lots:
+            await set_end(lot, now_ms() - 1)
+        services = quiet.app.state.services
+        await asyncio.gather(*(actions.close_if_due(services, lot.id, now_ms()) for lot in world.lots))
+        held = [e for e in await sale_events("auctions.session_held")
+                if e["payload"]["session_id"] == world.session.id]  # fmt: skip
+        assert len(held) == 1
