@@ -100,6 +100,10 @@ async def _lot_sold(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
         "event_seq": seq,
     }
     existing = await SaleFact.filter(house_id=house.id, sale_key=key).using_db(conn).first()
+    if existing is not None and existing.source != "platform":
+        # The house's own file used the platform's key for one of its rows: keep both apart, never overwrite.
+        log.error("house %s imported a row keyed %s: the platform sale is not recorded over it", house.id, key)
+        return
     if existing is not None:
         if seq <= existing.event_seq:
             return  # the same sale again (or an older one): it counts once
@@ -142,7 +146,9 @@ async def _note(conn: BaseDBAsyncClient, p: dict[str, Any], **changes: Any) -> N
     key = sale_key(p.get("lot_id") or p["source_ref"])
     house = await ReportingHouse.filter(organisation_id=org).using_db(conn).first()
     if house is not None:
-        done = await SaleFact.filter(house_id=house.id, sale_key=key).using_db(conn).update(**changes)
+        done = (
+            await SaleFact.filter(house_id=house.id, sale_key=key, source="platform").using_db(conn).update(**changes)
+        )
         if done:
             return
     updated = await PlatformSaleNote.filter(house_org_id=org, sale_key=key).using_db(conn).update(**changes)
