@@ -139,3 +139,28 @@ async def describe_vin(vin: str, owner_org_ids: Collection[int]) -> VehicleSumma
     """The vehicle with this VIN in one of these organisations' inventories (a VIN is unique per owner)."""
     vehicle = await Vehicle.filter(vin=vin.strip().upper(), owner_org_id__in=list(owner_org_ids)).order_by("id").first()
     return _summary(vehicle) if vehicle is not None else None
+
+
+@dataclass(frozen=True)
+class VehicleFacts:
+    """What a sale's event tells the statistics about the vehicle (make, energy type, where it is registered)."""
+
+    make: str
+    make_en: str
+    energy_type: str  # ICE | BEV | PHEV | HEV | FCEV (the statistics' spelling)
+    registration_province: str
+    registration_city: str
+
+
+async def facts_of(conn: BaseDBAsyncClient, vehicle_id: int) -> VehicleFacts | None:
+    """Inside the caller's transaction: the vehicle's figures as they stand at the sale (None if it is gone)."""
+    row = await Vehicle.filter(id=vehicle_id).using_db(conn).first()
+    if row is None:
+        return None
+    return VehicleFacts(
+        make=row.make,
+        make_en=row.make_en,
+        energy_type=(row.energy_type or "ice").upper(),
+        registration_province=row.registration_province,
+        registration_city=row.registration_city,
+    )

@@ -22,8 +22,14 @@ def _installers() -> list[Any]:
     import auctions.plugin
     import listings.plugin
     import marketplace.settlement.plugin
+    import marketplace.stats.plugin
 
-    return [listings.plugin.install, auctions.plugin.install, marketplace.settlement.plugin.install]
+    return [
+        listings.plugin.install,
+        auctions.plugin.install,
+        marketplace.settlement.plugin.install,
+        marketplace.stats.plugin.install,
+    ]
 
 
 def build_services(

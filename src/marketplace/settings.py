@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     stats_small_cell_k: int = Field(
         default=5, ge=1, le=1000, description="published breakdowns suppress cells of fewer sales than this"
     )
+    stats_outlier_factor: int = Field(
+        default=3, ge=2, le=100, description="the desk flags a month above N times or below 1/N of a year earlier"
+    )
     relay_interval_seconds: float = Field(default=0.2, gt=0)
     outbox_redeliver_seconds: float = Field(
         default=120.0, gt=0, description="a queued job not reported done after this long is queued again"

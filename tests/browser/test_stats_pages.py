@@ -76,3 +76,39 @@ async def test_analyst_fixes_a_bad_row_publishes_and_a_visitor_reads_and_downloa
     assert text.startswith("\ufeff".encode())
     assert "rank,house,units,turnover_fen,previous_rank" in text.decode("utf-8-sig")
     await visitor.context.close()
+
+
+async def test_a_house_submits_a_monthly_return_and_the_analyst_reviews_its_month(browser: Any, server: Server) -> None:
+    from playwright.async_api import expect
+
+    logins = seed(server, "seed_stats")
+    page = await signed_in(browser, server, logins["house_admin"])
+    await page.goto(server.url + "/stats/desk")
+    await page.get_by_test_id("return-month").fill("2023-05")
+    for field, value in (("units", "10"), ("sessions_online", "3"), ("bev_units", "2")):
+        await page.get_by_test_id(f"return-{field}").fill(value)
+    await page.get_by_test_id("return-turnover").fill("450000.50")
+    form = page.get_by_test_id("return-form")
+    await form.get_by_label("<5万").fill("9")  # one short of the units: refused, nothing recorded
+    await page.get_by_test_id("return-submit").click()
+    await expect(page.get_by_text("The return's parts disagree with its totals.")).to_be_visible()
+    await form.get_by_label("≥20万").fill("1")
+    await page.get_by_test_id("return-submit").click()
+    await expect(page.get_by_text("The return for 2023-05 is submitted")).to_be_visible()
+    await expect(page.get_by_test_id("returns")).to_contain_text("To review")
+    await expect(page.locator("#desk-upload")).to_have_count(0)  # a house sees only its part of the desk
+    await page.context.close()
+
+    page = await signed_in(browser, server, logins["analyst"])
+    await page.goto(server.url + "/stats/desk")
+    row = page.get_by_test_id("returns").locator("tr", has_text=logins["house"])
+    await row.get_by_role("button", name="Open the month").click()
+    review = page.get_by_test_id("month-review")
+    await expect(review.get_by_test_id("month-units")).to_have_text("10")
+    await review.get_by_role("button", name="Request correction").click()
+    await expect(review.get_by_test_id("month-comments")).to_contain_text("[correction requested]")
+    await review.get_by_test_id("month-comment").fill("请核对成交额")
+    await review.get_by_role("button", name="Post").click()
+    await expect(review.get_by_test_id("month-comments")).to_contain_text("请核对成交额")
+    await expect(page.get_by_test_id("returns")).to_contain_text("Sent back")
+    await page.context.close()

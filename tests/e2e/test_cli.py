@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,12 @@ def test_embedded_default_migrate_demo_check(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "admin@demo.cn" in first.stdout
     assert "demo-pass-2026" in first.stdout
+    # The demo published a small statistics release: the statistics page (and its API) is never empty.
+    report = run("stats", "report", "--year", "2023", env=env, cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    doc = json.loads(report.stdout)
+    assert doc["version"] == 1
+    assert doc["units"] > 5_000
     second = run("demo", env=env, cwd=tmp_path)
     assert "already has data" in second.stdout
     assert "admin@demo.cn" in second.stdout  # the accounts are shown on every run

@@ -39,6 +39,7 @@ class Submission(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)
     decided_by_id = fields.IntField(null=True)
+    house_id = fields.IntField(null=True, db_index=True)  # a monthly return's house (a file may hold many houses)
 
     class Meta:
         table = "stats_submissions"
@@ -56,6 +57,7 @@ class SessionFact(Model):
     submission: fields.ForeignKeyNullableRelation[Submission] = fields.ForeignKeyField(
         "stats.Submission", related_name="sessions", null=True, on_delete=fields.RESTRICT
     )
+    source = fields.CharField(max_length=10, default="import")  # import | platform (from auctions' events)
 
     class Meta:
         table = "stats_sessions"
@@ -84,6 +86,8 @@ class SaleFact(Model):
     submission: fields.ForeignKeyNullableRelation[Submission] = fields.ForeignKeyField(
         "stats.Submission", related_name="sales", null=True, on_delete=fields.RESTRICT
     )
+    source = fields.CharField(max_length=10, default="import")  # import | platform (from auctions' events)
+    event_seq = fields.IntField(default=0)  # platform sales: the lot's event sequence of the sale (a re-sale is later)
 
     class Meta:
         table = "stats_sales"
@@ -105,3 +109,64 @@ class Release(Model):
     class Meta:
         table = "stats_releases"
         unique_together = (("period", "version"),)
+
+
+# --- platform facts, monthly returns and the desk's review (stats-facts) -------------------------------------
+
+
+class PlatformSaleNote(Model):
+    # What settlement said of a platform sale (undone, transfer outcome) when its sale fact had not arrived yet
+    # (events are delivered at least once and in no guaranteed order); applied when the fact is written.
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField()
+    sale_key = fields.CharField(max_length=200)
+    undone = fields.BooleanField(default=False)
+    transfer = fields.CharField(max_length=14, default="unknown")
+    buyer_province = fields.CharField(max_length=200, default="")
+    buyer_city = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "stats_platform_notes"
+        unique_together = (("house_org_id", "sale_key"),)
+
+
+class MonthlyReturn(Model):
+    # A house's aggregated month (月报) instead of rows; counts once its submission is approved.
+    id = fields.IntField(primary_key=True)
+    house: fields.ForeignKeyRelation[ReportingHouse] = fields.ForeignKeyField(
+        "stats.ReportingHouse", related_name="returns", on_delete=fields.RESTRICT
+    )
+    month = fields.CharField(max_length=7)  # 2023-05
+    submission: fields.ForeignKeyRelation[Submission] = fields.ForeignKeyField(
+        "stats.Submission", related_name="returns", on_delete=fields.RESTRICT
+    )
+    sessions_online = fields.IntField()
+    sessions_onsite = fields.IntField()
+    units = fields.IntField()
+    turnover_fen = fields.BigIntField()
+    bev_units = fields.IntField()
+    bev_turnover_fen = fields.BigIntField()
+    transfer_in_province = fields.IntField()
+    transfer_cross_province = fields.IntField()
+    units_by_band: Any = fields.JSONField()  # {"<5万": n, "5-10万": n, "10-20万": n, "≥20万": n}
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "stats_returns"
+        unique_together = (("house", "month"),)
+
+
+class ReviewComment(Model):
+    # The thread of one house's month on the analysts' desk (analysts and the house's own staff).
+    id = fields.IntField(primary_key=True)
+    house: fields.ForeignKeyRelation[ReportingHouse] = fields.ForeignKeyField(
+        "stats.ReportingHouse", related_name="comments", on_delete=fields.RESTRICT
+    )
+    month = fields.CharField(max_length=7)
+    author_user_id = fields.IntField()
+    author_role = fields.CharField(max_length=10)  # analyst | house
+    text = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "stats_comments"

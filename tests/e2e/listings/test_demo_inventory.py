@@ -15,7 +15,7 @@ from tests.support import ApiClient
 
 async def test_every_demo_car_has_a_photo_with_its_thumbnail_and_a_condition_report(lclient: ApiClient) -> None:
     services = lclient.app.state.services
-    await load_demo(services.hasher, files=services.files)
+    await load_demo(services.hasher, files=services.files, stats=False)
     vehicle_ids = await Listing.filter(status="published").values_list("vehicle_id", flat=True)
     assert len(vehicle_ids) == 300
     pictured = set(await Photo.filter(vehicle_id__in=vehicle_ids).values_list("vehicle_id", flat=True))
@@ -39,7 +39,7 @@ async def test_every_demo_car_has_a_photo_with_its_thumbnail_and_a_condition_rep
 
 async def test_the_demo_buyer_may_bid_in_the_live_demo_auction_straight_away(client: ApiClient) -> None:
     services = client.app.state.services
-    await load_demo(services.hasher)
+    await load_demo(services.hasher, stats=False)
     session = await AuctionSession.get(status="published")
     buyer = await User.get(email="buyer@demo.cn")
     reg = await Registration.get(session_id=session.id, user_id=buyer.id)

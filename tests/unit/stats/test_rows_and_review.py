@@ -95,6 +95,7 @@ def test_review_warnings() -> None:
 def test_a_monthly_return_whose_parts_disagree() -> None:
     ret = MonthlyReturn("2023-05", 3, 1, 10, 45_000_000, 11, 1_000_000, 4, 7, {"<5万": 9})
     assert {w.detail for w in return_warnings(ret)} == {
+        "units by price band name exactly the four bands",
         "units by price band do not add up to units",
         "BEV units exceed units",
         "transfers exceed units",

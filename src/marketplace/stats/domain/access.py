@@ -14,3 +14,15 @@ def is_analyst(principal: Principal | None) -> bool:
         Role.ANALYST in roles and principal.org_kinds.get(org_id) in (Kind.ASSOCIATION, Kind.PLATFORM)
         for org_id, roles in principal.memberships.items()
     )
+
+
+def reporting_orgs(principal: Principal | None) -> set[int]:
+    """The auction houses this caller may submit monthly returns for and read the desk's threads of: those
+    where they are the house's admin. Everyone else's houses answer as if they did not exist."""
+    if principal is None:
+        return set()
+    return {
+        org_id
+        for org_id, roles in principal.memberships.items()
+        if Role.HOUSE_ADMIN in roles and principal.org_kinds.get(org_id) == Kind.AUCTION_HOUSE
+    }

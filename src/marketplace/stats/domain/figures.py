@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
 from marketplace.stats.domain.facts import ENERGY_TYPES, EnergyType, House, SaleFact, SessionFact
@@ -158,3 +159,51 @@ def add_sessions(levels: Levels, sessions: Iterable[SessionFact]) -> None:
         if levels.period.contains(session.held_on):
             levels.sessions += 1
             levels.online_sessions += session.online
+
+
+@dataclass(frozen=True)
+class ReturnFigures:
+    """An approved monthly return (月报) as the report adds it: aggregated levels of one house and month.
+
+    A return names no vehicle: its units and turnover count in the totals, the house's ranking, its month and its
+    house's province; BEV units and turnover in the BEV figures (the other energy types are not attributed, so
+    the energy breakdown sums to the total only over row-level data); units by band in the bands and the share
+    above 20 万元; its transfers in the transfer ratio, the rest of its units as "no transfer" (a return is the
+    house's final word, so nothing of it is "unknown"); its sessions in the sessions and the online share.
+    """
+
+    house: House
+    month: str  # YYYY-MM
+    sessions_online: int
+    sessions_onsite: int
+    units: int
+    turnover_fen: int
+    bev_units: int
+    bev_turnover_fen: int
+    transfer_in_province: int
+    transfer_cross_province: int
+    units_by_band: dict[str, int]
+
+
+def add_returns(levels: Levels, returns: Iterable[ReturnFigures]) -> None:
+    for ret in returns:
+        year, month = int(ret.month[:4]), int(ret.month[5:7])
+        if not levels.period.contains(date(year, month, 1)):
+            continue
+        levels.sessions += ret.sessions_online + ret.sessions_onsite
+        levels.online_sessions += ret.sessions_online
+        if ret.units == 0:
+            continue  # a house with no sale that month is not active because of it
+        for tally in (levels.total, _house(levels, ret.house),
+                      levels.provinces.setdefault(ret.house.province or "", Tally()),
+                      levels.months.setdefault(ret.month, Tally())):  # fmt: skip
+            tally.units += ret.units
+            tally.turnover_fen += ret.turnover_fen
+        levels.energy["BEV"].units += ret.bev_units
+        levels.energy["BEV"].turnover_fen += ret.bev_turnover_fen
+        for name, units in ret.units_by_band.items():
+            levels.bands[name].units += units
+        levels.high_price_units += ret.units_by_band.get(PRICE_BANDS[-1][0], 0)
+        levels.transfer_in_province += ret.transfer_in_province
+        levels.transfer_cross_province += ret.transfer_cross_province
+        levels.transfer_none += ret.units - ret.transfer_in_province - ret.transfer_cross_province

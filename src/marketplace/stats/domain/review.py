@@ -38,8 +38,14 @@ def sale_warnings(sale: SaleRow, session_day: date | None) -> list[Warning]:
     return found
 
 
+def is_outlier(value: int, base: int, factor: int = OUTLIER_FACTOR) -> bool:
+    """More than `factor` times or less than 1/`factor` of the base; exactly 3× or exactly a third is not flagged
+    (the boundary belongs to the ordinary), and a month with no base (nothing a year earlier) is never flagged."""
+    return base > 0 and (value > factor * base or value * factor < base)
+
+
 def month_outliers(
-    current: Mapping[str, int], year_earlier: Mapping[str, int], measure: str = "units"
+    current: Mapping[str, int], year_earlier: Mapping[str, int], measure: str = "units", factor: int = OUTLIER_FACTOR
 ) -> list[Warning]:
     """`current` and `year_earlier` map YYYY-MM (of their own years) to a level; months compare by MM."""
     earlier = {key[-2:]: value for key, value in year_earlier.items()}
@@ -48,7 +54,7 @@ def month_outliers(
         base = earlier.get(key[-2:])
         if not base:
             continue
-        if value > OUTLIER_FACTOR * base or value * OUTLIER_FACTOR < base:
+        if is_outlier(value, base, factor):
             found.append(Warning("month_outlier", key, f"{measure} {value} vs {base} a year earlier"))
     return found
 
@@ -69,13 +75,18 @@ class MonthlyReturn:
     units_by_band: Mapping[str, int]
 
 
+BANDS = ("<5万", "5-10万", "10-20万", "≥20万")  # figures.PRICE_BANDS' names, in order
+
+
 def return_warnings(ret: MonthlyReturn) -> list[Warning]:
+    """Every way a return's parts disagree with its totals; a return with any of them is refused."""
     found = []
 
     def check(ok: bool, detail: str) -> None:
         if not ok:
             found.append(Warning("return_inconsistent", ret.month, detail))
 
+    check(set(ret.units_by_band) == set(BANDS), "units by price band name exactly the four bands")
     check(sum(ret.units_by_band.values()) == ret.units, "units by price band do not add up to units")
     check(ret.bev_units <= ret.units, "BEV units exceed units")
     check(ret.bev_turnover_fen <= ret.turnover_fen, "BEV turnover exceeds turnover")

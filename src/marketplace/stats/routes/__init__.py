@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.stats.routes import desk, reports
+from marketplace.stats.routes import desk, months, reports
 
-routes: list[BaseRoute] = [*reports.routes, *desk.routes]
+routes: list[BaseRoute] = [*reports.routes, *desk.routes, *months.routes]

@@ -21,9 +21,10 @@ from typing import IO, Any
 from tortoise.transactions import in_transaction
 
 from marketplace.errors import Conflict, NotFound
+from marketplace.stats.domain.periods import beijing_date
 from marketplace.stats.domain.review import Warning, sale_warnings
 from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale, parse_session
-from marketplace.stats.models import ReportingHouse, SaleFact, SessionFact, Submission
+from marketplace.stats.models import MonthlyReturn, ReportingHouse, SaleFact, SessionFact, Submission
 from marketplace.stats.services.sources import BadFile, Format, rows
 
 BATCH = 1000
@@ -73,6 +74,7 @@ def _digest(*parts: str) -> int:
 class _Known:
     houses: set[str]  # names
     sessions: dict[int, date]  # digest(house, session_key) -> held_on
+    returns: set[int] = field(default_factory=set)  # digest(house, YYYY-MM) of months submitted as a return
 
 
 async def _known() -> _Known:
@@ -80,7 +82,13 @@ async def _known() -> _Known:
     held: dict[int, date] = {}
     for house, key, day in await SessionFact.all().values_list("house__name", "session_key", "held_on"):
         held[_digest(house, key)] = day
-    return _Known(names, held)
+    returned = {_digest(h, m) for h, m in await MonthlyReturn.all().values_list("house__name", "month")}
+    return _Known(names, held, returned)
+
+
+def _returned(known: _Known, house: str, day: date) -> bool:
+    # A month is rows or a return, never both (services/returns.py).
+    return bool(known.returns) and _digest(house, f"{day.year:04d}-{day.month:02d}") in known.returns
 
 
 def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, report: ImportReport,
@@ -96,6 +104,10 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
                     key = _digest(parsed.auction_house, parsed.session_id)
                     if key in seen:
                         report.reject_row(RowError(line, "session_id", "duplicate_id", parsed.session_id), "sessions")
+                        continue
+                    if _returned(known, parsed.auction_house, parsed.held_on):
+                        report.reject_row(RowError(line, "held_on", "month_has_return", str(parsed.held_on)),
+                                          "sessions")  # fmt: skip
                         continue
                     seen.add(key)
                     known.houses.add(parsed.auction_house)
@@ -133,6 +145,9 @@ def _check_sale(line: int, sale: SaleRow, known: _Known, seen: set[int], report:
         report.reject_row(RowError(line, "sale_id", "duplicate_id", sale.sale_id[:40]), "sales")
         return
     seen.add(key)
+    if _returned(known, sale.auction_house, beijing_date(sale.sold_at)):
+        report.reject_row(RowError(line, "sold_at", "month_has_return", sale.sale_id[:40]), "sales")
+        return
     for warning in sale_warnings(sale, session_day):
         report.warn(warning)
 

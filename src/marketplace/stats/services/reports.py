@@ -10,7 +10,7 @@ sees it (or learns its figures) before then.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -20,12 +20,12 @@ from tortoise.transactions import in_transaction
 
 from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain import facts as f
-from marketplace.stats.domain.figures import Levels, add_sales, add_sessions
-from marketplace.stats.domain.periods import CST, Period
+from marketplace.stats.domain.figures import Levels, ReturnFigures, add_returns, add_sales, add_sessions
+from marketplace.stats.domain.periods import CST, Period, beijing_date
 from marketplace.stats.domain.releases import next_version, revision_note, visible
 from marketplace.stats.domain.report import build, rankings
 from marketplace.stats.domain.suppression import suppress
-from marketplace.stats.models import Release, SaleFact, SessionFact
+from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
 
 PAGE = 20_000
 
@@ -41,11 +41,67 @@ def _approved() -> Q:
     return Q(submission_id=None) | Q(submission__status="approved")
 
 
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+async def platform_months(period: Period) -> set[tuple[int, str]]:
+    """(house id, YYYY-MM) of every month in which a house has platform facts: for those months the platform's
+    own record is the house's figures, and rows it imported for them do not count (never twice)."""
+    start, end = _bounds(period)
+    found = {
+        (hid, _month(beijing_date(at)))
+        for hid, at in await SaleFact.filter(source="platform", sold_at__gte=start, sold_at__lt=end).values_list(
+            "house_id", "sold_at"
+        )
+    }
+    found |= {
+        (hid, _month(day))
+        for hid, day in await SessionFact.filter(
+            source="platform", held_on__gte=period.start(), held_on__lte=period.end()
+        ).values_list("house_id", "held_on")
+    }
+    return found
+
+
+async def approved_returns(period: Period) -> list[ReturnFigures]:
+    months = _months_of(period)
+    rows = await MonthlyReturn.filter(month__in=months, submission__status="approved").prefetch_related("house")
+    return [
+        ReturnFigures(
+            f.House(str(r.house.id), r.house.name, r.house.province, r.house.city),
+            r.month,
+            r.sessions_online,
+            r.sessions_onsite,
+            r.units,
+            int(r.turnover_fen),
+            r.bev_units,
+            int(r.bev_turnover_fen),
+            r.transfer_in_province,
+            r.transfer_cross_province,
+            dict(r.units_by_band),
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+def _months_of(period: Period) -> list[str]:
+    first, last = period.start(), period.end()
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 async def levels_of(period: Period) -> Levels:
-    """The period's levels from approved facts, read in pages by id (a year of rows is never held at once)."""
+    """The period's levels from approved facts, read in pages by id (a year of rows is never held at once),
+    and approved monthly returns."""
     levels = Levels(period)
     start, end = _bounds(period)
     houses: dict[int, f.House] = {}
+    platform = await platform_months(period)
     last = 0
     while True:
         page = await (
@@ -65,28 +121,33 @@ async def levels_of(period: Period) -> Levels:
                 "seller_province",
                 "seller_city",
                 "transfer",
+                "source",
             )  # fmt: skip
         )
         if not page:
             break
-        add_sales(levels, _sales(page, houses))
+        add_sales(levels, _sales(page, houses, platform))
         last = page[-1][0]
     first_day, last_day = period.start(), period.end()
     sessions = await SessionFact.filter(_approved(), held_on__gte=first_day, held_on__lte=last_day).values_list(
-        "house_id", "house__name", "session_key", "kind", "held_on"
+        "house_id", "house__name", "session_key", "kind", "held_on", "source"
     )
     add_sessions(
         levels,
         (
             f.SessionFact(key, houses.setdefault(hid, f.House(str(hid), name)), kind, day)
-            for hid, name, key, kind, day in sessions
+            for hid, name, key, kind, day, source in sessions
+            if source == "platform" or (hid, _month(day)) not in platform
         ),  # fmt: skip
     )
+    add_returns(levels, (r for r in await approved_returns(period) if (int(r.house.key), r.month) not in platform))
     return levels
 
 
-def _sales(page: list[Any], houses: dict[int, f.House]) -> Iterator[f.SaleFact]:
-    for _, hid, name, key, session, sold_at, fen, make, energy, province, city, transfer in page:
+def _sales(page: list[Any], houses: dict[int, f.House], platform: set[tuple[int, str]]) -> Iterator[f.SaleFact]:
+    for _, hid, name, key, session, sold_at, fen, make, energy, province, city, transfer, source in page:
+        if source != "platform" and platform and (hid, _month(beijing_date(sold_at))) in platform:
+            continue
         house = houses.setdefault(hid, f.House(str(hid), name))
         yield f.SaleFact(key, house, session, sold_at, int(fen), make, energy, province, city, transfer)
 

@@ -120,3 +120,80 @@ export const downloads = (year: number, version: number) => ({
   csv: (table: string) => `/api/stats/annual/${year}/${table}.csv?version=${version}`,
   atom: '/api/stats/feed.atom',
 });
+
+// --- monthly returns (月报) and the desk's month view ------------------------------------------------------
+
+export const PRICE_BANDS = ['<5万', '5-10万', '10-20万', '≥20万'] as const;
+
+export interface ReturnFigures {
+  month: string;
+  sessions_online: number;
+  sessions_onsite: number;
+  units: number;
+  turnover_fen: number;
+  bev_units: number;
+  bev_turnover_fen: number;
+  transfer_in_province: number;
+  transfer_cross_province: number;
+  units_by_band: Record<string, number>;
+}
+
+export interface MonthlyReturn extends ReturnFigures {
+  id: number;
+  house_id: number;
+  house: string;
+  submission_id: number;
+  status: Submission['status'];
+  comment: string;
+  updated_at: string;
+  changed: boolean;
+}
+
+export interface ReviewComment {
+  id: number;
+  author_user_id: number;
+  author_role: 'analyst' | 'house';
+  text: string;
+  created_at: string;
+}
+
+export interface MonthView {
+  house: { id: number; name: string; province: string; city: string; on_platform: boolean };
+  month: string;
+  figures: {
+    units: number;
+    turnover_fen: number;
+    by_source: Record<string, Tally>;
+    undone: number;
+    transfer_unknown: number;
+    sessions: Record<string, number>;
+    return: (Omit<ReturnFigures, 'month'> & { submission_id: number; status: Submission['status'] }) | null;
+  };
+  year_earlier: { month: string; units: number; turnover_fen: number };
+  outlier_factor: number;
+  outliers: { measure: 'units' | 'turnover_fen'; value: number; year_earlier: number; flagged: boolean }[];
+  warning_count: number;
+  warnings: { code: string; subject: string; detail: string }[];
+  submissions: { id: number; source: string; status: Submission['status']; comment: string; created_at: string }[];
+  comments: ReviewComment[];
+}
+
+export const submitReturn = (figures: ReturnFigures, houseId?: number) =>
+  api.post<MonthlyReturn>('/api/stats/returns', { ...figures, house_id: houseId });
+export const getReturns = () => api.get<{ items: MonthlyReturn[] }>('/api/stats/returns');
+export const getMonthView = (houseId: number, month: string) =>
+  api.get<MonthView>(`/api/stats/desk/houses/${houseId}/months/${month}`);
+export const addComment = (houseId: number, month: string, text: string) =>
+  api.post<ReviewComment>(`/api/stats/desk/houses/${houseId}/months/${month}/comments`, { text });
+export const decideMonth = (
+  houseId: number,
+  month: string,
+  submissionId: number,
+  decision: 'approve' | 'request_correction',
+  comment: string,
+) =>
+  api.post<{ id: number; status: string; comment: string }>(`/api/stats/desk/houses/${houseId}/months/${month}/decision`, {
+    submission_id: submissionId,
+    decision,
+    comment,
+  });

@@ -16,23 +16,42 @@ import {
   type ImportResult,
   type Submission,
 } from '../api/stats';
-import { isAnalyst } from '../lib/access';
+import { isAnalyst, isHouseReporter } from '../lib/access';
+import { ReturnForm, ReturnList } from './MonthlyReturns';
+import { MonthPicker, MonthReview, type MonthRef } from './MonthReview';
 
-/** The association's desk: submit houses' files, review submissions, publish releases. */
+/** The association's desk: submit houses' files and returns, review a house's month, publish releases. A house's
+ * admin sees the part that is theirs: the monthly return form, their returns and their months' threads. */
 export function DeskPage() {
   const { t } = useI18n();
   useDocumentTitle(t('stats.desk.title'));
   const session = useSession();
   const [version, setVersion] = useState(0);
+  const [month, setMonth] = useState<MonthRef | null>(null);
   const refresh = useCallback(() => setVersion((v) => v + 1), []);
-  if (!isAnalyst(session.me)) return <Empty>{t('stats.desk.notAnalyst')}</Empty>;
+  const analyst = isAnalyst(session.me);
+  if (!analyst && !isHouseReporter(session.me)) return <Empty>{t('stats.desk.notAnalyst')}</Empty>;
+  const open = (houseId: number, m: string) => setMonth({ houseId, month: m });
   return (
     <div className="page wide">
       <h1>{t('stats.desk.title')}</h1>
-      <UploadPanel onDone={refresh} />
-      <Submissions version={version} onChange={refresh} />
-      <PublishPanel onDone={refresh} />
-      <ReleaseCalendar version={version} />
+      {analyst && <UploadPanel onDone={refresh} />}
+      <ReturnForm asAnalyst={analyst} onDone={refresh} />
+      <ReturnList version={version} onOpen={open} />
+      {analyst && (
+        <section className="section" aria-label={t('stats.month.pick')}>
+          <h2>{t('stats.month.pick')}</h2>
+          <MonthPicker value={month} onPick={setMonth} />
+        </section>
+      )}
+      {month && <MonthReview key={`${month.houseId}-${month.month}-${version}`} at={month} asAnalyst={analyst} onChange={refresh} />}
+      {analyst && (
+        <>
+          <Submissions version={version} onChange={refresh} />
+          <PublishPanel onDone={refresh} />
+          <ReleaseCalendar version={version} />
+        </>
+      )}
     </div>
   );
 }

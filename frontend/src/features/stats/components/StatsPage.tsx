@@ -8,7 +8,7 @@ import { useI18n, type MessageKey } from '../../../lib/i18n';
 import { downloads, getAnnual, getCalendar, type RankRow, type StatsReport } from '../api/stats';
 import { average, growth, money, percent, points, trend, units } from '../lib/figures';
 import { useSession } from '../../../lib/session';
-import { isAnalyst } from '../lib/access';
+import { isAnalyst, isHouseReporter } from '../lib/access';
 import { Chart } from './Chart';
 
 const TABLES = ['headline', 'price_bands', 'energy', 'provinces', 'top30_units', 'top30_turnover', 'monthly'] as const;
@@ -58,7 +58,7 @@ export function StatsPage() {
         )}
       </div>
       <p className="muted">{t('stats.lead')}</p>
-      {isAnalyst(session.me) && (
+      {(isAnalyst(session.me) || isHouseReporter(session.me)) && (
         <p>
           <Link to="/stats/desk" className="btn" data-testid="stats-desk-link">
             {t('stats.desk.link')}
