@@ -23,7 +23,8 @@ from tortoise.transactions import in_transaction
 from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain.review import Warning, sale_warnings
 from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale, parse_session
-from marketplace.stats.models import ReportingHouse, SaleFact, SessionFact, Submission
+from marketplace.stats.models import ReportingHouse, SessionFact, Submission
+from marketplace.stats.services import upserts
 from marketplace.stats.services.sources import BadFile, Format, rows
 
 BATCH = 1000
@@ -162,10 +163,10 @@ class _Writer:
         self.house_ids: dict[str, int] = {}
         self.submission: Submission | None = None
 
-    async def _submission(self) -> Submission:
+    async def _submission(self) -> int:
         if self.submission is None:
             self.submission = await Submission.create(source=self.source, submitted_by_id=self.submitted_by)
-        return self.submission
+        return self.submission.id
 
     async def house(self, name: str, province: str = "", city: str = "") -> int:
         if name not in self.house_ids:
@@ -178,77 +179,26 @@ class _Writer:
     async def sessions(self, batch: list[SessionRow]) -> None:
         for row in batch:
             await self.house(row.auction_house, row.province, row.city)
-        async with in_transaction():
-            existing = {
-                (s.house_id, s.session_key): s  # type: ignore[attr-defined]
-                for s in await SessionFact.filter(
-                    house_id__in={self.house_ids[r.auction_house] for r in batch},
-                    session_key__in=[r.session_id for r in batch],
-                )
-            }
-            fresh = []
-            for row in batch:
-                house_id = self.house_ids[row.auction_house]
-                old = existing.get((house_id, row.session_id))
-                if old is None:
-                    fresh.append(SessionFact(house_id=house_id, session_key=row.session_id, kind=row.kind,
-                                             held_on=row.held_on, submission=await self._submission()))  # fmt: skip
-                elif (old.kind, old.held_on) == (row.kind, row.held_on):
-                    self.report.unchanged += 1
-                else:
-                    old.kind, old.held_on, old.submission = row.kind, row.held_on, await self._submission()
-                    await old.save(update_fields=["kind", "held_on", "submission_id"])
-                    self.report.updated += 1
-            if fresh:
-                await SessionFact.bulk_create(fresh)
-                self.report.created += len(fresh)
+        async with in_transaction() as conn:
+            table = upserts.Table(conn, "stats_sessions", "session_key", upserts.SESSION_VALUES)
+            keyed = [(self.house_ids[r.auction_house], r.session_id, upserts.session_values(conn, r)) for r in batch]
+            await self._write(table, keyed)
 
     async def sales(self, batch: list[SaleRow]) -> None:
-        async with in_transaction():
-            for row in batch:
-                await self.house(row.auction_house)
-            existing = {
-                (s.house_id, s.sale_key): s  # type: ignore[attr-defined]
-                for s in await SaleFact.filter(
-                    house_id__in={self.house_ids[r.auction_house] for r in batch},
-                    sale_key__in=[r.sale_id for r in batch],
-                )
-            }
-            fresh = []
-            for row in batch:
-                house_id = self.house_ids[row.auction_house]
-                values = _sale_values(row)
-                old = existing.get((house_id, row.sale_id))
-                if old is None:
-                    fresh.append(SaleFact(house_id=house_id, sale_key=row.sale_id,
-                                          submission=await self._submission(), **values))  # fmt: skip
-                elif all(getattr(old, k) == v for k, v in values.items()):
-                    self.report.unchanged += 1
-                else:
-                    for k, v in values.items():
-                        setattr(old, k, v)
-                    old.submission = await self._submission()
-                    await old.save(update_fields=[*values, "submission_id"])
-                    self.report.updated += 1
-            if fresh:
-                await SaleFact.bulk_create(fresh)
-                self.report.created += len(fresh)
+        for row in batch:
+            await self.house(row.auction_house)
+        async with in_transaction() as conn:
+            table = upserts.Table(conn, "stats_sales", "sale_key", upserts.SALE_VALUES)
+            keyed = [(self.house_ids[r.auction_house], r.sale_id, upserts.sale_values(conn, r)) for r in batch]
+            await self._write(table, keyed)
 
-
-def _sale_values(row: SaleRow) -> dict[str, Any]:
-    return {
-        "session_key": row.session_id,
-        "sold_at": row.sold_at.astimezone(UTC),
-        "hammer_fen": row.hammer_price_fen,
-        "make": row.make,
-        "make_en": row.make_en,
-        "energy": row.energy_type,
-        "seller_province": row.seller_province,
-        "seller_city": row.seller_city,
-        "buyer_province": row.buyer_province,
-        "buyer_city": row.buyer_city,
-        "transfer": row.transfer,
-    }
+    async def _write(self, table: upserts.Table, keyed: list[tuple[int, str, tuple[Any, ...]]]) -> None:
+        write, created, updated = await table.classify(keyed)
+        if write:
+            await table.write(write, await self._submission())
+        self.report.created += created
+        self.report.updated += updated
+        self.report.unchanged += len(keyed) - len(write)
 
 
 async def import_submission(

@@ -26,6 +26,7 @@ from marketplace.stats.domain.releases import next_version, revision_note, visib
 from marketplace.stats.domain.report import build, rankings
 from marketplace.stats.domain.suppression import suppress
 from marketplace.stats.models import Release, SaleFact, SessionFact
+from marketplace.stats.services import levels as sql_levels
 
 PAGE = 20_000
 
@@ -41,8 +42,9 @@ def _approved() -> Q:
     return Q(submission_id=None) | Q(submission__status="approved")
 
 
-async def levels_of(period: Period) -> Levels:
-    """The period's levels from approved facts, read in pages by id (a year of rows is never held at once)."""
+async def levels_by_rows(period: Period) -> Levels:
+    """The period's levels from approved facts, read in pages by id and summed by `figures.add_sales` one row
+    at a time: the reference for `sql_levels.levels_of` (the database's GROUP BY), which releases use."""
     levels = Levels(period)
     start, end = _bounds(period)
     houses: dict[int, f.House] = {}
@@ -109,8 +111,13 @@ async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
     With `small_cell_k` above 1 (a published release) the province breakdown hides cells of fewer sales
     (`suppression`): such a cell reads `{"units": null, "turnover_fen": null, "status": "Q"}`.
     """
-    current = await levels_of(period)
-    base = await levels_of(period.year_earlier())
+    current = await sql_levels.levels_of(period)
+    base = await sql_levels.levels_of(period.year_earlier())
+    return document_of(period, current, base, small_cell_k)
+
+
+def document_of(period: Period, current: Levels, base: Levels, small_cell_k: int = 1) -> dict[str, Any]:
+    """The report document from a period's levels and its year-earlier base, however they were summed."""
     report = build(current, base, rankings(base))
     doc: dict[str, Any] = plain(report.headline())
     doc["period"] = period.key
