@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO, Any
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain.review import Warning, sale_warnings
-from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale, parse_session
+from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale_cells, parse_session_cells
 from marketplace.stats.models import ReportingHouse, SessionFact, Submission
 from marketplace.stats.services import upserts
 from marketplace.stats.services.sources import BadFile, Format, rows
@@ -84,15 +87,46 @@ async def _known() -> _Known:
     return _Known(names, held)
 
 
+class _Spool:
+    """The rows that passed the first pass, ready to write, in batches on a temporary file: the second pass
+    writes exactly the rows that were checked, without reading and parsing the upload again."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the import's finally)
+        self.batch: list[Any] = []
+
+    def add(self, item: Any) -> None:
+        self.batch.append(item)
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def batches(self) -> Iterator[list[Any]]:
+        self.flush()
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)  # our own temporary file, written above
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self.file.close()
+
+
 def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, report: ImportReport,
-              progress: Progress) -> None:  # fmt: skip
-    """The first pass, in a worker thread."""
+              progress: Progress, spools: tuple[_Spool, _Spool], pg: bool) -> None:  # fmt: skip
+    """The first pass, in a worker thread: rows that pass every check go to the spools."""
     seen: set[int] = set()
     if sessions is not None:
         with sessions.open() as stream:
             for line, values in rows("sessions", stream, sessions.format):
                 report.sessions_read += 1
-                parsed = values if isinstance(values, RowError) else parse_session(line, values)
+                parsed = values if isinstance(values, RowError) else parse_session_cells(line, values)
                 if isinstance(parsed, SessionRow):
                     key = _digest(parsed.auction_house, parsed.session_id)
                     if key in seen:
@@ -101,6 +135,8 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
                     seen.add(key)
                     known.houses.add(parsed.auction_house)
                     known.sessions[key] = parsed.held_on
+                    spools[0].add((parsed.auction_house, parsed.province, parsed.city, parsed.session_id,
+                                   upserts.session_values(pg, parsed)))  # fmt: skip
                 else:
                     for err in [parsed] if isinstance(parsed, RowError) else parsed:
                         report.reject_row(err, "sessions")
@@ -111,9 +147,11 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
         with sales.open() as stream:
             for line, values in rows("sales", stream, sales.format):
                 report.sales_read += 1
-                parsed_sale = values if isinstance(values, RowError) else parse_sale(line, values)
+                parsed_sale = values if isinstance(values, RowError) else parse_sale_cells(line, values)
                 if isinstance(parsed_sale, SaleRow):
-                    _check_sale(line, parsed_sale, known, seen, report)
+                    if _check_sale(line, parsed_sale, known, seen, report):
+                        spools[1].add((parsed_sale.auction_house, parsed_sale.sale_id,
+                                       upserts.sale_values(pg, parsed_sale)))  # fmt: skip
                 else:
                     for err in [parsed_sale] if isinstance(parsed_sale, RowError) else parsed_sale:
                         report.reject_row(err, "sales")
@@ -121,38 +159,22 @@ def _validate(sessions: Upload | None, sales: Upload | None, known: _Known, repo
                     progress("checking sales", report.sales_read)
 
 
-def _check_sale(line: int, sale: SaleRow, known: _Known, seen: set[int], report: ImportReport) -> None:
+def _check_sale(line: int, sale: SaleRow, known: _Known, seen: set[int], report: ImportReport) -> bool:
     if sale.auction_house not in known.houses:
         report.reject_row(RowError(line, "auction_house", "unknown_house", sale.auction_house[:40]), "sales")
-        return
+        return False
     session_day = known.sessions.get(_digest(sale.auction_house, sale.session_id))
     if session_day is None:
         report.reject_row(RowError(line, "session_id", "unknown_session", sale.session_id[:40]), "sales")
-        return
+        return False
     key = _digest(sale.auction_house, sale.sale_id)
     if key in seen:
         report.reject_row(RowError(line, "sale_id", "duplicate_id", sale.sale_id[:40]), "sales")
-        return
+        return False
     seen.add(key)
     for warning in sale_warnings(sale, session_day):
         report.warn(warning)
-
-
-def _batches(upload: Upload, kind: str) -> Iterator[list[Any]]:
-    parse = parse_session if kind == "sessions" else parse_sale
-    with upload.open() as stream:
-        batch: list[Any] = []
-        for line, values in rows(kind, stream, upload.format):  # type: ignore[arg-type]
-            if isinstance(values, RowError):
-                continue
-            parsed = parse(line, values)
-            if not isinstance(parsed, list):
-                batch.append(parsed)
-            if len(batch) >= BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+    return True
 
 
 class _Writer:
@@ -176,21 +198,21 @@ class _Writer:
             self.house_ids[name] = house.id
         return self.house_ids[name]
 
-    async def sessions(self, batch: list[SessionRow]) -> None:
-        for row in batch:
-            await self.house(row.auction_house, row.province, row.city)
+    async def sessions(self, batch: list[tuple[str, str, str, str, tuple[Any, ...]]]) -> None:
+        for house, province, city, _, _ in batch:
+            if house not in self.house_ids:
+                await self.house(house, province, city)
         async with in_transaction() as conn:
             table = upserts.Table(conn, "stats_sessions", "session_key", upserts.SESSION_VALUES)
-            keyed = [(self.house_ids[r.auction_house], r.session_id, upserts.session_values(conn, r)) for r in batch]
-            await self._write(table, keyed)
+            await self._write(table, [(self.house_ids[h], key, values) for h, _, _, key, values in batch])
 
-    async def sales(self, batch: list[SaleRow]) -> None:
-        for row in batch:
-            await self.house(row.auction_house)
+    async def sales(self, batch: list[tuple[str, str, tuple[Any, ...]]]) -> None:
+        for house, _, _ in batch:
+            if house not in self.house_ids:
+                await self.house(house)
         async with in_transaction() as conn:
             table = upserts.Table(conn, "stats_sales", "sale_key", upserts.SALE_VALUES)
-            keyed = [(self.house_ids[r.auction_house], r.sale_id, upserts.sale_values(conn, r)) for r in batch]
-            await self._write(table, keyed)
+            await self._write(table, [(self.house_ids[h], key, values) for h, key, values in batch])
 
     async def _write(self, table: upserts.Table, keyed: list[tuple[int, str, tuple[Any, ...]]]) -> None:
         write, created, updated = await table.classify(keyed)
@@ -213,23 +235,27 @@ async def import_submission(
 ) -> ImportReport:
     report = ImportReport()
     known = await _known()
+    pg = upserts.is_postgres(connections.get("default"))
+    spools = (_Spool(), _Spool())
     try:
-        await asyncio.to_thread(_validate, sessions, sales, known, report, progress)
-    except BadFile as exc:
-        report.reject_row(exc.error, "file")
-        return report
-    if report.error_count and not good_rows_only:
-        return report
-    writer = _Writer(report, submitted_by, source)
-    for upload, kind in ((sessions, "sessions"), (sales, "sales")):
-        if upload is None:
-            continue
-        batches = _batches(upload, kind)
-        done = 0
-        while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-            await (writer.sessions(batch) if kind == "sessions" else writer.sales(batch))
-            done += len(batch)
-            progress(f"writing {kind}", done)
+        try:
+            await asyncio.to_thread(_validate, sessions, sales, known, report, progress, spools, pg)
+        except BadFile as exc:
+            report.reject_row(exc.error, "file")
+            return report
+        if report.error_count and not good_rows_only:
+            return report
+        writer = _Writer(report, submitted_by, source)
+        for spool, kind in zip(spools, ("sessions", "sales"), strict=True):
+            batches = spool.batches()
+            done = 0
+            while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+                await (writer.sessions(batch) if kind == "sessions" else writer.sales(batch))
+                done += len(batch)
+                progress(f"writing {kind}", done)
+    finally:
+        for spool in spools:
+            spool.close()
     report.imported = True
     if writer.submission is not None:
         sub = writer.submission

@@ -31,25 +31,26 @@ def is_postgres(conn: BaseDBAsyncClient) -> bool:
     return conn.capabilities.dialect == "postgres"
 
 
-def _moment(conn: BaseDBAsyncClient, value: datetime) -> Any:
+def _moment(pg: bool, value: datetime) -> Any:
     utc = value.astimezone(UTC)
     # Tortoise's sqlite3 adapter writes an aware datetime as `isoformat(" ")`: "2023-05-06 02:00:00+00:00"
     # (microseconds only when there are some); filters compare this text, so the same text is written here.
-    return utc if is_postgres(conn) else utc.isoformat(" ")
+    return utc if pg else utc.isoformat(" ")
 
 
-def _day(conn: BaseDBAsyncClient, value: date) -> Any:
-    return value if is_postgres(conn) else value.isoformat()
+def _day(pg: bool, value: date) -> Any:
+    return value if pg else value.isoformat()
 
 
-def sale_values(conn: BaseDBAsyncClient, row: SaleRow) -> tuple[Any, ...]:
-    return (row.session_id, _moment(conn, row.sold_at), row.hammer_price_fen, row.make, row.make_en,
+def sale_values(pg: bool, row: SaleRow) -> tuple[Any, ...]:
+    """A sale's stored values (`SALE_VALUES`) as the dialect's driver returns them, so they compare equal."""
+    return (row.session_id, _moment(pg, row.sold_at), row.hammer_price_fen, row.make, row.make_en,
             row.energy_type, row.seller_province, row.seller_city, row.buyer_province, row.buyer_city,
             row.transfer)  # fmt: skip
 
 
-def session_values(conn: BaseDBAsyncClient, row: SessionRow) -> tuple[Any, ...]:
-    return (row.kind, _day(conn, row.held_on))
+def session_values(pg: bool, row: SessionRow) -> tuple[Any, ...]:
+    return (row.kind, _day(pg, row.held_on))
 
 
 class Table:
