@@ -196,7 +196,8 @@ _TRANSFERS = frozenset(get_args(ReportedTransfer))
 
 
 def _long(cells: list[str]) -> bool:
-    return any(len(c) > MAX_TEXT for c in cells)
+    # The price is one of the cells but never reaches this test above 14 characters.
+    return max(map(len, cells)) > MAX_TEXT
 
 
 def parse_session_cells(line: int, cells: Sequence[str | None]) -> SessionRow | list[RowError]:
@@ -221,17 +222,16 @@ def parse_session_cells(line: int, cells: Sequence[str | None]) -> SessionRow | 
 def parse_sale_cells(line: int, cells: Sequence[str | None]) -> SaleRow | list[RowError]:
     """`parse_sale` on the cells of a row in `SALE_COLUMNS` order."""
     try:
+        stripped = [c.strip() for c in cells]  # type: ignore[union-attr]
         (sale_id, session_id, house, sold_at, fen, make, make_en, energy, seller_province, seller_city,
-         buyer_province, buyer_city, transfer) = (c.strip() for c in cells)  # type: ignore[union-attr]  # fmt: skip
+         buyer_province, buyer_city, transfer) = stripped  # fmt: skip
         if (
             sale_id and session_id and house and sold_at and make and seller_province and seller_city
             and energy in _ENERGIES and transfer in _TRANSFERS and fen.isascii() and fen.isdigit() and len(fen) <= 14
         ):  # fmt: skip
             price = int(fen)
             moment = datetime.fromisoformat(sold_at)
-            texts = [sale_id, session_id, house, sold_at, make, make_en, seller_province, seller_city,
-                     buyer_province, buyer_city]  # fmt: skip
-            if 0 < price <= MAX_HAMMER_FEN and moment.tzinfo is not None and not _long(texts):
+            if 0 < price <= MAX_HAMMER_FEN and moment.tzinfo is not None and not _long(stripped):
                 return SaleRow(line, sale_id, session_id, house, moment, price, make, make_en,
                                cast(EnergyType, energy), seller_province, seller_city, buyer_province, buyer_city,
                                cast(ReportedTransfer, transfer))  # fmt: skip

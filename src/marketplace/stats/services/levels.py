@@ -40,7 +40,9 @@ def _sales_sql(pg: bool) -> str:
         month = "to_char(s.sold_at AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM')"
         where = "s.sold_at >= $1 AND s.sold_at < $2 AND NOT s.undone"
     else:
-        month = "strftime('%Y-%m', s.sold_at, '+8 hours')"
+        # SQLite rounds a moment to milliseconds: 15:59:59.9999995 would become the next day's 00:00 in Beijing.
+        # The text is "YYYY-MM-DD HH:MM:SS[.ffffff]+HH:MM"; dropping the fraction floors it, which is exact.
+        month = "strftime('%Y-%m', substr(s.sold_at, 1, 19) || substr(s.sold_at, -6), '+8 hours')"
         where = "s.sold_at >= ? AND s.sold_at < ? AND s.undone = 0"
     return (
         f"SELECT s.house_id, s.seller_province, {month}, s.energy, s.transfer, {_band_case()}, "

@@ -84,11 +84,21 @@ class Table:
             _, found = await self.conn.execute_query(sql, [house_id, *keys])
         return {str(r[0]): tuple(r[1:]) for r in found}
 
-    async def classify(self, rows: list[tuple[int, str, tuple[Any, ...]]]) -> tuple[list[Any], int, int]:
-        """(rows to write, created, updated) for (house_id, key, values) rows; the rest are unchanged."""
+    async def has_rows(self, house_id: int) -> bool:
+        sql = f"SELECT 1 FROM {self.table} WHERE house_id = {'$1' if self.pg else '?'} LIMIT 1"
+        _, found = await self.conn.execute_query(sql, [house_id])
+        return bool(found)
+
+    async def classify(
+        self, rows: list[tuple[int, str, tuple[Any, ...]]], new_houses: set[int]
+    ) -> tuple[list[Any], int, int]:
+        """(rows to write, created, updated) for (house_id, key, values) rows; the rest are unchanged. A house in
+        `new_houses` had no rows in the table when the import began, and the file holds each key once, so its
+        rows are new without a lookup (the upsert still settles a race with another import of the same house)."""
         by_house: dict[int, list[str]] = defaultdict(list)
         for house_id, key, _ in rows:
-            by_house[house_id].append(key)
+            if house_id not in new_houses:
+                by_house[house_id].append(key)
         stored: dict[tuple[int, str], tuple[Any, ...]] = {}
         for house_id, keys in by_house.items():
             stored.update(((house_id, k), v) for k, v in (await self.stored(house_id, keys)).items())
