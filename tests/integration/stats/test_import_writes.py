@@ -125,3 +125,15 @@ async def test_a_hundred_thousand_rows_import_in_bounded_memory(database: Settin
     assert (report.error_count, report.created) == (0, n)
     assert await SaleFact.all().count() == n
     assert peak < 20 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"
+
+
+async def test_good_rows_only_writes_exactly_the_rows_that_passed_every_check(database: Settings) -> None:
+    # A row refused for its house, its session or a repeated id is not a good row: it is not written either.
+    repeated = ["S-1", "P-2", HOUSE, "2023-12-31T09:00:00+08:00", "999900", "大众", "", "ICE", "浙江", "宁波", "",
+                "", "none"]  # fmt: skip
+    sales = [*SALES, repeated, ["S-9", "P-404", *SALES[0][2:]], ["S-8", "P-1", "别的拍卖行", *SALES[0][3:]]]
+    report = await run(csv_bytes(SESSION_COLUMNS, SESSIONS), csv_bytes(SALE_COLUMNS, sales), good_rows_only=True)
+    assert {e.reason for e in report.errors} == {"duplicate_id", "unknown_session", "unknown_house"}
+    assert (report.imported, report.created) == (True, 4)
+    assert sorted(await SaleFact.all().values_list("sale_key", flat=True)) == ["S-1", "S-2"]
+    assert (await SaleFact.get(sale_key="S-1")).hammer_fen == 4_527_100  # the first S-1, not the repeat
