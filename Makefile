@@ -10,7 +10,8 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PYTEST_ARGS ?=
 
 .PHONY: help install frontend migrate demo run serve worker test test-suite test-production lint types \
-        check-migrations test-frontend test-browser clean bench-search bench-auction bench-import bench-settlement
+        check-migrations test-frontend test-browser clean bench-search bench-auction bench-import bench-settlement \
+        bench-stats
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -84,3 +85,7 @@ bench-import: install ## /healthz latency while hostile spreadsheets are importe
 
 bench-settlement: install ## settling a 1,000-lot session vs bulk inserts of its rows; a balance read vs SUM over 1M entries
 	$(BIN)/python -m benchmarks.settlement $(BENCH_ARGS)
+
+bench-stats: install ## annual report over the national dataset: import rows/s, release build, report p50/p95 vs DuckDB
+	$(BIN)/python -c 'import duckdb' 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m benchmarks.stats $(BENCH_ARGS)

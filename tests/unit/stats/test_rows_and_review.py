@@ -3,17 +3,22 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marketplace.stats.domain.review import MonthlyReturn, month_outliers, return_warnings, sale_warnings
 from marketplace.stats.domain.rows import (
     SALE_COLUMNS,
+    SESSION_COLUMNS,
     RowError,
     SaleRow,
     SessionRow,
     check_header,
     detect_encoding,
     parse_sale,
+    parse_sale_cells,
     parse_session,
+    parse_session_cells,
 )
 
 GOOD_SALE = {
@@ -100,3 +105,27 @@ def test_a_monthly_return_whose_parts_disagree() -> None:
         "BEV units exceed units",
         "transfers exceed units",
     }
+
+
+_SALE_CELLS = st.one_of(
+    st.sampled_from(["", " ", "S-1", "0", "-5", "4527100", "99999999999999", "100000000000001", "４５", "BEV", "ICE",
+                     "none", "in_province", "unknown", "2024-01-01T00:30:00+08:00", "2023-12-31T16:30:00Z",
+                     "2024-01-01 00:30", "yesterday", "x" * 201, " 浙江 "]),
+    st.text(max_size=5),
+)  # fmt: skip
+
+
+@given(st.lists(_SALE_CELLS, min_size=len(SALE_COLUMNS), max_size=len(SALE_COLUMNS)))
+@settings(max_examples=300, deadline=None)
+def test_the_fast_path_accepts_and_refuses_exactly_what_the_column_checks_do(cells: list[str]) -> None:
+    assert parse_sale_cells(4, cells) == parse_sale(4, dict(zip(SALE_COLUMNS, cells, strict=True)))
+    good = [GOOD_SALE[c] for c in SALE_COLUMNS]
+    for i, cell in enumerate(cells):  # each cell alone in an otherwise good row
+        one = [*good[:i], cell, *good[i + 1 :]]
+        assert parse_sale_cells(4, one) == parse_sale(4, dict(zip(SALE_COLUMNS, one, strict=True)))
+
+
+@given(st.lists(st.sampled_from(["", "P-1", "online", "hybrid", "mixed", "2023-05-01", "2023-02-30", "x" * 201]),
+                min_size=len(SESSION_COLUMNS), max_size=len(SESSION_COLUMNS)))  # fmt: skip
+def test_the_fast_session_path_agrees_with_the_column_checks(cells: list[str]) -> None:
+    assert parse_session_cells(2, cells) == parse_session(2, dict(zip(SESSION_COLUMNS, cells, strict=True)))

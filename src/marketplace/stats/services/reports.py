@@ -26,6 +26,7 @@ from marketplace.stats.domain.releases import next_version, revision_note, visib
 from marketplace.stats.domain.report import build, rankings
 from marketplace.stats.domain.suppression import suppress
 from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
+from marketplace.stats.services import levels as sql_levels
 
 PAGE = 20_000
 
@@ -96,8 +97,17 @@ def _months_of(period: Period) -> list[str]:
 
 
 async def levels_of(period: Period) -> Levels:
-    """The period's levels from approved facts, read in pages by id (a year of rows is never held at once),
-    and approved monthly returns."""
+    """The period's levels: approved facts summed by the database (`levels.levels_of`), without the rows a house
+    imported for a month the platform itself recorded, plus approved monthly returns (for months without rows)."""
+    platform = await platform_months(period)
+    levels = await sql_levels.levels_of(period, platform)
+    add_returns(levels, (r for r in await approved_returns(period) if (int(r.house.key), r.month) not in platform))
+    return levels
+
+
+async def levels_by_rows(period: Period) -> Levels:
+    """The same levels summed by `figures.add_sales` one row at a time, read in pages by id (a year of rows is never
+    held at once): the reference the SQL path is tested against (`tests/integration/stats/test_levels_sql.py`)."""
     levels = Levels(period)
     start, end = _bounds(period)
     houses: dict[int, f.House] = {}
@@ -172,6 +182,11 @@ async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
     """
     current = await levels_of(period)
     base = await levels_of(period.year_earlier())
+    return document_of(period, current, base, small_cell_k)
+
+
+def document_of(period: Period, current: Levels, base: Levels, small_cell_k: int = 1) -> dict[str, Any]:
+    """The report document from a period's levels and its year-earlier base, however they were summed."""
     report = build(current, base, rankings(base))
     doc: dict[str, Any] = plain(report.headline())
     doc["period"] = period.key

@@ -30,33 +30,41 @@ def format_of(path: Path) -> Format:
     return "xlsx" if path.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
 
 
-Row = tuple[int, dict[str, str | None] | RowError]
+Row = tuple[int, list[str] | RowError]
 
 
 def rows(kind: FileKind, stream: IO[bytes], fmt: Format) -> Iterator[Row]:
-    """(line, {column: value}) for every data row, or (line, RowError) for a row with cells beyond the columns;
-    the header is checked first (BadFile when it is wrong)."""
+    """(line, cells in the kind's column order, padded with "") for every data row, or (line, RowError) for a
+    row with cells beyond the columns; the header is checked first (BadFile when it is wrong)."""
     raw = _csv_rows(stream) if fmt == "csv" else _xlsx_rows(stream)
     first = next(raw, None)
     if first is None:
         raise BadFile(RowError(1, "header", "empty_file"))
     header = list(first[1])
-    while header and not (header[-1] or "").strip():
+    while header and not header[-1].strip():
         header.pop()  # a spreadsheet's row is padded with empty cells
     problems = check_header(kind, header)
     if problems:
         raise BadFile(problems[0])
-    columns = columns_of(kind)
+    width = len(columns_of(kind))
+    padding = [""] * width
     for line, values in raw:
-        if not any((v or "").strip() for v in values):
-            continue  # a blank line (spreadsheets end with many)
-        if len(values) > len(columns) and any((v or "").strip() for v in values[len(columns) :]):
-            yield line, RowError(line, "row", "too_many_columns")
+        if len(values) == width:  # the usual row: no copy, one join to tell a blank line
+            if "".join(values).strip():
+                yield line, values
             continue
-        yield line, dict(zip(columns, [*values, *[None] * (len(columns) - len(values))], strict=False))
+        if not "".join(values).strip():
+            continue  # a blank line (spreadsheets end with many)
+        if len(values) > width:
+            if "".join(values[width:]).strip():
+                yield line, RowError(line, "row", "too_many_columns")
+                continue
+            yield line, values[:width]
+        else:
+            yield line, [*values, *padding[len(values) :]]
 
 
-def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     head = stream.read(HEAD_BYTES)
     encoding = detect_encoding(head)
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
@@ -83,10 +91,10 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
 
     reader = csv.reader(lines())
     for record in reader:
-        yield reader.line_num, [*record[: MAX_COLUMNS + 1]]
+        yield reader.line_num, record if len(record) <= MAX_COLUMNS else record[: MAX_COLUMNS + 1]
 
 
-def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
@@ -96,7 +104,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str | None]]]:
     try:
         sheet = book.worksheets[0]
         for line, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
-            yield line, [None if v is None else _cell_text(v) for v in values]
+            yield line, ["" if v is None else _cell_text(v) for v in values]
     finally:
         book.close()
 
