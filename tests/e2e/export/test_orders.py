@@ -85,7 +85,7 @@ async def test_order_fixes_the_rate_and_converts_without_float(client: ApiClient
     assert order["total_cny_fen"] == 17_808_500
     assert order["consignee"]["legal_ground"] == "contract"
     assert {v["step"] for v in order["vehicles"]} == {"bought"}
-    assert order["vehicles"][0]["hs_code"] == ""  # a combustion car's heading is set at the declaration
+    assert order["vehicles"][0]["hs_code"] == "8703.23"  # derived on entry: 1,998 cm³ petrol
     r = await client.post(
         f"/api/export/orders/{order['id']}/vehicles", json={"vehicle_id": ex.cars[0].id, "price_minor": 1}
     )
