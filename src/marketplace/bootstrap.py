@@ -20,6 +20,7 @@ def _installers() -> list[Any]:
     # Each domain package's `plugin.install(services)` registers its jobs, outbox subscriptions,
     # background loops and ports. The order is the start order.
     import auctions.plugin
+    import export.plugin
     import listings.plugin
     import marketplace.settlement.plugin
     import marketplace.stats.plugin
@@ -29,6 +30,7 @@ def _installers() -> list[Any]:
         auctions.plugin.install,
         marketplace.settlement.plugin.install,
         marketplace.stats.plugin.install,
+        export.plugin.install,
     ]
 
 
