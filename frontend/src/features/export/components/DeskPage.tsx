@@ -1,108 +1,127 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { Empty, LoadError, LoadMore, Notice } from '../../../components/feedback';
+import { Empty, LoadError, Notice } from '../../../components/feedback';
 import { FormError, TextField } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { createOrder, getFiling, listOrders, saveFiling, type Filing, type OrderSummary } from '../api/export';
-import { toneOf } from '../lib/desk';
-import { OrderMoney } from './common';
+import { useSession } from '../../../lib/session';
+import { createOrder, listFilings, listOrders, lodgeFiling, type Filing, type Order } from '../api/export';
+import { orderTone } from '../lib/desk';
+import { dealerOrgs, OrderMoney } from './common';
 
-/** The exporter's desk: the filing, the orders, a new order. */
+/** The exporter's desk: the filing, the orders (red or amber when a car's clock says so), a new order. */
 export function DeskPage() {
   const { t } = useI18n();
   useDocumentTitle(t('export.desk.title'));
+  const session = useSession();
+  const orgs = dealerOrgs(session.me);
+  const [org, setOrg] = useState<number | null>(orgs[0]?.id ?? null);
+  if (org === null) return <div className="page"><Empty>{t('export.desk.notDealer')}</Empty></div>;
   return (
     <div className="page wide export-desk">
       <h1>{t('export.desk.title')}</h1>
       <p className="lead">{t('export.desk.lead')}</p>
-      <FilingPanel />
-      <OrdersList />
-      <NewOrder />
+      {orgs.length > 1 && (
+        <label className="field">
+          <span>{t('export.desk.dealer')}</span>
+          <select value={org} onChange={(e) => setOrg(Number(e.target.value))}>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <FilingPanel key={`f${org}`} org={org} />
+      <OrdersList key={`o${org}`} org={org} />
+      <NewOrder org={org} />
     </div>
   );
 }
 
-function FilingPanel() {
+function FilingPanel({ org }: { org: number }) {
   const { t, tDynamic } = useI18n();
-  const [filing, setFiling] = useState<Filing | null | undefined>(undefined);
+  const [filings, setFilings] = useState<Filing[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [recordNo, setRecordNo] = useState('');
-  const [validUntil, setValidUntil] = useState('');
-  const [saved, setSaved] = useState(false);
-  const save = useMutation(saveFiling);
-  useEffect(() => {
-    getFiling()
-      .then((f) => {
-        setFiling(f ?? null);
-        setRecordNo(f?.record_no ?? '');
-        setValidUntil(f?.valid_until ?? '');
-      })
-      .catch((e: unknown) => {
-        // No filing yet reads as 404: the form is there to record one.
-        if ((e as { status?: number }).status === 404) setFiling(null);
-        else setError(e);
-      });
-  }, []);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const r = await save.run({ record_no: recordNo.trim(), valid_until: validUntil || null });
-    if (r.ok) {
-      setFiling(r.value);
-      setSaved(true);
-    }
-  };
-  if (error) return <LoadError error={error} />;
+  const load = useCallback(() => {
+    listFilings(org).then(setFilings).catch(setError);
+  }, [org]);
+  useEffect(load, [load]);
+  if (error) return <LoadError error={error} onRetry={load} />;
+  if (filings === null) return null;
+  const current = filings[0] ?? null;
   return (
     <section className="section card" aria-labelledby="export-filing" data-testid="export-filing">
       <h2 id="export-filing">{t('export.filing.title')}</h2>
-      {filing === null && <Notice tone="warning">{t('export.filing.none')}</Notice>}
-      {filing && (
-        <dl className="kv">
-          <dt>{t('export.filing.status')}</dt>
-          <dd>
-            <span className={`badge export-filing-${filing.status}`} data-testid="filing-status">
-              {tDynamic(`export.filing.status.${filing.status}`, filing.status)}
-            </span>
-          </dd>
-          <dt>{t('export.filing.validUntil')}</dt>
-          <dd>{formatDate(filing.valid_until)}</dd>
-        </dl>
+      {current === null ? (
+        <Notice tone="warning">{t('export.filing.none')}</Notice>
+      ) : (
+        <>
+          <dl className="kv export-kv">
+            <dt>{t('export.filing.recordNo')}</dt>
+            <dd className="mono">{current.filing_no}</dd>
+            <dt>{t('export.filing.status')}</dt>
+            <dd>
+              <span className={`badge export-filing-${current.status}`} data-testid="filing-status">
+                {tDynamic(`export.filing.status.${current.status}`, current.status)}
+              </span>
+            </dd>
+            <dt>{t('export.filing.validUntil')}</dt>
+            <dd data-testid="filing-valid-until">{formatDate(current.valid_until)}</dd>
+          </dl>
+          {!current.in_force && <Notice tone="warning">{t('export.filing.notInForce')}</Notice>}
+        </>
       )}
-      {filing && !filing.in_force && <Notice tone="warning">{t('export.filing.notInForce')}</Notice>}
-      <form className="form-grid" onSubmit={submit}>
-        <TextField label={t('export.filing.recordNo')} value={recordNo} onChange={(e) => setRecordNo(e.target.value)} required data-testid="filing-record" />
-        <TextField label={t('export.filing.validUntil')} type="date" value={validUntil} onChange={(e) => setValidUntil(e.target.value)} data-testid="filing-valid" />
-        <button className="btn btn-primary" disabled={save.pending} data-testid="filing-save">
-          {t('export.filing.save')}
-        </button>
-      </form>
-      <FormError error={save.error} />
-      {saved && <Notice>{t('export.filing.saved')}</Notice>}
+      {current === null && <LodgeFiling org={org} onDone={load} />}
     </section>
   );
 }
 
-function OrdersList() {
+function LodgeFiling({ org, onDone }: { org: number; onDone: () => void }) {
   const { t } = useI18n();
-  const [items, setItems] = useState<OrderSummary[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const load = (c: string | null) => {
-    setLoading(true);
-    listOrders(c)
-      .then((p) => {
-        setItems((prev) => [...(c ? (prev ?? []) : []), ...p.items]);
-        setCursor(p.next_cursor);
-      })
-      .catch(setError)
-      .finally(() => setLoading(false));
+  const [v, setV] = useState({ filing_no: '', province: '', approved_on: '', customs_code: '', a1: '', a2: '', a3: '' });
+  const lodge = useMutation(lodgeFiling);
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await lodge.run(org, {
+      filing_no: v.filing_no.trim(),
+      province: v.province.trim(),
+      approved_on: v.approved_on,
+      customs_code: v.customs_code.trim().toUpperCase(),
+      appraisers: [v.a1, v.a2, v.a3].map((name) => ({ name: name.trim(), certificate_no: '' })).filter((a) => a.name),
+    });
+    if (r.ok) onDone();
   };
-  useEffect(() => load(null), []);
-  if (error) return <LoadError error={error} onRetry={() => load(null)} />;
+  return (
+    <form className="form-grid" onSubmit={submit} data-testid="filing-form">
+      <TextField label={t('export.filing.recordNo')} value={v.filing_no} onChange={set('filing_no')} required />
+      <TextField label={t('export.filing.province')} value={v.province} onChange={set('province')} required />
+      <TextField label={t('export.filing.approvedOn')} type="date" value={v.approved_on} onChange={set('approved_on')} required />
+      <TextField label={t('export.filing.customsCode')} value={v.customs_code} onChange={set('customs_code')} required maxLength={10} />
+      <TextField label={t('export.filing.appraiser', { n: 1 })} value={v.a1} onChange={set('a1')} required />
+      <TextField label={t('export.filing.appraiser', { n: 2 })} value={v.a2} onChange={set('a2')} required />
+      <TextField label={t('export.filing.appraiser', { n: 3 })} value={v.a3} onChange={set('a3')} required />
+      <button className="btn btn-primary" disabled={lodge.pending}>
+        {t('export.filing.save')}
+      </button>
+      <FormError error={lodge.error} />
+    </form>
+  );
+}
+
+function OrdersList({ org }: { org: number }) {
+  const { t } = useI18n();
+  const [items, setItems] = useState<Order[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => {
+    listOrders(org).then(setItems).catch(setError);
+  }, [org]);
+  useEffect(load, [load]);
+  if (error) return <LoadError error={error} onRetry={load} />;
   if (items === null) return null;
   return (
     <section className="section" aria-labelledby="export-orders">
@@ -112,58 +131,71 @@ function OrdersList() {
       ) : (
         <ul className="export-order-list" data-testid="export-orders">
           {items.map((o) => {
-            const tone = toneOf(o.worst_state);
+            const tone = orderTone(o.vehicles);
+            const red = o.vehicles.filter((v) => v.colour === 'red').length;
             return (
-              <li key={o.id} className={`card export-order-row${tone ? ` export-${tone}` : ''}`} data-testid={`order-row-${o.id}`}>
+              <li key={o.id} className={`card export-order-row${tone ? ` export-${tone}` : ''}`} data-testid={`order-row-${o.reference}`} data-tone={tone ?? 'none'}>
                 <Link to={`/export/orders/${o.id}`} className="export-order-ref">
                   {o.reference}
                 </Link>
                 <span>
-                  {o.consignee.name} · {o.destination_country}
+                  {o.consignee.name} · {o.destination_country} · {o.incoterm} {o.named_place}
                 </span>
                 <span className="muted">
-                  {t('export.orders.vehicles')}: {o.vehicle_count} · {o.incoterm}
+                  {t('export.orders.vehicleCount', { count: o.vehicles.length })}
+                  {red > 0 && <strong className="export-red-text"> · {t('export.orders.redCount', { count: red })}</strong>}
                 </span>
-                <OrderMoney minor={o.total_minor} currency={o.currency} rate={o.fx_rate} />
+                <OrderMoney minor={o.total_minor} currency={o.currency} rate={o.fx_rate} cnyFen={o.total_cny_fen} />
               </li>
             );
           })}
         </ul>
       )}
-      <LoadMore hasMore={cursor !== null} loading={loading} onClick={() => load(cursor)} />
     </section>
   );
 }
 
-const INCOTERMS = ['EXW', 'FCA', 'FOB', 'CFR', 'CIF', 'CPT', 'CIP', 'DAP', 'DPU', 'DDP'];
+const INCOTERMS = ['FOB', 'CFR', 'CIF', 'FCA', 'CPT', 'CIP'];
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'AED', 'RUB', 'KZT', 'HKD', 'AUD', 'CNY'];
 
-function NewOrder() {
+function NewOrder({ org }: { org: number }) {
   const { t } = useI18n();
   const navigate = useNavigate();
-  const [v, setV] = useState({ reference: '', name: '', country: '', address: '', email: '', destination: '', incoterm: 'FOB', currency: 'USD', rate: '' });
+  const [v, setV] = useState({
+    reference: '', name: '', country: '', address: '', contact: '', contract_no: '', destination: '', incoterm: 'FOB',
+    named_place: '', currency: 'USD', rate: '', fx_source: '', fx_date: '', planned_shipment: '',
+  }); // prettier-ignore
   const create = useMutation(createOrder);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await create.run({
+    const r = await create.run(org, {
       reference: v.reference.trim(),
-      consignee: { name: v.name.trim(), country: v.country.trim().toUpperCase(), address: v.address.trim(), email: v.email.trim() },
+      consignee: { name: v.name.trim(), country: v.country.trim().toUpperCase(), address: v.address.trim(), contact: v.contact.trim() },
+      contract_no: v.contract_no.trim(),
       destination_country: v.destination.trim().toUpperCase(),
       incoterm: v.incoterm,
-      currency: v.currency.trim().toUpperCase(),
+      named_place: v.named_place.trim(),
+      currency: v.currency,
       fx_rate: v.rate.trim(),
+      fx_source: v.fx_source.trim(),
+      fx_date: v.fx_date,
+      planned_shipment: v.planned_shipment || null,
     });
     if (r.ok) navigate(`/export/orders/${r.value.id}`);
   };
   return (
-    <section className="section card" aria-labelledby="export-new-order">
-      <h2 id="export-new-order">{t('export.orders.new')}</h2>
+    <details className="section card export-new-order">
+      <summary>
+        <h2 id="export-new-order">{t('export.orders.new')}</h2>
+      </summary>
       <form className="form-grid" onSubmit={submit} data-testid="new-order">
         <TextField label={t('export.orders.reference')} value={v.reference} onChange={set('reference')} required />
         <TextField label={t('export.consignee.name')} value={v.name} onChange={set('name')} required />
         <TextField label={t('export.consignee.country')} value={v.country} onChange={set('country')} required maxLength={2} />
-        <TextField label={t('export.consignee.address')} value={v.address} onChange={set('address')} />
-        <TextField label={t('export.consignee.email')} type="email" value={v.email} onChange={set('email')} />
+        <TextField label={t('export.consignee.address')} value={v.address} onChange={set('address')} required />
+        <TextField label={t('export.consignee.contact')} value={v.contact} onChange={set('contact')} required />
+        <TextField label={t('export.order.contractNo')} value={v.contract_no} onChange={set('contract_no')} required />
         <TextField label={t('export.orders.destination')} value={v.destination} onChange={set('destination')} required maxLength={2} />
         <label className="field">
           <span>{t('export.order.incoterm')}</span>
@@ -173,13 +205,24 @@ function NewOrder() {
             ))}
           </select>
         </label>
-        <TextField label={t('export.order.currency')} value={v.currency} onChange={set('currency')} required maxLength={3} />
+        <TextField label={t('export.order.namedPlace')} value={v.named_place} onChange={set('named_place')} required />
+        <label className="field">
+          <span>{t('export.order.currency')}</span>
+          <select value={v.currency} onChange={set('currency')}>
+            {CURRENCIES.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
         <TextField label={t('export.order.rate')} value={v.rate} onChange={set('rate')} required inputMode="decimal" pattern="\d+(\.\d+)?" />
+        <TextField label={t('export.order.rateSource')} value={v.fx_source} onChange={set('fx_source')} required />
+        <TextField label={t('export.order.rateDate')} type="date" value={v.fx_date} onChange={set('fx_date')} required />
+        <TextField label={t('export.order.plannedShipment')} type="date" value={v.planned_shipment} onChange={set('planned_shipment')} />
         <button className="btn btn-primary" disabled={create.pending} data-testid="new-order-submit">
           {t('export.orders.create')}
         </button>
       </form>
       <FormError error={create.error} />
-    </section>
+    </details>
   );
 }

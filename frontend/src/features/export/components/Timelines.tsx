@@ -1,100 +1,106 @@
 import { formatDateTime } from '../../../lib/format';
-import { useI18n } from '../../../lib/i18n';
+import { useI18n, type Locale } from '../../../lib/i18n';
+import type { Eta, ShippingEvent, StepRecord } from '../api/export';
 import { inEnglish } from '../lib/english';
-import type { ShippingEvent, StepRecord, Vehicle } from '../api/export';
-import { journey } from '../lib/desk';
+import { journey, retractedIds } from '../lib/desk';
 
-/** The order's steps, newest last, one line per vehicle step. */
-export function StepTimeline({ steps, vehicles }: { steps: StepRecord[]; vehicles: Vehicle[] }) {
+export interface VehicleSteps {
+  vin: string;
+  steps: StepRecord[];
+}
+
+/** The order's steps: every car's recorded steps in date order. */
+export function StepTimeline({ vehicles }: { vehicles: VehicleSteps[] }) {
   const { t, tDynamic, locale } = useI18n();
-  const vin = new Map(vehicles.map((v) => [v.id, v.vin]));
-  if (steps.length === 0) return <p className="muted">{t('export.timeline.none')}</p>;
+  const rows = vehicles
+    .flatMap((v) => v.steps.map((s) => ({ ...s, vin: v.vin })))
+    .sort((a, b) => a.on.localeCompare(b.on) || a.recorded_at.localeCompare(b.recorded_at));
+  if (rows.length === 0) return <p className="muted">{t('export.timeline.none')}</p>;
   return (
     <ol className="export-timeline" data-testid="step-timeline">
-      {steps.map((s, i) => (
-        <li key={i} className={s.late ? 'export-red' : undefined}>
-          <time dateTime={s.at}>{formatDateTime(s.at, locale)}</time> <strong>{tDynamic(`export.step.${s.step}`, s.step)}</strong>{' '}
-          <span className="mono small">{vin.get(s.vehicle_id) ?? `#${s.vehicle_id}`}</span>
-          {s.late && <span className="badge export-state"> {t('export.timeline.late')}</span>}
+      {rows.map((s, i) => (
+        <li key={i}>
+          <time dateTime={s.on}>{s.on}</time> <strong>{tDynamic(`export.step.${s.step}`, s.step)}</strong>{' '}
+          <span className="mono small">{s.vin}</span>{' '}
+          <span className="muted small">{t('export.timeline.recorded', { time: formatDateTime(s.recorded_at, locale) })}</span>
         </li>
       ))}
     </ol>
   );
 }
 
+type Tr = (key: string, fallback: string, params?: Record<string, string>) => string;
+
+/** The ETA line: the latest estimate of the arrival, or the actual arrival once it happened. */
+export function EtaLine({ eta, tr, locale, testId }: { eta: Eta | null; tr: Tr; locale: Locale; testId?: string }) {
+  return (
+    <p className="export-eta" data-testid={testId}>
+      {eta
+        ? tr(eta.kind === 'actual' ? 'export.timeline.arrived' : 'export.timeline.eta', '', { time: formatDateTime(eta.at, locale) })
+        : tr('export.timeline.noEta', '')}
+    </p>
+  );
+}
+
 /**
- * The shipment's journey: planned / estimated / actual times, a retracted event struck through with its
+ * The shipment's journey: planned / estimated / actual events, a retracted event struck through with its
  * correction beneath it, and the ETA as the latest estimate.
  */
 export function JourneyTimeline({
   events,
   eta,
   onCorrect,
-  lang,
+  english,
 }: {
   events: ShippingEvent[];
-  eta: string | null;
+  eta: Eta | null;
   onCorrect?: (e: ShippingEvent) => void;
-  lang?: 'en';
+  english?: boolean;
 }) {
   const i18n = useI18n();
-  const locale = lang ?? i18n.locale;
-  const t = lang ? inEnglish : i18n.tDynamic;
+  const locale: Locale = english ? 'en' : i18n.locale;
+  const tr: Tr = english ? inEnglish : i18n.tDynamic;
+  const retracted = retractedIds(events);
   return (
     <div className="export-journey">
-      <p className="export-eta" data-testid="journey-eta">
-        {eta ? t('export.timeline.eta', '', { time: formatDateTime(eta, locale) }) : t('export.timeline.noEta', '')}
-      </p>
+      <EtaLine eta={eta} tr={tr} locale={locale} testId="journey-eta" />
       {events.length === 0 ? (
-        <p className="muted">{t('export.timeline.none', '')}</p>
+        <p className="muted">{tr('export.timeline.none', '')}</p>
       ) : (
         <ol className="export-timeline" data-testid="journey">
-          {journey(events).map((e) => (
-            <li
-              key={e.id}
-              className={`${e.retracted ? 'export-retracted' : ''}${e.corrects_id ? ' export-correction' : ''}`}
-              data-testid={`event-${e.id}`}
-              data-retracted={e.retracted ? 'true' : 'false'}
-            >
-              {e.retracted ? (
-                <del>
-                  <EventBody e={e} t={t} locale={locale} />
-                </del>
-              ) : (
-                <EventBody e={e} t={t} locale={locale} />
-              )}
-              {e.retracted && <span className="badge export-state"> {t('export.timeline.retracted', '')}</span>}
-              {e.corrects_id != null && <span className="badge"> {t('export.timeline.correction', '')}</span>}
-              {onCorrect && !e.retracted && (
-                <button type="button" className="btn btn-ghost btn-small" onClick={() => onCorrect(e)} data-testid={`event-${e.id}-correct`}>
-                  {t('export.event.correct', '')}
-                </button>
-              )}
-            </li>
-          ))}
+          {journey(events).map((e) => {
+            const gone = e.retracted || retracted.has(e.id);
+            const body = (
+              <>
+                <span className={`badge export-cls export-cls-${e.classifier}`}>{tr(`export.classifier.${e.classifier}`, e.classifier)}</span>{' '}
+                <strong>{tr(`export.event.kind.${e.event_type}`, e.event_type)}</strong>
+                {e.location_name || e.location_code ? ` · ${[e.location_name, e.location_code].filter(Boolean).join(' ')}` : ''}{' '}
+                <time dateTime={e.event_time} className="small">
+                  {formatDateTime(e.event_time, locale)}
+                </time>
+                {e.note && <span className="muted small"> · {e.note}</span>}
+              </>
+            );
+            return (
+              <li
+                key={e.id}
+                className={`${gone ? 'export-retracted' : ''}${e.retracts_event_id ? ' export-correction' : ''}`}
+                data-testid={`event-${e.id}`}
+                data-retracted={gone ? 'true' : 'false'}
+              >
+                {gone ? <del>{body}</del> : body}
+                {gone && <span className="badge export-state"> {tr('export.timeline.retracted', '')}</span>}
+                {e.retracts_event_id != null && <span className="badge"> {tr('export.timeline.correction', '', { id: String(e.retracts_event_id) })}</span>}
+                {onCorrect && !gone && (
+                  <button type="button" className="btn btn-ghost btn-small" onClick={() => onCorrect(e)} data-testid={`event-${e.id}-correct`}>
+                    {tr('export.event.correct', '')}
+                  </button>
+                )}
+              </li>
+            );
+          })}
         </ol>
       )}
     </div>
-  );
-}
-
-function EventBody({
-  e,
-  t,
-  locale,
-}: {
-  e: ShippingEvent;
-  t: (k: string, fallback: string, p?: Record<string, string>) => string;
-  locale: 'en' | 'zh-CN';
-}) {
-  return (
-    <>
-      <strong>{t(`export.event.kind.${e.kind}`, e.kind)}</strong>
-      {e.place ? ` · ${e.place}` : ''}
-      {e.planned_at && <span className="small"> · {t('export.timeline.planned', '', { time: formatDateTime(e.planned_at, locale) })}</span>}
-      {e.estimated_at && <span className="small"> · {t('export.timeline.estimated', '', { time: formatDateTime(e.estimated_at, locale) })}</span>}
-      {e.actual_at && <span className="small"> · {t('export.timeline.actual', '', { time: formatDateTime(e.actual_at, locale) })}</span>}
-      {e.note && <span className="muted small"> · {e.note}</span>}
-    </>
   );
 }

@@ -4,14 +4,15 @@ import { FormError } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { recordStep, uploadDocument, type Order, type Vehicle } from '../api/export';
-import { DOCUMENT_KINDS, missingFacts, STEP_DOCUMENT, STEP_FACTS, stepFacts, toneOf } from '../lib/desk';
-import { DeadlineLine, OrderMoney, StepBadge } from './common';
+import { getVehicle, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
+import { DOCUMENT_KINDS, isBatchStep, missingFacts, nextStep, STEP_DOCUMENT, STEP_FACTS, stepBody, toneOf, violationsOf } from '../lib/desk';
+import { DeadlineLine, OrderMoney, StepBadge, Violations } from './common';
 
 /** One car of the order: its state, its nearest clock (red or amber with what to do), its next step and papers. */
 export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicle: Vehicle; onChange: () => void }) {
   const { t, tDynamic } = useI18n();
-  const tone = toneOf(vehicle.next_deadline?.state);
+  const tone = toneOf(vehicle.colour);
+  const step = nextStep(vehicle.step);
   return (
     <article
       className={`card export-vehicle${tone ? ` export-${tone}` : ''}`}
@@ -28,42 +29,43 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
       <dl className="kv export-kv">
         <dt>{t('export.vehicle.vin')}</dt>
         <dd className="mono">{vehicle.vin}</dd>
-        <dt>{t('export.vehicle.firstRegistration')}</dt>
-        <dd>{formatDate(vehicle.first_registration)}</dd>
-        {vehicle.steering && (
+        {vehicle.registration && (
           <>
-            <dt>{t('export.vehicle.steering')}</dt>
-            <dd>{tDynamic(`export.vehicle.steering.${vehicle.steering}`, vehicle.steering)}</dd>
+            <dt>{t('export.vehicle.firstRegistration')}</dt>
+            <dd>{formatDate(vehicle.registration.first_registration)}</dd>
+          </>
+        )}
+        <dt>{t('export.vehicle.steering')}</dt>
+        <dd>{tDynamic(`export.vehicle.steering.${vehicle.steering}`, vehicle.steering)}</dd>
+        {vehicle.plate && (
+          <>
+            <dt>{t('export.vehicle.plate')}</dt>
+            <dd>
+              {vehicle.plate.plate_no} {vehicle.plate.expires && t('export.vehicle.plateExpires', { date: vehicle.plate.expires })}
+            </dd>
+          </>
+        )}
+        {vehicle.hs_code && (
+          <>
+            <dt>{t('export.vehicle.hs')}</dt>
+            <dd className="mono">{vehicle.hs_code}</dd>
           </>
         )}
         <dt>{t('export.orders.total')}</dt>
         <dd>
-          <OrderMoney minor={vehicle.price_minor} currency={order.currency} rate={order.fx_rate} />
-        </dd>
-        <dt>{t('export.vehicle.nextDeadline')}</dt>
-        <dd>
-          <DeadlineLine deadline={vehicle.next_deadline} testId={`vehicle-${vehicle.vin}-deadline`} />
+          <OrderMoney minor={vehicle.price_minor} currency={order.currency} rate={order.fx_rate} cnyFen={vehicle.price_cny_fen} />
         </dd>
       </dl>
-      {vehicle.warnings.length > 0 && (
-        <div className="alert alert-error export-warnings" role="alert" data-testid={`vehicle-${vehicle.vin}-warnings`}>
-          <strong>{t('export.warnings.title')}</strong>
-          <ul>
-            {vehicle.warnings.map((w, i) => (
-              <li key={i}>
-                <span>{tDynamic(`error.${w.code}`, w.code)}</span> <span className="small">({w.country}: {w.detail})</span>
-                <br />
-                <span className="small">{t('export.warnings.source', { source: w.source })}</span>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {vehicle.next_steps.length === 0 ? (
+      <DeadlineLine deadline={vehicle.deadline} tone={tone} todo={vehicle.todo} testId={`vehicle-${vehicle.vin}-deadline`} />
+      <Violations items={violationsOf(vehicle.destination_block)} testId={`vehicle-${vehicle.vin}-block`} />
+      {step === null ? (
         <p className="muted">{t('export.step.done')}</p>
+      ) : isBatchStep(step) ? (
+        <p className="muted small">{t('export.step.byBatch', { step: tDynamic(`export.step.${step}`, step) })}</p>
       ) : (
-        vehicle.next_steps.map((s) => <StepForm key={s} vehicle={vehicle} step={s} onDone={onChange} />)
+        <StepForm key={`${vehicle.step}-${step}`} vehicle={vehicle} step={step} onDone={onChange} />
       )}
+      {vehicle.step === 'deregistered' && <StepForm key="vat-na" vehicle={vehicle} step="vat_not_applicable" onDone={onChange} />}
       <Documents vehicle={vehicle} onDone={onChange} />
     </article>
   );
@@ -71,15 +73,14 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
 
 function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; onDone: () => void }) {
   const { t, tDynamic } = useI18n();
-  const [values, setValues] = useState<Record<string, string | boolean>>({});
+  const [values, setValues] = useState<Record<string, string>>({});
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
-  const [done, setDone] = useState(false);
   const docKind = STEP_DOCUMENT[step];
   const send = useMutation(async () => {
-    // The paper goes first: a gate (the after-sales confirmation) may need it to open.
-    if (file && docKind) await uploadDocument(vehicle.id, docKind, file);
-    return recordStep(vehicle.id, step, stepFacts(step, values));
+    // The paper goes first: the gate reads the documents on file.
+    if (file && docKind) await uploadDocument({ vehicle: vehicle.id }, docKind, file);
+    return recordStep(vehicle.id, stepBody(step, values));
   });
   const stepName = tDynamic(`export.step.${step}`, step);
   const submit = async (e: FormEvent) => {
@@ -87,41 +88,33 @@ function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; o
     const m = missingFacts(step, values);
     setMissing(m);
     if (m.length) return;
-    const r = await send.run();
-    if (r.ok) {
-      setDone(true);
-      setValues({});
-      setFile(null);
-      onDone();
-    }
+    if ((await send.run()).ok) onDone();
   };
   const prefix = `step-${vehicle.vin}-${step}`;
   return (
     <form className="export-step-form" onSubmit={submit} data-testid={prefix}>
-      {(STEP_FACTS[step] ?? []).map((f) =>
-        f.kind === 'check' ? (
-          <label key={f.name} className="checkbox">
-            <input
-              type="checkbox"
-              checked={values[f.name] === true}
-              onChange={(e) => setValues({ ...values, [f.name]: e.target.checked })}
-              data-testid={`${prefix}-${f.name}`}
-            />
-            {tDynamic(`export.fact.${f.name}`, f.name)}
-          </label>
-        ) : (
-          <label key={f.name} className="field">
-            <span>{tDynamic(`export.fact.${f.name}`, f.name)}</span>
+      {(STEP_FACTS[step] ?? []).map((f) => (
+        <label key={f.name} className="field">
+          <span>{tDynamic(`export.fact.${f.name}`, f.name)}</span>
+          {f.kind === 'select' ? (
+            <select value={values[f.name] ?? ''} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} data-testid={`${prefix}-${f.name}`}>
+              <option value="">—</option>
+              {(f.options ?? []).map((o) => (
+                <option key={o} value={o}>
+                  {tDynamic(`export.option.${o}`, o)}
+                </option>
+              ))}
+            </select>
+          ) : (
             <input
               type={f.kind === 'date' ? 'date' : 'text'}
-              value={typeof values[f.name] === 'string' ? String(values[f.name]) : ''}
+              value={values[f.name] ?? ''}
               onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
-              required={f.required}
               data-testid={`${prefix}-${f.name}`}
             />
-          </label>
-        ),
-      )}
+          )}
+        </label>
+      ))}
       {docKind && (
         <label className="field">
           <span>
@@ -139,59 +132,78 @@ function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; o
       <div data-testid={`${prefix}-error`}>
         <FormError error={send.error} />
       </div>
-      {done && !send.error && <Notice>{t('export.step.recorded', { step: stepName })}</Notice>}
     </form>
   );
 }
 
 function Documents({ vehicle, onDone }: { vehicle: Vehicle; onDone: () => void }) {
   const { t, tDynamic, locale } = useI18n();
+  const [docs, setDocs] = useState<ExportDocument[] | null>(null);
   const [kind, setKind] = useState<string>(DOCUMENT_KINDS[0]);
+  const [forConsignee, setForConsignee] = useState(false);
   const [file, setFile] = useState<File | null>(null);
+  const [uploaded, setUploaded] = useState<string | null>(null);
   const upload = useMutation(uploadDocument);
+  const load = () => {
+    getVehicle(vehicle.id)
+      .then((d) => setDocs(d.documents))
+      .catch(() => setDocs([]));
+  };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!file) return;
-    const r = await upload.run(vehicle.id, kind, file);
+    const r = await upload.run({ vehicle: vehicle.id }, kind, file, { for_consignee: forConsignee });
     if (r.ok) {
+      setUploaded(file.name);
       setFile(null);
+      load();
       onDone();
     }
   };
   return (
-    <details className="export-docs">
-      <summary>
-        {t('export.vehicle.documents')} ({vehicle.documents.length})
-      </summary>
-      {vehicle.documents.length === 0 ? (
-        <p className="muted">{t('export.vehicle.noDocuments')}</p>
-      ) : (
-        <ul className="export-doc-list" data-testid={`vehicle-${vehicle.vin}-documents`}>
-          {vehicle.documents.map((d) => (
-            <li key={d.id}>
-              {d.url ? <a href={d.url}>{tDynamic(`export.doc.${d.kind}`, d.kind)}</a> : tDynamic(`export.doc.${d.kind}`, d.kind)}{' '}
-              <span className="muted small">
-                {d.filename} · {new Date(d.uploaded_at).toLocaleDateString(locale)}
-                {d.for_consignee ? ` · ${t('export.doc.forConsignee')}` : ''}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <form className="inline-form" onSubmit={submit}>
-        <select value={kind} onChange={(e) => setKind(e.target.value)} aria-label={t('export.doc.kind')}>
-          {DOCUMENT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {tDynamic(`export.doc.${k}`, k)}
-            </option>
-          ))}
-        </select>
-        <input type="file" aria-label={t('export.doc.file')} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <button className="btn btn-secondary btn-small" disabled={!file || upload.pending}>
+    <details className="export-docs" onToggle={(e) => (e.currentTarget.open && docs === null ? load() : undefined)} data-testid={`vehicle-${vehicle.vin}-docs`}>
+      <summary>{t('export.vehicle.documents')}</summary>
+      {docs !== null &&
+        (docs.length === 0 ? (
+          <p className="muted">{t('export.vehicle.noDocuments')}</p>
+        ) : (
+          <ul className="export-doc-list">
+            {docs.map((d) => (
+              <li key={d.id}>
+                {tDynamic(`export.doc.${d.doc_type}`, d.doc_type)} {d.number && <span className="mono">{d.number}</span>}{' '}
+                <span className="muted small">
+                  {new Date(d.created_at).toLocaleDateString(locale)}
+                  {d.for_consignee ? ` · ${t('export.doc.forConsignee')}` : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ))}
+      <form className="export-step-form" onSubmit={submit}>
+        <label className="field">
+          <span>{t('export.doc.kind')}</span>
+          <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid={`doc-${vehicle.vin}-kind`}>
+            {DOCUMENT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {tDynamic(`export.doc.${k}`, k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('export.doc.file')}</span>
+          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid={`doc-${vehicle.vin}-file`} />
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={forConsignee} onChange={(e) => setForConsignee(e.target.checked)} />
+          {t('export.doc.forConsignee')}
+        </label>
+        <button className="btn btn-secondary btn-small" disabled={!file || upload.pending} data-testid={`doc-${vehicle.vin}-upload`}>
           {t('export.doc.upload')}
         </button>
       </form>
       <FormError error={upload.error} />
+      {uploaded && <Notice>{t('export.doc.uploaded', { filename: uploaded })}</Notice>}
     </details>
   );
 }

@@ -1,51 +1,86 @@
 import { describe, expect, it } from 'vitest';
 import type { Deadline, ShippingEvent } from '../api/export';
-import { deadlineKey, journey, latestEta, missingFacts, stepFacts, stepIndex, todoKey, toneOf, worseTone } from './desk';
+import {
+  deadlineKey,
+  isBatchStep,
+  journey,
+  localToIso,
+  missingFacts,
+  nextStep,
+  orderTone,
+  retractedIds,
+  stepBody,
+  stepIndex,
+  toneOf,
+  violationsOf,
+  worseTone,
+} from './desk';
 
 const dl = (state: Deadline['state'], days_left: number, what = 'plate'): Deadline => ({ what, due: '2026-04-29', state, days_left });
 
 const ev = (id: number, over: Partial<ShippingEvent>): ShippingEvent => ({
   id,
-  kind: 'departed',
+  batch_id: 1,
+  vehicle_id: null,
+  event_type: 'departed',
+  classifier: 'ACT',
+  event_time: `2026-05-0${id}T00:00:00+00:00`,
+  time_zone: 'Asia/Shanghai',
+  local_time: '',
   recorded_at: `2026-05-0${id}T00:00:00Z`,
+  location_code: '',
+  location_name: '',
+  retracts_event_id: null,
   retracted: false,
+  note: '',
+  source: 'manual',
   ...over,
 });
 
 describe('desk colours', () => {
-  it('turns a run-out clock red and a near one amber', () => {
-    expect(toneOf('overdue')).toBe('red');
-    expect(toneOf('due_soon')).toBe('amber');
-    expect(toneOf('ok')).toBeNull();
+  it('turns a red car red and an amber one amber; green shows no colour', () => {
+    expect(toneOf('red')).toBe('red');
+    expect(toneOf('amber')).toBe('amber');
+    expect(toneOf('green')).toBeNull();
     expect(toneOf(null)).toBeNull();
     expect(worseTone('amber', 'red')).toBe('red');
     expect(worseTone(null, 'amber')).toBe('amber');
-    expect(worseTone(null, null)).toBeNull();
+    expect(orderTone([{ colour: 'green' }, { colour: 'amber' }])).toBe('amber');
+    expect(orderTone([{ colour: 'amber' }, { colour: 'red' }, { colour: 'green' }])).toBe('red');
+    expect(orderTone([])).toBeNull();
   });
 
-  it('says how far the deadline is and what to do', () => {
+  it('says how far the deadline is', () => {
     expect(deadlineKey(dl('overdue', -2))).toEqual({ key: 'export.deadline.overdue', params: { due: '2026-04-29', days: 2 } });
     expect(deadlineKey(dl('due_soon', 0)).key).toBe('export.deadline.today');
     expect(deadlineKey(dl('ok', 30)).key).toBe('export.deadline.left');
-    expect(todoKey(dl('overdue', -2))).toBe('export.todo.plate.overdue');
-    expect(todoKey(dl('due_soon', 3, 'licence'))).toBe('export.todo.licence.due_soon');
-    expect(todoKey(dl('ok', 30))).toBeNull();
   });
 });
 
-describe('step forms', () => {
+describe('steps', () => {
+  it('knows the next step and whether the batch records it', () => {
+    expect(nextStep('bought')).toBe('transfer_registered');
+    expect(nextStep('inspected')).toBe('licensed');
+    expect(isBatchStep(nextStep('inspected'))).toBe(true);
+    expect(isBatchStep(nextStep('bought'))).toBe(false);
+    expect(nextStep('deregistered')).toBe('vat_refund_filed');
+    expect(nextStep('vat_not_applicable')).toBeNull();
+    expect(nextStep('nonsense')).toBeNull();
+  });
+
   it('keeps the facts a step asks for, dropping empty optional ones', () => {
-    expect(stepFacts('inspected', { plate_issued: '2026-03-01', insurance_ends: '2026-12-31', plate_no: ' ', inspection: true, other: 'x' })).toEqual({
+    expect(stepBody('inspected', { plate_issued: '2026-03-01', insurance_ends: '2026-12-31', plate_no: ' ', inspection_standard: 'WM/T 8-2022', other: 'x' })).toEqual({
+      step: 'inspected',
       plate_issued: '2026-03-01',
       insurance_ends: '2026-12-31',
-      inspection: true,
+      inspection_standard: 'WM/T 8-2022',
     });
-    expect(stepFacts('loaded', { x: 'y' })).toEqual({});
+    expect(stepBody('loaded', { x: 'y' })).toEqual({ step: 'loaded' });
   });
 
   it('names the required fields still empty', () => {
-    expect(missingFacts('licensed', { licence_no: 'L1' })).toEqual(['licence_issued']);
-    expect(missingFacts('loaded', {})).toEqual([]);
+    expect(missingFacts('inspected', { plate_issued: '2026-03-01' })).toEqual(['insurance_ends', 'inspection_standard']);
+    expect(missingFacts('deregistered', {})).toEqual([]);
   });
 
   it('orders steps with the final ones at the end', () => {
@@ -55,24 +90,30 @@ describe('step forms', () => {
   });
 });
 
+describe('destination violations', () => {
+  it('reads a refusal’s details, a block, or nothing', () => {
+    const v = { code: 'destination_steering', country: 'UZ', effective_from: '2025-01-01', source: 'importer', detail: 'lhd only' };
+    expect(violationsOf({ when: 'x', violations: [v] })).toEqual([v]);
+    expect(violationsOf(v)).toEqual([v]);
+    expect(violationsOf(null)).toEqual([]);
+    expect(violationsOf({ violations: 'no' })).toEqual([]);
+  });
+});
+
 describe('the journey', () => {
   it('puts a correction right after the event it retracts', () => {
     const events = [
-      ev(1, { kind: 'departed', actual_at: '2026-05-01T08:00:00Z', retracted: true }),
-      ev(2, { kind: 'arrived', estimated_at: '2026-06-01T00:00:00Z' }),
-      ev(3, { kind: 'departed', actual_at: '2026-05-02T08:00:00Z', corrects_id: 1 }),
+      ev(1, { event_type: 'departed', retracted: true }),
+      ev(2, { event_type: 'arrived', classifier: 'EST', event_time: '2026-06-01T00:00:00+00:00' }),
+      ev(3, { event_type: 'departed', event_time: '2026-05-02T08:00:00+00:00', retracts_event_id: 1 }),
     ];
     expect(journey(events).map((e) => e.id)).toEqual([1, 3, 2]);
+    expect([...retractedIds(events)]).toEqual([1]);
   });
 
-  it('takes the latest standing estimate as the ETA, and the actual arrival over any estimate', () => {
-    const events = [
-      ev(1, { kind: 'arrived', estimated_at: '2026-06-01T00:00:00Z' }),
-      ev(2, { kind: 'arrived', estimated_at: '2026-06-05T00:00:00Z' }),
-      ev(3, { kind: 'arrived', estimated_at: '2026-06-09T00:00:00Z', retracted: true }),
-    ];
-    expect(latestEta(events)).toBe('2026-06-05T00:00:00Z');
-    expect(latestEta([...events, ev(4, { kind: 'arrived', actual_at: '2026-06-04T00:00:00Z' })])).toBe('2026-06-04T00:00:00Z');
-    expect(latestEta([ev(1, { kind: 'departed', actual_at: '2026-05-01T00:00:00Z' })])).toBeNull();
+  it('writes a typed local time with its offset', () => {
+    expect(localToIso('2026-05-01T08:00', '+08:00')).toBe('2026-05-01T08:00:00+08:00');
+    expect(localToIso('2026-05-01T08:00', '+00:00')).toBe('2026-05-01T08:00:00Z');
+    expect(localToIso('', '+08:00')).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 /** The desk's pure logic: a vehicle's colour and what to do, the forms each step needs, the shipment's journey. */
-import type { Deadline, DeadlineState, ShippingEvent } from '../api/export';
+import type { Colour, Deadline, ShippingEvent, Vehicle, Violation } from '../api/export';
 
 /** The steps of a vehicle, in order (export/domain/steps.py). */
 export const STEPS = [
@@ -16,12 +16,15 @@ export const STEPS = [
 ] as const;
 export const FINAL_STEPS = ['vat_refund_filed', 'vat_not_applicable'] as const;
 
+/** Steps recorded for the whole batch (一批一证: one licence, one declaration, one voyage); the rest per car. */
+export const BATCH_STEPS = ['licensed', 'declared', 'loaded', 'departed', 'arrived', 'delivered'] as const;
+
 export type Tone = 'red' | 'amber' | null;
 
-/** Red when a clock has run out, amber from 7 days before it (the server decides the state). */
-export function toneOf(state: DeadlineState | null | undefined): Tone {
-  if (state === 'overdue') return 'red';
-  if (state === 'due_soon') return 'amber';
+/** Red when a clock has run out or a destination rule blocks the car, amber from 7 days before a deadline. */
+export function toneOf(colour: Colour | string | null | undefined): Tone {
+  if (colour === 'red') return 'red';
+  if (colour === 'amber') return 'amber';
   return null;
 }
 
@@ -32,6 +35,10 @@ export function worseTone(a: Tone, b: Tone): Tone {
   return null;
 }
 
+export function orderTone(vehicles: readonly Pick<Vehicle, 'colour'>[]): Tone {
+  return vehicles.reduce<Tone>((t, v) => worseTone(t, toneOf(v.colour)), null);
+}
+
 /** The message key (and its parameters) saying how far the deadline is: "3 days left", "2 days overdue", "today". */
 export function deadlineKey(d: Deadline): { key: string; params: Record<string, string | number> } {
   const params = { due: d.due, days: Math.abs(d.days_left) };
@@ -40,124 +47,123 @@ export function deadlineKey(d: Deadline): { key: string; params: Record<string, 
   return { key: 'export.deadline.left', params };
 }
 
-/** The message key of what to do about a clock, e.g. `export.todo.plate.overdue`. */
-export function todoKey(d: Deadline): string | null {
-  if (d.state === 'ok') return null;
-  return `export.todo.${d.what}.${d.state}`;
+/** The next step a car takes on its own (null when the next one is the batch's, or none is left). */
+export function nextStep(step: string): string | null {
+  if ((FINAL_STEPS as readonly string[]).includes(step)) return null;
+  const i = (STEPS as readonly string[]).indexOf(step);
+  if (i < 0) return null;
+  return i === STEPS.length - 1 ? 'vat_refund_filed' : STEPS[i + 1]!;
 }
 
-export type FactKind = 'date' | 'text' | 'check';
+export function isBatchStep(step: string | null): boolean {
+  return step !== null && (BATCH_STEPS as readonly string[]).includes(step);
+}
+
+/** The violations of a destination block or a refusal's details (`{violations: […]}` or one violation). */
+export function violationsOf(x: unknown): Violation[] {
+  if (typeof x !== 'object' || x === null) return [];
+  const o = x as { violations?: unknown; code?: unknown; source?: unknown };
+  if (Array.isArray(o.violations)) return o.violations.filter((v): v is Violation => typeof v === 'object' && v !== null && 'code' in v);
+  if (typeof o.code === 'string' && typeof o.source === 'string') return [o as Violation];
+  return [];
+}
+
+export type FactKind = 'date' | 'text' | 'select';
 
 export interface FactField {
   name: string;
   kind: FactKind;
   required: boolean;
+  options?: readonly string[];
 }
 
-/** What each step asks for when it is recorded, beyond the document uploaded with it. */
+/** What each car's own step asks for when it is recorded. */
 export const STEP_FACTS: Record<string, FactField[]> = {
   transfer_registered: [{ name: 'pending_export_on', kind: 'date', required: true }],
   inspected: [
     { name: 'plate_no', kind: 'text', required: false },
     { name: 'plate_issued', kind: 'date', required: true },
     { name: 'insurance_ends', kind: 'date', required: true },
-    { name: 'inspection', kind: 'check', required: false },
+    { name: 'inspection_standard', kind: 'select', required: true, options: ['WM/T 8-2022', 'WM/T 9-2022', 'declaration'] },
   ],
-  licensed: [
-    { name: 'licence_no', kind: 'text', required: true },
-    { name: 'licence_issued', kind: 'date', required: true },
-  ],
-  declared: [
-    { name: 'declaration_no', kind: 'text', required: false },
-    { name: 'hs_code', kind: 'text', required: false },
-  ],
-  deregistered: [{ name: 'cleared_on', kind: 'date', required: true }],
+  deregistered: [{ name: 'on', kind: 'date', required: false }],
+  vat_refund_filed: [{ name: 'on', kind: 'date', required: false }],
 };
 
 /** The document a step is usually recorded with (the upload next to the step button). */
 export const STEP_DOCUMENT: Record<string, string> = {
-  transfer_registered: 'registration_certificate',
+  transfer_registered: 'pending_export_transfer',
   inspected: 'inspection_report',
-  licensed: 'after_sales_confirmation',
-  declared: 'customs_declaration',
-  loaded: 'packing_list',
   deregistered: 'deregistration_certificate',
-  vat_refund_filed: 'vat_invoice',
+  vat_refund_filed: 'purchase_invoice',
 };
 
 export const DOCUMENT_KINDS = [
   'registration_certificate',
+  'pending_export_transfer',
+  'temporary_plate',
+  'compulsory_insurance',
   'inspection_report',
+  'standard_declaration',
   'after_sales_confirmation',
-  'licence',
+  'export_licence',
   'customs_declaration',
-  'packing_list',
   'bill_of_lading',
-  'commercial_invoice',
   'deregistration_certificate',
-  'vat_invoice',
+  'purchase_invoice',
+  'commercial_invoice',
+  'packing_list',
+  'export_contract',
+  'other',
 ] as const;
 
-/** Turns a step form's values into the request's facts: empty optional fields are left out, dates kept as typed. */
-export function stepFacts(step: string, values: Record<string, string | boolean>): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
+/** Turns a step form's values into the request: empty optional fields are left out, dates kept as typed. */
+export function stepBody(step: string, values: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { step };
   for (const f of STEP_FACTS[step] ?? []) {
-    const v = values[f.name];
-    if (f.kind === 'check') out[f.name] = v === true;
-    else if (typeof v === 'string' && v.trim() !== '') out[f.name] = v.trim();
+    const v = values[f.name]?.trim();
+    if (v) out[f.name] = v;
   }
   return out;
 }
 
 /** The fields of a step form still empty although required. */
-export function missingFacts(step: string, values: Record<string, string | boolean>): string[] {
-  return (STEP_FACTS[step] ?? [])
-    .filter((f) => f.required && f.kind !== 'check' && !(typeof values[f.name] === 'string' && String(values[f.name]).trim()))
-    .map((f) => f.name);
-}
-
-/** When an event happened or is expected: actual, else the estimate, else the plan. */
-export function eventTime(e: ShippingEvent): string | null {
-  return e.actual_at ?? e.estimated_at ?? e.planned_at ?? null;
+export function missingFacts(step: string, values: Record<string, string>): string[] {
+  return (STEP_FACTS[step] ?? []).filter((f) => f.required && !values[f.name]?.trim()).map((f) => f.name);
 }
 
 /**
- * The journey in order of when things happened (or are expected), each correction right after the event it
- * retracts, so the struck-through line and its replacement read together.
+ * The journey in the order events were recorded, each correction right after the event it retracts, so the
+ * struck-through line and its replacement read together.
  */
 export function journey(events: readonly ShippingEvent[]): ShippingEvent[] {
-  const byTime = (a: ShippingEvent, b: ShippingEvent) =>
-    (eventTime(a) ?? a.recorded_at).localeCompare(eventTime(b) ?? b.recorded_at) || a.id - b.id;
+  const ids = new Set(events.map((e) => e.id));
   const corrections = new Map<number, ShippingEvent[]>();
   const roots: ShippingEvent[] = [];
-  const ids = new Set(events.map((e) => e.id));
   for (const e of events) {
-    if (e.corrects_id != null && ids.has(e.corrects_id)) {
-      corrections.set(e.corrects_id, [...(corrections.get(e.corrects_id) ?? []), e]);
-    } else {
-      roots.push(e);
-    }
+    if (e.retracts_event_id != null && ids.has(e.retracts_event_id)) {
+      corrections.set(e.retracts_event_id, [...(corrections.get(e.retracts_event_id) ?? []), e]);
+    } else roots.push(e);
   }
   const out: ShippingEvent[] = [];
   const visit = (e: ShippingEvent) => {
     out.push(e);
     for (const c of (corrections.get(e.id) ?? []).sort((a, b) => a.id - b.id)) visit(c);
   };
-  roots.sort(byTime).forEach(visit);
+  roots.sort((a, b) => a.event_time.localeCompare(b.event_time) || a.id - b.id).forEach(visit);
   return out;
 }
 
-/**
- * The ETA: the arrival's latest estimate among events still standing (a retracted one no longer counts); an
- * actual arrival replaces any estimate. The server sends its own; this is the same rule for a fresh import.
- */
-export function latestEta(events: readonly ShippingEvent[]): string | null {
-  const standing = events.filter((e) => !e.retracted && e.kind === 'arrived');
-  const actual = standing.find((e) => e.actual_at);
-  if (actual) return actual.actual_at ?? null;
-  const estimates = standing.filter((e) => e.estimated_at || e.planned_at).sort((a, b) => b.recorded_at.localeCompare(a.recorded_at) || b.id - a.id);
-  const e = estimates[0];
-  return e ? (e.estimated_at ?? e.planned_at ?? null) : null;
+/** The ids of events something retracts (the server marks them too; a fresh list may not say). */
+export function retractedIds(events: readonly ShippingEvent[]): Set<number> {
+  return new Set(events.flatMap((e) => (e.retracts_event_id != null ? [e.retracts_event_id] : [])));
+}
+
+/** datetime-local "2026-05-01T08:00" with an offset "+08:00" → "2026-05-01T08:00:00+08:00"; empty → null. */
+export function localToIso(value: string, offset: string): string | null {
+  if (!value) return null;
+  const withSeconds = value.length === 16 ? `${value}:00` : value;
+  return `${withSeconds}${offset === '+00:00' ? 'Z' : offset}`;
 }
 
 /** How far a vehicle has come: the index of its step (final steps count as the end). */
