@@ -32,6 +32,7 @@ VERSION = "0.1.0"
 
 def api_routes() -> list[BaseRoute]:
     import auctions.routes
+    import export.routes
     import listings.routes
     import marketplace.stats.routes
 
@@ -41,6 +42,7 @@ def api_routes() -> list[BaseRoute]:
         *auctions.routes.routes,
         *marketplace.stats.routes.routes,
         *settlement_routes,
+        *export.routes.routes,
     ]
 
 

@@ -20,10 +20,16 @@ def _installers() -> list[Any]:
     # Each domain package's `plugin.install(services)` registers its jobs, outbox subscriptions,
     # background loops and ports. The order is the start order.
     import auctions.plugin
+    import export.plugin
     import listings.plugin
     import marketplace.settlement.plugin
 
-    return [listings.plugin.install, auctions.plugin.install, marketplace.settlement.plugin.install]
+    return [
+        listings.plugin.install,
+        auctions.plugin.install,
+        marketplace.settlement.plugin.install,
+        export.plugin.install,
+    ]
 
 
 def build_services(

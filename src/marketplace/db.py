@@ -38,6 +38,7 @@ APPS: dict[str, dict[str, Any]] = {
     "auctions": {"models": ["auctions.models"], "migrations": "auctions.migrations"},
     "stats": {"models": ["marketplace.stats.models"], "migrations": "marketplace.stats.migrations"},
     "settlement": {"models": ["marketplace.settlement.models"], "migrations": "marketplace.settlement.migrations"},
+    "export": {"models": ["export.models"], "migrations": "export.migrations"},
 }
 
 

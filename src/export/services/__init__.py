@@ -1,0 +1,1 @@
+"""Export use cases: the only layer of the package that opens transactions."""
