@@ -1,5 +1,5 @@
 /** Route components of the export desk (mounted by app/router.tsx). */
-import { useParams } from 'react-router';
+import { useLocation, useParams } from 'react-router';
 import { ConsigneePage } from './components/ConsigneePage';
 import { DeskPage } from './components/DeskPage';
 import { OrderPage } from './components/OrderPage';
@@ -14,7 +14,9 @@ export function ExportOrderRoute() {
   return <OrderPage id={Number(id)} />;
 }
 
+/** The token rides in the URL's fragment: browsers never send it to a server, so no log or Referer holds it. */
 export function ConsigneeRoute() {
-  const { token } = useParams();
-  return <ConsigneePage token={token ?? ''} />;
+  const { hash } = useLocation();
+  const token = decodeURIComponent(hash.replace(/^#/, ''));
+  return <ConsigneePage token={token} />;
 }

@@ -268,6 +268,10 @@ export const addVehicle = (
   body: { vehicle_id?: number; sale_id?: number; price_minor: number; steering: string; fuel?: string; euro?: number | null },
 ) => api.post<Order>(`/api/export/orders/${orderId}/vehicles`, body);
 
+export const recordRegistration = (
+  vehicleId: number,
+  body: { make: string; model: string; first_registration: string; pending_export_on: string | null },
+) => api.put<unknown>(`/api/export/vehicles/${vehicleId}/registration`, body);
 export const getVehicle = (id: number) => api.get<VehicleDetail>(`/api/export/vehicles/${id}`);
 /** Moves a vehicle one step; the facts the step needs (a plate's dates, the transfer date) go with it. */
 export const recordStep = (vehicleId: number, body: Record<string, unknown>) =>
@@ -317,5 +321,15 @@ export const recordEvent = (batchId: number, body: EventInput) => api.post<Shipp
 export const importEvents = (org: number, file: File) =>
   api.post<ImportReport>(`${dealer(org)}/events/import`, undefined, { raw: { data: file, contentType: 'text/csv' } });
 
-export const createLink = (orderId: number) => api.post<Link>(`/api/export/orders/${orderId}/links`);
-export const getTrack = (token: string) => api.get<Track>(`/api/export/track/${encodeURIComponent(token)}`);
+export const createLink = (orderId: number) => api.post<Link>(`/api/export/orders/${orderId}/consignee-links`);
+
+/** The token travels in a header, never in a URL the server logs (the page keeps it in the fragment). */
+export const CONSIGNEE_HEADER = 'X-Consignee-Token';
+export const getTrack = (token: string) => api.get<Track>('/api/export/consignee', { headers: { [CONSIGNEE_HEADER]: token } });
+
+/** A paper addressed to the consignee, fetched with the token and handed to the browser as a file. */
+export async function fetchConsigneeDocument(token: string, id: number): Promise<Blob> {
+  const res = await fetch(`/api/export/consignee/documents/${id}`, { headers: { [CONSIGNEE_HEADER]: token } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.blob();
+}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { Loading } from '../../../components/feedback';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { formatDate } from '../../../lib/format';
-import { getTrack, type Track } from '../api/export';
+import { fetchConsigneeDocument, getTrack, type Track } from '../api/export';
 import { inEnglish as en } from '../lib/english';
 import { EtaLine, JourneyTimeline } from './Timelines';
 
@@ -11,6 +11,10 @@ export function ConsigneePage({ token }: { token: string }) {
   const [view, setView] = useState<Track | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
+    if (!token) {
+      setFailed(true);
+      return;
+    }
     getTrack(token)
       .then(setView)
       .catch(() => setFailed(true));
@@ -53,7 +57,17 @@ export function ConsigneePage({ token }: { token: string }) {
           <ul className="export-doc-list" data-testid="consignee-documents">
             {view.documents.map((d) => (
               <li key={d.id}>
-                {en(`export.doc.${d.doc_type}`, d.doc_type)} {d.number && <span className="mono">{d.number}</span>}{' '}
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small"
+                  onClick={async () => {
+                    const blob = await fetchConsigneeDocument(token, d.id).catch(() => null);
+                    if (blob) window.open(URL.createObjectURL(blob), '_blank', 'noopener');
+                  }}
+                >
+                  {en(`export.doc.${d.doc_type}`, d.doc_type)}
+                </button>{' '}
+                {d.number && <span className="mono">{d.number}</span>}{' '}
                 <span className="muted small">{formatDate(d.issued_on)}</span>
               </li>
             ))}

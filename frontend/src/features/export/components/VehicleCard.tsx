@@ -4,7 +4,7 @@ import { FormError } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { getVehicle, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
+import { getVehicle, recordRegistration, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
 import { DOCUMENT_KINDS, isBatchStep, missingFacts, nextStep, STEP_DOCUMENT, STEP_FACTS, stepBody, toneOf, violationsOf } from '../lib/desk';
 import { DeadlineLine, OrderMoney, StepBadge, Violations } from './common';
 
@@ -58,6 +58,7 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
       </dl>
       <DeadlineLine deadline={vehicle.deadline} tone={tone} todo={vehicle.todo} testId={`vehicle-${vehicle.vin}-deadline`} />
       <Violations items={violationsOf(vehicle.destination_block)} testId={`vehicle-${vehicle.vin}-block`} />
+      {(vehicle.registration === null || vehicle.step === 'bought') && <RegistrationForm vehicle={vehicle} onDone={onChange} />}
       {step === null ? (
         <p className="muted">{t('export.step.done')}</p>
       ) : isBatchStep(step) ? (
@@ -71,6 +72,57 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
   );
 }
 
+/** The registration certificate (登记证书) as recorded: the licence application is compared with it. */
+function RegistrationForm({ vehicle, onDone }: { vehicle: Vehicle; onDone: () => void }) {
+  const { t } = useI18n();
+  const reg = vehicle.registration;
+  const [v, setV] = useState({
+    make: reg?.make ?? vehicle.make,
+    model: reg?.model ?? vehicle.model,
+    first_registration: reg?.first_registration ?? '',
+    pending_export_on: reg?.pending_export_on ?? '',
+  });
+  const send = useMutation(recordRegistration);
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const prefix = `registration-${vehicle.vin}`;
+  return (
+    <details className="export-registration" open={reg === null}>
+      <summary>{t('export.registration.title')}</summary>
+      <form
+        className="export-step-form"
+        data-testid={prefix}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const r = await send.run(vehicle.id, {
+            make: v.make.trim(),
+            model: v.model.trim(),
+            first_registration: v.first_registration,
+            pending_export_on: v.pending_export_on || null,
+          });
+          if (r.ok) onDone();
+        }}
+      >
+        <label className="field">
+          <span>{t('export.vehicle.make')}</span>
+          <input value={v.make} onChange={set('make')} required />
+        </label>
+        <label className="field">
+          <span>{t('export.vehicle.model')}</span>
+          <input value={v.model} onChange={set('model')} required />
+        </label>
+        <label className="field">
+          <span>{t('export.vehicle.firstRegistration')}</span>
+          <input type="date" value={v.first_registration} onChange={set('first_registration')} required data-testid={`${prefix}-first`} />
+        </label>
+        <button className="btn btn-secondary btn-small" disabled={send.pending} data-testid={`${prefix}-submit`}>
+          {t('export.registration.save')}
+        </button>
+        <FormError error={send.error} />
+      </form>
+    </details>
+  );
+}
+
 function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; onDone: () => void }) {
   const { t, tDynamic } = useI18n();
   const [values, setValues] = useState<Record<string, string>>({});
@@ -79,8 +131,9 @@ function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; o
   const docKind = STEP_DOCUMENT[step];
   const send = useMutation(async () => {
     // The paper goes first: the gate reads the documents on file.
+    const body = stepBody(step, values);
     if (file && docKind) await uploadDocument({ vehicle: vehicle.id }, docKind, file);
-    return recordStep(vehicle.id, stepBody(step, values));
+    return recordStep(vehicle.id, body);
   });
   const stepName = tDynamic(`export.step.${step}`, step);
   const submit = async (e: FormEvent) => {
@@ -88,6 +141,12 @@ function StepForm({ vehicle, step, onDone }: { vehicle: Vehicle; step: string; o
     const m = missingFacts(step, values);
     setMissing(m);
     if (m.length) return;
+    try {
+      stepBody(step, values);
+    } catch {
+      setMissing(['invoice_net', 'invoice_tax', 'refund_rate_pct']);
+      return;
+    }
     if ((await send.run()).ok) onDone();
   };
   const prefix = `step-${vehicle.vin}-${step}`;

@@ -8,12 +8,14 @@ import {
   missingFacts,
   nextStep,
   orderTone,
+  percentToBp,
   retractedIds,
   stepBody,
   stepIndex,
   toneOf,
   violationsOf,
   worseTone,
+  yuanToFen,
 } from './desk';
 
 const dl = (state: Deadline['state'], days_left: number, what = 'plate'): Deadline => ({ what, due: '2026-04-29', state, days_left });
@@ -69,17 +71,19 @@ describe('steps', () => {
   });
 
   it('keeps the facts a step asks for, dropping empty optional ones', () => {
-    expect(stepBody('inspected', { plate_issued: '2026-03-01', insurance_ends: '2026-12-31', plate_no: ' ', inspection_standard: 'WM/T 8-2022', other: 'x' })).toEqual({
-      step: 'inspected',
+    expect(stepBody('transfer_registered', { pending_export_on: '2026-03-01', plate_issued: '2026-03-01', insurance_ends: '2026-12-31', plate_no: ' ', other: 'x' })).toEqual({
+      step: 'transfer_registered',
+      pending_export_on: '2026-03-01',
       plate_issued: '2026-03-01',
       insurance_ends: '2026-12-31',
-      inspection_standard: 'WM/T 8-2022',
     });
+    expect(stepBody('inspected', { inspection_standard: 'WM/T 8-2022' })).toEqual({ step: 'inspected', inspection_standard: 'WM/T 8-2022' });
     expect(stepBody('loaded', { x: 'y' })).toEqual({ step: 'loaded' });
   });
 
   it('names the required fields still empty', () => {
-    expect(missingFacts('inspected', { plate_issued: '2026-03-01' })).toEqual(['insurance_ends', 'inspection_standard']);
+    expect(missingFacts('transfer_registered', { plate_issued: '2026-03-01' })).toEqual(['pending_export_on', 'insurance_ends']);
+    expect(missingFacts('inspected', {})).toEqual(['inspection_standard']);
     expect(missingFacts('deregistered', {})).toEqual([]);
   });
 
@@ -87,6 +91,20 @@ describe('steps', () => {
     expect(stepIndex('bought')).toBe(0);
     expect(stepIndex('deregistered')).toBe(9);
     expect(stepIndex('vat_refund_filed')).toBe(10);
+  });
+});
+
+describe('the VAT refund invoice', () => {
+  it('sends amounts typed in 元 as fen and the rate as basis points', () => {
+    expect(stepBody('vat_refund_filed', { invoice_kind: 'special_vat', invoice_net: '100,000.00', invoice_tax: '13000', refund_rate_pct: '13' })).toEqual({
+      step: 'vat_refund_filed',
+      invoice: { kind: 'special_vat', net_fen: 10_000_000, tax_fen: 1_300_000, refund_rate_bp: 1300 },
+    });
+    expect(yuanToFen('0.5')).toBe(50);
+    expect(yuanToFen('1.234')).toBeNull();
+    expect(percentToBp('9.5')).toBe(950);
+    expect(percentToBp('101')).toBeNull();
+    expect(() => stepBody('vat_refund_filed', { invoice_kind: 'special_vat', invoice_net: 'x', invoice_tax: '1', refund_rate_pct: '13' })).toThrow(RangeError);
   });
 });
 

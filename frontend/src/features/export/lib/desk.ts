@@ -79,15 +79,22 @@ export interface FactField {
 
 /** What each car's own step asks for when it is recorded. */
 export const STEP_FACTS: Record<string, FactField[]> = {
-  transfer_registered: [{ name: 'pending_export_on', kind: 'date', required: true }],
-  inspected: [
+  // The temporary plate is issued with the 待出口 transfer; its clock runs until the car is inspected.
+  transfer_registered: [
+    { name: 'pending_export_on', kind: 'date', required: true },
     { name: 'plate_no', kind: 'text', required: false },
     { name: 'plate_issued', kind: 'date', required: true },
     { name: 'insurance_ends', kind: 'date', required: true },
-    { name: 'inspection_standard', kind: 'select', required: true, options: ['WM/T 8-2022', 'WM/T 9-2022', 'declaration'] },
   ],
+  inspected: [{ name: 'inspection_standard', kind: 'select', required: true, options: ['WM/T 8-2022', 'WM/T 9-2022', 'declaration'] }],
   deregistered: [{ name: 'on', kind: 'date', required: false }],
-  vat_refund_filed: [{ name: 'on', kind: 'date', required: false }],
+  vat_refund_filed: [
+    { name: 'on', kind: 'date', required: false },
+    { name: 'invoice_kind', kind: 'select', required: true, options: ['special_vat', 'ordinary', 'private_seller'] },
+    { name: 'invoice_net', kind: 'text', required: true },
+    { name: 'invoice_tax', kind: 'text', required: true },
+    { name: 'refund_rate_pct', kind: 'text', required: true },
+  ],
 };
 
 /** The document a step is usually recorded with (the upload next to the step button). */
@@ -117,14 +124,43 @@ export const DOCUMENT_KINDS = [
   'other',
 ] as const;
 
-/** Turns a step form's values into the request: empty optional fields are left out, dates kept as typed. */
-export function stepBody(step: string, values: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = { step };
+const INVOICE_FIELDS = ['invoice_kind', 'invoice_net', 'invoice_tax', 'refund_rate_pct'];
+
+/** "13" or "9.5" percent → basis points (1300, 950); null when it is not a percentage with at most 2 decimals. */
+export function percentToBp(text: string): number | null {
+  const m = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const bp = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return bp <= 10_000 ? bp : null;
+}
+
+/**
+ * Turns a step form's values into the request: empty optional fields are left out, dates kept as typed; the VAT
+ * refund's invoice (amounts typed in 元) becomes `invoice` in fen and basis points. Throws RangeError on an
+ * amount that is not one.
+ */
+export function stepBody(step: string, values: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { step };
   for (const f of STEP_FACTS[step] ?? []) {
     const v = values[f.name]?.trim();
-    if (v) out[f.name] = v;
+    if (v && !INVOICE_FIELDS.includes(f.name)) out[f.name] = v;
+  }
+  if (step === 'vat_refund_filed') {
+    const net = yuanToFen(values.invoice_net ?? '');
+    const tax = yuanToFen(values.invoice_tax ?? '');
+    const bp = percentToBp(values.refund_rate_pct ?? '');
+    if (net === null || tax === null || bp === null) throw new RangeError('invoice');
+    out.invoice = { kind: values.invoice_kind, net_fen: net, tax_fen: tax, refund_rate_bp: bp };
   }
   return out;
+}
+
+/** "12,345.67" 元 → 1234567 fen, exact; null when it is not an amount. */
+export function yuanToFen(text: string): number | null {
+  const m = /^\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const fen = BigInt(m[1]!.replace(/,/g, '')) * 100n + BigInt((m[2] ?? '').padEnd(2, '0') || '0');
+  return fen <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(fen) : null;
 }
 
 /** The fields of a step form still empty although required. */
