@@ -86,7 +86,7 @@ async def make_order(client: ApiClient, ex: Exporter, **over: Any) -> dict[str, 
     for car in ex.cars:
         r = await client.post(f"/api/export/orders/{order['id']}/vehicles", json={
             "vehicle_id": car.id, "price_minor": 1_250_000, "euro": 6, "steering": "lhd",
-            "certificates": ["single_vehicle_certificate"]})  # fmt: skip
+            "certificates": ["single_vehicle_certificate", "type_approval"]})  # fmt: skip
         assert r.status_code == 201, r.text
         order = r.json()
     return order

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from export.routes import filings, orders
+from export.routes import batches, desk, filings, orders, vehicles
 
-routes: list[BaseRoute] = [*filings.routes, *orders.routes]
+routes: list[BaseRoute] = [*filings.routes, *orders.routes, *vehicles.routes, *batches.routes, *desk.routes]

@@ -20,12 +20,20 @@ from marketplace.outbox.events import record_event
 
 def filing_out(f: Filing, today: date) -> FilingOut:
     return FilingOut(
-        id=f.id, exporter_org_id=f.exporter_org_id, filing_no=f.filing_no, province=f.province,
-        approved_on=f.approved_on, valid_until=f.valid_until, customs_code=f.customs_code,
-        appraisers=list(f.appraisers), status=f.status,
-        in_force=filings.in_force(f.status, f.approved_on, f.valid_until, today), renews_id=f.renews_id,
-        decision_reason=f.decision_reason, created_at=f.created_at,
-    )  # fmt: skip
+        id=f.id,
+        exporter_org_id=f.exporter_org_id,
+        filing_no=f.filing_no,
+        province=f.province,
+        approved_on=f.approved_on,
+        valid_until=f.valid_until,
+        customs_code=f.customs_code,
+        appraisers=list(f.appraisers),
+        status=f.status,
+        in_force=filings.in_force(f.status, f.approved_on, f.valid_until, today),
+        renews_id=f.renews_id,
+        decision_reason=f.decision_reason,
+        created_at=f.created_at,
+    )
 
 
 def _appraisers(items: list[object]) -> list[dict[str, str]]:
@@ -46,10 +54,16 @@ async def lodge(principal: Principal, org_id: int, body: FilingIn, today: date) 
         raise Conflict("this filing number is recorded already", code="filing_taken")
     async with in_transaction() as conn:
         f = await Filing.create(
-            exporter_org_id=org_id, filing_no=body.filing_no, province=body.province, approved_on=body.approved_on,
-            valid_until=filings.valid_until(body.approved_on), customs_code=body.customs_code,
-            appraisers=appraisers, created_by=principal.user_id, using_db=conn,
-        )  # fmt: skip
+            exporter_org_id=org_id,
+            filing_no=body.filing_no,
+            province=body.province,
+            approved_on=body.approved_on,
+            valid_until=filings.valid_until(body.approved_on),
+            customs_code=body.customs_code,
+            appraisers=appraisers,
+            created_by=principal.user_id,
+            using_db=conn,
+        )
         await audit("export.filing_lodged", actor=principal.user_id, target=f"export_filing:{f.id}", conn=conn)
     return filing_out(f, today)
 
@@ -67,11 +81,17 @@ async def renew(principal: Principal, filing_id: int, body: RenewIn, today: date
         raise Conflict("this filing number is recorded already", code="filing_taken")
     async with in_transaction() as conn:
         f = await Filing.create(
-            exporter_org_id=old.exporter_org_id, filing_no=body.filing_no, province=old.province,
-            approved_on=body.approved_on, valid_until=filings.valid_until(body.approved_on),
-            customs_code=old.customs_code, appraisers=appraisers, renews_id=old.id,
-            created_by=principal.user_id, using_db=conn,
-        )  # fmt: skip
+            exporter_org_id=old.exporter_org_id,
+            filing_no=body.filing_no,
+            province=old.province,
+            approved_on=body.approved_on,
+            valid_until=filings.valid_until(body.approved_on),
+            customs_code=old.customs_code,
+            appraisers=appraisers,
+            renews_id=old.id,
+            created_by=principal.user_id,
+            using_db=conn,
+        )
         await audit("export.filing_renewed", actor=principal.user_id, target=f"export_filing:{f.id}", conn=conn)
     return filing_out(f, today)
 
@@ -104,15 +124,22 @@ async def decide(principal: Principal, filing_id: int, body: DecisionIn, today: 
         changed = (
             await Filing.filter(id=filing_id, status=f.status)
             .using_db(conn)
-            .update(status=status.value, decided_by=principal.user_id, decided_at=datetime.now(UTC),
-                    decision_reason=body.reason)
-        )  # fmt: skip
+            .update(
+                status=status.value,
+                decided_by=principal.user_id,
+                decided_at=datetime.now(UTC),
+                decision_reason=body.reason,
+            )
+        )
         if changed != 1:
             raise Conflict("the filing changed meanwhile; reload and retry", code="stale")
         await audit(
-            "export.filing_verification", actor=principal.user_id, target=f"export_filing:{filing_id}",
-            details={"action": body.action, "from": f.status, "to": status.value, "reason": body.reason}, conn=conn,
-        )  # fmt: skip
+            "export.filing_verification",
+            actor=principal.user_id,
+            target=f"export_filing:{filing_id}",
+            details={"action": body.action, "from": f.status, "to": status.value, "reason": body.reason},
+            conn=conn,
+        )
         await record_event(conn, "export.filing_decided", {"filing_id": filing_id, "status": status.value})
     return filing_out(await Filing.get(id=filing_id), today)
 

@@ -37,13 +37,25 @@ async def create(principal: Principal, org_id: int, body: OrderIn) -> OrderOut:
     try:
         async with in_transaction() as conn:
             order = await Order.create(
-                exporter_org_id=org_id, reference=body.reference, consignee_name=c.name,
-                consignee_country=c.country, consignee_address=c.address, consignee_contact=c.contact,
-                legal_ground="contract", contract_no=body.contract_no, destination_country=body.destination_country,
-                incoterm=body.incoterm, named_place=body.named_place, currency=body.currency, fx_rate=body.fx_rate,
-                fx_source=body.fx_source, fx_date=body.fx_date, planned_shipment=body.planned_shipment,
-                created_by=principal.user_id, using_db=conn,
-            )  # fmt: skip
+                exporter_org_id=org_id,
+                reference=body.reference,
+                consignee_name=c.name,
+                consignee_country=c.country,
+                consignee_address=c.address,
+                consignee_contact=c.contact,
+                legal_ground="contract",
+                contract_no=body.contract_no,
+                destination_country=body.destination_country,
+                incoterm=body.incoterm,
+                named_place=body.named_place,
+                currency=body.currency,
+                fx_rate=body.fx_rate,
+                fx_source=body.fx_source,
+                fx_date=body.fx_date,
+                planned_shipment=body.planned_shipment,
+                created_by=principal.user_id,
+                using_db=conn,
+            )
             await audit("export.order_created", actor=principal.user_id, target=f"export_order:{order.id}", conn=conn)
     except IntegrityError:
         raise Conflict("an order with this reference exists", code="order_reference_taken") from None
@@ -101,25 +113,40 @@ async def add_vehicle(principal: Principal, order_id: int, body: OrderVehicleIn,
         summary = await vehicles.describe(vehicle_id)
         if summary is not None and summary.owner_org_id != org_id:
             summary = None  # another dealer's car does not exist for this one
-    if summary is None:
+    full = await vehicles.get(vehicle_id) if summary is not None else None
+    if summary is None or full is None:
         raise NotFound("no such vehicle", code="vehicle_not_found")
     busy = (
         await OrderVehicle.filter(exporter_org_id=org_id, vehicle_id=vehicle_id).exclude(step__in=FINAL_STEPS).exists()
     )
     if busy:
         raise Conflict("this vehicle is in an export order already", code="vehicle_in_another_order")
-    try:
-        heading = hs.heading(summary.energy_type, body.fuel, None).code if summary.energy_type != "ice" else ""  # type: ignore[arg-type]
-    except (hs.HsError, ValueError):
-        heading = ""
+    try:  # derived now, shown for the declaration; overridable there with a reason
+        heading = hs.heading(summary.energy_type, body.fuel, full.displacement_ml).code  # type: ignore[arg-type]
+    except ValueError:
+        heading = ""  # no cylinder capacity recorded: the declaration must override (hs_code_missing otherwise)
     v = OrderVehicle(
-        order_id=order.id, exporter_org_id=org_id, vehicle_id=vehicle_id, sale_id=body.sale_id, vin=summary.vin,
-        make=summary.make, model=summary.model, energy=summary.energy_type, fuel=body.fuel, steering=body.steering,
-        euro=body.euro, certificates=sorted(set(body.certificates)), commercial=body.commercial,
-        price_minor=body.price_minor, price_cny_fen=cny_fen(body.price_minor, order.currency, order.fx_rate),
-        reg_make=summary.make, reg_model=summary.model, reg_first_registration=summary.first_registration,
+        order_id=order.id,
+        exporter_org_id=org_id,
+        vehicle_id=vehicle_id,
+        sale_id=body.sale_id,
+        vin=summary.vin,
+        make=summary.make,
+        model=summary.model,
+        energy=summary.energy_type,
+        fuel=body.fuel,
+        steering=body.steering,
+        displacement_ml=full.displacement_ml,
+        euro=body.euro,
+        certificates=sorted(set(body.certificates)),
+        commercial=body.commercial,
+        price_minor=body.price_minor,
+        price_cny_fen=cny_fen(body.price_minor, order.currency, order.fx_rate),
+        reg_make=summary.make,
+        reg_model=summary.model,
+        reg_first_registration=summary.first_registration,
         hs_code=heading,
-    )  # fmt: skip
+    )
     await check_destination(v, order.destination_country, order.planned_shipment or today, "on entering the order")
     async with in_transaction() as conn:
         await v.save(using_db=conn)
@@ -138,9 +165,14 @@ async def record_payment(principal: Principal, order_id: int, body: PaymentIn, t
     try:
         async with in_transaction() as conn:
             p = await Payment.create(
-                order_id=order.id, amount_minor=body.amount_minor, currency=order.currency, reference=body.reference,
-                received_on=body.received_on, recorded_by=principal.user_id, using_db=conn,
-            )  # fmt: skip
+                order_id=order.id,
+                amount_minor=body.amount_minor,
+                currency=order.currency,
+                reference=body.reference,
+                received_on=body.received_on,
+                recorded_by=principal.user_id,
+                using_db=conn,
+            )
             await audit("export.payment_recorded", actor=principal.user_id, target=f"export_payment:{p.id}", conn=conn)
     except IntegrityError:
         pass  # recorded meanwhile by the same reference: the same payment

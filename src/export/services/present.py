@@ -34,9 +34,11 @@ def licence_registration(data: dict[str, Any] | None) -> steps.Registration | No
         return None
     pending = data.get("pending_export_on")
     return steps.Registration(
-        data["make"], data["model"], date.fromisoformat(data["first_registration"]),
+        data["make"],
+        data["model"],
+        date.fromisoformat(data["first_registration"]),
         date.fromisoformat(pending) if pending else None,
-    )  # fmt: skip
+    )
 
 
 def facts(
@@ -83,11 +85,22 @@ def local_time(e: ShippingEvent) -> str:
 
 def event_out(e: ShippingEvent, retracted: set[int]) -> EventOut:
     return EventOut(
-        id=e.id, batch_id=e.batch_id, vehicle_id=e.vehicle_id, event_type=e.event_type, classifier=e.classifier,
-        event_time=e.event_time, time_zone=e.event_tz, local_time=local_time(e), recorded_at=e.recorded_at,
-        location_code=e.location_code, location_name=e.location_name, retracts_event_id=e.retracts_id,
-        retracted=e.id in retracted, note=e.note, source=e.source,
-    )  # fmt: skip
+        id=e.id,
+        batch_id=e.batch_id,
+        vehicle_id=e.vehicle_id,
+        event_type=e.event_type,
+        classifier=e.classifier,
+        event_time=e.event_time,
+        time_zone=e.event_tz,
+        local_time=local_time(e),
+        recorded_at=e.recorded_at,
+        location_code=e.location_code,
+        location_name=e.location_name,
+        retracts_event_id=e.retracts_id,
+        retracted=e.id in retracted,
+        note=e.note,
+        source=e.source,
+    )
 
 
 def events_out(events: list[ShippingEvent]) -> list[EventOut]:
@@ -97,10 +110,19 @@ def events_out(events: list[ShippingEvent]) -> list[EventOut]:
 
 def document_out(d: Document) -> DocumentOut:
     return DocumentOut(
-        id=d.id, vehicle_id=d.vehicle_id, batch_id=d.batch_id, doc_type=d.doc_type, number=d.number,
-        issued_on=d.issued_on, issuer=d.issuer, for_consignee=d.for_consignee, content_type=d.content_type,
-        size_bytes=d.size_bytes, uploaded_by=d.uploaded_by, created_at=d.created_at,
-    )  # fmt: skip
+        id=d.id,
+        vehicle_id=d.vehicle_id,
+        batch_id=d.batch_id,
+        doc_type=d.doc_type,
+        number=d.number,
+        issued_on=d.issued_on,
+        issuer=d.issuer,
+        for_consignee=d.for_consignee,
+        content_type=d.content_type,
+        size_bytes=d.size_bytes,
+        uploaded_by=d.uploaded_by,
+        created_at=d.created_at,
+    )
 
 
 class Context:
@@ -141,27 +163,53 @@ def vehicle_out(v: OrderVehicle, ctx: Context, today: date) -> VehicleOut:
     st = desk.status(v.step, found, today, blocked=v.destination_block is not None)
     reg = registration(v)
     return VehicleOut(
-        id=v.id, order_id=v.order_id, batch_id=v.batch_id, vehicle_id=v.vehicle_id, sale_id=v.sale_id, vin=v.vin,
-        make=v.make, model=v.model, energy=v.energy, steering=v.steering, price_minor=v.price_minor,
-        price_cny_fen=v.price_cny_fen, step=v.step, colour=st.colour, todo=st.todo,
+        id=v.id,
+        order_id=v.order_id,
+        batch_id=v.batch_id,
+        vehicle_id=v.vehicle_id,
+        sale_id=v.sale_id,
+        vin=v.vin,
+        make=v.make,
+        model=v.model,
+        energy=v.energy,
+        steering=v.steering,
+        price_minor=v.price_minor,
+        price_cny_fen=v.price_cny_fen,
+        step=v.step,
+        colour=st.colour,
+        todo=st.todo,
         deadline=deadline_out(st.deadline, today) if st.deadline else None,
-        deadlines=[deadline_out(d, today) for d in found], hs_code=v.hs_code, hs_derived=v.hs_derived,
+        deadlines=[deadline_out(d, today) for d in found],
+        hs_code=v.hs_code,
+        hs_derived=v.hs_derived,
         hs_reason=v.hs_reason,
         registration=(
-            {"make": reg.make, "model": reg.model, "first_registration": reg.first_registration.isoformat(),
-             "pending_export_on": reg.pending_export_on.isoformat() if reg.pending_export_on else None}
-            if reg else None
+            {
+                "make": reg.make,
+                "model": reg.model,
+                "first_registration": reg.first_registration.isoformat(),
+                "pending_export_on": reg.pending_export_on.isoformat() if reg.pending_export_on else None,
+            }
+            if reg
+            else None
         ),
         plate=(
-            {"plate_no": v.plate_no, "issued": v.plate_issued.isoformat(),
-             "insurance_ends": v.insurance_ends.isoformat() if v.insurance_ends else None,
-             "expires": clocks.plate_expires(v.plate_issued, v.insurance_ends).isoformat() if v.insurance_ends
-             else None}
-            if v.plate_issued else None
+            {
+                "plate_no": v.plate_no,
+                "issued": v.plate_issued.isoformat(),
+                "insurance_ends": v.insurance_ends.isoformat() if v.insurance_ends else None,
+                "expires": clocks.plate_expires(v.plate_issued, v.insurance_ends).isoformat()
+                if v.insurance_ends
+                else None,
+            }
+            if v.plate_issued
+            else None
         ),
-        licence_data=v.licence_data, refund_fen=v.refund_fen, destination_block=v.destination_block,
+        licence_data=v.licence_data,
+        refund_fen=v.refund_fen,
+        destination_block=v.destination_block,
         eta=eta_out(ctx.journey(v)),
-    )  # fmt: skip
+    )
 
 
 async def orders_out(orders: list[Order], today: date) -> list[OrderOut]:
@@ -218,7 +266,7 @@ async def orders_out(orders: list[Order], today: date) -> list[OrderOut]:
                 ],
                 vehicles=[vehicle_out(v, ctx, today) for v in vs],
                 created_at=o.created_at,
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -250,6 +298,6 @@ async def batches_out(batches: list[Batch]) -> list[BatchOut]:
             bill_of_lading=b.bill_of_lading,
             vehicle_ids=members.get(b.id, []),
             eta=eta_out(events.get(b.id, [])),
-        )  # fmt: skip
+        )
         for b in batches
     ]

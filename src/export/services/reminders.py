@@ -50,8 +50,16 @@ async def due_reminders(today: date) -> list[tuple[str, int, str, str, date, dic
             continue
         subject = f"filing:{f.id}"
         label = f"备案 Filing {f.filing_no}"
-        found.append((f"filing:{subject}:{f.valid_until}", f.exporter_org_id, "filing", subject, f.valid_until,
-                      _message("filing", subject, f.valid_until, label)))  # fmt: skip
+        found.append(
+            (
+                f"filing:{subject}:{f.valid_until}",
+                f.exporter_org_id,
+                "filing",
+                subject,
+                f.valid_until,
+                _message("filing", subject, f.valid_until, label),
+            )
+        )
     vehicles = await OrderVehicle.exclude(step__in=steps.FINAL)
     batch_ids = {v.batch_id for v in vehicles if v.batch_id}
     batches = {b.id: b for b in await Batch.filter(id__in=list(batch_ids))} if batch_ids else {}
@@ -67,8 +75,16 @@ async def due_reminders(today: date) -> list[tuple[str, int, str, str, date, dic
             if d.state(today) == "ok":
                 continue
             subject = f"vehicle:{v.id}"
-            found.append((f"{d.what}:{subject}:{d.due}", v.exporter_org_id, d.what, subject, d.due,
-                          _message(d.what, subject, d.due, f"VIN {v.vin}")))  # fmt: skip
+            found.append(
+                (
+                    f"{d.what}:{subject}:{d.due}",
+                    v.exporter_org_id,
+                    d.what,
+                    subject,
+                    d.due,
+                    _message(d.what, subject, d.due, f"VIN {v.vin}"),
+                )
+            )
     return found
 
 
@@ -81,11 +97,20 @@ async def post_due(today: date, now: datetime) -> int:
         try:
             async with in_transaction() as conn:
                 r = await Reminder.create(
-                    key=key, exporter_org_id=org_id, what=what, subject=subject, due=due, message=message,
-                    created_at=now, using_db=conn,
-                )  # fmt: skip
-                await record_event(conn, "export.reminder_posted", {"reminder_id": r.id, "exporter_org_id": org_id,
-                                                                     "what": what, "due": due.isoformat()})  # fmt: skip
+                    key=key,
+                    exporter_org_id=org_id,
+                    what=what,
+                    subject=subject,
+                    due=due,
+                    message=message,
+                    created_at=now,
+                    using_db=conn,
+                )
+                await record_event(
+                    conn,
+                    "export.reminder_posted",
+                    {"reminder_id": r.id, "exporter_org_id": org_id, "what": what, "due": due.isoformat()},
+                )
             posted += 1
         except IntegrityError:
             continue  # another process posted it first
@@ -112,7 +137,7 @@ async def mail_pending(mailer: Mailer, now: datetime) -> int:
                     to=to,
                     subject=f"出口提醒 Export reminder: {r.message['en']}",
                     body=f"{r.message['zh']}\n\n{r.message['en']}\n\n/export\n",
-                )  # fmt: skip
+                )
             )
         await Reminder.filter(id=r.id, mailed_at__isnull=True).update(mailed_at=now)
         sent += 1
@@ -133,7 +158,7 @@ async def list_for(principal: Principal, org_id: int) -> ReminderList:
         items=[
             ReminderOut(id=r.id, what=r.what, subject=r.subject, due=r.due, message=r.message, created_at=r.created_at)
             for r in rows
-        ]  # fmt: skip
+        ]
     )
 
 

@@ -20,14 +20,17 @@ from marketplace.errors import ApiError, ValidationFailed
 
 def _rule(r: DestinationRuleVersion) -> destinations.Rule:
     return destinations.Rule(
-        r.country, r.effective_from, r.source, max_age_years=r.max_age_years,
+        r.country,
+        r.effective_from,
+        r.source,
+        max_age_years=r.max_age_years,
         age_basis=r.age_basis,  # type: ignore[arg-type]
         age_counted_at=r.age_counted_at,  # type: ignore[arg-type]
         steering=r.steering,  # type: ignore[arg-type]
         min_euro=r.min_euro,
         certificates=tuple((int(c["from_years"]), c.get("under_years"), str(c["certificate"])) for c in r.certificates),
         notes=r.notes,
-    )  # fmt: skip
+    )
 
 
 async def table() -> list[destinations.Rule]:
@@ -48,19 +51,30 @@ def violations_error(found: list[destinations.Violation], when: str) -> ApiError
 
 def violation_out(v: destinations.Violation) -> dict[str, Any]:
     return {
-        "code": v.code, "country": v.rule.country, "effective_from": v.rule.effective_from.isoformat(),
-        "source": v.rule.source, "detail": v.detail,
-    }  # fmt: skip
+        "code": v.code,
+        "country": v.rule.country,
+        "effective_from": v.rule.effective_from.isoformat(),
+        "source": v.rule.source,
+        "detail": v.detail,
+    }
 
 
 def _out(rule: destinations.Rule, row_id: int | None, in_force: bool) -> RuleOut:
     return RuleOut(
-        id=row_id, country=rule.country, effective_from=rule.effective_from, source=rule.source,
-        max_age_years=rule.max_age_years, age_basis=rule.age_basis, age_counted_at=rule.age_counted_at,
-        steering=rule.steering, min_euro=rule.min_euro,
+        id=row_id,
+        country=rule.country,
+        effective_from=rule.effective_from,
+        source=rule.source,
+        max_age_years=rule.max_age_years,
+        age_basis=rule.age_basis,
+        age_counted_at=rule.age_counted_at,
+        steering=rule.steering,
+        min_euro=rule.min_euro,
         certificates=[{"from_years": a, "under_years": b, "certificate": c} for a, b, c in rule.certificates],
-        notes=rule.notes, shipped=row_id is None, in_force=in_force,
-    )  # fmt: skip
+        notes=rule.notes,
+        shipped=row_id is None,
+        in_force=in_force,
+    )
 
 
 async def list_rules(today: date) -> RuleList:
@@ -84,10 +98,17 @@ async def add_version(principal: Principal, body: RuleIn, today: date) -> RuleOu
             details=[{"loc": ["body", "effective_from"], "msg": "today or later"}],
         )
     row = await DestinationRuleVersion.create(
-        country=body.country, effective_from=body.effective_from, source=body.source,
-        max_age_years=body.max_age_years, age_basis=body.age_basis, age_counted_at=body.age_counted_at,
-        steering=body.steering, min_euro=body.min_euro,
-        certificates=[c.model_dump() for c in body.certificates], notes=body.notes, created_by=principal.user_id,
-    )  # fmt: skip
+        country=body.country,
+        effective_from=body.effective_from,
+        source=body.source,
+        max_age_years=body.max_age_years,
+        age_basis=body.age_basis,
+        age_counted_at=body.age_counted_at,
+        steering=body.steering,
+        min_euro=body.min_euro,
+        certificates=[c.model_dump() for c in body.certificates],
+        notes=body.notes,
+        created_by=principal.user_id,
+    )
     await audit("export.destination_rule_added", actor=principal.user_id, target=f"export_rule:{row.id}")
     return _out(_rule(row), row.id, False)

@@ -13,9 +13,13 @@ async def test_filing_is_lodged_pending_and_verified_by_staff(client: ApiClient)
     org = await make_org("dealer")
     admin = await make_member(client.app, org, ["dealer_admin"], "exp")
     await login_as(client, admin.user.id)
-    body = {"filing_no": "浙商务备2026001", "province": "浙江", "approved_on": "2026-03-01",
-            "customs_code": "3302960ABC",
-            "appraisers": [{"name": "张一"}, {"name": "李二"}, {"name": "王三"}]}  # fmt: skip
+    body = {
+        "filing_no": "浙商务备2026001",
+        "province": "浙江",
+        "approved_on": "2026-03-01",
+        "customs_code": "3302960ABC",
+        "appraisers": [{"name": "张一"}, {"name": "李二"}, {"name": "王三"}],
+    }
     r = await client.post(f"/api/export/dealers/{org.id}/filings", json=body)
     assert r.status_code == 201, r.text
     filing = r.json()
@@ -47,18 +51,26 @@ async def test_filing_is_lodged_pending_and_verified_by_staff(client: ApiClient)
 async def test_renewal_before_expiry_only(client: ApiClient) -> None:
     ex = await make_exporter(client, cars=0)
     today = datetime.now(UTC).date()
-    r = await client.post(f"/api/export/filings/{ex.filing.id}/renew",
-                          json={"filing_no": "RENEW-1", "approved_on": today.isoformat()})  # fmt: skip
+    r = await client.post(
+        f"/api/export/filings/{ex.filing.id}/renew", json={"filing_no": "RENEW-1", "approved_on": today.isoformat()}
+    )
     assert r.status_code == 201, r.text
     assert r.json()["renews_id"] == ex.filing.id
     assert r.json()["status"] == "pending"
     lapsed = await Filing.create(
-        exporter_org_id=ex.org.id, filing_no="OLD", province="浙江", approved_on=today - timedelta(days=400),
-        valid_until=today - timedelta(days=36), customs_code="3302960ABC", appraisers=[], status="verified",
+        exporter_org_id=ex.org.id,
+        filing_no="OLD",
+        province="浙江",
+        approved_on=today - timedelta(days=400),
+        valid_until=today - timedelta(days=36),
+        customs_code="3302960ABC",
+        appraisers=[],
+        status="verified",
         created_by=0,
-    )  # fmt: skip
-    r = await client.post(f"/api/export/filings/{lapsed.id}/renew",
-                          json={"filing_no": "RENEW-2", "approved_on": today.isoformat()})  # fmt: skip
+    )
+    r = await client.post(
+        f"/api/export/filings/{lapsed.id}/renew", json={"filing_no": "RENEW-2", "approved_on": today.isoformat()}
+    )
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "filing_renewal_late"
 
@@ -74,16 +86,24 @@ async def test_order_fixes_the_rate_and_converts_without_float(client: ApiClient
     assert order["consignee"]["legal_ground"] == "contract"
     assert {v["step"] for v in order["vehicles"]} == {"bought"}
     assert order["vehicles"][0]["hs_code"] == ""  # a combustion car's heading is set at the declaration
-    r = await client.post(f"/api/export/orders/{order['id']}/vehicles",
-                          json={"vehicle_id": ex.cars[0].id, "price_minor": 1})  # fmt: skip
+    r = await client.post(
+        f"/api/export/orders/{order['id']}/vehicles", json={"vehicle_id": ex.cars[0].id, "price_minor": 1}
+    )
     assert r.status_code == 409
     assert r.json()["error"]["code"] == "vehicle_in_another_order"
 
 
 async def test_bad_rate_and_currency_are_refused(client: ApiClient) -> None:
     ex = await make_exporter(client, cars=0)
-    for over in ({"fx_rate": "7.1"}, {"fx_rate": 7.1}, {"fx_rate": "-1"}, {"fx_rate": "NaN"}, {"currency": "XXX"},
-                 {"incoterm": "EXW"}, {"fx_rate": "1e999"}):  # fmt: skip
+    for over in (
+        {"fx_rate": "7.1"},
+        {"fx_rate": 7.1},
+        {"fx_rate": "-1"},
+        {"fx_rate": "NaN"},
+        {"currency": "XXX"},
+        {"incoterm": "EXW"},
+        {"fx_rate": "1e999"},
+    ):
         if over == {"fx_rate": "7.1"}:
             continue
         r = await client.post(f"/api/export/dealers/{ex.org.id}/orders", json=order_body(**over))
@@ -101,8 +121,9 @@ async def test_another_dealers_car_is_not_found(client: ApiClient) -> None:
     car = await make_car(rival)
     order = (await client.post(f"/api/export/dealers/{ex.org.id}/orders", json=order_body())).json()
     r = await client.post(f"/api/export/orders/{order['id']}/vehicles", json={"vehicle_id": car.id, "price_minor": 1})
-    missing = await client.post(f"/api/export/orders/{order['id']}/vehicles",
-                                json={"vehicle_id": 2_000_000, "price_minor": 1})  # fmt: skip
+    missing = await client.post(
+        f"/api/export/orders/{order['id']}/vehicles", json={"vehicle_id": 2_000_000, "price_minor": 1}
+    )
     assert r.status_code == missing.status_code == 404
     assert r.json() == missing.json()
 
@@ -114,10 +135,18 @@ async def test_a_vehicle_from_a_sale_the_dealer_won(client: ApiClient) -> None:
     seller = await make_org("dealer")
     car = await make_car(seller)
     sale = await Sale.create(
-        source="auction", source_ref=1, house_org_id=seller.id, seller_org_id=seller.id, buyer_user_id=ex.admin.user.id,
-        buyer_org_id=ex.org.id, vehicle_id=car.id, hammer_fen=10_000_000, currency="CNY",
-        sold_at=datetime.now(UTC), rules={},
-    )  # fmt: skip
+        source="auction",
+        source_ref=1,
+        house_org_id=seller.id,
+        seller_org_id=seller.id,
+        buyer_user_id=ex.admin.user.id,
+        buyer_org_id=ex.org.id,
+        vehicle_id=car.id,
+        hammer_fen=10_000_000,
+        currency="CNY",
+        sold_at=datetime.now(UTC),
+        rules={},
+    )
     order = (await client.post(f"/api/export/dealers/{ex.org.id}/orders", json=order_body(country="GH"))).json()
     r = await client.post(f"/api/export/orders/{order['id']}/vehicles", json={"sale_id": sale.id, "price_minor": 10})
     assert r.status_code == 201, r.text

@@ -1,0 +1,123 @@
+"""A step's papers: uploaded files with their type, number, date and issuer, stored through the files port
+(content-addressed, as listings' photos are). Only PDF, JPEG and PNG, checked by their first bytes, at most
+`MAX_BYTES`; the download is private to the exporter (and the consignee's link for papers addressed to them)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tortoise.transactions import in_transaction
+
+from export.models import Batch, Document, OrderVehicle
+from export.schemas import DocumentList, DocumentOut, DocumentQuery
+from export.services import access
+from export.services.present import document_out
+from marketplace.accounts.audit import audit
+from marketplace.accounts.domain import Principal
+from marketplace.errors import ApiError, NotFound
+from marketplace.ports.files.base import FileStorage, StoredObject
+
+MAX_BYTES = 10 * 1024 * 1024
+TYPES = {
+    "application/pdf": (b"%PDF-", "pdf"),
+    "image/jpeg": (b"\xff\xd8\xff", "jpg"),
+    "image/png": (b"\x89PNG\r\n\x1a\n", "png"),
+}
+
+
+def check(content_type: str, data: bytes, max_bytes: int) -> str:
+    """The file's extension when it is what it says it is; refusals with their codes otherwise."""
+    kind = TYPES.get(content_type)
+    if kind is None:
+        raise ApiError(
+            "upload a PDF, JPEG or PNG (its bytes as the body, with its Content-Type)",
+            code="document_type_not_allowed",
+            status=415,
+        )
+    if not data:
+        raise ApiError("the file is empty", code="document_empty", status=422)
+    if len(data) > min(max_bytes, MAX_BYTES):
+        raise ApiError(f"a document is at most {min(max_bytes, MAX_BYTES)} bytes", code="payload_too_large", status=413)
+    magic, ext = kind
+    if not data.startswith(magic):
+        raise ApiError("the file's content is not a " + ext.upper(), code="document_content_mismatch", status=422)
+    return ext
+
+
+async def _store(files: FileStorage, org_id: int, content_type: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+    ext = check(content_type, data, max_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"export/{org_id}/{digest}.{ext}"
+    await files.save(key, data, content_type)  # content-addressed: an orphan is harmless
+    return key, digest
+
+
+async def upload(
+    files: FileStorage,
+    principal: Principal,
+    *,
+    vehicle_id: int | None = None,
+    batch_id: int | None = None,
+    q: DocumentQuery,
+    content_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> DocumentOut:
+    owner: OrderVehicle | Batch
+    if vehicle_id is not None:
+        owner = await access.vehicle(principal, vehicle_id, write=True)
+        order_id: int | None = owner.order_id
+    else:
+        owner = await access.batch(principal, int(batch_id or 0), write=True)
+        order_id = None
+    key, digest = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
+    async with in_transaction() as conn:
+        doc = await Document.create(
+            exporter_org_id=owner.exporter_org_id,
+            order_id=order_id,
+            vehicle_id=vehicle_id,
+            batch_id=batch_id,
+            doc_type=q.doc_type,
+            number=q.number,
+            issued_on=q.issued_on,
+            issuer=q.issuer,
+            for_consignee=q.for_consignee,
+            key=key,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=digest,
+            uploaded_by=principal.user_id,
+            using_db=conn,
+        )
+        await audit(
+            "export.document_uploaded",
+            actor=principal.user_id,
+            target=f"export_document:{doc.id}",
+            details={"type": q.doc_type, "number": q.number},
+            conn=conn,
+        )
+    return document_out(doc)
+
+
+async def list_for_vehicle(principal: Principal, vehicle_id: int) -> DocumentList:
+    v = await access.vehicle(principal, vehicle_id)
+    return DocumentList(items=[document_out(d) for d in await Document.filter(vehicle_id=v.id).order_by("id")])
+
+
+async def list_for_batch(principal: Principal, batch_id: int) -> DocumentList:
+    b = await access.batch(principal, batch_id)
+    return DocumentList(items=[document_out(d) for d in await Document.filter(batch_id=b.id).order_by("id")])
+
+
+async def load(files: FileStorage, principal: Principal, document_id: int) -> tuple[Document, StoredObject]:
+    doc = await Document.get_or_none(id=document_id)
+    if doc is None or not (principal.is_platform_admin or principal.roles_in(doc.exporter_org_id)):
+        raise NotFound("not found")
+    return doc, await _content(files, doc)
+
+
+async def _content(files: FileStorage, doc: Document) -> StoredObject:
+    stored = await files.load(doc.key)
+    if stored is None:
+        raise NotFound("not found")
+    return stored
