@@ -107,7 +107,7 @@ export function AppRoutes() {
         <Route path="dealer/listings/:id/offers" element={<RequireAuth><ListingOffersRoute /></RequireAuth>} />
         <Route path="export" element={<RequireAuth>{lazyPage(<ExportDeskRoute />)}</RequireAuth>} />
         <Route path="export/orders/:id" element={<RequireAuth>{lazyPage(<ExportOrderRoute />)}</RequireAuth>} />
-        <Route path="consignee" element={lazyPage(<ConsigneeRoute />)} />
+        <Route path="track" element={lazyPage(<ConsigneeRoute />)} />
         <Route path="me/watchlist" element={<RequireAuth><WatchlistRoute /></RequireAuth>} />
         <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
         <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />

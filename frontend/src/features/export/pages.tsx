@@ -17,6 +17,16 @@ export function ExportOrderRoute() {
 /** The token rides in the URL's fragment: browsers never send it to a server, so no log or Referer holds it. */
 export function ConsigneeRoute() {
   const { hash } = useLocation();
-  const token = decodeURIComponent(hash.replace(/^#/, ''));
-  return <ConsigneePage token={token} />;
+  return <ConsigneePage token={tokenFromHash(hash)} />;
+}
+
+/** "#token=abc" (or a bare "#abc") → "abc". */
+export function tokenFromHash(hash: string): string {
+  const raw = hash.replace(/^#/, '');
+  const value = new URLSearchParams(raw).get('token') ?? (raw.includes('=') ? '' : raw);
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

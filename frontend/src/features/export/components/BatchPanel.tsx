@@ -21,7 +21,7 @@ import {
   type Vehicle,
 } from '../api/export';
 import { localToIso, nextStep, stepIndex } from '../lib/desk';
-import { RefusalViolations } from './common';
+import { RefusalVehicles, RefusalViolations } from './common';
 import { JourneyTimeline } from './Timelines';
 
 const EVENT_TYPES = ['received', 'gate_in', 'loaded', 'departed', 'arrived', 'discharged', 'gate_out', 'delivered'];
@@ -128,6 +128,7 @@ function ActionForm({ testId, label, pending, error, onSubmit, children }: {
       </button>
       <div data-testid={`${testId}-error`}>
         <FormError error={error} />
+        <RefusalVehicles error={error} />
         <RefusalViolations error={error} />
       </div>
     </form>

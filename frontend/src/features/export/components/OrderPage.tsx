@@ -101,7 +101,7 @@ function ConsigneeLink({ order }: { order: Order }) {
   const { t } = useI18n();
   const [token, setToken] = useState<string | null>(null);
   const create = useMutation(createLink);
-  const full = token ? `${window.location.origin}/consignee#${encodeURIComponent(token)}` : null;
+  const full = token ? `${window.location.origin}/track#token=${encodeURIComponent(token)}` : null;
   return (
     <section className="section card" aria-labelledby="export-link">
       <h2 id="export-link">{t('export.link.title')}</h2>

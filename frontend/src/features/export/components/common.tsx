@@ -71,6 +71,25 @@ export function RefusalViolations({ error, testId }: { error: unknown; testId?: 
   return <Violations items={violationsOf(error.details)} testId={testId} />;
 }
 
+/** A batch refusal names the failing cars: `details.vehicles = {VIN: [codes]}`. */
+export function RefusalVehicles({ error }: { error: unknown }) {
+  const { tDynamic } = useI18n();
+  if (!isApiError(error)) return null;
+  const byVin = (error.details as { vehicles?: unknown } | null)?.vehicles;
+  if (typeof byVin !== 'object' || byVin === null) return null;
+  const rows = Object.entries(byVin as Record<string, unknown>).filter(([, codes]) => Array.isArray(codes) && codes.length);
+  if (rows.length === 0) return null;
+  return (
+    <ul className="export-refusals" data-testid="refusal-vehicles">
+      {rows.map(([vin, codes]) => (
+        <li key={vin}>
+          <span className="mono">{vin}</span>: {(codes as string[]).map((c) => tDynamic(`error.${c}`, c)).join(' ')}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** An amount in the order's currency with its CNY equivalent at the order's fixed rate. */
 export function OrderMoney({ minor, currency, rate, cnyFen }: { minor: number; currency: string; rate: string; cnyFen?: number }) {
   const { t, locale } = useI18n();
