@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Empty, LoadError, Notice } from '../../../components/feedback';
-import { FormError, TextField } from '../../../components/form';
+import { FormError, SelectField, TextField } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
@@ -197,23 +197,9 @@ function NewOrder({ org }: { org: number }) {
         <TextField label={t('export.consignee.contact')} value={v.contact} onChange={set('contact')} required />
         <TextField label={t('export.order.contractNo')} value={v.contract_no} onChange={set('contract_no')} required />
         <TextField label={t('export.orders.destination')} value={v.destination} onChange={set('destination')} required maxLength={2} />
-        <label className="field">
-          <span>{t('export.order.incoterm')}</span>
-          <select value={v.incoterm} onChange={set('incoterm')}>
-            {INCOTERMS.map((i) => (
-              <option key={i}>{i}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('export.order.incoterm')} value={v.incoterm} onChange={set('incoterm')} options={INCOTERMS.map((i) => ({ value: i, label: i }))} />
         <TextField label={t('export.order.namedPlace')} value={v.named_place} onChange={set('named_place')} required />
-        <label className="field">
-          <span>{t('export.order.currency')}</span>
-          <select value={v.currency} onChange={set('currency')}>
-            {CURRENCIES.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t('export.order.currency')} value={v.currency} onChange={set('currency')} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
         <TextField label={t('export.order.rate')} value={v.rate} onChange={set('rate')} required inputMode="decimal" pattern="\d+(\.\d+)?" />
         <TextField label={t('export.order.rateSource')} value={v.fx_source} onChange={set('fx_source')} required />
         <TextField label={t('export.order.rateDate')} type="date" value={v.fx_date} onChange={set('fx_date')} required />
