@@ -6,6 +6,7 @@ with a bad row, and the consignee's read-only English page through the secret li
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -68,6 +69,7 @@ async def _upload(page: Any, vin: str, kind: str, path: Path, *, for_consignee: 
     await page.get_by_text(f"Uploaded {path.name}.").wait_for()
 
 
+@pytest.mark.timeout(360)  # one order walked through every step in the browser: about 90 s here, more on PostgreSQL
 async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
     browser: Any, server: Server, tmp_path: Path
 ) -> None:
@@ -151,7 +153,7 @@ async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
         "The temporary plate has expired"
     )
     order = await (await page.request.get(server.url + page.url.replace(server.url, "/api"))).json()
-    _renew_plate(server, next(v["id"] for v in order["vehicles"] if v["vin"] == c["vin"]))
+    await asyncio.to_thread(_renew_plate, server, next(v["id"] for v in order["vehicles"] if v["vin"] == c["vin"]))
     await page.reload()
     await expect(page.get_by_test_id(f"vehicle-{c['vin']}")).to_have_attribute("data-tone", "none")
     await _record(page, c["vin"], "inspected", inspection_standard="WM/T 8-2022")
