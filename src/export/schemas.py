@@ -6,12 +6,27 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Str = Annotated[str, Field(min_length=1, max_length=200)]
+# Dates and times a person or a forwarder sends: within the years the trade can be about (the legal clocks add
+# months and days to them; an unbounded year would overflow).
+FIRST_YEAR, LAST_YEAR = 1980, 2100
+
+
+def _year_in_range(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return value
+
+
+Day = Annotated[date, AfterValidator(_year_in_range)]
+Moment = Annotated[datetime, AfterValidator(_year_in_range)]
 Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-Minor = Annotated[int, Field(ge=0, le=10**15)]
+Minor = Annotated[int, Field(ge=0, le=10**13)]  # times a rate of at most 1,000, still a BIGINT in fen
 Fen = Annotated[int, Field(ge=0, le=10**15)]
+# The papers a step records (uploaded first, to the vehicle or its batch): kept with the step's record.
+DocumentIds = Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(max_length=50)]
 Incoterm = Literal["FOB", "CFR", "CIF", "FCA", "CPT", "CIP"]
 Currency = Literal["USD", "EUR", "GBP", "JPY", "AED", "RUB", "KZT", "HKD", "AUD", "CNY"]
 Step = Literal[
@@ -34,14 +49,14 @@ class Appraiser(In):
 class FilingIn(In):
     filing_no: Annotated[str, Field(min_length=1, max_length=40)]
     province: Annotated[str, Field(min_length=1, max_length=30)]
-    approved_on: date
+    approved_on: Day
     customs_code: Annotated[str, Field(pattern=r"^[0-9A-Z]{10}$")]
     appraisers: Annotated[list[Appraiser], Field(min_length=1, max_length=50)]
 
 
 class RenewIn(In):
     filing_no: Annotated[str, Field(min_length=1, max_length=40)]
-    approved_on: date
+    approved_on: Day
     appraisers: Annotated[list[Appraiser], Field(min_length=1, max_length=50)] | None = None
 
 
@@ -80,7 +95,7 @@ def _rate(value: str) -> str:
         rate = Decimal(value)
     except InvalidOperation:
         raise ValueError('a decimal number as text, e.g. "7.1234"') from None
-    if not rate.is_finite() or rate <= 0 or rate > 100_000 or rate.as_tuple().exponent < -8:  # type: ignore[operator]
+    if not rate.is_finite() or rate <= 0 or rate > 1000 or rate.as_tuple().exponent < -8:  # type: ignore[operator]
         raise ValueError("a positive rate with at most 8 decimals")
     return str(rate)
 
@@ -102,8 +117,8 @@ class OrderIn(In):
     currency: Currency
     fx_rate: Annotated[str, Field(max_length=24, description="CNY per unit of the currency, a Decimal as text")]
     fx_source: Annotated[str, Field(min_length=1, max_length=100)]
-    fx_date: date
-    planned_shipment: date | None = None
+    fx_date: Day
+    planned_shipment: Day | None = None
 
     @field_validator("fx_rate")
     @classmethod
@@ -125,7 +140,7 @@ class OrderVehicleIn(In):
 class PaymentIn(In):
     amount_minor: Annotated[int, Field(ge=1, le=10**15)]
     reference: Annotated[str, Field(min_length=1, max_length=60)]
-    received_on: date
+    received_on: Day
 
 
 class PaymentOut(BaseModel):
@@ -212,8 +227,8 @@ class OrderList(BaseModel):
 class RegistrationIn(In):
     make: Annotated[str, Field(min_length=1, max_length=50)]
     model: Annotated[str, Field(min_length=1, max_length=80)]
-    first_registration: date
-    pending_export_on: date | None = None
+    first_registration: Day
+    pending_export_on: Day | None = None
 
 
 class InvoiceIn(In):
@@ -225,28 +240,30 @@ class InvoiceIn(In):
 
 class StepIn(In):
     step: Step
-    on: date | None = None
-    pending_export_on: date | None = None
+    on: Day | None = None
+    pending_export_on: Day | None = None
     plate_no: Annotated[str, Field(max_length=12)] | None = None
-    plate_issued: date | None = None
-    insurance_ends: date | None = None
+    plate_issued: Day | None = None
+    insurance_ends: Day | None = None
     inspection_standard: Literal["WM/T 8-2022", "WM/T 9-2022", "declaration"] | None = None
     invoice: InvoiceIn | None = None
+    document_ids: DocumentIds = []
 
 
 class LicenceVehicleIn(In):
     order_vehicle_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     make: Annotated[str, Field(min_length=1, max_length=50)]
     model: Annotated[str, Field(min_length=1, max_length=80)]
-    first_registration: date
-    pending_export_on: date
+    first_registration: Day
+    pending_export_on: Day
 
 
 class LicenceIn(In):
     licence_no: Annotated[str, Field(min_length=1, max_length=40)]
-    issued_on: date
+    issued_on: Day
     quantity: Annotated[int, Field(ge=1, le=1000)]
     goods_state: Literal["旧"] = "旧"
+    document_ids: DocumentIds = []
     vehicles: Annotated[list[LicenceVehicleIn], Field(min_length=1, max_length=1000)]
 
 
@@ -258,25 +275,26 @@ class HsOverrideIn(In):
 
 class DeclarationIn(In):
     declaration_no: Annotated[str, Field(min_length=1, max_length=40)]
-    declared_on: date
+    declared_on: Day
     vins: Annotated[list[Annotated[str, Field(max_length=17)]], Field(min_length=1, max_length=1000)]
     hs_overrides: Annotated[list[HsOverrideIn], Field(max_length=1000)] = []
+    document_ids: DocumentIds = []
 
 
 class ClearanceIn(In):
-    cleared_on: date
+    cleared_on: Day
 
 
 class BatchStepIn(In):
     step: Literal["loaded", "departed", "arrived", "delivered"]
-    on: date | None = None
+    on: Day | None = None
 
 
 # --- batches ------------------------------------------------------------------------------------------------
 class BatchIn(In):
     reference: Annotated[str, Field(min_length=1, max_length=40)]
     mode: Literal["ro_ro", "container", "rail"]
-    planned_departure: date
+    planned_departure: Day
     order_vehicle_ids: Annotated[list[Annotated[int, Field(ge=1, le=2**31 - 1)]], Field(min_length=1, max_length=1000)]
 
 
@@ -289,7 +307,7 @@ class BillOfLadingIn(In):
     voyage: Annotated[str, Field(max_length=40)] = ""
     port_of_loading: Annotated[str, Field(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")]
     port_of_discharge: Annotated[str, Field(pattern=r"^[A-Z]{2}[A-Z2-9]{3}$")]
-    issued_on: date
+    issued_on: Day
 
 
 class BatchOut(BaseModel):
@@ -327,7 +345,7 @@ DocType = Literal[
 class DocumentQuery(In):
     doc_type: DocType
     number: Annotated[str, Field(max_length=60)] = ""
-    issued_on: date | None = None
+    issued_on: Day | None = None
     issuer: Annotated[str, Field(max_length=200)] = ""
     for_consignee: bool = False
 
@@ -355,7 +373,7 @@ class DocumentList(BaseModel):
 class EventIn(In):
     event_type: EventType
     classifier: Literal["PLN", "EST", "ACT"]
-    event_time: datetime
+    event_time: Moment
     time_zone: Annotated[str, Field(min_length=1, max_length=40, description="IANA zone, e.g. Asia/Shanghai")]
     location_code: Annotated[str, Field(pattern=r"^([A-Z]{2}[A-Z2-9]{3})?$")] = ""
     location_name: Annotated[str, Field(max_length=100)] = ""
@@ -449,7 +467,7 @@ class CertificateRuleIn(In):
 
 class RuleIn(In):
     country: Country
-    effective_from: date
+    effective_from: Day
     source: Annotated[str, Field(min_length=1, max_length=300)]
     max_age_years: Annotated[int, Field(ge=1, le=100)] | None = None
     age_basis: Literal["first_registration", "manufacture"] = "first_registration"

@@ -115,7 +115,17 @@ async def load_demo(
     from listings import demo_data  # 300 published listings for the demo dealer, indexed on start-up
 
     await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300), files=files)
+    await _export_demo(dealer.id, dealer_admin.id, today)
     return accounts
+
+
+async def _export_demo(dealer_id: int, user_id: int, today: date) -> None:
+    """The export desk's filing and one order with three of the demo dealer's cars (export/demo.py)."""
+    from export import demo as export_demo
+    from listings.models import Vehicle
+
+    cars = await Vehicle.filter(owner_org_id=dealer_id).order_by("id").limit(3)
+    await export_demo.create(dealer_id, user_id, [c.id for c in cars], today)
 
 
 DEMO_CARS = [

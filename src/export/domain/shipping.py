@@ -56,6 +56,8 @@ def parse_time(value: str) -> datetime:
     at = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if at.tzinfo is None:
         raise ValueError("event_time needs its UTC offset, e.g. 2026-05-01T08:00:00+08:00")
+    if not 1980 <= at.year <= 2100:
+        raise ValueError("an event between 1980 and 2100")
     return at
 
 
@@ -91,6 +93,13 @@ def _key(cells: dict[str, str]) -> str:
 
 
 def parse_csv(text: str) -> tuple[list[Row], list[RowError]]:
+    try:
+        return _parse_csv(text)
+    except csv.Error as exc:  # a NUL byte, a field past the csv module's limit, an unclosed quote at the end
+        return [], [RowError(0, "", "csv_malformed", f"not a readable CSV file: {exc}")]
+
+
+def _parse_csv(text: str) -> tuple[list[Row], list[RowError]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in (*REQUIRED, "vin", "batch") if c not in header]

@@ -3,9 +3,9 @@ events, and the forwarder's CSV of events."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel
+from pydantic import Field
 from starlette.routing import BaseRoute
 
 from export.routes._common import TAG, today
@@ -24,14 +24,15 @@ from export.schemas import (
     EventIn,
     EventList,
     ImportReport,
+    In,
     LicenceIn,
 )
 from export.services import batches, documents, events, steps
 from marketplace.web.endpoint import Call, endpoint
 
 
-class RetractIn(BaseModel):
-    reason: str = ""
+class RetractIn(In):
+    reason: Annotated[str, Field(max_length=500)] = ""
 
 
 @endpoint(

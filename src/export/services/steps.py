@@ -63,6 +63,17 @@ def refused(codes: list[str], details: Any = None) -> ApiError:
     return ApiError(f"refused: {', '.join(codes)}", code=code, status=409, details=details or {"refusals": codes})
 
 
+async def _papers(ids: list[int], *, vehicle_id: int | None = None, batch_id: int | None = None) -> list[int]:
+    """The step's papers: each must be one of this vehicle's (or batch's), else 422 `document_not_found`."""
+    if not ids:
+        return []
+    rows = await Document.filter(id__in=ids, vehicle_id=vehicle_id, batch_id=batch_id)
+    found = {d.id for d in rows}
+    if found != set(ids):
+        raise ApiError("a paper named is not one of this record's", code="document_not_found", status=422)
+    return sorted(found)
+
+
 async def _doc_types(vehicle_id: int, conn: BaseDBAsyncClient | None = None) -> frozenset[str]:
     kinds = await Document.filter(vehicle_id=vehicle_id).using_db(conn).values_list("doc_type", flat=True)
     return frozenset(str(k) for k in kinds)
@@ -179,6 +190,7 @@ async def record_step(principal: Principal, vehicle_id: int, body: StepIn, today
     for k, value in changes.items():
         setattr(v, k, value)
         data[k] = value.isoformat() if isinstance(value, date) else value
+    data["documents"] = await _papers(body.document_ids, vehicle_id=v.id)
     batch = await Batch.get_or_none(id=v.batch_id) if v.batch_id else None
     if target in ("loaded", "departed", "arrived", "delivered") and batch is None:
         raise refused(["not_in_batch"])
@@ -207,6 +219,7 @@ async def record_licence(principal: Principal, batch_id: int, body: LicenceIn, t
         raise refused(["licence_vehicles_mismatch"])
     if body.quantity != len(vehicles):
         raise refused(["licence_quantity_mismatch"])
+    papers = await _papers(body.document_ids, batch_id=batch.id)
     filing_valid = await in_force_for(batch.exporter_org_id, issued) is not None
     problems: dict[str, list[str]] = {}
     for v in vehicles:
@@ -243,7 +256,7 @@ async def record_licence(principal: Principal, batch_id: int, body: LicenceIn, t
                 v,
                 "licensed",
                 issued,
-                {"licence_no": body.licence_no, "goods_state": body.goods_state, **v.licence_data},
+                {"licence_no": body.licence_no, "goods_state": body.goods_state, "documents": papers, **v.licence_data},
                 principal,
                 {"licence_data": v.licence_data},
             )
@@ -270,6 +283,7 @@ async def record_declaration(principal: Principal, batch_id: int, body: Declarat
     found_batch = steps.batch_refusals(batch.licensed_quantity or 0, vins)
     if found_batch:
         raise refused(found_batch)
+    papers = await _papers(body.document_ids, batch_id=batch.id)
     overrides = {o.order_vehicle_id: o for o in body.hs_overrides}
     problems: dict[str, list[str]] = {}
     hs_changes: dict[int, dict[str, Any]] = {}
@@ -302,7 +316,7 @@ async def record_declaration(principal: Principal, batch_id: int, body: Declarat
                 v,
                 "declared",
                 declared,
-                {"declaration_no": body.declaration_no, "hs_code": v.hs_code},
+                {"declaration_no": body.declaration_no, "hs_code": v.hs_code, "documents": papers},
                 principal,
                 hs_changes.get(v.id, {}),
             )

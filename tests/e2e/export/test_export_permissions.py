@@ -171,15 +171,36 @@ async def build(client: ApiClient) -> tuple[dict[str, Any], dict[str, int]]:
     spare = ex.cars.pop()
     order = await make_order(client, ex)
     vehicle = order["vehicles"][0]
-    batch = (await client.post(f"/api/export/dealers/{ex.org.id}/batches", json={
-        "reference": "B-1", "mode": "ro_ro", "planned_departure": "2026-12-20",
-        "order_vehicle_ids": [vehicle["id"]]})).json()  # fmt: skip
-    doc = (await client.post(f"/api/export/vehicles/{vehicle['id']}/documents", content=PDF,
-                             params={"doc_type": "commercial_invoice", "for_consignee": "true"},
-                             headers={"Content-Type": "application/pdf"})).json()  # fmt: skip
-    event = (await client.post(f"/api/export/batches/{batch['id']}/events", json={
-        "event_type": "departed", "classifier": "EST", "event_time": "2026-12-21T08:00:00Z",
-        "time_zone": "UTC"})).json()  # fmt: skip
+    batch = (
+        await client.post(
+            f"/api/export/dealers/{ex.org.id}/batches",
+            json={
+                "reference": "B-1",
+                "mode": "ro_ro",
+                "planned_departure": "2026-12-20",
+                "order_vehicle_ids": [vehicle["id"]],
+            },
+        )
+    ).json()
+    doc = (
+        await client.post(
+            f"/api/export/vehicles/{vehicle['id']}/documents",
+            content=PDF,
+            params={"doc_type": "commercial_invoice", "for_consignee": "true"},
+            headers={"Content-Type": "application/pdf"},
+        )
+    ).json()
+    event = (
+        await client.post(
+            f"/api/export/batches/{batch['id']}/events",
+            json={
+                "event_type": "departed",
+                "classifier": "EST",
+                "event_time": "2026-12-21T08:00:00Z",
+                "time_zone": "UTC",
+            },
+        )
+    ).json()
     link = (await client.post(f"/api/export/orders/{order['id']}/consignee-links")).json()
     rival_org = await make_org("dealer")
     users = {
@@ -189,15 +210,35 @@ async def build(client: ApiClient) -> tuple[dict[str, Any], dict[str, int]]:
         "platform": (await make_platform_admin(client.app)).user.id,
         "stranger": (await make_user(client.app, "stranger")).id,
     }
-    world = {"org": ex.org.id, "filing": ex.filing.id, "order": order["id"], "vehicle": vehicle["id"],
-             "vin": vehicle["vin"], "batch": batch["id"], "doc": doc["id"], "event": event["event_id"],
-             "link": link["id"], "spare_car": spare.id, "reference": order["reference"]}  # fmt: skip
+    world = {
+        "org": ex.org.id,
+        "filing": ex.filing.id,
+        "order": order["id"],
+        "vehicle": vehicle["id"],
+        "vin": vehicle["vin"],
+        "batch": batch["id"],
+        "doc": doc["id"],
+        "event": event["event_id"],
+        "link": link["id"],
+        "spare_car": spare.id,
+        "reference": order["reference"],
+    }
     return world, users
 
 
 async def snapshot() -> dict[str, int]:
-    tables = (models.Filing, models.Order, models.OrderVehicle, models.Payment, models.Batch, models.Document,
-              models.ShippingEvent, models.StepRecord, models.ConsigneeLink, models.DestinationRuleVersion)  # fmt: skip
+    tables = (
+        models.Filing,
+        models.Order,
+        models.OrderVehicle,
+        models.Payment,
+        models.Batch,
+        models.Document,
+        models.ShippingEvent,
+        models.StepRecord,
+        models.ConsigneeLink,
+        models.DestinationRuleVersion,
+    )
     out = {t.__name__: await t.all().count() for t in tables}
     out["revoked"] = await models.ConsigneeLink.filter(revoked_at__isnull=False).count()
     out["versions"] = sum(await models.OrderVehicle.all().values_list("version", flat=True))
@@ -246,11 +287,18 @@ def test_matrix_covers_every_route() -> None:
     for route in routes:
         op = route.operation  # type: ignore[attr-defined]
         path = op.path
-        for prefix, name in (("/api/export/dealers/", "org"), ("/api/export/filings/", "filing"),
-                             ("/api/admin/export/filings/", "filing"), ("/api/export/orders/", "order"),
-                             ("/api/export/vehicles/", "vehicle"), ("/api/export/documents/", "doc"),
-                             ("/api/export/batches/", "batch"), ("/api/export/events/", "event"),
-                             ("/api/export/consignee-links/", "link"), ("/api/export/consignee/documents/", "doc")):  # fmt: skip
+        for prefix, name in (
+            ("/api/export/dealers/", "org"),
+            ("/api/export/filings/", "filing"),
+            ("/api/admin/export/filings/", "filing"),
+            ("/api/export/orders/", "order"),
+            ("/api/export/vehicles/", "vehicle"),
+            ("/api/export/documents/", "doc"),
+            ("/api/export/batches/", "batch"),
+            ("/api/export/events/", "event"),
+            ("/api/export/consignee-links/", "link"),
+            ("/api/export/consignee/documents/", "doc"),
+        ):
             path = path.replace(prefix + "{id:int}", prefix + "{" + name + "}")
         declared.add((op.method, path))
     assert declared == documented

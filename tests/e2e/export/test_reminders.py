@@ -20,9 +20,15 @@ async def test_each_deadline_is_reminded_once(client: ApiClient, mailbox: Mailbo
     vid = order["vehicles"][0]["id"]
     reg = {"make": "丰田", "model": "凯美瑞", "first_registration": "2022-03-01", "pending_export_on": "2026-10-05"}
     await client.put(f"/api/export/vehicles/{vid}/registration", json=reg)
-    r = await client.post(f"/api/export/vehicles/{vid}/steps", json={
-        "step": "transfer_registered", "on": "2026-10-05", "plate_issued": "2026-10-05",
-        "insurance_ends": "2027-10-05"})  # fmt: skip
+    r = await client.post(
+        f"/api/export/vehicles/{vid}/steps",
+        json={
+            "step": "transfer_registered",
+            "on": "2026-10-05",
+            "plate_issued": "2026-10-05",
+            "insurance_ends": "2027-10-05",
+        },
+    )
     assert r.status_code == 201, r.text  # its plate's last day is 3 December: due soon
     mailer = client.app.state.services.mailer
     posted, mailed = await reminders.sweep(mailer, TODAY, datetime.now(UTC))

@@ -42,9 +42,12 @@ async def to_inspected(client: ApiClient, vehicle_id: int, *, plate_issued: str 
         insurance_ends="2027-10-31",
     )
     assert r.status_code == 201, r.text
-    await upload(client, vehicle_id, "inspection_report")
-    r = await step(client, vehicle_id, "inspected", on="2026-11-10", inspection_standard="WM/T 8-2022")
+    doc = await upload(client, vehicle_id, "inspection_report")
+    r = await step(
+        client, vehicle_id, "inspected", on="2026-11-10", inspection_standard="WM/T 8-2022", document_ids=[doc["id"]]
+    )
     assert r.status_code == 201, r.text
+    assert r.json()["steps"][-1]["data"]["documents"] == [doc["id"]]  # the step records its papers
 
 
 async def booked(client: ApiClient, ex: Exporter, order: dict[str, Any], ref: str = "B-1") -> dict[str, Any]:
@@ -134,6 +137,9 @@ async def test_illegal_transitions_and_batch_only_steps(client: ApiClient) -> No
     r = await step(client, vid, "transfer_registered", on="2026-11-01")
     assert r.status_code == 409
     assert code(r) == "pending_export_transfer_missing"
+    r = await step(client, vid, "transfer_registered", pending_export_on="2026-11-01", document_ids=[2_000_000])
+    assert r.status_code == 422
+    assert code(r) == "document_not_found"
     r = await step(client, vid, "transfer_registered", on="2099-01-01", pending_export_on="2026-11-01")
     assert r.status_code == 422  # a step is recorded once it happened
 

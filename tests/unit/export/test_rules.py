@@ -170,3 +170,49 @@ def test_a_rule_applies_from_its_effective_date_only() -> None:
     assert check(rules, "XX", car, shipped=date(2026, 7, 1)) == []
     assert check(rules, "YY", car, shipped=date(2026, 7, 1)) == []
     assert destinations.years_between(date(2020, 2, 29), date(2021, 2, 28)) == 0
+
+
+def test_shipping_csv_rows_errors_and_eta() -> None:
+    from datetime import UTC, datetime
+
+    from export.domain import shipping
+
+    header = ",".join(shipping.COLUMNS) + "\n"
+    rows, errors = shipping.parse_csv(
+        header + "E1,VIN1,,arrived,EST,2027-01-10T08:00:00+03:00,Asia/Almaty,KZAAU,,,\n"
+        ",VIN1,,arrived,EST,9999-01-10T08:00:00+03:00,Asia/Almaty,,,,\n"
+        ",,,arrived,EST,2027-01-10T08:00:00,UTC,kz,,,\n"
+    )
+    assert [(r.line, r.key) for r in rows] == [(2, "csv:E1")]
+    assert {(e.line, e.column, e.code) for e in errors} == {
+        (3, "event_time", "csv_bad_time"), (4, "vin", "csv_required"), (4, "event_time", "csv_bad_time"),
+        (4, "location_code", "csv_bad_locode"),
+    }  # fmt: skip
+    assert shipping.parse_csv(header + "x" * 200_000 + "\n")[1][0].code == "csv_malformed"  # past csv's field limit
+    t1, t2 = datetime(2027, 1, 10, tzinfo=UTC), datetime(2027, 1, 12, tzinfo=UTC)
+    est1 = shipping.Seen(1, "arrived", "EST", t1, None)
+    est2 = shipping.Seen(2, "arrived", "EST", t2, 1)  # a correction retracting the first
+    assert shipping.eta([est1]) == ("estimated", t1)
+    assert shipping.eta([est1, est2]) == ("estimated", t2)
+    withdrawn = shipping.Seen(3, "retraction", "EST", t2, 2)
+    assert shipping.eta([est1, est2, withdrawn]) is None  # the first stays retracted by the second
+    actual = shipping.Seen(4, "arrived", "ACT", t1, None)
+    assert shipping.eta([est1, actual]) == ("actual", t1)
+
+
+def test_filing_validity_renewal_and_desk_colours() -> None:
+    from export.domain import desk, filings
+
+    assert filings.valid_until(date(2026, 3, 1)) == date(2027, 2, 28)
+    assert filings.in_force("verified", date(2026, 3, 1), date(2027, 2, 28), date(2027, 2, 28))
+    assert not filings.in_force("verified", date(2026, 3, 1), date(2027, 2, 28), date(2027, 3, 1))
+    assert not filings.in_force("pending", date(2026, 3, 1), date(2027, 2, 28), date(2026, 6, 1))
+    assert filings.renewal_refusal("verified", date(2027, 2, 28), date(2027, 2, 28)) is None
+    assert filings.renewal_refusal("verified", date(2027, 2, 28), date(2027, 3, 1)) == "filing_renewal_late"
+    assert filings.appraiser_problems([("甲", ""), ("乙", ""), ("甲", "")]) == ["filing_needs_three_appraisers"]
+    plate = clocks.Deadline("plate", date(2026, 4, 29))
+    assert desk.status("transfer_registered", [plate], date(2026, 4, 21)).colour == "green"
+    assert desk.status("transfer_registered", [plate], date(2026, 4, 22)).colour == "amber"
+    red = desk.status("transfer_registered", [plate], date(2026, 4, 30))
+    assert (red.colour, red.todo) == ("red", "renew_temporary_plate")
+    assert desk.status("arrived", [], date(2026, 4, 30), blocked=True).todo == "resolve_destination_rule"
