@@ -44,6 +44,10 @@ const AdminAuditRoute = lazy(() => import('./routes/admin-audit'));
 const DocsRoute = lazy(() => import('./routes/docs'));
 // Statistics pages carry ECharts: load them on demand.
 const StatsRoute = lazy(() => import('../features/stats/components/StatsPage').then((m) => ({ default: m.StatsPage })));
+// The export desk is a dealer's back office: load it on demand.
+const ExportDeskRoute = lazy(() => import('../features/export/pages').then((m) => ({ default: m.ExportDeskRoute })));
+const ExportOrderRoute = lazy(() => import('../features/export/pages').then((m) => ({ default: m.ExportOrderRoute })));
+const ConsigneeRoute = lazy(() => import('../features/export/pages').then((m) => ({ default: m.ConsigneeRoute })));
 const StatsDeskRoute = lazy(() => import('../features/stats/components/DeskPage').then((m) => ({ default: m.DeskPage })));
 
 // Settlement pages are for buyers after a sale and for house staff: load them on demand.
@@ -108,6 +112,9 @@ export function AppRoutes() {
         <Route path="dealer/listings/:id/edit" element={<RequireAuth><EditListingRoute /></RequireAuth>} />
         <Route path="dealer/listings/:id/condition" element={<RequireAuth><ConditionRoute /></RequireAuth>} />
         <Route path="dealer/listings/:id/offers" element={<RequireAuth><ListingOffersRoute /></RequireAuth>} />
+        <Route path="export" element={<RequireAuth>{lazyPage(<ExportDeskRoute />)}</RequireAuth>} />
+        <Route path="export/orders/:id" element={<RequireAuth>{lazyPage(<ExportOrderRoute />)}</RequireAuth>} />
+        <Route path="track" element={lazyPage(<ConsigneeRoute />)} />
         <Route path="me/watchlist" element={<RequireAuth><WatchlistRoute /></RequireAuth>} />
         <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
         <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />

@@ -31,6 +31,11 @@ export function TopBar() {
               {t('nav.inventory')}
             </NavLink>
           )}
+          {me?.organisations.some((o) => o.kind === 'dealer') && (
+            <NavLink to="/export" data-testid="nav-export">
+              {t('nav.export')}
+            </NavLink>
+          )}
           <NavLink to="/auctions" data-testid="nav-auctions">
             {t('nav.auctions')}
           </NavLink>

@@ -1,0 +1,335 @@
+/**
+ * The export desk's API (docs/export.md, "API"; shapes from src/export/schemas.py). Money in integer minor units
+ * of the order's currency (CNY equivalents in fen); dates "YYYY-MM-DD"; times ISO 8601 with their offset.
+ * Everything an exporter owns hangs off its dealer organisation: `/api/export/dealers/{org}/…`.
+ */
+import { api } from '../../../lib/api-client';
+
+export type FilingStatus = 'pending' | 'verified' | 'suspended' | 'cancelled';
+
+/** The exporter's filing (备案): one year from approval; only a verified one in force lets licences through. */
+export interface Filing {
+  id: number;
+  exporter_org_id: number;
+  filing_no: string;
+  province: string;
+  approved_on: string;
+  valid_until: string;
+  customs_code: string;
+  appraisers: { name: string; certificate_no?: string }[];
+  status: FilingStatus;
+  in_force: boolean;
+  renews_id: number | null;
+  decision_reason: string;
+  created_at: string;
+}
+
+export interface FilingInput {
+  filing_no: string;
+  province: string;
+  approved_on: string;
+  customs_code: string;
+  appraisers: { name: string; certificate_no: string }[];
+}
+
+export type DeadlineState = 'ok' | 'due_soon' | 'overdue';
+export type Colour = 'red' | 'amber' | 'green';
+
+export interface Deadline {
+  what: 'plate' | 'licence' | 'deregistration' | string;
+  due: string;
+  state: DeadlineState;
+  days_left: number;
+}
+
+/** A destination rule a car breaks, with the rule's country, version and source. */
+export interface Violation {
+  code: string;
+  country: string;
+  effective_from: string;
+  source: string;
+  detail: string;
+}
+
+export interface Eta {
+  kind: 'estimated' | 'actual';
+  at: string;
+}
+
+export interface Vehicle {
+  id: number;
+  order_id: number;
+  batch_id: number | null;
+  vehicle_id: number;
+  sale_id: number | null;
+  vin: string;
+  make: string;
+  model: string;
+  energy: string;
+  steering: 'lhd' | 'rhd' | string;
+  price_minor: number;
+  price_cny_fen: number;
+  step: string;
+  colour: Colour;
+  /** What to do next, a code the desk words (export.todo.<code>). */
+  todo: string | null;
+  deadline: Deadline | null;
+  deadlines: Deadline[];
+  hs_code: string;
+  hs_derived: boolean;
+  hs_reason: string;
+  registration: { make: string; model: string; first_registration: string; pending_export_on: string | null } | null;
+  plate: { plate_no: string; issued: string; insurance_ends: string | null; expires: string | null } | null;
+  licence_data: Record<string, unknown> | null;
+  refund_fen: number | null;
+  /** A rule the car breaks as it stands (e.g. counted at the estimated arrival): the desk shows it red. */
+  destination_block: ({ violations?: Violation[] } & Partial<Violation> & Record<string, unknown>) | null;
+  eta: Eta | null;
+}
+
+export interface Consignee {
+  name: string;
+  country: string;
+  address: string;
+  contact: string;
+  legal_ground?: string;
+  contract_no?: string;
+}
+
+export interface Payment {
+  id: number;
+  amount_minor: number;
+  currency: string;
+  method: string;
+  reference: string;
+  received_on: string;
+}
+
+export interface Order {
+  id: number;
+  exporter_org_id: number;
+  reference: string;
+  consignee: Consignee;
+  destination_country: string;
+  incoterm: string;
+  named_place: string;
+  currency: string;
+  /** CNY per unit of the currency, fixed for the order (a decimal as text). */
+  fx_rate: string;
+  fx_source: string;
+  fx_date: string;
+  planned_shipment: string | null;
+  status: string;
+  total_minor: number;
+  total_cny_fen: number;
+  paid_minor: number;
+  payments: Payment[];
+  vehicles: Vehicle[];
+  created_at: string;
+}
+
+export interface OrderInput {
+  reference: string;
+  consignee: { name: string; country: string; address: string; contact: string };
+  contract_no: string;
+  destination_country: string;
+  incoterm: string;
+  named_place: string;
+  currency: string;
+  fx_rate: string;
+  fx_source: string;
+  fx_date: string;
+  planned_shipment: string | null;
+}
+
+export interface ExportDocument {
+  id: number;
+  vehicle_id: number | null;
+  batch_id: number | null;
+  doc_type: string;
+  number: string;
+  issued_on: string | null;
+  issuer: string;
+  for_consignee: boolean;
+  content_type: string;
+  size_bytes: number;
+  created_at: string;
+}
+
+export interface ShippingEvent {
+  id: number;
+  batch_id: number | null;
+  vehicle_id: number | null;
+  event_type: string;
+  /** PLN planned, EST estimated, ACT actual (DCSA). */
+  classifier: 'PLN' | 'EST' | 'ACT';
+  event_time: string;
+  time_zone: string;
+  local_time: string;
+  recorded_at: string;
+  location_code: string;
+  location_name: string;
+  retracts_event_id: number | null;
+  retracted: boolean;
+  note: string;
+  source: string;
+}
+
+export interface EventInput {
+  event_type: string;
+  classifier: 'PLN' | 'EST' | 'ACT';
+  event_time: string;
+  time_zone: string;
+  location_code: string;
+  location_name: string;
+  retracts_event_id: number | null;
+  note: string;
+}
+
+export interface Batch {
+  id: number;
+  exporter_org_id: number;
+  reference: string;
+  mode: 'ro_ro' | 'container' | 'rail' | string;
+  destination_country: string;
+  planned_departure: string;
+  licence_no: string;
+  licence_issued: string | null;
+  licence_expires: string | null;
+  licensed_quantity: number | null;
+  declaration_no: string;
+  declared_on: string | null;
+  cleared_on: string | null;
+  bill_of_lading: { number: string; vessel?: string; voyage?: string; port_of_loading?: string; port_of_discharge?: string } | null;
+  vehicle_ids: number[];
+  eta: Eta | null;
+}
+
+export interface StepRecord {
+  step: string;
+  on: string;
+  data: Record<string, unknown>;
+  recorded_by: number;
+  recorded_at: string;
+}
+
+export interface VehicleDetail {
+  vehicle: Vehicle;
+  steps: StepRecord[];
+  documents: ExportDocument[];
+  events: ShippingEvent[];
+}
+
+export interface ImportRowError {
+  line: number;
+  column: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  imported: number;
+  unchanged: number;
+  errors: ImportRowError[];
+}
+
+export interface Link {
+  id: number;
+  order_id: number;
+  token: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** What the consignee sees through the link: nothing private to the exporter. */
+export interface Track {
+  order_reference: string;
+  consignee: string;
+  destination_country: string;
+  incoterm: string;
+  named_place: string;
+  vehicles: { vin: string; make: string; model: string; status: string; eta: Eta | null }[];
+  documents: { id: number; doc_type: string; number: string; issued_on: string | null }[];
+  eta: Eta | null;
+  events?: ShippingEvent[];
+}
+
+const dealer = (org: number) => `/api/export/dealers/${org}`;
+
+export const listFilings = (org: number) => api.get<{ items: Filing[] }>(`${dealer(org)}/filings`).then((r) => r.items);
+export const lodgeFiling = (org: number, body: FilingInput) => api.post<Filing>(`${dealer(org)}/filings`, body);
+
+export const listOrders = (org: number) => api.get<{ items: Order[] }>(`${dealer(org)}/orders`).then((r) => r.items);
+export const createOrder = (org: number, body: OrderInput) => api.post<Order>(`${dealer(org)}/orders`, body);
+export const getOrder = (id: number) => api.get<Order>(`/api/export/orders/${id}`);
+export const addVehicle = (
+  orderId: number,
+  body: { vehicle_id?: number; sale_id?: number; price_minor: number; steering: string; fuel?: string; euro?: number | null },
+) => api.post<Order>(`/api/export/orders/${orderId}/vehicles`, body);
+
+export const recordRegistration = (
+  vehicleId: number,
+  body: { make: string; model: string; first_registration: string; pending_export_on: string | null },
+) => api.put<unknown>(`/api/export/vehicles/${vehicleId}/registration`, body);
+export const getVehicle = (id: number) => api.get<VehicleDetail>(`/api/export/vehicles/${id}`);
+/** Moves a vehicle one step; the facts the step needs (a plate's dates, the transfer date) go with it. */
+export const recordStep = (vehicleId: number, body: Record<string, unknown>) =>
+  api.post<unknown>(`/api/export/vehicles/${vehicleId}/steps`, body);
+export const uploadDocument = (
+  target: { vehicle: number } | { batch: number },
+  docType: string,
+  file: File,
+  meta: { number?: string; for_consignee?: boolean } = {},
+) =>
+  api.post<ExportDocument>(
+    'vehicle' in target ? `/api/export/vehicles/${target.vehicle}/documents` : `/api/export/batches/${target.batch}/documents`,
+    undefined,
+    {
+      query: { doc_type: docType, number: meta.number, for_consignee: meta.for_consignee ? 'true' : undefined },
+      raw: { data: file, contentType: file.type || 'application/octet-stream' },
+    },
+  );
+
+export const listBatches = (org: number) => api.get<{ items: Batch[] }>(`${dealer(org)}/batches`).then((r) => r.items);
+export const createBatch = (
+  org: number,
+  body: { reference: string; mode: string; planned_departure: string; order_vehicle_ids: number[] },
+) => api.post<Batch>(`${dealer(org)}/batches`, body);
+
+export interface LicenceInput {
+  licence_no: string;
+  issued_on: string;
+  quantity: number;
+  vehicles: { order_vehicle_id: number; make: string; model: string; first_registration: string; pending_export_on: string }[];
+}
+export const recordLicence = (batchId: number, body: LicenceInput) => api.post<Batch>(`/api/export/batches/${batchId}/licence`, body);
+export const recordDeclaration = (batchId: number, body: { declaration_no: string; declared_on: string; vins: string[] }) =>
+  api.post<Batch>(`/api/export/batches/${batchId}/declaration`, body);
+export const recordClearance = (batchId: number, body: { cleared_on: string }) =>
+  api.post<Batch>(`/api/export/batches/${batchId}/clearance`, body);
+export const recordBatchStep = (batchId: number, body: { step: string; on: string | null }) =>
+  api.post<Batch>(`/api/export/batches/${batchId}/steps`, body);
+export const recordBillOfLading = (
+  batchId: number,
+  body: { number: string; shipper: string; consignee: string; vessel: string; voyage: string; port_of_loading: string; port_of_discharge: string; issued_on: string },
+) => api.put<Batch>(`/api/export/batches/${batchId}/bill-of-lading`, body);
+
+export const listEvents = (batchId: number) =>
+  api.get<{ items: ShippingEvent[]; eta: Eta | null }>(`/api/export/batches/${batchId}/events`);
+export const recordEvent = (batchId: number, body: EventInput) => api.post<ShippingEvent>(`/api/export/batches/${batchId}/events`, body);
+export const importEvents = (org: number, file: File) =>
+  api.post<ImportReport>(`${dealer(org)}/events/import`, undefined, { raw: { data: file, contentType: 'text/csv' } });
+
+export const createLink = (orderId: number) => api.post<Link>(`/api/export/orders/${orderId}/consignee-links`);
+
+/** The token travels in a header, never in a URL the server logs (the page keeps it in the fragment). */
+export const CONSIGNEE_HEADER = 'X-Consignee-Token';
+export const getTrack = (token: string) => api.get<Track>('/api/export/consignee', { headers: { [CONSIGNEE_HEADER]: token } });
+
+/** A paper addressed to the consignee, fetched with the token and handed to the browser as a file. */
+export async function fetchConsigneeDocument(token: string, id: number): Promise<Blob> {
+  const res = await fetch(`/api/export/consignee/documents/${id}`, { headers: { [CONSIGNEE_HEADER]: token } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.blob();
+}
