@@ -162,7 +162,7 @@ class GatePass:
     buyer: Party
     vehicle: Vehicle
     issued_at: datetime
-    valid_until: datetime
+    valid_until: datetime | None  # None: a pass that lasts until the vehicle leaves (one exit)
     code: str  # what the gate scans or types (a QR payload); printed in full beside the QR
     collector_name: str = ""
     collector_id_number: str = ""

@@ -18,9 +18,11 @@ from marketplace.documents.model import (
     BankInstructions,
     BuyerInvoice,
     Content,
+    GatePass,
     Letterhead,
     Line,
     Party,
+    PayoutStatement,
     SaleConfirmation,
     SaleContract,
     Vehicle,
@@ -30,7 +32,7 @@ from marketplace.errors import Forbidden, NotFound, PayloadTooLarge
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain.fees import parse_rules
 from marketplace.settlement.models import CreditNote, Invoice, PaymentInstructions, Sale
-from marketplace.settlement.services import fees
+from marketplace.settlement.services import fees, handover, payouts
 from marketplace.settlement.services.invoices import visible_invoice
 
 
@@ -212,6 +214,78 @@ async def contract_content(
         deposit_minor=min(invoice.deposit_applied_fen, sale.hammer_fen),
         payment_days_after_transfer=payment_days,
         bilingual=is_bilingual(bilingual, invoice.currency),
+    )
+
+
+async def payout_content(
+    principal: Principal, sale_id: int, port: VehicleFacts | None, now: datetime, *, bilingual: bool | None
+) -> PayoutStatement:
+    """The consignor's payout statement of one sale (卖方结算单): for the house's staff and the seller, as the JSON
+    payout is (`payouts.sale_payout`: 404 `sale_not_found` to the buyer and everyone else). The figures are the
+    recorded payout's once paid, else what it would be now; the reference is the house's bank reference."""
+    st = await payouts.sale_payout(principal, sale_id, now)
+    sale = await Sale.get(id=sale_id)
+    invoice = await Invoice.get_or_none(sale_id=sale_id)
+    p = st.payout
+    f = st.figures
+    commission, seller_fees, adjustments = f.commission_fen, f.seller_fees_fen, f.adjustments_fen
+    set_off = f.set_off_fen
+    if p is not None:
+        commission, seller_fees, adjustments, set_off = (
+            p.commission_fen,
+            p.seller_fees_fen,
+            p.adjustments_fen,
+            p.set_off_fen,
+        )
+    hammer = p.hammer_fen if p is not None else f.hammer_fen
+    deductions = tuple(
+        Line(zh, en, amount)
+        for zh, en, amount in (
+            ("卖方佣金", "Seller's commission", commission),
+            ("卖方手续费", "Seller's fees", seller_fees),
+            ("争议退款（卖方承担）", "Refund to the buyer after a dispute", adjustments),
+            ("抵扣应付本拍卖行的其他费用", "Other fees owed to the house, set off", set_off),
+        )
+        if amount
+    )
+    seller = await _party_for_org(sale.seller_org_id) or Party(name=f"#{sale.seller_org_id}")
+    return PayoutStatement(
+        number=f"PO-{invoice.number if invoice is not None else sale.id}",
+        house=await _letterhead(sale.house_org_id),
+        seller=seller,
+        vehicle=await _vehicle(sale, port),
+        hammer_minor=hammer,
+        deductions=deductions,
+        currency=sale.currency,
+        issued_at=now,
+        sale_invoice_number=invoice.number if invoice is not None else "",
+        paid_on=p.paid_on if p is not None else None,
+        reference=p.bank_reference if p is not None else "",
+        bilingual=is_bilingual(bilingual, sale.currency),
+    )
+
+
+async def gate_pass_content(
+    principal: Principal, sale_id: int, port: VehicleFacts | None, *, bilingual: bool | None
+) -> GatePass:
+    """The gate pass (车辆出门证) for the buyer and the house, as the JSON pass is (`handover.gate_pass_for`); 404
+    `gate_pass_not_issued` until the invoice is paid in full. The pass has no expiry: it is good for one exit."""
+    await handover.gate_pass_for(principal, sale_id)
+    doc = await handover.gate_pass_document(sale_id)
+    if doc is None:  # pragma: no cover - gate_pass_for found it a moment ago; passes are never deleted
+        raise NotFound("the gate pass is issued when the invoice is paid in full", code="gate_pass_not_issued")
+    sale = await Sale.get(id=sale_id)
+    invoice = await Invoice.get(sale_id=sale_id)
+    return GatePass(
+        number=f"GP-{doc.invoice_number}",
+        house=await _letterhead(doc.house_org_id),
+        buyer=await _buyer(invoice),
+        vehicle=await _vehicle(sale, port),
+        issued_at=doc.issued_at,
+        valid_until=None,
+        code=doc.pass_code,
+        invoice_number=doc.invoice_number,
+        bilingual=is_bilingual(bilingual, doc.currency),
     )
 
 
