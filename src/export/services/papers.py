@@ -131,7 +131,7 @@ async def export_contract(principal: Principal, order_id: int, today: date) -> E
     )
 
 
-def _step_rows(v: OrderVehicle, done: dict[str, date], found: list[clocks.Deadline], today: date) -> list[DossierStep]:
+def _step_rows(done: dict[str, date], found: list[clocks.Deadline], today: date) -> list[DossierStep]:
     due = {d.what: d for d in found}
     rows = []
     final = [s for s in steps.FINAL if s in done] or [steps.FINAL[0]]
@@ -182,7 +182,7 @@ async def dossier(principal: Principal, vehicle_id: int, now: datetime, today: d
         batch=batch.reference if batch else "",
         licence_number=batch.licence_no if batch else "",
         hs_code=v.hs_code,
-        steps=tuple(_step_rows(v, done, found, today)),
+        steps=tuple(_step_rows(done, found, today)),
         documents=tuple(docs),
     )
 

@@ -4,6 +4,13 @@ papers); another exporter and a missing id get the same 404."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
+
+from export.domain import clocks
+from export.services import papers
+from marketplace import documents, offload
 from tests.support import ApiClient, make_member, make_org
 from tests.support_export import login_as, make_exporter, make_order
 from tests.unit.documents.samples import flat, squash
@@ -55,3 +62,34 @@ async def test_exporter_downloads_the_papers_and_a_rival_gets_404(client: ApiCli
         assert r.status_code == 404, path
         assert r.json()["error"]["code"] == "not_found"
         assert r.json() == (await client.get(missing)).json()
+
+
+@pytest.mark.parametrize(
+    "error", [documents.DocumentTooLarge("past 20 pages"), MemoryError(), offload.CpuBudgetExceeded("20 s")]
+)
+async def test_a_paper_too_large_to_produce_is_413(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    ex = await make_exporter(client, cars=1)
+    order = await make_order(client, ex)
+
+    async def refuse(content: object) -> bytes:
+        raise error
+
+    monkeypatch.setattr(documents, "render_offloaded", refuse)
+    r = await client.get(f"/api/export/orders/{order['id']}/commercial-invoice.pdf")
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "document_too_large"
+
+
+def test_dossier_steps_take_their_state_from_the_clock_they_close() -> None:
+    today = date(2026, 12, 1)
+    found = [clocks.Deadline("plate", date(2026, 11, 30)), clocks.Deadline("licence", date(2026, 12, 5))]
+    rows = {r.code: r for r in papers._step_rows({"bought": date(2026, 11, 1)}, found, today)}
+    assert (rows["bought"].state, rows["bought"].done_on) == ("done", date(2026, 11, 1))
+    assert (rows["inspected"].state, rows["inspected"].due_on) == ("overdue", date(2026, 11, 30))
+    assert (rows["declared"].state, rows["declared"].due_on) == ("due_soon", date(2026, 12, 5))
+    assert (rows["loaded"].state, rows["loaded"].due_on) == ("pending", None)
+    assert list(rows)[-1] == "vat_refund_filed"  # the final step shown until one is recorded
+    far = [clocks.Deadline("licence", date(2027, 3, 1))]
+    assert {r.code: r for r in papers._step_rows({}, far, today)}["declared"].state == "pending"

@@ -276,14 +276,16 @@ async def gate_pass_content(
         raise NotFound("the gate pass is issued when the invoice is paid in full", code="gate_pass_not_issued")
     sale = await Sale.get(id=sale_id)
     invoice = await Invoice.get(sale_id=sale_id)
+    # number, house, buyer, vehicle, issued_at, valid_until, code: positional, so the error-code collector does not
+    # read the pass code (`code=`) as an error code
     return GatePass(
-        number=f"GP-{doc.invoice_number}",
-        house=await _letterhead(doc.house_org_id),
-        buyer=await _buyer(invoice),
-        vehicle=await _vehicle(sale, port),
-        issued_at=doc.issued_at,
-        valid_until=None,
-        code=doc.pass_code,
+        f"GP-{doc.invoice_number}",
+        await _letterhead(doc.house_org_id),
+        await _buyer(invoice),
+        await _vehicle(sale, port),
+        doc.issued_at,
+        None,
+        doc.pass_code,
         invoice_number=doc.invoice_number,
         bilingual=is_bilingual(bilingual, doc.currency),
     )
