@@ -70,3 +70,31 @@ async def test_payout_statement_pdf_for_the_house_and_the_seller(client: ApiClie
         assert r.json()["error"]["code"] == "sale_not_found"
     missing = await client.get("/api/sales/2147483647/payout-statement.pdf")
     assert missing.json() == r.json()
+
+
+async def test_seller_statement_pdf_lists_every_sale_for_the_house_and_the_seller(client: ApiClient) -> None:
+    w = await build(client)
+    url = f"/api/houses/{w.house}/sellers/{w.seller_org}/payout-statement.pdf"
+    await w.pay()
+    await w.hand_over(days_ago=8)
+    await w.as_("auctioneer")
+    r = await client.post(
+        f"/api/sales/{w.sale.id}/payout", json={"bank_reference": "ICBC-OUT-9", "paid_on": "2026-12-09"}
+    )
+    assert r.status_code == 201, r.text
+    for who in ("auctioneer", "seller"):
+        await w.as_(who)
+        r = await client.get(url)
+        assert r.status_code == 200, r.text[:200]
+        assert r.headers["content-type"] == "application/pdf"
+        text = flat(r.content)
+        # one sale: hammer 123,456.00, deductions 6,172.80, net and paid 117,283.20, nothing outstanding
+        needles = ("委托人对账单", f"#{w.sale.id}", "¥123,456.00", "-¥6,172.80", "¥117,283.20", "已付", "ICBC-OUT-9")
+        for needle in (*needles, "¥0.00"):
+            assert squash(needle) in text, (who, needle)
+    for who in ("buyer", "stranger", "rival_admin"):
+        await w.as_(who)
+        r = await client.get(url)
+        assert r.status_code == 404, who
+        missing = await client.get(f"/api/houses/2147483647/sellers/{w.seller_org}/payout-statement.pdf")
+        assert missing.json() == r.json()

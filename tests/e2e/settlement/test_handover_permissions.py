@@ -75,6 +75,12 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         "",
         row(UNAUTH, NF, OK, NF, OK, OK, NF, NF, OK, OK),
     ),  # fmt: skip
+    (
+        "GET",
+        "/api/houses/{house}/sellers/{seller}/payout-statement.pdf",
+        "",
+        row(UNAUTH, NF, OK, NF, OK, OK, NF, NF, OK, OK),
+    ),  # fmt: skip
     ("GET", "/api/sales/{a}/payout-statement.pdf", "", row(UNAUTH, NO_SALE, OK, NF, OK, OK, NF, NF, OK, OK)),
     ("GET", "/api/sales/{a}/gate-pass", "", row(UNAUTH, OK, NO_SALE, NF, OK, OK, NF, NF, OK, OK)),
     ("GET", "/api/sales/{a}/gate-pass.pdf", "", row(UNAUTH, OK, NO_SALE, NF, OK, OK, NF, NF, OK, OK)),

@@ -90,4 +90,20 @@ async def payout_pdf(call: Call[Any, DocumentIn]) -> Response:
     return pdf_response(await documents.render(content), f"payout-{content.number}.pdf")
 
 
-routes: list[BaseRoute] = [sale_payout, record_payout, statement, payout_pdf]
+@endpoint(
+    "GET",
+    "/api/houses/{id:int}/sellers/{seller:int}/payout-statement.pdf",
+    summary="A seller's statement with the house (委托人对账单) as a PDF: every sale and payout; for both sides",
+    tag=TAG,
+    query=DocumentIn,
+    errors=(404, 413, 422),
+)
+async def statement_pdf(call: Call[Any, DocumentIn]) -> Response:
+    content = await documents.seller_statement_content(
+        call.user, call.path_id(), call.path_id("seller"), call.services.vehicles, now(),
+        bilingual=call.query.bilingual,
+    )  # fmt: skip
+    return pdf_response(await documents.render(content), f"statement-{content.number}.pdf")
+
+
+routes: list[BaseRoute] = [sale_payout, record_payout, statement, payout_pdf, statement_pdf]

@@ -25,6 +25,9 @@ from marketplace.documents.model import (
     PayoutStatement,
     SaleConfirmation,
     SaleContract,
+    SellerStatement,
+    StatementRow,
+    StatementTotal,
     Vehicle,
 )
 from marketplace.documents.text import BEIJING
@@ -288,6 +291,53 @@ async def gate_pass_content(
         doc.pass_code,
         invoice_number=doc.invoice_number,
         bilingual=is_bilingual(bilingual, doc.currency),
+    )
+
+
+async def seller_statement_content(
+    principal: Principal,
+    house_org_id: int,
+    seller_org_id: int,
+    port: VehicleFacts | None,
+    now: datetime,
+    *,
+    bilingual: bool | None,
+) -> SellerStatement:
+    """The consignor's statement with one house (every sale), from `payouts.payout_statement`: for the house's staff
+    and the seller, 404 `not_found` to anyone else (as the JSON statement)."""
+    data = await payouts.payout_statement(principal, house_org_id, seller_org_id, now)
+    rows = []
+    for line in data.lines:
+        vin = f"#{line.vehicle_id}" if line.vehicle_id is not None else "—"
+        summary = await port.describe(line.vehicle_id) if port is not None and line.vehicle_id is not None else None
+        name = f"#{line.sale_id}" + (f" 拍品 #{line.lot_id}" if line.lot_id is not None else "")
+        rows.append(
+            StatementRow(
+                sale=name, vehicle=summary.vin if summary is not None else vin, sold_at=line.sold_at,
+                currency=line.currency, hammer_minor=line.hammer_fen,
+                deductions_minor=line.commission_fen + line.seller_fees_fen + line.adjustments_fen,
+                net_minor=line.net_fen, state=line.state, paid_minor=line.paid_fen,
+                reference=line.bank_reference or "",
+            )
+        )  # fmt: skip
+    totals = tuple(
+        StatementTotal(
+            currency=t.currency, hammer_minor=t.hammer_fen,
+            deductions_minor=t.commission_fen + t.seller_fees_fen + t.adjustments_fen, paid_minor=t.paid_fen,
+            outstanding_minor=t.outstanding_fen,
+        )
+        for t in data.totals
+    )  # fmt: skip
+    seller = await _party_for_org(seller_org_id) or Party(name=f"#{seller_org_id}")
+    foreign = any(t.currency != "CNY" for t in totals)
+    return SellerStatement(
+        number=f"ST-{house_org_id}-{seller_org_id}-{now.astimezone(BEIJING).date():%Y%m%d}",
+        house=await _letterhead(house_org_id),
+        seller=seller,
+        as_of=now,
+        rows=tuple(rows),
+        totals=totals,
+        bilingual=bilingual if bilingual is not None else foreign,
     )
 
 
