@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from export.routes import batches, desk, filings, orders, vehicles
+from export.routes import batches, desk, filings, orders, papers, vehicles
 
-routes: list[BaseRoute] = [*filings.routes, *orders.routes, *vehicles.routes, *batches.routes, *desk.routes]
+routes: list[BaseRoute] = [
+    *filings.routes,
+    *orders.routes,
+    *vehicles.routes,
+    *batches.routes,
+    *desk.routes,
+    *papers.routes,
+]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from starlette.responses import Response
+
 TAG = "export"
 
 
@@ -16,3 +18,16 @@ def today() -> date:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    # An exporter's papers are private: never kept by a shared cache.
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marketplace import offload
-from marketplace.documents import exports, sales
+from marketplace.documents import exports, sales, statements
 from marketplace.documents.layout import DocumentTooLarge, Sheet, compose
 from marketplace.documents.model import (
     BuyerInvoice,
@@ -24,6 +24,7 @@ from marketplace.documents.model import (
     PayoutStatement,
     SaleConfirmation,
     SaleContract,
+    SellerStatement,
 )
 
 __all__ = ["DocumentTooLarge", "render", "render_offloaded", "sheet_for"]
@@ -36,6 +37,7 @@ _BUILDERS: dict[type, Callable[[Any], Sheet]] = {
     SaleConfirmation: sales.sale_confirmation,
     BuyerInvoice: sales.buyer_invoice,
     PayoutStatement: sales.payout_statement,
+    SellerStatement: statements.seller_statement,
     GatePass: sales.gate_pass,
     SaleContract: sales.sale_contract,
     CommercialInvoice: exports.commercial_invoice,

@@ -162,7 +162,7 @@ class GatePass:
     buyer: Party
     vehicle: Vehicle
     issued_at: datetime
-    valid_until: datetime
+    valid_until: datetime | None  # None: a pass that lasts until the vehicle leaves (one exit)
     code: str  # what the gate scans or types (a QR payload); printed in full beside the QR
     collector_name: str = ""
     collector_id_number: str = ""
@@ -339,10 +339,50 @@ class ExportDossier:
     bilingual: bool = True
 
 
+# --- the consignor's statement with one house (every sale; per currency totals) -------------------------------
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    sale: str  # how the sale is named: "#12 拍品 #3"
+    vehicle: str  # VIN, or "#id" when the vehicle port does not know it
+    sold_at: datetime
+    currency: str
+    hammer_minor: int
+    deductions_minor: int  # commission + the seller's fees + dispute refunds
+    net_minor: int
+    state: str  # paid | due | waiting | unwound
+    paid_minor: int | None = None
+    reference: str = ""  # the payout's bank reference
+
+
+@dataclass(frozen=True)
+class StatementTotal:
+    currency: str
+    hammer_minor: int
+    deductions_minor: int
+    paid_minor: int
+    outstanding_minor: int  # net of the rows not paid yet
+
+
+@dataclass(frozen=True)
+class SellerStatement:
+    """委托人对账单: every sale of one consignor with one house, its figures and payout, as of a moment."""
+
+    number: str
+    house: Letterhead
+    seller: Party
+    as_of: datetime
+    rows: tuple[StatementRow, ...]
+    totals: tuple[StatementTotal, ...]
+    bilingual: bool = False
+
+
 Content = (
     SaleConfirmation
     | BuyerInvoice
     | PayoutStatement
+    | SellerStatement
     | GatePass
     | SaleContract
     | CommercialInvoice

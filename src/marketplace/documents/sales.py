@@ -321,7 +321,10 @@ def gate_pass(doc: GatePass) -> Sheet:
     rows = [
         (bi("出门证号", "Pass number", on), doc.number),
         (bi("签发时间", "Issued", on), beijing(doc.issued_at)),
-        (bi("有效期至", "Valid until", on), beijing(doc.valid_until)),
+        (
+            bi("有效期至", "Valid until", on),
+            beijing(doc.valid_until) if doc.valid_until else bi("提车出门前有效（一次）", "Until the one exit", on),
+        ),
     ]
     if doc.yard:
         rows.append((bi("停车场", "Yard", on), doc.yard))

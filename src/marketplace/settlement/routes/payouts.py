@@ -9,8 +9,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.settlement.routes.books import TAG, now
+from marketplace.settlement.routes.documents import pdf_response
+from marketplace.settlement.schemas import DocumentIn
 from marketplace.settlement.schemas_handover import FiguresOut, PayoutIn, PayoutOut, PayoutStatementOut
-from marketplace.settlement.services import payouts
+from marketplace.settlement.services import documents, payouts
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -73,4 +75,35 @@ async def statement(call: Call[Any, Any]) -> PayoutStatementOut:
     return PayoutStatementOut.model_validate(asdict(data))
 
 
-routes: list[BaseRoute] = [sale_payout, record_payout, statement]
+@endpoint(
+    "GET",
+    "/api/sales/{id:int}/payout-statement.pdf",
+    summary="The consignor's payout statement of the sale (卖方结算单) as a PDF; for the house and the seller",
+    tag=TAG,
+    query=DocumentIn,
+    errors=(404, 413, 422),
+)
+async def payout_pdf(call: Call[Any, DocumentIn]) -> Response:
+    content = await documents.payout_content(
+        call.user, call.path_id(), call.services.vehicles, now(), bilingual=call.query.bilingual
+    )
+    return pdf_response(await documents.render(content), f"payout-{content.number}.pdf")
+
+
+@endpoint(
+    "GET",
+    "/api/houses/{id:int}/sellers/{seller:int}/payout-statement.pdf",
+    summary="A seller's statement with the house (委托人对账单) as a PDF: every sale and payout; for both sides",
+    tag=TAG,
+    query=DocumentIn,
+    errors=(404, 413, 422),
+)
+async def statement_pdf(call: Call[Any, DocumentIn]) -> Response:
+    content = await documents.seller_statement_content(
+        call.user, call.path_id(), call.path_id("seller"), call.services.vehicles, now(),
+        bilingual=call.query.bilingual,
+    )  # fmt: skip
+    return pdf_response(await documents.render(content), f"statement-{content.number}.pdf")
+
+
+routes: list[BaseRoute] = [sale_payout, record_payout, statement, payout_pdf, statement_pdf]

@@ -9,6 +9,8 @@ from starlette.routing import BaseRoute
 
 from marketplace.settlement.models import Transfer
 from marketplace.settlement.routes.books import TAG, now, today
+from marketplace.settlement.routes.documents import pdf_response
+from marketplace.settlement.schemas import DocumentIn
 from marketplace.settlement.schemas_handover import (
     BlockerIn,
     DocumentsIn,
@@ -20,6 +22,7 @@ from marketplace.settlement.schemas_handover import (
     TransferList,
     TransferOut,
 )
+from marketplace.settlement.services import documents as papers
 from marketplace.settlement.services import handover, transfers
 from marketplace.web.endpoint import Call, endpoint
 
@@ -49,6 +52,21 @@ def transfer_out(t: Transfer) -> TransferOut:
 async def gate_pass(call: Call[Any, Any]) -> GatePassOut:
     g = await handover.gate_pass_for(call.user, call.path_id())
     return GatePassOut(sale_id=g.sale_id, pass_code=g.pass_code, issued_at=g.issued_at, handed_over_at=g.handed_over_at)
+
+
+@endpoint(
+    "GET",
+    "/api/sales/{id:int}/gate-pass.pdf",
+    summary="The gate pass (车辆出门证) as a PDF, its code as a Code 39 barcode; for the buyer and the house",
+    tag=TAG,
+    query=DocumentIn,
+    errors=(404, 413, 422),
+)
+async def gate_pass_pdf(call: Call[Any, DocumentIn]) -> Response:
+    content = await papers.gate_pass_content(
+        call.user, call.path_id(), call.services.vehicles, bilingual=call.query.bilingual
+    )
+    return pdf_response(await papers.render(content), f"gate-pass-{content.number}.pdf")
 
 
 @endpoint(
@@ -198,6 +216,6 @@ async def house_transfers(call: Call[Any, TransferFilter]) -> TransferList:
 
 
 routes: list[BaseRoute] = [
-    gate_pass, scan, get_transfer, documents, add_blocker, clear_blocker, filed, upload_proof, get_proof, confirm,
-    house_transfers,
+    gate_pass, gate_pass_pdf, scan, get_transfer, documents, add_blocker, clear_blocker, filed, upload_proof,
+    get_proof, confirm, house_transfers,
 ]  # fmt: skip

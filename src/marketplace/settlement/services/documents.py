@@ -18,11 +18,16 @@ from marketplace.documents.model import (
     BankInstructions,
     BuyerInvoice,
     Content,
+    GatePass,
     Letterhead,
     Line,
     Party,
+    PayoutStatement,
     SaleConfirmation,
     SaleContract,
+    SellerStatement,
+    StatementRow,
+    StatementTotal,
     Vehicle,
 )
 from marketplace.documents.text import BEIJING
@@ -30,7 +35,7 @@ from marketplace.errors import Forbidden, NotFound, PayloadTooLarge
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain.fees import parse_rules
 from marketplace.settlement.models import CreditNote, Invoice, PaymentInstructions, Sale
-from marketplace.settlement.services import fees
+from marketplace.settlement.services import fees, handover, payouts
 from marketplace.settlement.services.invoices import visible_invoice
 
 
@@ -212,6 +217,127 @@ async def contract_content(
         deposit_minor=min(invoice.deposit_applied_fen, sale.hammer_fen),
         payment_days_after_transfer=payment_days,
         bilingual=is_bilingual(bilingual, invoice.currency),
+    )
+
+
+async def payout_content(
+    principal: Principal, sale_id: int, port: VehicleFacts | None, now: datetime, *, bilingual: bool | None
+) -> PayoutStatement:
+    """The consignor's payout statement of one sale (卖方结算单): for the house's staff and the seller, as the JSON
+    payout is (`payouts.sale_payout`: 404 `sale_not_found` to the buyer and everyone else). The figures are the
+    recorded payout's once paid, else what it would be now; the reference is the house's bank reference."""
+    st = await payouts.sale_payout(principal, sale_id, now)
+    sale = await Sale.get(id=sale_id)
+    invoice = await Invoice.get_or_none(sale_id=sale_id)
+    p = st.payout
+    f = st.figures
+    commission, seller_fees, adjustments = f.commission_fen, f.seller_fees_fen, f.adjustments_fen
+    set_off = f.set_off_fen
+    if p is not None:
+        commission, seller_fees, adjustments, set_off = (
+            p.commission_fen,
+            p.seller_fees_fen,
+            p.adjustments_fen,
+            p.set_off_fen,
+        )
+    hammer = p.hammer_fen if p is not None else f.hammer_fen
+    deductions = tuple(
+        Line(zh, en, amount)
+        for zh, en, amount in (
+            ("卖方佣金", "Seller's commission", commission),
+            ("卖方手续费", "Seller's fees", seller_fees),
+            ("争议退款（卖方承担）", "Refund to the buyer after a dispute", adjustments),
+            ("抵扣应付本拍卖行的其他费用", "Other fees owed to the house, set off", set_off),
+        )
+        if amount
+    )
+    seller = await _party_for_org(sale.seller_org_id) or Party(name=f"#{sale.seller_org_id}")
+    return PayoutStatement(
+        number=f"PO-{invoice.number if invoice is not None else sale.id}",
+        house=await _letterhead(sale.house_org_id),
+        seller=seller,
+        vehicle=await _vehicle(sale, port),
+        hammer_minor=hammer,
+        deductions=deductions,
+        currency=sale.currency,
+        issued_at=now,
+        sale_invoice_number=invoice.number if invoice is not None else "",
+        paid_on=p.paid_on if p is not None else None,
+        reference=p.bank_reference if p is not None else "",
+        bilingual=is_bilingual(bilingual, sale.currency),
+    )
+
+
+async def gate_pass_content(
+    principal: Principal, sale_id: int, port: VehicleFacts | None, *, bilingual: bool | None
+) -> GatePass:
+    """The gate pass (车辆出门证) for the buyer and the house, as the JSON pass is (`handover.gate_pass_for`); 404
+    `gate_pass_not_issued` until the invoice is paid in full. The pass has no expiry: it is good for one exit."""
+    await handover.gate_pass_for(principal, sale_id)
+    doc = await handover.gate_pass_document(sale_id)
+    if doc is None:  # pragma: no cover - gate_pass_for found it a moment ago; passes are never deleted
+        raise NotFound("the gate pass is issued when the invoice is paid in full", code="gate_pass_not_issued")
+    sale = await Sale.get(id=sale_id)
+    invoice = await Invoice.get(sale_id=sale_id)
+    # number, house, buyer, vehicle, issued_at, valid_until, code: positional, so the error-code collector does not
+    # read the pass code (`code=`) as an error code
+    return GatePass(
+        f"GP-{doc.invoice_number}",
+        await _letterhead(doc.house_org_id),
+        await _buyer(invoice),
+        await _vehicle(sale, port),
+        doc.issued_at,
+        None,
+        doc.pass_code,
+        invoice_number=doc.invoice_number,
+        bilingual=is_bilingual(bilingual, doc.currency),
+    )
+
+
+async def seller_statement_content(
+    principal: Principal,
+    house_org_id: int,
+    seller_org_id: int,
+    port: VehicleFacts | None,
+    now: datetime,
+    *,
+    bilingual: bool | None,
+) -> SellerStatement:
+    """The consignor's statement with one house (every sale), from `payouts.payout_statement`: for the house's staff
+    and the seller, 404 `not_found` to anyone else (as the JSON statement)."""
+    data = await payouts.payout_statement(principal, house_org_id, seller_org_id, now)
+    rows = []
+    for line in data.lines:
+        vin = f"#{line.vehicle_id}" if line.vehicle_id is not None else "—"
+        summary = await port.describe(line.vehicle_id) if port is not None and line.vehicle_id is not None else None
+        name = f"#{line.sale_id}" + (f" 拍品 #{line.lot_id}" if line.lot_id is not None else "")
+        rows.append(
+            StatementRow(
+                sale=name, vehicle=summary.vin if summary is not None else vin, sold_at=line.sold_at,
+                currency=line.currency, hammer_minor=line.hammer_fen,
+                deductions_minor=line.commission_fen + line.seller_fees_fen + line.adjustments_fen,
+                net_minor=line.net_fen, state=line.state, paid_minor=line.paid_fen,
+                reference=line.bank_reference or "",
+            )
+        )  # fmt: skip
+    totals = tuple(
+        StatementTotal(
+            currency=t.currency, hammer_minor=t.hammer_fen,
+            deductions_minor=t.commission_fen + t.seller_fees_fen + t.adjustments_fen, paid_minor=t.paid_fen,
+            outstanding_minor=t.outstanding_fen,
+        )
+        for t in data.totals
+    )  # fmt: skip
+    seller = await _party_for_org(seller_org_id) or Party(name=f"#{seller_org_id}")
+    foreign = any(t.currency != "CNY" for t in totals)
+    return SellerStatement(
+        number=f"ST-{house_org_id}-{seller_org_id}-{now.astimezone(BEIJING).date():%Y%m%d}",
+        house=await _letterhead(house_org_id),
+        seller=seller,
+        as_of=now,
+        rows=tuple(rows),
+        totals=totals,
+        bilingual=bilingual if bilingual is not None else foreign,
     )
 
 
