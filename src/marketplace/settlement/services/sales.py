@@ -72,6 +72,7 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
             "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
             "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
+            "paddle": str(p.get("buyer_paddle") or "")[:20],
             "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p),
         },
         rules_used,
