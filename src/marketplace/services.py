@@ -37,6 +37,9 @@ class Services:
     # Ports added by domain packages' issues; each is chosen by its port's `select(settings)`.
     search: Any = None
     payments: Any = None
+    # Card-held deposits (settlement.services.deposits.DepositHolds): set by settlement's plugin with the card rail;
+    # None without Stripe, and the sweeper then leaves card refunds as tasks.
+    deposit_holds: Any = None
     loops: list[BackgroundLoop] = field(default_factory=list)
     auth_limiter: Limiter = field(default_factory=lambda: RateLimiter(30))
     mailer: Any = None  # marketplace.ports.mail.base.Mailer, chosen by `mail.select(settings)`

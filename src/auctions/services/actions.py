@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Sum
@@ -21,6 +23,7 @@ from marketplace.accounts import organisations
 from marketplace.accounts.domain import SELLING_ROLES, Principal
 from marketplace.errors import NotFound
 from marketplace.outages import OutageLog
+from marketplace.settlement.services import defaults as settlement_defaults
 
 log = logging.getLogger("auctions.services.actions")
 _OUTAGE = OutageLog(log, "lot events to Redis (the database path serves meanwhile)")
@@ -48,6 +51,12 @@ def _response(kind: str, lot_id: int, client_id: str | None, applied: Applied) -
 
 
 KEY_REUSED = "idempotency_key_reused"
+_LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def _local_day(now_ms: int) -> date:
+    """The house's calendar day of a bid's receipt (a bar runs to a day, in China's time)."""
+    return datetime.fromtimestamp(now_ms / 1000, UTC).astimezone(_LOCAL).date()
 
 
 def _rejected(kind: str, lot: Lot, session: AuctionSession, client_id: str | None, reason: str) -> dict[str, Any]:
@@ -185,6 +194,11 @@ async def place_bid(
         if refusal is None and reg is not None and reg.org_id is not None:
             status = await organisations.verification_status(reg.org_id, conn)
             refusal = rights.standing_refusal(reg.org_id, status)
+        if refusal is None and reg is not None:
+            # A default bars the bidder from the house's sessions at once: a registration made before it bids no more.
+            refusal = await settlement_defaults.bar_refusal(
+                session.house_org_id, principal.user_id, reg.org_id, _local_day(now), conn
+            )
         if refusal is not None:
             raise bidding.Refused(refusal)
         assert reg is not None

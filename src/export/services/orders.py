@@ -75,13 +75,13 @@ async def get(principal: Principal, order_id: int, today: date) -> OrderOut:
 
 async def _sale_vehicle(org_id: int, sale_id: int) -> int:
     # The sale record is settlement's (it learnt the sale from the auction's or listing's event); a sale counts
-    # only when this dealer was its buyer. Read-only, one query: the seam for a settlement service later.
-    from marketplace.settlement.models import Sale
+    # only when this dealer was its buyer. Asked through settlement's service, never its models.
+    from marketplace.settlement.services.sales import won_sale
 
-    sale = await Sale.get_or_none(id=sale_id, buyer_org_id=org_id)
+    sale = await won_sale(sale_id, org_id)
     if sale is None or sale.vehicle_id is None:
         raise NotFound("no such sale won by this dealer", code="sale_not_found")
-    return int(sale.vehicle_id)
+    return sale.vehicle_id
 
 
 def _car(v: OrderVehicle) -> destinations.Car:

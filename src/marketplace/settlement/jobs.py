@@ -40,6 +40,13 @@ def mail_notice(mailer: Mailer) -> JobFunction:
     return run
 
 
+async def card_deposit_event(message: dict[str, Any]) -> None:
+    """Post the money a card-held deposit moved (captured, refunded): keyed, so a re-run posts nothing."""
+    from marketplace.settlement.services import card_deposits
+
+    await card_deposits.consume(message)
+
+
 async def card_operation(message: dict[str, Any]) -> None:
     """Make a card operation's provider call (owed since its row committed); a second run does nothing."""
     from marketplace.settlement.services import cards

@@ -58,6 +58,7 @@ class Sale(Model):
     vehicle_id = fields.IntField(null=True)
     hammer_fen = fields.BigIntField()
     reported_premium_fen = fields.BigIntField(null=True)  # the premium on the 成交确认书, as auctions computed it
+    paddle = fields.CharField(max_length=20, default="")  # the buyer's 竞买号牌 (an auction sale), for the 成交确认书
     deposit_fen = fields.BigIntField(default=0)
     currency = fields.CharField(max_length=3)
     sold_at = fields.DatetimeField()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marketplace.services import Services
 from marketplace.settlement import jobs
-from marketplace.settlement.services import cards, deposits, notices
+from marketplace.settlement.services import card_deposits, cards, deposits, notices
 from marketplace.settlement.services.sales import HANDLERS
 from marketplace.settlement.services.transfers import REMINDER_TOPIC, TransferReminders
 
@@ -17,6 +17,7 @@ PAYMENT_TOPICS = ("settlement.invoice_issued", "settlement.receipt_recorded")
 DEPOSIT_JOB = "settlement.deposit_event"
 MAIL_JOB = "settlement.mail_notice"
 CARD_JOB = "settlement.card_operation"
+CARD_DEPOSIT_JOB = "settlement.card_deposit_event"
 
 
 def install(services: Services) -> None:
@@ -40,8 +41,12 @@ def install(services: Services) -> None:
     services.loops.append(SettlementSweeper(services))
     services.registry.register(CARD_JOB, jobs.card_operation)
     services.subscriptions.setdefault(cards.OPERATION_TOPIC, []).append(CARD_JOB)
+    services.registry.register(CARD_DEPOSIT_JOB, jobs.card_deposit_event)
+    for topic in card_deposits.HANDLERS:
+        services.subscriptions.setdefault(topic, []).append(CARD_DEPOSIT_JOB)
     s = services.settings
     if s.stripe_secret_key:  # the stripe SDK is imported only when the rail is configured
         from marketplace.ports.payments import stripe_cards
 
         cards.use_rail(stripe_cards.select(s.stripe_secret_key, s.stripe_webhook_secret, s.stripe_api_base))
+        services.deposit_holds = card_deposits.CardDepositHolds()

@@ -74,6 +74,9 @@ async def test_buyer_and_house_download_the_sale_documents_and_others_get_404(cl
     confirmation = (await client.get(f"/api/invoices/{invoice.id}/confirmation.pdf?bilingual=true")).content
     assert "SaleConfirmation" in flat(confirmation)
     assert "成交确认书" in text_of(confirmation)[0]
+    # The buyer's paddle, from the lot_sold event, printed beside its label (read back from the PDF's text).
+    assert squash("竞买号牌") in squash(text_of(confirmation)[0])
+    assert "A001" in text_of(confirmation)[0]
 
     for who in (stranger, rival):
         await login(client, who)

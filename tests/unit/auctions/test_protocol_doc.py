@@ -66,3 +66,14 @@ def test_every_close_and_error_code_the_socket_uses_is_documented() -> None:
     assert {"4002", "4008", "4010", "4029"} <= closes
     assert closes <= _table_codes("## Close codes")
     assert errors <= _table_codes("## Error codes")
+
+
+def test_every_reason_the_bid_path_refuses_with_is_in_the_rejection_table() -> None:
+    source = (ROOT / "src" / "auctions" / "services" / "actions.py").read_text(encoding="utf-8")
+    reasons = set(re.findall(r'Refused\("([a-z_]+)"\)', source))
+    # The refusals the bid path asks of settlement's defaults (the bar) and of the rights rules.
+    defaults = (ROOT / "src" / "marketplace" / "settlement" / "services" / "defaults.py").read_text(encoding="utf-8")
+    bar = defaults[defaults.index("async def bar_refusal") :]
+    reasons |= set(re.findall(r'return "([a-z_]+)"', re.split(r"\n(?:async )?def ", bar)[0]))
+    assert {"buying_limit", "barred_after_default"} <= reasons
+    assert reasons <= _table_codes("## Rejection reasons")

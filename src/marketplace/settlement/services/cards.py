@@ -49,6 +49,10 @@ def use_rail(rail: CardRail | None) -> None:
     _rail = rail
 
 
+def configured() -> bool:
+    return _rail is not None
+
+
 def rail() -> CardRail:
     if _rail is None:
         raise Conflict("card payments are not configured here: pay by bank transfer", code="card_rail_unavailable")

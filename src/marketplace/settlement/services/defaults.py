@@ -220,10 +220,13 @@ async def house_defaults(principal: Principal, house_org_id: int) -> list[Defaul
     return list(await Default.filter(house_org_id=house_org_id).order_by("-id").limit(200))
 
 
-async def bar_refusal(house_org_id: int, user_id: int, org_id: int | None, today: date) -> str | None:
-    """Why this bidder may not register for the house's sessions (None: they may): a default's bar. auctions'
-    registration calls this; the code is stable: `barred_after_default`."""
+async def bar_refusal(
+    house_org_id: int, user_id: int, org_id: int | None, today: date, conn: BaseDBAsyncClient | None = None
+) -> str | None:
+    """Why this bidder may not register for, or bid in, the house's sessions (None: they may): a default's bar.
+    auctions' registration and every bid call this (one indexed query; a bid passes its transaction's `conn`);
+    the code is stable: `barred_after_default`."""
     who = Q(user_id=user_id) | Q(org_id=org_id) if org_id is not None else Q(user_id=user_id)
-    if await Bar.filter(who, house_org_id=house_org_id, until__gt=today).exists():
+    if await Bar.filter(who, house_org_id=house_org_id, until__gt=today).using_db(conn).exists():
         return "barred_after_default"
     return None

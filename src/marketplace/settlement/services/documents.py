@@ -187,6 +187,7 @@ async def confirmation_content(
         sold_at=sale.sold_at,
         session_title=f"#{sale.session_id}" if sale.session_id is not None else "",
         lot_number=f"#{sale.lot_id}" if sale.lot_id is not None else "",
+        paddle=sale.paddle,
         deposit_minor=sale.deposit_fen,
         payment_due=invoice.due_date,
         bilingual=is_bilingual(bilingual, invoice.currency),

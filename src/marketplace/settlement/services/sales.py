@@ -8,6 +8,7 @@ work, and the sale's unique (source, ref) and the postings' business keys catch 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.outbox.events import consume_once
+from marketplace.settlement.models import Sale
 from marketplace.settlement.services import defaults, fees, invoices
 from marketplace.settlement.services.ledger import ATTEMPTS, Contended
 
@@ -70,6 +72,7 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
             "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
             "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
+            "paddle": str(p.get("buyer_paddle") or "")[:20],
             "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p),
         },
         rules_used,
@@ -111,3 +114,23 @@ async def consume(message: dict[str, Any]) -> bool:
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+# --- read by other packages (export links an order's vehicle to a sale its dealer won) ----------------------
+
+
+@dataclass(frozen=True)
+class WonSale:
+    sale_id: int
+    vehicle_id: int | None
+    currency: str
+    sold_at: datetime
+
+
+async def won_sale(sale_id: int, buyer_org_id: int) -> WonSale | None:
+    """A sale settlement recorded with this organisation as its buyer; None if there is none (or another won it:
+    the caller answers as if absent). One query."""
+    sale = await Sale.get_or_none(id=sale_id, buyer_org_id=buyer_org_id)
+    if sale is None:
+        return None
+    return WonSale(sale.id, None if sale.vehicle_id is None else int(sale.vehicle_id), sale.currency, sale.sold_at)

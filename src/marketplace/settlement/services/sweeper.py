@@ -26,7 +26,7 @@ from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.domain.ledger import FEE_INCOME_PREFIX, Leg, credit, debit, without_zero_legs
 from marketplace.settlement.domain.money import vat_included
 from marketplace.settlement.models import Charge, Invoice, Sale, SaleClock
-from marketplace.settlement.services import clocks, defaults, deposits, ledger, notices
+from marketplace.settlement.services import cards, clocks, defaults, deposits, ledger, notices
 from marketplace.settlement.services.invoices import LOCAL, local_day
 
 log = logging.getLogger("marketplace.settlement.sweeper")
@@ -152,6 +152,8 @@ async def sweep_once(now: datetime | None = None, holds: deposits.DepositHolds |
                 totals[k] += v
         last = int(ids[-1])
     totals.update(await deposits.sweep(now, holds))
+    if cards.configured():  # a card hold is captured before its authorisation lapses (~7 days), refunded later
+        totals["cards_captured"] = totals.get("cards_captured", 0) + len(await cards.capture_expiring(now))
     return totals
 
 
