@@ -17,7 +17,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tortoise import connections
 
@@ -42,7 +42,7 @@ step = st.one_of(
         st.integers(0, 3_000_000),
         st.booleans(),
     ),  # fmt: skip
-    st.tuples(st.just("pay"), st.integers(0, 5), st.integers(1, 4_000_000), st.integers(0, 6)),
+    st.tuples(st.just("pay"), st.integers(0, 5), st.integers(1, 4_000_000), st.integers(0, 6), st.booleans()),
     st.tuples(st.just("default"), st.integers(0, 5), st.one_of(st.none(), st.integers(0, 3_000_000))),
     st.tuples(st.just("end"), st.integers(0, SESSIONS - 1), st.booleans()),
     st.tuples(st.just("payout"), st.integers(0, 5), st.booleans()),
@@ -101,21 +101,30 @@ async def run_step(w: World, s: tuple[Any, ...]) -> None:
         for _ in range(2 if replay else 1):
             await sales.consume(msg)
     elif kind == "pay":
-        _, k, amount, ref = s
+        _, k, amount, ref, replay = s
         inv = await _nth_invoice(w, k)
         if inv is None:
             return
         reference = f"REF-{w.house}-{ref}"
+        if replay and reference in w.receipts:  # the same bank line again (typed twice, or imported again)
+            invoice_id, amount = w.receipts[reference]
+            inv = await Invoice.get(id=invoice_id)
+        refused = None
         try:
             _, created = await invoices.record_receipt(w.staff, w.house, inv.id, reference, amount, NOW.date(), NOW)
         except ApiError as exc:
+            refused = exc.code
+        if refused is not None:  # the only refusals: a reference reused for other money, a voided invoice
             known = w.receipts.get(reference)
-            if exc.code == "receipt_reference_used":
-                assert known is not None and known != (inv.id, amount)
+            if refused == "receipt_reference_used":
+                assert known is not None
+                assert known != (inv.id, amount)
             else:
-                assert exc.code == "invoice_void" and inv.status == "void", exc.code
+                assert refused == "invoice_void"
+                assert inv.status == "void"
             return
         assert created == (reference not in w.receipts)
+        event("receipt recorded" if created else "receipt replayed")
         w.receipts.setdefault(reference, (inv.id, amount))
     elif kind == "default":
         _, k, resale = s
@@ -125,18 +134,25 @@ async def run_step(w: World, s: tuple[Any, ...]) -> None:
         try:
             d = await defaults.declare(w.staff, inv.id, "did not pay", LATER)
         except ApiError as exc:
-            assert exc.code in ("invoice_not_open", "invoice_has_receipts"), exc.code
+            refused = exc.code
+        else:
+            refused = None
+        if refused is not None:
+            assert refused in ("invoice_not_open", "invoice_has_receipts"), refused
             return
         again = await defaults.declare(w.staff, inv.id, "did not pay", LATER)  # a second click: the same default
         assert again.id == d.id
+        event(f"default declared, {d.forfeited_fen and 'deposit forfeited' or 'nothing forfeited'}")
         if d.status == "open":
             await defaults.close(w.staff, w.house, d.id, resale, LATER)
+            event("default closed after a relisting" if resale is not None else "default closed without a re-sale")
     elif kind == "end":
         _, i, replay = s
         session = w.sessions[i]
+        won = [{"user_id": u, "lot_id": lot} for u, lot in w.won[session]]
         msg = w.event(f"end:{i}", "auctions.session_ended",
-                      {"session_id": session, "house_org_id": w.house, "ended_at": NOW.isoformat(),
-                       "won": [{"user_id": u, "lot_id": lot} for u, lot in w.won[session]], "deposits": []})  # fmt: skip
+                      {"session_id": session, "house_org_id": w.house, "ended_at": NOW.isoformat(), "won": won,
+                       "deposits": []})  # fmt: skip
         w.ended.add(session)
         for _ in range(2 if replay else 1):
             await deposits.consume(msg)
@@ -146,6 +162,7 @@ async def run_step(w: World, s: tuple[Any, ...]) -> None:
             for n in range(2 if replay else 1):
                 _, created = await deposits.complete_refund(w.staff, w.house, r.id, reference, LATER)
                 assert created == (n == 0)
+            event("deposit refunded")
     elif kind == "payout":
         _, k, replay = s
         inv = await _nth_invoice(w, k)
@@ -159,6 +176,7 @@ async def run_step(w: World, s: tuple[Any, ...]) -> None:
             _, created = await payouts.record_payout(w.staff, inv.sale_id, reference, LATER.date(), LATER)
             assert created == (inv.sale_id not in w.paid_out)  # the same reference again: nothing new
             w.paid_out.add(inv.sale_id)
+            event("payout recorded" if created else "payout replayed")
 
 
 async def _nth_invoice(w: World, k: int) -> Invoice | None:
@@ -171,7 +189,7 @@ async def assert_books(w: World) -> None:
     h = w.house
     _, per_cur = await conn.execute_query(
         "SELECT e.currency, SUM(e.amount_fen) FROM settlement_entries e JOIN settlement_accounts a "
-        "ON a.id = e.account_id WHERE a.house_org_id = ? GROUP BY e.currency".replace("?", str(h))
+        f"ON a.id = e.account_id WHERE a.house_org_id = {h} GROUP BY e.currency"
     )
     assert all(int(r[1]) == 0 for r in per_cur), f"trial balance off: {per_cur}"
     _, off = await conn.execute_query(

@@ -16,6 +16,7 @@ import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -368,4 +369,5 @@ EXAMPLES = int(os.environ.get("SETTLEMENT_SM_EXAMPLES", "10000"))
 SettlementMachine.TestCase.settings = settings(
     max_examples=EXAMPLES, stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck)
 )
-test_settlement_state_machine = SettlementMachine.TestCase
+# 10,000 programs take about two minutes of one core (docs/settlement.md, "Tests"); on a loaded machine more.
+test_settlement_state_machine = pytest.mark.timeout(600)(SettlementMachine.TestCase)
