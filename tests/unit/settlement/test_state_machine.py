@@ -256,6 +256,8 @@ class SettlementMachine(RuleBasedStateMachine):
         w = clocks.waterfall(sale.forfeited_fen, sale.house_costs_fen, sale.est.hammer_fen, resale,
                              "seller" if to_seller else "house")  # fmt: skip
         assert w.house_costs_fen + w.shortfall_fen + w.rest_fen == sale.forfeited_fen
+        assert min(w.house_costs_fen, w.shortfall_fen, w.rest_fen) >= 0, w  # no share is taken back from anyone
+        assert w.shortfall_fen <= max(0, sale.est.hammer_fen - (resale if resale is not None else sale.est.hammer_fen))
         seller = rules.seller_party(sale.seller)
         legs = [debit("forfeiture_suspense", "", w.shortfall_fen + w.rest_fen, CUR),
                 credit("seller_payable", seller, w.shortfall_fen, CUR),
@@ -352,6 +354,14 @@ class SettlementMachine(RuleBasedStateMachine):
             assert self.money_out[buyer] <= self.money_in[buyer], (buyer, self.money_out, self.money_in)
         for sale_id, (paid, net) in self.payouts.items():
             assert 0 < paid <= net, (sale_id, paid, net)
+
+    @invariant()
+    def forfeitures_are_shared_out_once(self) -> None:
+        """The suspense account holds exactly what open defaults still have to share: never negative, empty once
+        every default is closed (no forfeited fen is given away twice, none is lost)."""
+        waiting = sum(s.forfeited_fen - s.house_costs_fen for s in self.sales if s.defaulted and not s.default_closed)
+        assert self.books.natural("forfeiture_suspense", "") == waiting
+        assert self.books.natural("forfeiture_income", "") >= 0
 
     @invariant()
     def invoices_agree_with_the_books(self) -> None:
