@@ -309,7 +309,10 @@ export interface LicenceInput {
   vehicles: { order_vehicle_id: number; make: string; model: string; first_registration: string; pending_export_on: string }[];
 }
 export const recordLicence = (batchId: number, body: LicenceInput) => api.post<Batch>(`/api/export/batches/${batchId}/licence`, body);
-export const recordDeclaration = (batchId: number, body: { declaration_no: string; declared_on: string; vins: string[] }) =>
+export const recordDeclaration = (
+  batchId: number,
+  body: { declaration_no: string; declared_on: string; vins: string[]; hs_overrides?: { order_vehicle_id: number; code: string; reason: string }[] },
+) =>
   api.post<Batch>(`/api/export/batches/${batchId}/declaration`, body);
 export const recordClearance = (batchId: number, body: { cleared_on: string }) =>
   api.post<Batch>(`/api/export/batches/${batchId}/clearance`, body);
