@@ -290,3 +290,24 @@ class Reminder(Model):
 
     class Meta:
         table = "export_reminders"
+
+
+# --- export-finish: temporary plate history --------------------------------------------------------------------
+class PlateRecord(Model):
+    # Every temporary plate (临时号牌) a vehicle was issued, oldest first (append-only): the vehicle's row holds the
+    # current one, this table keeps who recorded each plate and when, so a renewal never loses the earlier plate.
+    id = fields.IntField(primary_key=True)
+    vehicle: fields.ForeignKeyRelation[OrderVehicle] = fields.ForeignKeyField(
+        "export.OrderVehicle", related_name="plate_records", on_delete=fields.RESTRICT
+    )
+    plate_no = fields.CharField(max_length=12)
+    issued = fields.DateField()
+    insurance_ends = fields.DateField()
+    expires = fields.DateField()  # clocks.plate_expires(issued, insurance_ends), fixed when recorded
+    recorded_by = fields.IntField()
+    recorded_at = fields.DatetimeField()
+
+    vehicle_id: int
+
+    class Meta:
+        table = "export_plate_records"

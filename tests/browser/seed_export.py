@@ -2,8 +2,6 @@
 registered 60 days ago, so its licence needs the after-sales confirmation; one to be offered right-hand drive).
 
 Run as `python -m tests.browser.seed_export` with the server's environment; prints the world as JSON.
-`python -m tests.browser.seed_export renew-plate <order vehicle id>` records a re-issued temporary plate (the
-vehicle administration issues one; the API has no path for it yet, see the test).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from export.domain import filings
-from export.models import Filing, OrderVehicle
+from export.models import Filing
 from listings.domain.vin import with_check_digit
 from listings.models import Vehicle
 from marketplace import db
@@ -63,16 +61,10 @@ async def seed() -> dict[str, object]:
     return {"dealer": user.email, "org": org.id, "cars": cars}
 
 
-async def renew_plate(order_vehicle_id: int) -> dict[str, object]:
-    day = today().date()
-    await OrderVehicle.filter(id=order_vehicle_id).update(plate_issued=day, insurance_ends=day + timedelta(days=300))
-    return {"renewed": order_vehicle_id}
-
-
 async def main() -> None:
     await db.init_db(load_settings())
     try:
-        out = await (renew_plate(int(sys.argv[2])) if sys.argv[1:2] == ["renew-plate"] else seed())
+        out = await seed()
         sys.stdout.write(json.dumps(out) + "\n")
     finally:
         await db.close_db()

@@ -6,9 +6,6 @@ with a bad row, and the consignee's read-only English page through the secret li
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.conftest import ROOT, Server, seed, signed_in
+from tests.browser.conftest import Server, seed, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +24,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 def _today() -> date:
     # The legal clocks count days in China, as the server does.
     return datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
-
-
-def _renew_plate(server: Server, order_vehicle_id: int) -> None:
-    # The vehicle administration re-issues a temporary plate; the API has no path to record it yet (reported), so
-    # the test records it as that office would, straight into the vehicle's record.
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_export", "renew-plate", str(order_vehicle_id)],
-        env=server.env, cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert out.returncode == 0, out.stderr
 
 
 async def _no_sideways_scroll(page: Any) -> None:
@@ -152,9 +139,12 @@ async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
     await expect(page.get_by_test_id(f"step-{c['vin']}-inspected-error")).to_contain_text(
         "The temporary plate has expired"
     )
-    order = await (await page.request.get(server.url + page.url.replace(server.url, "/api"))).json()
-    await asyncio.to_thread(_renew_plate, server, next(v["id"] for v in order["vehicles"] if v["vin"] == c["vin"]))
-    await page.reload()
+    # The vehicle administration issues a new plate; the dealer records it on the red car's card.
+    plate = page.get_by_test_id(f"plate-{c['vin']}")
+    await plate.get_by_test_id(f"plate-{c['vin']}-no").fill("浙B1" + c["vin"][-4:])
+    await plate.get_by_test_id(f"plate-{c['vin']}-issued").fill(today.isoformat())
+    await plate.get_by_test_id(f"plate-{c['vin']}-insurance").fill((today + timedelta(days=300)).isoformat())
+    await plate.get_by_test_id(f"plate-{c['vin']}-submit").click()
     await expect(page.get_by_test_id(f"vehicle-{c['vin']}")).to_have_attribute("data-tone", "none")
     await _record(page, c["vin"], "inspected", inspection_standard="WM/T 8-2022")
     await expect(page.get_by_test_id(f"vehicle-{c['vin']}-step")).to_have_text("Inspected")
@@ -249,9 +239,19 @@ async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
     await _upload(page, b["vin"], "commercial_invoice", invoice, for_consignee=True)
     await _no_sideways_scroll(page)
 
+    # A link sent to the wrong address is revoked from the desk: it is dead at once.
+    await page.get_by_test_id("consignee-link-create").click()
+    dead = await page.get_by_test_id("consignee-link").get_attribute("href")
+    links = page.get_by_test_id("consignee-links")
+    await links.locator("[data-testid^=consignee-link-revoke-]").first.click()
+    await expect(links.locator("[data-revoked=true]")).to_have_count(1)
+    await expect(links).to_contain_text("no longer opens")
+    await expect(page.get_by_test_id("consignee-link")).to_have_count(0)
     # The consignee's link: read-only, English, no login.
     await page.get_by_test_id("consignee-link-create").click()
+    await expect(links.locator("[data-revoked=false]")).to_have_count(1)
     link = await page.get_by_test_id("consignee-link").get_attribute("href")
+    assert link != dead
     assert link is not None
     assert "/track#token=" in link
     await page.context.close()
@@ -261,13 +261,17 @@ async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
     await expect(consignee.get_by_test_id("consignee-vehicles")).to_contain_text(b["vin"])
     await expect(consignee.get_by_test_id("consignee-documents")).to_contain_text("Commercial invoice")
     await expect(consignee.get_by_test_id("consignee-documents")).not_to_contain_text("After-sales")
-    # The journey's ETA, as events tell it: the latest estimate (no actual arrival event was recorded).
-    latest = (today + timedelta(days=18)).strftime("%b %-d, %Y")
-    await expect(consignee.get_by_test_id("consignee-eta")).to_contain_text(f"ETA (latest estimate): {latest}")
+    # After arrival the page says so: the batch's arrived step is recorded (today), so no estimate is shown even
+    # though the forwarder sent no actual arrival event.
+    await expect(consignee.get_by_test_id("consignee-eta")).to_have_text(f"Arrived: {today.strftime('%b %-d, %Y')}")
     await expect(consignee.get_by_test_id(f"consignee-status-{b['vin']}")).not_to_be_empty()
     await expect(consignee.get_by_test_id("user-menu")).to_have_count(0)
     assert await consignee.locator("[data-testid=consignee-page]").get_attribute("lang") == "en"
     await _no_sideways_scroll(consignee)
     await consignee.goto(server.url + "/track#token=not-a-token")
+    await expect(consignee.get_by_test_id("consignee-invalid")).to_be_visible()
+    assert dead is not None
+    await consignee.goto(dead)
+    await consignee.reload()  # a change of the fragment alone does not reload the page
     await expect(consignee.get_by_test_id("consignee-invalid")).to_be_visible()
     await consignee.context.close()

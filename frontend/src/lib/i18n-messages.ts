@@ -6,7 +6,6 @@ import { accountEn, accountZh } from '../features/account/i18n';
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
-import { exportApiEn, exportApiZh } from '../features/export-api/i18n';
 import { exportEn, exportZh } from '../features/export/i18n';
 import { settlementEn, settlementZh } from '../features/settlement/i18n';
 
@@ -16,7 +15,6 @@ export const en = {
   ...listingsEn,
   ...statsEn,
   ...settlementEn,
-  ...exportApiEn,
   ...exportEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
@@ -427,7 +425,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...listingsZh,
   ...statsZh,
   ...settlementZh,
-  ...exportApiZh,
   ...exportZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',

@@ -15,11 +15,12 @@ from export.schemas import (
     DocumentQuery,
     EventIn,
     EventList,
+    PlateIn,
     RegistrationIn,
     StepIn,
     VehicleDetail,
 )
-from export.services import desk, documents, events, steps
+from export.services import desk, documents, events, plates, steps
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -71,6 +72,22 @@ async def registration(call: Call[RegistrationIn, Any]) -> VehicleDetail:
 async def record_step(call: Call[StepIn, Any]) -> VehicleDetail:
     await steps.record_step(call.user, call.path_id(), call.body, today())
     call.services.relay.notify()
+    return await desk.vehicle_detail(call.user, call.path_id(), today())
+
+
+@endpoint(
+    "POST",
+    "/api/export/vehicles/{id:int}/plate",
+    summary="Record a new temporary plate (临时号牌) for a car whose plate ran out or is about to: valid 60 days "
+    "counting the issue day and never past the compulsory insurance; every plate is kept (who, when)",
+    tag=TAG,
+    body=PlateIn,
+    response=VehicleDetail,
+    status=201,
+    errors=(403, 404, 409, 422),
+)
+async def record_plate(call: Call[PlateIn, Any]) -> VehicleDetail:
+    await plates.renew(call.user, call.path_id(), call.body, today())
     return await desk.vehicle_detail(call.user, call.path_id(), today())
 
 
@@ -163,6 +180,7 @@ routes: list[BaseRoute] = [
     detail,
     registration,
     record_step,
+    record_plate,
     upload,
     list_documents,
     list_events,

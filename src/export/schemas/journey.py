@@ -84,11 +84,21 @@ class StepRecordOut(BaseModel):
     recorded_at: datetime
 
 
+class PlateRecordOut(BaseModel):
+    plate_no: str
+    issued: date
+    insurance_ends: date
+    expires: date
+    recorded_by: int
+    recorded_at: datetime
+
+
 class VehicleDetail(BaseModel):
     vehicle: VehicleOut
     steps: list[StepRecordOut]
     documents: list[DocumentOut]
     events: list[EventOut]
+    plates: list[PlateRecordOut] = []  # every temporary plate, oldest first (the last is the current one)
 
 
 class DeskOut(BaseModel):

@@ -43,6 +43,13 @@ class StepIn(In):
     document_ids: DocumentIds = []
 
 
+class PlateIn(In):
+    # A new temporary plate (临时号牌): valid 60 days counting the issue day, never past the insurance's end.
+    plate_no: Annotated[str, Field(min_length=1, max_length=12)]
+    issued: Day
+    insurance_ends: Day
+
+
 class LicenceVehicleIn(In):
     order_vehicle_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     make: Annotated[str, Field(min_length=1, max_length=50)]

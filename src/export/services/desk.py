@@ -35,8 +35,8 @@ async def desk(principal: Principal, org_id: int, today: date) -> DeskOut:
 
 
 async def vehicle_detail(principal: Principal, vehicle_id: int, today: date) -> VehicleDetail:
-    from export.models import Document, StepRecord
-    from export.schemas import StepRecordOut
+    from export.models import Document, PlateRecord, StepRecord
+    from export.schemas import PlateRecordOut, StepRecordOut
 
     v = await access.vehicle(principal, vehicle_id)
     ctx = await Context.load([v])
@@ -49,4 +49,15 @@ async def vehicle_detail(principal: Principal, vehicle_id: int, today: date) -> 
         ],
         documents=[document_out(d) for d in await Document.filter(vehicle_id=v.id).order_by("id")],
         events=events_out(ctx.journey(v)),
+        plates=[
+            PlateRecordOut(
+                plate_no=p.plate_no,
+                issued=p.issued,
+                insurance_ends=p.insurance_ends,
+                expires=p.expires,
+                recorded_by=p.recorded_by,
+                recorded_at=p.recorded_at,
+            )
+            for p in await PlateRecord.filter(vehicle_id=v.id).order_by("id")
+        ],
     )

@@ -7,9 +7,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from export.models import Batch, ConsigneeLink, Document, Order, OrderVehicle
+from export.models import Batch, ConsigneeLink, Document, Order, OrderVehicle, StepRecord
 from export.schemas import LinkOut, TrackDocument, TrackOut, TrackVehicle
 from export.services import access
 from export.services.present import Context, eta_out
@@ -90,12 +91,35 @@ async def _documents(order: Order, vehicles: list[OrderVehicle]) -> list[Documen
     return [*own, *shared]
 
 
+def _arrival(eta: dict[str, Any] | None, arrived_on: date | None) -> dict[str, Any] | None:
+    """The actual arrival once it stands: an ACT arrival event (its time), else the recorded arrived step (its day).
+
+    A car whose batch was recorded as arrived (or delivered, which passes through arrived) is not "expected" any
+    more, even when the forwarder sent no actual event: the consignee sees the day it arrived.
+    """
+    if eta is not None and eta["kind"] == "actual":
+        return eta
+    if arrived_on is not None:
+        return {"kind": "actual", "at": f"{arrived_on.isoformat()}T00:00:00+00:00", "precision": "day"}
+    return eta
+
+
+def _order_eta(etas: list[dict[str, Any] | None]) -> dict[str, Any] | None:
+    # While a car is still at sea the order's line is its latest estimate; once all have arrived, the last arrival.
+    pending = [e for e in etas if e and e["kind"] != "actual"]
+    pool = pending or [e for e in etas if e]
+    return max(pool, key=lambda e: e["at"], default=None)
+
+
 async def view(token: str | None) -> TrackOut:
     order = await _order_for(token)
     vehicles = list(await OrderVehicle.filter(order_id=order.id).order_by("id"))
     ctx = await Context.load(vehicles)
-    etas = [eta_out(ctx.journey(v)) for v in vehicles]
-    latest = max((e for e in etas if e), key=lambda e: e["at"], default=None)
+    arrived = {
+        r.vehicle_id: r.on for r in await StepRecord.filter(vehicle_id__in=[v.id for v in vehicles], step="arrived")
+    }
+    etas = [_arrival(eta_out(ctx.journey(v)), arrived.get(v.id)) for v in vehicles]
+    latest = _order_eta(etas)
     docs = await _documents(order, vehicles)
     return TrackOut(
         order_reference=order.reference,

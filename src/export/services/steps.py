@@ -23,7 +23,7 @@ from export.schemas import (
     RegistrationIn,
     StepIn,
 )
-from export.services import access
+from export.services import access, plates
 from export.services.filings import in_force_for
 from export.services.present import facts
 from marketplace.accounts.audit import audit
@@ -200,6 +200,9 @@ async def record_step(principal: Principal, vehicle_id: int, body: StepIn, today
         raise refused(found)
     async with in_transaction() as conn:
         await _move(conn, v, target, on, data, principal, changes)
+        if "plate_issued" in changes and v.plate_issued and v.insurance_ends:
+            # the first plate, issued with the 待出口 transfer, opens the vehicle's plate history
+            await plates.add_record(conn, v.id, v.plate_no, v.plate_issued, v.insurance_ends, principal.user_id)
     return await OrderVehicle.get(id=v.id)
 
 

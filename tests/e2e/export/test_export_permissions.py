@@ -63,6 +63,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/export/vehicles/{vehicle}/dossier.pdf", "", READ),
     ("PUT", "/api/export/vehicles/{vehicle}/registration", "registration", WRITE),
     ("POST", "/api/export/vehicles/{vehicle}/steps", "step", WRITE),
+    ("POST", "/api/export/vehicles/{vehicle}/plate", "plate", WRITE),
     ("POST", "/api/export/vehicles/{vehicle}/documents", "pdf", WRITE),
     ("GET", "/api/export/vehicles/{vehicle}/documents", "", READ),
     ("GET", "/api/export/vehicles/{vehicle}/events", "", READ),
@@ -122,6 +123,7 @@ def body_for(kind: str, w: dict[str, Any]) -> dict[str, Any]:
         "payment": {"amount_minor": 100, "reference": "TT-1", "received_on": day},
         "registration": {"make": "丰田", "model": "凯美瑞", "first_registration": "2022-03-01"},
         "step": {"step": "transfer_registered", "pending_export_on": day, "on": day},
+        "plate": {"plate_no": "浙B临0009", "issued": day, "insurance_ends": "2030-01-01"},
         "event": {
             "event_type": "loaded",
             "classifier": "PLN",

@@ -54,6 +54,8 @@ export interface Violation {
 export interface Eta {
   kind: 'estimated' | 'actual';
   at: string;
+  /** 'day': the arrival is known by its day only (the batch's arrived step, no actual event). */
+  precision?: 'day';
 }
 
 export interface Vehicle {
@@ -272,6 +274,9 @@ export const recordRegistration = (
   vehicleId: number,
   body: { make: string; model: string; first_registration: string; pending_export_on: string | null },
 ) => api.put<unknown>(`/api/export/vehicles/${vehicleId}/registration`, body);
+/** A new temporary plate (临时号牌) for a car whose plate ran out: 60 days at most, never past the insurance. */
+export const recordPlate = (vehicleId: number, body: { plate_no: string; issued: string; insurance_ends: string }) =>
+  api.post<unknown>(`/api/export/vehicles/${vehicleId}/plate`, body);
 export const getVehicle = (id: number) => api.get<VehicleDetail>(`/api/export/vehicles/${id}`);
 /** Moves a vehicle one step; the facts the step needs (a plate's dates, the transfer date) go with it. */
 export const recordStep = (vehicleId: number, body: Record<string, unknown>) =>
@@ -304,7 +309,10 @@ export interface LicenceInput {
   vehicles: { order_vehicle_id: number; make: string; model: string; first_registration: string; pending_export_on: string }[];
 }
 export const recordLicence = (batchId: number, body: LicenceInput) => api.post<Batch>(`/api/export/batches/${batchId}/licence`, body);
-export const recordDeclaration = (batchId: number, body: { declaration_no: string; declared_on: string; vins: string[] }) =>
+export const recordDeclaration = (
+  batchId: number,
+  body: { declaration_no: string; declared_on: string; vins: string[]; hs_overrides?: { order_vehicle_id: number; code: string; reason: string }[] },
+) =>
   api.post<Batch>(`/api/export/batches/${batchId}/declaration`, body);
 export const recordClearance = (batchId: number, body: { cleared_on: string }) =>
   api.post<Batch>(`/api/export/batches/${batchId}/clearance`, body);
@@ -322,6 +330,9 @@ export const importEvents = (org: number, file: File) =>
   api.post<ImportReport>(`${dealer(org)}/events/import`, undefined, { raw: { data: file, contentType: 'text/csv' } });
 
 export const createLink = (orderId: number) => api.post<Link>(`/api/export/orders/${orderId}/consignee-links`);
+/** The order's links (tokens are never shown again), and revoking one: the link is dead at once. */
+export const listLinks = (orderId: number) => api.get<{ items: Link[] }>(`/api/export/orders/${orderId}/consignee-links`);
+export const revokeLink = (linkId: number) => api.delete(`/api/export/consignee-links/${linkId}`);
 
 /** The token travels in a header, never in a URL the server logs (the page keeps it in the fragment). */
 export const CONSIGNEE_HEADER = 'X-Consignee-Token';

@@ -20,7 +20,7 @@ import {
   type ShippingEvent,
   type Vehicle,
 } from '../api/export';
-import { localToIso, nextStep, stepIndex } from '../lib/desk';
+import { hsOverrides, localToIso, nextStep, stepIndex } from '../lib/desk';
 import { RefusalVehicles, RefusalViolations } from './common';
 import { JourneyTimeline } from './Timelines';
 
@@ -174,7 +174,10 @@ function DeclarationForm({ batch, vehicles, onDone }: { batch: Batch; vehicles: 
   const { t, tDynamic } = useI18n();
   const [no, setNo] = useState('');
   const [on, setOn] = useState('');
+  const [hs, setHs] = useState<Record<number, { code?: string; reason?: string }>>({});
+  const [missing, setMissing] = useState<string[]>([]);
   const send = useMutation(recordDeclaration);
+  const setHsField = (id: number, k: 'code' | 'reason', value: string) => setHs({ ...hs, [id]: { ...hs[id], [k]: value } });
   return (
     <ActionForm
       testId="declaration-form"
@@ -182,11 +185,28 @@ function DeclarationForm({ batch, vehicles, onDone }: { batch: Batch; vehicles: 
       pending={send.pending}
       error={send.error}
       onSubmit={async () => {
-        if ((await send.run(batch.id, { declaration_no: no.trim(), declared_on: on, vins: vehicles.map((v) => v.vin) })).ok) onDone();
+        const { overrides, missing: without } = hsOverrides(vehicles, hs);
+        setMissing(without);
+        if (without.length) return;
+        const body = { declaration_no: no.trim(), declared_on: on, vins: vehicles.map((v) => v.vin), hs_overrides: overrides };
+        if ((await send.run(batch.id, body)).ok) onDone();
       }}
     >
       <TextField label={t('export.fact.declaration_no')} value={no} onChange={(e) => setNo(e.target.value)} required data-testid="declaration-no" />
       <TextField label={t('export.batch.declaredOn')} type="date" value={on} onChange={(e) => setOn(e.target.value)} required data-testid="declaration-on" />
+      <details className="export-hs-overrides">
+        <summary>{t('export.hs.override')}</summary>
+        {vehicles.map((v) => (
+          <fieldset key={v.id} className="export-step-form" data-testid={`hs-override-${v.vin}`}>
+            <legend className="small">
+              <span className="mono">{v.vin}</span> · {t('export.hs.derived', { code: v.hs_code || '—' })}
+            </legend>
+            <TextField label={t('export.vehicle.hs')} value={hs[v.id]?.code ?? ''} onChange={(e) => setHsField(v.id, 'code', e.target.value)} maxLength={7} data-testid={`hs-override-${v.vin}-code`} />
+            <TextField label={t('export.hs.reason')} value={hs[v.id]?.reason ?? ''} onChange={(e) => setHsField(v.id, 'reason', e.target.value)} maxLength={500} data-testid={`hs-override-${v.vin}-reason`} />
+          </fieldset>
+        ))}
+      </details>
+      {missing.length > 0 && <p className="field-error">{t('export.hs.reasonNeeded', { vins: missing.join(', ') })}</p>}
     </ActionForm>
   );
 }

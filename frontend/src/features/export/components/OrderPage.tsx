@@ -4,8 +4,9 @@ import { Loading, LoadError } from '../../../components/feedback';
 import { FormError, TextField } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
+import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { addVehicle, createLink, getOrder, getVehicle, listBatches, type Batch, type Order } from '../api/export';
+import { addVehicle, createLink, getOrder, getVehicle, listBatches, listLinks, revokeLink, type Batch, type Link as ConsigneeLinkRow, type Order } from '../api/export';
 import { parseOrderMoney } from '../lib/money-input';
 import { BatchesSection } from './BatchPanel';
 import { OrderMoney, RefusalViolations } from './common';
@@ -97,10 +98,48 @@ export function OrderPage({ id }: { id: number }) {
   );
 }
 
+/** The order's consignee links, newest first: when each was made, and a revoke button for the live ones. */
+export function LinkList({ links, onRevoke, pending }: { links: ConsigneeLinkRow[]; onRevoke: (id: number) => void; pending: boolean }) {
+  const { t } = useI18n();
+  if (links.length === 0) return null;
+  return (
+    <ul className="export-doc-list" data-testid="consignee-links">
+      {links.map((l) => (
+        <li key={l.id} data-testid={`consignee-link-row-${l.id}`} data-revoked={l.revoked_at ? 'true' : 'false'}>
+          {t('export.link.made', { date: formatDate(l.created_at.slice(0, 10)) })}{' '}
+          {l.revoked_at ? (
+            <span className="muted small">{t('export.link.revoked', { date: formatDate(l.revoked_at.slice(0, 10)) })}</span>
+          ) : (
+            <button type="button" className="btn btn-ghost btn-small" disabled={pending} onClick={() => onRevoke(l.id)} data-testid={`consignee-link-revoke-${l.id}`}>
+              {t('export.link.revoke')}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function ConsigneeLink({ order }: { order: Order }) {
   const { t } = useI18n();
   const [token, setToken] = useState<string | null>(null);
-  const create = useMutation(createLink);
+  const [links, setLinks] = useState<ConsigneeLinkRow[]>([]);
+  const reload = () => {
+    listLinks(order.id)
+      .then((r) => setLinks([...r.items].sort((a, b) => b.id - a.id)))
+      .catch(() => setLinks([]));
+  };
+  useEffect(reload, [order.id]);
+  const create = useMutation(async (id: number) => {
+    const r = await createLink(id);
+    reload();
+    return r;
+  });
+  const revoke = useMutation(async (id: number) => {
+    await revokeLink(id);
+    setToken(null);
+    reload();
+  });
   const full = token ? `${window.location.origin}/track#token=${encodeURIComponent(token)}` : null;
   return (
     <section className="section card" aria-labelledby="export-link">
@@ -131,6 +170,8 @@ function ConsigneeLink({ order }: { order: Order }) {
         {t('export.link.create')}
       </button>
       <FormError error={create.error} />
+      <LinkList links={links} pending={revoke.pending} onRevoke={(id) => void revoke.run(id)} />
+      <FormError error={revoke.error} />
     </section>
   );
 }

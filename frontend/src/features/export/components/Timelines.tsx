@@ -32,11 +32,17 @@ export function StepTimeline({ vehicles }: { vehicles: VehicleSteps[] }) {
 type Tr = (key: string, fallback: string, params?: Record<string, string>) => string;
 
 /** The ETA line: the latest estimate of the arrival, or the actual arrival once it happened. */
+/** An event's moment with its time; an arrival known only by its day (the arrived step) as that day alone. */
+export function etaTime(eta: Eta, locale: Locale): string {
+  if (eta.precision !== 'day') return formatDateTime(eta.at, locale);
+  return new Date(eta.at).toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
 export function EtaLine({ eta, tr, locale, testId }: { eta: Eta | null; tr: Tr; locale: Locale; testId?: string }) {
   return (
     <p className="export-eta" data-testid={testId}>
       {eta
-        ? tr(eta.kind === 'actual' ? 'export.timeline.arrived' : 'export.timeline.eta', '', { time: formatDateTime(eta.at, locale) })
+        ? tr(eta.kind === 'actual' ? 'export.timeline.arrived' : 'export.timeline.eta', '', { time: etaTime(eta, locale) })
         : tr('export.timeline.noEta', '')}
     </p>
   );

@@ -4,7 +4,7 @@ import { FormError } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { getVehicle, recordRegistration, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
+import { getVehicle, recordPlate, recordRegistration, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
 import { DOCUMENT_KINDS, isBatchStep, missingFacts, nextStep, STEP_DOCUMENT, STEP_FACTS, stepBody, toneOf, violationsOf } from '../lib/desk';
 import { DeadlineLine, OrderMoney, StepBadge, Violations } from './common';
 
@@ -59,6 +59,7 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
       <DeadlineLine deadline={vehicle.deadline} tone={tone} todo={vehicle.todo} testId={`vehicle-${vehicle.vin}-deadline`} />
       <Violations items={violationsOf(vehicle.destination_block)} testId={`vehicle-${vehicle.vin}-block`} />
       {(vehicle.registration === null || vehicle.step === 'bought') && <RegistrationForm vehicle={vehicle} onDone={onChange} />}
+      {vehicle.plate && PLATE_RENEWABLE_AT.includes(vehicle.step) && <PlateForm key={vehicle.plate.issued} vehicle={vehicle} onDone={onChange} />}
       {step === null ? (
         <p className="muted">{t('export.step.done')}</p>
       ) : isBatchStep(step) ? (
@@ -69,6 +70,53 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
       {vehicle.step === 'deregistered' && <StepForm key="vat-na" vehicle={vehicle} step="vat_not_applicable" onDone={onChange} />}
       <Documents vehicle={vehicle} onDone={onChange} />
     </article>
+  );
+}
+
+// The steps at which the car is still driven at home on its temporary plate (the API's RENEWABLE_AT).
+const PLATE_RENEWABLE_AT = ['transfer_registered', 'inspected', 'licensed', 'declared', 'loaded'];
+
+/** A new temporary plate (临时号牌): open by itself when the plate's clock is red or amber. */
+function PlateForm({ vehicle, onDone }: { vehicle: Vehicle; onDone: () => void }) {
+  const { t } = useI18n();
+  const [v, setV] = useState({ plate_no: '', issued: '', insurance_ends: '' });
+  const send = useMutation(recordPlate);
+  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
+  const plateClock = vehicle.deadlines.find((d) => d.what === 'plate');
+  const urgent = vehicle.todo === 'renew_temporary_plate' || (plateClock !== undefined && plateClock.state !== 'ok');
+  const prefix = `plate-${vehicle.vin}`;
+  return (
+    <details className="export-registration" open={urgent} data-testid={prefix}>
+      <summary>{t('export.plate.title')}</summary>
+      <form
+        className="export-step-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const r = await send.run(vehicle.id, { plate_no: v.plate_no.trim(), issued: v.issued, insurance_ends: v.insurance_ends });
+          if (r.ok) onDone();
+        }}
+      >
+        <p className="muted small">{t('export.plate.rule')}</p>
+        <label className="field">
+          <span>{t('export.plate.number')}</span>
+          <input value={v.plate_no} onChange={set('plate_no')} required maxLength={12} data-testid={`${prefix}-no`} />
+        </label>
+        <label className="field">
+          <span>{t('export.plate.issued')}</span>
+          <input type="date" value={v.issued} onChange={set('issued')} required data-testid={`${prefix}-issued`} />
+        </label>
+        <label className="field">
+          <span>{t('export.plate.insuranceEnds')}</span>
+          <input type="date" value={v.insurance_ends} onChange={set('insurance_ends')} required data-testid={`${prefix}-insurance`} />
+        </label>
+        <button className="btn btn-secondary btn-small" disabled={send.pending} data-testid={`${prefix}-submit`}>
+          {t('export.plate.save')}
+        </button>
+        <div data-testid={`${prefix}-error`}>
+          <FormError error={send.error} />
+        </div>
+      </form>
+    </details>
   );
 }
 

@@ -2,7 +2,8 @@ import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getLocale, setLocale } from '../../../lib/i18n';
 import type { Order, ShippingEvent, Vehicle } from '../api/export';
-import { JourneyTimeline } from './Timelines';
+import { LinkList } from './OrderPage';
+import { EtaLine, JourneyTimeline } from './Timelines';
 import { VehicleCard } from './VehicleCard';
 
 const vehicle: Vehicle = {
@@ -47,6 +48,37 @@ describe('the desk (server-rendered)', () => {
     expect(zh).toContain('临时号牌已过期');
     expect(zh).toContain('已逾期 11 天');
     expect(zh).toContain('8.90万元');
+  });
+
+  it('offers the new-plate form, open, for the car whose plate ran out, and not before the transfer', () => {
+    setLocale('en');
+    const red = renderToString(<VehicleCard order={order} vehicle={vehicle} onChange={() => undefined} />);
+    expect(red).toMatch(/<details[^>]*open=""[^>]*data-testid="plate-LSVAB4BR0N0123456"/);
+    expect(red).toContain('Record the new plate');
+    const bought = { ...vehicle, step: 'bought', plate: null, colour: 'green', todo: 'register_transfer' } as Vehicle;
+    const none = renderToString(<VehicleCard order={order} vehicle={bought} onChange={() => undefined} />);
+    expect(none).not.toContain('data-testid="plate-');
+  });
+
+  it('lists the consignee links with a revoke button for the live ones only', () => {
+    setLocale('en');
+    const links = [
+      { id: 5, order_id: 1, token: null, created_at: '2026-12-01T02:00:00Z', revoked_at: null },
+      { id: 4, order_id: 1, token: null, created_at: '2026-11-20T02:00:00Z', revoked_at: '2026-11-25T02:00:00Z' },
+    ];
+    const html = renderToString(<LinkList links={links} pending={false} onRevoke={() => undefined} />);
+    expect(html).toContain('data-testid="consignee-link-revoke-5"');
+    expect(html).not.toContain('data-testid="consignee-link-revoke-4"');
+    expect(html).toMatch(/consignee-link-row-4"[^>]*data-revoked="true"/);
+    expect(html).toContain('no longer opens');
+  });
+
+  it('shows the actual arrival after it, by its day when only the arrived step is known', () => {
+    const tr = (k: string, _f: string, v?: Record<string, string>) => `${k}:${v?.time ?? ''}`;
+    const day = renderToString(<EtaLine eta={{ kind: 'actual', at: '2026-11-29T00:00:00+00:00', precision: 'day' }} tr={tr} locale="en" />);
+    expect(day).toContain('export.timeline.arrived:Nov 29, 2026<');
+    const est = renderToString(<EtaLine eta={{ kind: 'estimated', at: '2026-12-20T05:00:00Z' }} tr={tr} locale="en" />);
+    expect(est).toContain('export.timeline.eta:');
   });
 
   it('strikes a retracted event through, its correction under it', () => {

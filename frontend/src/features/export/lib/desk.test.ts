@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Deadline, ShippingEvent } from '../api/export';
 import {
+  hsOverrides,
   deadlineKey,
   isBatchStep,
   journey,
@@ -133,5 +134,23 @@ describe('the journey', () => {
     expect(localToIso('2026-05-01T08:00', '+08:00')).toBe('2026-05-01T08:00:00+08:00');
     expect(localToIso('2026-05-01T08:00', '+00:00')).toBe('2026-05-01T08:00:00Z');
     expect(localToIso('', '+08:00')).toBeNull();
+  });
+});
+
+describe('hsOverrides', () => {
+  const cars = [
+    { id: 1, vin: 'VIN1', hs_code: '8703.23' },
+    { id: 2, vin: 'VIN2', hs_code: '8703.80' },
+    { id: 3, vin: 'VIN3', hs_code: '8703.23' },
+  ];
+  it('sends only a changed heading, with its reason, and names a car changed without one', () => {
+    const r = hsOverrides(cars, {
+      1: { code: '8703.24', reason: ' 排量 3,000 cm³ 以上 ' },
+      2: { code: '8703.80', reason: '' },
+      3: { code: '8703.40' },
+    });
+    expect(r.overrides).toEqual([{ order_vehicle_id: 1, code: '8703.24', reason: '排量 3,000 cm³ 以上' }]);
+    expect(r.missing).toEqual(['VIN3']);
+    expect(hsOverrides(cars, {})).toEqual({ overrides: [], missing: [] });
   });
 });

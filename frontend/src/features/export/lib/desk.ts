@@ -207,3 +207,29 @@ export function stepIndex(step: string): number {
   const i = (STEPS as readonly string[]).indexOf(step);
   return i >= 0 ? i : (FINAL_STEPS as readonly string[]).includes(step) ? STEPS.length : 0;
 }
+
+export interface HsOverride {
+  order_vehicle_id: number;
+  code: string;
+  reason: string;
+}
+
+/**
+ * The declaration's HS-heading overrides from the form: a car whose typed heading differs from its own, with the
+ * reason (the API keeps it with the heading). `missing` names the cars given a heading without a reason.
+ */
+export function hsOverrides(
+  vehicles: { id: number; vin: string; hs_code: string }[],
+  typed: Record<number, { code?: string; reason?: string }>,
+): { overrides: HsOverride[]; missing: string[] } {
+  const overrides: HsOverride[] = [];
+  const missing: string[] = [];
+  for (const v of vehicles) {
+    const code = (typed[v.id]?.code ?? '').trim();
+    const reason = (typed[v.id]?.reason ?? '').trim();
+    if (!code || code === v.hs_code) continue;
+    if (!reason) missing.push(v.vin);
+    else overrides.push({ order_vehicle_id: v.id, code, reason });
+  }
+  return { overrides, missing };
+}
