@@ -1,0 +1,102 @@
+/** After the sale (docs/settlement.md, "After the sale"): gate pass, payout, 过户, disputes; and the invoice's PDFs. */
+import { api } from '../../../lib/api-client';
+
+export interface GatePass {
+  sale_id: number;
+  pass_code: string;
+  issued_at: string;
+  handed_over_at: string | null;
+}
+
+export interface Handover {
+  sale_id: number;
+  lot_id: number | null;
+  listing_id: number | null;
+  vehicle_id: number | null;
+  handed_over_at: string;
+  transfer_deadline: string;
+}
+
+export interface PayoutFigures {
+  hammer_fen: number;
+  commission_fen: number;
+  seller_fees_fen: number;
+  adjustments_fen: number;
+  set_off_fen: number;
+  amount_fen: number;
+}
+
+export interface Payout {
+  sale_id: number;
+  house_org_id: number;
+  seller_org_id: number;
+  currency: string;
+  state: 'due' | 'waiting' | 'paid';
+  waiting: string[];
+  figures: PayoutFigures;
+  bank_reference: string | null;
+  paid_on: string | null;
+  created?: boolean | null;
+}
+
+export type TransferStatus = 'pending' | 'documents_handed' | 'filed' | 'done' | 'cancelled';
+
+export interface Transfer {
+  sale_id: number;
+  house_org_id: number;
+  status: TransferStatus;
+  delivered_at: string;
+  deadline: string;
+  overdue: boolean;
+  documents: string[];
+  filed_at: string | null;
+  blockers: { kind: string; note: string; cleared_at?: string | null }[];
+  new_province: string;
+  new_city: string;
+  new_plate: string;
+  proof_uploaded: boolean;
+  done_at: string | null;
+  outcome: 'none' | 'in_province' | 'cross_province' | null;
+}
+
+export const DISPUTE_REASONS = ['undisclosed_damage', 'mileage', 'title_documents', 'major_accident', 'flood', 'fire'] as const;
+export type DisputeReason = (typeof DISPUTE_REASONS)[number];
+
+export interface Dispute {
+  id: number;
+  sale_id: number;
+  reason: DisputeReason;
+  description: string;
+  status: 'open' | 'answered';
+  level: string;
+  answer: string | null;
+  answer_note: string;
+  refunded_fen: number;
+  opened_at: string;
+}
+
+export type DocumentKind = 'invoice' | 'confirmation' | 'contract';
+
+/** The PDF's address (a plain link: the browser sends the session cookie). */
+export const documentUrl = (invoiceId: number, kind: DocumentKind) => `/api/invoices/${invoiceId}/${kind}.pdf`;
+
+export const gatePass = (sale: number) => api.get<GatePass>(`/api/sales/${sale}/gate-pass`);
+
+export const scanGatePass = (house: number, code: string) => api.post<Handover>(`/api/houses/${house}/gate-passes/scan`, { code });
+
+export const salePayout = (sale: number) => api.get<Payout>(`/api/sales/${sale}/payout`);
+
+export const recordPayout = (sale: number, body: { bank_reference: string; paid_on: string }) => api.post<Payout>(`/api/sales/${sale}/payout`, body);
+
+export const saleTransfer = (sale: number) => api.get<Transfer>(`/api/sales/${sale}/transfer`);
+
+export const fileTransfer = (sale: number) => api.post<Transfer>(`/api/sales/${sale}/transfer/filed`);
+
+export const uploadTransferProof = (sale: number, file: File, place: { province: string; city: string; plate: string }) =>
+  api.post<Transfer>(`/api/sales/${sale}/transfer/proof`, undefined, {
+    query: place,
+    raw: { data: file, contentType: file.type || 'application/octet-stream' },
+  });
+
+export const openDispute = (sale: number, body: { reason: DisputeReason; description: string }) =>
+  api.post<Dispute>(`/api/sales/${sale}/disputes`, body);
