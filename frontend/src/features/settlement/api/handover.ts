@@ -100,3 +100,41 @@ export const uploadTransferProof = (sale: number, file: File, place: { province:
 
 export const openDispute = (sale: number, body: { reason: DisputeReason; description: string }) =>
   api.post<Dispute>(`/api/sales/${sale}/disputes`, body);
+
+export interface DepositRefund {
+  id: number;
+  deposit_id: number;
+  user_id: number;
+  amount_fen: number;
+  currency: string;
+  rail: string;
+  due_on: string;
+  status: string;
+  bank_reference: string | null;
+  completed_at: string | null;
+  created?: boolean;
+}
+
+export const depositRefunds = (house: number, status: 'due' | 'done' | null) =>
+  api.get<{ items: DepositRefund[] }>(`/api/houses/${house}/deposit-refunds`, { query: { status } }).then((r) => r.items);
+
+export const completeRefund = (house: number, refund: number, bankReference: string) =>
+  api.post<DepositRefund>(`/api/houses/${house}/deposit-refunds/${refund}/complete`, { bank_reference: bankReference });
+
+export const houseDisputes = (house: number, status: 'open' | 'answered' | null) =>
+  api.get<{ items: Dispute[] }>(`/api/houses/${house}/disputes`, { query: { status } }).then((r) => r.items);
+
+export type DisputeAnswer = 'rejected' | 'price_adjustment' | 'unwind';
+
+export const answerDispute = (dispute: number, body: { answer: DisputeAnswer; note: string; refund_fen?: number }) =>
+  api.post<Dispute>(`/api/disputes/${dispute}/answer`, body);
+
+export const houseTransfers = (house: number, status: TransferStatus | null) =>
+  api.get<{ items: Transfer[] }>(`/api/houses/${house}/transfers`, { query: { status } }).then((r) => r.items);
+
+export const TRANSFER_DOCUMENTS = ['driving_licence', 'registration_certificate', 'invoice'] as const;
+
+export const handDocuments = (sale: number, documents: readonly string[]) =>
+  api.post<Transfer>(`/api/sales/${sale}/transfer/documents`, { documents });
+
+export const confirmTransfer = (sale: number) => api.post<Transfer>(`/api/sales/${sale}/transfer/confirm`);

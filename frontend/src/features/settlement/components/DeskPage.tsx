@@ -7,12 +7,20 @@ import { useI18n } from '../../../lib/i18n';
 import { useSession } from '../../../lib/session';
 import { houseOrganisations } from '../../../lib/houses';
 import { DeskBooks } from './DeskBooks';
+import { DeskDisputes, DeskRefunds, DeskTransfers } from './DeskAfterSale';
 import { DeskHandover } from './DeskHandover';
 import { InvoicesTab } from './DeskInvoices';
 
-const TABS = ['invoices', 'handover', 'books'] as const;
+const TABS = ['invoices', 'handover', 'transfers', 'refunds', 'disputes', 'books'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABEL = { invoices: 'settlement.desk.invoices', handover: 'settlement.desk.handover', books: 'settlement.desk.books' } as const;
+const TAB_LABEL = {
+  invoices: 'settlement.desk.invoices',
+  handover: 'settlement.desk.handover',
+  transfers: 'settlement.desk.transfers',
+  refunds: 'settlement.desk.refunds',
+  disputes: 'settlement.desk.disputes',
+  books: 'settlement.desk.books',
+} as const;
 
 /** The house's settlement desk: its invoices (record a receipt, void), the handover and payouts, and its books (trial balance, statements). */
 export function SettlementDeskPage() {
@@ -52,6 +60,9 @@ export function SettlementDeskPage() {
       </div>
       {house !== null && tab === 'invoices' && <InvoicesTab house={house} />}
       {house !== null && tab === 'handover' && <DeskHandover house={house} />}
+      {house !== null && tab === 'transfers' && <DeskTransfers house={house} />}
+      {house !== null && tab === 'refunds' && <DeskRefunds house={house} />}
+      {house !== null && tab === 'disputes' && <DeskDisputes house={house} />}
       {house !== null && tab === 'books' && <DeskBooks house={house} />}
     </div>
   );
