@@ -101,5 +101,17 @@ async def test_an_invoice_is_paid_at_the_desk_and_the_buyer_sees_it_paid(server:
     await expect(buyer.get_by_test_id("transfer")).to_contain_text("等待随车文件")
     await expect(buyer.get_by_test_id("transfer-step-documents_handed")).to_have_attribute("data-done", "false")
     await expect(buyer.get_by_test_id("dispute-open")).to_be_visible()
+
+    # The house hands the three documents over from its transfers tab; the buyer's first step is then done and the
+    # buyer may say the transfer was filed.
+    await house.get_by_test_id("desk-tab-transfers").click()
+    await expect(house.get_by_test_id("transfer-row")).to_have_count(1)
+    await house.get_by_role("button", name="All three documents handed over").click()
+    await expect(house.get_by_test_id("transfer-row")).to_contain_text("Documents handed over")
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("transfer-step-documents_handed")).to_have_attribute("data-done", "true")
+    await buyer.get_by_test_id("transfer-file").click()
+    await expect(buyer.get_by_test_id("transfer-step-filed")).to_have_attribute("data-done", "true")
+    await expect(buyer.get_by_test_id("proof-form")).to_be_visible()
     width = await buyer.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the purchases page scrolls sideways on a phone with the transfer ({width}px)"
