@@ -138,3 +138,37 @@ export const handDocuments = (sale: number, documents: readonly string[]) =>
   api.post<Transfer>(`/api/sales/${sale}/transfer/documents`, { documents });
 
 export const confirmTransfer = (sale: number) => api.post<Transfer>(`/api/sales/${sale}/transfer/confirm`);
+
+export interface PayoutStatementLine {
+  sale_id: number;
+  source: string;
+  lot_id: number | null;
+  listing_id: number | null;
+  sold_at: string;
+  currency: string;
+  hammer_fen: number;
+  commission_fen: number;
+  seller_fees_fen: number;
+  adjustments_fen: number;
+  net_fen: number;
+  state: 'due' | 'waiting' | 'paid' | 'unwound';
+  waiting: string[];
+  paid_fen: number | null;
+  set_off_fen: number | null;
+  bank_reference: string | null;
+  paid_on: string | null;
+}
+
+export interface PayoutStatement {
+  house_org_id: number;
+  seller_org_id: number;
+  as_of: string;
+  lines: PayoutStatementLine[];
+  totals: { currency: string; hammer_fen: number; paid_fen: number; outstanding_fen: number }[];
+  payable_balance_fen: Record<string, number>;
+}
+
+export const payoutStatement = (house: number, seller: number) =>
+  api.get<PayoutStatement>(`/api/houses/${house}/sellers/${seller}/payout-statement`);
+
+export const auctionHouseNames = () => api.get<{ items: { id: number; name: string }[] }>('/api/auction-houses').then((r) => r.items);
