@@ -115,3 +115,10 @@ async def test_an_invoice_is_paid_at_the_desk_and_the_buyer_sees_it_paid(server:
     await expect(buyer.get_by_test_id("proof-form")).to_be_visible()
     width = await buyer.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the purchases page scrolls sideways on a phone with the transfer ({width}px)"
+
+    # The consignor's staff see the sale on My sales with the house: its net, waiting for the dispute window.
+    seller = await signed_in(browser, server, world["seller"])
+    await seller.goto(f"{server.url}/me/sales")
+    await seller.get_by_test_id("sales-house").select_option(str(world["house"]))
+    await expect(seller.get_by_test_id("sale-row")).to_have_count(1)
+    await expect(seller.get_by_test_id("sale-row")).to_contain_text("the dispute window is still open")
