@@ -269,6 +269,14 @@ export const settlementEn = {
   'settlement.sales.state.paid': 'Paid out',
   'settlement.sales.state.unwound': 'Unwound',
   'settlement.sales.outstanding': 'Still to be paid to you: {amount} (paid so far: {paid})',
+  'settlement.desk.defaults': 'Defaults',
+  'settlement.defaults.reason': 'Reason for the default',
+  'settlement.defaults.declare': 'Declare a default',
+  'settlement.defaults.resale': 'Re-sale hammer (empty: not re-sold)',
+  'settlement.defaults.close': 'Close the default',
+  'settlement.defaults.none': 'No defaults.',
+  'settlement.defaults.line': 'Sale {sale}: hammer {hammer}, deposit forfeited {forfeited}',
+  'settlement.defaults.status.closed': 'Closed',
 } as const;
 
 export type SettlementKey = keyof typeof settlementEn;
@@ -542,4 +550,12 @@ export const settlementZh: Record<SettlementKey, string> = {
   'settlement.sales.state.paid': '已付款',
   'settlement.sales.state.unwound': '已撤销',
   'settlement.sales.outstanding': '尚待支付给您：{amount}（已付：{paid}）',
+  'settlement.desk.defaults': '悔拍',
+  'settlement.defaults.reason': '悔拍原因',
+  'settlement.defaults.declare': '认定悔拍',
+  'settlement.defaults.resale': '再拍成交价（留空：未再售）',
+  'settlement.defaults.close': '结案',
+  'settlement.defaults.none': '没有悔拍记录。',
+  'settlement.defaults.line': '成交 {sale} 号：成交价 {hammer}，没收保证金 {forfeited}',
+  'settlement.defaults.status.closed': '已结案',
 };

@@ -172,3 +172,22 @@ export const payoutStatement = (house: number, seller: number) =>
   api.get<PayoutStatement>(`/api/houses/${house}/sellers/${seller}/payout-statement`);
 
 export const auctionHouseNames = () => api.get<{ items: { id: number; name: string }[] }>('/api/auction-houses').then((r) => r.items);
+
+export interface Default {
+  id: number;
+  invoice_id: number;
+  sale_id: number;
+  lot_id: number | null;
+  hammer_fen: number;
+  forfeited_fen: number;
+  shortfall_fen: number;
+  status: string;
+  declared_at: string;
+}
+
+export const declareDefault = (invoice: number, reason: string) => api.post<Default>(`/api/invoices/${invoice}/default`, { reason });
+
+export const houseDefaults = (house: number) => api.get<{ items: Default[] }>(`/api/houses/${house}/defaults`).then((r) => r.items);
+
+export const closeDefault = (house: number, id: number, resaleHammerFen: number | null) =>
+  api.post<Default>(`/api/houses/${house}/defaults/${id}/close`, { resale_hammer_fen: resaleHammerFen });

@@ -10,6 +10,7 @@ import { useI18n } from '../../../lib/i18n';
 import { parseMoney } from '../../../lib/money-input';
 import { houseInvoices, recordReceipt, voidInvoice, type Invoice, type InvoiceStatus, type Receipt } from '../api/settlement';
 import { lineLabel, statusLabel } from '../lib/labels';
+import { DeclareDefaultForm } from './DeskDefaults';
 import { InvoiceView } from './InvoiceView';
 
 export function todayInBeijing(): string {
@@ -145,6 +146,7 @@ export function InvoicesTab({ house }: { house: number }) {
                           }}
                         />
                       )}
+                      {inv.status === 'open' && inv.overdue && <DeclareDefaultForm invoice={inv} onDone={list.reload} />}
                       {inv.status === 'open' && inv.paid_fen === 0 && (
                         <VoidForm invoice={inv} onDone={(updated) => replace(updated)} />
                       )}

@@ -8,16 +8,18 @@ import { useSession } from '../../../lib/session';
 import { houseOrganisations } from '../../../lib/houses';
 import { DeskBooks } from './DeskBooks';
 import { DeskDisputes, DeskRefunds, DeskTransfers } from './DeskAfterSale';
+import { DeskDefaults } from './DeskDefaults';
 import { DeskHandover } from './DeskHandover';
 import { InvoicesTab } from './DeskInvoices';
 
-const TABS = ['invoices', 'handover', 'transfers', 'refunds', 'disputes', 'books'] as const;
+const TABS = ['invoices', 'handover', 'transfers', 'refunds', 'defaults', 'disputes', 'books'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABEL = {
   invoices: 'settlement.desk.invoices',
   handover: 'settlement.desk.handover',
   transfers: 'settlement.desk.transfers',
   refunds: 'settlement.desk.refunds',
+  defaults: 'settlement.desk.defaults',
   disputes: 'settlement.desk.disputes',
   books: 'settlement.desk.books',
 } as const;
@@ -62,6 +64,7 @@ export function SettlementDeskPage() {
       {house !== null && tab === 'handover' && <DeskHandover house={house} />}
       {house !== null && tab === 'transfers' && <DeskTransfers house={house} />}
       {house !== null && tab === 'refunds' && <DeskRefunds house={house} />}
+      {house !== null && tab === 'defaults' && <DeskDefaults house={house} />}
       {house !== null && tab === 'disputes' && <DeskDisputes house={house} />}
       {house !== null && tab === 'books' && <DeskBooks house={house} />}
     </div>
