@@ -29,6 +29,7 @@ async def main() -> None:
             "house": world.house.id,
             "auctioneer": world.auctioneer.email,
             "buyer": sold["buyer"].email,
+            "seller": world.seller_user.email,
             "lot": sold["lot"].id,
             "hammer": HAMMER,
             "deposit": sold["event"]["payload"]["deposit_fen"],

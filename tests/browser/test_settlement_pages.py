@@ -1,8 +1,9 @@
-"""Settlement in the browser: a sold lot's invoice, paid offline at the house's desk, seen by the buyer (issue 10).
+"""Settlement in the browser: a sold lot's invoice paid at the house's desk, seen by the buyer, handed over (issue 10).
 
 The house's auctioneer checks the estimator, finds the invoice the sale issued, records the bank transfer by its
 reference (fees first, then the price) and sees the books balance; the buyer sees the purchase paid, in both
-languages and on a phone.
+languages and on a phone, with the invoice's documents and the gate pass code; the yard types the code at the desk
+(a second scan is refused), the payout waits for the dispute window, and the buyer sees the 过户 steps.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def yuan(text: str) -> int:
     return int(whole) * 100 + int((cents or "0").ljust(2, "0"))
 
 
+@pytest.mark.timeout(300)  # sale, payment, handover and the 过户 walked in the browser: about 100 s here under load
 async def test_an_invoice_is_paid_at_the_desk_and_the_buyer_sees_it_paid(server: Server, browser: Any) -> None:
     world = seed(server, "seed_settlement")
     hammer, deposit = world["hammer"], world["deposit"]
@@ -75,3 +77,48 @@ async def test_an_invoice_is_paid_at_the_desk_and_the_buyer_sees_it_paid(server:
     await expect(buyer.get_by_test_id("invoice-balance")).to_have_text("¥0")
     width = await buyer.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the purchases page scrolls sideways on a phone ({width}px)"
+
+    # Paid in full: the buyer has a gate pass code to show at the yard, and the invoice's documents.
+    await expect(buyer.get_by_test_id("invoice-documents").get_by_role("link")).to_have_count(3)
+    code = (await buyer.get_by_test_id("gate-pass-code").inner_text()).strip()
+    assert len(code) == 8
+
+    # The yard types the code (in lower case, with a dash) at the desk: the car is handed over, and the payout
+    # waits for the dispute window.
+    await house.get_by_test_id("desk-tab-handover").click()
+    await house.get_by_test_id("scan-code").fill(f"{code[:4].lower()}-{code[4:].lower()}")
+    await house.get_by_role("button", name="Hand over").click()
+    await expect(house.get_by_test_id("handed-over")).to_be_visible()
+    await expect(house.get_by_test_id("payout-state")).to_have_text("Waiting")
+    await expect(house.get_by_test_id("payout-waiting")).to_contain_text("the dispute window is still open")
+    # A second scan of the same pass is refused.
+    await house.get_by_test_id("scan-code").fill(code)
+    await house.get_by_role("button", name="Hand over").click()
+    await expect(house.get_by_test_id("scan-form").get_by_role("alert")).to_be_visible()
+
+    # The buyer now sees the 过户 steps (in Chinese), none done yet, and may open a dispute.
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("transfer")).to_contain_text("等待随车文件")
+    await expect(buyer.get_by_test_id("transfer-step-documents_handed")).to_have_attribute("data-done", "false")
+    await expect(buyer.get_by_test_id("dispute-open")).to_be_visible()
+
+    # The house hands the three documents over from its transfers tab; the buyer's first step is then done and the
+    # buyer may say the transfer was filed.
+    await house.get_by_test_id("desk-tab-transfers").click()
+    await expect(house.get_by_test_id("transfer-row")).to_have_count(1)
+    await house.get_by_role("button", name="All three documents handed over").click()
+    await expect(house.get_by_test_id("transfer-row")).to_contain_text("Documents handed over")
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("transfer-step-documents_handed")).to_have_attribute("data-done", "true")
+    await buyer.get_by_test_id("transfer-file").click()
+    await expect(buyer.get_by_test_id("transfer-step-filed")).to_have_attribute("data-done", "true")
+    await expect(buyer.get_by_test_id("proof-form")).to_be_visible()
+    width = await buyer.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the purchases page scrolls sideways on a phone with the transfer ({width}px)"
+
+    # The consignor's staff see the sale on My sales with the house: its net, waiting for the dispute window.
+    seller = await signed_in(browser, server, world["seller"])
+    await seller.goto(f"{server.url}/me/sales")
+    await seller.get_by_test_id("sales-house").select_option(str(world["house"]))
+    await expect(seller.get_by_test_id("sale-row")).to_have_count(1)
+    await expect(seller.get_by_test_id("sale-row")).to_contain_text("the dispute window is still open")

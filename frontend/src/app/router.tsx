@@ -55,6 +55,7 @@ const PurchasesRoute = lazy(() => import('../features/settlement/components/Purc
 const SettlementDeskRoute = lazy(() =>
   import('../features/settlement/components/DeskPage').then((m) => ({ default: m.SettlementDeskPage })),
 );
+const SalesRoute = lazy(() => import('../features/settlement/components/SalesPage').then((m) => ({ default: m.SalesPage })));
 const FeesRoute = lazy(() => import('../features/settlement/components/FeesPage').then((m) => ({ default: m.FeesPage })));
 
 const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -119,6 +120,7 @@ export function AppRoutes() {
         <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
         <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />
         <Route path="me/purchases" element={<RequireAuth>{lazyPage(<PurchasesRoute />)}</RequireAuth>} />
+        <Route path="me/sales" element={<RequireAuth>{lazyPage(<SalesRoute />)}</RequireAuth>} />
         <Route path="house/settlement" element={<RequireAuth>{lazyPage(<SettlementDeskRoute />)}</RequireAuth>} />
         <Route path="house/fees" element={<RequireAuth>{lazyPage(<FeesRoute />)}</RequireAuth>} />
         <Route path="*" element={<NotFoundRoute />} />

@@ -47,6 +47,11 @@ export function UserMenu({ me, children }: { me: Me; children?: ReactNode }) {
         <NavLink to="/me/purchases" data-testid="nav-purchases">
           {t('nav.purchases')}
         </NavLink>
+        {sells && (
+          <NavLink to="/me/sales" data-testid="nav-sales">
+            {t('nav.sales')}
+          </NavLink>
+        )}
         {houseOrganisations(me).length > 0 && (
           <NavLink to="/house/settlement" data-testid="nav-settlement-desk">
             {t('nav.settlementDesk')}

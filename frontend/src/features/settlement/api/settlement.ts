@@ -21,6 +21,7 @@ export interface Invoice {
   lot_id: number | null;
   listing_id: number | null;
   vehicle_id: number | null;
+  sale_id: number;
   currency: string;
   status: InvoiceStatus;
   credit_note_number: string | null;

@@ -1,286 +1,36 @@
 import '../settlement.css';
-import { Fragment, useEffect, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { Empty, LoadError, LoadMore, Loading, Notice } from '../../../components/feedback';
-import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
-import { MoneyInput } from '../../../components/money-input';
-import { useCursorList } from '../../../hooks/use-cursor-list';
+import { SelectField } from '../../../components/form';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
-import { useMoney } from '../../../hooks/use-money';
-import { useMutation } from '../../../hooks/use-mutation';
-import { formatDate, formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { parseMoney } from '../../../lib/money-input';
 import { useSession } from '../../../lib/session';
 import { houseOrganisations } from '../../../lib/houses';
-import {
-  accountEntries,
-  houseInvoices,
-  recordReceipt,
-  trialBalance,
-  voidInvoice,
-  type Invoice,
-  type InvoiceStatus,
-  type Receipt,
-  type Statement,
-  type TrialBalance,
-  type TrialBalanceLine,
-} from '../api/settlement';
-import { accountLabel, lineLabel, statusLabel } from '../lib/labels';
-import { InvoiceView } from './InvoiceView';
+import { DeskBooks } from './DeskBooks';
+import { DeskDisputes, DeskRefunds, DeskTransfers } from './DeskAfterSale';
+import { DeskDefaults } from './DeskDefaults';
+import { DeskHandover } from './DeskHandover';
+import { InvoicesTab } from './DeskInvoices';
 
-function todayInBeijing(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+const TABS = ['invoices', 'handover', 'transfers', 'refunds', 'defaults', 'disputes', 'books'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABEL = {
+  invoices: 'settlement.desk.invoices',
+  handover: 'settlement.desk.handover',
+  transfers: 'settlement.desk.transfers',
+  refunds: 'settlement.desk.refunds',
+  defaults: 'settlement.desk.defaults',
+  disputes: 'settlement.desk.disputes',
+  books: 'settlement.desk.books',
+} as const;
 
-/** Record money the house's bank received for one invoice, by the bank's reference (流水号). */
-function ReceiptForm({ house, invoice, onDone }: { house: number; invoice: Invoice; onDone: (r: Receipt) => void }) {
-  const { t } = useI18n();
-  const [reference, setReference] = useState('');
-  const [amount, setAmount] = useState('');
-  const [receivedOn, setReceivedOn] = useState(todayInBeijing());
-  const [problem, setProblem] = useState<string | undefined>();
-  const save = useMutation(async (fen: number) => {
-    const r = await recordReceipt(house, { invoice_id: invoice.id, reference, amount_fen: fen, received_on: receivedOn });
-    onDone(r);
-    return r;
-  });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const fen = parseMoney(amount, 'yuan');
-    setProblem(fen === undefined ? t('settlement.desk.badAmount') : undefined);
-    if (fen !== undefined) void save.run(fen);
-  };
-  return (
-    <form className="inline-form" onSubmit={submit} data-testid="receipt-form">
-      <TextField label={t('settlement.desk.reference')} value={reference} onChange={(e) => setReference(e.target.value)} required maxLength={64} data-testid="receipt-reference" />
-      <MoneyInput label={t('settlement.desk.amount')} unit="yuan" value={amount} onValueChange={setAmount} error={problem} data-testid="receipt-amount" />
-      <TextField label={t('settlement.desk.receivedOn')} type="date" value={receivedOn} onChange={(e) => setReceivedOn(e.target.value)} required />
-      <SubmitButton pending={save.pending}>{t('settlement.desk.record')}</SubmitButton>
-      <FormError error={save.error} />
-    </form>
-  );
-}
-
-function VoidForm({ invoice, onDone }: { invoice: Invoice; onDone: (i: Invoice) => void }) {
-  const { t } = useI18n();
-  const [reason, setReason] = useState('');
-  const run = useMutation(async () => onDone(await voidInvoice(invoice.id, reason)));
-  return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void run.run();
-      }}
-    >
-      <TextField label={t('settlement.desk.voidReason')} value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={200} data-testid="void-reason" />
-      <SubmitButton pending={run.pending} className="btn btn-danger">
-        {t('settlement.desk.void')}
-      </SubmitButton>
-      <FormError error={run.error} />
-    </form>
-  );
-}
-
-function InvoicesTab({ house }: { house: number }) {
-  const i18n = useI18n();
-  const { t, locale } = i18n;
-  const { yuan } = useMoney();
-  const [status, setStatus] = useState<InvoiceStatus | ''>('open');
-  const [open, setOpen] = useState<number | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const list = useCursorList<Invoice>((cursor, signal) => houseInvoices(house, status || null, cursor, signal), [house, status]);
-  const replace = (updated: Invoice) => list.setItems((all) => all.map((x) => (x.id === updated.id ? updated : x)));
-  return (
-    <section>
-      <SelectField
-        label={t('common.status')}
-        value={status}
-        onChange={(e) => setStatus(e.target.value as InvoiceStatus | '')}
-        options={[
-          { value: 'open', label: t('settlement.status.open') },
-          { value: 'paid', label: t('settlement.status.paid') },
-          { value: 'void', label: t('settlement.desk.voided') },
-          { value: '', label: t('common.all') },
-        ]}
-        data-testid="invoice-status-filter"
-      />
-      {notice && <Notice>{notice}</Notice>}
-      {list.error ? (
-        <LoadError error={list.error} onRetry={list.reload} />
-      ) : list.loading && !list.items.length ? (
-        <Loading />
-      ) : !list.items.length ? (
-        <Empty>{t('settlement.desk.noInvoices')}</Empty>
-      ) : (
-        <table className="table" data-testid="house-invoices">
-          <thead>
-            <tr>
-              <th>{t('settlement.invoice')}</th>
-              <th>{t('settlement.desk.issued')}</th>
-              <th className="num">{t('settlement.totalDue')}</th>
-              <th className="num">{t('settlement.balanceDue')}</th>
-              <th>{t('settlement.desk.due')}</th>
-              <th>{t('common.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.items.map((inv) => (
-              <Fragment key={inv.id}>
-                <tr data-testid="house-invoice-row" className={inv.overdue ? 'row-danger' : undefined}>
-                  <td>
-                    <button type="button" className="link" onClick={() => setOpen(open === inv.id ? null : inv.id)} aria-expanded={open === inv.id}>
-                      {inv.number}
-                    </button>
-                  </td>
-                  <td>{formatDateTime(inv.issued_at, locale)}</td>
-                  <td className="num">{yuan(inv.total_fen)}</td>
-                  <td className="num" data-testid="house-invoice-balance">{yuan(inv.balance_due_fen)}</td>
-                  <td>{formatDate(inv.due_date)}</td>
-                  <td>{inv.overdue ? t('settlement.overdue') : statusLabel(inv, i18n)}</td>
-                </tr>
-                {open === inv.id && (
-                  <tr>
-                    <td colSpan={6}>
-                      <InvoiceView invoice={inv} />
-                      {inv.status === 'open' && (
-                        <ReceiptForm
-                          house={house}
-                          invoice={inv}
-                          onDone={(r) => {
-                            setNotice(
-                              r.created
-                                ? t('settlement.desk.recorded', {
-                                    applied: yuan(r.applied_fen),
-                                    credit: yuan(r.credit_fen),
-                                    order: r.allocation.map(([kind]) => lineLabel(kind, i18n)).join(' → '),
-                                  })
-                                : t('settlement.desk.alreadyRecorded'),
-                            );
-                            list.reload();
-                          }}
-                        />
-                      )}
-                      {inv.status === 'open' && inv.paid_fen === 0 && (
-                        <VoidForm invoice={inv} onDone={(updated) => replace(updated)} />
-                      )}
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <LoadMore hasMore={list.hasMore} loading={list.loading} onClick={list.loadMore} />
-    </section>
-  );
-}
-
-function StatementView({ house, line, onClose }: { house: number; line: TrialBalanceLine; onClose: () => void }) {
-  const { t, locale } = useI18n();
-  const { yuan } = useMoney();
-  const [statement, setStatement] = useState<Statement | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    accountEntries(house, line.account_id, null).then(setStatement, setError);
-  }, [house, line.account_id]);
-  return (
-    <div className="card" data-testid="statement">
-      <h3>
-        {accountLabel(line, locale)}{' '}
-        <button type="button" className="btn btn-ghost" onClick={onClose}>
-          {t('common.close')}
-        </button>
-      </h3>
-      {error ? (
-        <LoadError error={error} />
-      ) : !statement ? (
-        <Loading />
-      ) : (
-        <table className="table compact">
-          <thead>
-            <tr>
-              <th>{t('settlement.desk.posted')}</th>
-              <th>{t('settlement.desk.memo')}</th>
-              <th className="num">{t('settlement.desk.amount')}</th>
-              <th className="num">{t('settlement.desk.balanceAfter')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {statement.items.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.posted_at, locale)}</td>
-                <td>{e.memo || e.kind}</td>
-                <td className="num">{yuan(e.amount_fen)}</td>
-                <td className="num">{yuan(e.balance_after_fen)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
-  );
-}
-
-function BooksTab({ house }: { house: number }) {
-  const { t, locale } = useI18n();
-  const { yuan } = useMoney();
-  const [tb, setTb] = useState<TrialBalance | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [account, setAccount] = useState<TrialBalanceLine | null>(null);
-  const load = () => {
-    setError(null);
-    trialBalance(house).then(setTb, setError);
-  };
-  useEffect(load, [house]);
-  if (error) return <LoadError error={error} onRetry={load} />;
-  if (!tb) return <Loading />;
-  return (
-    <section>
-      <p className={tb.balanced ? 'muted' : 'alert alert-error'} data-testid="trial-balance-state">
-        {tb.balanced ? t('settlement.desk.balanced') : t('settlement.desk.unbalanced')}
-      </p>
-      <table className="table" data-testid="trial-balance">
-        <thead>
-          <tr>
-            <th>{t('settlement.desk.account')}</th>
-            <th className="num">{t('settlement.desk.debit')}</th>
-            <th className="num">{t('settlement.desk.credit')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tb.lines.map((line) => (
-            <tr key={line.account_id}>
-              <td>
-                <button type="button" className="link" onClick={() => setAccount(line)}>
-                  {accountLabel(line, locale)}
-                </button>
-              </td>
-              <td className="num">{line.debit_fen ? yuan(line.debit_fen) : ''}</td>
-              <td className="num">{line.credit_fen ? yuan(line.credit_fen) : ''}</td>
-            </tr>
-          ))}
-          <tr className="strong">
-            <td>{t('settlement.desk.totals')}</td>
-            <td className="num">{yuan(tb.total_debit_fen)}</td>
-            <td className="num">{yuan(tb.total_credit_fen)}</td>
-          </tr>
-        </tbody>
-      </table>
-      {account && <StatementView house={house} line={account} onClose={() => setAccount(null)} />}
-    </section>
-  );
-}
-
-/** The house's settlement desk: its invoices (record a receipt, void), and its books (trial balance, statements). */
+/** The house's settlement desk: its invoices (record a receipt, void), the handover and payouts, and its books (trial balance, statements). */
 export function SettlementDeskPage() {
   const { t } = useI18n();
   useDocumentTitle(t('settlement.desk.title'));
   const houses = houseOrganisations(useSession().me);
   const [house, setHouse] = useState<number | null>(houses[0]?.id ?? null);
-  const [tab, setTab] = useState<'invoices' | 'books'>('invoices');
+  const [tab, setTab] = useState<Tab>('invoices');
   if (!houses.length) {
     return (
       <div className="page settlement">
@@ -304,13 +54,19 @@ export function SettlementDeskPage() {
         <Link to="/house/fees">{t('settlement.fees.title')}</Link>
       </p>
       <div className="tabs" role="tablist">
-        {(['invoices', 'books'] as const).map((k) => (
+        {TABS.map((k) => (
           <button key={k} type="button" role="tab" aria-selected={tab === k} className={tab === k ? 'tab active' : 'tab'} onClick={() => setTab(k)} data-testid={`desk-tab-${k}`}>
-            {t(k === 'invoices' ? 'settlement.desk.invoices' : 'settlement.desk.books')}
+            {t(TAB_LABEL[k])}
           </button>
         ))}
       </div>
-      {house !== null && (tab === 'invoices' ? <InvoicesTab house={house} /> : <BooksTab house={house} />)}
+      {house !== null && tab === 'invoices' && <InvoicesTab house={house} />}
+      {house !== null && tab === 'handover' && <DeskHandover house={house} />}
+      {house !== null && tab === 'transfers' && <DeskTransfers house={house} />}
+      {house !== null && tab === 'refunds' && <DeskRefunds house={house} />}
+      {house !== null && tab === 'defaults' && <DeskDefaults house={house} />}
+      {house !== null && tab === 'disputes' && <DeskDisputes house={house} />}
+      {house !== null && tab === 'books' && <DeskBooks house={house} />}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
 import { myInvoices, type Invoice } from '../api/settlement';
+import { AfterSale } from './AfterSale';
 import { InvoiceView } from './InvoiceView';
 
 /** The buyer's purchases: one invoice per car won or bought, with what is still due and how to pay it. */
@@ -27,6 +28,7 @@ export function PurchasesPage() {
           {list.items.map((invoice) => (
             <li key={invoice.id} className="card">
               <InvoiceView invoice={invoice} />
+              <AfterSale invoice={invoice} />
               {invoice.lot_id !== null && (
                 <p className="small">
                   <Link to={`/auctions/lots/${invoice.lot_id}`}>{t('settlement.purchases.lot')}</Link>

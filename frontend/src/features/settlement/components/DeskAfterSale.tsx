@@ -1,0 +1,202 @@
+import { useEffect, useState } from 'react';
+import { Empty, LoadError, Loading } from '../../../components/feedback';
+import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { MoneyInput } from '../../../components/money-input';
+import { useMoney } from '../../../hooks/use-money';
+import { useMutation } from '../../../hooks/use-mutation';
+import { formatDate } from '../../../lib/format';
+import { useI18n } from '../../../lib/i18n';
+import { parseMoney } from '../../../lib/money-input';
+import {
+  answerDispute,
+  completeRefund,
+  confirmTransfer,
+  depositRefunds,
+  handDocuments,
+  houseDisputes,
+  houseTransfers,
+  TRANSFER_DOCUMENTS,
+  type DepositRefund,
+  type Dispute,
+  type DisputeAnswer,
+  type Transfer,
+} from '../api/handover';
+
+/** A list the desk loads once and reloads after each action (these lists are bounded by the API, not paginated). */
+function useList<T>(load: () => Promise<T[]>, deps: unknown[]) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    setError(null);
+    load().then(setItems, setError);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, n]);
+  return { items, error, reload: () => setN((x) => x + 1) };
+}
+
+function RefundRow({ house, refund, onDone }: { house: number; refund: DepositRefund; onDone: () => void }) {
+  const { t } = useI18n();
+  const { yuan } = useMoney();
+  const [reference, setReference] = useState('');
+  const save = useMutation(async () => {
+    await completeRefund(house, refund.id, reference);
+    onDone();
+  });
+  return (
+    <li className="card" data-testid="refund-row">
+      <p>
+        {t('settlement.refunds.line', { amount: yuan(refund.amount_fen), user: refund.user_id, date: formatDate(refund.due_on) })}
+      </p>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <TextField label={t('settlement.desk.reference')} value={reference} onChange={(e) => setReference(e.target.value)} required maxLength={64} />
+        <SubmitButton pending={save.pending}>{t('settlement.refunds.record')}</SubmitButton>
+        <FormError error={save.error} />
+      </form>
+    </li>
+  );
+}
+
+/** Deposit refunds due: the house pays each back by bank transfer and records the transfer's reference. */
+export function DeskRefunds({ house }: { house: number }) {
+  const { t } = useI18n();
+  const list = useList(() => depositRefunds(house, 'due'), [house]);
+  if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
+  if (!list.items) return <Loading />;
+  if (!list.items.length) return <Empty>{t('settlement.refunds.none')}</Empty>;
+  return (
+    <ul className="invoice-list" data-testid="refunds">
+      {list.items.map((r) => (
+        <RefundRow key={r.id} house={house} refund={r} onDone={list.reload} />
+      ))}
+    </ul>
+  );
+}
+
+function AnswerForm({ dispute, onDone }: { dispute: Dispute; onDone: () => void }) {
+  const { t } = useI18n();
+  const [answer, setAnswer] = useState<DisputeAnswer>('rejected');
+  const [note, setNote] = useState('');
+  const [refund, setRefund] = useState('');
+  const [problem, setProblem] = useState<string | undefined>();
+  const save = useMutation(async (refundFen?: number) => {
+    await answerDispute(dispute.id, { answer, note, ...(refundFen !== undefined ? { refund_fen: refundFen } : {}) });
+    onDone();
+  });
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (answer !== 'price_adjustment') return void save.run();
+        const fen = parseMoney(refund, 'yuan');
+        setProblem(fen === undefined ? t('settlement.desk.badAmount') : undefined);
+        if (fen !== undefined) void save.run(fen);
+      }}
+    >
+      <SelectField
+        label={t('settlement.disputes.answer')}
+        value={answer}
+        onChange={(e) => setAnswer(e.target.value as DisputeAnswer)}
+        options={(['rejected', 'price_adjustment', 'unwind'] as const).map((a) => ({ value: a, label: t(`settlement.disputes.answer.${a}`) }))}
+      />
+      {answer === 'price_adjustment' && (
+        <MoneyInput label={t('settlement.disputes.refund')} unit="yuan" value={refund} onValueChange={setRefund} error={problem} />
+      )}
+      <TextField label={t('settlement.disputes.note')} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+      <SubmitButton pending={save.pending}>{t('settlement.disputes.send')}</SubmitButton>
+      <FormError error={save.error} />
+    </form>
+  );
+}
+
+/** Open disputes: the house's administrators answer each (rejected, a price adjustment, or unwinding the sale). */
+export function DeskDisputes({ house }: { house: number }) {
+  const { t } = useI18n();
+  const list = useList(() => houseDisputes(house, 'open'), [house]);
+  if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
+  if (!list.items) return <Loading />;
+  if (!list.items.length) return <Empty>{t('settlement.disputes.none')}</Empty>;
+  return (
+    <ul className="invoice-list" data-testid="disputes">
+      {list.items.map((d) => (
+        <li key={d.id} className="card" data-testid="dispute-row">
+          <h3>
+            {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
+          </h3>
+          <p>{d.description}</p>
+          <AnswerForm dispute={d} onDone={list.reload} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function TransferRow({ transfer, onDone }: { transfer: Transfer; onDone: () => void }) {
+  const { t } = useI18n();
+  const docs = useMutation(async () => {
+    await handDocuments(transfer.sale_id, TRANSFER_DOCUMENTS);
+    onDone();
+  });
+  const confirm = useMutation(async () => {
+    await confirmTransfer(transfer.sale_id);
+    onDone();
+  });
+  return (
+    <tr data-testid="transfer-row" className={transfer.overdue ? 'row-danger' : undefined}>
+      <td>{transfer.sale_id}</td>
+      <td>{t(`settlement.transfer.status.${transfer.status}`)}</td>
+      <td>{formatDate(transfer.deadline)}</td>
+      <td>
+        {transfer.status === 'pending' && (
+          <button type="button" className="btn" disabled={docs.pending} onClick={() => void docs.run()}>
+            {t('settlement.transfers.handDocuments')}
+          </button>
+        )}
+        {transfer.status === 'filed' && transfer.proof_uploaded && (
+          <>
+            <a href={`/api/sales/${transfer.sale_id}/transfer/proof`} target="_blank" rel="noreferrer">
+              {t('settlement.transfers.proof')}
+            </a>{' '}
+            <button type="button" className="btn" disabled={confirm.pending} onClick={() => void confirm.run()}>
+              {t('settlement.transfers.confirm')}
+            </button>
+          </>
+        )}
+        <FormError error={docs.error ?? confirm.error} />
+      </td>
+    </tr>
+  );
+}
+
+/** Open 过户, nearest deadline first: hand the three documents over, then confirm once the buyer's proof is in. */
+export function DeskTransfers({ house }: { house: number }) {
+  const { t } = useI18n();
+  const list = useList(async () => (await houseTransfers(house, null)).filter((x) => x.status !== 'done' && x.status !== 'cancelled'), [house]);
+  if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
+  if (!list.items) return <Loading />;
+  if (!list.items.length) return <Empty>{t('settlement.transfers.none')}</Empty>;
+  return (
+    <table className="table" data-testid="transfers">
+      <thead>
+        <tr>
+          <th>{t('settlement.desk.saleNo')}</th>
+          <th>{t('common.status')}</th>
+          <th>{t('settlement.transfers.deadline')}</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {list.items.map((x) => (
+          <TransferRow key={x.sale_id} transfer={x} onDone={list.reload} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
