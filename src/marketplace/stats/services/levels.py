@@ -5,7 +5,7 @@ is broken down by (house, seller province, Beijing month, energy, transfer, pric
 becomes a few thousand groups instead of a million Python objects. Each group adds `n` sales of turnover `t`
 exactly where `add_sales` adds them one at a time; integers only, so the levels are equal, not close
 (`tests/integration/stats/test_levels_sql.py` compares both paths on both profiles). Beijing time is UTC+8 all
-year (no daylight saving since 1991), so a month is the UTC moment shifted by eight hours.
+year (no daylight saving since 1991), so a Beijing month begins at 16:00 UTC of the day before its first day.
 """
 
 from __future__ import annotations
