@@ -5,7 +5,7 @@ is broken down by (house, seller province, Beijing month, energy, transfer, pric
 becomes a few thousand groups instead of a million Python objects. Each group adds `n` sales of turnover `t`
 exactly where `add_sales` adds them one at a time; integers only, so the levels are equal, not close
 (`tests/integration/stats/test_levels_sql.py` compares both paths on both profiles). Beijing time is UTC+8 all
-year (no daylight saving since 1991), so a month is the UTC moment shifted by eight hours.
+year (no daylight saving since 1991), so a Beijing month begins at 16:00 UTC of the day before its first day.
 """
 
 from __future__ import annotations
@@ -36,14 +36,24 @@ def _band_case() -> str:
 _APPROVED = "(s.submission_id IS NULL OR b.status = 'approved')"
 
 
-def _sales_sql(pg: bool) -> str:
+def _month_case(period: Period, pg: bool) -> tuple[str, list[str]]:
+    """(a CASE giving the index of a sale's Beijing month in the period, the months' keys): comparisons against
+    the months' first moments in UTC, which cost far less per row than formatting every moment (strftime,
+    to_char). SQLite compares its stored text, as the period's WHERE does (every stored moment is UTC text)."""
+    months = period.months()
+    arms = []
+    for i, month in enumerate(months[1:]):
+        first, _ = bounds(month)
+        moment = f"'{first.isoformat(' ')}'::timestamptz" if pg else f"'{first.isoformat(' ')}'"
+        arms.append(f"WHEN s.sold_at < {moment} THEN {i}")
+    case = f"CASE {' '.join(arms)} ELSE {len(months) - 1} END" if arms else "0"
+    return case, [m.key for m in months]
+
+
+def _sales_sql(pg: bool, month: str) -> str:
     if pg:
-        month = "to_char(s.sold_at AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM')"
         where = "s.sold_at >= $1 AND s.sold_at < $2 AND NOT s.undone"
     else:
-        # SQLite rounds a moment to milliseconds: 15:59:59.9999995 would become the next day's 00:00 in Beijing.
-        # The text is "YYYY-MM-DD HH:MM:SS[.ffffff]+HH:MM"; dropping the fraction floors it, which is exact.
-        month = "strftime('%Y-%m', substr(s.sold_at, 1, 19) || substr(s.sold_at, -6), '+8 hours')"
         where = "s.sold_at >= ? AND s.sold_at < ? AND s.undone = 0"
     return (
         f"SELECT s.house_id, s.seller_province, {month}, s.energy, s.transfer, {_band_case()}, "
@@ -70,7 +80,9 @@ async def levels_of(period: Period, platform: AbstractSet[tuple[int, str]] = fro
     pg = conn.capabilities.dialect == "postgres"
     start, end = bounds(period)
     params: list[Any] = [start, end] if pg else [start.isoformat(" "), end.isoformat(" ")]
-    _, groups = await conn.execute_query(_sales_sql(pg), params)
+    month, keys = _month_case(period, pg)
+    _, found = await conn.execute_query(_sales_sql(pg, month), params)
+    groups = [(g[0], g[1], keys[int(g[2])], *tuple(g)[3:]) for g in found]
     _, names = await conn.execute_query("SELECT id, name FROM stats_houses")
     levels = Levels(period)
     kept = [tuple(g)[:9] for g in groups if g[9] or (int(g[0]), str(g[2])) not in platform]
