@@ -39,7 +39,17 @@ def install_truncate() -> None:
         models = list(Tortoise.apps.get_models_iterable()) if Tortoise.apps else []
         db = models[0]._meta.db if models else None
         if db is None or db.capabilities.dialect != "sqlite":
-            await original()
+            # The app's loops (sweepers, reminders, the relay) may be inside a transaction while the tables are
+            # emptied: a TRUNCATE of every table can then deadlock with one of them, and PostgreSQL aborts one
+            # side. The truncation is tried again; the loop's transaction went through.
+            for attempt in range(5):
+                try:
+                    await original()
+                    return
+                except Exception as exc:  # tortoise wraps asyncpg's DeadlockDetectedError
+                    if "deadlock detected" not in str(exc) or attempt == 4:
+                        raise
+                    await asyncio.sleep(0.2 * (attempt + 1))
             return
         # A relay of the app under test may settle an event while the tables empty: the guards are off for the
         # whole truncation, not only for the ledger's tables.
