@@ -68,8 +68,10 @@ test-suite: install frontend ## pytest: unit, integration, e2e, browser
 
 test: lint types check-migrations test-frontend test-suite ## the whole suite on the configured profile
 
+# tests/unit hold pure rules (no database, no Redis, no app): the embedded pass runs them, the production pass
+# would only repeat them, so it leaves them out.
 test-production: ## the pytest suite against PostgreSQL and Redis (see PG_TEST_URL, REDIS_TEST_URL)
-	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(MAKE) test-suite
+	DATABASE_URL=$(PG_TEST_URL) REDIS_URL=$(REDIS_TEST_URL) $(MAKE) test-suite PYTEST_ARGS="--ignore=tests/unit $(PYTEST_ARGS)"
 
 clean: ## remove build outputs and the local database
 	rm -rf $(VENV) frontend/node_modules frontend/dist var
