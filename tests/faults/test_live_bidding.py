@@ -294,7 +294,11 @@ async def test_live_bidding_rides_out_redis_and_postgres_faults(
         async def all_done() -> bool:
             return not await OutboxDelivery.filter(done_at=None).exists()
 
-        await eventually(all_done, timeout=30)
+        try:
+            await eventually(all_done, timeout=30)
+        except AssertionError:
+            owed_rows = await OutboxDelivery.filter(done_at=None).values("job", "attempts", "due_at", "last_error")
+            raise AssertionError(f"deliveries still owed: {owed_rows}\nworker log:\n{worker.log[-4000:]}") from None
         assert await OutboxDelivery.filter(job="listings.index").count() == len(owed)
 
         # Outages answered 503 service_unavailable, never 500; recovery needed no manual step.

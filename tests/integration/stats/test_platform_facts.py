@@ -222,3 +222,21 @@ async def test_two_last_lots_closing_at_once_record_the_session_held_once(quiet:
         held = [e for e in await sale_events("auctions.session_held")
                 if e["payload"]["session_id"] == world.session.id]  # fmt: skip
         assert len(held) == 1
+
+
+@pytest.mark.usefixtures("database")
+async def test_a_new_house_s_first_sales_consumed_in_parallel_make_one_house_and_count_each() -> None:
+    # Seen in the fault suite: two lots of a house new to the statistics closed together, both jobs found no
+    # house and both inserted one; the loser's IntegrityError failed its job for good.
+    import asyncio
+
+    for round_ in range(3):
+        org = 9100 + round_
+        results = await asyncio.gather(*(platform.consume(sold(600 + 10 * round_ + n, org=org)) for n in range(4)))
+        assert results == [True] * 4
+        assert await ReportingHouse.filter(organisation_id=org).count() == 1
+        house = await ReportingHouse.get(organisation_id=org)
+        assert await SaleFact.filter(house_id=house.id).count() == 4
+    # The three organisations share a name: the first took it, the others carry their id.
+    names = sorted(await ReportingHouse.all().values_list("name", flat=True))
+    assert names == ["重庆渝拍拍卖有限公司", "重庆渝拍拍卖有限公司 (9101)", "重庆渝拍拍卖有限公司 (9102)"]

@@ -26,6 +26,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from marketplace.outbox.events import consume_once
+from marketplace.ports.jobs.base import RetryJob
 from marketplace.stats.domain.facts import ENERGY_TYPES, TRANSFERS
 from marketplace.stats.models import PlatformSaleNote, ReportingHouse, SaleFact, SessionFact
 
@@ -51,19 +52,26 @@ async def platform_house(conn: BaseDBAsyncClient, org_id: int, name: str) -> Rep
 
     A house that reported by file before it joined keeps its history: a house of the same name with no
     organisation is linked to it. A name already taken by another organisation gets the organisation id added.
+    Two sales of a new house arrive in parallel jobs: the insert skips a conflict instead of failing (a failed
+    statement would abort the job's transaction), and the house is read again, as the other job made it.
     """
-    house = await ReportingHouse.filter(organisation_id=org_id).using_db(conn).first()
-    if house is not None:
-        return house
     name = (name or f"house {org_id}")[:180]
-    same = await ReportingHouse.filter(name=name).using_db(conn).first()
-    if same is not None and same.organisation_id is None:
-        await ReportingHouse.filter(id=same.id).using_db(conn).update(organisation_id=org_id)
-        same.organisation_id = org_id
-        return same
-    if same is not None:
-        name = f"{name} ({org_id})"
-    return await ReportingHouse.create(name=name, organisation_id=org_id, using_db=conn)
+    for _ in range(3):
+        house = await ReportingHouse.filter(organisation_id=org_id).using_db(conn).first()
+        if house is not None:
+            return house
+        same = await ReportingHouse.filter(name=name).using_db(conn).first()
+        if same is not None and same.organisation_id is None:
+            await ReportingHouse.filter(id=same.id, organisation_id=None).using_db(conn).update(organisation_id=org_id)
+            continue
+        wanted = name if same is None else f"{name} ({org_id})"
+        await ReportingHouse.bulk_create(
+            [ReportingHouse(name=wanted, organisation_id=org_id)], ignore_conflicts=True, using_db=conn
+        )
+    house = await ReportingHouse.filter(organisation_id=org_id).using_db(conn).first()
+    if house is None:
+        raise RetryJob(defer=1.0)  # the names kept moving under it: try the whole event again shortly
+    return house
 
 
 def _energy(value: Any) -> str:
