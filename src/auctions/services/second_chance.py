@@ -174,8 +174,10 @@ async def accept(principal: Principal, offer_id: int, now: datetime | None = Non
             raise Conflict("the offer is no longer open", code="offer_not_open")
         lot = await Lot.filter(id=offer.lot_id).using_db(conn).get()
         session = await AuctionSession.filter(id=offer.session_id).using_db(conn).get()
-        payload = _resale_payload(lot, session, offer, now)
-        await record_event(conn, "auctions.lot_sold", {**payload, **titles(session, await vehicles.facts_of(conn, lot.vehicle_id))})
+        facts = await vehicles.facts_of(conn, lot.vehicle_id)
+        await record_event(
+            conn, "auctions.lot_sold", {**_resale_payload(lot, session, offer, now), **titles(session, facts)}
+        )
     return await SecondChanceOffer.get(id=offer.id)
 
 
