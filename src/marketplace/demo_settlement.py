@@ -53,6 +53,7 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 # The demo house's published terms: the live demo's premium table (5 % below 10万, then 3 % + ¥500), 3 % commission
 # from the consignor (at least ¥500), a ¥300 document fee, a ¥500 late fee (违约金) and the default clocks.
+PAYMENT_DAYS = 3
 FEE_RULES = {
     "buyer_premium": [
         {"lower_fen": 0, "upper_fen": 9_999_999, "rate_bp": 500},
@@ -62,7 +63,7 @@ FEE_RULES = {
     "fixed": [{"kind": "document", "side": "buyer", "amount_fen": 30_000}],
     "late": {"flat_fen": 50_000},
     "vat_bp": 600,
-    "payment_days": 3,
+    "payment_days": PAYMENT_DAYS,
 }
 PUBLISHED_DAYS_AGO = 60
 WINDOW_DAYS = 7  # the dispute window the demo house keeps (the platform's default)
@@ -86,7 +87,7 @@ def history_days(now: datetime) -> tuple[date, date]:
     earlier = today - timedelta(days=14)
     while True:
         if cal.is_working_day(earlier):
-            due = cal.add_working_days(earlier, int(FEE_RULES["payment_days"]))  # type: ignore[call-overload]
+            due = cal.add_working_days(earlier, PAYMENT_DAYS)
             clocks = clock_rules.deadlines(cal, earlier, due, clock_rules.DEFAULT_TERMS, None)
             payout_on = cal.add_working_days(earlier, 1) + timedelta(days=WINDOW_DAYS + 1)
             if clocks.default_on < today and payout_on < today and cal.add_working_days(earlier, 4) < today:
@@ -109,8 +110,8 @@ async def deliver_events() -> int:
     """Hand every committed sale and session-end event to settlement's consumers, in order, as the relay would
     (each once: a later delivery by the relay changes nothing). Returns how many were new."""
     consumers: dict[str, Callable[[dict[str, object]], Awaitable[bool]]] = {
-        sales.LOT_SOLD: sales.consume,  # type: ignore[dict-item]
-        deposits.SESSION_ENDED: deposits.consume,  # type: ignore[dict-item]
+        sales.LOT_SOLD: sales.consume,
+        deposits.SESSION_ENDED: deposits.consume,
     }
     new = 0
     for event in await OutboxEvent.filter(topic__in=list(consumers)).order_by("id"):

@@ -54,12 +54,13 @@ async def test_the_demo_history_shows_every_state_after_the_hammer(client: ApiCl
     for session in past:
         assert session.starts_at < now
         lots = await Lot.filter(session_id=session.id)
-        assert lots and {lot.status for lot in lots} == {"sold"}
+        assert lots
+        assert {lot.status for lot in lots} == {"sold"}
         assert await SessionClosure.exists(session_id=session.id)
     s = await _sales()
     assert {k: v.session_id for k, v in s.items()} == {
-        **{k: past[0].id for k in ("paid_out", "payout_due", "defaulted", "overdue")},
-        **{k: past[1].id for k in ("part_paid", "unpaid", "disputed")},
+        **dict.fromkeys(("paid_out", "payout_due", "defaulted", "overdue"), past[0].id),
+        **dict.fromkeys(("part_paid", "unpaid", "disputed"), past[1].id),
     }
     assert all(sale.sold_at < now for sale in s.values())
     # The titles came with the sale event and are kept on the sale.
@@ -82,9 +83,11 @@ async def test_the_demo_history_shows_every_state_after_the_hammer(client: ApiCl
     assert [(c["kind"], c["amount_fen"]) for c in clocks["charges"]] == [("late", 50_000)]
     part = mine[s["part_paid"].id]
     deposit = part["deposit_applied_fen"]
-    assert part["status"] == "open" and not part["overdue"]
+    assert part["status"] == "open"
+    assert not part["overdue"]
     assert deposit < part["paid_fen"] < part["total_fen"]
-    assert part["session_title"] == past[1].title and part["lot_title"] == "丰田 卡罗拉 1.2T 精英版"
+    assert part["session_title"] == past[1].title
+    assert part["lot_title"] == "丰田 卡罗拉 1.2T 精英版"
     unpaid = mine[s["unpaid"].id]
     assert (unpaid["status"], unpaid["overdue"], unpaid["paid_fen"]) == ("open", False, 0)
     assert unpaid["due_date"] >= now.date().isoformat()
@@ -97,7 +100,8 @@ async def test_the_demo_history_shows_every_state_after_the_hammer(client: ApiCl
     pdf = await b.get(f"/api/invoices/{paid['id']}/confirmation.pdf?bilingual=true")
     assert pdf.status_code == 200
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "渝拍二手车网络拍卖会" in text and "迈腾" in text
+    assert "渝拍二手车网络拍卖会" in text
+    assert "迈腾" in text
     # ... and the 过户 of the paid vehicle is done, and its payout made.
     transfer = (await b.get(f"/api/sales/{s['paid_out'].id}/transfer")).json()
     assert (transfer["status"], transfer["outcome"]) == ("done", "cross_province")

@@ -101,8 +101,11 @@ async def test_the_sale_keeps_the_session_and_lot_titles_and_an_older_event_has_
     sale = await Sale.get(lot_id=lot.id)
     assert (sale.session_title, sale.lot_title) == (world.session.title, expected)
     # An event recorded before the titles were carried still settles, with empty titles.
-    older = {**event, "event_id": str(uuid.uuid4()),
-             "payload": {k: v for k, v in event["payload"].items() if k not in ("session_title", "lot_title")}}
+    older = {
+        **event,
+        "event_id": str(uuid.uuid4()),
+        "payload": {k: v for k, v in event["payload"].items() if k not in ("session_title", "lot_title")},
+    }
     older["payload"]["lot_id"] = lot.id + 1000
     assert await sales.consume(older)
     old_sale = await Sale.get(lot_id=lot.id + 1000)
