@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from auctions.demo import DEMO_TERMS
 from auctions.domain import lot as engine
 from auctions.domain.lot import LotState
@@ -83,6 +85,14 @@ async def hold(house_org_id: int, house_admin_id: int, past: PastSession) -> tup
     consignor = await principal_for_user(await User.get(id=past.consignor_user_id))
     for lot in past.lots:
         await consignments.consign(consignor, ConsignmentIn(vehicle_id=lot.vehicle_id, house_org_id=house_org_id))
+    # One transaction from the catalogue to the session's end: a closing sweeper running meanwhile (the app's, when
+    # the demo is loaded beside it) would otherwise close these past-due lots at today's time, between two bids.
+    async with in_transaction():
+        session_id, keys = await _held(house_org_id, house, past)
+    return session_id, {key: lot_id for lot_id, key in keys.items()}
+
+
+async def _held(house_org_id: int, house: Any, past: PastSession) -> tuple[int, dict[int, str]]:
     terms = TermsIn.model_validate(HISTORY_TERMS)
     terms_json = terms.model_dump(mode="json")
     body = SessionIn(house_org_id=house_org_id, title=past.title, kind="online", starts_at=past.starts_at, terms=terms)
@@ -123,7 +133,7 @@ async def hold(house_org_id: int, house_admin_id: int, past: PastSession) -> tup
         last_end = max(last_end, row.ends_at)
     # The sweeper notices the session has ended (every lot final): `auctions.session_ended`, for the deposits.
     await second_chance.close_ended(last_end + timedelta(minutes=1))
-    return session_id, {key: lot_id for lot_id, key in keys.items()}
+    return session_id, keys
 
 
 async def answer_defaults() -> int:
