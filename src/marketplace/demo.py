@@ -57,8 +57,9 @@ async def load_demo(
     hasher: PasswordHasher, today: date | None = None, *, files: FileStorage | None = None, stats: bool = True
 ) -> list[DemoAccount]:
     """Every demo account, organisation and certificate, a live auction, 300 published listings (with drawn
-    photos when `files` is given; the cars' condition reports always), and (with `stats`) a small published
-    statistics release of 2022 and 2023, so the statistics page is never empty."""
+    photos when `files` is given; the cars' condition reports always), two past sessions of the demo house and
+    what settlement made of their sales (`_history_demo`; the 过户 proof needs `files`), and (with `stats`) a small
+    published statistics release of 2022 and 2023, so the statistics page is never empty."""
     today = today or datetime.now(UTC).date()
     password_hash = await hasher.hash(DEMO_PASSWORD)
     accounts: list[DemoAccount] = []

@@ -114,6 +114,7 @@ async def test_the_demo_history_shows_every_state_after_the_hammer(client: ApiCl
     h = await _as(client, "house@demo.cn")
     [default] = (await h.get(f"/api/houses/{house}/defaults")).json()["items"]
     assert default["sale_id"] == s["defaulted"].id
+    assert default["forfeited_fen"] == 500_000  # the defaulter's whole deposit (the session's terms)
     assert (await Invoice.get(sale_id=s["defaulted"].id)).status == "void"
     [dispute] = (await h.get(f"/api/houses/{house}/disputes")).json()["items"]
     assert (dispute["sale_id"], dispute["status"]) == (s["disputed"].id, "open")
@@ -124,6 +125,10 @@ async def test_the_demo_history_shows_every_state_after_the_hammer(client: ApiCl
     due = (await h.get(f"/api/sales/{s['payout_due'].id}/payout")).json()
     assert (due["state"], due["waiting"]) == ("due", [])
     assert due["figures"]["amount_fen"] > 0
+    # Bidders who won nothing have their deposits' refunds due (the sweeper's pass), e.g. dealer@demo.cn's.
+    refunds = (await h.get(f"/api/houses/{house}/deposit-refunds?status=due")).json()["items"]
+    dealer_user = await User.get(email="dealer@demo.cn")
+    assert [r["amount_fen"] for r in refunds if r["user_id"] == dealer_user.id] == [500_000]
     payout = await Payout.get(sale_id=s["paid_out"].id)
     assert payout.paid_on < now.date()
     # dealer@demo.cn (the consignor of the earlier session) sees the same statement.
