@@ -150,6 +150,13 @@ class VehicleFacts:
     energy_type: str  # ICE | BEV | PHEV | HEV | FCEV (the statistics' spelling)
     registration_province: str
     registration_city: str
+    model: str = ""
+    series: str = ""
+
+    @property
+    def title(self) -> str:
+        """How a lot of this vehicle is named (make, model, series), as the lot pages show it."""
+        return " ".join(part for part in (self.make, self.model, self.series) if part)
 
 
 async def facts_of(conn: BaseDBAsyncClient, vehicle_id: int) -> VehicleFacts | None:
@@ -163,4 +170,6 @@ async def facts_of(conn: BaseDBAsyncClient, vehicle_id: int) -> VehicleFacts | N
         energy_type=(row.energy_type or "ice").upper(),
         registration_province=row.registration_province,
         registration_city=row.registration_city,
+        model=row.model,
+        series=row.series,
     )

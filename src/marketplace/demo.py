@@ -57,8 +57,9 @@ async def load_demo(
     hasher: PasswordHasher, today: date | None = None, *, files: FileStorage | None = None, stats: bool = True
 ) -> list[DemoAccount]:
     """Every demo account, organisation and certificate, a live auction, 300 published listings (with drawn
-    photos when `files` is given; the cars' condition reports always), and (with `stats`) a small published
-    statistics release of 2022 and 2023, so the statistics page is never empty."""
+    photos when `files` is given; the cars' condition reports always), two past sessions of the demo house and
+    what settlement made of their sales (`_history_demo`; the 过户 proof needs `files`), and (with `stats`) a small
+    published statistics release of 2022 and 2023, so the statistics page is never empty."""
     today = today or datetime.now(UTC).date()
     password_hash = await hasher.hash(DEMO_PASSWORD)
     accounts: list[DemoAccount] = []
@@ -115,11 +116,12 @@ async def load_demo(
             valid_until=today + timedelta(days=365),
             using_db=conn,
         )
-    await _auction_demo(house, dealer, [dealer_admin, staff], buyer, password_hash, today)
+    live = await _auction_demo(house, dealer, [dealer_admin, staff], buyer, password_hash, today)
     from listings import demo_data  # 300 published listings for the demo dealer, indexed on start-up
 
     await demo_data.create_published(dealer.id, dealer_admin.id, demo_data.generate(300), files=files)
     await _export_demo(dealer.id, dealer_admin.id, today)
+    await _history_demo(house, dealer, live, password_hash, datetime.now(UTC), files)
     if stats:
         from marketplace.stats.services.demo import load_national
 
@@ -144,9 +146,19 @@ DEMO_CARS = [
 ]
 
 
+@dataclass(frozen=True)
+class LiveDemo:
+    """Who the live auction demo made, for the demo's history (marketplace/demo_history.py)."""
+
+    seller: Organisation  # the consignor
+    consignor: User  # its selling staff
+    sims: Organisation
+    sim_users: list[User]
+
+
 async def _auction_demo(
     house: Organisation, dealer: Organisation, dealer_users: list[User], buyer: User, password_hash: str, today: date
-) -> None:
+) -> LiveDemo:
     """A live demo auction: a consignor's vehicles, simulated bidders, the demo dealers and the demo buyer
     registered to bid with their deposits confirmed (in a real session the house's staff confirm each deposit)."""
     from auctions import demo as auction_demo
@@ -211,3 +223,83 @@ async def _auction_demo(
     await Registration.filter(session_id=session_id, user_id__in=[u.id for u in sim_users]).update(
         payment_reference=f"SIM-{session_id}"
     )
+    return LiveDemo(seller, consignor, sims, sim_users)
+
+
+# The two past sessions (marketplace/demo_settlement.py tells what became of each sale): the demo dealer's own cars
+# in the earlier one, the consignor's in the later one. (vin serial, make, model, series, energy, year, km, start fen)
+HISTORY_CARS = {
+    "paid_out": (1, "大众", "迈腾", "380TSI 豪华型", "ice", 2021, 46_000, 12_800_000),
+    "payout_due": (2, "本田", "雅阁", "260TURBO 精英版", "ice", 2020, 58_000, 9_600_000),
+    "defaulted": (3, "比亚迪", "汉", "EV 创世版", "bev", 2022, 31_000, 14_500_000),
+    "overdue": (4, "日产", "轩逸", "1.6L XL CVT 悦享版", "ice", 2021, 39_000, 6_800_000),
+    "part_paid": (5, "丰田", "卡罗拉", "1.2T 精英版", "ice", 2019, 72_000, 5_600_000),
+    "unpaid": (6, "奥迪", "A4L", "40 TFSI 时尚动感型", "ice", 2020, 51_000, 18_800_000),
+    "disputed": (7, "吉利", "星越L", "2.0TD 旗舰型", "ice", 2022, 27_000, 11_500_000),
+}
+
+
+async def _history_demo(
+    house: Organisation, dealer: Organisation, live: LiveDemo, password_hash: str, now: datetime,
+    files: FileStorage | None,
+) -> dict[str, int]:  # fmt: skip
+    """Two past sessions of the demo house, held and closed through auctions (auctions/demo_history.py), and what
+    settlement made of their sales (marketplace/demo_settlement.py). Returns the settlement sale id per story."""
+    from auctions import demo_history
+    from listings.domain.vin import with_check_digit
+    from listings.models import Vehicle
+    from marketplace import demo_settlement
+
+    users = {u.email: u for u in await User.filter(email__in=["house@demo.cn", "auctioneer@demo.cn", "buyer@demo.cn",
+                                                               "dealer@demo.cn", "staff@demo.cn"])}  # fmt: skip
+    house_admin, yard, buyer = users["house@demo.cn"], users["auctioneer@demo.cn"], users["buyer@demo.cn"]
+    dealer_admin, staff = users["dealer@demo.cn"], users["staff@demo.cn"]
+    # A bidder of the past only, bidding in person: the one who defaults (and is barred from the house's sessions).
+    sim_d = await User.create(
+        email="sim4@demo.invalid", display_name="模拟竞买人 丁 Sim D", password_hash=password_hash
+    )
+    # The consignor's staff consign in their own name: an agent certificate, as every dealer's seller needs.
+    await AgentCertificate.create(
+        organisation_id=live.seller.id, holder_user_id=live.consignor.id, holder_name=live.consignor.display_name,
+        certificate_no="HZDL-2026-0101", valid_from=now.date() - timedelta(days=200),
+        valid_until=now.date() + timedelta(days=165), status="verified",
+    )  # fmt: skip
+    cars: dict[str, int] = {}
+    for key, (n, make, model, series, energy, year, km, _) in HISTORY_CARS.items():
+        owner, city = (dealer, "宁波") if n <= 4 else (live.seller, "杭州")
+        v = await Vehicle.create(
+            vin=with_check_digit(f"LDH{n:02d}AB10NH{n:06d}"), owner_org_id=owner.id, make=make, model=model,
+            series=series, energy_type=energy, model_year=year, mileage_km=km, registration_province="浙江",
+            registration_city=city, plate_prefix="浙B" if city == "宁波" else "浙A",
+        )  # fmt: skip
+        cars[key] = v.id
+    sim1, sim2, sim3 = live.sim_users
+
+    def lot(key: str, *bidders: User) -> demo_history.PastLot:
+        return demo_history.PastLot(key, cars[key], HISTORY_CARS[key][7], tuple(b.id for b in bidders))
+
+    earlier, later = demo_settlement.history_days(now)
+    await demo_settlement.publish_fees(house.id, house_admin.id, now)
+    sessions = [
+        demo_history.PastSession(
+            f"渝拍二手车网络拍卖会 {earlier:%Y-%m-%d} Online used-car auction",
+            demo_settlement.local(earlier, 10), dealer_admin.id,
+            ((buyer.id, None), (sim1.id, live.sims.id), (sim2.id, live.sims.id), (sim_d.id, None)),
+            (lot("paid_out", sim1, buyer, sim1, buyer), lot("payout_due", buyer, sim2, buyer, sim2),
+             lot("defaulted", buyer, sim_d, buyer, sim_d), lot("overdue", sim1, buyer, sim2, buyer)),
+        ),
+        demo_history.PastSession(
+            f"渝拍二手车网络拍卖会 {later:%Y-%m-%d} Online used-car auction",
+            demo_settlement.local(later, 10), live.consignor.id,
+            ((buyer.id, None), (dealer_admin.id, dealer.id), (staff.id, dealer.id), (sim1.id, live.sims.id),
+             (sim3.id, live.sims.id)),
+            (lot("part_paid", sim3, buyer, sim3, buyer), lot("unpaid", sim1, buyer, sim1, buyer),
+             lot("disputed", sim3, staff, sim3, staff)),
+        ),
+    ]  # fmt: skip
+    lots: dict[str, int] = {}
+    for past in sessions:
+        lots.update((await demo_history.hold(house.id, house_admin.id, past))[1])
+    sales = await demo_settlement.settle(house.id, house_admin.id, yard.id, lots, now, files)
+    await demo_history.answer_defaults()  # the defaulted lot is offered to its under-bidder (buyer@demo.cn)
+    return sales

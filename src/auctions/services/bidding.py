@@ -276,7 +276,9 @@ async def _record_side_effects(
     elif kind == "sold":
         sale, reg = await _sale_record(conn, lot, session, event, received)
         await vehicles.release(conn, lot.vehicle_id, "lot", lot.id)
-        payload = {**_sold_payload(lot, session, sale, reg, seq), **await _statistics_fields(conn, lot, session)}
+        facts = await vehicles.facts_of(conn, lot.vehicle_id)
+        payload = {**_sold_payload(lot, session, sale, reg, seq), **await _statistics_fields(conn, facts, session),
+                   **titles(session, facts)}  # fmt: skip
         await record_event(conn, "auctions.lot_sold", payload)
         await _held_if_last(conn, session)
     elif kind == "passed":
@@ -324,10 +326,11 @@ def _session_kind(session: AuctionSession) -> dict[str, Any]:
     return {"session_kind": session.kind, "session_run_online": mode_of(session.kind) == "timed"}
 
 
-async def _statistics_fields(conn: BaseDBAsyncClient, lot: Lot, session: AuctionSession) -> dict[str, Any]:
+async def _statistics_fields(
+    conn: BaseDBAsyncClient, facts: vehicles.VehicleFacts | None, session: AuctionSession
+) -> dict[str, Any]:
     # What the association's statistics need (docs/statistics.md, "Platform facts"), read in the sale's
     # transaction from the vehicle's public face, so the figures are those of the vehicle that was sold.
-    facts = await vehicles.facts_of(conn, lot.vehicle_id)
     return {
         "house_name": await _house_name(conn, session.house_org_id),
         "make": facts.make if facts else "", "make_en": facts.make_en if facts else "",
@@ -336,6 +339,11 @@ async def _statistics_fields(conn: BaseDBAsyncClient, lot: Lot, session: Auction
         "seller_city": facts.registration_city if facts else "",
         **_session_kind(session),
     }  # fmt: skip
+
+
+def titles(session: AuctionSession, facts: vehicles.VehicleFacts | None) -> dict[str, str]:
+    """The names the 成交确认书 prints (settlement keeps them on its sale): the session's title and the lot's."""
+    return {"session_title": session.title, "lot_title": facts.title if facts else ""}
 
 
 async def _held_if_last(conn: BaseDBAsyncClient, session: AuctionSession) -> None:

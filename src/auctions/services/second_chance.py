@@ -23,6 +23,8 @@ from tortoise.transactions import in_transaction
 from auctions.domain import lot as engine
 from auctions.domain.terms import premium_of
 from auctions.models import AuctionSession, Bid, Lot, Registration, SaleRecord, SecondChanceOffer, SessionClosure
+from auctions.services.bidding import titles
+from listings import vehicles
 from marketplace.accounts.domain import Principal
 from marketplace.errors import Conflict, NotFound
 from marketplace.outbox.events import consume_once, record_event
@@ -172,7 +174,10 @@ async def accept(principal: Principal, offer_id: int, now: datetime | None = Non
             raise Conflict("the offer is no longer open", code="offer_not_open")
         lot = await Lot.filter(id=offer.lot_id).using_db(conn).get()
         session = await AuctionSession.filter(id=offer.session_id).using_db(conn).get()
-        await record_event(conn, "auctions.lot_sold", _resale_payload(lot, session, offer, now))
+        facts = await vehicles.facts_of(conn, lot.vehicle_id)
+        await record_event(
+            conn, "auctions.lot_sold", {**_resale_payload(lot, session, offer, now), **titles(session, facts)}
+        )
     return await SecondChanceOffer.get(id=offer.id)
 
 

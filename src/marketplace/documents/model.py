@@ -96,6 +96,7 @@ class SaleConfirmation:
     sold_at: datetime
     session_title: str = ""
     lot_number: str = ""
+    lot_title: str = ""
     paddle: str = ""
     deposit_minor: int = 0
     payment_due: date | None = None

@@ -102,6 +102,7 @@ def sale_confirmation(doc: SaleConfirmation) -> Sheet:
                 for zh, en, value in (
                     ("拍卖场次", "Session", doc.session_title),
                     ("拍品号", "Lot", doc.lot_number),
+                    ("拍品", "Lot title", doc.lot_title),
                     ("竞买号牌", "Paddle", doc.paddle),
                     ("成交方式", "Sold via", doc.via),
                     ("成交时间", "Sold at", beijing(doc.sold_at)),

@@ -94,6 +94,8 @@ class InvoiceOut(BaseModel):
     due_date_provisional: bool
     overdue: bool
     sale_id: int = Field(description="the sale: its gate pass, payout, transfer and disputes are under /api/sales/{id}")
+    session_title: str = Field(default="", description="the auction session's title as the sale event named it")
+    lot_title: str = Field(default="", description="the lot's title (make, model, series); empty for older sales")
 
 
 class InvoicePage(BaseModel):

@@ -3,6 +3,7 @@ at once in the live demo auction (its deposit is confirmed by the demo, not left
 
 from __future__ import annotations
 
+from auctions.demo import DEMO_TITLE
 from auctions.domain import lot as engine
 from auctions.domain.lot import LotState
 from auctions.domain.terms import engine_terms
@@ -40,7 +41,7 @@ async def test_every_demo_car_has_a_photo_with_its_thumbnail_and_a_condition_rep
 async def test_the_demo_buyer_may_bid_in_the_live_demo_auction_straight_away(client: ApiClient) -> None:
     services = client.app.state.services
     await load_demo(services.hasher, stats=False)
-    session = await AuctionSession.get(status="published")
+    session = await AuctionSession.get(status="published", title=DEMO_TITLE)
     buyer = await User.get(email="buyer@demo.cn")
     reg = await Registration.get(session_id=session.id, user_id=buyer.id)
     assert (reg.deposit_status, reg.org_id) == ("confirmed", None)  # an individual, deposit confirmed by the demo

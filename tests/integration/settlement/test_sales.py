@@ -7,11 +7,14 @@ so deliveries (and redeliveries) happen exactly when the test says.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from auctions.models import Lot
+from listings.models import Vehicle
 from marketplace.accounts.auth import principal_for_user
 from marketplace.settlement.domain.invoices import deposit_party
 from marketplace.settlement.models import Invoice, LedgerEntry, LedgerTransaction, Receipt, Sale, SessionPin
@@ -85,6 +88,28 @@ async def test_a_sold_lot_becomes_an_invoice_with_the_deposit_applied(quiet: Api
     )
     assert await LedgerTransaction.filter(house_org_id=house).count() == 3  # sale, deposit lodged, deposit applied
     await assert_books_consistent()
+
+
+async def test_the_sale_keeps_the_session_and_lot_titles_and_an_older_event_has_none(quiet: ApiClient) -> None:
+    sold = await sell_lot(quiet.app, hammer=300_000)
+    world, event = sold["world"], sold["event"]
+    lot = await Lot.get(session_id=world.session.id)
+    vehicle = await Vehicle.get(id=lot.vehicle_id)
+    expected = " ".join(p for p in (vehicle.make, vehicle.model, vehicle.series) if p)
+    assert (event["payload"]["session_title"], event["payload"]["lot_title"]) == (world.session.title, expected)
+    assert await sales.consume(event)
+    sale = await Sale.get(lot_id=lot.id)
+    assert (sale.session_title, sale.lot_title) == (world.session.title, expected)
+    # An event recorded before the titles were carried still settles, with empty titles.
+    older = {
+        **event,
+        "event_id": str(uuid.uuid4()),
+        "payload": {k: v for k, v in event["payload"].items() if k not in ("session_title", "lot_title")},
+    }
+    older["payload"]["lot_id"] = lot.id + 1000
+    assert await sales.consume(older)
+    old_sale = await Sale.get(lot_id=lot.id + 1000)
+    assert (old_sale.session_title, old_sale.lot_title) == ("", "")
 
 
 async def test_the_session_pins_the_schedule_in_force_when_published(quiet: ApiClient) -> None:

@@ -70,6 +70,9 @@ class Sale(Model):
     seller_province = fields.CharField(max_length=20, default="")
     seller_city = fields.CharField(max_length=30, default="")
     unwound_at = fields.DatetimeField(null=True)  # a dispute undid the sale: refunded, the vehicle returned
+    # The session's and the lot's titles as the sale event named them, for the 成交确认书 (empty: an older event).
+    session_title = fields.CharField(max_length=200, default="")
+    lot_title = fields.CharField(max_length=200, default="")
 
     class Meta:
         table = "settlement_sales"

@@ -88,6 +88,7 @@ async def invoices_out(rows: list[Invoice], today: date) -> list[InvoiceOut]:
                     "total_fen": i.total_fen, "deposit_applied_fen": i.deposit_applied_fen, "paid_fen": i.paid_fen,
                     "balance_due_fen": i.total_fen - i.paid_fen, "issued_at": i.issued_at, "due_date": i.due_date,
                     "due_date_provisional": i.due_date_provisional, "sale_id": i.sale_id,
+                    "session_title": sale.session_title, "lot_title": sale.lot_title,
                     "overdue": i.status == "open" and today > i.due_date,
                 }
             )

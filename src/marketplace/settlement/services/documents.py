@@ -165,6 +165,12 @@ async def invoice_content(
     )
 
 
+def _named(title: str, ref: int | None) -> str:
+    """A title with its id (`演示拍卖会 #12`); the id alone when an older sale event carried no title."""
+    number = f"#{ref}" if ref is not None else ""
+    return f"{title} {number}".strip() if title else number
+
+
 async def confirmation_content(
     principal: Principal, invoice_id: int, port: VehicleFacts | None, *, bilingual: bool | None
 ) -> SaleConfirmation:
@@ -185,8 +191,9 @@ async def confirmation_content(
         premium_minor=premium,
         currency=sale.currency,
         sold_at=sale.sold_at,
-        session_title=f"#{sale.session_id}" if sale.session_id is not None else "",
+        session_title=_named(sale.session_title, sale.session_id),
         lot_number=f"#{sale.lot_id}" if sale.lot_id is not None else "",
+        lot_title=sale.lot_title,
         paddle=sale.paddle,
         deposit_minor=sale.deposit_fen,
         payment_due=invoice.due_date,

@@ -37,6 +37,11 @@ def _opt(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
+def _titles(p: dict[str, Any]) -> dict[str, str]:
+    """The session's and the lot's titles, if the event carries them (older events do not: empty)."""
+    return {key: " ".join(str(p.get(key) or "").split())[:200] for key in ("session_title", "lot_title")}
+
+
 def _place(p: dict[str, Any]) -> dict[str, str]:
     """Where the vehicle was registered when sold, if the event says (optional keys: older events lack them)."""
     out = {}
@@ -73,7 +78,7 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
             "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
             "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
             "paddle": str(p.get("buyer_paddle") or "")[:20],
-            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p),
+            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p), **_titles(p),
         },
         rules_used,
         schedule.id if schedule else None,

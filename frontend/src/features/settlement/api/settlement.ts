@@ -22,6 +22,9 @@ export interface Invoice {
   listing_id: number | null;
   vehicle_id: number | null;
   sale_id: number;
+  /** As the sale event named them; empty for sales recorded before the event carried titles. */
+  session_title?: string;
+  lot_title?: string;
   currency: string;
   status: InvoiceStatus;
   credit_note_number: string | null;

@@ -31,7 +31,8 @@ export function PurchasesPage() {
               <AfterSale invoice={invoice} />
               {invoice.lot_id !== null && (
                 <p className="small">
-                  <Link to={`/auctions/lots/${invoice.lot_id}`}>{t('settlement.purchases.lot')}</Link>
+                  {invoice.session_title ? <span>{invoice.session_title} · </span> : null}
+                  <Link to={`/auctions/lots/${invoice.lot_id}`}>{invoice.lot_title || t('settlement.purchases.lot')}</Link>
                 </p>
               )}
               {invoice.listing_id !== null && (
