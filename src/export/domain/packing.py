@@ -90,9 +90,7 @@ def check_digit(first_ten: str) -> int:
     """The ISO 6346 check digit of an owner code, category and serial number ("CSQU305438" → 3)."""
     if not re.fullmatch(r"[A-Z]{4}[0-9]{6}", first_ten):
         raise ValueError("four letters and six digits")
-    total = sum(
-        (LETTER_VALUES[c] if c.isalpha() else int(c)) * 2**i for i, c in enumerate(first_ten)
-    )  # fmt: skip
+    total = sum((LETTER_VALUES[c] if c.isalpha() else int(c)) << i for i, c in enumerate(first_ten))
     return total % 11 % 10
 
 

@@ -10,7 +10,9 @@ import pytest
 from export.domain import packing
 from export.domain.packing import Packing
 
-RO_RO = Packing(gross_kg=1_650, net_kg=1_520, length_mm=4_948, width_mm=1_836, height_mm=1_469, packages=1, mode="ro_ro")
+RO_RO = Packing(
+    gross_kg=1_650, net_kg=1_520, length_mm=4_948, width_mm=1_836, height_mm=1_469, packages=1, mode="ro_ro"
+)
 BOXED = replace(RO_RO, mode="container", container_no="CSQU3054383", seal_no="SL-001234")
 
 
