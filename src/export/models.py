@@ -159,6 +159,10 @@ class OrderVehicle(Model):
     refund_rate_bp = fields.IntField(null=True)
     refund_fen = fields.BigIntField(null=True)
     destination_block: Any = fields.JSONField(null=True)  # a rule the estimated arrival breaks
+    # the packing details the dealer records for the packing list (export.domain.packing; migration 0003):
+    # {gross_kg, net_kg, length_mm, width_mm, height_mm, packages, mode, container_no, seal_no, recorded_by,
+    # recorded_at}; null until recorded (the order's packing list is refused while any vehicle has none)
+    packing: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     order_id: int

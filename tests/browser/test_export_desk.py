@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.conftest import Server, seed, signed_in
+from tests.unit.documents.samples import flat
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +55,16 @@ async def _upload(page: Any, vin: str, kind: str, path: Path, *, for_consignee: 
         await docs.get_by_label("shared with the consignee").check()
     await docs.get_by_test_id(f"doc-{vin}-upload").click()
     await page.get_by_text(f"Uploaded {path.name}.").wait_for()
+
+
+async def _pack(page: Any, vin: str, **values: str) -> None:
+    box = page.get_by_test_id(f"packing-{vin}")
+    if not await box.evaluate("d => d.open"):
+        await box.locator("summary").click()
+    for name, value in values.items():
+        field = box.get_by_test_id(f"packing-{vin}-{name}")
+        await (field.select_option(value) if name == "mode" else field.fill(value))
+    await box.get_by_test_id(f"packing-{vin}-submit").click()
 
 
 @pytest.mark.timeout(360)  # one order walked through every step in the browser: about 90 s here, more on PostgreSQL
@@ -168,6 +179,25 @@ async def test_a_dealer_walks_an_order_of_three_cars_to_deregistration(
     await _upload(page, a["vin"], "after_sales_confirmation", confirmation)
     await batch.get_by_test_id("licence-form-submit").click()
     await expect(batch.get_by_test_id("batch-licence")).to_contain_text("26-EX-000123")
+
+    # The packing list: refused on the form while a figure breaks a rule, offered once every car has its details.
+    await expect(page.get_by_test_id("packing-list-missing")).to_contain_text(a["vin"])
+    size = {"length_mm": "4948", "width_mm": "1836", "height_mm": "1469"}
+    await _pack(page, a["vin"], gross_kg="1,650", net_kg="1700", **size)
+    await expect(page.get_by_test_id(f"packing-{a['vin']}-error")).to_contain_text(
+        "The net weight cannot exceed the gross weight."
+    )
+    for i, car in enumerate((a, b, c)):
+        await _pack(page, car["vin"], gross_kg=str(1650 + i), net_kg="1520", mode="ro_ro", **size)
+        await expect(page.get_by_test_id(f"packing-{car['vin']}-summary")).to_contain_text(f"1,{650 + i} kg gross")
+    href = await page.get_by_test_id("packing-list-download").get_attribute("href")
+    assert href is not None
+    r = await page.request.get(server.url + href)
+    assert r.status == 200
+    assert r.headers["content-type"] == "application/pdf"
+    text = flat(await r.body())
+    for needle in (a["vin"], b["vin"], c["vin"], "装箱单", "4,953", "滚装Ro-Ro"):
+        assert needle in text, needle
 
     # Declaration, clearance, loading and departure for the whole batch.
     await batch.get_by_test_id("declaration-no").fill("310120260000123456")

@@ -15,12 +15,13 @@ from export.schemas import (
     DocumentQuery,
     EventIn,
     EventList,
+    PackingIn,
     PlateIn,
     RegistrationIn,
     StepIn,
     VehicleDetail,
 )
-from export.services import desk, documents, events, plates, steps
+from export.services import desk, documents, events, packing, plates, steps
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -55,6 +56,21 @@ async def detail(call: Call[Any, Any]) -> VehicleDetail:
 )
 async def registration(call: Call[RegistrationIn, Any]) -> VehicleDetail:
     await steps.record_registration(call.user, call.path_id(), call.body)
+    return await desk.vehicle_detail(call.user, call.path_id(), today())
+
+
+@endpoint(
+    "PUT",
+    "/api/export/vehicles/{id:int}/packing",
+    summary="Record the vehicle's packing details for the order's packing list (装箱单): gross/net kg, "
+    "L×W×H mm, packages, ro_ro|container|rail and, in a container, its ISO 6346 number and seal; until it departs",
+    tag=TAG,
+    body=PackingIn,
+    response=VehicleDetail,
+    errors=(403, 404, 409, 422),
+)
+async def record_packing(call: Call[PackingIn, Any]) -> VehicleDetail:
+    await packing.record(call.user, call.path_id(), call.body)
     return await desk.vehicle_detail(call.user, call.path_id(), today())
 
 
@@ -179,6 +195,7 @@ def _file(doc_id: int, key: str, data: bytes, content_type: str) -> Response:
 routes: list[BaseRoute] = [
     detail,
     registration,
+    record_packing,
     record_step,
     record_plate,
     upload,

@@ -165,6 +165,7 @@ class VehicleOut(BaseModel):
     refund_fen: int | None
     destination_block: dict[str, Any] | None
     eta: dict[str, Any] | None
+    packing: dict[str, Any] | None  # as recorded (PUT …/packing), null until then
 
 
 class ConsigneeOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from export.schemas.common import (
     Day,
@@ -48,6 +48,24 @@ class PlateIn(In):
     plate_no: Annotated[str, Field(min_length=1, max_length=12)]
     issued: Day
     insurance_ends: Day
+
+
+# A whole number as sent (1.5 or "1" is refused); its bounds are the packing rules' (export.domain.packing), which
+# answer with their own packing_* codes. This bound only keeps absurd numbers out.
+Whole = Annotated[StrictInt, Field(ge=-(10**9), le=10**9)]
+
+
+class PackingIn(In):
+    # The packing details of one vehicle for the order's packing list (装箱单): kg, mm, packages, mode.
+    gross_kg: Whole
+    net_kg: Whole
+    length_mm: Whole
+    width_mm: Whole
+    height_mm: Whole
+    packages: Whole = 1
+    mode: Annotated[str, Field(max_length=20)]  # ro_ro | container | rail (else packing_mode_unknown)
+    container_no: Annotated[str, Field(max_length=40)] = ""  # ISO 6346, for a container
+    seal_no: Annotated[str, Field(max_length=40)] = ""
 
 
 class LicenceVehicleIn(In):

@@ -9,6 +9,7 @@ units as stored (`price_minor`), never converted.
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from export.domain import clocks, steps
 from export.models import Batch, Document, Order, OrderVehicle, StepRecord
@@ -71,21 +72,21 @@ REQUIRED_PAPERS = (
 DUE_BY = {"inspected": "plate", "declared": "licence", "deregistered": "deregistration"}
 
 
-async def _exporter(org_id: int) -> Party:
+async def exporter_party(org_id: int) -> Party:
     org = await Organisation.get_or_none(id=org_id)
     if org is None:
         return Party(name=f"#{org_id}")
     return Party(name=org.name, id_number=org.business_licence_no or "")
 
 
-def _consignee(order: Order) -> Party:
+def consignee_party(order: Order) -> Party:
     return Party(
         name=order.consignee_name, address=order.consignee_address, phone=order.consignee_contact,
         country=order.consignee_country,
     )  # fmt: skip
 
 
-def _vehicle(v: OrderVehicle) -> Vehicle:
+def vehicle_of(v: OrderVehicle) -> Vehicle:
     return Vehicle(
         vin=v.vin, make=v.reg_make or v.make, model=v.reg_model or v.model,
         first_registration=v.reg_first_registration, energy_type=v.energy, plate=v.plate_no,
@@ -94,15 +95,15 @@ def _vehicle(v: OrderVehicle) -> Vehicle:
 
 async def _lines(order: Order) -> tuple[ExportLine, ...]:
     cars = await OrderVehicle.filter(order_id=order.id).order_by("id")
-    return tuple(ExportLine(vehicle=_vehicle(v), hs_code=v.hs_code, unit_price_minor=v.price_minor) for v in cars)
+    return tuple(ExportLine(vehicle=vehicle_of(v), hs_code=v.hs_code, unit_price_minor=v.price_minor) for v in cars)
 
 
 async def commercial_invoice(principal: Principal, order_id: int, today: date) -> CommercialInvoice:
     order = await access.order(principal, order_id)
     return CommercialInvoice(
         number=f"CI-{order.reference}",
-        exporter=await _exporter(order.exporter_org_id),
-        consignee=_consignee(order),
+        exporter=await exporter_party(order.exporter_org_id),
+        consignee=consignee_party(order),
         lines=await _lines(order),
         currency=order.currency,
         incoterm=order.incoterm,
@@ -117,8 +118,8 @@ async def export_contract(principal: Principal, order_id: int, today: date) -> E
     order = await access.order(principal, order_id)
     return ExportContract(
         number=order.contract_no,
-        seller=await _exporter(order.exporter_org_id),
-        buyer=_consignee(order),
+        seller=await exporter_party(order.exporter_org_id),
+        buyer=consignee_party(order),
         lines=await _lines(order),
         currency=order.currency,
         incoterm=order.incoterm,
@@ -171,13 +172,15 @@ async def dossier(principal: Principal, vehicle_id: int, now: datetime, today: d
         for d in papers
     ]
     docs += [DossierDocument(k, *DOC_LABELS[k], present=False) for k in REQUIRED_PAPERS if k not in kinds]
+    if "packing_list" not in kinds:
+        docs.append(_packing_row(order, v))
     return ExportDossier(
         number=f"DS-{order.reference}-{v.id}",
-        exporter=await _exporter(v.exporter_org_id),
-        vehicle=_vehicle(v),
+        exporter=await exporter_party(v.exporter_org_id),
+        vehicle=vehicle_of(v),
         generated_at=now,
         order_number=order.reference,
-        consignee=_consignee(order),
+        consignee=consignee_party(order),
         destination=order.destination_country,
         batch=batch.reference if batch else "",
         licence_number=batch.licence_no if batch else "",
@@ -185,6 +188,16 @@ async def dossier(principal: Principal, vehicle_id: int, now: datetime, today: d
         steps=tuple(_step_rows(done, found, today)),
         documents=tuple(docs),
     )
+
+
+def _packing_row(order: Order, v: OrderVehicle) -> DossierDocument:
+    # The order's packing list (GET …/orders/{id}/packing-list.pdf) holds this car once its details are recorded.
+    recorded = v.packing if isinstance(v.packing, dict) else None
+    if recorded is None:
+        return DossierDocument("packing_list", *DOC_LABELS["packing_list"], present=False)
+    at = recorded.get("recorded_at")
+    on = datetime.fromisoformat(at).astimezone(ZoneInfo("Asia/Shanghai")).date() if at else None
+    return DossierDocument("packing_list", *DOC_LABELS["packing_list"], reference=f"PL-{order.reference}", issued_on=on)
 
 
 async def render(content: Content) -> bytes:

@@ -209,6 +209,7 @@ def vehicle_out(v: OrderVehicle, ctx: Context, today: date) -> VehicleOut:
         refund_fen=v.refund_fen,
         destination_block=v.destination_block,
         eta=eta_out(ctx.journey(v)),
+        packing=v.packing,
     )
 
 

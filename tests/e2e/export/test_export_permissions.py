@@ -21,6 +21,7 @@ from tests.support_export import login_as, make_exporter, make_order
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 CALLERS = ("anonymous", "stranger", "rival", "buyer_member", "dealer_admin", "platform")
+PACKING = {"gross_kg": 1650, "net_kg": 1520, "length_mm": 4948, "width_mm": 1836, "height_mm": 1469, "mode": "ro_ro"}
 CSV = "event_id,vin,batch,event_type,classifier,event_time,time_zone\nX1,,B-1,loaded,ACT,2026-12-01T08:00:00Z,UTC\n"
 
 
@@ -59,9 +60,11 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/export/orders/{order}/payments", "payment", WRITE),
     ("GET", "/api/export/orders/{order}/commercial-invoice.pdf", "", READ),
     ("GET", "/api/export/orders/{order}/contract.pdf", "", READ),
+    ("GET", "/api/export/orders/{order}/packing-list.pdf", "", READ),
     ("GET", "/api/export/vehicles/{vehicle}", "", READ),
     ("GET", "/api/export/vehicles/{vehicle}/dossier.pdf", "", READ),
     ("PUT", "/api/export/vehicles/{vehicle}/registration", "registration", WRITE),
+    ("PUT", "/api/export/vehicles/{vehicle}/packing", "packing", WRITE),
     ("POST", "/api/export/vehicles/{vehicle}/steps", "step", WRITE),
     ("POST", "/api/export/vehicles/{vehicle}/plate", "plate", WRITE),
     ("POST", "/api/export/vehicles/{vehicle}/documents", "pdf", WRITE),
@@ -123,6 +126,7 @@ def body_for(kind: str, w: dict[str, Any]) -> dict[str, Any]:
         "payment": {"amount_minor": 100, "reference": "TT-1", "received_on": day},
         "registration": {"make": "丰田", "model": "凯美瑞", "first_registration": "2022-03-01"},
         "step": {"step": "transfer_registered", "pending_export_on": day, "on": day},
+        "packing": PACKING,
         "plate": {"plate_no": "浙B临0009", "issued": day, "insurance_ends": "2030-01-01"},
         "event": {
             "event_type": "loaded",
@@ -207,6 +211,8 @@ async def build(client: ApiClient) -> tuple[dict[str, Any], dict[str, int]]:
         )
     ).json()
     link = (await client.post(f"/api/export/orders/{order['id']}/consignee-links")).json()
+    r = await client.put(f"/api/export/vehicles/{vehicle['id']}/packing", json=PACKING)  # the packing list's car
+    assert r.status_code == 200, r.text
     rival_org = await make_org("dealer")
     users = {
         "rival": (await make_member(client.app, rival_org, ["dealer_admin"], "rival")).user.id,

@@ -87,6 +87,27 @@ export interface Vehicle {
   /** A rule the car breaks as it stands (e.g. counted at the estimated arrival): the desk shows it red. */
   destination_block: ({ violations?: Violation[] } & Partial<Violation> & Record<string, unknown>) | null;
   eta: Eta | null;
+  /** The packing details for the order's packing list (装箱单), null until recorded. */
+  packing: PackingRecord | null;
+}
+
+export type ShippingMode = 'ro_ro' | 'container' | 'rail';
+
+export interface PackingInput {
+  gross_kg: number;
+  net_kg: number;
+  length_mm: number;
+  width_mm: number;
+  height_mm: number;
+  packages: number;
+  mode: ShippingMode;
+  container_no: string;
+  seal_no: string;
+}
+
+export interface PackingRecord extends PackingInput {
+  recorded_by: number;
+  recorded_at: string;
 }
 
 export interface Consignee {
@@ -277,6 +298,11 @@ export const recordRegistration = (
 /** A new temporary plate (临时号牌) for a car whose plate ran out: 60 days at most, never past the insurance. */
 export const recordPlate = (vehicleId: number, body: { plate_no: string; issued: string; insurance_ends: string }) =>
   api.post<unknown>(`/api/export/vehicles/${vehicleId}/plate`, body);
+/** The car's packing details (kg, mm, packages, mode; a container's ISO 6346 number and seal), until it departs. */
+export const recordPacking = (vehicleId: number, body: PackingInput) =>
+  api.put<unknown>(`/api/export/vehicles/${vehicleId}/packing`, body);
+/** The order's packing list as a PDF (409 packing_incomplete while a car lacks its details). */
+export const packingListUrl = (orderId: number) => `/api/export/orders/${orderId}/packing-list.pdf`;
 export const getVehicle = (id: number) => api.get<VehicleDetail>(`/api/export/vehicles/${id}`);
 /** Moves a vehicle one step; the facts the step needs (a plate's dates, the transfer date) go with it. */
 export const recordStep = (vehicleId: number, body: Record<string, unknown>) =>

@@ -10,6 +10,7 @@ import { addVehicle, createLink, getOrder, getVehicle, listBatches, listLinks, r
 import { parseOrderMoney } from '../lib/money-input';
 import { BatchesSection } from './BatchPanel';
 import { OrderMoney, RefusalViolations } from './common';
+import { PackingListLink } from './Packing';
 import { StepTimeline, type VehicleSteps } from './Timelines';
 import { VehicleCard } from './VehicleCard';
 
@@ -87,6 +88,7 @@ export function OrderPage({ id }: { id: number }) {
             <VehicleCard key={v.id} order={order} vehicle={v} onChange={load} />
           ))}
         </div>
+        <PackingListLink order={order} />
         <AddVehicle order={order} onDone={load} />
       </section>
       <section className="section" aria-labelledby="export-steps">

@@ -7,6 +7,7 @@ import { useI18n } from '../../../lib/i18n';
 import { getVehicle, recordPlate, recordRegistration, recordStep, uploadDocument, type ExportDocument, type Order, type Vehicle } from '../api/export';
 import { DOCUMENT_KINDS, isBatchStep, missingFacts, nextStep, STEP_DOCUMENT, STEP_FACTS, stepBody, toneOf, violationsOf } from '../lib/desk';
 import { DeadlineLine, OrderMoney, StepBadge, Violations } from './common';
+import { PackingForm } from './Packing';
 
 /** One car of the order: its state, its nearest clock (red or amber with what to do), its next step and papers. */
 export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicle: Vehicle; onChange: () => void }) {
@@ -68,6 +69,7 @@ export function VehicleCard({ order, vehicle, onChange }: { order: Order; vehicl
         <StepForm key={`${vehicle.step}-${step}`} vehicle={vehicle} step={step} onDone={onChange} />
       )}
       {vehicle.step === 'deregistered' && <StepForm key="vat-na" vehicle={vehicle} step="vat_not_applicable" onDone={onChange} />}
+      <PackingForm key={vehicle.packing?.recorded_at ?? 'none'} vehicle={vehicle} onDone={onChange} />
       <Documents vehicle={vehicle} onDone={onChange} />
     </article>
   );

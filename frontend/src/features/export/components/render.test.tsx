@@ -14,7 +14,7 @@ const vehicle: Vehicle = {
   deadlines: [], hs_code: '8703.23', hs_derived: true, hs_reason: '',
   registration: { make: '本田', model: '雅阁', first_registration: '2021-12-02', pending_export_on: '2026-12-02' },
   plate: { plate_no: '浙B03456', issued: '2026-09-23', insurance_ends: '2027-06-20', expires: '2026-11-21' },
-  licence_data: null, refund_fen: null, eta: null,
+  licence_data: null, refund_fen: null, eta: null, packing: null,
   destination_block: {
     when: 'at the estimated arrival',
     violations: [{ code: 'destination_too_old', country: 'KE', effective_from: '2020-01-01', source: 'KEBS KS 1515', detail: '8 years or more' }],
