@@ -63,8 +63,12 @@ check-migrations: install ## fail when models and committed migrations disagree
 test-frontend: frontend ## frontend unit tests (vitest)
 	cd frontend && npm test --silent
 
+# Two pytest workers (pytest-xdist; each has its own private database and Redis namespace) run everything but
+# the fault and browser suites, which then run alone: they start servers and browsers and measure time.
+XDIST ?= -n 2
 test-suite: install frontend ## pytest: unit, integration, e2e, browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) --ignore=tests/faults --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest tests/faults tests/browser $(PYTEST_ARGS)
 
 test: lint types check-migrations test-frontend test-suite ## the whole suite on the configured profile
 
