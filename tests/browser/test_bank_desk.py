@@ -85,6 +85,11 @@ async def test_a_statement_line_is_matched_by_hand_and_the_consignor_is_paid(
     await expect(payment.get_by_test_id("unmatched-reason")).to_contain_text("quotes no invoice number")
     # The invoice the amount pays exactly is offered first; matching it pays the invoice.
     await expect(payment.get_by_test_id("line-invoice")).to_have_value(invoice["number"])
+    # The queue with its forms fits a phone too.
+    await house.set_viewport_size({"width": 390, "height": 844})
+    width = await house.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the unmatched queue scrolls sideways on a phone ({width}px)"
+    await house.set_viewport_size({"width": 1280, "height": 720})
     await payment.get_by_role("button", name="Match").click()
     await expect(house.get_by_text(f"Line ICBC20261202001 applied to {invoice['number']}.")).to_be_visible()
     # The interest is not the house's business.
