@@ -8,6 +8,7 @@ import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
 import { exportEn, exportZh } from '../features/export/i18n';
 import { settlementEn, settlementZh } from '../features/settlement/i18n';
+import { settlementDeskEn, settlementDeskZh } from '../features/settlement/i18n-desk';
 
 export const en = {
   ...accountEn,
@@ -15,6 +16,7 @@ export const en = {
   ...listingsEn,
   ...statsEn,
   ...settlementEn,
+  ...settlementDeskEn,
   ...exportEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
@@ -425,6 +427,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...listingsZh,
   ...statsZh,
   ...settlementZh,
+  ...settlementDeskZh,
   ...exportZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',

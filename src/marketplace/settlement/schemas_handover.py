@@ -56,6 +56,35 @@ class PayoutOut(BaseModel):
     created: bool | None = None
 
 
+class PayoutFilter(In):
+    state: Literal["due", "waiting", "paid", "unwound"] | None = Field(default=None, description="one state only")
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class PayoutRowOut(BaseModel):
+    sale_id: int
+    seller_org_id: int = Field(description="the consignor (委托人)")
+    seller_name: str
+    source: Literal["auction", "listing"]
+    lot_id: int | None
+    listing_id: int | None
+    vehicle_id: int | None
+    sold_at: datetime
+    currency: str
+    amount_fen: int = Field(description="what is transferred to the consignor (as recorded once paid; 0 if unwound)")
+    state: Literal["due", "waiting", "paid", "unwound"]
+    waiting: list[str] = Field(description="why it is not due yet (every reason that applies)")
+    due_date: date | None = Field(description="the day the dispute window closes (Beijing time); null until handover")
+    bank_reference: str | None
+    paid_on: date | None
+
+
+class PayoutPage(BaseModel):
+    items: list[PayoutRowOut]
+    next_cursor: str | None
+
+
 class PayoutIn(In):
     bank_reference: Reference = Field(description="the bank's reference of the transfer to the consignor")
     paid_on: date

@@ -58,6 +58,30 @@ class StatementImportOut(BaseModel):
     balance_breaks: list[list[int]] = Field(description="[file line, expected balance, printed balance], fen")
 
 
+class StatementListQuery(In):
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class StatementRowOut(BaseModel):
+    id: int
+    filename: str
+    layout: str
+    lines_total: int
+    lines_new: int
+    imported_at: datetime
+    counts: dict[str, int] = Field(description="the file's new lines by status as they stand now")
+    matched: int = Field(description="applied, matched to a receipt recorded by hand, or resolved by a person")
+    unmatched: int = Field(description="queued or flagged: the work queue")
+    excluded: int
+    balance_breaks: int
+
+
+class StatementPage(BaseModel):
+    items: list[StatementRowOut]
+    next_cursor: str | None
+
+
 class BankLineOut(BaseModel):
     id: int
     serial: str

@@ -82,6 +82,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         row(UNAUTH, NF, OK, NF, OK, OK, NF, NF, OK, OK),
     ),  # fmt: skip
     ("GET", "/api/sales/{a}/payout-statement.pdf", "", row(UNAUTH, NO_SALE, OK, NF, OK, OK, NF, NF, OK, OK)),
+    ("GET", "/api/houses/{house}/payouts", "", BOOKS_READ),
     ("GET", "/api/sales/{a}/gate-pass", "", row(UNAUTH, OK, NO_SALE, NF, OK, OK, NF, NF, OK, OK)),
     ("GET", "/api/sales/{a}/gate-pass.pdf", "", row(UNAUTH, OK, NO_SALE, NF, OK, OK, NF, NF, OK, OK)),
     ("POST", "/api/houses/{house}/gate-passes/scan", "scan", row(UNAUTH, NF, NF, NF, OK, OK, NF, NF, NF, SCOPE)),

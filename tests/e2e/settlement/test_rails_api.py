@@ -48,9 +48,17 @@ async def test_a_statement_over_http(client: ApiClient) -> None:
 
     queued = (await c.get(f"/api/houses/{house}/bank/lines?status=queued")).json()["items"]
     assert [x["serial"] for x in queued] == ["H2"]
+    listed = (await c.get(f"/api/houses/{house}/bank/statements")).json()
+    assert [(x["filename"], x["matched"], x["unmatched"], x["excluded"]) for x in listed["items"]] == [
+        ("march.csv", 1, 1, 0)
+    ]
+    assert listed["next_cursor"] is None
     done = await c.post(f"/api/houses/{house}/bank/lines/{queued[0]['id']}/resolve",
                         json={"action": "exclude", "note": "not ours"})  # fmt: skip
     assert done.json()["status"] == "excluded"
+    now_counts = (await c.get(f"/api/houses/{house}/bank/statements")).json()["items"][0]
+    assert (now_counts["matched"], now_counts["unmatched"], now_counts["excluded"]) == (1, 0, 1)
+    assert now_counts["counts"] == {"applied": 1, "excluded": 1}
     view = (await c.get(f"/api/houses/{house}/reconciliation/bank")).json()
     assert (view["reconciled"], view["clearing_fen"], view["bank_fen"]) == (True, 0, inv.total_fen)
 

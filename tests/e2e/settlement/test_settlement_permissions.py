@@ -105,6 +105,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         "statement",
         row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE),
     ),
+    ("GET", "/api/houses/{house}/bank/statements", "", BOOKS_READ),
     ("GET", "/api/houses/{house}/bank/lines", "", BOOKS_READ),
     ("POST", "/api/houses/{house}/bank/lines/{line}/resolve", "resolve", row(UNAUTH, NF, NF, OK, OK, NF, STAFF, SCOPE)),
     ("GET", "/api/houses/{house}/reconciliation/bank", "", BOOKS_READ),

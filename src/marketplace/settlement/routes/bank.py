@@ -26,6 +26,9 @@ from marketplace.settlement.schemas_rails import (
     ResolveIn,
     StatementImportOut,
     StatementImportQuery,
+    StatementListQuery,
+    StatementPage,
+    StatementRowOut,
 )
 from marketplace.settlement.services import reconciliation, statements
 from marketplace.web.endpoint import Call, endpoint
@@ -105,6 +108,21 @@ async def import_statement(call: Call[Any, StatementImportQuery]) -> StatementIm
 
 @endpoint(
     "GET",
+    "/api/houses/{id:int}/bank/statements",
+    summary="The imported statements, newest first, with their lines matched, unmatched and excluded as they stand",
+    tag=TAG,
+    query=StatementListQuery,
+    response=StatementPage,
+    errors=(400, 404, 422),
+)
+async def list_statements(call: Call[Any, StatementListQuery]) -> StatementPage:
+    q = call.query
+    rows, cursor = await reconciliation.statement_imports(call.user, call.path_id(), q.cursor, q.limit)
+    return StatementPage(items=[StatementRowOut.model_validate(r) for r in rows], next_cursor=cursor)
+
+
+@endpoint(
+    "GET",
     "/api/houses/{id:int}/bank/lines",
     summary="Statement lines, newest first, optionally of one status (queued and flagged: the work queue)",
     tag=TAG,
@@ -156,6 +174,7 @@ routes: list[BaseRoute] = [
     list_layouts,
     save_layout,
     import_statement,
+    list_statements,
     list_lines,
     resolve_line,
     bank_reconciliation,

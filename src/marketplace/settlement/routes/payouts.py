@@ -11,8 +11,16 @@ from starlette.routing import BaseRoute
 from marketplace.settlement.routes.books import TAG, now
 from marketplace.settlement.routes.documents import pdf_response
 from marketplace.settlement.schemas import DocumentIn
-from marketplace.settlement.schemas_handover import FiguresOut, PayoutIn, PayoutOut, PayoutStatementOut
-from marketplace.settlement.services import documents, payouts
+from marketplace.settlement.schemas_handover import (
+    FiguresOut,
+    PayoutFilter,
+    PayoutIn,
+    PayoutOut,
+    PayoutPage,
+    PayoutRowOut,
+    PayoutStatementOut,
+)
+from marketplace.settlement.services import documents, payout_list, payouts
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -106,4 +114,19 @@ async def statement_pdf(call: Call[Any, DocumentIn]) -> Response:
     return pdf_response(await documents.render(content), f"statement-{content.number}.pdf")
 
 
-routes: list[BaseRoute] = [sale_payout, record_payout, statement, payout_pdf, statement_pdf]
+@endpoint(
+    "GET",
+    "/api/houses/{id:int}/payouts",
+    summary="The house's consignor payouts, newest sale first, optionally of one state (due, waiting, paid, unwound)",
+    tag=TAG,
+    query=PayoutFilter,
+    response=PayoutPage,
+    errors=(400, 404, 422),
+)
+async def house_payouts(call: Call[Any, PayoutFilter]) -> PayoutPage:
+    q = call.query
+    rows, cursor = await payout_list.house_payouts(call.user, call.path_id(), q.state, q.cursor, q.limit, now())
+    return PayoutPage(items=[PayoutRowOut.model_validate(asdict(r)) for r in rows], next_cursor=cursor)
+
+
+routes: list[BaseRoute] = [sale_payout, record_payout, statement, payout_pdf, statement_pdf, house_payouts]

@@ -51,24 +51,33 @@ async def _payable(conn: BaseDBAsyncClient | None, sale: Sale) -> int:
     return 0 if row is None else ledger_rules.natural(t, row.balance_fen)
 
 
-async def status_of(sale: Sale, now: datetime, conn: BaseDBAsyncClient | None = None) -> PayoutStatus:
-    invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).first()
-    gate = await GatePass.filter(sale_id=sale.id).using_db(conn).first()
-    dispute = await Dispute.filter(sale_id=sale.id).using_db(conn).first()
-    payout = await Payout.filter(sale_id=sale.id).using_db(conn).first()
+def assemble(
+    sale: Sale, invoice: Invoice | None, gate: GatePass | None, dispute: Dispute | None, payout: Payout | None,
+    window: int, payable_fen: int, now: datetime,
+) -> PayoutStatus:  # fmt: skip
+    """A sale's payout from its rows, already loaded (one sale: `status_of`; a page of them: `payout_list`)."""
     est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
     adjustments = dispute.refunded_fen if dispute is not None and sale.unwound_at is None else 0
-    figures = rules.payout_figures(est, adjustments, await _payable(conn, sale))
+    figures = rules.payout_figures(est, adjustments, payable_fen)
     waiting = rules.payout_waiting(
         own_stock=sale.seller_org_id == sale.house_org_id,
         invoice_paid=invoice is not None and invoice.status == "paid",
         delivered_at=gate.handed_over_at if gate is not None else None,
-        window_days=await window_days(sale.house_org_id, conn),
+        window_days=window,
         dispute_open=dispute is not None and dispute.status == "open",
         unwound=sale.unwound_at is not None,
         now=now,
     )
     return PayoutStatus(sale.id, sale.house_org_id, sale.seller_org_id, sale.currency, figures, waiting, payout)
+
+
+async def status_of(sale: Sale, now: datetime, conn: BaseDBAsyncClient | None = None) -> PayoutStatus:
+    invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).first()
+    gate = await GatePass.filter(sale_id=sale.id).using_db(conn).first()
+    dispute = await Dispute.filter(sale_id=sale.id).using_db(conn).first()
+    payout = await Payout.filter(sale_id=sale.id).using_db(conn).first()
+    window = await window_days(sale.house_org_id, conn)
+    return assemble(sale, invoice, gate, dispute, payout, window, await _payable(conn, sale), now)
 
 
 async def sale_payout(principal: Principal, sale_id: int, now: datetime) -> PayoutStatus:

@@ -13,15 +13,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Count
 
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ServiceUnavailable
 from marketplace.ports.payments.base import BalanceLine, CardRailError, Payee
 from marketplace.settlement.domain import cards as card_rules
-from marketplace.settlement.models import BankLine, CardBalanceLine, CardOperation, Receipt
+from marketplace.settlement.models import BankImport, BankLine, CardBalanceLine, CardOperation, Receipt
 from marketplace.settlement.services import cards, ledger
 from marketplace.settlement.services.books import require_books
 from marketplace.settlement.services.statements import require_keeper
+from marketplace.web.pagination import PageQuery, paginate
 
 LISTED = 200  # unmatched items listed per view (the counts cover them all)
 OPEN_STATUSES = ("queued", "flagged")
@@ -60,6 +62,38 @@ async def bank_view(principal: Principal, house_org_id: int, currency: str) -> d
              "received_on": r.received_on} for r in unseen[:LISTED]
         ],
     }  # fmt: skip
+
+
+MATCHED = ("applied", "matched", "resolved")
+
+
+async def statement_imports(
+    principal: Principal, house_org_id: int, cursor: str | None, limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The house's imported statements, newest first, each with its lines' outcomes as they stand now (a queued
+    line a person resolved counts as matched)."""
+    require_books(principal, house_org_id)
+    rows, next_cursor = await paginate(BankImport.filter(house_org_id=house_org_id),
+                                       PageQuery(cursor=cursor, limit=limit), lambda r: r)  # fmt: skip
+    counts: dict[int, dict[str, int]] = {r.id: {} for r in rows}
+    grouped = (
+        await BankLine.filter(house_org_id=house_org_id, import_id__in=list(counts))
+        .annotate(n=Count("id"))
+        .group_by("import_id", "status")
+        .values("import_id", "status", "n")
+    )
+    for g in grouped:
+        counts[int(g["import_id"])][str(g["status"])] = int(g["n"])
+    out = []
+    for r in rows:
+        c = counts[r.id]
+        out.append({
+            "id": r.id, "filename": r.filename, "layout": r.layout, "lines_total": r.lines_total,
+            "lines_new": r.lines_new, "imported_at": r.created_at, "counts": c,
+            "matched": sum(c.get(s, 0) for s in MATCHED), "unmatched": sum(c.get(s, 0) for s in OPEN_STATUSES),
+            "excluded": c.get("excluded", 0), "balance_breaks": len(r.summary.get("breaks", [])),
+        })  # fmt: skip
+    return out, next_cursor
 
 
 # --- Stripe -------------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ function ScanForm({ house, onHandedOver }: { house: number; onHandedOver: (h: Ha
   );
 }
 
-function PayoutForm({ sale, onDone }: { sale: number; onDone: (p: Payout) => void }) {
+export function PayoutForm({ sale, onDone }: { sale: number; onDone: (p: Payout) => void }) {
   const { t } = useI18n();
   const [reference, setReference] = useState('');
   const [paidOn, setPaidOn] = useState(todayInBeijing());

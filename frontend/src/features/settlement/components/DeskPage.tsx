@@ -6,16 +6,20 @@ import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
 import { useSession } from '../../../lib/session';
 import { houseOrganisations } from '../../../lib/houses';
+import { DeskBank } from './DeskBank';
 import { DeskBooks } from './DeskBooks';
 import { DeskDisputes, DeskRefunds, DeskTransfers } from './DeskAfterSale';
 import { DeskDefaults } from './DeskDefaults';
 import { DeskHandover } from './DeskHandover';
 import { InvoicesTab } from './DeskInvoices';
+import { DeskPayouts } from './DeskPayouts';
 
-const TABS = ['invoices', 'handover', 'transfers', 'refunds', 'defaults', 'disputes', 'books'] as const;
+const TABS = ['invoices', 'bank', 'handover', 'payouts', 'transfers', 'refunds', 'defaults', 'disputes', 'books'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABEL = {
   invoices: 'settlement.desk.invoices',
+  bank: 'settlement.desk.bank',
+  payouts: 'settlement.desk.payouts',
   handover: 'settlement.desk.handover',
   transfers: 'settlement.desk.transfers',
   refunds: 'settlement.desk.refunds',
@@ -24,7 +28,8 @@ const TAB_LABEL = {
   books: 'settlement.desk.books',
 } as const;
 
-/** The house's settlement desk: its invoices (record a receipt, void), the handover and payouts, and its books (trial balance, statements). */
+/** The house's settlement desk: its invoices (record a receipt, void), bank statements (upload, the unmatched queue),
+ * the handover, the consignors' payouts, and its books (trial balance, statements). */
 export function SettlementDeskPage() {
   const { t } = useI18n();
   useDocumentTitle(t('settlement.desk.title'));
@@ -61,7 +66,9 @@ export function SettlementDeskPage() {
         ))}
       </div>
       {house !== null && tab === 'invoices' && <InvoicesTab house={house} />}
+      {house !== null && tab === 'bank' && <DeskBank house={house} />}
       {house !== null && tab === 'handover' && <DeskHandover house={house} />}
+      {house !== null && tab === 'payouts' && <DeskPayouts house={house} />}
       {house !== null && tab === 'transfers' && <DeskTransfers house={house} />}
       {house !== null && tab === 'refunds' && <DeskRefunds house={house} />}
       {house !== null && tab === 'defaults' && <DeskDefaults house={house} />}
