@@ -6,6 +6,7 @@ import { accountEn, accountZh } from '../features/account/i18n';
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
+import { staffExportEn, staffExportZh } from '../features/admin/export/i18n';
 import { exportEn, exportZh } from '../features/export/i18n';
 import { settlementEn, settlementZh } from '../features/settlement/i18n';
 
@@ -16,6 +17,7 @@ export const en = {
   ...statsEn,
   ...settlementEn,
   ...exportEn,
+  ...staffExportEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -426,6 +428,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...statsZh,
   ...settlementZh,
   ...exportZh,
+  ...staffExportZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',
