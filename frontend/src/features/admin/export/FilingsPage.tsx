@@ -3,8 +3,7 @@ import { Empty, LoadError, Loading } from '../../../components/feedback';
 import { FormError } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { useI18n } from '../../../lib/i18n';
-import type { Filing } from '../../export/api/export';
-import { decideFiling, staffFilings, type FilingStatusFilter } from './api';
+import { decideFiling, staffFilings, type Filing, type FilingStatusFilter } from './api';
 
 const STATUSES: FilingStatusFilter[] = ['pending', 'verified', 'suspended', 'cancelled'];
 

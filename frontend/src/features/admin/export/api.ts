@@ -1,7 +1,23 @@
 import { api } from '../../../lib/api-client';
-import type { Filing } from '../../export/api/export';
 
 export type FilingStatusFilter = 'pending' | 'verified' | 'suspended' | 'cancelled';
+
+/** An exporter filing as the staff API returns it. */
+export interface Filing {
+  id: number;
+  exporter_org_id: number;
+  filing_no: string;
+  province: string;
+  approved_on: string;
+  valid_until: string;
+  customs_code: string;
+  appraisers: { name: string; certificate_no?: string }[];
+  status: string;
+  in_force: boolean;
+  renews_id: number | null;
+  decision_reason: string;
+  created_at: string;
+}
 
 export interface DestinationRule {
   id: number | null;
