@@ -42,7 +42,10 @@ async def seed() -> dict[str, object]:
         valid_until=filings.valid_until(approved), customs_code="3302960ABC", status="pending", created_by=dealer.id,
         appraisers=[{"name": n, "certificate_no": ""} for n in ("张评估", "李评估", "王评估")],
     )  # fmt: skip
-    return {"dealer": dealer.email, "staff": staff.email, "org": org.id, "filing": filing.id, "filing_no": filing.filing_no}
+    return {
+        "dealer": dealer.email, "staff": staff.email, "org": org.id,
+        "filing": filing.id, "filing_no": filing.filing_no,
+    }  # fmt: skip
 
 
 async def main() -> None:
