@@ -41,6 +41,8 @@ import {
 // Admin and API docs are rarely visited: load them on demand.
 const AdminVerificationRoute = lazy(() => import('./routes/admin-verification'));
 const AdminAuditRoute = lazy(() => import('./routes/admin-audit'));
+const AdminExportFilingsRoute = lazy(() => import('./routes/admin-export-filings'));
+const AdminExportRulesRoute = lazy(() => import('./routes/admin-export-rules'));
 const DocsRoute = lazy(() => import('./routes/docs'));
 // Statistics pages carry ECharts: load them on demand.
 const StatsRoute = lazy(() => import('../features/stats/components/StatsPage').then((m) => ({ default: m.StatsPage })));
@@ -94,6 +96,11 @@ export function AppRoutes() {
           element={<RequireAdmin>{lazyPage(<AdminVerificationRoute />)}</RequireAdmin>}
         />
         <Route path="admin/audit" element={<RequireAdmin>{lazyPage(<AdminAuditRoute />)}</RequireAdmin>} />
+        <Route
+          path="admin/export/filings"
+          element={<RequireAdmin>{lazyPage(<AdminExportFilingsRoute />)}</RequireAdmin>}
+        />
+        <Route path="admin/export/rules" element={<RequireAdmin>{lazyPage(<AdminExportRulesRoute />)}</RequireAdmin>} />
         <Route path="docs" element={lazyPage(<DocsRoute />)} />
         <Route path="stats" element={lazyPage(<StatsRoute />)} />
         <Route path="stats/desk" element={<RequireAuth>{lazyPage(<StatsDeskRoute />)}</RequireAuth>} />

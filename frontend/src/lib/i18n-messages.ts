@@ -6,6 +6,7 @@ import { accountEn, accountZh } from '../features/account/i18n';
 import { auctionsEn, auctionsZh } from '../features/auctions/i18n';
 import { listingsEn, listingsZh } from '../features/listings/i18n';
 import { statsEn, statsZh } from '../features/stats/i18n';
+import { staffExportEn, staffExportZh } from '../features/admin/export/i18n';
 import { exportEn, exportZh } from '../features/export/i18n';
 import { settlementEn, settlementZh } from '../features/settlement/i18n';
 import { settlementDeskEn, settlementDeskZh } from '../features/settlement/i18n-desk';
@@ -18,6 +19,7 @@ export const en = {
   ...settlementEn,
   ...settlementDeskEn,
   ...exportEn,
+  ...staffExportEn,
   // navigation & chrome
   'nav.home': '车拍通 AutoBid home',
   'nav.main': 'Main',
@@ -429,6 +431,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...settlementZh,
   ...settlementDeskZh,
   ...exportZh,
+  ...staffExportZh,
   'nav.home': '车拍通 AutoBid 首页',
   'nav.main': '主导航',
   'nav.skip': '跳到正文',
