@@ -64,11 +64,12 @@ test-frontend: frontend ## frontend unit tests (vitest)
 	cd frontend && npm test --silent
 
 # Two pytest workers (pytest-xdist; each has its own private database and Redis namespace) run everything but
-# the fault and browser suites, which then run alone: they start servers and browsers and measure time.
+# the tests marked `alone` (tests/faults, tests/browser and a few that measure time), which then run by
+# themselves. Exit code 5 is pytest's "nothing selected" (PYTEST_ARGS naming only one kind).
 XDIST ?= -n 2
 test-suite: install frontend ## pytest: unit, integration, e2e, browser
-	$(BIN)/pytest $(XDIST) --ignore=tests/faults --ignore=tests/browser $(PYTEST_ARGS)
-	$(BIN)/pytest tests/faults tests/browser $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "not alone" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/pytest -m alone $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test: lint types check-migrations test-frontend test-suite ## the whole suite on the configured profile
 

@@ -113,3 +113,18 @@ async def database(settings: Settings) -> AsyncIterator[Settings]:
         yield settings
     finally:
         await db.close_db()
+
+
+_ALONE_DIRS = ("faults", "browser")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Fault and browser tests start servers and browsers and measure time: they run after the parallel workers,
+    # by themselves (`make test-suite`), like any test marked `alone`.
+    tests_dir = Path(__file__).parent
+    for item in items:
+        parts = (
+            Path(str(item.path)).relative_to(tests_dir).parts if Path(str(item.path)).is_relative_to(tests_dir) else ()
+        )
+        if parts and parts[0] in _ALONE_DIRS:
+            item.add_marker(pytest.mark.alone)

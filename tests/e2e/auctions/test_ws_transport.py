@@ -27,6 +27,9 @@ from auctions.models import Lot, LotEvent
 from marketplace.settings import Settings
 from tests.support_auctions import LiveServer, live_server, make_world, recv, send
 
+# Heartbeats of 0.1 s and idle limits of 0.35 s: a worker beside it on two cores is enough to miss a beat.
+pytestmark = pytest.mark.alone
+
 
 @pytest.fixture
 async def server(settings: Settings) -> AsyncIterator[LiveServer]:
