@@ -253,7 +253,8 @@ async def test_the_catalogue_says_scheduled_until_the_start_and_the_lot_opens_wi
     await AuctionSession.filter(id=world.session.id).update(starts_at=past)
     fresh = await Lot.get(id=lot.id)
     await Lot.filter(id=lot.id).update(state={**fresh.state, "opens_at": int(past.timestamp() * 1000)})
-    assert await sweeper.sweep_once() == 1
+    # This sweeper, or the app's own beside it (seen on PostgreSQL with a second worker busy): either opens it.
+    assert await sweeper.sweep_once() in (0, 1)
     assert await sweeper.sweep_once() == 0
     events = (await client.get(f"/api/lots/{lot.id}/events?after_seq=0")).json()["events"]
     assert [(e["event"]["type"], e["event"]["lot"]["status"]) for e in events] == [("opened", "open")]
