@@ -239,21 +239,37 @@ async def test_only_the_houses_staff_record_receipts(quiet: ApiClient) -> None:
 
 
 @pytest.mark.skipif(not PG_URL, reason="concurrency is proven on PostgreSQL (DATABASE_URL)")
-async def test_receipts_recorded_at_once_never_overapply_an_invoice(quiet: ApiClient) -> None:
-    sold, invoice = await _open_invoice(quiet)
-    staff = await principal_for_user(sold["world"].auctioneer)
-    house = sold["world"].house.id
-    results = await asyncio.gather(
-        *(
-            invoices.record_receipt(staff, house, invoice.id, f"RACE-{i}", 200_000, TODAY, datetime.now(UTC))
-            for i in range(4)
+async def test_receipts_recorded_at_once_never_overapply_an_invoice(
+    quiet: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A receipt that read the invoice before another committed, and the buyer's receivable after, was once refused
+    # ("would fall below zero") instead of taking what was left. A pause before each posting opens that window wide.
+    post = ledger.post
+    for round_ in range(3):
+        sold, invoice = await _open_invoice(quiet)
+        staff = await principal_for_user(sold["world"].auctioneer)
+        house = sold["world"].house.id
+        pauses = iter([0.0, 0.15, 0.3, 0.05, 0.2, 0.1])
+
+        async def slow_post(*args: Any, pauses: Any = pauses, **kwargs: Any) -> Any:
+            await asyncio.sleep(next(pauses, 0.0))
+            return await post(*args, **kwargs)
+
+        monkeypatch.setattr(ledger, "post", slow_post)
+        results = await asyncio.gather(
+            *(
+                invoices.record_receipt(
+                    staff, house, invoice.id, f"RACE-{round_}-{i}", 100_000, TODAY, datetime.now(UTC)
+                )  # fmt: skip
+                for i in range(6)
+            )
         )
-    )
-    assert sum(r.applied_fen for r, _ in results) == 315_000
-    assert sum(r.credit_fen for r, _ in results) == 4 * 200_000 - 315_000
-    invoice = await Invoice.get(id=invoice.id)
-    assert (invoice.paid_fen, invoice.status) == (315_000, "paid")
-    assert await ledger.balance(house, "buyer_receivable", f"user:{sold['buyer'].id}") == 0
+        monkeypatch.setattr(ledger, "post", post)
+        assert sum(r.applied_fen for r, _ in results) == 315_000
+        assert sum(r.credit_fen for r, _ in results) == 6 * 100_000 - 315_000
+        invoice = await Invoice.get(id=invoice.id)
+        assert (invoice.paid_fen, invoice.status) == (315_000, "paid")
+        assert await ledger.balance(house, "buyer_receivable", f"user:{sold['buyer'].id}") == 0
     await assert_books_consistent()
 
 

@@ -33,7 +33,7 @@ from marketplace.settlement.domain import cards as rules
 from marketplace.settlement.domain import invoices as invoice_rules
 from marketplace.settlement.models import CardOperation, Invoice, Receipt
 from marketplace.settlement.services import ledger
-from marketplace.settlement.services.invoices import apply_payment, lines_of, visible_invoice
+from marketplace.settlement.services.invoices import apply_payment, lines_of, locked, visible_invoice
 
 OPERATION_TOPIC = "settlement.card_operation_requested"
 PAYMENT_KINDS = ("payment", "authorisation")
@@ -173,7 +173,7 @@ async def _post_payment(conn: BaseDBAsyncClient, op: CardOperation, amount: int)
         .exists()
     ):
         return
-    invoice = await Invoice.filter(id=op.invoice_id).using_db(conn).get()
+    invoice = await locked(Invoice.filter(id=op.invoice_id), conn).get()
     # An invoice voided or paid meanwhile takes nothing: the money is the buyer's credit, refundable.
     allocation = invoice_rules.allocate(lines_of(invoice), amount if invoice.status == "open" else 0)
     applied, rest = allocation.applied_fen, amount - allocation.applied_fen

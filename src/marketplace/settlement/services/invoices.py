@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.queryset import QuerySet
 
 from marketplace.accounts.domain import Principal
 from marketplace.errors import Conflict, Forbidden, NotFound
@@ -52,6 +53,12 @@ async def next_number(
     if taken != 1:
         raise Contended()
     return int(counter.last_seq) + 1
+
+
+def locked(invoices: QuerySet[Invoice], conn: BaseDBAsyncClient) -> QuerySet[Invoice]:
+    """Invoices read to take a payment: row-locked in id order until the transaction ends (PostgreSQL; SQLite has
+    one writer at a time), so an allocation never starts from a balance another payment is changing."""
+    return invoices.select_for_update().order_by("id").using_db(conn)
 
 
 def lines_of(invoice: Invoice) -> list[rules.Line]:
@@ -187,7 +194,9 @@ async def record_receipt(
                     "this bank reference was recorded with another invoice or amount", code="receipt_reference_used"
                 )
             return existing, False
-        invoice = await Invoice.filter(id=invoice_id, house_org_id=house_org_id).using_db(conn).first()
+        # Locked: receipts for one invoice take turns, each allocating from what the one before left (read unlocked,
+        # a stale invoice made the posting refuse: the buyer's receivable would have gone below zero).
+        invoice = await locked(Invoice.filter(id=invoice_id, house_org_id=house_org_id), conn).first()
         if invoice is None:
             raise NotFound("no such invoice", code="invoice_not_found")
         if invoice.status == "void":

@@ -27,7 +27,7 @@ from marketplace.settlement.domain.ledger import credit, debit
 from marketplace.settlement.models import BankImport, BankLine, BankMapping, Invoice, Receipt
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.books import require_books
-from marketplace.settlement.services.invoices import apply_payment, lines_of
+from marketplace.settlement.services.invoices import apply_payment, lines_of, locked
 from marketplace.web.pagination import PageQuery, paginate
 
 IMPORT_CPU_SECONDS = 15.0
@@ -136,7 +136,8 @@ async def mappings(principal: Principal, house_org_id: int) -> list[tuple[str, d
 async def _open_invoices(conn: BaseDBAsyncClient, house_org_id: int, numbers: list[str]) -> dict[str, Invoice]:
     if not numbers:
         return {}
-    return {i.number: i for i in await Invoice.filter(house_org_id=house_org_id, number__in=numbers).using_db(conn)}
+    found = locked(Invoice.filter(house_org_id=house_org_id, number__in=numbers), conn)
+    return {i.number: i for i in await found}
 
 
 def _view(invoices: dict[str, Invoice]) -> dict[str, rules.OpenInvoice]:
