@@ -326,3 +326,32 @@ async def test_concurrent_postings_never_spend_a_floor_account_twice(database: S
     assert len(refused) == 7, outcomes
     assert await ledger.balance(HOUSE, "deposits_held", "user:5/session:1") == 400
     await assert_books_consistent()
+
+
+@pytest.mark.skipif(not PG_URL, reason="a deadlock needs PostgreSQL's row locks (DATABASE_URL)")
+async def test_a_deadlock_the_server_breaks_is_run_again(database: Settings) -> None:
+    # Two transactions lock two accounts in opposite orders; PostgreSQL aborts one (40P01) and `retrying` runs it
+    # again instead of letting a driver error out (it became a 500 at a payment's call site).
+    await post("lodge:1", lodge(1, 100))
+    await post("lodge:2", lodge(2, 100))
+    first = await LedgerAccount.get(party="user:1/session:1")
+    second = await LedgerAccount.get(party="user:2/session:1")
+    both_hold_one = asyncio.Barrier(2)
+    attempts: list[str] = []
+
+    def locking(name: str, a: int, b: int) -> Any:
+        async def work(conn: Any) -> str:
+            attempts.append(name)
+            await conn.execute_query("SELECT id FROM settlement_accounts WHERE id = $1 FOR UPDATE", [a])
+            if attempts.count(name) == 1:
+                await both_hold_one.wait()
+            await conn.execute_query("SELECT id FROM settlement_accounts WHERE id = $1 FOR UPDATE", [b])
+            return name
+
+        return work
+
+    done = await asyncio.gather(
+        ledger.retrying(locking("a", first.id, second.id)), ledger.retrying(locking("b", second.id, first.id))
+    )
+    assert sorted(done) == ["a", "b"]
+    assert len(attempts) == 3  # one of the two ran twice

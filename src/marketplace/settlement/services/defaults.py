@@ -158,7 +158,7 @@ async def declare(principal: Principal, invoice_id: int, reason: str, now: datet
         raise Forbidden("only the house's administrators declare a default", code="insufficient_role")
 
     async def work(conn: BaseDBAsyncClient) -> Default:
-        current = await Invoice.filter(id=invoice_id).using_db(conn).get()
+        current = await invoices.locked(Invoice.filter(id=invoice_id), conn).get()
         if current.status == "void" and await Default.filter(invoice_id=current.id).using_db(conn).exists():
             return await Default.filter(invoice_id=current.id).using_db(conn).get()
         return await declare_in(conn, current, principal.user_id, reason, now)

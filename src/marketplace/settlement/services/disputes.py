@@ -36,7 +36,7 @@ from marketplace.settlement.models import (
 )
 from marketplace.settlement.services import clocks, ledger
 from marketplace.settlement.services.handover import visible_sale, window_days
-from marketplace.settlement.services.invoices import local_day, next_number
+from marketplace.settlement.services.invoices import local_day, locked, next_number
 from marketplace.settlement.services.ledger import Contended
 
 MAX_EVIDENCE = 20
@@ -211,7 +211,7 @@ async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note
         if cur.status != "open":
             raise Conflict("the dispute awaits no answer", code="dispute_not_open")
         sale = await Sale.filter(id=cur.sale_id).using_db(conn).get()
-        invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).get()
+        invoice = await locked(Invoice.filter(sale_id=sale.id), conn).get()
         own = sale.seller_org_id == sale.house_org_id
         refunded = cur.refunded_fen
         step = _step(principal.user_id, "answered", cur.level, now, answer=what.value, note=note)

@@ -241,7 +241,7 @@ async def void_invoice(principal: Principal, invoice_id: int, reason: str, now: 
         raise Forbidden("only the house's administrators void an invoice", code="insufficient_role")
 
     async def work(conn: BaseDBAsyncClient) -> Invoice:
-        current = await Invoice.filter(id=invoice_id).using_db(conn).first()
+        current = await locked(Invoice.filter(id=invoice_id), conn).first()
         assert current is not None
         await void_in(conn, current, reason, principal.user_id, now)
         return await Invoice.filter(id=current.id).using_db(conn).get()

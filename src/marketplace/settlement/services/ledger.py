@@ -45,15 +45,32 @@ class Posted:
     duplicate: bool  # the business key had been posted already: nothing was written now
 
 
+# PostgreSQL's serialization failure and deadlock: the server rolled the transaction back, and running it again is
+# the documented answer. Tortoise passes these through untranslated (asyncpg's TransactionRollbackError).
+_RETRYABLE_STATES = frozenset({"40001", "40P01"})
+
+
+def _rolled_back_by_server(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) in _RETRYABLE_STATES:
+            return True
+        seen = seen.__cause__
+    return False
+
+
 async def retrying(work: Callable[[BaseDBAsyncClient], Awaitable[T]], attempts: int = ATTEMPTS) -> T:
-    """Run `work` in a transaction of its own, again after a lost compare-and-set or a unique-key race
-    (another transaction committed the same business key, account or invoice number first)."""
+    """Run `work` in a transaction of its own, again after a lost compare-and-set, a unique-key race (another
+    transaction committed the same business key, account or invoice number first) or a deadlock the server broke."""
     for attempt in range(attempts):
         try:
             async with in_transaction() as conn:
                 return await work(conn)
         except (Contended, IntegrityError):
             if attempt == attempts - 1:
+                raise
+        except Exception as exc:
+            if not _rolled_back_by_server(exc) or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
 

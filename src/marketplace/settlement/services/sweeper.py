@@ -27,7 +27,7 @@ from marketplace.settlement.domain.ledger import FEE_INCOME_PREFIX, Leg, credit,
 from marketplace.settlement.domain.money import vat_included
 from marketplace.settlement.models import Charge, Invoice, Sale, SaleClock
 from marketplace.settlement.services import cards, clocks, defaults, deposits, ledger, notices
-from marketplace.settlement.services.invoices import LOCAL, local_day
+from marketplace.settlement.services.invoices import LOCAL, local_day, locked
 
 log = logging.getLogger("marketplace.settlement.sweeper")
 _OUTAGE = OutageLog(log, "settlement sweeper")
@@ -74,7 +74,8 @@ async def _charge(conn: BaseDBAsyncClient, invoice: Invoice, kind: str, ordinal:
 async def sweep_invoice(conn: BaseDBAsyncClient, invoice_id: int, now: datetime) -> dict[str, int]:
     """Everything due on one invoice by `now`, in the caller's transaction. Re-reads state first."""
     out = {"notices": 0, "late": 0, "storage": 0, "defaults": 0}
-    invoice = await Invoice.filter(id=invoice_id).using_db(conn).first()
+    # Locked first, as every payment locks it before posting: one order of locks (invoice, then accounts).
+    invoice = await locked(Invoice.filter(id=invoice_id), conn).first()
     sale = None if invoice is None else await Sale.filter(id=invoice.sale_id).using_db(conn).first()
     if invoice is None or sale is None:  # never in service, but a test resets the tables under a running sweeper
         return out
