@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 from auctions.domain import lot as engine
 from auctions.domain.terms import premium_of
 from auctions.models import AuctionSession, Bid, Lot, Registration, SaleRecord, SecondChanceOffer, SessionClosure
-from auctions.services.bidding import titles
+from auctions.services.closing import titles
 from listings import vehicles
 from marketplace.accounts.domain import Principal
 from marketplace.errors import Conflict, NotFound
@@ -182,7 +182,7 @@ async def accept(principal: Principal, offer_id: int, now: datetime | None = Non
 
 
 def _resale_payload(lot: Lot, session: AuctionSession, o: SecondChanceOffer, at: datetime) -> dict[str, Any]:
-    # The same figures as a hammer's sale event (bidding._sold_payload), for the new buyer at their last bid.
+    # The same figures as a hammer's sale event (closing._sold_payload), for the new buyer at their last bid.
     return {
         "lot_id": lot.id, "price": o.amount, "seq": None,
         "session_id": session.id, "session_starts_at": session.starts_at.isoformat(),
