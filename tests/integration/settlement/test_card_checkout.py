@@ -231,3 +231,27 @@ async def test_without_a_rail_the_checkout_is_refused_with_a_stable_code(databas
     assert (err.value.status, err.value.code) == (409, "card_rail_unavailable")
     _, reason, latest = await checkout.invoice_checkout(buyer(100), inv.id)
     assert (reason, latest) == ("card_rail_unavailable", None)
+
+
+async def test_two_clicks_and_two_deliveries_at_once_make_one_session_and_one_receipt(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    import asyncio
+
+    inv = await make_invoice(house, 101, 30_000, "USD")
+    made = fake.created["checkout_session"]
+    a, b = await asyncio.gather(
+        checkout.checkout_invoice(buyer(101), inv.id), checkout.checkout_invoice(buyer(101), inv.id)
+    )
+    assert a.operation_id == b.operation_id
+    assert fake.created["checkout_session"] == made + 1
+    cs_id = (await CardOperation.get(id=a.operation_id)).provider_id
+    assert cs_id is not None
+    fake.checkout(cs_id, "pay")
+    outcomes = await asyncio.gather(
+        deliver(fake, "checkout.session.completed", cs_id), deliver(fake, "checkout.session.completed", cs_id)
+    )
+    assert [o[0] for o in outcomes] == ["checkout:succeeded", "checkout:succeeded"]
+    assert await Receipt.filter(house_org_id=house, rail="stripe").count() == 1
+    assert (await Invoice.get(id=inv.id)).paid_fen == inv.total_fen
+    await assert_books_consistent()

@@ -31,7 +31,7 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as invoice_rules
 from marketplace.settlement.models import CardOperation, Invoice
 from marketplace.settlement.services import cards, ledger
-from marketplace.settlement.services.invoices import visible_invoice
+from marketplace.settlement.services.invoices import locked, visible_invoice
 
 KIND = "checkout"
 PAID_TOPIC = "settlement.checkout_paid"
@@ -123,6 +123,8 @@ async def _start(subject: str, fields: dict[str, Any]) -> Checkout:
     cards.rail()  # not configured: 409 card_rail_unavailable before anything is written
 
     async def live(conn: BaseDBAsyncClient) -> CardOperation:
+        if fields.get("invoice_id"):  # two clicks at once take turns (PostgreSQL): the second resumes the first's
+            await locked(Invoice.filter(id=fields["invoice_id"]), conn).first()
         found = (
             await CardOperation.filter(subject=subject, kind=KIND, status__in=list(LIVE))
             .using_db(conn)
@@ -198,7 +200,7 @@ async def checkout_invoice(principal: Principal, invoice_id: int) -> Checkout:
         raise Conflict(
             f"{r.name} settles no {invoice.currency} here: pay by bank transfer", code="card_currency_unsupported"
         )
-    if invoice.status != "open":
+    if invoice.status != "open" or invoice.total_fen - invoice.paid_fen <= 0:
         raise Conflict("the invoice is not open", code="invoice_not_open")
     return await _start(
         f"invoice:{invoice.id}",
