@@ -255,3 +255,17 @@ async def test_two_clicks_and_two_deliveries_at_once_make_one_session_and_one_re
     assert await Receipt.filter(house_org_id=house, rail="stripe").count() == 1
     assert (await Invoice.get(id=inv.id)).paid_fen == inv.total_fen
     await assert_books_consistent()
+
+
+async def test_the_payer_back_from_stripe_sees_the_payment_before_the_webhook(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    inv = await make_invoice(house, 102, 15_000, "EUR")
+    opened = await checkout.checkout_invoice(buyer(102), inv.id)
+    cs_id = (await CardOperation.get(id=opened.operation_id)).provider_id
+    assert cs_id is not None
+    fake.checkout(cs_id, "pay")
+    invoice, reason, latest = await checkout.invoice_checkout(buyer(102), inv.id)  # the return page's read
+    assert (invoice.status, reason, latest and latest.status) == ("paid", "invoice_not_open", "succeeded")
+    assert (await deliver(fake, "checkout.session.completed", cs_id))[0] == "checkout:succeeded"
+    assert await Receipt.filter(house_org_id=house, rail="stripe").count() == 1
