@@ -6,9 +6,12 @@ STRIPE_SECRET_KEY is a test key.
 What it models, as Stripe documents it: PaymentIntents (create, retrieve, capture, cancel) with automatic or
 manual capture; refunds; balance transactions (a charge's fee 2.9 % + 30, a refund's); the Idempotency-Key header
 (the same key and parameters return the first answer, the same key with other parameters is a 400
-idempotency_error); webhook events signed `t=…,v1=HMAC-SHA256(secret, "t.payload")`. The buyer confirming the
-card in the browser is the fake's own endpoint `POST /_fake/confirm/{id}`. It counts what was created, so a test
-can tell one charge from two.
+idempotency_error); Checkout Sessions (create in payment mode with inline `price_data` line items, retrieve; the
+payer paying on the hosted page is the fake's `POST /_fake/checkout/{id}/pay`, which makes the session's
+PaymentIntent and its charge as Stripe does, `…/pay?delayed=1` leaves it `complete` but `unpaid` until
+`…/settle`, and `…/expire` expires it); webhook events signed `t=…,v1=HMAC-SHA256(secret, "t.payload")`. The
+buyer confirming the card in the browser is the fake's own endpoint `POST /_fake/confirm/{id}`. It counts what was
+created, so a test can tell one charge from two.
 """
 
 from __future__ import annotations
@@ -44,12 +47,25 @@ def _form(items: list[tuple[str, str]]) -> dict[str, Any]:
     return out
 
 
+def _nested(items: list[tuple[str, str]]) -> dict[str, Any]:
+    """Stripe's form encoding at any depth (`line_items[0][price_data][unit_amount]=5`); numbered keys stay keys."""
+    out: dict[str, Any] = {}
+    for key, value in items:
+        parts = key.replace("]", "").split("[")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
+
+
 class FakeStripe:
     def __init__(self) -> None:
         self.intents: dict[str, dict[str, Any]] = {}
         self.refunds: dict[str, dict[str, Any]] = {}
         self.balance: list[dict[str, Any]] = []
-        self.created = {"payment_intent": 0, "refund": 0, "capture": 0}
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.created = {"payment_intent": 0, "refund": 0, "capture": 0, "checkout_session": 0}
         self.requests: list[tuple[str, str]] = []
         self._keys: dict[str, tuple[str, dict[str, Any], int, dict[str, Any]]] = {}
         self._ids = itertools.count(1)
@@ -73,12 +89,15 @@ class FakeStripe:
                 Route("/v1/payment_intents/{id}/cancel", self._cancel, methods=["POST"]),
                 Route("/v1/refunds", self._refund, methods=["POST"]),
                 Route("/v1/balance_transactions", self._list_balance, methods=["GET"]),
+                Route("/v1/checkout/sessions", self._create_session, methods=["POST"]),
+                Route("/v1/checkout/sessions/{id}", self._get_session, methods=["GET"]),
                 Route("/_fake/confirm/{id}", self._confirm, methods=["POST"]),
+                Route("/_fake/checkout/{id}/{action}", self._session_action, methods=["POST"]),
             ]
         )
 
-    async def _idempotent(self, request: Request, work: Any) -> JSONResponse:
-        params = _form(list((await request.form()).multi_items()))  # type: ignore[arg-type]
+    async def _idempotent(self, request: Request, work: Any, parse: Any = _form) -> JSONResponse:
+        params = parse(list((await request.form()).multi_items()))
         self.requests.append((request.method, request.url.path))
         key = request.headers.get("idempotency-key")
         with self._lock:
@@ -195,6 +214,67 @@ class FakeStripe:
         return JSONResponse({"object": "list", "url": "/v1/balance_transactions", "has_more": len(rows) > limit,
                              "data": rows[:limit]})  # fmt: skip
 
+    async def _create_session(self, request: Request) -> JSONResponse:
+        def work(p: dict[str, Any], _: str) -> tuple[int, dict[str, Any]]:
+            if p.get("mode") != "payment" or not p.get("success_url") or not p.get("line_items"):
+                return 400, {"error": {"type": "invalid_request_error", "message": "mode=payment, success_url and "
+                                       "line_items are required here", "code": "parameter_missing"}}  # fmt: skip
+            items = list(p["line_items"].values())
+            currencies = {i["price_data"]["currency"] for i in items}
+            cs_id = self._id("cs_test")
+            session = {
+                "id": cs_id, "object": "checkout.session", "mode": "payment", "status": "open",
+                "payment_status": "unpaid", "url": f"{self.url}/_fake/hosted/{cs_id}",
+                "amount_total": sum(int(i["price_data"]["unit_amount"]) * int(i.get("quantity", 1)) for i in items),
+                "currency": currencies.pop(), "payment_intent": None,
+                "client_reference_id": p.get("client_reference_id"), "metadata": p.get("metadata", {}),
+                "success_url": p["success_url"], "cancel_url": p.get("cancel_url"),
+                "expires_at": int(time.time()) + 24 * 3600, "livemode": False,
+                "_items": items, "_intent": p.get("payment_intent_data", {}),
+            }  # fmt: skip
+            self.sessions[cs_id] = session
+            self.created["checkout_session"] += 1
+            return 200, _public(session)
+
+        return await self._idempotent(request, work, _nested)
+
+    async def _get_session(self, request: Request) -> JSONResponse:
+        self.requests.append(("GET", request.url.path))
+        session = self.sessions.get(request.path_params["id"])
+        if session is None:
+            return _error(404, "invalid_request_error", "No such checkout.session", "resource_missing")
+        return JSONResponse(_public(session))
+
+    async def _session_action(self, request: Request) -> JSONResponse:
+        session, action = self.sessions[request.path_params["id"]], request.path_params["action"]
+        with self._lock:
+            if action == "expire" and session["status"] == "open":
+                session["status"] = "expired"
+            elif action == "pay" and session["status"] == "open":
+                pi_id = self._id("pi")
+                extra = session["_intent"]
+                self.intents[pi_id] = {
+                    "id": pi_id, "object": "payment_intent", "amount": session["amount_total"],
+                    "currency": session["currency"], "capture_method": extra.get("capture_method", "automatic"),
+                    "status": "processing", "amount_received": 0, "amount_capturable": 0,
+                    "client_secret": f"{pi_id}_secret_fake", "latest_charge": self._id("ch"),
+                    "metadata": extra.get("metadata", {}), "description": extra.get("description"),
+                    "created": int(time.time()), "livemode": False,
+                }  # fmt: skip
+                self.created["payment_intent"] += 1
+                session.update(status="complete", payment_intent=pi_id)
+                if request.query_params.get("delayed") != "1":
+                    self._settle(session)
+            elif action == "settle" and session["status"] == "complete" and session["payment_status"] == "unpaid":
+                self._settle(session)
+        return JSONResponse(_public(session))
+
+    def _settle(self, session: dict[str, Any]) -> None:
+        intent = self.intents[session["payment_intent"]]
+        intent.update(status="succeeded", amount_received=intent["amount"])
+        self._charge(intent, intent["amount"])
+        session["payment_status"] = "paid"
+
     # --- the test's side -----------------------------------------------------------------------------------
 
     def confirm(self, pi_id: str) -> None:
@@ -202,6 +282,16 @@ class FakeStripe:
         import httpx
 
         httpx.post(f"{self.url}/_fake/confirm/{pi_id}").raise_for_status()
+
+    def checkout(self, session_id: str, action: str, delayed: bool = False) -> None:
+        """The payer on Stripe's hosted page: `pay` (with `delayed`: a method that clears later), `settle`, `expire`."""
+        import httpx
+
+        query = "?delayed=1" if delayed else ""
+        httpx.post(f"{self.url}/_fake/checkout/{session_id}/{action}{query}").raise_for_status()
+
+    def session_object(self, session_id: str) -> dict[str, Any]:
+        return _public(self.sessions[session_id])
 
     def event(self, type_: str, obj: dict[str, Any], *, event_id: str | None = None, at: int | None = None,
               secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:  # fmt: skip
@@ -234,6 +324,14 @@ class FakeStripe:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _public(session: dict[str, Any]) -> dict[str, Any]:
+    """A session as Stripe shows it: the hosted page's URL only while it is open, no fake-private fields."""
+    out = {k: v for k, v in session.items() if not k.startswith("_")}
+    if out["status"] != "open":
+        out["url"] = None
+    return out
 
 
 def _error(status: int, type_: str, message: str, code: str | None = None) -> JSONResponse:

@@ -69,7 +69,8 @@ class Order(Model):
 
 
 class Payment(Model):
-    # The foreign buyer's payment, a bank transfer recorded by the dealer (one row per bank reference).
+    # The foreign buyer's payment: a bank transfer recorded by the dealer (one row per bank reference), or a card
+    # payment through Stripe's hosted checkout (method card, reference the PaymentIntent id).
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "export.Order", related_name="payments", on_delete=fields.RESTRICT

@@ -4,7 +4,9 @@ same calls run against the local fake (tests/support_stripe_fake.py, in tests/in
 
 What it checks is what the fake claims to model: the same idempotency key returns the same PaymentIntent; a
 manual-capture intent confirmed with Stripe's test card waits for capture and captures; a refund; balance
-transactions listed; a signature made with the wrong secret refused.
+transactions listed; a Checkout Session (payment mode, one inline-priced line item) opened with a key, the same key
+answering the same session, open with its hosted URL, its metadata and client reference kept, and no PaymentIntent
+before the payer pays; a signature made with the wrong secret refused.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import uuid
 
 import pytest
 
-from marketplace.ports.payments.base import CardRequest, Payee, WebhookRefused
+from marketplace.ports.payments.base import CardRequest, CheckoutRequest, Payee, WebhookRefused
 
 KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 pytestmark = pytest.mark.skipif(not KEY.startswith("sk_test_"), reason="needs STRIPE_SECRET_KEY=sk_test_… (test mode)")
@@ -54,6 +56,22 @@ async def test_a_manual_capture_holds_then_captures_and_refunds() -> None:
     refund = await r.refund(held.id, 500, f"{key}-refund", Payee())
     assert (refund.amount, refund.payment_id) == (500, held.id)
     assert isinstance(await r.balance_lines(Payee(), int(time.time()) - 3600), list)
+
+
+async def test_a_checkout_session_is_one_per_key_and_open_until_paid() -> None:
+    r = rail()
+    key = f"contract-{uuid.uuid4()}"
+    req = CheckoutRequest(
+        key, 12_345, "USD", "Invoice 7 / 发票 7", "invoice-7", "https://example.invalid/done?session_id={CHECKOUT_SESSION_ID}",
+        "https://example.invalid/cancelled", Payee(), {"checkout_operation": key, "subject": "invoice:7"},
+    )  # fmt: skip
+    a, b = await r.create_checkout(req), await r.create_checkout(req)
+    assert a.id == b.id
+    assert (a.status, a.payment_status, a.amount_total, a.currency) == ("open", "unpaid", 12_345, "USD")
+    assert a.url is not None
+    assert a.url.startswith("https://")
+    got = await r.retrieve_checkout(a.id, Payee())
+    assert (got.client_reference_id, got.metadata["checkout_operation"], got.payment_id) == ("invoice-7", key, None)
 
 
 def test_a_signature_with_another_secret_is_refused() -> None:

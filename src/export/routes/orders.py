@@ -1,4 +1,4 @@
-"""HTTP handlers for export orders: create, list, read, add vehicles, record payments."""
+"""HTTP handlers for export orders: create, list, read, add vehicles, record payments, card checkout."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from export.routes._common import TAG, today
-from export.schemas import OrderIn, OrderList, OrderOut, OrderVehicleIn, PaymentIn
-from export.services import orders
+from export.schemas import (
+    CardCheckoutOut,
+    CardCheckoutStateOut,
+    OrderIn,
+    OrderList,
+    OrderOut,
+    OrderVehicleIn,
+    PaymentIn,
+)
+from export.services import card_checkout, orders
+from marketplace.settlement.services.checkout import Checkout
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -82,4 +91,43 @@ async def record_payment(call: Call[PaymentIn, Any]) -> OrderOut:
     return await orders.record_payment(call.user, call.path_id(), call.body, today())
 
 
-routes: list[BaseRoute] = [create, list_orders, get, add_vehicle, record_payment]
+def _checkout_out(c: Checkout) -> CardCheckoutOut:
+    return CardCheckoutOut(operation_id=c.operation_id, status=c.status, amount_minor=c.amount, currency=c.currency,
+                           url=c.url)  # fmt: skip
+
+
+@endpoint(
+    "POST",
+    "/api/export/orders/{id:int}/card-checkout",
+    summary="Open (or resume) Stripe's hosted checkout for the order's balance, for the foreign buyer to pay by "
+    "card (USD, EUR or HKD, never CNY); returns the page's URL to send the buyer",
+    tag=TAG,
+    response=CardCheckoutOut,
+    errors=(403, 404, 409, 503),
+)
+async def open_card_checkout(call: Call[Any, Any]) -> CardCheckoutOut:
+    opened = await card_checkout.open_checkout(call.user, call.path_id())
+    call.services.relay.notify()
+    return _checkout_out(opened)
+
+
+@endpoint(
+    "GET",
+    "/api/export/orders/{id:int}/card-checkout",
+    summary="Whether the order may be paid by card through Stripe's hosted checkout (and why not), and its latest "
+    "session as Stripe has it now",
+    tag=TAG,
+    response=CardCheckoutStateOut,
+    errors=(404, 503),
+)
+async def card_checkout_state(call: Call[Any, Any]) -> CardCheckoutStateOut:
+    reason, latest = await card_checkout.checkout_state(call.user, call.path_id())
+    call.services.relay.notify()
+    return CardCheckoutStateOut(
+        available=reason is None, reason=reason, checkout=_checkout_out(latest) if latest else None
+    )
+
+
+routes: list[BaseRoute] = [
+    create, list_orders, get, add_vehicle, record_payment, open_card_checkout, card_checkout_state,
+]  # fmt: skip

@@ -39,6 +39,8 @@ from export.schemas.journey import (
 )
 from export.schemas.orders import (
     Appraiser,
+    CardCheckoutOut,
+    CardCheckoutStateOut,
     ConsigneeIn,
     ConsigneeOut,
     DeadlineOut,
@@ -128,6 +130,8 @@ __all__ = [
     "PackingIn",
     "PaymentIn",
     "PaymentOut",
+    "CardCheckoutOut",
+    "CardCheckoutStateOut",
     "PlateIn",
     "PlateRecordOut",
     "RegistrationIn",

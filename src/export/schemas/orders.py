@@ -201,3 +201,23 @@ class OrderOut(BaseModel):
 
 class OrderList(BaseModel):
     items: list[OrderOut]
+
+
+class CardCheckoutOut(BaseModel):
+    operation_id: int
+    status: str = Field(
+        description="pending (the call to Stripe is owed: try again shortly) · open (the hosted page awaits the "
+        "buyer) · processing · succeeded (paid: the order's payment is recorded) · canceled (expired) · failed"
+    )
+    amount_minor: int = Field(description="minor units of the order's currency")
+    currency: str
+    url: str | None = Field(description="Stripe's hosted checkout page to send the buyer, while it is open")
+
+
+class CardCheckoutStateOut(BaseModel):
+    available: bool
+    reason: str | None = Field(
+        description="why not: card_rail_unavailable (Stripe not configured), card_currency_unsupported (Stripe "
+        "settles no CNY for a mainland business), order_nothing_due"
+    )
+    checkout: CardCheckoutOut | None

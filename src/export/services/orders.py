@@ -157,8 +157,8 @@ async def add_vehicle(principal: Principal, order_id: int, body: OrderVehicleIn,
 
 async def record_payment(principal: Principal, order_id: int, body: PaymentIn, today: date) -> OrderOut:
     """A bank transfer from the foreign buyer, as the dealer saw it on its statement (one row per bank
-    reference: recording it twice changes nothing). Card payments would arrive through settlement's Stripe rail
-    as an event (not built: see docs/export.md, "Payments")."""
+    reference: recording it twice changes nothing). Card payments arrive through settlement's hosted checkout as
+    an event (`services/card_checkout.py`; docs/export.md, "Payments")."""
     order = await access.order(principal, order_id, write=True)
     if await Payment.exists(order_id=order.id, reference=body.reference):
         return await get(principal, order.id, today)

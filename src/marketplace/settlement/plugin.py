@@ -45,6 +45,9 @@ def install(services: Services) -> None:
     for topic in card_deposits.HANDLERS:
         services.subscriptions.setdefault(topic, []).append(CARD_DEPOSIT_JOB)
     s = services.settings
+    from marketplace.settlement.services import checkout
+
+    checkout.use_public_url(s.public_url)
     if s.stripe_secret_key:  # the stripe SDK is imported only when the rail is configured
         from marketplace.ports.payments import stripe_cards
 

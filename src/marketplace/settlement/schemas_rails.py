@@ -175,3 +175,24 @@ class CardOperationOut(BaseModel):
 class WebhookOut(BaseModel):
     received: bool
     outcome: str
+
+
+class CheckoutSessionOut(BaseModel):
+    operation_id: int
+    status: Literal["pending", "open", "processing", "succeeded", "canceled", "failed"] | str = Field(
+        description="pending: the call to Stripe is owed (try again shortly); open: the hosted page awaits the payer; "
+        "processing: a delayed method clears; succeeded: paid (the receipt is posted); canceled: expired"
+    )
+    amount_minor: int = Field(description="minor units of `currency` (cents)")
+    currency: str
+    url: str | None = Field(description="Stripe's hosted checkout page, while the session is open")
+
+
+class CardCheckoutStateOut(BaseModel):
+    available: bool = Field(description="whether the hosted checkout may be opened now")
+    reason: str | None = Field(
+        description="why not: card_rail_unavailable (Stripe is not configured here), card_currency_unsupported "
+        "(Stripe settles no CNY for a mainland business: pay by bank transfer), invoice_not_open / order_fully_paid"
+    )
+    currencies: list[str] = Field(description="what the card rail settles (empty when it is not configured)")
+    checkout: CheckoutSessionOut | None = Field(description="the latest session, if one was opened")

@@ -58,6 +58,9 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/export/orders/{order}", "", READ),
     ("POST", "/api/export/orders/{order}/vehicles", "add_vehicle", WRITE),
     ("POST", "/api/export/orders/{order}/payments", "payment", WRITE),
+    # No card rail in the test app: an allowed caller reaches the refusal (409 card_rail_unavailable).
+    ("POST", "/api/export/orders/{order}/card-checkout", "", WRITE),
+    ("GET", "/api/export/orders/{order}/card-checkout", "", READ),
     ("GET", "/api/export/orders/{order}/commercial-invoice.pdf", "", READ),
     ("GET", "/api/export/orders/{order}/contract.pdf", "", READ),
     ("GET", "/api/export/orders/{order}/packing-list.pdf", "", READ),

@@ -10,8 +10,9 @@ from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settlement.models import CardEvent, Invoice
 from marketplace.settlement.services import cards
 from tests.integration.settlement.support_cards import buyer, fake, rail
-from tests.support import ApiClient, make_member, make_org
+from tests.support import ApiClient, make_member, make_org, make_user
 from tests.support_bank import icbc_csv, icbc_row, make_invoice
+from tests.support_export import login_as
 from tests.support_stripe_fake import FakeStripe
 
 __all__ = ["fake", "rail"]  # the fixtures
@@ -86,3 +87,48 @@ async def test_stripe_webhook_over_http(client: ApiClient, rail: StripeCards, fa
     assert r.status_code == 413
     assert await CardEvent.all().count() == 1
     assert (await Invoice.get(id=inv.id)).status == "paid"
+
+
+async def test_hosted_checkout_over_http(client: ApiClient, rail: StripeCards, fake: FakeStripe) -> None:
+    """The buyer opens Stripe's hosted checkout for a USD invoice, pays on the (fake) page, and Stripe's webhook
+    posts the receipt once; a CNY invoice is explained, not offered; another user gets the missing invoice's 404."""
+    house = await make_org("auction_house")
+    payer = await make_user(client.app, "abroad")
+    await login_as(client, payer.id)
+    inv = await make_invoice(house.id, payer.id, 10_000, "USD")
+    url = f"/api/invoices/{inv.id}/card-checkout"
+    state = (await client.get(url)).json()
+    assert (state["available"], state["reason"], state["currencies"], state["checkout"]) == (
+        True, None, ["EUR", "HKD", "USD"], None,
+    )  # fmt: skip
+    r = await client.post(url)
+    assert r.status_code == 200, r.text
+    opened = r.json()
+    assert opened["url"].startswith(fake.url)
+    assert opened["amount_minor"] == inv.total_fen
+    cs_id = next(iter(k for k, s in fake.sessions.items() if s["url"] == opened["url"]))
+    fake.checkout(cs_id, "pay")
+    payload, sig = fake.event("checkout.session.completed", fake.session_object(cs_id))
+    headers = {"Stripe-Signature": sig, "Content-Type": "application/json"}
+    for received in (True, False):
+        r = await client.request("POST", "/api/payments/stripe/webhook", csrf=False, content=payload, headers=headers)
+        assert r.json() == {"received": received, "outcome": "checkout:succeeded" if received else "duplicate"}
+    state = (await client.get(url)).json()
+    assert (state["available"], state["reason"], state["checkout"]["status"]) == (
+        False,
+        "invoice_not_open",
+        "succeeded",
+    )
+    assert (await Invoice.get(id=inv.id)).status == "paid"
+
+    cny = await make_invoice(house.id, payer.id, 10_000, "CNY")
+    assert (await client.get(f"/api/invoices/{cny.id}/card-checkout")).json()["reason"] == "card_currency_unsupported"
+    r = await client.post(f"/api/invoices/{cny.id}/card-checkout")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "card_currency_unsupported")
+
+    other = await make_user(client.app, "rival")
+    await login_as(client, other.id)
+    missing = await client.get("/api/invoices/2147483647/card-checkout")
+    for method in ("GET", "POST"):
+        r = await client.request(method, url)
+        assert (r.status_code, r.json()) == (404, missing.json())

@@ -118,6 +118,8 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         row(UNAUTH, NF, NF, RAIL, RAIL, NF, STAFF, SCOPE),
     ),
     ("POST", "/api/invoices/{invoice}/card-payment", "", row(UNAUTH, RAIL, NF, RAIL, RAIL, NF, PAYER, SCOPE)),
+    ("POST", "/api/invoices/{invoice}/card-checkout", "", row(UNAUTH, RAIL, NF, RAIL, RAIL, NF, PAYER, SCOPE)),
+    ("GET", "/api/invoices/{invoice}/card-checkout", "", row(UNAUTH, OK, NF, OK, OK, NF, OK, OK)),
     (
         "POST",
         "/api/houses/{house}/card-payments/{operation}/refund",

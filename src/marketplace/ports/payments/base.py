@@ -71,6 +71,35 @@ class CardPayment:
 
 
 @dataclass(frozen=True)
+class CheckoutRequest:
+    """A hosted checkout page (Stripe Checkout, mode=payment) for one amount: the payer leaves our site to pay."""
+
+    idempotency_key: str  # stored with the operation row before the first call, as for a payment
+    amount: int  # minor units of currency: one line item of this amount
+    currency: str  # ISO code, upper case
+    item: str  # the line item's name, as the payer sees it on the hosted page
+    reference: str  # ours, shown back as the session's client_reference_id
+    success_url: str
+    cancel_url: str
+    payee: Payee
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    status: str  # the provider's: open, complete, expired
+    payment_status: str  # paid, unpaid, no_payment_required
+    url: str | None  # the hosted page, while it is open
+    amount_total: int
+    currency: str
+    payment_id: str | None  # the payment it made (Stripe: a PaymentIntent), once the payer confirmed
+    client_reference_id: str | None
+    expires_at: int  # unix seconds
+    metadata: dict[str, str]
+
+
+@dataclass(frozen=True)
 class CardRefund:
     id: str
     payment_id: str
@@ -119,6 +148,10 @@ class CardRail(Protocol):
     async def create_payment(self, request: CardRequest) -> CardPayment: ...
 
     async def retrieve_payment(self, payment_id: str, payee: Payee) -> CardPayment: ...
+
+    async def create_checkout(self, request: CheckoutRequest) -> CheckoutSession: ...
+
+    async def retrieve_checkout(self, session_id: str, payee: Payee) -> CheckoutSession: ...
 
     async def capture(self, payment_id: str, amount: int, idempotency_key: str, payee: Payee) -> CardPayment: ...
 

@@ -19,6 +19,8 @@ from marketplace.ports.payments.base import (
     CardRailError,
     CardRefund,
     CardRequest,
+    CheckoutRequest,
+    CheckoutSession,
     Payee,
     ProviderEvent,
     WebhookRefused,
@@ -87,6 +89,47 @@ class StripeCards:
     async def retrieve_payment(self, payment_id: str, payee: Payee) -> CardPayment:
         return await self._call(
             self._client.v1.payment_intents.retrieve_async(payment_id, options=self._options(payee)), _payment
+        )
+
+    async def create_checkout(self, request: CheckoutRequest) -> CheckoutSession:
+        """A Checkout Session in payment mode: one line item of the amount, priced inline (no Product kept at
+        Stripe); the PaymentIntent it makes carries the same metadata, so either object leads back to us."""
+        if request.currency not in CURRENCIES:
+            raise CardRailError(f"Stripe settles no {request.currency} here", "card_currency_unsupported", False)
+        if request.payee.splits:
+            raise CardRailError("Stripe does not split a payment between recipients", "card_splits_unsupported", False)
+        params: Any = {
+            "mode": "payment",
+            "line_items": [
+                {
+                    "quantity": 1,
+                    "price_data": {
+                        "currency": request.currency.lower(),
+                        "unit_amount": request.amount,
+                        "product_data": {"name": request.item},
+                    },
+                }
+            ],
+            "success_url": request.success_url,
+            "cancel_url": request.cancel_url,
+            "client_reference_id": request.reference,
+            "metadata": request.metadata,
+            "payment_intent_data": {
+                "capture_method": "automatic",
+                "description": request.item,
+                "metadata": request.metadata,
+            },
+        }
+        return await self._call(
+            self._client.v1.checkout.sessions.create_async(
+                params, self._options(request.payee, request.idempotency_key)
+            ),
+            _checkout,
+        )
+
+    async def retrieve_checkout(self, session_id: str, payee: Payee) -> CheckoutSession:
+        return await self._call(
+            self._client.v1.checkout.sessions.retrieve_async(session_id, options=self._options(payee)), _checkout
         )
 
     async def capture(self, payment_id: str, amount: int, idempotency_key: str, payee: Payee) -> CardPayment:
@@ -171,6 +214,21 @@ def _payment(pi: Any) -> CardPayment:
         amount_capturable=int(_get(pi, "amount_capturable") or 0), currency=str(pi.currency).upper(),
         client_secret=_get(pi, "client_secret"), latest_charge=_id_of(_get(pi, "latest_charge")),
         metadata={str(k): str(v) for k, v in meta.items()},
+    )  # fmt: skip
+
+
+def _metadata(obj: Any) -> dict[str, str]:
+    metadata = _get(obj, "metadata")
+    meta = metadata.to_dict() if hasattr(metadata, "to_dict") else dict(metadata or {})
+    return {str(k): str(v) for k, v in meta.items()}
+
+
+def _checkout(cs: Any) -> CheckoutSession:
+    return CheckoutSession(
+        id=cs.id, status=str(cs.status), payment_status=str(_get(cs, "payment_status") or "unpaid"),
+        url=_get(cs, "url"), amount_total=int(_get(cs, "amount_total") or 0), currency=str(cs.currency).upper(),
+        payment_id=_id_of(_get(cs, "payment_intent")), client_reference_id=_get(cs, "client_reference_id"),
+        expires_at=int(_get(cs, "expires_at") or 0), metadata=_metadata(cs),
     )  # fmt: skip
 
 

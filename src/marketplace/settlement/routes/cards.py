@@ -15,15 +15,17 @@ from starlette.routing import BaseRoute
 from marketplace.errors import PayloadTooLarge
 from marketplace.settlement.schemas import CurrencyIn
 from marketplace.settlement.schemas_rails import (
+    CardCheckoutStateOut,
     CardOperationOut,
     CardPaymentOut,
     CardRefundIn,
+    CheckoutSessionOut,
     StripeReconciliationOut,
     StripeSyncIn,
     StripeSyncOut,
     WebhookOut,
 )
-from marketplace.settlement.services import cards, reconciliation, webhooks
+from marketplace.settlement.services import cards, checkout, reconciliation, webhooks
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "settlement"
@@ -48,6 +50,46 @@ async def pay_by_card(call: Call[Any, Any]) -> CardPaymentOut:
     return CardPaymentOut(
         operation_id=op.id, provider=op.provider, status=op.status, amount_fen=op.amount_fen, currency=op.currency,
         client_secret=secret,
+    )  # fmt: skip
+
+
+def checkout_out(c: checkout.Checkout) -> CheckoutSessionOut:
+    return CheckoutSessionOut(
+        operation_id=c.operation_id, status=c.status, amount_minor=c.amount, currency=c.currency, url=c.url
+    )
+
+
+@endpoint(
+    "POST",
+    "/api/invoices/{id:int}/card-checkout",
+    summary="Open (or resume) Stripe's hosted checkout for an invoice's balance (the buyer or the house's staff; "
+    "USD, EUR or HKD, never CNY): returns the page's URL to send the payer to",
+    tag=TAG,
+    response=CheckoutSessionOut,
+    errors=(403, 404, 409, 503),
+)
+async def open_card_checkout(call: Call[Any, Any]) -> CheckoutSessionOut:
+    opened = await checkout.checkout_invoice(call.user, call.path_id())
+    call.services.relay.notify()
+    return checkout_out(opened)
+
+
+@endpoint(
+    "GET",
+    "/api/invoices/{id:int}/card-checkout",
+    summary="Whether an invoice may be paid through Stripe's hosted checkout (and why not), and its latest session "
+    "as Stripe has it now",
+    tag=TAG,
+    response=CardCheckoutStateOut,
+    errors=(404, 503),
+)
+async def card_checkout_state(call: Call[Any, Any]) -> CardCheckoutStateOut:
+    _, reason, latest = await checkout.invoice_checkout(call.user, call.path_id())
+    call.services.relay.notify()
+    return CardCheckoutStateOut(
+        available=reason is None, reason=reason,
+        currencies=sorted(cards.rail().currencies) if cards.configured() else [],
+        checkout=checkout_out(latest) if latest else None,
     )  # fmt: skip
 
 
@@ -118,4 +160,12 @@ async def stripe_reconciliation(call: Call[Any, CurrencyIn]) -> StripeReconcilia
     )
 
 
-routes: list[BaseRoute] = [pay_by_card, refund_card, stripe_webhook, stripe_sync, stripe_reconciliation]
+routes: list[BaseRoute] = [
+    pay_by_card,
+    open_card_checkout,
+    card_checkout_state,
+    refund_card,
+    stripe_webhook,
+    stripe_sync,
+    stripe_reconciliation,
+]

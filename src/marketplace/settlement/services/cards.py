@@ -27,7 +27,15 @@ from tortoise.transactions import in_transaction
 from marketplace.accounts.domain import Principal
 from marketplace.errors import Conflict, Forbidden, NotFound, ServiceUnavailable
 from marketplace.outbox.events import record_event
-from marketplace.ports.payments.base import CardPayment, CardRail, CardRailError, CardRefund, CardRequest, Payee
+from marketplace.ports.payments.base import (
+    CardPayment,
+    CardRail,
+    CardRailError,
+    CardRefund,
+    CardRequest,
+    CheckoutSession,
+    Payee,
+)
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import cards as rules
 from marketplace.settlement.domain import invoices as invoice_rules
@@ -75,8 +83,12 @@ async def new_operation(conn: BaseDBAsyncClient, **fields: Any) -> CardOperation
     return op
 
 
-async def _call(r: CardRail, op: CardOperation) -> CardPayment | CardRefund:
+async def _call(r: CardRail, op: CardOperation) -> CardPayment | CardRefund | CheckoutSession:
     payee = Payee(op.payee_account)
+    if op.kind == "checkout":  # Stripe's hosted page: services.checkout
+        from marketplace.settlement.services import checkout
+
+        return await r.create_checkout(checkout.checkout_request(op))
     if op.kind in PAYMENT_KINDS:
         return await r.create_payment(
             CardRequest(
@@ -116,8 +128,14 @@ async def execute(operation_id: int) -> CardOperation:
     return await ledger.retrying(lambda conn: _answered(conn, op.id, answer))
 
 
-async def _answered(conn: BaseDBAsyncClient, op_id: int, answer: CardPayment | CardRefund) -> CardOperation:
+async def _answered(
+    conn: BaseDBAsyncClient, op_id: int, answer: CardPayment | CardRefund | CheckoutSession
+) -> CardOperation:
     op = await CardOperation.filter(id=op_id).using_db(conn).get()
+    if isinstance(answer, CheckoutSession):
+        from marketplace.settlement.services import checkout
+
+        return await checkout.apply_session(conn, op.id, answer)
     if isinstance(answer, CardRefund):
         await _refund_state(conn, op, answer)
     else:
@@ -140,7 +158,7 @@ async def _payment_state(conn: BaseDBAsyncClient, op: CardOperation, pi: CardPay
     was = op.status
     op.provider_id, op.status, op.charge_id = pi.id, pi.status, pi.latest_charge
     if op.kind == "payment" and pi.status == "succeeded":
-        await _post_payment(conn, op, pi.amount_received)
+        await post_payment(conn, op, pi.amount_received)
     elif op.kind == "authorisation" and pi.status != was and pi.status in ("requires_capture", "canceled"):
         topic = (
             "settlement.card_deposit_held" if pi.status == "requires_capture" else "settlement.card_deposit_released"
@@ -164,28 +182,26 @@ def _deposit_payload(op: CardOperation, amount: int) -> dict[str, Any]:
             "amount_fen": amount, "currency": op.currency, "provider_id": op.provider_id}  # fmt: skip
 
 
-async def _post_payment(conn: BaseDBAsyncClient, op: CardOperation, amount: int) -> None:
-    """A card payment for an invoice succeeded: a receipt on the Stripe rail (fees first, the rest a credit)."""
+async def post_payment(conn: BaseDBAsyncClient, op: CardOperation, amount: int, reference: str | None = None) -> None:
+    """A card payment for an invoice succeeded: a receipt on the Stripe rail (fees first, the rest a credit), once
+    per `reference` (the PaymentIntent's id: the operation's own, or the one a hosted checkout made)."""
     assert op.provider_id is not None
-    if (
-        await Receipt.filter(house_org_id=op.house_org_id, rail="stripe", reference=op.provider_id)
-        .using_db(conn)
-        .exists()
-    ):
+    reference = reference or op.provider_id
+    if await Receipt.filter(house_org_id=op.house_org_id, rail="stripe", reference=reference).using_db(conn).exists():
         return
     invoice = await locked(Invoice.filter(id=op.invoice_id), conn).get()
     # An invoice voided or paid meanwhile takes nothing: the money is the buyer's credit, refundable.
     allocation = invoice_rules.allocate(lines_of(invoice), amount if invoice.status == "open" else 0)
     applied, rest = allocation.applied_fen, amount - allocation.applied_fen
     posted = await ledger.post(
-        conn, op.house_org_id, f"card:payment:{op.provider_id}", "card_receipt",
+        conn, op.house_org_id, f"card:payment:{reference}", "card_receipt",
         rules.payment_legs(op.party, applied, rest, op.currency), _now(),
-        memo=f"card {op.provider_id} for {invoice.number}",
+        memo=f"card {reference} for {invoice.number}",
     )  # fmt: skip
     if applied:
         await apply_payment(conn, invoice, allocation)
     receipt = await Receipt.create(
-        house_org_id=op.house_org_id, rail="stripe", reference=op.provider_id, invoice_id=invoice.id,
+        house_org_id=op.house_org_id, rail="stripe", reference=reference, invoice_id=invoice.id,
         amount_fen=amount, currency=op.currency, applied_fen=applied, credit_fen=rest,
         allocation=[list(a) for a in allocation.applied], received_on=_now().date(),
         recorded_by_user_id=op.created_by_user_id or 0, transaction_id=posted.transaction.id, using_db=conn,

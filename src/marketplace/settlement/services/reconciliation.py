@@ -104,9 +104,9 @@ async def stripe_view(principal: Principal, house_org_id: int, currency: str) ->
     bts = CardBalanceLine.filter(house_org_id=house_org_id, currency=currency)
     unmatched = await bts.filter(status="unmatched").order_by("-created", "-id").limit(LISTED)
     settled = {str(s) for s in await bts.filter(status="matched").values_list("source", flat=True)}
-    paid = await CardOperation.filter(house_org_id=house_org_id, currency=currency, kind__in=["payment", "capture"],
-                                      status="succeeded").order_by("-id")  # fmt: skip
-    unsettled = [op for op in paid if op.charge_id and op.charge_id not in settled and op.kind == "payment"]
+    paid = await CardOperation.filter(house_org_id=house_org_id, currency=currency, status="succeeded",
+                                      kind__in=["payment", "capture", "checkout"]).order_by("-id")  # fmt: skip
+    unsettled = [op for op in paid if op.charge_id and op.charge_id not in settled and op.kind != "capture"]
     clearing = await ledger.balance(house_org_id, "stripe_clearing", "", currency)
     return {
         "rail": "stripe", "currency": currency,
@@ -130,8 +130,8 @@ async def _settle_line(conn: BaseDBAsyncClient, house_org_id: int, bt: BalanceLi
         return "known"
     op = None
     if bt.source.startswith(("ch_", "py_")):
-        charged = CardOperation.filter(charge_id=bt.source, kind__in=["payment", "authorisation"])
-        op = await charged.using_db(conn).first()
+        charged = CardOperation.filter(charge_id=bt.source, kind__in=["payment", "authorisation", "checkout"])
+        op = await charged.exclude(purpose="order").using_db(conn).first()  # an export order's: not a house's books
     elif bt.source.startswith(("re_", "pyr_")):
         op = await CardOperation.filter(provider_id=bt.source, kind="refund").using_db(conn).first()
     row = CardBalanceLine(

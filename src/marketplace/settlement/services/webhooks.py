@@ -13,9 +13,9 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from marketplace.errors import BadRequest, ServiceUnavailable
-from marketplace.ports.payments.base import CardPayment, CardRailError, Payee, WebhookRefused
+from marketplace.ports.payments.base import CardPayment, CardRail, CardRailError, CheckoutSession, Payee, WebhookRefused
 from marketplace.settlement.models import CardEvent, CardOperation
-from marketplace.settlement.services import cards, ledger
+from marketplace.settlement.services import cards, checkout, ledger
 
 MAX_BODY_BYTES = 256 * 1024  # Stripe's events are a few kB; anything this large is not one
 
@@ -30,8 +30,15 @@ async def receive(payload: bytes, signature: str, now: datetime) -> tuple[str, b
     if await CardEvent.exists(event_id=event.id):
         return "duplicate", False
     payment: CardPayment | None = None
+    session: CheckoutSession | None = None
+    charge: str | None = None
     op: CardOperation | None = None
-    if event.type.startswith("payment_intent.") and event.object_id:
+    if event.type.startswith("checkout.session.") and event.object_id:
+        try:
+            session, op, charge = await _session_now(r, event.object_id)
+        except CardRailError as exc:  # nothing recorded: Stripe delivers the event again
+            raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
+    elif event.type.startswith("payment_intent.") and event.object_id:
         try:
             payment = await r.retrieve_payment(event.object_id, Payee())
         except CardRailError as exc:  # nothing recorded: Stripe delivers the event again
@@ -44,7 +51,12 @@ async def receive(payload: bytes, signature: str, now: datetime) -> tuple[str, b
         if await CardEvent.filter(event_id=event.id).using_db(conn).exists():
             return "duplicate", False  # the same event delivered twice at once: the other delivery recorded it
         outcome = "ignored"
-        if payment is not None:
+        if session is not None:
+            outcome = "unknown_checkout"
+            if op is not None:
+                done = await checkout.apply_session(conn, op.id, session, charge)
+                outcome = f"checkout:{done.status}"
+        elif payment is not None:
             outcome = "unknown_payment"
             if op is not None:
                 current = await CardOperation.filter(id=op.id).using_db(conn).get()
@@ -66,3 +78,21 @@ async def _operation_for(payment: CardPayment) -> CardOperation | None:
     if op is None and payment.metadata.get("operation"):
         op = await CardOperation.filter(idempotency_key=payment.metadata["operation"]).first()
     return op
+
+
+async def _session_now(r: CardRail, session_id: str) -> tuple[CheckoutSession, CardOperation | None, str | None]:
+    """A Checkout Session as Stripe has it now, our operation for it (by the session's id, or by the operation key
+    in its metadata when the worker died before the answer committed), and the charge of the PaymentIntent it
+    made (what Stripe's balance transactions name, for reconciliation)."""
+    session = await r.retrieve_checkout(session_id, Payee())
+    op = await CardOperation.filter(provider_id=session.id, kind=checkout.KIND).first()
+    if op is None and session.metadata.get("checkout_operation"):
+        op = await CardOperation.filter(
+            idempotency_key=session.metadata["checkout_operation"], kind=checkout.KIND
+        ).first()
+    if op is not None and op.payee_account:
+        session = await r.retrieve_checkout(session_id, Payee(op.payee_account))
+    charge = None
+    if op is not None and session.payment_id and checkout.state_of(session) == "succeeded":
+        charge = (await r.retrieve_payment(session.payment_id, Payee(op.payee_account if op else ""))).latest_charge
+    return session, op, charge

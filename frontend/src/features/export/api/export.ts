@@ -370,3 +370,21 @@ export async function fetchConsigneeDocument(token: string, id: number): Promise
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return res.blob();
 }
+
+/** Stripe's hosted checkout for the order's balance (docs/export.md, "Payments"): minor units of `currency`. */
+export interface CardCheckout {
+  operation_id: number;
+  status: 'pending' | 'open' | 'processing' | 'succeeded' | 'canceled' | 'failed' | string;
+  amount_minor: number;
+  currency: string;
+  url: string | null;
+}
+
+export interface CardCheckoutState {
+  available: boolean;
+  reason: string | null;
+  checkout: CardCheckout | null;
+}
+
+export const orderCardCheckout = (orderId: number) => api.get<CardCheckoutState>(`/api/export/orders/${orderId}/card-checkout`);
+export const openOrderCardCheckout = (orderId: number) => api.post<CardCheckout>(`/api/export/orders/${orderId}/card-checkout`);

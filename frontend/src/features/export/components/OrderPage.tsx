@@ -6,9 +6,10 @@ import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { addVehicle, createLink, getOrder, getVehicle, listBatches, listLinks, revokeLink, type Batch, type Link as ConsigneeLinkRow, type Order } from '../api/export';
+import { addVehicle, createLink, getOrder, getVehicle, listBatches, listLinks, openOrderCardCheckout, orderCardCheckout, revokeLink, type Batch, type CardCheckout, type CardCheckoutState, type Link as ConsigneeLinkRow, type Order } from '../api/export';
 import { parseOrderMoney } from '../lib/money-input';
 import { BatchesSection } from './BatchPanel';
+import { formatMinor } from '../lib/money';
 import { OrderMoney, RefusalViolations } from './common';
 import { PackingListLink } from './Packing';
 import { StepTimeline, type VehicleSteps } from './Timelines';
@@ -80,6 +81,7 @@ export function OrderPage({ id }: { id: number }) {
           </dd>
         </dl>
       </section>
+      <CardPaymentLink order={order} onPaid={load} />
       <ConsigneeLink order={order} />
       <section className="section" aria-labelledby="export-vehicles">
         <h2 id="export-vehicles">{t('export.vehicles.title')}</h2>
@@ -119,6 +121,70 @@ export function LinkList({ links, onRevoke, pending }: { links: ConsigneeLinkRow
         </li>
       ))}
     </ul>
+  );
+}
+
+/** The foreign buyer pays by card: the dealer opens Stripe's hosted checkout for the order's balance and sends the
+ * buyer its address. Stripe settles no CNY for a mainland business: a CNY order says so and is paid by transfer. */
+function CardPaymentLink({ order, onPaid }: { order: Order; onPaid: () => void }) {
+  const [state, setState] = useState<CardCheckoutState | null>(null);
+  const reload = useCallback(() => {
+    orderCardCheckout(order.id).then(setState, () => setState(null));
+  }, [order.id]);
+  useEffect(reload, [reload]);
+  const open = useMutation(async (id: number) => {
+    const r = await openOrderCardCheckout(id);
+    reload();
+    return r;
+  });
+  const paid = state?.checkout?.status === 'succeeded';
+  useEffect(() => {
+    if (paid) onPaid();
+  }, [paid, onPaid]);
+  return (
+    <CardLinkView
+      order={order}
+      state={state}
+      pending={open.pending}
+      error={open.error}
+      onCreate={() => void open.run(order.id)}
+    />
+  );
+}
+
+export function CardLinkView({ order, state, pending, error, onCreate }: { order: Order; state: CardCheckoutState | null; pending: boolean; error: unknown; onCreate: () => void }) {
+  const { t, locale } = useI18n();
+  const last: CardCheckout | null = state?.checkout ?? null;
+  const cny = order.currency === 'CNY' || state?.reason === 'card_currency_unsupported';
+  return (
+    <section className="section card" aria-labelledby="export-card" data-testid="export-card-payment">
+      <h2 id="export-card">{t('export.card.title')}</h2>
+      {cny ? (
+        <p className="muted small" data-testid="export-card-why">{t('export.card.noCny')}</p>
+      ) : state?.reason === 'card_rail_unavailable' ? (
+        <p className="muted small" data-testid="export-card-why">{t('export.card.notConfigured')}</p>
+      ) : (
+        <p className="muted small">{t('export.card.hint')}</p>
+      )}
+      {last?.url && last.status === 'open' && (
+        <p className="export-link">
+          <a href={last.url} data-testid="export-card-link" className="mono" target="_blank" rel="noreferrer">
+            {t('export.card.linkFor', { amount: formatMinor(last.amount_minor, last.currency, locale) })}
+          </a>{' '}
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => void navigator.clipboard?.writeText(last.url ?? '')}>
+            {t('export.link.copy')}
+          </button>
+        </p>
+      )}
+      {last?.status === 'succeeded' && <p data-testid="export-card-paid">{t('export.card.paid', { amount: formatMinor(last.amount_minor, last.currency, locale) })}</p>}
+      {last?.status === 'processing' && <p className="muted small">{t('export.card.processing')}</p>}
+      {state?.available && !(last?.url && last.status === 'open') && (
+        <button type="button" className="btn btn-secondary" disabled={pending} onClick={onCreate} data-testid="export-card-create">
+          {t('export.card.create')}
+        </button>
+      )}
+      <FormError error={error} />
+    </section>
   );
 }
 

@@ -170,3 +170,23 @@ export const estimateFees = (house: number, amount: number, sessionId?: number) 
   });
 
 export type { Page };
+
+/** Stripe's hosted checkout for an invoice (docs/settlement.md, "Hosted checkout"): minor units of `currency`. */
+export interface CardCheckout {
+  operation_id: number;
+  status: 'pending' | 'open' | 'processing' | 'succeeded' | 'canceled' | 'failed' | string;
+  amount_minor: number;
+  currency: string;
+  url: string | null;
+}
+
+export interface CardCheckoutState {
+  available: boolean;
+  reason: string | null;
+  currencies: string[];
+  checkout: CardCheckout | null;
+}
+
+export const invoiceCardCheckout = (invoiceId: number, signal?: AbortSignal) =>
+  api.get<CardCheckoutState>(`/api/invoices/${invoiceId}/card-checkout`, { signal });
+export const openInvoiceCardCheckout = (invoiceId: number) => api.post<CardCheckout>(`/api/invoices/${invoiceId}/card-checkout`);
