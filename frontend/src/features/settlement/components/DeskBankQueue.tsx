@@ -22,7 +22,7 @@ export function SplitPick({ line, first, open, extra, onChange }: { line: BankLi
   const chosen = [first, ...partners.filter((i) => extra.includes(i.number))].filter((i): i is Invoice => !!i);
   const sum = splitSummary(line.amount_fen, chosen);
   return (
-    <details className="split-pick" open={extra.length > 0} data-testid="split-pick">
+    <details className="split-pick" data-testid="split-pick">
       <summary>{t('settlement.bank.split.title')}</summary>
       {!partners.length ? (
         <p className="small">{t('settlement.bank.split.none')}</p>
