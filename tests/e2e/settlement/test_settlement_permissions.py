@@ -297,9 +297,10 @@ async def check_cell(client: ApiClient, method: str, path: str, body: str, calle
     if want.code and r.json()["error"]["code"] != want.code:
         return f"{cell}: code {r.json()['error']['code']} (want {want.code})"
     after = await snapshot()
-    if (r.status_code >= 400 or method not in UNSAFE_METHODS) and after != before:
+    reads_only = method not in UNSAFE_METHODS or path.endswith(READS_ONLY)
+    if (r.status_code >= 400 or reads_only) and after != before:
         return f"{cell}: a refused request or a read changed something"
-    if r.status_code < 400 and method in UNSAFE_METHODS and after == before and not path.endswith(READS_ONLY):
+    if r.status_code < 400 and not reads_only and after == before:
         return f"{cell}: an allowed write had no effect"
     if caller in ("stranger", "rival_admin", "anonymous") and world.invoice.number in r.text:
         return f"{cell}: house H's invoice leaked"
