@@ -58,6 +58,9 @@ const SettlementDeskRoute = lazy(() =>
   import('../features/settlement/components/DeskPage').then((m) => ({ default: m.SettlementDeskPage })),
 );
 const SalesRoute = lazy(() => import('../features/settlement/components/SalesPage').then((m) => ({ default: m.SalesPage })));
+const AssociationDisputesRoute = lazy(() =>
+  import('../features/settlement/components/AssociationDisputesPage').then((m) => ({ default: m.AssociationDisputesPage })),
+);
 const FeesRoute = lazy(() => import('../features/settlement/components/FeesPage').then((m) => ({ default: m.FeesPage })));
 
 const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -129,6 +132,7 @@ export function AppRoutes() {
         <Route path="me/purchases" element={<RequireAuth>{lazyPage(<PurchasesRoute />)}</RequireAuth>} />
         <Route path="me/sales" element={<RequireAuth>{lazyPage(<SalesRoute />)}</RequireAuth>} />
         <Route path="house/settlement" element={<RequireAuth>{lazyPage(<SettlementDeskRoute />)}</RequireAuth>} />
+        <Route path="association/disputes" element={<RequireAuth>{lazyPage(<AssociationDisputesRoute />)}</RequireAuth>} />
         <Route path="house/fees" element={<RequireAuth>{lazyPage(<FeesRoute />)}</RequireAuth>} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>

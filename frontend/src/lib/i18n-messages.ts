@@ -10,6 +10,7 @@ import { staffExportEn, staffExportZh } from '../features/admin/export/i18n';
 import { exportEn, exportZh } from '../features/export/i18n';
 import { settlementEn, settlementZh } from '../features/settlement/i18n';
 import { settlementDeskEn, settlementDeskZh } from '../features/settlement/i18n-desk';
+import { settlementDisputesEn, settlementDisputesZh } from '../features/settlement/i18n-disputes';
 
 export const en = {
   ...accountEn,
@@ -18,6 +19,7 @@ export const en = {
   ...statsEn,
   ...settlementEn,
   ...settlementDeskEn,
+  ...settlementDisputesEn,
   ...exportEn,
   ...staffExportEn,
   // navigation & chrome
@@ -430,6 +432,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...statsZh,
   ...settlementZh,
   ...settlementDeskZh,
+  ...settlementDisputesZh,
   ...exportZh,
   ...staffExportZh,
   'nav.home': '车拍通 AutoBid 首页',

@@ -48,6 +48,18 @@ class StatementImportQuery(In):
     filename: str = Field(default="", max_length=200)
 
 
+class PreviewQuery(In):
+    format: Literal["csv", "xlsx"]
+
+
+class StatementPreviewOut(BaseModel):
+    format: Literal["csv", "xlsx"]
+    rows: list[list[str]] = Field(
+        description="the file's first filled rows as text (the bank's title rows, the "
+        "header, the first lines), for mapping its columns; nothing is stored"
+    )
+
+
 class StatementImportOut(BaseModel):
     id: int
     created: bool = Field(description="false: this very file was imported before; nothing changed")

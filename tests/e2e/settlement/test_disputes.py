@@ -145,3 +145,32 @@ async def test_evidence_is_photos_of_an_open_dispute_only(client: ApiClient) -> 
     )
     assert hidden.status_code == missing.status_code == 404
     assert hidden.json() == missing.json()
+
+
+async def test_the_buyer_finds_the_sales_dispute_and_others_do_not(client: ApiClient) -> None:
+    """What the purchase page reads to show a dispute, its photos and whether it may go up a level."""
+    w = await build(client)
+    await w.pay()
+    await w.hand_over()
+    await w.as_("buyer")
+    none = await client.get(f"/api/sales/{w.sale.id}/dispute")
+    assert (none.status_code, none.json()["error"]["code"]) == (404, "dispute_not_found")
+    d = (await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "flood", "description": "泡水"})).json()
+    photo = await client.post(f"/api/disputes/{d['id']}/evidence", content=JPEG, headers={"content-type": "image/jpeg"})
+    mine = await client.get(f"/api/sales/{w.sale.id}/dispute")
+    assert mine.status_code == 200
+    assert (mine.json()["id"], mine.json()["evidence"]) == (d["id"], [photo.json()["id"]])
+    await w.as_("house_admin")
+    assert (await client.get(f"/api/sales/{w.sale.id}/dispute")).json()["evidence"] == [photo.json()["id"]]
+    assert (await client.post(f"/api/disputes/{d['id']}/answer", json={"answer": "rejected"})).is_success
+    await w.as_("buyer")
+    closed = await client.post(f"/api/disputes/{d['id']}/evidence", content=PNG, headers={"content-type": "image/png"})
+    assert (closed.status_code, closed.json()["error"]["code"]) == (409, "dispute_not_open")
+    for who in ("stranger", "rival_admin"):
+        await w.as_(who)
+        hidden = await client.get(f"/api/sales/{w.sale.id}/dispute")
+        missing = await client.get("/api/sales/2147483647/dispute")
+        assert hidden.status_code == missing.status_code == 404, who
+        assert hidden.json() == missing.json()
+        photo_url = f"/api/disputes/{d['id']}/evidence/{photo.json()['id']}"
+        assert (await client.get(photo_url)).status_code == 404, who

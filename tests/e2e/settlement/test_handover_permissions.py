@@ -158,6 +158,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/houses/{house}/transfers", "", BOOKS_READ),
     ("POST", "/api/sales/{d}/disputes", "dispute", BUYER_STEP),
     ("GET", "/api/disputes/{dispute}", "", SALE_READ),
+    ("GET", "/api/sales/{b}/dispute", "", SALE_READ),
     ("POST", "/api/disputes/{dispute}/evidence", "jpeg", BUYER_STEP),
     ("GET", "/api/disputes/{dispute}/evidence/{photo}", "", SALE_READ),
     ("POST", "/api/disputes/{dispute}/answer", "answer", row(UNAUTH, ROLE, ROLE, NF, ROLE, OK, NF, NF, ROLE, SCOPE)),
@@ -265,8 +266,8 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
 async def check_cell(client: ApiClient, world: World, caller: str, method: str, path: str, body: str,
                      want: W) -> tuple[str, bool]:  # fmt: skip
     s = world.sales
-    url = path.format(house=world.house, seller=world.seller, a=s["a"].id, d=s["d"].id, dispute=world.dispute,
-                      photo=world.photo)  # fmt: skip
+    url = path.format(house=world.house, seller=world.seller, a=s["a"].id, b=s["b"].id, d=s["d"].id,
+                      dispute=world.dispute, photo=world.photo)  # fmt: skip
     before = await snapshot()
     r = await client.request(method, url, **body_for(body, world))
     cell = f"{method} {path}:{caller}"
@@ -320,7 +321,10 @@ def test_matrix_covers_every_route() -> None:
         )
         declared.add((op.method, template))
     sale = "/api/sales/{id:int}"
-    documented = {(m, p.replace("/api/sales/{a}", sale).replace("/api/sales/{d}", sale)) for m, p in documented}
+    documented = {
+        (m, p.replace("/api/sales/{a}", sale).replace("/api/sales/{b}", sale).replace("/api/sales/{d}", sale))
+        for m, p in documented
+    }
     assert declared == documented
 
 

@@ -105,6 +105,9 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         "statement",
         row(UNAUTH, NF, NF, NEW, NEW, NF, STAFF, SCOPE),
     ),
+    # A preview reads the file and stores nothing: an allowed one changes nothing either.
+    ("POST", "/api/houses/{house}/bank/statements/preview?format=csv", "statement",
+     row(UNAUTH, NF, NF, OK, OK, NF, STAFF, SCOPE)),
     ("GET", "/api/houses/{house}/bank/statements", "", BOOKS_READ),
     ("GET", "/api/houses/{house}/bank/lines", "", BOOKS_READ),
     ("POST", "/api/houses/{house}/bank/lines/{line}/resolve", "resolve", row(UNAUTH, NF, NF, OK, OK, NF, STAFF, SCOPE)),
@@ -296,9 +299,10 @@ async def check_cell(client: ApiClient, method: str, path: str, body: str, calle
     if want.code and r.json()["error"]["code"] != want.code:
         return f"{cell}: code {r.json()['error']['code']} (want {want.code})"
     after = await snapshot()
-    if (r.status_code >= 400 or method not in UNSAFE_METHODS) and after != before:
+    reads_only = method not in UNSAFE_METHODS or path.endswith(READS_ONLY)
+    if (r.status_code >= 400 or reads_only) and after != before:
         return f"{cell}: a refused request or a read changed something"
-    if r.status_code < 400 and method in UNSAFE_METHODS and after == before:
+    if r.status_code < 400 and not reads_only and after == before:
         return f"{cell}: an allowed write had no effect"
     if caller in ("stranger", "rival_admin", "anonymous") and world.invoice.number in r.text:
         return f"{cell}: house H's invoice leaked"
@@ -309,6 +313,7 @@ async def check_cell(client: ApiClient, method: str, path: str, body: str, calle
     return ""
 
 
+READS_ONLY = "/preview?format=csv"  # a POST because it sends a file, not because it writes
 CHUNK = 8  # rows per test: each cell builds a fresh world, and a whole column outlasts the per-test timeout
 
 

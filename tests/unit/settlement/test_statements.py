@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.settlement.domain import statements as s
-from marketplace.settlement.services.statements import read_statement
+from marketplace.settlement.services.statements import PREVIEW_CELL, PREVIEW_ROWS, preview_rows, read_statement
 from tests.support_bank import ccb_xlsx, icbc_csv, icbc_row
 
 
@@ -167,3 +167,14 @@ def test_a_file_without_the_mapped_header_is_refused() -> None:
 
     with pytest.raises(SheetError, match="no header"):
         read_statement(b"a,b\n1,2\n", s.LAYOUTS["icbc-csv"].__dict__)
+
+
+def test_a_preview_is_the_first_filled_rows_as_text() -> None:
+    text = "标题,,\r\n,,\r\n日期,金额,附言\r\n" + "".join(
+        f"2026-03-0{n % 9 + 1},{n}.00,{'长' * 100}\r\n" for n in range(40)
+    )
+    rows = preview_rows(text.encode("gbk"), "csv")
+    assert rows[0] == ["标题"]  # trailing empty cells dropped, the blank row skipped
+    assert rows[1] == ["日期", "金额", "附言"]
+    assert len(rows) == PREVIEW_ROWS
+    assert len(rows[2][2]) == PREVIEW_CELL

@@ -57,6 +57,11 @@ export function UserMenu({ me, children }: { me: Me; children?: ReactNode }) {
             {t('nav.settlementDesk')}
           </NavLink>
         )}
+        {me.organisations.some((o) => o.kind === 'association') && (
+          <NavLink to="/association/disputes" data-testid="nav-association-disputes">
+            {t('nav.associationDisputes')}
+          </NavLink>
+        )}
         {sells && (
           <NavLink to="/auctions/consign" data-testid="nav-consign">
             {t('nav.consign')}

@@ -23,11 +23,13 @@ from marketplace.settlement.schemas_rails import (
     LayoutIn,
     LayoutList,
     LayoutOut,
+    PreviewQuery,
     ResolveIn,
     StatementImportOut,
     StatementImportQuery,
     StatementListQuery,
     StatementPage,
+    StatementPreviewOut,
     StatementRowOut,
 )
 from marketplace.settlement.services import reconciliation, statements
@@ -107,6 +109,22 @@ async def import_statement(call: Call[Any, StatementImportQuery]) -> StatementIm
 
 
 @endpoint(
+    "POST",
+    "/api/houses/{id:int}/bank/statements/preview",
+    summary="Read a statement file's first rows (the raw CSV or XLSX as the body) to map its columns before "
+    "saving a layout; nothing is stored",
+    tag=TAG,
+    query=PreviewQuery,
+    response=StatementPreviewOut,
+    errors=(403, 404, 413, 422),
+)
+async def preview_statement(call: Call[Any, PreviewQuery]) -> StatementPreviewOut:
+    data = await call.request.body()
+    rows = await statements.preview(call.user, call.path_id(), data, call.query.format)
+    return StatementPreviewOut(format=call.query.format, rows=rows)
+
+
+@endpoint(
     "GET",
     "/api/houses/{id:int}/bank/statements",
     summary="The imported statements, newest first, with their lines matched, unmatched and excluded as they stand",
@@ -174,6 +192,7 @@ routes: list[BaseRoute] = [
     list_layouts,
     save_layout,
     import_statement,
+    preview_statement,
     list_statements,
     list_lines,
     resolve_line,

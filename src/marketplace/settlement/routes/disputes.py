@@ -72,6 +72,18 @@ async def open_dispute(call: Call[DisputeIn, Any]) -> DisputeOut:
 
 @endpoint(
     "GET",
+    "/api/sales/{id:int}/dispute",
+    summary="The sale's dispute, if it has one: for its buyer, seller and house",
+    tag=TAG,
+    response=DisputeOut,
+    errors=(404,),
+)
+async def sale_dispute(call: Call[Any, Any]) -> DisputeOut:
+    return (await dispute_out([await disputes.sale_dispute(call.user, call.path_id())]))[0]
+
+
+@endpoint(
+    "GET",
     "/api/disputes/{id:int}",
     summary="One dispute: for its house, buyer and seller, and the association's staff once escalated",
     tag=TAG,
@@ -188,6 +200,6 @@ async def set_policy(call: Call[PolicyIn, Any]) -> PolicyOut:
 
 
 routes: list[BaseRoute] = [
-    open_dispute, get_dispute, add_evidence, get_evidence, answer, escalate, house_disputes, association_disputes,
-    set_policy,
+    open_dispute, sale_dispute, get_dispute, add_evidence, get_evidence, answer, escalate, house_disputes,
+    association_disputes, set_policy,
 ]  # fmt: skip

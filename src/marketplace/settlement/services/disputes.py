@@ -136,6 +136,15 @@ async def visible_dispute(principal: Principal, dispute_id: int) -> tuple[Disput
     return d, access.keeps_books(principal, d.house_org_id), buyer
 
 
+async def sale_dispute(principal: Principal, sale_id: int) -> Dispute:
+    """The sale's dispute, for those who see the sale (its buyer, seller and house); 404 when it has none."""
+    sale, _ = await visible_sale(principal, sale_id)
+    d = await Dispute.get_or_none(sale_id=sale.id)
+    if d is None:
+        raise NotFound("no such dispute", code="dispute_not_found")
+    return d
+
+
 async def house_disputes(principal: Principal, house_org_id: int, status: str | None) -> list[Dispute]:
     if not access.reads_books(principal, house_org_id):
         raise NotFound("not found")

@@ -10,9 +10,10 @@ buyer's receivable, as a receipt recorded by hand does) and its reconciliation (
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -34,6 +35,9 @@ IMPORT_CPU_SECONDS = 15.0
 MAX_LINES = 5_000  # filled lines per statement file
 MAX_SHEET_ROWS = 2 * MAX_LINES  # rows read in all, blank ones and the bank's title rows included
 HEADER_SEARCH_ROWS = 20  # banks print the account and period above the header
+PREVIEW_ROWS = 30  # rows shown while a person maps the columns: the bank's title rows, the header, a few lines
+PREVIEW_CELL = 80  # longest text of a previewed cell
+T = TypeVar("T")
 
 
 def require_keeper(principal: Principal, house_org_id: int) -> None:
@@ -78,9 +82,30 @@ def read_statement(data: bytes, mapping: dict[str, Any]) -> list[rules.Line]:
     return lines
 
 
+def preview_rows(data: bytes, fmt: str) -> list[list[str]]:
+    """The first filled rows of a file as text (trailing empty cells dropped), for a person to map its columns."""
+    rows = spreadsheets.csv_rows(data) if fmt == "csv" else spreadsheets.xlsx_rows(data, keep_time=True)
+    out: list[list[str]] = []
+    for n, values in enumerate(rows, start=1):
+        if len(out) >= PREVIEW_ROWS or n > MAX_SHEET_ROWS:
+            break
+        cells = [" ".join(v.split())[:PREVIEW_CELL] for v in values[: spreadsheets.MAX_COLUMNS]]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            out.append(cells)
+    if not out:
+        raise spreadsheets.SheetError("the file holds no rows")
+    return out
+
+
 async def _read_off_loop(data: bytes, mapping: dict[str, Any]) -> list[rules.Line]:
+    return await _off_loop(read_statement, data, mapping)
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
     try:
-        return await offload.run(read_statement, data, mapping, cpu_seconds=IMPORT_CPU_SECONDS)
+        return await offload.run(fn, *args, cpu_seconds=IMPORT_CPU_SECONDS)
     except spreadsheets.SheetTooLarge as exc:
         raise PayloadTooLarge(str(exc), code="sheet_too_large") from None
     except (MemoryError, offload.CpuBudgetExceeded):
@@ -92,6 +117,13 @@ async def _read_off_loop(data: bytes, mapping: dict[str, Any]) -> list[rules.Lin
             f"line {exc.line}: {exc}" if exc.line else str(exc), code="invalid_statement_line",
             details=[{"loc": ["line", exc.line], "msg": str(exc)}],
         ) from None  # fmt: skip
+
+
+async def preview(principal: Principal, house_org_id: int, data: bytes, fmt: str) -> list[list[str]]:
+    require_keeper(principal, house_org_id)
+    if not data:
+        raise ValidationFailed("the file is empty", code="invalid_file")
+    return await _off_loop(preview_rows, data, fmt)
 
 
 # --- mappings -----------------------------------------------------------------------------------------

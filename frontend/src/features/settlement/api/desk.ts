@@ -81,6 +81,17 @@ export const importStatement = (house: number, layout: string, file: File, conte
     raw: { data: file, contentType },
   });
 
+/** A file's first rows as text, to map its columns (nothing is stored). */
+export const previewStatement = (house: number, file: File, format: 'csv' | 'xlsx', contentType: string) =>
+  api.post<{ format: 'csv' | 'xlsx'; rows: string[][] }>(`/api/houses/${house}/bank/statements/preview`, undefined, {
+    query: { format },
+    raw: { data: file, contentType },
+  });
+
+/** Save the house's column mapping under a name (the same name again replaces it). */
+export const saveLayout = (house: number, name: string, mapping: { format: 'csv' | 'xlsx' } & Record<string, string>) =>
+  api.post<BankLayout>(`/api/houses/${house}/bank/layouts`, { name, mapping });
+
 export const statementImports = (house: number, cursor: string | null, signal?: AbortSignal) =>
   api.getPage<StatementRow>(`/api/houses/${house}/bank/statements`, cursor, undefined, signal);
 

@@ -65,6 +65,7 @@ export type DisputeReason = (typeof DISPUTE_REASONS)[number];
 export interface Dispute {
   id: number;
   sale_id: number;
+  house_org_id: number;
   reason: DisputeReason;
   description: string;
   status: 'open' | 'answered';
@@ -73,6 +74,10 @@ export interface Dispute {
   answer_note: string;
   refunded_fen: number;
   opened_at: string;
+  answered_at?: string | null;
+  /** Photo ids: `evidenceUrl(dispute, photo)`. */
+  evidence: number[];
+  history?: { at: string; action: string; level: string; note?: string; answer?: string }[];
 }
 
 export type DocumentKind = 'invoice' | 'confirmation' | 'contract';
@@ -100,6 +105,23 @@ export const uploadTransferProof = (sale: number, file: File, place: { province:
 
 export const openDispute = (sale: number, body: { reason: DisputeReason; description: string }) =>
   api.post<Dispute>(`/api/sales/${sale}/disputes`, body);
+
+/** The sale's dispute (404 when it has none). */
+export const saleDispute = (sale: number) => api.get<Dispute>(`/api/sales/${sale}/dispute`);
+
+/** An evidence photo as the raw body; the same photo twice is kept once. */
+export const addEvidence = (dispute: number, file: File) =>
+  api.post<{ id: number; dispute_id: number; content_type: string; size_bytes: number }>(`/api/disputes/${dispute}/evidence`, undefined, {
+    raw: { data: file, contentType: file.type },
+  });
+
+/** A photo's address (an <img> or a link: the browser sends the session cookie). */
+export const evidenceUrl = (dispute: number, photo: number) => `/api/disputes/${dispute}/evidence/${photo}`;
+
+export const escalateDispute = (dispute: number, note: string) => api.post<Dispute>(`/api/disputes/${dispute}/escalate`, { note });
+
+/** Cases escalated to the association or beyond, of every house (the association's staff). */
+export const associationDisputes = () => api.get<{ items: Dispute[] }>('/api/association/disputes').then((r) => r.items);
 
 export interface DepositRefund {
   id: number;

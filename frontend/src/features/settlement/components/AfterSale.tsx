@@ -1,24 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
+import { FormError, SubmitButton, TextField } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { isApiError } from '../../../lib/api-client';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
 import {
-  DISPUTE_REASONS,
   documentUrl,
   fileTransfer,
   gatePass,
-  openDispute,
   saleTransfer,
   uploadTransferProof,
-  type Dispute,
-  type DisputeReason,
   type GatePass,
   type Transfer,
 } from '../api/handover';
 import type { Invoice } from '../api/settlement';
 import { buyerTransferAction, paymentReference, transferSteps } from '../lib/handover';
+import { BuyerDispute } from './BuyerDispute';
 
 /** Load something the API may not have yet (404 before the payment, the handover): null then, an error otherwise. */
 function useMaybe<T>(load: () => Promise<T>, deps: unknown[]): [T | null, (v: T) => void, unknown] {
@@ -115,43 +112,6 @@ function TransferSteps({ transfer, onChange }: { transfer: Transfer; onChange: (
   );
 }
 
-function DisputeForm({ sale }: { sale: number }) {
-  const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState<DisputeReason>('undisclosed_damage');
-  const [description, setDescription] = useState('');
-  const [opened, setOpened] = useState<Dispute | null>(null);
-  const send = useMutation(async () => setOpened(await openDispute(sale, { reason, description })));
-  if (opened) return <p className="alert alert-info" data-testid="dispute-opened">{t('settlement.dispute.opened', { id: opened.id })}</p>;
-  if (!open) {
-    return (
-      <button type="button" className="btn btn-ghost" onClick={() => setOpen(true)} data-testid="dispute-open">
-        {t('settlement.dispute.open')}
-      </button>
-    );
-  }
-  return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send.run();
-      }}
-      data-testid="dispute-form"
-    >
-      <SelectField
-        label={t('settlement.dispute.reason')}
-        value={reason}
-        onChange={(e) => setReason(e.target.value as DisputeReason)}
-        options={DISPUTE_REASONS.map((r) => ({ value: r, label: t(`settlement.dispute.reason.${r}`) }))}
-      />
-      <TextField label={t('settlement.dispute.description')} value={description} onChange={(e) => setDescription(e.target.value)} required maxLength={2000} />
-      <SubmitButton pending={send.pending}>{t('settlement.dispute.send')}</SubmitButton>
-      <FormError error={send.error} />
-    </form>
-  );
-}
-
 /** What the buyer does after the hammer: pay (the reference), the documents, the gate pass, the 过户, a dispute. */
 export function AfterSale({ invoice }: { invoice: Invoice }) {
   const { t } = useI18n();
@@ -174,7 +134,7 @@ export function AfterSale({ invoice }: { invoice: Invoice }) {
       )}
       {transfer && <TransferSteps transfer={transfer} onChange={setTransfer} />}
       <FormError error={passError ?? transferError} />
-      {pass?.handed_over_at && invoice.status !== 'void' && <DisputeForm sale={invoice.sale_id} />}
+      {pass?.handed_over_at && <BuyerDispute sale={invoice.sale_id} handedOver={invoice.status !== 'void'} />}
     </div>
   );
 }

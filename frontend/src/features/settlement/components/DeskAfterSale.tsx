@@ -21,6 +21,7 @@ import {
   type DisputeAnswer,
   type Transfer,
 } from '../api/handover';
+import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
 /** A list the desk loads once and reloads after each action (these lists are bounded by the API, not paginated). */
 function useList<T>(load: () => Promise<T[]>, deps: unknown[]) {
@@ -131,6 +132,8 @@ export function DeskDisputes({ house }: { house: number }) {
             {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
           </h3>
           <p>{d.description}</p>
+          <DisputeState dispute={d} />
+          <EvidencePhotos dispute={d} />
           <AnswerForm dispute={d} onDone={list.reload} />
         </li>
       ))}

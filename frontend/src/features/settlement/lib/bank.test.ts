@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BankLayout } from '../api/desk';
 import type { Invoice } from '../api/settlement';
-import { candidates, contentTypeFor, fileFormat, foreignAmount, layoutsFor, quotedNumbers } from './bank';
+import { candidates, contentTypeFor, fileFormat, foreignAmount, layoutsFor, quotedNumbers, splitPartners, splitSummary } from './bank';
 
 const layouts: BankLayout[] = [
   { name: 'icbc-csv', builtin: true, mapping: { format: 'csv' } },
@@ -49,5 +49,22 @@ describe('foreignAmount', () => {
   it('writes minor units exactly, with the sign of money paid out', () => {
     expect(foreignAmount(123_405, 'USD')).toBe('USD 1,234.05');
     expect(foreignAmount(-5, 'HKD')).toBe('−HKD 0.05');
+  });
+});
+
+describe('splitting one line across a buyer’s invoices', () => {
+  const mine = (number: string, balance: number, buyer = 7) => invoice(number, balance, { buyer_user_id: buyer });
+  it('offers the same buyer’s other open invoices in the currency', () => {
+    const first = mine('2026-00042-000001', 100);
+    const open = [first, mine('2026-00042-000002', 50), mine('2026-00042-000003', 70, 8), mine('2026-00042-000004', 9, 7)];
+    open.push(invoice('2026-00042-000005', 5, { buyer_user_id: 7, currency: 'USD' }));
+    expect(splitPartners(first, open).map((i) => i.number)).toEqual(['2026-00042-000002', '2026-00042-000004']);
+    expect(splitPartners(undefined, open)).toEqual([]);
+  });
+  it('adds the balances and says whether the line pays them exactly', () => {
+    expect(splitSummary(150, [mine('a', 100), mine('b', 50)])).toEqual({ totalFen: 150, differenceFen: 0, exact: true });
+    expect(splitSummary(149, [mine('a', 100), mine('b', 50)])).toEqual({ totalFen: 150, differenceFen: -1, exact: false });
+    expect(splitSummary(151, [mine('a', 100), mine('b', 50)]).exact).toBe(false);
+    expect(splitSummary(999, [mine('a', 100)]).exact).toBe(true); // one invoice: the excess is the buyer's credit
   });
 });

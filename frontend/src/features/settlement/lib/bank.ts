@@ -48,3 +48,19 @@ export function foreignAmount(minor: number, currency: string): string {
   const whole = Math.floor(abs / 100).toLocaleString('en-US');
   return `${sign}${currency} ${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** Other open invoices of the first one's buyer, in its currency: what one payment may be split across. */
+export function splitPartners(first: Invoice | undefined, open: Invoice[]): Invoice[] {
+  if (!first) return [];
+  return open.filter((i) => i.number !== first.number && i.status === 'open' && i.buyer_user_id === first.buyer_user_id && i.currency === first.currency);
+}
+
+/**
+ * A line applied to the chosen invoices: one takes the line (any excess becomes the buyer's credit); several must
+ * each be paid exactly, so their balances add up to the line (the server's `split_inexact` rule otherwise).
+ */
+export function splitSummary(amountFen: number, chosen: Pick<Invoice, 'balance_due_fen'>[]): { totalFen: number; differenceFen: number; exact: boolean } {
+  const totalFen = chosen.reduce((sum, i) => sum + i.balance_due_fen, 0);
+  const differenceFen = amountFen - totalFen;
+  return { totalFen, differenceFen, exact: chosen.length < 2 || differenceFen === 0 };
+}

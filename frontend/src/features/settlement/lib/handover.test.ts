@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buyerTransferAction, normaliseCode, paymentReference, transferSteps } from './handover';
+import { EVIDENCE_MAX_BYTES, buyerTransferAction, escalatesTo, evidenceProblem, normaliseCode, paymentReference, transferSteps } from './handover';
 
 describe('paymentReference', () => {
   it('is INV followed by the invoice number, as the PDF prints it', () => {
@@ -33,4 +33,22 @@ describe('buyerTransferAction', () => {
 
 describe('normaliseCode', () => {
   it('upper-cases and drops spaces and dashes', () => expect(normaliseCode(' abcd-efgh ')).toBe('ABCDEFGH'));
+});
+
+describe('dispute evidence and escalation', () => {
+  it('takes JPEG, PNG and WebP photos up to the server’s limit', () => {
+    expect(evidenceProblem({ type: 'image/jpeg', size: 1000 })).toBeNull();
+    expect(evidenceProblem({ type: 'image/webp', size: EVIDENCE_MAX_BYTES })).toBeNull();
+    expect(evidenceProblem({ type: 'image/png', size: EVIDENCE_MAX_BYTES + 1 })).toBe('size');
+    expect(evidenceProblem({ type: 'application/pdf', size: 10 })).toBe('type');
+    expect(evidenceProblem({ type: 'image/gif', size: 10 })).toBe('type');
+    expect(evidenceProblem({ type: 'image/png', size: 0 })).toBe('empty');
+  });
+  it('goes up in the seed’s order after an answer, and not after an unwind', () => {
+    expect(escalatesTo({ status: 'answered', level: 'house', answer: 'rejected' })).toBe('association');
+    expect(escalatesTo({ status: 'answered', level: 'association', answer: 'price_adjustment' })).toBe('authorities');
+    expect(escalatesTo({ status: 'answered', level: 'authorities', answer: 'rejected' })).toBeNull();
+    expect(escalatesTo({ status: 'open', level: 'house', answer: null })).toBeNull();
+    expect(escalatesTo({ status: 'answered', level: 'house', answer: 'unwind' })).toBeNull();
+  });
 });

@@ -34,3 +34,24 @@ export function buyerTransferAction(t: Pick<Transfer, 'status' | 'proof_uploaded
 export function normaliseCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]+/g, '');
 }
+
+/** The photo types and size the server takes as dispute evidence (routes/disputes.py, the app's body limit). */
+export const EVIDENCE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const EVIDENCE_MAX_BYTES = 1024 * 1024;
+
+/** Why a chosen file cannot be sent as evidence, or null; the server checks the bytes again. */
+export function evidenceProblem(file: Pick<File, 'type' | 'size'>): 'type' | 'size' | 'empty' | null {
+  if (!(EVIDENCE_TYPES as readonly string[]).includes(file.type)) return 'type';
+  if (file.size === 0) return 'empty';
+  if (file.size > EVIDENCE_MAX_BYTES) return 'size';
+  return null;
+}
+
+export type DisputeLevel = 'house' | 'association' | 'authorities';
+const NEXT_LEVEL: Record<DisputeLevel, DisputeLevel | null> = { house: 'association', association: 'authorities', authorities: null };
+
+/** Where the buyer may take an answered dispute next (the seed's order), or null; an unwound sale goes nowhere. */
+export function escalatesTo(d: { status: string; level: string; answer: string | null }): DisputeLevel | null {
+  if (d.status !== 'answered' || d.answer === 'unwind') return null;
+  return NEXT_LEVEL[d.level as DisputeLevel] ?? null;
+}
