@@ -61,9 +61,10 @@ def _sales_sql(pg: bool, month: str) -> str:
         where = "s.sold_at >= ? AND s.sold_at < ? AND s.undone = 0"
     return (
         f"SELECT s.house_id, s.seller_province, {month}, s.energy, s.transfer, {_band_case()}, "
-        f"s.hammer_fen >= {HIGH_PRICE_FEN}, COUNT(*), SUM(s.hammer_fen), s.source = 'platform' "
+        f"SUM(CASE WHEN s.hammer_fen >= {HIGH_PRICE_FEN} THEN 1 ELSE 0 END), COUNT(*), SUM(s.hammer_fen), "
+        "s.source = 'platform' "
         "FROM stats_sales s "
-        f"WHERE {_APPROVED} AND {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 10"
+        f"WHERE {_APPROVED} AND {where} GROUP BY 1, 2, 3, 4, 5, 6, 10"
     )
 
 
@@ -98,8 +99,9 @@ async def levels_of(period: Period, platform: AbstractSet[tuple[int, str]] = fro
 
 
 def add_groups(levels: Levels, groups: Iterable[Sequence[Any]], name_of: dict[str, str]) -> None:
-    """Adds grouped sales — (house key, seller province, YYYY-MM, energy, transfer, band index, high price,
-    count, turnover) — to the levels, where `figures.add_sales` would have added each of their rows."""
+    """Adds grouped sales — (house key, seller province, YYYY-MM, energy, transfer, band index, how many of them
+    at or above the high price, count, turnover) — to the levels, where `figures.add_sales` would have added each
+    of their rows. The high-price count is a sum, not a grouping key: one key fewer for the database to sort."""
     band_names = [name for name, _, _ in PRICE_BANDS]
     for house_id, province, month, energy, transfer, band, high, n, total in groups:
         units, fen = int(n), int(total)
@@ -111,8 +113,7 @@ def add_groups(levels: Levels, groups: Iterable[Sequence[Any]], name_of: dict[st
         _add(levels.houses.setdefault(key, Tally()), units, fen)
         _add(levels.provinces.setdefault(province or "", Tally()), units, fen)
         _add(levels.months.setdefault(str(month), Tally()), units, fen)
-        if high:
-            levels.high_price_units += units
+        levels.high_price_units += int(high)
         if transfer == "in_province":
             levels.transfer_in_province += units
         elif transfer == "cross_province":
