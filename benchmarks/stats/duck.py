@@ -46,7 +46,8 @@ def _sales_sql(source: str, years: tuple[int, int]) -> str:
     # The files carry UTC moments ("…Z"); Beijing is UTC+8 all year.
     return (
         f"SELECT year(local), auction_house, seller_province, strftime(local, '%Y-%m'), energy_type, transfer, "
-        f"{_band()}, hammer_price_fen >= {HIGH_PRICE_FEN}, count(*), sum(hammer_price_fen) "
+        f"{_band()}, sum(CASE WHEN hammer_price_fen >= {HIGH_PRICE_FEN} THEN 1 ELSE 0 END), count(*), "
+        "sum(hammer_price_fen) "
         f"FROM (SELECT *, CAST(sold_at AS TIMESTAMP) + INTERVAL 8 HOUR AS local FROM {source}) "
         f"WHERE year(local) IN {years} GROUP BY ALL"
     )

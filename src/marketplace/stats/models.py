@@ -72,7 +72,9 @@ class SaleFact(Model):
     )
     sale_key = fields.CharField(max_length=200)
     session_key = fields.CharField(max_length=200)
-    sold_at = fields.DatetimeField(db_index=True)
+    # No index on sold_at: a release reads a whole period (a year is half the table), which SQLite does far faster
+    # by scanning than through an index, and every import paid for keeping it (docs/statistics.md).
+    sold_at = fields.DatetimeField()
     hammer_fen = fields.BigIntField()
     make = fields.CharField(max_length=200)
     make_en = fields.CharField(max_length=200, default="")
@@ -86,7 +88,8 @@ class SaleFact(Model):
     submission: fields.ForeignKeyNullableRelation[Submission] = fields.ForeignKeyField(
         "stats.Submission", related_name="sales", null=True, on_delete=fields.RESTRICT
     )
-    source = fields.CharField(max_length=10, default="import")  # import | platform (from auctions' events)
+    # Indexed for the few platform rows (`reports.platform_months`); imported rows append to its end.
+    source = fields.CharField(max_length=10, default="import", db_index=True)  # import | platform (auctions' events)
     event_seq = fields.IntField(default=0)  # platform sales: the lot's event sequence of the sale (a re-sale is later)
 
     class Meta:

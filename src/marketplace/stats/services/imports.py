@@ -29,10 +29,10 @@ from marketplace.stats.domain.periods import beijing_date
 from marketplace.stats.domain.review import Warning, sale_warnings
 from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale_cells, parse_session_cells
 from marketplace.stats.models import MonthlyReturn, ReportingHouse, SessionFact, Submission
-from marketplace.stats.services import upserts
+from marketplace.stats.services import pagecache, upserts
 from marketplace.stats.services.sources import BadFile, Format, rows
 
-BATCH = 1000
+BATCH = 5000
 MAX_LISTED = 1000  # errors and warnings listed in a report; the counts are always complete
 
 Opener = Callable[[], IO[bytes]]
@@ -271,13 +271,14 @@ async def import_submission(
         if report.error_count and not good_rows_only:
             return report
         writer = _Writer(report, submitted_by, source)
-        for spool, kind in zip(spools, ("sessions", "sales"), strict=True):
-            batches = spool.batches()
-            done = 0
-            while (batch := await asyncio.to_thread(next, batches, None)) is not None:
-                await (writer.sessions(batch) if kind == "sessions" else writer.sales(batch))
-                done += len(batch)
-                progress(f"writing {kind}", done)
+        async with pagecache.large():
+            for spool, kind in zip(spools, ("sessions", "sales"), strict=True):
+                batches = spool.batches()
+                done = 0
+                while (batch := await asyncio.to_thread(next, batches, None)) is not None:
+                    await (writer.sessions(batch) if kind == "sessions" else writer.sales(batch))
+                    done += len(batch)
+                    progress(f"writing {kind}", done)
     finally:
         for spool in spools:
             spool.close()

@@ -27,6 +27,7 @@ from marketplace.stats.domain.report import build, rankings
 from marketplace.stats.domain.suppression import suppress
 from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
 from marketplace.stats.services import levels as sql_levels
+from marketplace.stats.services import pagecache
 
 PAGE = 20_000
 
@@ -180,8 +181,9 @@ async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
     With `small_cell_k` above 1 (a published release) the province breakdown hides cells of fewer sales
     (`suppression`): such a cell reads `{"units": null, "turnover_fen": null, "status": "Q"}`.
     """
-    current = await levels_of(period)
-    base = await levels_of(period.year_earlier())
+    async with pagecache.large():  # SQLite sorts a year of sales in memory, not in temporary files
+        current = await levels_of(period)
+        base = await levels_of(period.year_earlier())
     return document_of(period, current, base, small_cell_k)
 
 
