@@ -21,8 +21,40 @@ export interface Filing {
   in_force: boolean;
   renews_id: number | null;
   decision_reason: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  /** The dealer organisation's name: staff answers only (null in the dealer's own). */
+  exporter_name?: string | null;
+  /** Every staff decision, oldest first (a reinstatement keeps the suspension before it). */
+  decisions?: FilingDecision[];
+  /** The filing's papers: its certificate / approval scan, the appraisers' certificates. */
+  documents?: ExportDocument[];
   created_at: string;
 }
+
+export type FilingAction = 'verify' | 'suspend' | 'reinstate' | 'cancel';
+
+export interface FilingDecision {
+  action: FilingAction;
+  from_status: FilingStatus;
+  to_status: FilingStatus;
+  reason: string;
+  decided_by: number;
+  decided_by_name: string;
+  decided_at: string;
+}
+
+/** The kinds of paper a filing holds. */
+export const FILING_DOCUMENT_KINDS = ['filing_certificate', 'appraiser_certificate', 'other'] as const;
+
+/** Where any export paper downloads (the exporter's members and staff; others get 404). */
+export const exportDocumentUrl = (id: number) => `/api/export/documents/${id}`;
+
+export const uploadFilingDocument = (filingId: number, docType: string, file: File, meta: { number?: string } = {}) =>
+  api.post<ExportDocument>(`/api/export/filings/${filingId}/documents`, undefined, {
+    query: { doc_type: docType, number: meta.number || undefined },
+    raw: { data: file, contentType: file.type || 'application/octet-stream' },
+  });
 
 export interface FilingInput {
   filing_no: string;
@@ -169,6 +201,7 @@ export interface ExportDocument {
   id: number;
   vehicle_id: number | null;
   batch_id: number | null;
+  filing_id?: number | null;
   doc_type: string;
   number: string;
   issued_on: string | null;
