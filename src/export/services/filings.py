@@ -164,7 +164,9 @@ async def decide(principal: Principal, filing_id: int, body: DecisionIn, today: 
             raise NotFound("not found")
         status, refusal = filings.decision(f.status, body.action, f.valid_until, today)
         if refusal == "filing_expired":
-            raise Conflict("the filing's year is over: it is renewed or filed anew, not reinstated", code=refusal)
+            raise Conflict(
+                "the filing's year is over: it is renewed or filed anew, not reinstated", code="filing_expired"
+            )
         if refusal is not None:
             raise Conflict(f"cannot {body.action} a filing that is {f.status}", code="invalid_transition")
         action = "reinstate" if f.status == "suspended" and status == "verified" else body.action
