@@ -4,8 +4,7 @@ import { FormError } from '../../../components/form';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { exportDocumentUrl } from '../../export/api/export';
-import { decideFiling, filingActions, needsReason, staffFilings, type Filing, type FilingAction, type FilingStatusFilter } from './api';
+import { decideFiling, filingActions, filingPaperUrl, needsReason, staffFilings, type Filing, type FilingAction, type FilingStatusFilter } from './api';
 
 const STATUSES: FilingStatusFilter[] = ['pending', 'verified', 'suspended', 'cancelled'];
 
@@ -132,7 +131,7 @@ export function FilingCard({ filing: f, onChange }: { filing: Filing; onChange: 
           {papers.map((d) => (
             <li key={d.id} data-testid="filing-paper">
               {tDynamic(`export.doc.${d.doc_type}`, d.doc_type)} {d.number && <span className="mono">{d.number}</span>}{' '}
-              <a href={exportDocumentUrl(d.id)} download data-testid="filing-paper-download">
+              <a href={filingPaperUrl(d.id)} download data-testid="filing-paper-download">
                 {t('admin.filings.download')}
               </a>
             </li>

@@ -1,8 +1,9 @@
 import { api } from '../../../lib/api-client';
-// One filing type for the desk and the staff pages: the staff API answers the same shape (with the dealer's name).
-import type { Filing, FilingAction, FilingStatus } from '../../export/api/export';
+// One filing type for the desk and the staff pages (types/export): the staff API answers the same shape, with the
+// dealer's name; features do not import each other.
+import type { Filing, FilingAction, FilingStatus } from '../../../types/export';
 
-export type { Filing, FilingAction } from '../../export/api/export';
+export type { Filing, FilingAction } from '../../../types/export';
 export type FilingStatusFilter = FilingStatus;
 
 /** A row of a rule's certificate table: a car from `from_years` (and under `under_years`) needs `certificate`. */
@@ -43,6 +44,9 @@ export interface RuleInput {
   certificates: CertificateRule[];
   notes: string;
 }
+
+/** Where a filing's paper downloads (the same path as every export paper: the dealer's members and staff). */
+export const filingPaperUrl = (id: number) => `/api/export/documents/${id}`;
 
 export const staffFilings = (status: FilingStatusFilter) =>
   api.get<{ items: Filing[] }>(`/api/admin/export/filings?status=${status}`).then((r) => r.items);

@@ -1,7 +1,6 @@
 import { renderToString } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getLocale, setLocale } from '../../../lib/i18n';
-import { FilingPapers } from '../../export/components/FilingPapers';
 import { ageBand, certificateRows, filingActions, needsReason, type DestinationRule, type Filing } from './api';
 import { FilingCard } from './FilingsPage';
 import { CertificatesEditor, RuleRow } from './RulesPage';
@@ -83,15 +82,6 @@ describe('the staff filing card', () => {
     expect(pending).toContain('Dealer #42');
     const cancelled = renderToString(<FilingCard filing={filing({ status: 'cancelled' })} onChange={noop} />);
     expect(cancelled).not.toContain('filing-reason');
-  });
-
-  it("shows the dealer its filing's papers and the upload", () => {
-    setLocale('zh-CN');
-    const html = renderToString(<FilingPapers filing={suspended} onDone={noop} />);
-    expect(html).toContain('备案材料');
-    expect(html).toContain('评估师证书');
-    expect(html).toContain('href="/api/export/documents/31"');
-    expect(html).toContain('data-testid="filing-paper-upload"');
   });
 });
 

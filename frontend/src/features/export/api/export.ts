@@ -4,45 +4,12 @@
  * Everything an exporter owns hangs off its dealer organisation: `/api/export/dealers/{org}/…`.
  */
 import { api } from '../../../lib/api-client';
+// The filing and paper shapes are shared with the staff pages (features/admin/export): one definition in types/.
+import type { ExportDocument, Filing } from '../../../types/export';
 
-export type FilingStatus = 'pending' | 'verified' | 'suspended' | 'cancelled';
+export type { ExportDocument, Filing, FilingAction, FilingDecision, FilingStatus } from '../../../types/export';
 
-/** The exporter's filing (备案): one year from approval; only a verified one in force lets licences through. */
-export interface Filing {
-  id: number;
-  exporter_org_id: number;
-  filing_no: string;
-  province: string;
-  approved_on: string;
-  valid_until: string;
-  customs_code: string;
-  appraisers: { name: string; certificate_no?: string }[];
-  status: FilingStatus;
-  in_force: boolean;
-  renews_id: number | null;
-  decision_reason: string;
-  decided_by: number | null;
-  decided_at: string | null;
-  /** The dealer organisation's name: staff answers only (null in the dealer's own). */
-  exporter_name?: string | null;
-  /** Every staff decision, oldest first (a reinstatement keeps the suspension before it). */
-  decisions?: FilingDecision[];
-  /** The filing's papers: its certificate / approval scan, the appraisers' certificates. */
-  documents?: ExportDocument[];
-  created_at: string;
-}
 
-export type FilingAction = 'verify' | 'suspend' | 'reinstate' | 'cancel';
-
-export interface FilingDecision {
-  action: FilingAction;
-  from_status: FilingStatus;
-  to_status: FilingStatus;
-  reason: string;
-  decided_by: number;
-  decided_by_name: string;
-  decided_at: string;
-}
 
 /** The kinds of paper a filing holds. */
 export const FILING_DOCUMENT_KINDS = ['filing_certificate', 'appraiser_certificate', 'other'] as const;
@@ -197,20 +164,6 @@ export interface OrderInput {
   planned_shipment: string | null;
 }
 
-export interface ExportDocument {
-  id: number;
-  vehicle_id: number | null;
-  batch_id: number | null;
-  filing_id?: number | null;
-  doc_type: string;
-  number: string;
-  issued_on: string | null;
-  issuer: string;
-  for_consignee: boolean;
-  content_type: string;
-  size_bytes: number;
-  created_at: string;
-}
 
 export interface ShippingEvent {
   id: number;
