@@ -36,6 +36,22 @@ class Filing(Model):
         unique_together = (("exporter_org_id", "filing_no"),)
 
 
+class FilingDecision(Model):
+    # Every staff decision on a filing (verify, suspend, reinstate, cancel) with who, when and why, oldest first.
+    # Append-only (database triggers): the filing's row holds only the latest; a reinstatement keeps the suspension.
+    id = fields.IntField(primary_key=True)
+    filing_id = fields.IntField(db_index=True)
+    action = fields.CharField(max_length=10)  # verify | suspend | reinstate | cancel
+    from_status = fields.CharField(max_length=10)
+    to_status = fields.CharField(max_length=10)
+    reason = fields.CharField(max_length=500, default="")
+    decided_by = fields.IntField()
+    decided_at = fields.DatetimeField()
+
+    class Meta:
+        table = "export_filing_decisions"
+
+
 class Order(Model):
     # An export order to one foreign consignee. The consignee's personal data crosses the border on the legal
     # ground of the contract (PIPL art. 13(2)); only the exporter's members, platform staff and the consignee's
@@ -201,6 +217,7 @@ class Document(Model):
     order_id = fields.IntField(null=True)
     vehicle_id = fields.IntField(null=True, db_index=True)
     batch_id = fields.IntField(null=True, db_index=True)
+    filing_id = fields.IntField(null=True, db_index=True)  # a filing's paper: its certificate, appraisers' evidence
     doc_type = fields.CharField(max_length=40)
     number = fields.CharField(max_length=60, default="")
     issued_on = fields.DateField(null=True)

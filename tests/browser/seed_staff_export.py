@@ -43,7 +43,7 @@ async def seed() -> dict[str, object]:
         appraisers=[{"name": n, "certificate_no": ""} for n in ("张评估", "李评估", "王评估")],
     )  # fmt: skip
     return {
-        "dealer": dealer.email, "staff": staff.email, "org": org.id,
+        "dealer": dealer.email, "staff": staff.email, "org": org.id, "org_name": org.name,
         "filing": filing.id, "filing_no": filing.filing_no,
     }  # fmt: skip
 

@@ -3,6 +3,7 @@ named appraisers. Only a verified filing in force lets the exporter apply for li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from export.domain.clocks import add_months
@@ -35,3 +36,46 @@ def appraiser_problems(appraisers: list[tuple[str, str]]) -> list[str]:
     if len(set(names)) < MIN_APPRAISERS:
         return ["filing_needs_three_appraisers"]
     return []
+
+
+# --- staff decisions -------------------------------------------------------------------------------------------
+# A suspended filing is reinstated by staff (`reinstate`, or `verify` again, as a suspended dealer is) while it is
+# still within its year; a lapsed one needs a renewal or a new filing. Cancelled is final.
+_DECISIONS: dict[tuple[str, str], str] = {
+    ("pending", "verify"): "verified",
+    ("pending", "cancel"): "cancelled",
+    ("verified", "suspend"): "suspended",
+    ("verified", "cancel"): "cancelled",
+    ("suspended", "reinstate"): "verified",
+    ("suspended", "verify"): "verified",
+    ("suspended", "cancel"): "cancelled",
+}
+NEEDS_REASON = frozenset({"suspend", "cancel"})
+
+
+def decision(status: str, action: str, until: date, today: date) -> tuple[str, str | None]:
+    """The status a staff decision leads to, and the refusal's code (None when it may happen)."""
+    target = _DECISIONS.get((status, action))
+    if target is None:
+        return status, "invalid_transition"
+    if status == "suspended" and target == "verified" and today > until:
+        return status, "filing_expired"
+    return target, None
+
+
+@dataclass(frozen=True)
+class FilingView:
+    status: str
+    approved_on: date
+    valid_until: date
+
+
+def licence_refusal(filings_: list[FilingView], on: date) -> str | None:
+    """Why the exporter may not be licensed on `on`: `filing_suspended` when the filing that would be in force is
+    suspended (staff lift it), `filing_invalid` when none is verified and within its year; None when one is."""
+    current = [f for f in filings_ if f.approved_on <= on <= f.valid_until]
+    if any(f.status == "verified" for f in current):
+        return None
+    if any(f.status == "suspended" for f in current):
+        return "filing_suspended"
+    return "filing_invalid"

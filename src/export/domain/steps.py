@@ -43,6 +43,7 @@ class VehicleFacts:
     licence_data: Registration | None = None  # what the licence application states
     licence_issued: date | None = None
     filing_valid: bool = True  # the exporter's filing (备案) verified and not expired
+    filing_suspended: bool = False  # not valid because staff suspended it (a distinct code: staff lift it)
     hs_code: str | None = None
     cleared: date | None = None  # customs clearance
     documents: frozenset[str] = field(default_factory=frozenset)
@@ -72,7 +73,7 @@ def refusals(current: str, target: str, facts: VehicleFacts, today: date) -> lis
             found.append("inspection_missing")
     if target == "licensed":
         if not facts.filing_valid:
-            found.append("filing_invalid")
+            found.append("filing_suspended" if facts.filing_suspended else "filing_invalid")
         if clocks.needs_after_sales_confirmation(facts.registration.first_registration, today) and not (
             facts.after_sales_confirmation
         ):

@@ -7,8 +7,18 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from export.routes._common import TAG, today
-from export.schemas import DecisionIn, FilingFilter, FilingIn, FilingList, FilingOut, RenewIn
-from export.services import filings
+from export.schemas import (
+    DecisionIn,
+    DocumentList,
+    DocumentOut,
+    FilingDocumentQuery,
+    FilingFilter,
+    FilingIn,
+    FilingList,
+    FilingOut,
+    RenewIn,
+)
+from export.services import documents, filings
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -54,6 +64,42 @@ async def renew(call: Call[RenewIn, Any]) -> FilingOut:
 
 
 @endpoint(
+    "POST",
+    "/api/export/filings/{id:int}/documents",
+    summary="Upload a paper of the filing (its 备案 certificate or approval scan, an appraiser's certificate): "
+    "the raw PDF, JPEG or PNG as the body with its Content-Type, at most 10 MB",
+    tag=TAG,
+    query=FilingDocumentQuery,
+    response=DocumentOut,
+    status=201,
+    errors=(403, 404, 413, 415, 422),
+)
+async def upload_document(call: Call[Any, FilingDocumentQuery]) -> DocumentOut:
+    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return await documents.upload_for_filing(
+        call.services.files,
+        call.user,
+        call.path_id(),
+        q=call.query,
+        content_type=ctype,
+        data=await call.request.body(),
+        max_bytes=call.services.settings.max_body_bytes,
+    )
+
+
+@endpoint(
+    "GET",
+    "/api/export/filings/{id:int}/documents",
+    summary="The filing's papers (download each from /api/export/documents/{id})",
+    tag=TAG,
+    response=DocumentList,
+    errors=(403, 404),
+)
+async def list_documents(call: Call[Any, Any]) -> DocumentList:
+    return await documents.list_for_filing(call.user, call.path_id())
+
+
+@endpoint(
     "GET",
     "/api/admin/export/filings",
     summary="Platform staff: filings to verify, by status",
@@ -69,7 +115,8 @@ async def staff_list(call: Call[Any, FilingFilter]) -> FilingList:
 @endpoint(
     "POST",
     "/api/admin/export/filings/{id:int}/decision",
-    summary="Platform staff: verify, suspend or cancel a filing (as dealers are verified)",
+    summary="Platform staff: verify, suspend (a reason; blocks new licences), reinstate or cancel a filing; "
+    "each decision is kept with who, when and why",
     tag=TAG,
     body=DecisionIn,
     response=FilingOut,
@@ -79,4 +126,4 @@ async def decide(call: Call[DecisionIn, Any]) -> FilingOut:
     return await filings.decide(call.user, call.path_id(), call.body, today())
 
 
-routes: list[BaseRoute] = [lodge, list_filings, renew, staff_list, decide]
+routes: list[BaseRoute] = [lodge, list_filings, renew, upload_document, list_documents, staff_list, decide]

@@ -17,6 +17,7 @@ from export.schemas.common import (
     Minor,
     Str,
 )
+from export.schemas.steps import DocumentOut
 
 
 # --- filings ------------------------------------------------------------------------------------------------
@@ -40,8 +41,29 @@ class RenewIn(In):
 
 
 class DecisionIn(In):
-    action: Literal["verify", "suspend", "cancel"]
+    # reinstate: a suspended filing in force again (`verify` on a suspended filing does the same)
+    action: Literal["verify", "suspend", "reinstate", "cancel"]
     reason: Annotated[str, Field(max_length=500)] = ""
+
+
+class FilingDecisionOut(BaseModel):
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    decided_by: int
+    decided_by_name: str
+    decided_at: datetime
+
+
+FilingDocType = Literal["filing_certificate", "appraiser_certificate", "other"]
+
+
+class FilingDocumentQuery(In):
+    doc_type: FilingDocType
+    number: Annotated[str, Field(max_length=60)] = ""
+    issued_on: Day | None = None
+    issuer: Annotated[str, Field(max_length=200)] = ""
 
 
 class FilingOut(BaseModel):
@@ -57,6 +79,12 @@ class FilingOut(BaseModel):
     in_force: bool
     renews_id: int | None
     decision_reason: str
+    decided_by: int | None
+    decided_at: datetime | None
+    # the dealer organisation's name: filled in staff answers (a dealer reads only its own filings)
+    exporter_name: str | None = None
+    decisions: list[FilingDecisionOut] = []  # every staff decision, oldest first
+    documents: list[DocumentOut] = []  # the filing's papers (its certificate, the appraisers' evidence)
     created_at: datetime
 
 

@@ -158,6 +158,7 @@ DocType = Literal[
     "customs_declaration", "bill_of_lading", "deregistration_certificate", "purchase_invoice",
     "commercial_invoice", "packing_list", "export_contract", "other",
 ]  # fmt: skip
+# a filing's papers (POST /api/export/filings/{id}/documents): export.schemas.orders.FilingDocType
 
 
 class DocumentQuery(In):
@@ -172,6 +173,7 @@ class DocumentOut(BaseModel):
     id: int
     vehicle_id: int | None
     batch_id: int | None
+    filing_id: int | None = None
     doc_type: str
     number: str
     issued_on: date | None

@@ -8,8 +8,8 @@ import hashlib
 
 from tortoise.transactions import in_transaction
 
-from export.models import Batch, Document, OrderVehicle
-from export.schemas import DocumentList, DocumentOut, DocumentQuery
+from export.models import Batch, Document, Filing, OrderVehicle
+from export.schemas import DocumentList, DocumentOut, DocumentQuery, FilingDocumentQuery
 from export.services import access
 from export.services.present import document_out
 from marketplace.accounts.audit import audit
@@ -97,6 +97,56 @@ async def upload(
             conn=conn,
         )
     return document_out(doc)
+
+
+async def upload_for_filing(
+    files: FileStorage,
+    principal: Principal,
+    filing_id: int,
+    *,
+    q: FilingDocumentQuery,
+    content_type: str,
+    data: bytes,
+    max_bytes: int,
+) -> DocumentOut:
+    """A paper of the exporter's filing (the 备案 certificate or approval scan, an appraiser's certificate), checked
+    as every paper is; staff read it when they verify the filing."""
+    f = await Filing.get_or_none(id=filing_id)
+    if f is None or not (principal.is_platform_admin or principal.roles_in(f.exporter_org_id)):
+        raise NotFound("not found")
+    access.require_exporter(principal, f.exporter_org_id, write=True)
+    key, digest = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
+    async with in_transaction() as conn:
+        doc = await Document.create(
+            exporter_org_id=f.exporter_org_id,
+            filing_id=f.id,
+            doc_type=q.doc_type,
+            number=q.number,
+            issued_on=q.issued_on,
+            issuer=q.issuer,
+            key=key,
+            content_type=content_type,
+            size_bytes=len(data),
+            sha256=digest,
+            uploaded_by=principal.user_id,
+            using_db=conn,
+        )
+        await audit(
+            "export.document_uploaded",
+            actor=principal.user_id,
+            target=f"export_document:{doc.id}",
+            details={"type": q.doc_type, "number": q.number, "filing": f.id},
+            conn=conn,
+        )
+    return document_out(doc)
+
+
+async def list_for_filing(principal: Principal, filing_id: int) -> DocumentList:
+    f = await Filing.get_or_none(id=filing_id)
+    if f is None or not (principal.is_platform_admin or principal.roles_in(f.exporter_org_id)):
+        raise NotFound("not found")
+    access.require_exporter(principal, f.exporter_org_id)
+    return DocumentList(items=[document_out(d) for d in await Document.filter(filing_id=f.id).order_by("id")])
 
 
 async def list_for_vehicle(principal: Principal, vehicle_id: int) -> DocumentList:

@@ -42,7 +42,12 @@ def licence_registration(data: dict[str, Any] | None) -> steps.Registration | No
 
 
 def facts(
-    v: OrderVehicle, doc_types: frozenset[str], batch: Batch | None, *, filing_valid: bool = True
+    v: OrderVehicle,
+    doc_types: frozenset[str],
+    batch: Batch | None,
+    *,
+    filing_valid: bool = True,
+    filing_suspended: bool = False,
 ) -> steps.VehicleFacts:
     reg = registration(v) or steps.Registration(v.make, v.model, date.min, None)
     return steps.VehicleFacts(
@@ -54,6 +59,7 @@ def facts(
         licence_data=licence_registration(v.licence_data),
         licence_issued=batch.licence_issued if batch else None,
         filing_valid=filing_valid,
+        filing_suspended=filing_suspended,
         hs_code=v.hs_code or None,
         cleared=batch.cleared_on if batch else None,
         documents=doc_types,
@@ -113,6 +119,7 @@ def document_out(d: Document) -> DocumentOut:
         id=d.id,
         vehicle_id=d.vehicle_id,
         batch_id=d.batch_id,
+        filing_id=d.filing_id,
         doc_type=d.doc_type,
         number=d.number,
         issued_on=d.issued_on,

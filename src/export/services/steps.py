@@ -24,7 +24,7 @@ from export.schemas import (
     StepIn,
 )
 from export.services import access, plates
-from export.services.filings import in_force_for
+from export.services.filings import licence_refusal_for
 from export.services.present import facts
 from marketplace.accounts.audit import audit
 from marketplace.accounts.domain import Principal
@@ -42,6 +42,7 @@ GATE_CODES = {
     "plate_expired": "plate_expired",
     "inspection_missing": "inspection_missing",
     "filing_invalid": "filing_invalid",
+    "filing_suspended": "filing_suspended",
     "after_sales_confirmation_required": "after_sales_confirmation_required",
     "licence_data_mismatch": "licence_data_mismatch",
     "licence_expired": "licence_expired",
@@ -223,7 +224,7 @@ async def record_licence(principal: Principal, batch_id: int, body: LicenceIn, t
     if body.quantity != len(vehicles):
         raise refused(["licence_quantity_mismatch"])
     papers = await _papers(body.document_ids, batch_id=batch.id)
-    filing_valid = await in_force_for(batch.exporter_org_id, issued) is not None
+    filing_refusal = await licence_refusal_for(batch.exporter_org_id, issued)
     problems: dict[str, list[str]] = {}
     for v in vehicles:
         x = stated[v.id]
@@ -238,7 +239,16 @@ async def record_licence(principal: Principal, batch_id: int, body: LicenceIn, t
             problems[v.vin] = ["registration_missing"]
             continue
         found = steps.refusals(
-            v.step, "licensed", facts(v, await _doc_types(v.id), None, filing_valid=filing_valid), issued
+            v.step,
+            "licensed",
+            facts(
+                v,
+                await _doc_types(v.id),
+                None,
+                filing_valid=filing_refusal is None,
+                filing_suspended=filing_refusal == "filing_suspended",
+            ),
+            issued,
         )
         if found:
             problems[v.vin] = found

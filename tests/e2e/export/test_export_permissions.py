@@ -51,6 +51,8 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/export/dealers/{org}/filings", "filing", WRITE),
     ("GET", "/api/export/dealers/{org}/filings", "", READ),
     ("POST", "/api/export/filings/{filing}/renew", "renew", WRITE),
+    ("POST", "/api/export/filings/{filing}/documents", "pdf", WRITE),
+    ("GET", "/api/export/filings/{filing}/documents", "", READ),
     ("GET", "/api/admin/export/filings", "", STAFF_ONLY),
     ("POST", "/api/admin/export/filings/{filing}/decision", "decision", STAFF_ON_ID),
     ("POST", "/api/export/dealers/{org}/orders", "order", WRITE),

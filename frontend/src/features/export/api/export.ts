@@ -4,25 +4,24 @@
  * Everything an exporter owns hangs off its dealer organisation: `/api/export/dealers/{org}/…`.
  */
 import { api } from '../../../lib/api-client';
+// The filing and paper shapes are shared with the staff pages (features/admin/export): one definition in types/.
+import type { ExportDocument, Filing } from '../../../types/export';
 
-export type FilingStatus = 'pending' | 'verified' | 'suspended' | 'cancelled';
+export type { ExportDocument, Filing, FilingAction, FilingDecision, FilingStatus } from '../../../types/export';
 
-/** The exporter's filing (备案): one year from approval; only a verified one in force lets licences through. */
-export interface Filing {
-  id: number;
-  exporter_org_id: number;
-  filing_no: string;
-  province: string;
-  approved_on: string;
-  valid_until: string;
-  customs_code: string;
-  appraisers: { name: string; certificate_no?: string }[];
-  status: FilingStatus;
-  in_force: boolean;
-  renews_id: number | null;
-  decision_reason: string;
-  created_at: string;
-}
+
+
+/** The kinds of paper a filing holds. */
+export const FILING_DOCUMENT_KINDS = ['filing_certificate', 'appraiser_certificate', 'other'] as const;
+
+/** Where any export paper downloads (the exporter's members and staff; others get 404). */
+export const exportDocumentUrl = (id: number) => `/api/export/documents/${id}`;
+
+export const uploadFilingDocument = (filingId: number, docType: string, file: File, meta: { number?: string } = {}) =>
+  api.post<ExportDocument>(`/api/export/filings/${filingId}/documents`, undefined, {
+    query: { doc_type: docType, number: meta.number || undefined },
+    raw: { data: file, contentType: file.type || 'application/octet-stream' },
+  });
 
 export interface FilingInput {
   filing_no: string;
@@ -165,19 +164,6 @@ export interface OrderInput {
   planned_shipment: string | null;
 }
 
-export interface ExportDocument {
-  id: number;
-  vehicle_id: number | null;
-  batch_id: number | null;
-  doc_type: string;
-  number: string;
-  issued_on: string | null;
-  issuer: string;
-  for_consignee: boolean;
-  content_type: string;
-  size_bytes: number;
-  created_at: string;
-}
 
 export interface ShippingEvent {
   id: number;

@@ -10,6 +10,7 @@ import { useSession } from '../../../lib/session';
 import { createOrder, listFilings, listOrders, lodgeFiling, type Filing, type Order } from '../api/export';
 import { orderTone } from '../lib/desk';
 import { dealerOrgs, OrderMoney } from './common';
+import { FilingPapers } from './FilingPapers';
 
 /** The exporter's desk: the filing, the orders (red or amber when a car's clock says so), a new order. */
 export function DeskPage() {
@@ -72,7 +73,12 @@ function FilingPanel({ org }: { org: number }) {
             <dt>{t('export.filing.validUntil')}</dt>
             <dd data-testid="filing-valid-until">{formatDate(current.valid_until)}</dd>
           </dl>
-          {!current.in_force && <Notice tone="warning">{t('export.filing.notInForce')}</Notice>}
+          {current.status === 'suspended' ? (
+            <Notice tone="warning">{t('export.filing.suspended', { reason: current.decision_reason })}</Notice>
+          ) : (
+            !current.in_force && <Notice tone="warning">{t('export.filing.notInForce')}</Notice>
+          )}
+          <FilingPapers filing={current} onDone={load} />
         </>
       )}
       {current === null && <LodgeFiling org={org} onDone={load} />}
