@@ -42,7 +42,7 @@ log = logging.getLogger("marketplace.settlement")
 
 JOB = "settlement.settle_sale"
 CONSUMER = "settlement.sales"  # the same consumer name as one at a time: a batch and a single run dedup together
-BATCH = 500
+BATCH = 1000  # a large session closes in one batch
 ATTEMPTS = 3
 ADVISORY_LOCK = 0x5E771E  # pg_advisory_xact_lock key of the batch consumer
 _local = asyncio.Lock()
