@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
@@ -46,6 +46,17 @@ BATCH = 1000  # a large session closes in one batch
 ATTEMPTS = 3
 ADVISORY_LOCK = 0x5E771E  # pg_advisory_xact_lock key of the batch consumer
 _local = asyncio.Lock()
+# Events this process saw committed as processed (bounded): the queued jobs of a batch's other events return
+# without a query. Only ever added after the commit, so a miss merely asks the database.
+_settled: OrderedDict[str, None] = OrderedDict()
+REMEMBER = 50_000
+
+
+def _remember(event_ids: list[str]) -> None:
+    for e in event_ids:
+        _settled[e] = None
+    while len(_settled) > REMEMBER:
+        _settled.popitem(last=False)
 
 
 def batchable(message: dict[str, Any]) -> bool:
@@ -65,8 +76,10 @@ async def settle_waiting(message: dict[str, Any]) -> None:
         await sales.consume(message)
         return
     own = str(message["event_id"])
+    if own in _settled:
+        return  # a batch in this process settled it
     async with _local:
-        if await ProcessedEvent.exists(consumer=CONSUMER, event_id=uuid.UUID(own)):
+        if own in _settled or await ProcessedEvent.exists(consumer=CONSUMER, event_id=uuid.UUID(own)):
             return  # a batch run for another event settled it
         waiting = await _waiting(exclude=own)
         failed = await consume_batch([message, *waiting])
@@ -93,6 +106,7 @@ async def consume_batch(messages: list[dict[str, Any]]) -> dict[str, BaseExcepti
     for attempt in range(ATTEMPTS):
         try:
             await _settle_together(together)
+            _remember([str(m["event_id"]) for m in together])
             together = []
             break
         except (Contended, IntegrityError) as exc:
@@ -104,6 +118,7 @@ async def consume_batch(messages: list[dict[str, Any]]) -> dict[str, BaseExcepti
     for m in [*together, *alone]:
         try:
             await sales.consume(m)
+            _remember([str(m["event_id"])])
         except Exception as exc:
             log.exception("sale event %s not settled", m.get("event_id"))
             failed[str(m["event_id"])] = exc
