@@ -20,6 +20,13 @@ async def record_event(conn: BaseDBAsyncClient, topic: str, payload: Mapping[str
     return event_id
 
 
+async def record_events(conn: BaseDBAsyncClient, topic: str, payloads: list[Mapping[str, Any]]) -> None:
+    """Write many events of one topic in the caller's transaction, by one bulk insert."""
+    if payloads:
+        rows = [OutboxEvent(event_id=uuid.uuid4(), topic=topic, payload=dict(p)) for p in payloads]
+        await OutboxEvent.bulk_create(rows, using_db=conn)
+
+
 def envelope(event: OutboxEvent) -> dict[str, Any]:
     return {
         "event_id": str(event.event_id),

@@ -7,11 +7,14 @@ from typing import Any
 
 from marketplace.ports.jobs.base import JobFunction
 from marketplace.ports.mail.base import Mailer
-from marketplace.settlement.services import deposits, handover, notices, sales, transfers
+from marketplace.settlement.services import deposits, handover, notices, transfers
 
 
 async def settle_sale(message: dict[str, Any]) -> None:
-    await sales.consume(message)
+    """A sale event, with the sale events waiting behind it in the queue, settled together (`sales_batch`)."""
+    from marketplace.settlement.services import sales_batch
+
+    await sales_batch.settle_waiting(message)
 
 
 async def issue_gate_pass(message: dict[str, Any]) -> None:

@@ -8,9 +8,9 @@ from marketplace.services import Services
 from marketplace.settlement import jobs
 from marketplace.settlement.services import card_deposits, cards, deposits, notices
 from marketplace.settlement.services.sales import HANDLERS
+from marketplace.settlement.services.sales_batch import JOB  # the batch reads the queue of this job
 from marketplace.settlement.services.transfers import REMINDER_TOPIC, TransferReminders
 
-JOB = "settlement.settle_sale"
 GATE_PASS_JOB = "settlement.issue_gate_pass"
 REMINDER_JOB = "settlement.transfer_reminder"
 PAYMENT_TOPICS = ("settlement.invoice_issued", "settlement.receipt_recorded")

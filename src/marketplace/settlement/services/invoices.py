@@ -41,6 +41,18 @@ async def next_number(
     year: int,
     series: type[InvoiceCounter | CreditNoteCounter] = InvoiceCounter,
 ) -> int:
+    return await next_numbers(conn, house_org_id, year, 1, series)
+
+
+async def next_numbers(
+    conn: BaseDBAsyncClient,
+    house_org_id: int,
+    year: int,
+    count: int,
+    series: type[InvoiceCounter | CreditNoteCounter] = InvoiceCounter,
+) -> int:
+    """Take the next `count` numbers of the house's year as one range (the batch consumer's invoices); returns
+    the first. Compare-and-set on the counter row, so numbers are gapless and never reused."""
     counter = await series.filter(house_org_id=house_org_id, year=year).using_db(conn).first()
     if counter is None:
         # A concurrent first number of the year hits the unique key; `ledger.retrying` runs us again.
@@ -48,7 +60,7 @@ async def next_number(
     taken = (
         await series.filter(id=counter.id, last_seq=counter.last_seq)
         .using_db(conn)
-        .update(last_seq=counter.last_seq + 1)
+        .update(last_seq=counter.last_seq + count)
     )
     if taken != 1:
         raise Contended()

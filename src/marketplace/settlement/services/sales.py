@@ -52,6 +52,23 @@ def _place(p: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def lot_fields(p: dict[str, Any]) -> dict[str, Any]:
+    """The sale row an `auctions.lot_sold` event makes. A second-chance sale re-sells a defaulted lot: a sale of
+    its own (keyed by the offer), which closes the default's forfeiture waterfall with its hammer price."""
+    source, ref = ("auction", int(p["lot_id"]))
+    if p.get("resale_of_default_id") is not None:
+        source, ref = "resale", int(p["second_chance_offer_id"])
+    return {
+        "source": source, "source_ref": ref, "house_org_id": int(p["house_org_id"]),
+        "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
+        "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": int(p["session_id"]), "lot_id": int(p["lot_id"]),
+        "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
+        "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
+        "paddle": str(p.get("buyer_paddle") or "")[:20],
+        "currency": str(p.get("currency") or "CNY"), "sold_at": _when(p["sold_at"]), **_place(p), **_titles(p),
+    }  # fmt: skip
+
+
 async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
     if p.get("buyer_user_id") is None:
         log.error("lot %s sold without a registered buyer: not invoiced", p.get("lot_id"))
@@ -63,26 +80,8 @@ async def _settle_lot(conn: BaseDBAsyncClient, p: dict[str, Any]) -> None:
     # session's start (published sessions start at or after their publication).
     pin = await fees.pin_session(conn, session_id, house, p.get("premium_terms"), _when(p["session_starts_at"]))
     rules_used, schedule = await fees.rules_for_session(conn, pin)
-    # A second-chance sale re-sells a defaulted lot: a sale of its own (keyed by the offer), which closes the
-    # default's forfeiture waterfall with its hammer price.
     resale_of = _opt(p.get("resale_of_default_id"))
-    source, ref = ("auction", int(p["lot_id"]))
-    if resale_of is not None:
-        source, ref = "resale", int(p["second_chance_offer_id"])
-    invoice = await invoices.record_sale(
-        conn,
-        {
-            "source": source, "source_ref": ref, "house_org_id": house,
-            "seller_org_id": int(p["seller_org_id"]), "buyer_user_id": int(p["buyer_user_id"]),
-            "buyer_org_id": _opt(p.get("buyer_org_id")), "session_id": session_id, "lot_id": int(p["lot_id"]),
-            "vehicle_id": _opt(p.get("vehicle_id")), "hammer_fen": int(p["hammer_fen"]),
-            "reported_premium_fen": _opt(p.get("buyer_premium_fen")), "deposit_fen": int(p.get("deposit_fen") or 0),
-            "paddle": str(p.get("buyer_paddle") or "")[:20],
-            "currency": str(p.get("currency") or "CNY"), "sold_at": sold_at, **_place(p), **_titles(p),
-        },
-        rules_used,
-        schedule.id if schedule else None,
-    )  # fmt: skip
+    invoice = await invoices.record_sale(conn, lot_fields(p), rules_used, schedule.id if schedule else None)
     if resale_of is not None and invoice is not None:
         await defaults.close_in(conn, resale_of, invoice.sale_id, int(p["hammer_fen"]), sold_at)
 

@@ -1,0 +1,155 @@
+"""Many postings to one house's books in one transaction, each account moved once (the batch consumer's ledger).
+
+The same rules as `ledger.post`, applied posting by posting in memory: the legs balanced (domain.ledger), a
+business key posted before (or earlier in the batch) posts nothing, each account's running balance moved leg by
+leg and refused below its floor at every step. `flush` then writes what the database's guards (migrations/0002)
+expect, in their order: every leg (one `executemany`, in posting order, so each carries the balance after the
+one before it), each account's final balance by compare-and-set on its version (a concurrent posting makes the
+whole batch lose: `Contended`), then every header (one `executemany`; the insert trigger checks each balances).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from marketplace.settlement.domain import ledger as rules
+from marketplace.settlement.domain.ledger import Leg
+from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
+from marketplace.settlement.services.ledger import Contended, Refused
+
+Key = tuple[str, str, str]  # code, party, currency
+
+
+@dataclass
+class Pending:
+    business_key: str
+    kind: str
+    legs: list[Leg]
+    at: datetime
+    memo: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+class Books:
+    """One house's accounts, loaded once, moved in memory by `post`, written by `flush`."""
+
+    def __init__(self, conn: BaseDBAsyncClient, house_org_id: int) -> None:
+        self._conn = conn
+        self.house_org_id = house_org_id
+        self._accounts: dict[Key, LedgerAccount] = {}
+        self._running: dict[int, int] = {}
+        self._posted: set[str] = set()
+        self._pending: list[Pending] = []
+
+    async def open(self, keys: set[Key], business_keys: set[str]) -> None:
+        """Load (opening the missing ones) the accounts the batch will move, and which of `business_keys` are
+        posted already: three statements whatever the batch's size."""
+        want = keys - set(self._accounts)
+        if want:
+            await self._load(want)
+            missing = want - set(self._accounts)
+            if missing:
+                await LedgerAccount.bulk_create(
+                    [
+                        LedgerAccount(house_org_id=self.house_org_id, code=code, party=party, currency=cur,
+                                      normal=rules.account_type(code).normal,
+                                      floor_zero=rules.account_type(code).floor_zero)
+                        for code, party, cur in sorted(missing)
+                    ],
+                    using_db=self._conn,
+                )  # fmt: skip
+                await self._load(missing)
+            assert want <= set(self._accounts)
+        if business_keys:
+            found = await (
+                LedgerTransaction.filter(house_org_id=self.house_org_id, business_key__in=sorted(business_keys))
+                .using_db(self._conn)
+                .values_list("business_key", flat=True)
+            )
+            self._posted.update(str(k) for k in found)
+
+    async def _load(self, keys: set[Key]) -> None:
+        rows = await LedgerAccount.filter(
+            house_org_id=self.house_org_id,
+            code__in=sorted({k[0] for k in keys}),
+            party__in=sorted({k[1] for k in keys}),
+            currency__in=sorted({k[2] for k in keys}),
+        ).using_db(self._conn)
+        for row in rows:
+            key = (row.code, row.party, row.currency)
+            if key in keys:
+                self._accounts[key] = row
+                self._running[row.id] = row.balance_fen
+
+    def posted(self, business_key: str) -> bool:
+        return business_key in self._posted
+
+    def balance(self, code: str, party: str, currency: str) -> int:
+        """The account's running balance (debit positive) after the postings made so far in this batch."""
+        return self._running[self._accounts[(code, party, currency)].id]
+
+    def post(self, business_key: str, kind: str, legs: list[Leg], at: datetime, memo: str = "") -> Pending | None:
+        """Post in memory; None if the key was posted already. Refused leaves the books as they were."""
+        if business_key in self._posted:
+            return None
+        try:
+            rules.check_balanced(legs)
+        except rules.LedgerError as exc:
+            raise Refused(str(exc), exc.code) from None
+        moves: dict[int, int] = {}
+        for leg in legs:
+            acc = self._accounts[(leg.code, leg.party, leg.currency)]
+            moves[acc.id] = moves.get(acc.id, 0) + leg.amount_fen
+        for leg in legs:
+            acc = self._accounts[(leg.code, leg.party, leg.currency)]
+            if rules.refuses(rules.account_type(acc.code), self._running[acc.id] + moves[acc.id]):
+                raise Refused(f"{acc.code} {acc.party} would fall below zero", "insufficient_balance")
+        for acc_id, fen in moves.items():
+            self._running[acc_id] += fen
+        self._posted.add(business_key)
+        pending = Pending(business_key, kind, legs, at, memo[:200])
+        self._pending.append(pending)
+        return pending
+
+    async def flush(self) -> int:
+        """Write the batch's legs, balances and headers; returns how many transactions were written."""
+        if not self._pending:
+            return 0
+        entries: list[LedgerEntry] = []
+        after = {acc.id: acc.balance_fen for acc in self._accounts.values()}
+        for p in self._pending:
+            for leg in p.legs:
+                acc = self._accounts[(leg.code, leg.party, leg.currency)]
+                after[acc.id] += leg.amount_fen
+                entries.append(
+                    LedgerEntry(transaction_id=p.id, account_id=acc.id, amount_fen=leg.amount_fen,
+                                currency=leg.currency, balance_after_fen=after[acc.id], posted_at=p.at)
+                )  # fmt: skip
+        await LedgerEntry.bulk_create(entries, using_db=self._conn)
+        moved = {e.account_id for e in entries}
+        # Accounts in id order, so two writers touching the same accounts lock them in the same order.
+        for acc in sorted(self._accounts.values(), key=lambda a: a.id):
+            if acc.id not in moved:
+                continue
+            updated = (
+                await LedgerAccount.filter(id=acc.id, version=acc.version)
+                .using_db(self._conn)
+                .update(balance_fen=after[acc.id], version=acc.version + 1)
+            )
+            if updated != 1:
+                raise Contended()
+            acc.balance_fen, acc.version = after[acc.id], acc.version + 1
+        await LedgerTransaction.bulk_create(
+            [
+                LedgerTransaction(id=p.id, house_org_id=self.house_org_id, business_key=p.business_key, kind=p.kind,
+                                  memo=p.memo, posted_at=p.at)
+                for p in self._pending
+            ],
+            using_db=self._conn,
+        )  # fmt: skip
+        written, self._pending = len(self._pending), []
+        return written

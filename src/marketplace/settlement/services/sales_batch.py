@@ -1,0 +1,296 @@
+"""The batch consumer of `auctions.lot_sold`: the sale events waiting in the queue, settled together.
+
+A session's close publishes hundreds of sales at once. The job run for one of them (`settle_waiting`) takes the
+other sale events still owed to the same job (up to `BATCH`) and settles them all in one transaction, with the
+same rules as one at a time (`invoices.record_sale`): each event recorded as processed, a sale already recorded
+skipped, the invoice numbers of a house's year taken as one range (gapless), the deposit lodged once per bidder
+and session and applied fees first, every posting balanced and no floor crossed (`ledger_batch.Books`: each
+account moved once), one `settlement.invoice_issued` event per invoice. Rows are written by bulk insert; the
+database's guards run on every row as ever. The jobs of the events it settled then find them processed.
+
+If the batch fails — a row another writer committed first, or one bad event — it is tried again, then the
+events are settled one at a time (`sales.consume`), each on its own, so one bad event blocks or loses no other.
+On PostgreSQL batches take a transaction-scoped advisory lock, so two workers' batches take turns rather than
+collide; in one process an asyncio lock does the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import OrderedDict, defaultdict
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from marketplace.outbox.events import envelope, record_events
+from marketplace.outbox.models import OutboxDelivery, OutboxEvent, ProcessedEvent
+from marketplace.settlement import holidays
+from marketplace.settlement.domain import fees as fee_rules
+from marketplace.settlement.domain import invoices as rules
+from marketplace.settlement.models import Invoice, Sale
+from marketplace.settlement.services import fees, invoices, sales
+from marketplace.settlement.services.ledger import Contended
+from marketplace.settlement.services.ledger_batch import Books, Pending
+
+log = logging.getLogger("marketplace.settlement")
+
+JOB = "settlement.settle_sale"
+CONSUMER = "settlement.sales"  # the same consumer name as one at a time: a batch and a single run dedup together
+BATCH = 1000  # a large session closes in one batch
+ATTEMPTS = 3
+ADVISORY_LOCK = 0x5E771E  # pg_advisory_xact_lock key of the batch consumer
+_local = asyncio.Lock()
+# Events this process saw committed as processed (bounded): the queued jobs of a batch's other events return
+# without a query. Only ever added after the commit, so a miss merely asks the database.
+_settled: OrderedDict[str, None] = OrderedDict()
+REMEMBER = 50_000
+
+
+def _remember(event_ids: list[str]) -> None:
+    for e in event_ids:
+        _settled[e] = None
+    while len(_settled) > REMEMBER:
+        _settled.popitem(last=False)
+
+
+def batchable(message: dict[str, Any]) -> bool:
+    """A plain hammer sale with a buyer (resales close a default's waterfall; listings have no session): the rest
+    go one at a time."""
+    p = message.get("payload") or {}
+    return (
+        message.get("topic") == sales.LOT_SOLD
+        and p.get("buyer_user_id") is not None
+        and p.get("resale_of_default_id") is None
+    )
+
+
+async def settle_waiting(message: dict[str, Any]) -> None:
+    """The job: settle this event and the sale events waiting behind it. Raises if this very event failed."""
+    if not batchable(message):
+        await sales.consume(message)
+        return
+    own = str(message["event_id"])
+    if own in _settled:
+        return  # a batch in this process settled it
+    async with _local:
+        if own in _settled or await ProcessedEvent.exists(consumer=CONSUMER, event_id=uuid.UUID(own)):
+            return  # a batch run for another event settled it
+        waiting = await _waiting(exclude=own)
+        failed = await consume_batch([message, *waiting])
+    if own in failed:
+        raise failed[own]
+
+
+async def _waiting(exclude: str) -> list[dict[str, Any]]:
+    rows = (
+        await OutboxDelivery.filter(job=JOB, done_at=None, event__topic=sales.LOT_SOLD)
+        .select_related("event")
+        .order_by("id")
+        .limit(BATCH)
+    )
+    out = [envelope(r.event) for r in rows if str(r.event.event_id) != exclude]
+    return [m for m in out if batchable(m)][: BATCH - 1]
+
+
+async def consume_batch(messages: list[dict[str, Any]]) -> dict[str, BaseException]:
+    """Settle the events together, exactly once each; on failure one at a time. Returns the events that failed
+    (event id → error); the others are settled (now, or before)."""
+    together = [m for m in messages if batchable(m)]
+    alone = [m for m in messages if not batchable(m)]
+    for attempt in range(ATTEMPTS):
+        try:
+            await _settle_together(together)
+            _remember([str(m["event_id"]) for m in together])
+            together = []
+            break
+        except (Contended, IntegrityError) as exc:
+            log.info("sale batch of %d lost a race (attempt %d): %s", len(together), attempt + 1, exc)
+        except Exception as exc:
+            log.warning("sale batch of %d failed, settling one at a time: %s", len(together), exc)
+            break
+    failed: dict[str, BaseException] = {}
+    for m in [*together, *alone]:
+        try:
+            await sales.consume(m)
+            _remember([str(m["event_id"])])
+        except Exception as exc:
+            log.exception("sale event %s not settled", m.get("event_id"))
+            failed[str(m["event_id"])] = exc
+    return failed
+
+
+async def _settle_together(messages: list[dict[str, Any]]) -> int:
+    if not messages:
+        return 0
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
+        todo = await _new_events(conn, messages)
+        if not todo:
+            return 0
+        await ProcessedEvent.bulk_create(
+            [ProcessedEvent(consumer=CONSUMER, event_id=uuid.UUID(str(m["event_id"]))) for m in todo], using_db=conn
+        )
+        settled = await _settle(conn, [dict(m["payload"]) for m in todo])
+        # The jobs of these events owe nothing more (those already queued run, and find them processed).
+        pks = await (
+            OutboxEvent.filter(event_id__in=[uuid.UUID(str(m["event_id"])) for m in todo])
+            .using_db(conn)
+            .values_list("id", flat=True)
+        )
+        await (
+            OutboxDelivery.filter(job=JOB, done_at=None, event_id__in=list(pks))
+            .using_db(conn)
+            .update(done_at=datetime.now(UTC), last_error=None)
+        )
+        return settled
+
+
+async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    ids = [uuid.UUID(str(m["event_id"])) for m in messages]
+    done = {
+        str(e)
+        for e in await ProcessedEvent.filter(consumer=CONSUMER, event_id__in=ids)
+        .using_db(conn)
+        .values_list("event_id", flat=True)
+    }
+    todo = []
+    for m in messages:
+        key = str(uuid.UUID(str(m["event_id"])))
+        if key not in done:
+            done.add(key)  # the same event twice in the batch: once
+            todo.append(m)
+    return todo
+
+
+async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> int:
+    # Sales: the first event of a lot makes its sale; a lot recorded already (before, or earlier in the batch)
+    # makes nothing more.
+    rows = [sales.lot_fields(p) for p in payloads]
+    recorded = set(
+        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for r in rows])
+        .using_db(conn)
+        .values_list("source_ref", flat=True)
+    )
+    new: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for p, row in zip(payloads, rows, strict=True):
+        if row["source_ref"] not in recorded:
+            recorded.add(row["source_ref"])
+            new.append((p, row))
+    if not new:
+        return 0
+    terms: dict[int, tuple[fee_rules.FeeRules, int | None]] = {}
+    for p, row in new:
+        if row["session_id"] not in terms:
+            starts = sales._when(p["session_starts_at"])
+            pin = await fees.pin_session(conn, row["session_id"], row["house_org_id"], p.get("premium_terms"), starts)
+            used, schedule = await fees.rules_for_session(conn, pin)
+            terms[row["session_id"]] = (used, schedule.id if schedule else None)
+    sale_rows = []
+    for _, row in new:
+        used, schedule_id = terms[row["session_id"]]
+        sale_rows.append(Sale(**row, fee_schedule_id=schedule_id, rules=fee_rules.rules_json(used)))
+    await Sale.bulk_create(sale_rows, using_db=conn)
+    sale_ids = dict(
+        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for _, r in new])
+        .using_db(conn)
+        .values_list("source_ref", "id")
+    )
+    # Invoice numbers: one range per house and year, in event order.
+    calendar = holidays.china()
+    sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
+    need: dict[tuple[int, int], int] = defaultdict(int)
+    for (_, row), day in zip(new, sold_on, strict=True):
+        need[(row["house_org_id"], day.year)] += 1
+    next_seq = {key: await invoices.next_numbers(conn, key[0], key[1], n) for key, n in sorted(need.items())}
+    # The books, per house: every account the batch moves and every key it might repeat, loaded at once.
+    books: dict[int, Books] = {}
+    plans = []
+    for (_, row), day in zip(new, sold_on, strict=True):
+        used, _ = terms[row["session_id"]]
+        est = fee_rules.estimate(used, row["hammer_fen"])
+        if est.currency != row["currency"]:
+            raise ValueError(f"the fee schedule is in {est.currency}, the sale in {row['currency']}")
+        house, buyer, cur = row["house_org_id"], row["buyer_user_id"], row["currency"]
+        legs = rules.sale_legs(est, buyer, row["seller_org_id"], row["seller_org_id"] == house)
+        lodged = []
+        if row["deposit_fen"] > 0:
+            lodged = rules.deposit_lodged_legs(buyer, row["session_id"], row["deposit_fen"], cur)
+        seq = next_seq[(house, day.year)]
+        next_seq[(house, day.year)] += 1
+        plans.append((row, est, legs, lodged, day, seq))
+    for house in {row["house_org_id"] for row, *_ in plans}:
+        mine = [pl for pl in plans if pl[0]["house_org_id"] == house]
+        keys = set()
+        business = set()
+        for row, _, legs, lodged, _, _ in mine:
+            keys |= {(leg.code, leg.party, leg.currency) for leg in legs + lodged}
+            keys.add(("buyer_receivable", rules.buyer_party(row["buyer_user_id"]), row["currency"]))
+            business.add(f"sale:auction:{row['source_ref']}")
+            if lodged:
+                business.add(f"deposit:lodged:{row['session_id']}:{row['buyer_user_id']}")
+        books[house] = Books(conn, house)
+        await books[house].open(keys, business)
+    # Each sale in event order, as `record_sale` would: its posting, the deposit lodged and applied.
+    invoice_rows: list[Invoice] = []
+    applied_posts: list[tuple[int, Pending]] = []
+    for row, est, legs, lodged, day, seq in plans:
+        b = books[row["house_org_id"]]
+        buyer, cur, session = row["buyer_user_id"], row["currency"], row["session_id"]
+        number = rules.number(day.year, row["house_org_id"], seq)
+        if legs:
+            b.post(f"sale:auction:{row['source_ref']}", "sale", legs, row["sold_at"], memo=f"invoice {number}")
+        lines = rules.invoice_lines(est)
+        applied = 0
+        if lodged:
+            b.post(f"deposit:lodged:{session}:{buyer}", "deposit_lodged", lodged, row["sold_at"])
+            available = -b.balance("deposits_held", rules.deposit_party(buyer, session), cur)
+            allocation = rules.allocate(lines, min(available, est.total_due_fen))
+            if allocation.applied_fen:
+                applied = allocation.applied_fen
+                lines = allocation.lines
+                pending = b.post(
+                    f"deposit:applied:?{len(invoice_rows)}", "deposit_applied",
+                    rules.deposit_applied_legs(buyer, session, applied, cur), row["sold_at"],
+                    memo=f"deposit applied to {number}",
+                )  # fmt: skip
+                assert pending is not None
+                applied_posts.append((len(invoice_rows), pending))
+        due = calendar.add_working_days(day, terms[session][0].payment_days)
+        invoice_rows.append(
+            Invoice(
+                house_org_id=row["house_org_id"], number=number, year=day.year, seq=seq,
+                sale_id=sale_ids[row["source_ref"]], buyer_user_id=buyer, buyer_org_id=row["buyer_org_id"],
+                currency=cur, total_fen=est.total_due_fen, lines=[asdict(line) for line in lines], paid_fen=applied,
+                status="paid" if applied and applied >= est.total_due_fen else "open",
+                deposit_applied_fen=applied, version=1 if applied else 0, issued_at=row["sold_at"], due_date=due,
+                due_date_provisional=not (calendar.covers(day) and calendar.covers(due)),
+            )
+        )  # fmt: skip
+    await Invoice.bulk_create(invoice_rows, using_db=conn)
+    invoice_ids = dict(
+        await Invoice.filter(sale_id__in=list(sale_ids.values())).using_db(conn).values_list("sale_id", "id")
+    )
+    for inv in invoice_rows:
+        inv.id = invoice_ids[inv.sale_id]
+    for i, pending in applied_posts:
+        pending.business_key = f"deposit:applied:{invoice_rows[i].id}"
+    for b in books.values():
+        await b.flush()
+    await record_events(
+        conn,
+        "settlement.invoice_issued",
+        [
+            {"invoice_id": inv.id, "house_org_id": inv.house_org_id, "buyer_user_id": inv.buyer_user_id,
+             "total_fen": inv.total_fen, "balance_fen": inv.total_fen - inv.paid_fen,
+             "due_date": inv.due_date.isoformat()}
+            for inv in invoice_rows
+        ],
+    )  # fmt: skip
+    return len(invoice_rows)
