@@ -24,6 +24,12 @@ from marketplace.settlement.services.ledger import Contended, Refused
 Key = tuple[str, str, str]  # code, party, currency
 
 
+def _new_account(house_org_id: int, code: str, party: str, currency: str) -> LedgerAccount:
+    t = rules.account_type(code)
+    return LedgerAccount(house_org_id=house_org_id, code=code, party=party, currency=currency, normal=t.normal,
+                         floor_zero=t.floor_zero)  # fmt: skip
+
+
 @dataclass
 class Pending:
     business_key: str
@@ -54,14 +60,8 @@ class Books:
             missing = want - set(self._accounts)
             if missing:
                 await LedgerAccount.bulk_create(
-                    [
-                        LedgerAccount(house_org_id=self.house_org_id, code=code, party=party, currency=cur,
-                                      normal=rules.account_type(code).normal,
-                                      floor_zero=rules.account_type(code).floor_zero)
-                        for code, party, cur in sorted(missing)
-                    ],
-                    using_db=self._conn,
-                )  # fmt: skip
+                    [_new_account(self.house_org_id, *key) for key in sorted(missing)], using_db=self._conn
+                )
                 await self._load(missing)
             assert want <= set(self._accounts)
         if business_keys:
