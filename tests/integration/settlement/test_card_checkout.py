@@ -257,6 +257,28 @@ async def test_two_clicks_and_two_deliveries_at_once_make_one_session_and_one_re
     await assert_books_consistent()
 
 
+async def test_two_clicks_at_once_on_an_export_order_make_one_session(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An order has no row in settlement to lock: the subject's advisory lock makes the clicks take turns on
+    # PostgreSQL (without it each found no live session and opened one). A pause before writing the operation
+    # opens that window wide.
+    import asyncio
+
+    new_operation = cards.new_operation
+
+    async def slow(*args: object, **kwargs: object) -> CardOperation:
+        await asyncio.sleep(0.2)
+        return await new_operation(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cards, "new_operation", slow)
+    made = fake.created["checkout_session"]
+    opened = await asyncio.gather(*(checkout.checkout_order(house, 7_001, 250_000, "USD", 1) for _ in range(3)))
+    assert len({o.operation_id for o in opened}) == 1
+    assert fake.created["checkout_session"] == made + 1
+    assert await CardOperation.filter(subject=checkout.order_subject(7_001)).count() == 1
+
+
 async def test_the_payer_back_from_stripe_sees_the_payment_before_the_webhook(
     database: Settings, rail: StripeCards, fake: FakeStripe, house: int
 ) -> None:

@@ -123,8 +123,11 @@ async def _start(subject: str, fields: dict[str, Any]) -> Checkout:
     cards.rail()  # not configured: 409 card_rail_unavailable before anything is written
 
     async def live(conn: BaseDBAsyncClient) -> CardOperation:
-        if fields.get("invoice_id"):  # two clicks at once take turns (PostgreSQL): the second resumes the first's
+        # Two clicks at once take turns (PostgreSQL; SQLite has one writer): the second resumes the first's session.
+        if fields.get("invoice_id"):  # the invoice's own row, locked as every payment locks it
             await locked(Invoice.filter(id=fields["invoice_id"]), conn).first()
+        elif conn.capabilities.dialect == "postgres":  # an export order's: settlement has no row of it to lock
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [subject])
         found = (
             await CardOperation.filter(subject=subject, kind=KIND, status__in=list(LIVE))
             .using_db(conn)
