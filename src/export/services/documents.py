@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -71,32 +72,38 @@ async def upload(
         owner = await access.batch(principal, int(batch_id or 0), write=True)
         order_id = None
     key, digest = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
+    doc = await _record(
+        principal, owner.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=len(data),
+        owner={"order_id": order_id, "vehicle_id": vehicle_id, "batch_id": batch_id,
+               "for_consignee": q.for_consignee},
+    )  # fmt: skip
+    return document_out(doc)
+
+
+async def _record(
+    principal: Principal,
+    exporter_org_id: int,
+    q: DocumentQuery | FilingDocumentQuery,
+    *,
+    key: str,
+    digest: str,
+    content_type: str,
+    size: int,
+    owner: dict[str, Any],
+    audited: dict[str, Any] | None = None,
+) -> Document:
+    """The paper's row and its audit line, in one transaction; `owner` names what it belongs to."""
     async with in_transaction() as conn:
         doc = await Document.create(
-            exporter_org_id=owner.exporter_org_id,
-            order_id=order_id,
-            vehicle_id=vehicle_id,
-            batch_id=batch_id,
-            doc_type=q.doc_type,
-            number=q.number,
-            issued_on=q.issued_on,
-            issuer=q.issuer,
-            for_consignee=q.for_consignee,
-            key=key,
-            content_type=content_type,
-            size_bytes=len(data),
-            sha256=digest,
-            uploaded_by=principal.user_id,
-            using_db=conn,
-        )
+            exporter_org_id=exporter_org_id, doc_type=q.doc_type, number=q.number, issued_on=q.issued_on,
+            issuer=q.issuer, key=key, content_type=content_type, size_bytes=size, sha256=digest,
+            uploaded_by=principal.user_id, using_db=conn, **owner,
+        )  # fmt: skip
         await audit(
-            "export.document_uploaded",
-            actor=principal.user_id,
-            target=f"export_document:{doc.id}",
-            details={"type": q.doc_type, "number": q.number},
-            conn=conn,
-        )
-    return document_out(doc)
+            "export.document_uploaded", actor=principal.user_id, target=f"export_document:{doc.id}",
+            details={"type": q.doc_type, "number": q.number, **(audited or {})}, conn=conn,
+        )  # fmt: skip
+    return doc
 
 
 async def upload_for_filing(
@@ -116,28 +123,10 @@ async def upload_for_filing(
         raise NotFound("not found")
     access.require_exporter(principal, f.exporter_org_id, write=True)
     key, digest = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
-    async with in_transaction() as conn:
-        doc = await Document.create(
-            exporter_org_id=f.exporter_org_id,
-            filing_id=f.id,
-            doc_type=q.doc_type,
-            number=q.number,
-            issued_on=q.issued_on,
-            issuer=q.issuer,
-            key=key,
-            content_type=content_type,
-            size_bytes=len(data),
-            sha256=digest,
-            uploaded_by=principal.user_id,
-            using_db=conn,
-        )
-        await audit(
-            "export.document_uploaded",
-            actor=principal.user_id,
-            target=f"export_document:{doc.id}",
-            details={"type": q.doc_type, "number": q.number, "filing": f.id},
-            conn=conn,
-        )
+    doc = await _record(
+        principal, f.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=len(data),
+        owner={"filing_id": f.id}, audited={"filing": f.id},
+    )  # fmt: skip
     return document_out(doc)
 
 
