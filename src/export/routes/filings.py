@@ -75,13 +75,12 @@ async def renew(call: Call[RenewIn, Any]) -> FilingOut:
     errors=(403, 404, 413, 415, 422),
 )
 async def upload_document(call: Call[Any, FilingDocumentQuery]) -> DocumentOut:
-    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     return await documents.upload_for_filing(
         call.services.files,
         call.user,
         call.path_id(),
         q=call.query,
-        content_type=ctype,
+        content_type=call.content_type,
         data=await call.request.body(),
         max_bytes=call.services.settings.max_body_bytes,
     )

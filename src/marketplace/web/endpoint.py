@@ -63,6 +63,11 @@ class Call(Generic[B, Q]):
         return self.request.app.state.services
 
     @property
+    def content_type(self) -> str:
+        """The body's media type, lower case, without its parameters (an upload's declared kind)."""
+        return self.request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
     def client_ip(self) -> str:
         return self.request.client.host if self.request.client else ""
 
