@@ -361,6 +361,10 @@ async def resolve_line(
             if len(chosen) == 1:
                 splits = [(chosen[0], line.amount_fen)]
             else:
+                if len({i.buyer_user_id for i in chosen}) > 1:
+                    # One payer's transfer: a second buyer credited with the first's money is a mistake the books
+                    # would keep (the desk lists one buyer's invoices; two buyers' lines are decided one by one).
+                    raise Conflict("a line split across invoices pays one buyer's invoices", code="split_buyers_differ")
                 exact = rules.exact_split(line.amount_fen, [(i.number, i.total_fen - i.paid_fen) for i in chosen])
                 if exact is None:
                     raise Conflict("a line split across invoices must pay each exactly", code="split_inexact")
