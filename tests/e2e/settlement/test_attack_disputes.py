@@ -125,3 +125,28 @@ async def test_the_sale_s_dispute_and_the_association_list_tell_outsiders_nothin
         assert r.status_code == 422, body
     r = await client.post(f"/api/disputes/{dispute}/escalate", json={})
     assert (r.status_code, r.json()["error"]["code"]) == (409, "dispute_not_answered")
+
+
+async def test_the_transfer_proof_photo_is_checked_and_stripped_as_evidence_is(client: ApiClient) -> None:
+    """The buyer's photo of the new 行驶证 had the same signature-only check: the same holes, the same fix."""
+    w = await build(client)
+    sale = w.sale.id
+    await w.pay()
+    await w.hand_over()
+    await w.as_("auctioneer")
+    docs = ["driving_licence", "invoice", "registration_certificate"]
+    assert (await client.post(f"/api/sales/{sale}/transfer/documents", json={"documents": docs})).is_success
+    await w.as_("buyer")
+    assert (await client.post(f"/api/sales/{sale}/transfer/filed")).is_success
+    url = f"/api/sales/{sale}/transfer/proof"
+    params = {"province": "安徽", "city": "合肥", "plate": "皖A12345"}
+    page = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
+    for data, code in ((page, "invalid_image"), (png_bomb(), "image_too_large")):
+        r = await client.post(url, params=params, content=data, headers={"content-type": "image/png"})
+        assert (r.status_code, r.json()["error"]["code"]) == (422, code)
+    r = await client.post(url, params=params, content=jpeg_with_gps(), headers={"content-type": "image/jpeg"})
+    assert r.status_code == 200, r.text
+    await w.as_("house_admin")
+    served = Image.open(io.BytesIO((await client.get(url)).content))
+    assert served.size == (320, 240)
+    assert not served.getexif().get_ifd(0x8825)
