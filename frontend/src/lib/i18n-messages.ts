@@ -162,6 +162,7 @@ export const en = {
   'issue.min_above_max': 'The lower bound must not be above the upper bound.',
   'issue.too_many_values': 'At most {max} values.',
   'issue.filter_value': 'A value is too long (at most {max_length} characters) or has control characters.',
+  'issue.control_character': 'Remove the control character (often pasted from another program).',
   'issue.page_too_deep': 'Only the first {max_results} results are shown (up to page {last_page}).',
   'issue.other': 'This value is not valid.',
 
@@ -564,6 +565,7 @@ export const zhCN: Record<MessageKey, string> = {
   'issue.min_above_max': '下限不能高于上限。',
   'issue.too_many_values': '最多 {max} 个值。',
   'issue.filter_value': '筛选值过长（最多 {max_length} 个字符）或含控制字符。',
+  'issue.control_character': '请删除其中的控制字符（常见于从其他程序粘贴）。',
   'issue.page_too_deep': '只显示前 {max_results} 条结果（至第 {last_page} 页）。',
   'issue.other': '此项填写有误。',
 
