@@ -1,6 +1,7 @@
 """A step's papers: uploaded files with their type, number, date and issuer, stored through the files port
-(content-addressed, as listings' photos are). Only PDF, JPEG and PNG, checked by their first bytes, at most
-`MAX_BYTES`; the download is private to the exporter (and the consignee's link for papers addressed to them)."""
+(content-addressed, as listings' photos are). Only PDF, JPEG and PNG, checked by their first bytes (a JPEG or PNG
+decoded and encoded again, without its EXIF), at most `MAX_BYTES`; the download is private to the exporter (and
+the consignee's link for papers addressed to them)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from export.models import Batch, Document, Filing, OrderVehicle
 from export.schemas import DocumentList, DocumentOut, DocumentQuery, FilingDocumentQuery
 from export.services import access
 from export.services.present import document_out
+from marketplace import uploads
 from marketplace.accounts.audit import audit
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError, NotFound
@@ -45,12 +47,18 @@ def check(content_type: str, data: bytes, max_bytes: int) -> str:
     return ext
 
 
-async def _store(files: FileStorage, org_id: int, content_type: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+async def _store(
+    files: FileStorage, org_id: int, content_type: str, data: bytes, max_bytes: int
+) -> tuple[str, str, int]:
     ext = check(content_type, data, max_bytes)
+    if content_type != "application/pdf":
+        # A scan is decoded and encoded again, as dispute evidence is: no bytes behind the signature, no
+        # decompression bomb, no EXIF position in what the consignee's link serves.
+        data = await uploads.cleaned_photo(data, content_type, max_bytes, code="document_content_mismatch")
     digest = hashlib.sha256(data).hexdigest()
     key = f"export/{org_id}/{digest}.{ext}"
     await files.save(key, data, content_type)  # content-addressed: an orphan is harmless
-    return key, digest
+    return key, digest, len(data)
 
 
 async def upload(
@@ -71,9 +79,9 @@ async def upload(
     else:
         owner = await access.batch(principal, int(batch_id or 0), write=True)
         order_id = None
-    key, digest = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
+    key, digest, size = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
     doc = await _record(
-        principal, owner.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=len(data),
+        principal, owner.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=size,
         owner={"order_id": order_id, "vehicle_id": vehicle_id, "batch_id": batch_id,
                "for_consignee": q.for_consignee},
     )  # fmt: skip
@@ -122,9 +130,9 @@ async def upload_for_filing(
     if f is None or not (principal.is_platform_admin or principal.roles_in(f.exporter_org_id)):
         raise NotFound("not found")
     access.require_exporter(principal, f.exporter_org_id, write=True)
-    key, digest = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
+    key, digest, size = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
     doc = await _record(
-        principal, f.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=len(data),
+        principal, f.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=size,
         owner={"filing_id": f.id}, audited={"filing": f.id},
     )  # fmt: skip
     return document_out(doc)

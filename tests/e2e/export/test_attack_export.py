@@ -10,6 +10,7 @@ from marketplace.accounts.models import Membership
 from tests.e2e.export.test_staff_filings import _staff, upload
 from tests.e2e.export.test_steps import PDF
 from tests.support import ApiClient, make_member
+from tests.support_images import JPEG
 from tests.support_export import login_as, make_exporter, make_order
 
 
@@ -79,3 +80,30 @@ async def test_a_member_removed_from_the_dealer_loses_the_order_s_checkout_at_on
     for method in ("GET", "POST"):
         r = await client.request(method, url)
         assert (r.status_code, r.json()) == (404, missing.json()), method
+
+
+async def test_a_scanned_paper_is_encoded_again_without_its_exif_and_fakes_are_refused(client: ApiClient) -> None:
+    import io
+
+    from PIL import Image
+
+    ex = await make_exporter(client, cars=0)
+    img, out = Image.new("RGB", (40, 30), (10, 120, 200)), io.BytesIO()
+    exif = Image.Exif()
+    exif[0x8825] = {2: (30.0, 0.0, 0.0), 4: (121.0, 0.0, 0.0)}  # a phone's GPS position
+    img.save(out, format="JPEG", exif=exif)
+    r = await client.post(f"/api/export/filings/{ex.filing.id}/documents", params={"doc_type": "other"},
+                          content=out.getvalue(), headers={"Content-Type": "image/jpeg"})  # fmt: skip
+    assert r.status_code == 201, r.text
+    served = await client.get(f"/api/export/documents/{r.json()['id']}")
+    assert served.status_code == 200
+    assert Image.open(io.BytesIO(served.content)).size == (40, 30)
+    assert not Image.open(io.BytesIO(served.content)).getexif()
+    for data, ctype, status, code in (
+        (b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "image/png", 422, "invalid_image"),
+        (JPEG, "image/png", 422, "document_content_mismatch"),  # a JPEG's pixels sent as a PNG
+    ):
+        r = await client.post(f"/api/export/filings/{ex.filing.id}/documents", params={"doc_type": "other"},
+                              content=data, headers={"Content-Type": ctype})  # fmt: skip
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code), ctype
+    assert await Document.filter(filing_id=ex.filing.id).count() == 1

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from marketplace import images
+from marketplace import uploads
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outages import OutageLog
@@ -160,13 +160,7 @@ async def upload_proof(
     if ctype in proofs.IMAGE_TYPES:
         # A photo of the new 行驶证 is decoded and encoded again, as dispute evidence is: no bytes behind the
         # signature, no decompression bomb, no EXIF position for the house and the seller to download.
-        try:
-            photo = await asyncio.to_thread(images.clean, data, max_bytes)
-        except images.ImageError as exc:
-            raise ApiError(str(exc), code=exc.code, status=413 if exc.code == "payload_too_large" else 422) from None
-        if photo.content_type != ctype:
-            raise ApiError("the file's content is not the declared type", code="invalid_file", status=422)
-        data = photo.data
+        data = await uploads.cleaned_photo(data, ctype, max_bytes)
     if transfer.status != "filed":
         raise Conflict("the proof follows the filing", code="transfer_not_filed")
     digest = hashlib.sha256(data).hexdigest()
