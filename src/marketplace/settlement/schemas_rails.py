@@ -170,6 +170,10 @@ class CardPaymentOut(BaseModel):
     amount_fen: int
     currency: str
     client_secret: str | None = Field(description="for Stripe.js to confirm the card in the payer's browser")
+    stripe_account: str = Field(
+        description="the payee's connected account the payment is made on: Stripe.js is initialised with it "
+        "(`Stripe(pk, {stripeAccount})`), as direct charges require"
+    )
 
 
 class CardRefundIn(In):
