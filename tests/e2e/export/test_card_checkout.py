@@ -8,7 +8,7 @@ from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settlement.models import CardOperation, Receipt
 from tests.e2e.listings.helpers import settle
 from tests.integration.settlement.support_cards import fake, rail
-from tests.support import ApiClient
+from tests.support import ApiClient, make_member, make_org
 from tests.support_export import login_as, make_exporter, make_order
 from tests.support_payees import account_of
 from tests.support_stripe_fake import FakeStripe
@@ -135,3 +135,15 @@ async def test_an_exporter_without_its_stripe_account_is_refused_the_card(
     r = await client.post(url)
     assert r.status_code == 200, r.text
     assert (await CardOperation.get(id=r.json()["operation_id"])).payee_account == account
+
+
+async def test_a_dealer_without_a_filing_cannot_connect_an_account(
+    client: ApiClient, rail: StripeCards, fake: FakeStripe
+) -> None:
+    org = await make_org("dealer")
+    admin = await make_member(client.app, org, ["dealer_admin"], "nofiling")
+    await login_as(client, admin.user.id)
+    r = await client.put(
+        f"/api/export/dealers/{org.id}/card-payee", json={"account": fake.connect("acct_nofiling00001")}
+    )
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "filing_missing")

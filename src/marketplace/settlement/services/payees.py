@@ -36,7 +36,7 @@ async def payee_account(org_id: int, conn: BaseDBAsyncClient | None = None) -> s
     """The verified connected account that takes the organisation's card payments; 409 `card_payee_missing`
     without one (never the platform's own account)."""
     row = await current(org_id, conn)
-    if rules.refusal(row.status if row else None) is not None or row is None:
+    if row is None or rules.refusal(row.status) is not None:
         raise Conflict(
             "no verified Stripe account of the payee takes this payment: pay by bank transfer, or ask the payee to "
             "connect its Stripe account",
