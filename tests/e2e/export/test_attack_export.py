@@ -5,13 +5,17 @@ removed from the dealer (revocation at once). A 4xx with a stable code and nothi
 
 from __future__ import annotations
 
+import io
+
+from PIL import Image
+
 from export.models import Document, Filing, FilingDecision
 from marketplace.accounts.models import Membership
 from tests.e2e.export.test_staff_filings import _staff, upload
 from tests.e2e.export.test_steps import PDF
 from tests.support import ApiClient, make_member
-from tests.support_images import JPEG
 from tests.support_export import login_as, make_exporter, make_order
+from tests.support_images import JPEG
 
 
 async def test_a_filing_paper_with_a_query_no_form_sends_is_refused(client: ApiClient) -> None:
@@ -83,10 +87,6 @@ async def test_a_member_removed_from_the_dealer_loses_the_order_s_checkout_at_on
 
 
 async def test_a_scanned_paper_is_encoded_again_without_its_exif_and_fakes_are_refused(client: ApiClient) -> None:
-    import io
-
-    from PIL import Image
-
     ex = await make_exporter(client, cars=0)
     img, out = Image.new("RGB", (40, 30), (10, 120, 200)), io.BytesIO()
     exif = Image.Exif()
