@@ -1,8 +1,9 @@
 """Disputes (争议) after delivery: the buyer opens one within the house's window with a reason and evidence photos;
 the house answers rejected, a price adjustment (a partial refund through the ledger) or an unwind (a credit note,
 the full refund, the vehicle returned, the sale out of the statistics). The buyer may escalate in the seed's order:
-the house, the association (whose staff then see the case), the authorities. An open dispute pauses the sale's
-clocks (`Sale.clocks_paused_since`); an answer lets them run again.
+the house, the association (whose staff then see the case and rule on it: services/mediation.py, posted through
+`decide` as a house answer is), the authorities (whose outcome the house records). An open dispute pauses the sale's
+clocks (`Sale.clocks_paused_since`); an answer or a ruling lets them run again.
 """
 
 from __future__ import annotations
