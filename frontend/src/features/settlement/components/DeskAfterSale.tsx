@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Empty, LoadError, Loading } from '../../../components/feedback';
 import { FormError, SubmitButton, TextField } from '../../../components/form';
 import { useMoney } from '../../../hooks/use-money';
@@ -15,6 +15,7 @@ import {
   houseTransfers,
   TRANSFER_DOCUMENTS,
   type DepositRefund,
+  type Dispute,
   type Transfer,
 } from '../api/handover';
 import { DecisionForm } from './DisputeDecision';
@@ -83,30 +84,53 @@ export function DeskRefunds({ house }: { house: number }) {
  */
 export function DeskDisputes({ house }: { house: number }) {
   const { t } = useI18n();
-  const list = useList(() => houseDisputes(house, 'open'), [house]);
+  const list = useList(() => houseDisputes(house, null), [house]);
   if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
   if (!list.items) return <Loading />;
-  if (!list.items.length) return <Empty>{t('settlement.disputes.none')}</Empty>;
+  const open = list.items.filter((d) => d.status === 'open');
+  // The association's rulings stay in view: the house pays any refund they name, as it would its own answer's.
+  const ruled = list.items.filter((d) => d.status === 'answered' && d.ruling);
+  const card = (d: Dispute, testId: string, action: ReactNode) => (
+    <li key={d.id} className="card" data-testid={testId}>
+      <h3>
+        {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
+      </h3>
+      <p>{d.description}</p>
+      <DisputeState dispute={d} />
+      <EvidencePhotos dispute={d} />
+      {action}
+    </li>
+  );
   return (
-    <ul className="invoice-list" data-testid="disputes">
-      {list.items.map((d) => (
-        <li key={d.id} className="card" data-testid="dispute-row">
-          <h3>
-            {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
-          </h3>
-          <p>{d.description}</p>
-          <DisputeState dispute={d} />
-          <EvidencePhotos dispute={d} />
-          {d.level === 'association' ? (
-            <p className="small muted" data-testid="with-association">
-              {t('settlement.ruling.withAssociation')}
-            </p>
-          ) : (
-            <DecisionForm by="house" send={(x) => answerDispute(d.id, x)} onDone={list.reload} />
+    <>
+      {open.length ? (
+        <ul className="invoice-list" data-testid="disputes">
+          {open.map((d) =>
+            card(
+              d,
+              'dispute-row',
+              d.level === 'association' ? (
+                <p className="small muted" data-testid="with-association">
+                  {t('settlement.ruling.withAssociation')}
+                </p>
+              ) : (
+                <DecisionForm by="house" send={(x) => answerDispute(d.id, x)} onDone={list.reload} />
+              ),
+            ),
           )}
-        </li>
-      ))}
-    </ul>
+        </ul>
+      ) : (
+        <Empty>{t('settlement.disputes.none')}</Empty>
+      )}
+      {ruled.length > 0 && (
+        <>
+          <h3>{t('settlement.ruling.desk')}</h3>
+          <ul className="invoice-list" data-testid="ruled-disputes">
+            {ruled.map((d) => card(d, 'ruled-row', null))}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 
