@@ -72,8 +72,10 @@ async def test_a_dispute_from_opening_to_unwind(client: ApiClient) -> None:
     held = await client.post(f"/api/disputes/{d['id']}/answer", json=body)
     assert (held.status_code, held.json()["error"]["code"]) == (409, "dispute_with_association")
     await w.as_("association")  # the association mediates; its ruling is posted in the house's books
-    adj = await client.post(f"/api/disputes/{d['id']}/ruling",
-                            json={"ruling": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"})
+    adj = await client.post(
+        f"/api/disputes/{d['id']}/ruling",
+        json={"ruling": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"},
+    )
     assert adj.status_code == 200, adj.text
     await w.as_("house_admin")
     assert adj.json()["refunded_fen"] == 1_000_000
