@@ -4,12 +4,17 @@ the buyer may still go to the authorities. Nobody else rules, and nobody learns 
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from marketplace.accounts.auth import principal_for_user
 from marketplace.outbox.models import OutboxEvent
-from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction, Notice, Sale
+from marketplace.settlement.domain.handover import Answer
+from marketplace.settlement.models import Dispute, LedgerAccount, LedgerEntry, LedgerTransaction, Notice, Sale
+from marketplace.settlement.services import mediation
 from tests.e2e.settlement.handover_world import TOTAL, World, build
 from tests.support import ApiClient
 
@@ -165,3 +170,17 @@ async def test_the_buyer_and_the_houses_staff_are_told_of_the_ruling_once(client
     for who in ("seller", "rival_admin", "association"):
         await w.as_(who)
         assert (await client.get("/api/me/settlement-notices")).json()["items"] == [], who
+
+
+async def test_two_identical_rulings_at_once_post_once(client: ApiClient) -> None:
+    """A double click: both requests race (on PostgreSQL, truly at once); one posts, the other finds it ruled."""
+    w, d = await escalated(client)
+    member = await principal_for_user(w.users["association"])
+    at = datetime.now(UTC)
+    results = await asyncio.gather(
+        *[mediation.rule(member, d, Answer.PRICE_ADJUSTMENT, "退 1 万元", REFUND, at) for _ in range(2)],
+        return_exceptions=True,
+    )
+    assert [getattr(r, "status", r) for r in results] == ["answered", "answered"]
+    assert await LedgerTransaction.filter(house_org_id=w.house, kind="price_adjustment").count() == 1
+    assert (await Dispute.get(id=d)).refunded_fen == REFUND
