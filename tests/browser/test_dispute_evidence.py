@@ -1,8 +1,9 @@
 """A dispute in the browser: once the car is handed over (a seed script pays and hands it over: the desk's own walk
 is in test_settlement_pages.py), the buyer opens a dispute on My purchases, sends an evidence photo (a GIF is
 refused before sending) and sees it; the house sees the photo on its Disputes tab and rejects the claim; the buyer
-escalates to the trade association, whose member then sees the case and its photo. On a phone, in Chinese, the
-buyer's dispute does not scroll sideways.
+escalates to the trade association, whose member then sees the case and its photo and rules a price adjustment
+(mediation); the buyer and the house see the ruling, and the buyer may take it to the authorities. On a phone, in
+Chinese, the buyer's dispute does not scroll sideways.
 """
 
 from __future__ import annotations
@@ -100,3 +101,21 @@ async def test_evidence_is_sent_seen_and_the_case_escalated(server: Server, brow
     await expect(case.get_by_test_id("evidence-photo")).to_have_count(1)
     await expect(case.get_by_test_id("dispute-history").locator("li")).to_have_count(3)
     await expect(case).to_contain_text("底盘有未披露的泡水痕迹")
+
+    # The association rules: a price adjustment, posted in the house's books; the buyer and the house see it.
+    await case.get_by_label("Ruling").select_option("price_adjustment")
+    await case.get_by_label("Refund to the buyer").fill("1000")
+    await case.get_by_label("Note").fill("双方接受协会调解")
+    await case.get_by_role("button", name="Record the ruling").click()
+    await expect(assoc.get_by_test_id("ruling-recorded")).to_be_visible()
+    await expect(case.get_by_test_id("ruling-form")).to_have_count(0)
+    await expect(case.get_by_test_id("dispute-ruling")).to_contain_text("Price adjustment (partial refund)")
+    await expect(case.get_by_test_id("dispute-history").locator("li")).to_have_count(4)
+
+    await buyer.reload()
+    await expect(mine.get_by_test_id("dispute-ruling")).to_contain_text("协会调解结果：调价（部分退款）")
+    await expect(mine.get_by_test_id("dispute-ruling")).to_contain_text("双方接受协会调解")
+    await expect(mine.get_by_role("button", name="不接受处理结果：提交主管部门")).to_be_visible()
+    await house.reload()
+    await house.get_by_test_id("desk-tab-disputes").click()
+    await expect(house.get_by_test_id("ruled-row").get_by_test_id("dispute-ruling")).to_contain_text("refund CNY 1,000")

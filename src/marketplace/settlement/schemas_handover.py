@@ -185,6 +185,13 @@ class DisputeIn(In):
     description: Text
 
 
+class RulingOut(BaseModel):
+    ruling: rules.Answer
+    note: str
+    refund_fen: int = Field(description="what the ruling refunded (the rest of what was paid for an unwind)")
+    at: datetime
+
+
 class DisputeOut(BaseModel):
     id: int
     sale_id: int
@@ -200,6 +207,7 @@ class DisputeOut(BaseModel):
     answered_at: datetime | None
     evidence: list[int] = Field(description="photo ids: GET /api/disputes/{id}/evidence/{photo}")
     history: list[dict[str, Any]]
+    ruling: RulingOut | None = Field(description="the association's ruling, once it ruled (mediation, 调解)")
 
 
 class DisputeList(BaseModel):
@@ -212,6 +220,12 @@ class DisputeFilter(In):
 
 class AnswerIn(In):
     answer: rules.Answer
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    refund_fen: int | None = Field(default=None, gt=0, le=10**13, description="the partial refund (price_adjustment)")
+
+
+class RulingIn(In):
+    ruling: rules.Answer
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     refund_fen: int | None = Field(default=None, gt=0, le=10**13, description="the partial refund (price_adjustment)")
 

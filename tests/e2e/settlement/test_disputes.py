@@ -1,5 +1,6 @@
 """Disputes over HTTP: opened within the window with evidence, answered, escalated to the association (whose staff
-then see the case), a price adjustment and an unwind through the ledger, the clocks paused while open."""
+then see the case and rule on it), a price adjustment and an unwind through the ledger, the clocks paused while
+open. The association's ruling in detail: test_association_ruling.py."""
 
 from __future__ import annotations
 
@@ -72,8 +73,15 @@ async def test_a_dispute_from_opening_to_unwind(client: ApiClient) -> None:
 
     await w.as_("house_admin")
     body = {"answer": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"}
-    adj = await client.post(f"/api/disputes/{d['id']}/answer", json=body)
+    held = await client.post(f"/api/disputes/{d['id']}/answer", json=body)
+    assert (held.status_code, held.json()["error"]["code"]) == (409, "dispute_with_association")
+    await w.as_("association")  # the association mediates; its ruling is posted in the house's books
+    adj = await client.post(
+        f"/api/disputes/{d['id']}/ruling",
+        json={"ruling": "price_adjustment", "refund_fen": 1_000_000, "note": "调解：退 1 万元"},
+    )
     assert adj.status_code == 200, adj.text
+    await w.as_("house_admin")
     assert adj.json()["refunded_fen"] == 1_000_000
     st = (await client.get(f"/api/sales/{sale}/payout")).json()
     assert st["figures"]["adjustments_fen"] == 1_000_000
@@ -107,7 +115,7 @@ async def test_a_dispute_from_opening_to_unwind(client: ApiClient) -> None:
     await w.as_("buyer")
     assert (await client.post(f"/api/disputes/{d['id']}/escalate", json={})).json()["error"]["code"] == "sale_unwound"
     hist = [step["action"] for step in (await client.get(f"/api/disputes/{d['id']}")).json()["history"]]
-    assert hist == ["opened", "answered", "escalated", "answered", "escalated", "answered"]
+    assert hist == ["opened", "answered", "escalated", "ruled", "escalated", "answered"]
 
 
 async def test_the_window_is_the_houses_and_closes(client: ApiClient) -> None:

@@ -162,6 +162,8 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/disputes/{dispute}/evidence", "jpeg", BUYER_STEP),
     ("GET", "/api/disputes/{dispute}/evidence/{photo}", "", SALE_READ),
     ("POST", "/api/disputes/{dispute}/answer", "answer", row(UNAUTH, ROLE, ROLE, NF, ROLE, OK, NF, NF, ROLE, SCOPE)),
+    # B's dispute is still the house's: not on the association's docket, so it does not exist for anyone here.
+    ("POST", "/api/disputes/{dispute}/ruling", "ruling", row(UNAUTH, NF, NF, NF, NF, NF, NF, NF, NF, SCOPE)),
     (
         "POST",
         "/api/disputes/{dispute}/escalate",
@@ -258,6 +260,7 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         "dispute": {"json": {"reason": "flood", "description": "泡水痕迹"}},
         "answer": {"json": {"answer": "rejected", "note": "车况报告已披露"}},
         "escalate": {"json": {"note": "申请协会调解"}},
+        "ruling": {"json": {"ruling": "rejected", "note": "调解不予支持"}},
         "policy": {"json": {"window_days": 10}},
     }
     return bodies.get(kind, {})
@@ -336,6 +339,9 @@ async def test_the_association_sees_a_case_once_escalated(client: ApiClient) -> 
     seen = await client.get(f"/api/disputes/{world.dispute}")
     assert seen.status_code == 200
     assert [d["id"] for d in (await client.get("/api/association/disputes")).json()["items"]] == [world.dispute]
+    # It rules on it once the case is before it (every other caller: test_association_ruling.py).
+    ruled = await client.post(f"/api/disputes/{world.dispute}/ruling", json={"ruling": "rejected"})
+    assert ruled.json()["ruling"]["ruling"] == "rejected"
     # It sees the dispute, not the sale's money or its gate pass.
     assert (await client.get(f"/api/sales/{world.sales['b'].id}/payout")).status_code == 404
     assert (await client.get(f"/api/sales/{world.sales['b'].id}/gate-pass")).status_code == 404

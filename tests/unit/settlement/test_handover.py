@@ -158,3 +158,32 @@ def test_proof_files_are_checked_by_their_bytes_and_size() -> None:
         with pytest.raises(proofs.ProofError) as exc:
             proofs.check_file(data, ctype, allowed, 100)
         assert exc.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("decider", "level", "status", "refusal"),
+    [
+        (h.Decider.HOUSE, h.Level.HOUSE, "open", None),
+        (h.Decider.HOUSE, h.Level.ASSOCIATION, "open", "dispute_with_association"),
+        (h.Decider.HOUSE, h.Level.ASSOCIATION, "answered", "dispute_with_association"),
+        (h.Decider.HOUSE, h.Level.AUTHORITIES, "open", None),  # the house records the authorities' outcome
+        (h.Decider.HOUSE, h.Level.HOUSE, "answered", "dispute_not_open"),
+        (h.Decider.ASSOCIATION, h.Level.ASSOCIATION, "open", None),
+        (h.Decider.ASSOCIATION, h.Level.ASSOCIATION, "answered", "dispute_not_open"),
+        (h.Decider.ASSOCIATION, h.Level.AUTHORITIES, "open", "dispute_not_with_association"),
+        (h.Decider.ASSOCIATION, h.Level.HOUSE, "open", "dispute_not_with_association"),
+    ],
+)
+def test_each_level_is_decided_by_its_decider_once(decider: h.Decider, level: h.Level, status: str,
+                                                   refusal: str | None) -> None:  # fmt: skip
+    if refusal is None:
+        h.may_decide(decider, level, status)
+        return
+    with pytest.raises(h.DisputeError) as exc:
+        h.may_decide(decider, level, status)
+    assert exc.value.code == refusal
+
+
+def test_every_level_has_one_decider_and_the_association_only_its_own() -> None:
+    assert set(h.DECIDES) == set(h.Level)
+    assert [lvl for lvl, who in h.DECIDES.items() if who is h.Decider.ASSOCIATION] == [h.Level.ASSOCIATION]

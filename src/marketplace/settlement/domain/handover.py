@@ -195,6 +195,18 @@ class Level(StrEnum):
 NEXT_LEVEL = {Level.HOUSE: Level.ASSOCIATION, Level.ASSOCIATION: Level.AUTHORITIES}
 
 
+class Decider(StrEnum):
+    """Who records the decision of a case at its level. Money moves only in the house's books (it collected it),
+    so the association's mediation (调解) binds through the house's terms, which accept it: its ruling is posted
+    exactly as a house answer. The platform does not rule for the authorities: the house records their outcome."""
+
+    HOUSE = "house"
+    ASSOCIATION = "association"
+
+
+DECIDES = {Level.HOUSE: Decider.HOUSE, Level.ASSOCIATION: Decider.ASSOCIATION, Level.AUTHORITIES: Decider.HOUSE}
+
+
 class DisputeError(ValueError):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -206,6 +218,17 @@ def may_open_dispute(delivered_at: datetime | None, window_days: int, now: datet
         raise DisputeError("a dispute opens after the vehicle was handed over", "not_handed_over")
     if now >= dispute_window_closes(delivered_at, window_days):
         raise DisputeError(f"disputes are opened within {window_days} days of the handover", "dispute_window_closed")
+
+
+def may_decide(decider: Decider, level: Level, status: str) -> None:
+    """An open case is decided by whoever decides at its level, once; the house is told when the case is the
+    association's, the association when the case has left it (for the authorities)."""
+    if DECIDES[level] is not decider:
+        if decider is Decider.HOUSE:
+            raise DisputeError("the case is with the association: its ruling decides it", "dispute_with_association")
+        raise DisputeError("the case is no longer with the association", "dispute_not_with_association")
+    if status != "open":
+        raise DisputeError("the dispute awaits no answer", "dispute_not_open")
 
 
 def check_refund(amount_fen: int, paid_fen: int, refunded_fen: int) -> None:

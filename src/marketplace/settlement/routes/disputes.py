@@ -1,4 +1,5 @@
-"""HTTP handlers for disputes (争议): opening, evidence, the house's answer, escalation, the lists."""
+"""HTTP handlers for disputes (争议): opening, evidence, the house's answer, the association's ruling, escalation,
+the lists."""
 
 from __future__ import annotations
 
@@ -20,11 +21,21 @@ from marketplace.settlement.schemas_handover import (
     EvidenceOut,
     PolicyIn,
     PolicyOut,
+    RulingIn,
+    RulingOut,
 )
-from marketplace.settlement.services import disputes
+from marketplace.settlement.services import disputes, mediation
 from marketplace.web.endpoint import Call, endpoint
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+def ruling_of(d: Dispute) -> RulingOut | None:
+    step = next((x for x in d.history if x.get("action") == "ruled"), None)
+    if step is None:
+        return None
+    return RulingOut(ruling=step["answer"], note=step.get("note", ""), refund_fen=step.get("refund_fen", 0),
+                     at=step["at"])  # fmt: skip
 
 
 async def dispute_out(rows: list[Dispute]) -> list[DisputeOut]:
@@ -48,6 +59,7 @@ async def dispute_out(rows: list[Dispute]) -> list[DisputeOut]:
                 "answered_at": d.answered_at,
                 "evidence": photos.get(d.id, []),
                 "history": list(d.history),
+                "ruling": ruling_of(d),
             }
         )  # fmt: skip
         for d in rows
@@ -146,6 +158,23 @@ async def answer(call: Call[AnswerIn, Any]) -> DisputeOut:
 
 @endpoint(
     "POST",
+    "/api/disputes/{id:int}/ruling",
+    summary="The association's staff rule on a case escalated to them (mediation): rejected, price_adjustment "
+    "(refund_fen) or unwind, posted in the house's books as its answer would be; the same ruling again is a no-op",
+    tag=TAG,
+    body=RulingIn,
+    response=DisputeOut,
+    errors=(403, 404, 409, 422),
+)
+async def rule(call: Call[RulingIn, Any]) -> DisputeOut:
+    b = call.body
+    d = await mediation.rule(call.user, call.path_id(), b.ruling, b.note, b.refund_fen, now())
+    call.services.relay.notify()
+    return (await dispute_out([d]))[0]
+
+
+@endpoint(
+    "POST",
     "/api/disputes/{id:int}/escalate",
     summary="The buyer escalates an answered dispute: the house → the association → the authorities",
     tag=TAG,
@@ -200,6 +229,6 @@ async def set_policy(call: Call[PolicyIn, Any]) -> PolicyOut:
 
 
 routes: list[BaseRoute] = [
-    open_dispute, sale_dispute, get_dispute, add_evidence, get_evidence, answer, escalate, house_disputes,
+    open_dispute, sale_dispute, get_dispute, add_evidence, get_evidence, answer, rule, escalate, house_disputes,
     association_disputes, set_policy,
 ]  # fmt: skip

@@ -1,13 +1,15 @@
 """Disputes (争议) after delivery: the buyer opens one within the house's window with a reason and evidence photos;
 the house answers rejected, a price adjustment (a partial refund through the ledger) or an unwind (a credit note,
 the full refund, the vehicle returned, the sale out of the statistics). The buyer may escalate in the seed's order:
-the house, the association (whose staff then see the case), the authorities. An open dispute pauses the sale's
-clocks (`Sale.clocks_paused_since`); an answer lets them run again.
+the house, the association (whose staff then see the case and rule on it: services/mediation.py, posted through
+`decide` as a house answer is), the authorities (whose outcome the house records). An open dispute pauses the sale's
+clocks (`Sale.clocks_paused_since`); an answer or a ruling lets them run again.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -213,21 +215,36 @@ async def load_evidence(files: FileStorage, principal: Principal, dispute_id: in
 
 async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note: str, refund_fen: int | None,
                  now: datetime) -> Dispute:  # fmt: skip
-    """The house's administrators answer (money may move). Each answer is a new step; the clocks run again."""
+    """The house's administrators answer (money may move) at the house's level and, recording the outcome, at the
+    authorities'; never while the case is the association's. Each answer is a new step; the clocks run again."""
     d, _, _ = await visible_dispute(principal, dispute_id)
     if not access.sets_fees(principal, d.house_org_id):
         # Visible but not theirs to answer (staff, buyer, seller, association): 403, not 404.
         raise Forbidden("the house's administrators answer a dispute", code="insufficient_role")
+    return await decide(principal, d.id, rules.Decider.HOUSE, what, note, refund_fen, now)
+
+
+Then = Callable[[BaseDBAsyncClient, Dispute, dict[str, Any]], Awaitable[None]]
+
+
+async def decide(principal: Principal, dispute_id: int, decider: rules.Decider, what: rules.Answer, note: str,
+                 refund_fen: int | None, now: datetime, then: Then | None = None) -> Dispute:  # fmt: skip
+    """Post a decision in the house's books, whoever made it: the house's answer and the association's ruling move
+    the same money with the same legs. The caller has checked who `principal` is; the rules check the level.
+    `then` runs in the same transaction with the case as it was and the step recorded (the ruling's notices)."""
+    action = "answered" if decider is rules.Decider.HOUSE else "ruled"
 
     async def work(conn: BaseDBAsyncClient) -> Dispute:
-        cur = await Dispute.filter(id=d.id).using_db(conn).get()
-        if cur.status != "open":
-            raise Conflict("the dispute awaits no answer", code="dispute_not_open")
+        cur = await Dispute.filter(id=dispute_id).using_db(conn).get()
+        try:
+            rules.may_decide(decider, rules.Level(cur.level), cur.status)
+        except rules.DisputeError as exc:
+            raise _refused(exc) from None
         sale = await Sale.filter(id=cur.sale_id).using_db(conn).get()
         invoice = await locked(Invoice.filter(sale_id=sale.id), conn).get()
         own = sale.seller_org_id == sale.house_org_id
         refunded = cur.refunded_fen
-        step = _step(principal.user_id, "answered", cur.level, now, answer=what.value, note=note)
+        step = _step(principal.user_id, action, cur.level, now, answer=what.value, note=note)
         if what is rules.Answer.PRICE_ADJUSTMENT:
             if refund_fen is None:
                 raise ApiError("a price adjustment names refund_fen", code="invalid_refund", status=422)
@@ -235,10 +252,14 @@ async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note
                 rules.check_refund(refund_fen, invoice.paid_fen, refunded)
             except rules.DisputeError as exc:
                 raise _refused(exc) from None
+            # The house's answers are keyed by their step; the association rules once per case (its level is
+            # visited once), so its key names the ruling itself and a retried ruling finds it posted.
+            key = (f"dispute:{cur.id}:adjust:{len(cur.history)}" if decider is rules.Decider.HOUSE
+                   else f"dispute:{cur.id}:ruling:{cur.level}")  # fmt: skip
             await ledger.post(
-                conn, sale.house_org_id, f"dispute:{cur.id}:adjust:{len(cur.history)}", "price_adjustment",
+                conn, sale.house_org_id, key, "price_adjustment",
                 rules.adjustment_legs(sale.seller_org_id, own, refund_fen, sale.currency), now,
-                memo=f"price adjustment, dispute {cur.id}",
+                memo=f"price adjustment, dispute {cur.id}" + (" (association ruling)" if action == "ruled" else ""),
             )  # fmt: skip
             refunded += refund_fen
             step["refund_fen"] = refund_fen
@@ -257,9 +278,11 @@ async def answer(principal: Principal, dispute_id: int, what: rules.Answer, note
         if updated != 1:
             raise Contended()
         await _resume(conn, sale, now)
-        await record_event(conn, "settlement.dispute_answered",
+        await record_event(conn, f"settlement.dispute_{action}",
                            {"dispute_id": cur.id, "sale_id": sale.id, "house_org_id": sale.house_org_id,
                             "answer": what.value, "level": cur.level})  # fmt: skip
+        if then is not None:
+            await then(conn, cur, step)
         return await Dispute.filter(id=cur.id).using_db(conn).get()
 
     try:

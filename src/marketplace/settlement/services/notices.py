@@ -32,6 +32,19 @@ _TEXT: dict[str, tuple[str, str, str, str]] = {
                    "Your deposit of CNY {amount} will be refunded by {due_on}."),
     "refunded": ("保证金已退还", "Deposit refunded", "您的保证金 {amount} 元已退还（银行流水号 {reference}）。",
                  "Your deposit of CNY {amount} was refunded (bank reference {reference})."),
+    # The association's ruling on an escalated dispute, to the buyer and the house's staff (services/mediation.py).
+    "ruling_rejected": ("协会调解结果", "The association's ruling",
+                        "行业协会对争议 {dispute_id} 号的调解结果：不予支持。{note}",
+                        "The trade association ruled on dispute no. {dispute_id}: rejected. {note}"),
+    "ruling_adjustment": ("协会调解结果", "The association's ruling",
+                          "行业协会对争议 {dispute_id} 号的调解结果：调整价格，拍卖企业退还买方 {refund} 元。{note}",
+                          "The trade association ruled on dispute no. {dispute_id}: a price adjustment; the house "
+                          "refunds the buyer CNY {refund}. {note}"),
+    "ruling_unwind": ("协会调解结果", "The association's ruling",
+                      "行业协会对争议 {dispute_id} 号的调解结果：解除交易，车辆退回，"
+                      "拍卖企业退还买方 {refund} 元。{note}",
+                      "The trade association ruled on dispute no. {dispute_id}: the sale is unwound, the vehicle "
+                      "returned and the house refunds the buyer CNY {refund}. {note}"),
 }  # fmt: skip
 
 

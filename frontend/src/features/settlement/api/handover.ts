@@ -77,7 +77,9 @@ export interface Dispute {
   answered_at?: string | null;
   /** Photo ids: `evidenceUrl(dispute, photo)`. */
   evidence: number[];
-  history?: { at: string; action: string; level: string; note?: string; answer?: string }[];
+  history?: { at: string; action: string; level: string; note?: string; answer?: string; refund_fen?: number }[];
+  /** The association's ruling (mediation, 调解), once it ruled. */
+  ruling?: { ruling: DisputeAnswer; note: string; refund_fen: number; at: string } | null;
 }
 
 export type DocumentKind = 'invoice' | 'confirmation' | 'contract';
@@ -146,10 +148,20 @@ export const completeRefund = (house: number, refund: number, bankReference: str
 export const houseDisputes = (house: number, status: 'open' | 'answered' | null) =>
   api.get<{ items: Dispute[] }>(`/api/houses/${house}/disputes`, { query: { status } }).then((r) => r.items);
 
-export type DisputeAnswer = 'rejected' | 'price_adjustment' | 'unwind';
+export const DISPUTE_ANSWERS = ['rejected', 'price_adjustment', 'unwind'] as const;
+export type DisputeAnswer = (typeof DISPUTE_ANSWERS)[number];
+/** A house's answer or an association's ruling: the same decision. */
+export interface DisputeDecision {
+  answer: DisputeAnswer;
+  note: string;
+  refund_fen?: number;
+}
 
-export const answerDispute = (dispute: number, body: { answer: DisputeAnswer; note: string; refund_fen?: number }) =>
-  api.post<Dispute>(`/api/disputes/${dispute}/answer`, body);
+export const answerDispute = (dispute: number, body: DisputeDecision) => api.post<Dispute>(`/api/disputes/${dispute}/answer`, body);
+
+/** The association's staff rule on a case before them; posted in the house's books as its answer would be. */
+export const ruleDispute = (dispute: number, { answer, ...rest }: DisputeDecision) =>
+  api.post<Dispute>(`/api/disputes/${dispute}/ruling`, { ruling: answer, ...rest });
 
 export const houseTransfers = (house: number, status: TransferStatus | null) =>
   api.get<{ items: Transfer[] }>(`/api/houses/${house}/transfers`, { query: { status } }).then((r) => r.items);

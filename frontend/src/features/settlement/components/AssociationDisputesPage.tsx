@@ -6,13 +6,15 @@ import { useMoney } from '../../../hooks/use-money';
 import { isApiError } from '../../../lib/api-client';
 import { formatDateTime } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { associationDisputes, type Dispute } from '../api/handover';
+import { associationDisputes, ruleDispute, type Dispute } from '../api/handover';
+import { DecisionForm } from './DisputeDecision';
 import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
-const STEPS = ['opened', 'answered', 'escalated'] as const;
+const STEPS = ['opened', 'answered', 'escalated', 'ruled'] as const;
 
-/** One escalated case: the buyer's complaint, its evidence, and each step so far (the house answers every level). */
-function Case({ dispute }: { dispute: Dispute }) {
+/** One escalated case: the buyer's complaint, its evidence, each step so far, and the ruling form while it is before
+ * the association (its mediation, posted in the house's books as the house's answer would be). */
+function Case({ dispute, onRuled }: { dispute: Dispute; onRuled: () => void }) {
   const { t, locale } = useI18n();
   const { yuan } = useMoney();
   return (
@@ -26,6 +28,12 @@ function Case({ dispute }: { dispute: Dispute }) {
       <DisputeState dispute={dispute} />
       {dispute.refunded_fen > 0 && <p className="small">{t('settlement.dispute.refunded', { amount: yuan(dispute.refunded_fen) })}</p>}
       <EvidencePhotos dispute={dispute} />
+      {dispute.level === 'association' && dispute.status === 'open' && (
+        <>
+          <p className="small muted">{t('settlement.ruling.intro')}</p>
+          <DecisionForm by="association" send={(x) => ruleDispute(dispute.id, x)} onDone={onRuled} />
+        </>
+      )}
       {dispute.history && dispute.history.length > 0 && (
         <>
           <h4>{t('settlement.association.history')}</h4>
@@ -51,6 +59,7 @@ export function AssociationDisputesPage() {
   useDocumentTitle(t('settlement.association.title'));
   const [items, setItems] = useState<Dispute[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [recorded, setRecorded] = useState(false);
   const load = useCallback(() => {
     setError(null);
     associationDisputes().then(setItems, setError);
@@ -60,6 +69,11 @@ export function AssociationDisputesPage() {
     <div className="page wide settlement">
       <h1>{t('settlement.association.title')}</h1>
       <p className="muted">{t('settlement.association.intro')}</p>
+      {recorded && (
+        <p className="alert alert-info" role="status" data-testid="ruling-recorded">
+          {t('settlement.ruling.recorded')}
+        </p>
+      )}
       {error && isApiError(error) && error.status === 404 ? (
         <Empty>{t('settlement.association.notStaff')}</Empty>
       ) : error ? (
@@ -71,7 +85,14 @@ export function AssociationDisputesPage() {
       ) : (
         <ul className="invoice-list" data-testid="association-disputes">
           {items.map((d) => (
-            <Case key={d.id} dispute={d} />
+            <Case
+              key={d.id}
+              dispute={d}
+              onRuled={() => {
+                setRecorded(true);
+                load();
+              }}
+            />
           ))}
         </ul>
       )}

@@ -1,12 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Empty, LoadError, Loading } from '../../../components/feedback';
-import { FormError, SelectField, SubmitButton, TextField } from '../../../components/form';
-import { MoneyInput } from '../../../components/money-input';
+import { FormError, SubmitButton, TextField } from '../../../components/form';
 import { useMoney } from '../../../hooks/use-money';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
 import { useI18n } from '../../../lib/i18n';
-import { parseMoney } from '../../../lib/money-input';
 import {
   answerDispute,
   completeRefund,
@@ -18,9 +16,9 @@ import {
   TRANSFER_DOCUMENTS,
   type DepositRefund,
   type Dispute,
-  type DisputeAnswer,
   type Transfer,
 } from '../api/handover';
+import { DecisionForm } from './DisputeDecision';
 import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
 /** A list the desk loads once and reloads after each action (these lists are bounded by the API, not paginated). */
@@ -80,64 +78,59 @@ export function DeskRefunds({ house }: { house: number }) {
   );
 }
 
-function AnswerForm({ dispute, onDone }: { dispute: Dispute; onDone: () => void }) {
-  const { t } = useI18n();
-  const [answer, setAnswer] = useState<DisputeAnswer>('rejected');
-  const [note, setNote] = useState('');
-  const [refund, setRefund] = useState('');
-  const [problem, setProblem] = useState<string | undefined>();
-  const save = useMutation(async (refundFen?: number) => {
-    await answerDispute(dispute.id, { answer, note, ...(refundFen !== undefined ? { refund_fen: refundFen } : {}) });
-    onDone();
-  });
-  return (
-    <form
-      className="inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (answer !== 'price_adjustment') return void save.run();
-        const fen = parseMoney(refund, 'yuan');
-        setProblem(fen === undefined ? t('settlement.desk.badAmount') : undefined);
-        if (fen !== undefined) void save.run(fen);
-      }}
-    >
-      <SelectField
-        label={t('settlement.disputes.answer')}
-        value={answer}
-        onChange={(e) => setAnswer(e.target.value as DisputeAnswer)}
-        options={(['rejected', 'price_adjustment', 'unwind'] as const).map((a) => ({ value: a, label: t(`settlement.disputes.answer.${a}`) }))}
-      />
-      {answer === 'price_adjustment' && (
-        <MoneyInput label={t('settlement.disputes.refund')} unit="yuan" value={refund} onValueChange={setRefund} error={problem} />
-      )}
-      <TextField label={t('settlement.disputes.note')} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
-      <SubmitButton pending={save.pending}>{t('settlement.disputes.send')}</SubmitButton>
-      <FormError error={save.error} />
-    </form>
-  );
-}
-
-/** Open disputes: the house's administrators answer each (rejected, a price adjustment, or unwinding the sale). */
+/**
+ * Open disputes: the house's administrators answer each (rejected, a price adjustment, or unwinding the sale), except
+ * a case before the association, whose ruling the books take as the house's answer.
+ */
 export function DeskDisputes({ house }: { house: number }) {
   const { t } = useI18n();
-  const list = useList(() => houseDisputes(house, 'open'), [house]);
+  const list = useList(() => houseDisputes(house, null), [house]);
   if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
   if (!list.items) return <Loading />;
-  if (!list.items.length) return <Empty>{t('settlement.disputes.none')}</Empty>;
+  const open = list.items.filter((d) => d.status === 'open');
+  // The association's rulings stay in view: the house pays any refund they name, as it would its own answer's.
+  const ruled = list.items.filter((d) => d.status === 'answered' && d.ruling);
+  const card = (d: Dispute, testId: string, action: ReactNode) => (
+    <li key={d.id} className="card" data-testid={testId}>
+      <h3>
+        {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
+      </h3>
+      <p>{d.description}</p>
+      <DisputeState dispute={d} />
+      <EvidencePhotos dispute={d} />
+      {action}
+    </li>
+  );
   return (
-    <ul className="invoice-list" data-testid="disputes">
-      {list.items.map((d) => (
-        <li key={d.id} className="card" data-testid="dispute-row">
-          <h3>
-            {t('settlement.disputes.title', { id: d.id, sale: d.sale_id })} <span className="badge">{t(`settlement.dispute.reason.${d.reason}`)}</span>
-          </h3>
-          <p>{d.description}</p>
-          <DisputeState dispute={d} />
-          <EvidencePhotos dispute={d} />
-          <AnswerForm dispute={d} onDone={list.reload} />
-        </li>
-      ))}
-    </ul>
+    <>
+      {open.length ? (
+        <ul className="invoice-list" data-testid="disputes">
+          {open.map((d) =>
+            card(
+              d,
+              'dispute-row',
+              d.level === 'association' ? (
+                <p className="small muted" data-testid="with-association">
+                  {t('settlement.ruling.withAssociation')}
+                </p>
+              ) : (
+                <DecisionForm by="house" send={(x) => answerDispute(d.id, x)} onDone={list.reload} />
+              ),
+            ),
+          )}
+        </ul>
+      ) : (
+        <Empty>{t('settlement.disputes.none')}</Empty>
+      )}
+      {ruled.length > 0 && (
+        <>
+          <h3>{t('settlement.ruling.desk')}</h3>
+          <ul className="invoice-list" data-testid="ruled-disputes">
+            {ruled.map((d) => card(d, 'ruled-row', null))}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 

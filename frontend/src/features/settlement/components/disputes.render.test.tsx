@@ -5,6 +5,7 @@ import type { BankLine } from '../api/desk';
 import type { Dispute } from '../api/handover';
 import type { Invoice } from '../api/settlement';
 import { SplitPick } from './DeskBankQueue';
+import { DecisionForm } from './DisputeDecision';
 import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
 const dispute = (over: Partial<Dispute> = {}): Dispute => ({
@@ -34,6 +35,26 @@ describe('dispute evidence and the split of a statement line', () => {
     expect(zh).toContain('拍卖行');
     expect(zh).toContain('待答复');
     expect(zh).toContain('尚未上传照片');
+  });
+
+  it('shows the association’s ruling to the buyer and the house, and its form has the house’s answer’s shape', () => {
+    const ruled = dispute({ answer: 'price_adjustment', answer_note: '协会调解', refunded_fen: 1_000_000,
+      ruling: { ruling: 'price_adjustment', note: '协会调解', refund_fen: 1_000_000, at: '2026-12-02T00:00:00Z' } }); // prettier-ignore
+    setLocale('en');
+    const en = renderToString(<DisputeState dispute={ruled} />);
+    expect(en).toContain('The association’s ruling: Price adjustment (partial refund)');
+    expect(en).toContain('refund CNY 10,000');
+    expect(renderToString(<DisputeState dispute={dispute()} />)).not.toContain('dispute-ruling');
+    const form = renderToString(<DecisionForm by="association" send={async () => undefined} onDone={() => undefined} />);
+    expect(form).toContain('Record the ruling');
+    expect(form).toContain('data-testid="ruling-form"');
+    for (const a of ['rejected', 'price_adjustment', 'unwind']) expect(form).toContain(`value="${a}"`);
+    expect(renderToString(<DecisionForm by="house" send={async () => undefined} onDone={() => undefined} />)).toContain('Send the answer');
+    setLocale('zh-CN');
+    const zh = renderToString(<DisputeState dispute={ruled} />);
+    expect(zh).toContain('协会调解结果：调价（部分退款）');
+    expect(zh).toContain('退款 ¥10,000');
+    expect(renderToString(<DecisionForm by="association" send={async () => undefined} onDone={() => undefined} />)).toContain('记录调解结果');
   });
 
   it('adds up the chosen invoices and gives the rule’s error when the split is not exact', () => {
