@@ -1,19 +1,22 @@
 """Importing a house's row-level submission (sessions and sales files).
 
-Two passes. The first reads every row (in a worker thread: parsing is CPU work) and collects errors and review
-warnings without writing anything, so a file with bad rows changes nothing unless the submitter asks for its
-good rows; the rows that pass every check wait for the second pass in a temporary file (`_Spool`), ready to
-write, so the upload is read and parsed once. The second writes them in batches of a thousand, each one lookup
-and one upsert (`upserts`) in its own short transaction (a million-row file never holds the database for
-minutes), keyed by the house's own ids: the same file imported twice changes nothing, and no submission is
-recorded for an import that changed nothing. Rows count in a release only once an analyst approves their
-submission, so a batch interrupted half-way never reaches the figures; importing the same file again completes
-it. Only the set of row keys (64-bit hashes) and one batch are held in memory, never the rows.
+Two passes. The first (`firstpass`, in a child process: parsing and checking is CPU work) reads every row and
+collects errors and review warnings; the rows that pass every check go, as they come, to this import's own
+staging tables (`staging`), so the upload is read and parsed once and the database stages rows while the child
+checks the next ones. Nothing that counts is written until the whole upload is checked: a file with bad rows
+changes nothing unless the submitter asks for its good rows. The second pass moves the staged rows into the fact
+tables inside the database, a stretch at a time in short transactions (a million-row file never holds the
+database for minutes), keyed by the house's own ids: the same file imported twice changes nothing, and no
+submission is recorded for an import that changed nothing. Rows count in a release only once an analyst
+approves their submission, so a move interrupted half-way never reaches the figures; importing the same file
+again completes it. Only the set of row keys (64-bit hashes, in the child) and a batch are held in memory,
+never the rows.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from tortoise import connections
 from tortoise.transactions import in_transaction
@@ -39,8 +42,8 @@ __all__ = ["BATCH", "MAX_LISTED", "ImportReport", "Opener", "Progress", "Upload"
 
 async def _known() -> Known:
     names: set[str] = {str(n) for n in await ReportingHouse.all().values_list("name", flat=True)}
-    held = {digest(house, key): day
-            for house, key, day in await SessionFact.all().values_list("house__name", "session_key", "held_on")}  # fmt: skip
+    stored = await SessionFact.all().values_list("house__name", "session_key", "held_on")
+    held = {digest(house, key): day for house, key, day in stored}
     returned = {digest(h, m) for h, m in await MonthlyReturn.all().values_list("house__name", "month")}
     return Known(names, held, returned)
 
@@ -78,7 +81,9 @@ async def import_submission(
     writer = _Writer(submitted_by, source)
     async with staging.stage(pg) as stage:
 
-        async def staged(kind: str, batch: list[tuple[object, ...]], read: int, houses: dict[str, tuple[str, str]]) -> None:
+        async def staged(
+            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+        ) -> None:
             writer.houses.update(houses)
             await stage.add(kind, batch)
 
@@ -101,6 +106,9 @@ async def import_submission(
                 report.updated += updated
                 report.unchanged += unchanged
     report.imported = True
+    if writer.submission is not None and not (report.created or report.updated):
+        await writer.submission.delete()  # asked for before a move that then changed nothing (PostgreSQL)
+        writer.submission = None
     if writer.submission is not None:
         sub = writer.submission
         sub.sessions_rows, sub.sales_rows = report.sessions_read, report.sales_read

@@ -59,7 +59,8 @@ class Stage:
     async def create(self) -> None:
         for kind in SPECS:
             if self.pg:
-                cols = ", ".join(f"{c} {_PG_TYPES.get(c, 'text')}" for c in self.columns(kind))
+                # n is a key so that a stretch is found by an index range, not by scanning every staged row
+                cols = ", ".join(f"{c} {_PG_TYPES.get(c, 'text')}" for c in self.columns(kind)) + ", PRIMARY KEY (n)"
                 await self.raw.execute(f"CREATE TEMP TABLE {self.name(kind)} ({cols})")
             else:
                 cols = ", ".join("n INTEGER PRIMARY KEY" if c == "n" else c for c in self.columns(kind))
@@ -107,19 +108,29 @@ class Stage:
     async def move(self, kind: str, submission: Callable[[], Awaitable[int]],
                    progress: Callable[[int], None]) -> tuple[int, int, int]:  # fmt: skip
         """(created, updated, unchanged) after moving the staged rows of `kind` into its fact table; the houses
-        must exist. `submission()` is asked for the submission's id only when a stretch changes something."""
+        must exist. `submission()` gives the submission's id (on SQLite asked only when a stretch changes something)."""
         if kind not in self.ranges:
             return 0, 0, 0
         count, upsert = self._sql(kind)
+        if self.pg:
+            # Autovacuum never analyses a temporary table: without statistics the planner guesses its size.
+            await self.raw.execute(f"ANALYZE {self.name(kind)}")
         first, last = self.ranges[kind]
         created = updated = unchanged = 0
         for lo in range(first, last + 1, MOVE):
             hi = min(lo + MOVE - 1, last)
             async with self._transaction() as run:
-                (new, changed), = await run(count, [lo, hi], fetch=True)  # fmt: skip
-                new, changed = int(new or 0), int(changed or 0)
-                if new or changed:
-                    await run(upsert, [lo, hi, await submission()], fetch=False)
+                if self.pg:
+                    # PostgreSQL tells which rows the upsert inserted (xmax 0) and which it updated; an equal row
+                    # is not returned. The submission is asked for first (dropped after if nothing changed).
+                    written = await run(f"{upsert} RETURNING (xmax = 0)", [lo, hi, await submission()], fetch=True)
+                    new = sum(1 for (inserted,) in written if inserted)
+                    changed = len(written) - new
+                else:
+                    (new, changed), = await run(count, [lo, hi], fetch=True)  # fmt: skip
+                    new, changed = int(new or 0), int(changed or 0)
+                    if new or changed:
+                        await run(upsert, [lo, hi, await submission()], fetch=False)
             staged = hi - lo + 1
             created, updated, unchanged = created + new, updated + changed, unchanged + staged - new - changed
             progress(hi - first + 1)
