@@ -99,9 +99,12 @@ async def import_submission(
         await writer.create_houses()
         async with pagecache.large():
             for kind in ("sessions", "sales"):
-                created, updated, unchanged = await stage.move(
-                    kind, writer.submission_id, lambda done, kind=kind: progress(f"writing {kind}", done)
-                )
+                stage_name = f"writing {kind}"
+
+                def written(done: int, stage_name: str = stage_name) -> None:
+                    progress(stage_name, done)
+
+                created, updated, unchanged = await stage.move(kind, writer.submission_id, written)
                 report.created += created
                 report.updated += updated
                 report.unchanged += unchanged

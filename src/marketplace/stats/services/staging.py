@@ -86,7 +86,11 @@ class Stage:
     def _sql(self, kind: str) -> tuple[str, str]:
         """(count of created and updated rows, the upsert of the rows that change) for a stretch of staged rows."""
         spec, stage = SPECS[kind], self.name(kind)
-        p = (lambda i: f"${i}") if self.pg else (lambda i: f"?{i}")  # numbered: the order differs from the text's
+        mark = "$" if self.pg else "?"  # numbered on both: the parameters' order differs from the text's
+
+        def p(i: int) -> str:
+            return f"{mark}{i}"
+
         same = " AND ".join(f"r.{c} = s.{c}" for c in spec.values)  # every value column is NOT NULL
         source = (f"FROM {stage} s JOIN stats_houses h ON h.name = s.house "
                   f"LEFT JOIN {spec.table} r ON r.house_id = h.id AND r.{spec.key} = s.{spec.key} "
