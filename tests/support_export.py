@@ -12,6 +12,7 @@ from listings.models import Vehicle
 from marketplace.accounts.auth import CSRF_COOKIE, SESSION_COOKIE, new_secret, token_hash
 from marketplace.accounts.models import Organisation, Session
 from tests.support import ApiClient, Member, make_member, make_org
+from tests.support_payees import connect_payee
 
 _vin = iter(range(10_000, 99_999))
 
@@ -69,10 +70,13 @@ class Exporter:
     cars: list[Vehicle]
 
 
-async def make_exporter(client: ApiClient, cars: int = 2, *, login: bool = True) -> Exporter:
+async def make_exporter(client: ApiClient, cars: int = 2, *, login: bool = True, payee: bool = True) -> Exporter:
+    """A verified exporter; with `payee`, its verified Stripe connected account (where its card payments go)."""
     org = await make_org("dealer")
     admin = await make_member(client.app, org, ["dealer_admin"], "exp")
     filing = await make_filing(org)
+    if payee:
+        await connect_payee(org.id)
     made = [await make_car(org) for _ in range(cars)]
     if login:
         await login_as(client, admin.user.id)

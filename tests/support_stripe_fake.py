@@ -12,6 +12,15 @@ PaymentIntent and its charge as Stripe does, `…/pay?delayed=1` leaves it `comp
 `…/settle`, and `…/expire` expires it); webhook events signed `t=…,v1=HMAC-SHA256(secret, "t.payload")`. The
 buyer confirming the card in the browser is the fake's own endpoint `POST /_fake/confirm/{id}`. It counts what was
 created, so a test can tell one charge from two.
+
+Connect, as Stripe documents it for direct charges: a request with a `Stripe-Account` header acts on that connected
+account, and every object it makes lives there (`owner`): the same id asked for on another account (or on the
+platform's own, without the header) is a 404 resource_missing, balance transactions are listed per account, and an
+idempotency key is per account. An event about an object on a connected account carries `account`. Every request's
+account is recorded (`calls`: method, path, account; "" for the platform), so a test can assert which account a call
+was made on. `GET /v1/accounts/{id}` answers for the accounts a test connected (`connect`); any other id is the 403
+permission error Stripe gives for an account the platform is not connected to. (Unlike Stripe, the header itself is
+not checked against the connected accounts: a test that wants the refusal asks `GET /v1/accounts`.)
 """
 
 from __future__ import annotations
@@ -67,6 +76,11 @@ class FakeStripe:
         self.sessions: dict[str, dict[str, Any]] = {}
         self.created = {"payment_intent": 0, "refund": 0, "capture": 0, "checkout_session": 0}
         self.requests: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, str, str]] = []  # (method, path, Stripe-Account or "")
+        self.owner: dict[str, str] = {}  # object id -> the account it lives on ("": the platform's)
+        self.accounts: dict[str, dict[str, Any]] = {}
+        self._key_account: dict[str, str] = {}
+        self._acting = ""  # the account of the request being worked (under the lock)
         self._keys: dict[str, tuple[str, dict[str, Any], int, dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -77,6 +91,25 @@ class FakeStripe:
 
     def _id(self, prefix: str) -> str:
         return f"{prefix}_fake{next(self._ids):06d}"
+
+    def _account(self, request: Request) -> str:
+        account = request.headers.get("stripe-account", "")
+        self.calls.append((request.method, request.url.path, account))
+        return account
+
+    def _mine(self, obj_id: str, account: str) -> bool:
+        """Whether an object lives on the account asked (Stripe: another account's object does not exist)."""
+        return self.owner.get(obj_id, "") == account
+
+    def connect(self, account: str, *, charges_enabled: bool = True, country: str = "HK") -> str:
+        """A connected account of the platform's (what onboarding a house's Stripe account makes)."""
+        self.accounts[account] = {"id": account, "object": "account", "charges_enabled": charges_enabled,
+                                  "country": country, "default_currency": "hkd", "type": "standard"}  # fmt: skip
+        return account
+
+    def calls_on(self, account: str, path_prefix: str = "/v1/") -> list[tuple[str, str]]:
+        """The API calls made on an account (its Stripe-Account header), as (method, path)."""
+        return [(m, p) for m, p, a in self.calls if a == account and p.startswith(path_prefix)]
 
     # --- the HTTP side ---------------------------------------------------------------------------------------
 
@@ -91,6 +124,7 @@ class FakeStripe:
                 Route("/v1/balance_transactions", self._list_balance, methods=["GET"]),
                 Route("/v1/checkout/sessions", self._create_session, methods=["POST"]),
                 Route("/v1/checkout/sessions/{id}", self._get_session, methods=["GET"]),
+                Route("/v1/accounts/{id}", self._get_account, methods=["GET"]),
                 Route("/_fake/confirm/{id}", self._confirm, methods=["POST"]),
                 Route("/_fake/checkout/{id}/{action}", self._session_action, methods=["POST"]),
             ]
@@ -99,17 +133,24 @@ class FakeStripe:
     async def _idempotent(self, request: Request, work: Any, parse: Any = _form) -> JSONResponse:
         params = parse(list((await request.form()).multi_items()))
         self.requests.append((request.method, request.url.path))
+        account = self._account(request)
         key = request.headers.get("idempotency-key")
         with self._lock:
             if key and key in self._keys:
                 path, first_params, status, body = self._keys[key]
-                if path != request.url.path or first_params != params:
+                # Stripe keeps keys per account; the fake, stricter, refuses a key reused on another account
+                # (never done on purpose: each operation has its own key and one payee).
+                if path != request.url.path or first_params != params or self._key_account[key] != account:
                     return _error(400, "idempotency_error", "Keys for idempotent requests can only be used with the "
                                   "same parameters they were first used with.")  # fmt: skip
                 return JSONResponse(body, status_code=status, headers={"Idempotent-Replayed": "true"})
+            self._acting = account
             status, body = work(params, request.path_params.get("id", ""))
+            if status == 200 and body.get("id"):
+                self.owner.setdefault(str(body["id"]), account)
             if key:
                 self._keys[key] = (request.url.path, params, status, body)
+                self._key_account[key] = account
         if self.fail_next > 0:
             self.fail_next -= 1
             return _error(500, "api_error", "the fake answers 500 after doing the work")
@@ -133,8 +174,9 @@ class FakeStripe:
 
     async def _get_intent(self, request: Request) -> JSONResponse:
         self.requests.append(("GET", request.url.path))
+        account = self._account(request)
         intent = self.intents.get(request.path_params["id"])
-        if intent is None:
+        if intent is None or not self._mine(intent["id"], account):
             return _error(404, "invalid_request_error", "No such payment_intent", "resource_missing")
         return JSONResponse(intent)
 
@@ -143,6 +185,7 @@ class FakeStripe:
         bt = {"id": self._id("txn"), "object": "balance_transaction", "type": "charge",
               "source": intent["latest_charge"], "amount": amount, "fee": fee, "net": amount - fee,
               "currency": intent["currency"], "created": int(time.time()), "status": "pending"}  # fmt: skip
+        self.owner[bt["id"]] = self.owner.get(intent["id"], "")
         self.balance.append(bt)
 
     async def _confirm(self, request: Request) -> JSONResponse:
@@ -160,6 +203,9 @@ class FakeStripe:
     async def _capture(self, request: Request) -> JSONResponse:
         def work(p: dict[str, Any], pi_id: str) -> tuple[int, dict[str, Any]]:
             intent = self.intents.get(pi_id)
+            if intent is not None and not self._mine(pi_id, self._acting):
+                return 404, {"error": {"type": "invalid_request_error", "message": "No such payment_intent",
+                                       "code": "resource_missing"}}  # fmt: skip
             if intent is None or intent["status"] != "requires_capture":
                 return 400, {"error": {"type": "invalid_request_error", "message": "This PaymentIntent could not be "
                                        "captured", "code": "payment_intent_unexpected_state"}}  # fmt: skip
@@ -174,6 +220,9 @@ class FakeStripe:
     async def _cancel(self, request: Request) -> JSONResponse:
         def work(p: dict[str, Any], pi_id: str) -> tuple[int, dict[str, Any]]:
             intent = self.intents.get(pi_id)
+            if intent is not None and not self._mine(pi_id, self._acting):
+                return 404, {"error": {"type": "invalid_request_error", "message": "No such payment_intent",
+                                       "code": "resource_missing"}}  # fmt: skip
             if intent is None or intent["status"] in ("succeeded", "canceled"):
                 return 400, {"error": {"type": "invalid_request_error", "message": "cannot cancel",
                                        "code": "payment_intent_unexpected_state"}}  # fmt: skip
@@ -185,6 +234,9 @@ class FakeStripe:
     async def _refund(self, request: Request) -> JSONResponse:
         def work(p: dict[str, Any], _: str) -> tuple[int, dict[str, Any]]:
             intent = self.intents.get(p.get("payment_intent", ""))
+            if intent is not None and not self._mine(intent["id"], self._acting):
+                return 404, {"error": {"type": "invalid_request_error", "message": "No such payment_intent",
+                                       "code": "resource_missing"}}  # fmt: skip
             refunded = sum(r["amount"] for r in self.refunds.values() if intent and r["payment_intent"] == intent["id"])
             amount = int(p.get("amount", 0))
             if intent is None or intent["status"] != "succeeded" or refunded + amount > intent["amount_received"]:
@@ -193,7 +245,10 @@ class FakeStripe:
             re = {"id": self._id("re"), "object": "refund", "amount": amount, "currency": intent["currency"],
                   "payment_intent": intent["id"], "status": "succeeded", "created": int(time.time())}  # fmt: skip
             self.refunds[re["id"]] = re
-            self.balance.append({"id": self._id("txn"), "object": "balance_transaction", "type": "refund",
+            self.owner[re["id"]] = self._acting
+            txn = self._id("txn")
+            self.owner[txn] = self._acting
+            self.balance.append({"id": txn, "object": "balance_transaction", "type": "refund",
                                  "source": re["id"], "amount": -amount, "fee": 0, "net": -amount,
                                  "currency": intent["currency"], "created": int(time.time()),
                                  "status": "pending"})  # fmt: skip
@@ -204,8 +259,9 @@ class FakeStripe:
 
     async def _list_balance(self, request: Request) -> JSONResponse:
         q = request.query_params
+        account = self._account(request)
         gte = int(q.get("created[gte]", "0"))
-        rows = [b for b in self.balance if b["created"] >= gte]
+        rows = [b for b in self.balance if b["created"] >= gte and self._mine(b["id"], account)]
         after = q.get("starting_after")
         if after:
             ids = [b["id"] for b in rows]
@@ -240,10 +296,24 @@ class FakeStripe:
 
     async def _get_session(self, request: Request) -> JSONResponse:
         self.requests.append(("GET", request.url.path))
+        account = self._account(request)
         session = self.sessions.get(request.path_params["id"])
-        if session is None:
+        if session is None or not self._mine(session["id"], account):
             return _error(404, "invalid_request_error", "No such checkout.session", "resource_missing")
         return JSONResponse(_public(session))
+
+    async def _get_account(self, request: Request) -> JSONResponse:
+        self._account(request)
+        acct = self.accounts.get(request.path_params["id"])
+        if acct is None:
+            return _error(
+                403,
+                "invalid_request_error",
+                "The provided key does not have access to account "
+                f"'{request.path_params['id']}' (or that account does not exist).",
+                "account_invalid",
+            )
+        return JSONResponse(acct)
 
     async def _session_action(self, request: Request) -> JSONResponse:
         session, action = self.sessions[request.path_params["id"]], request.path_params["action"]
@@ -262,6 +332,7 @@ class FakeStripe:
                     "created": int(time.time()), "livemode": False,
                 }  # fmt: skip
                 self.created["payment_intent"] += 1
+                self.owner[pi_id] = self.owner.get(session["id"], "")  # made on the session's account
                 session.update(status="complete", payment_intent=pi_id)
                 if request.query_params.get("delayed") != "1":
                     self._settle(session)
@@ -294,11 +365,15 @@ class FakeStripe:
         return _public(self.sessions[session_id])
 
     def event(self, type_: str, obj: dict[str, Any], *, event_id: str | None = None, at: int | None = None,
-              secret: str = WEBHOOK_SECRET) -> tuple[bytes, str]:  # fmt: skip
-        """A webhook delivery as Stripe signs it: the payload and its Stripe-Signature header."""
+              secret: str = WEBHOOK_SECRET, account: str | None = None) -> tuple[bytes, str]:  # fmt: skip
+        """A webhook delivery as Stripe signs it: the payload and its Stripe-Signature header. An object on a
+        connected account makes a Connect event naming it (`account`), unless the test names another."""
         stamp = int(time.time()) if at is None else at
-        body = {"id": event_id or self._id("evt"), "object": "event", "type": type_, "created": stamp,
-                "api_version": "2025-01-01", "livemode": False, "data": {"object": obj}}  # fmt: skip
+        body: dict[str, Any] = {"id": event_id or self._id("evt"), "object": "event", "type": type_, "created": stamp,
+                                "api_version": "2025-01-01", "livemode": False, "data": {"object": obj}}  # fmt: skip
+        on = self.owner.get(str(obj.get("id", "")), "") if account is None else account
+        if on:
+            body["account"] = on
         payload = json.dumps(body).encode()
         sig = hmac.new(secret.encode(), f"{stamp}.".encode() + payload, hashlib.sha256).hexdigest()
         return payload, f"t={stamp},v1={sig}"

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     meili_timeout_ms: int = Field(default=10_000, ge=100, description="how long to wait for a Meilisearch task")
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = Field(default=None, description="whsec_…: verifies Stripe's webhook events")
+    stripe_connect_webhook_secret: str | None = Field(
+        default=None,
+        description="whsec_… of the Connect endpoint: verifies events on the houses' and exporters' connected accounts",
+    )
     stripe_api_base: str | None = Field(
         default=None, description="Stripe's API address (default Stripe's own; the tests point it at a local fake)"
     )

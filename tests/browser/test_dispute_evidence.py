@@ -18,10 +18,9 @@ from playwright.async_api import expect
 
 from tests.browser.conftest import ROOT, Server, seed, signed_in
 from tests.browser.test_bank_desk import poll
+from tests.support_images import PNG
 
 pytestmark = pytest.mark.usefixtures("no_lingering_close_jobs")
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def hand_over(server: Server, invoice: int, staff: str) -> dict[str, Any]:

@@ -6,7 +6,9 @@ What it checks is what the fake claims to model: the same idempotency key return
 manual-capture intent confirmed with Stripe's test card waits for capture and captures; a refund; balance
 transactions listed; a Checkout Session (payment mode, one inline-priced line item) opened with a key, the same key
 answering the same session, open with its hosted URL, its metadata and client reference kept, and no PaymentIntent
-before the payer pays; a signature made with the wrong secret refused.
+before the payer pays; a signature made with the wrong secret refused. With STRIPE_TEST_CONNECTED_ACCOUNT (an
+acct_… connected to the test platform): the account retrieved, a PaymentIntent made on it (Stripe-Account) found
+there and not on the platform's own account, as the fake's Connect model claims; an unknown account refused.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import uuid
 
 import pytest
 
-from marketplace.ports.payments.base import CardRequest, CheckoutRequest, Payee, WebhookRefused
+from marketplace.ports.payments.base import CardRailError, CardRequest, CheckoutRequest, Payee, WebhookRefused
 
 KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 pytestmark = pytest.mark.skipif(not KEY.startswith("sk_test_"), reason="needs STRIPE_SECRET_KEY=sk_test_… (test mode)")
@@ -77,3 +79,24 @@ async def test_a_checkout_session_is_one_per_key_and_open_until_paid() -> None:
 def test_a_signature_with_another_secret_is_refused() -> None:
     with pytest.raises(WebhookRefused):
         rail().verify_event(b"{}", f"t={int(time.time())},v1=00", time.time())
+
+
+CONNECTED = os.environ.get("STRIPE_TEST_CONNECTED_ACCOUNT", "")
+
+
+@pytest.mark.skipif(not CONNECTED, reason="needs STRIPE_TEST_CONNECTED_ACCOUNT=acct_… connected to the test platform")
+async def test_a_direct_charge_lives_on_the_connected_account() -> None:
+    r = rail()
+    account = await r.retrieve_account(CONNECTED)
+    assert account.id == CONNECTED
+    key = f"contract-{uuid.uuid4()}"
+    pi = await r.create_payment(CardRequest(key, 1_000, "USD", "automatic", Payee(CONNECTED), "contract", {}))
+    assert (await r.retrieve_payment(pi.id, Payee(CONNECTED))).id == pi.id
+    with pytest.raises(CardRailError):
+        await r.retrieve_payment(pi.id, Payee())  # not on the platform's own account
+
+
+async def test_an_unknown_account_is_refused() -> None:
+    with pytest.raises(CardRailError) as refused:
+        await rail().retrieve_account("acct_000000000000unknown")
+    assert refused.value.code == "card_account_not_found"

@@ -15,6 +15,7 @@ from export.services import desk, links, reminders, rules
 from marketplace.web.endpoint import Call, endpoint
 
 TOKEN_HEADER = "x-consignee-token"
+SESSION_HEADER = "x-checkout-session"
 
 
 class LinkList(BaseModel):
@@ -125,6 +126,22 @@ async def consignee_view(call: Call[Any, Any]) -> TrackOut:
 
 @endpoint(
     "GET",
+    "/api/export/consignee/checkout",
+    summary="The foreign buyer's page back from Stripe's hosted checkout (the session id Stripe put in the return "
+    "address, in the X-Checkout-Session header): that order's status and its payment as Stripe has it now",
+    tag=TAG,
+    response=TrackOut,
+    auth="public",
+    errors=(404,),
+)
+async def consignee_after_checkout(call: Call[Any, Any]) -> TrackOut:
+    view = await links.view_after_checkout(call.request.headers.get(SESSION_HEADER))
+    call.services.relay.notify()  # a session found paid just now owes the order's payment (its outbox event)
+    return view
+
+
+@endpoint(
+    "GET",
     "/api/export/consignee/documents/{id:int}",
     summary="Download a paper addressed to the consignee (token in the X-Consignee-Token header)",
     tag=TAG,
@@ -145,5 +162,6 @@ routes: list[BaseRoute] = [
     list_links,
     revoke_link,
     consignee_view,
+    consignee_after_checkout,
     consignee_document,
 ]

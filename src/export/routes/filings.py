@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -18,7 +19,9 @@ from export.schemas import (
     FilingOut,
     RenewIn,
 )
-from export.services import documents, filings
+from export.services import documents, filings, payee
+from marketplace.settlement.routes.payees import payee_out, state_out
+from marketplace.settlement.schemas_rails import CardPayeeIn, CardPayeeOut, CardPayeeStateOut
 from marketplace.web.endpoint import Call, endpoint
 
 
@@ -75,13 +78,12 @@ async def renew(call: Call[RenewIn, Any]) -> FilingOut:
     errors=(403, 404, 413, 415, 422),
 )
 async def upload_document(call: Call[Any, FilingDocumentQuery]) -> DocumentOut:
-    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     return await documents.upload_for_filing(
         call.services.files,
         call.user,
         call.path_id(),
         q=call.query,
-        content_type=ctype,
+        content_type=call.content_type,
         data=await call.request.body(),
         max_bytes=call.services.settings.max_body_bytes,
     )
@@ -126,4 +128,45 @@ async def decide(call: Call[DecisionIn, Any]) -> FilingOut:
     return await filings.decide(call.user, call.path_id(), call.body, today())
 
 
-routes: list[BaseRoute] = [lodge, list_filings, renew, upload_document, list_documents, staff_list, decide]
+@endpoint(
+    "GET",
+    "/api/export/dealers/{id:int}/card-payee",
+    summary="The exporter's Stripe connected account, where its foreign buyers' card payments for export orders go",
+    tag=TAG,
+    response=CardPayeeStateOut,
+    errors=(403, 404),
+)
+async def get_payee(call: Call[Any, Any]) -> CardPayeeStateOut:
+    return await state_out(await payee.history(call.user, call.path_id()), call.path_id())
+
+
+@endpoint(
+    "PUT",
+    "/api/export/dealers/{id:int}/card-payee",
+    summary="Set the exporter's Stripe connected account (acct_…; the dealer's administrators, once its filing is "
+    "lodged); Stripe is asked at once whether it takes charges. New order checkouts take it",
+    tag=TAG,
+    body=CardPayeeIn,
+    response=CardPayeeOut,
+    errors=(403, 404, 409, 422),
+)
+async def set_payee(call: Call[CardPayeeIn, Any]) -> CardPayeeOut:
+    return payee_out(await payee.set_account(call.user, call.path_id(), call.body.account, datetime.now(UTC)))
+
+
+@endpoint(
+    "POST",
+    "/api/export/dealers/{id:int}/card-payee/verify",
+    summary="Ask Stripe again about the exporter's connected account",
+    tag=TAG,
+    response=CardPayeeOut,
+    errors=(403, 404, 409),
+)
+async def verify_payee(call: Call[Any, Any]) -> CardPayeeOut:
+    return payee_out(await payee.verify_again(call.user, call.path_id(), datetime.now(UTC)))
+
+
+routes: list[BaseRoute] = [
+    lodge, list_filings, renew, upload_document, list_documents, staff_list, decide, get_payee, set_payee,
+    verify_payee,
+]  # fmt: skip

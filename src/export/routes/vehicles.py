@@ -119,14 +119,13 @@ async def record_plate(call: Call[PlateIn, Any]) -> VehicleDetail:
     errors=(403, 404, 413, 415, 422),
 )
 async def upload(call: Call[Any, DocumentQuery]) -> DocumentOut:
-    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     data = await call.request.body()
     return await documents.upload(
         call.services.files,
         call.user,
         vehicle_id=call.path_id(),
         q=call.query,
-        content_type=ctype,
+        content_type=call.content_type,
         data=data,
         max_bytes=call.services.settings.max_body_bytes,
     )

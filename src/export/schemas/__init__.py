@@ -34,6 +34,7 @@ from export.schemas.journey import (
     StepRecordOut,
     TrackDocument,
     TrackOut,
+    TrackPayment,
     TrackVehicle,
     VehicleDetail,
 )
@@ -151,6 +152,7 @@ __all__ = [
     "Str",
     "TrackDocument",
     "TrackOut",
+    "TrackPayment",
     "TrackVehicle",
     "VehicleDetail",
     "VehicleOut",

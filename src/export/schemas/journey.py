@@ -188,6 +188,16 @@ class TrackDocument(BaseModel):
     issued_on: date | None
 
 
+class TrackPayment(BaseModel):
+    currency: str
+    total_minor: int = Field(description="the vehicles' prices, in minor units of the order's currency")
+    paid_minor: int = Field(description="payments recorded on the order (a card payment: once its webhook is in)")
+    due_minor: int
+    card_status: str | None = Field(
+        description="the latest card checkout's state (open, processing, succeeded, canceled, failed), or null"
+    )
+
+
 class TrackOut(BaseModel):
     order_reference: str
     consignee: str
@@ -197,3 +207,4 @@ class TrackOut(BaseModel):
     vehicles: list[TrackVehicle]
     documents: list[TrackDocument]
     eta: dict[str, Any] | None
+    payment: TrackPayment

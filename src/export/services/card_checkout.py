@@ -37,7 +37,7 @@ async def due_minor(order: Order) -> int:
 async def open_checkout(principal: Principal, order_id: int) -> Checkout:
     """Open (or resume) the hosted checkout for the order's balance (the dealer's selling staff)."""
     order = await access.order(principal, order_id, write=True)  # a rival's order: the same 404 as a missing one
-    reason = checkout.configured_for(order.currency)
+    reason = await checkout.configured_for(order.currency, order.exporter_org_id)
     if reason == "card_rail_unavailable":
         raise Conflict("card payments are not configured here: record a bank transfer", code=reason)
     due = await due_minor(order)
@@ -50,7 +50,7 @@ async def checkout_state(principal: Principal, order_id: int) -> tuple[str | Non
     """Why the order cannot be paid by card now (or None), and its latest session."""
     order = await access.order(principal, order_id)
     latest = await checkout.order_checkout(order.id)
-    reason = checkout.configured_for(order.currency)
+    reason = await checkout.configured_for(order.currency, order.exporter_org_id)
     if reason is None and await due_minor(order) <= 0:
         reason = "order_nothing_due"
     return reason, latest

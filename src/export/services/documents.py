@@ -1,10 +1,12 @@
 """A step's papers: uploaded files with their type, number, date and issuer, stored through the files port
-(content-addressed, as listings' photos are). Only PDF, JPEG and PNG, checked by their first bytes, at most
-`MAX_BYTES`; the download is private to the exporter (and the consignee's link for papers addressed to them)."""
+(content-addressed, as listings' photos are). Only PDF, JPEG and PNG, checked by their first bytes (a JPEG or PNG
+decoded and encoded again, without its EXIF), at most `MAX_BYTES`; the download is private to the exporter (and
+the consignee's link for papers addressed to them)."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -12,6 +14,7 @@ from export.models import Batch, Document, Filing, OrderVehicle
 from export.schemas import DocumentList, DocumentOut, DocumentQuery, FilingDocumentQuery
 from export.services import access
 from export.services.present import document_out
+from marketplace import uploads
 from marketplace.accounts.audit import audit
 from marketplace.accounts.domain import Principal
 from marketplace.errors import ApiError, NotFound
@@ -44,12 +47,18 @@ def check(content_type: str, data: bytes, max_bytes: int) -> str:
     return ext
 
 
-async def _store(files: FileStorage, org_id: int, content_type: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+async def _store(
+    files: FileStorage, org_id: int, content_type: str, data: bytes, max_bytes: int
+) -> tuple[str, str, int]:
     ext = check(content_type, data, max_bytes)
+    if content_type != "application/pdf":
+        # A scan is decoded and encoded again, as dispute evidence is: no bytes behind the signature, no
+        # decompression bomb, no EXIF position in what the consignee's link serves.
+        data = await uploads.cleaned_photo(data, content_type, max_bytes, code="document_content_mismatch")
     digest = hashlib.sha256(data).hexdigest()
     key = f"export/{org_id}/{digest}.{ext}"
     await files.save(key, data, content_type)  # content-addressed: an orphan is harmless
-    return key, digest
+    return key, digest, len(data)
 
 
 async def upload(
@@ -70,33 +79,39 @@ async def upload(
     else:
         owner = await access.batch(principal, int(batch_id or 0), write=True)
         order_id = None
-    key, digest = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
+    key, digest, size = await _store(files, owner.exporter_org_id, content_type, data, max_bytes)
+    doc = await _record(
+        principal, owner.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=size,
+        owner={"order_id": order_id, "vehicle_id": vehicle_id, "batch_id": batch_id,
+               "for_consignee": q.for_consignee},
+    )  # fmt: skip
+    return document_out(doc)
+
+
+async def _record(
+    principal: Principal,
+    exporter_org_id: int,
+    q: DocumentQuery | FilingDocumentQuery,
+    *,
+    key: str,
+    digest: str,
+    content_type: str,
+    size: int,
+    owner: dict[str, Any],
+    audited: dict[str, Any] | None = None,
+) -> Document:
+    """The paper's row and its audit line, in one transaction; `owner` names what it belongs to."""
     async with in_transaction() as conn:
         doc = await Document.create(
-            exporter_org_id=owner.exporter_org_id,
-            order_id=order_id,
-            vehicle_id=vehicle_id,
-            batch_id=batch_id,
-            doc_type=q.doc_type,
-            number=q.number,
-            issued_on=q.issued_on,
-            issuer=q.issuer,
-            for_consignee=q.for_consignee,
-            key=key,
-            content_type=content_type,
-            size_bytes=len(data),
-            sha256=digest,
-            uploaded_by=principal.user_id,
-            using_db=conn,
-        )
+            exporter_org_id=exporter_org_id, doc_type=q.doc_type, number=q.number, issued_on=q.issued_on,
+            issuer=q.issuer, key=key, content_type=content_type, size_bytes=size, sha256=digest,
+            uploaded_by=principal.user_id, using_db=conn, **owner,
+        )  # fmt: skip
         await audit(
-            "export.document_uploaded",
-            actor=principal.user_id,
-            target=f"export_document:{doc.id}",
-            details={"type": q.doc_type, "number": q.number},
-            conn=conn,
-        )
-    return document_out(doc)
+            "export.document_uploaded", actor=principal.user_id, target=f"export_document:{doc.id}",
+            details={"type": q.doc_type, "number": q.number, **(audited or {})}, conn=conn,
+        )  # fmt: skip
+    return doc
 
 
 async def upload_for_filing(
@@ -115,29 +130,11 @@ async def upload_for_filing(
     if f is None or not (principal.is_platform_admin or principal.roles_in(f.exporter_org_id)):
         raise NotFound("not found")
     access.require_exporter(principal, f.exporter_org_id, write=True)
-    key, digest = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
-    async with in_transaction() as conn:
-        doc = await Document.create(
-            exporter_org_id=f.exporter_org_id,
-            filing_id=f.id,
-            doc_type=q.doc_type,
-            number=q.number,
-            issued_on=q.issued_on,
-            issuer=q.issuer,
-            key=key,
-            content_type=content_type,
-            size_bytes=len(data),
-            sha256=digest,
-            uploaded_by=principal.user_id,
-            using_db=conn,
-        )
-        await audit(
-            "export.document_uploaded",
-            actor=principal.user_id,
-            target=f"export_document:{doc.id}",
-            details={"type": q.doc_type, "number": q.number, "filing": f.id},
-            conn=conn,
-        )
+    key, digest, size = await _store(files, f.exporter_org_id, content_type, data, max_bytes)
+    doc = await _record(
+        principal, f.exporter_org_id, q, key=key, digest=digest, content_type=content_type, size=size,
+        owner={"filing_id": f.id}, audited={"filing": f.id},
+    )  # fmt: skip
     return document_out(doc)
 
 

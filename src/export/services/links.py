@@ -10,14 +10,15 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from export.models import Batch, ConsigneeLink, Document, Order, OrderVehicle, StepRecord
-from export.schemas import LinkOut, TrackDocument, TrackOut, TrackVehicle
+from export.models import Batch, ConsigneeLink, Document, Order, OrderVehicle, Payment, StepRecord
+from export.schemas import LinkOut, TrackDocument, TrackOut, TrackPayment, TrackVehicle
 from export.services import access
 from export.services.present import Context, eta_out
 from marketplace.accounts.audit import audit
 from marketplace.accounts.domain import Principal
 from marketplace.errors import NotFound
 from marketplace.ports.files.base import FileStorage, StoredObject
+from marketplace.settlement.services import checkout
 
 STATUS_EN = {
     "bought": "Purchased",
@@ -111,8 +112,33 @@ def _order_eta(etas: list[dict[str, Any] | None]) -> dict[str, Any] | None:
     return max(pool, key=lambda e: e["at"], default=None)
 
 
+async def _payment(order: Order, vehicles: list[OrderVehicle], card: checkout.Checkout | None) -> TrackPayment:
+    total = sum(v.price_minor for v in vehicles)
+    paid = sum(p.amount_minor for p in await Payment.filter(order_id=order.id))
+    return TrackPayment(currency=order.currency, total_minor=total, paid_minor=paid, due_minor=total - paid,
+                        card_status=card.status if card else None)  # fmt: skip
+
+
 async def view(token: str | None) -> TrackOut:
     order = await _order_for(token)
+    # The latest card checkout as recorded: no call to Stripe on every load of the consignee's page.
+    return await _track(order, await checkout.recorded_order_checkout(order.id), with_documents=True)
+
+
+async def view_after_checkout(session_id: str | None) -> TrackOut:
+    """The page the foreign buyer lands on back from Stripe's hosted checkout (Stripe puts the session's id in our
+    success URL): that order's status and its payment as Stripe has it now. The session id is as secret as the
+    page Stripe showed the payer (it is in its address); the papers stay behind the consignee's own link."""
+    found = await checkout.order_of_session(session_id or "")
+    if found is None:
+        raise NotFound("not found")
+    order = await Order.get_or_none(id=found[0])
+    if order is None:
+        raise NotFound("not found")
+    return await _track(order, found[1], with_documents=False)
+
+
+async def _track(order: Order, card: checkout.Checkout | None, *, with_documents: bool) -> TrackOut:
     vehicles = list(await OrderVehicle.filter(order_id=order.id).order_by("id"))
     ctx = await Context.load(vehicles)
     arrived = {
@@ -120,7 +146,7 @@ async def view(token: str | None) -> TrackOut:
     }
     etas = [_arrival(eta_out(ctx.journey(v)), arrived.get(v.id)) for v in vehicles]
     latest = _order_eta(etas)
-    docs = await _documents(order, vehicles)
+    docs = await _documents(order, vehicles) if with_documents else []
     return TrackOut(
         order_reference=order.reference,
         consignee=order.consignee_name,
@@ -133,6 +159,7 @@ async def view(token: str | None) -> TrackOut:
         ],
         documents=[TrackDocument(id=d.id, doc_type=d.doc_type, number=d.number, issued_on=d.issued_on) for d in docs],
         eta=latest,
+        payment=await _payment(order, vehicles, card),
     )
 
 

@@ -51,5 +51,9 @@ def install(services: Services) -> None:
     if s.stripe_secret_key:  # the stripe SDK is imported only when the rail is configured
         from marketplace.ports.payments import stripe_cards
 
-        cards.use_rail(stripe_cards.select(s.stripe_secret_key, s.stripe_webhook_secret, s.stripe_api_base))
+        cards.use_rail(
+            stripe_cards.select(
+                s.stripe_secret_key, s.stripe_webhook_secret, s.stripe_api_base, s.stripe_connect_webhook_secret
+            )
+        )
         services.deposit_holds = card_deposits.CardDepositHolds()

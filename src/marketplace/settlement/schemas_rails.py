@@ -170,6 +170,10 @@ class CardPaymentOut(BaseModel):
     amount_fen: int
     currency: str
     client_secret: str | None = Field(description="for Stripe.js to confirm the card in the payer's browser")
+    stripe_account: str = Field(
+        description="the payee's connected account the payment is made on: Stripe.js is initialised with it "
+        "(`Stripe(pk, {stripeAccount})`), as direct charges require"
+    )
 
 
 class CardRefundIn(In):
@@ -208,3 +212,33 @@ class CardCheckoutStateOut(BaseModel):
     )
     currencies: list[str] = Field(description="what the card rail settles (empty when it is not configured)")
     checkout: CheckoutSessionOut | None = Field(description="the latest session, if one was opened")
+
+
+# --- the payee: the organisation's own Stripe connected account --------------------------------------------------
+
+
+class CardPayeeIn(In):
+    account: str = Field(
+        max_length=80,
+        description="the Stripe connected account id (acct_…) that takes the organisation's card payments",
+    )
+
+
+class CardPayeeOut(BaseModel):
+    account: str
+    status: Literal["verified", "unverified", "refused"] = Field(
+        description="verified: Stripe shows the account connected to the platform and able to take charges"
+    )
+    reason: str = Field(description="why refused: card_account_not_found, card_account_charges_disabled, …")
+    country: str
+    default_currency: str
+    set_by_user_id: int
+    set_at: datetime
+    verified_at: datetime | None
+
+
+class CardPayeeStateOut(BaseModel):
+    current: CardPayeeOut | None = Field(description="the setting in force: new card operations take it")
+    history: list[CardPayeeOut] = Field(description="earlier settings, newest first")
+    card_rail: bool = Field(description="whether the card rail is configured here (verification asks Stripe)")
+    refusal: str | None = Field(description="why card payments to this organisation are refused now, or null")

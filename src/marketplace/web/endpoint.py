@@ -63,6 +63,11 @@ class Call(Generic[B, Q]):
         return self.request.app.state.services
 
     @property
+    def content_type(self) -> str:
+        """The body's media type, lower case, without its parameters (an upload's declared kind)."""
+        return self.request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
     def client_ip(self) -> str:
         return self.request.client.host if self.request.client else ""
 
@@ -176,6 +181,10 @@ def _parse_query(request: Request, model: type[BaseModel]) -> BaseModel:
     params: dict[str, Any] = {}
     for key, value in request.query_params.multi_items():
         params[key] = value
+    # A query string carries text into the same columns a body does (a file's name, a paper's number).
+    bad = [{**d, "loc": ["query", *d["loc"][1:]]} for d in _control_characters(params)]
+    if bad:
+        raise ValidationFailed("query parameters are invalid", details=bad)
     try:
         parsed = model.model_validate(params)
     except ValidationError as exc:

@@ -54,6 +54,11 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("POST", "/api/export/filings/{filing}/documents", "pdf", WRITE),
     ("GET", "/api/export/filings/{filing}/documents", "", READ),
     ("GET", "/api/admin/export/filings", "", STAFF_ONLY),
+    # The exporter's Stripe account: its administrators set it (platform staff read, never set: it is the
+    # exporter's money); the dealer's buyer-role members do not see its books.
+    ("GET", "/api/export/dealers/{org}/card-payee", "", row(UNAUTH, NF, NF, NF, OK, OK)),
+    ("PUT", "/api/export/dealers/{org}/card-payee", "payee", row(UNAUTH, NF, NF, ROLE, ALLOWED, ROLE)),
+    ("POST", "/api/export/dealers/{org}/card-payee/verify", "", row(UNAUTH, NF, NF, ROLE, ALLOWED, ROLE)),
     ("POST", "/api/admin/export/filings/{filing}/decision", "decision", STAFF_ON_ID),
     ("POST", "/api/export/dealers/{org}/orders", "order", WRITE),
     ("GET", "/api/export/dealers/{org}/orders", "", READ),
@@ -99,6 +104,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
     ("GET", "/api/export/orders/{order}/consignee-links", "", READ),
     ("DELETE", "/api/export/consignee-links/{link}", "", WRITE),
     ("GET", "/api/export/consignee", "", row(NF, NF, NF, NF, NF, NF)),  # without the token: nobody
+    ("GET", "/api/export/consignee/checkout", "", row(NF, NF, NF, NF, NF, NF)),  # without the session: nobody
     ("GET", "/api/export/consignee/documents/{doc}", "", row(NF, NF, NF, NF, NF, NF)),
 ]
 
@@ -106,6 +112,7 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
 def body_for(kind: str, w: dict[str, Any]) -> dict[str, Any]:
     day = "2026-11-20"
     bodies: dict[str, Any] = {
+        "payee": {"account": "acct_1032D82eZvKYlo2C"},
         "filing": {
             "filing_no": "F-NEW",
             "province": "浙江",

@@ -14,8 +14,7 @@ from marketplace.settlement.models import GatePass, LedgerTransaction, Payout, S
 from marketplace.settlement.services import transfers
 from tests.e2e.settlement.handover_world import SELLER_NET, TOTAL, build, run_jobs
 from tests.support import ApiClient, Mailbox
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+from tests.support_images import PNG
 
 
 async def test_gate_pass_handover_and_the_payout_once(client: ApiClient) -> None:

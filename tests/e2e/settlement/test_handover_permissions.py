@@ -39,10 +39,10 @@ from marketplace.web.endpoint import UNSAFE_METHODS
 from tests.e2e.settlement.handover_world import TOTAL, sold_event
 from tests.e2e.settlement.test_settlement_permissions import _login
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
+from tests.support_images import JPEG, PNG
 
 CALLERS = ("anonymous", "buyer", "seller", "stranger", "auctioneer", "house_admin", "rival_admin", "association",
            "platform", "read_token")  # fmt: skip
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         "documents": {"json": {"documents": ["invoice"], "from_city": "南京"}},
         "blocker": {"json": {"kind": "mortgage", "note": "银行抵押"}},
         "png": {"content": PNG, "headers": {"content-type": "image/png"}},
-        "jpeg": {"content": b"\xff\xd8\xff\xe0" + b"\1" * 64, "headers": {"content-type": "image/jpeg"}},
+        "jpeg": {"content": JPEG, "headers": {"content-type": "image/jpeg"}},
         "dispute": {"json": {"reason": "flood", "description": "泡水痕迹"}},
         "answer": {"json": {"answer": "rejected", "note": "车况报告已披露"}},
         "escalate": {"json": {"note": "申请协会调解"}},

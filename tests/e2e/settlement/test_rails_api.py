@@ -13,6 +13,7 @@ from tests.integration.settlement.support_cards import buyer, fake, rail
 from tests.support import ApiClient, make_member, make_org, make_user
 from tests.support_bank import icbc_csv, icbc_row, make_invoice
 from tests.support_export import login_as
+from tests.support_payees import connect_payee
 from tests.support_stripe_fake import FakeStripe
 
 __all__ = ["fake", "rail"]  # the fixtures
@@ -66,6 +67,7 @@ async def test_a_statement_over_http(client: ApiClient) -> None:
 
 async def test_stripe_webhook_over_http(client: ApiClient, rail: StripeCards, fake: FakeStripe) -> None:
     house = await make_org("auction_house")
+    account = await connect_payee(house.id)
     inv = await make_invoice(house.id, 4343, 10_000, "HKD")
     from datetime import UTC, datetime
 
@@ -78,6 +80,9 @@ async def test_stripe_webhook_over_http(client: ApiClient, rail: StripeCards, fa
     r = await client.request("POST", hook, csrf=False, content=payload, headers=headers)
     assert r.status_code == 200, r.text
     assert r.json() == {"received": True, "outcome": "payment:succeeded"}
+    # A direct charge on the house's own connected account: made there, and its event named it.
+    assert ("POST", "/v1/payment_intents") in fake.calls_on(account)
+    assert (await CardEvent.get(object_id=op.provider_id)).account == account
     r = await client.request("POST", hook, csrf=False, content=payload, headers=headers)
     assert r.json()["received"] is False
     tampered = payload.replace(b"succeeded", b"canceled")
@@ -93,6 +98,7 @@ async def test_hosted_checkout_over_http(client: ApiClient, rail: StripeCards, f
     """The buyer opens Stripe's hosted checkout for a USD invoice, pays on the (fake) page, and Stripe's webhook
     posts the receipt once; a CNY invoice is explained, not offered; another user gets the missing invoice's 404."""
     house = await make_org("auction_house")
+    await connect_payee(house.id)
     payer = await make_user(client.app, "abroad")
     await login_as(client, payer.id)
     inv = await make_invoice(house.id, payer.id, 10_000, "USD")
@@ -132,3 +138,43 @@ async def test_hosted_checkout_over_http(client: ApiClient, rail: StripeCards, f
     for method in ("GET", "POST"):
         r = await client.request(method, url)
         assert (r.status_code, r.json()) == (404, missing.json())
+
+
+async def test_the_house_connects_its_stripe_account_over_http(
+    client: ApiClient, rail: StripeCards, fake: FakeStripe
+) -> None:
+    """The house's administrator records its connected account; Stripe (the fake) verifies it; until then its
+    buyers are told why the card is not offered, and card payments are refused with `card_payee_missing`."""
+    house = await make_org("auction_house")
+    admin = await make_member(client.app, house, ["house_admin"], "adm")
+    payer = await make_user(client.app, "abroad2")
+    inv = await make_invoice(house.id, payer.id, 10_000, "USD")
+    await login_as(client, payer.id)
+    state = (await client.get(f"/api/invoices/{inv.id}/card-checkout")).json()
+    assert (state["available"], state["reason"]) == (False, "card_payee_missing")
+    r = await client.post(f"/api/invoices/{inv.id}/card-checkout")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "card_payee_missing")
+    r = await client.post(f"/api/invoices/{inv.id}/card-payment")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "card_payee_missing")
+
+    assert (await client.login(admin.login)).status_code == 200
+    url = f"/api/houses/{house.id}/card-payee"
+    assert (await client.get(url)).json() == {"current": None, "history": [], "card_rail": True,
+                                              "refusal": "card_payee_missing"}  # fmt: skip
+    bad = await client.put(url, json={"account": "acct_nope"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "card_account_invalid")
+    account = f"acct_http{house.id:010d}"
+    r = await client.put(url, json={"account": account})
+    assert (r.status_code, r.json()["status"], r.json()["reason"]) == (200, "refused", "card_account_not_found")
+    fake.connect(account)
+    r = await client.post(f"{url}/verify")
+    assert (r.status_code, r.json()["status"], r.json()["account"]) == (200, "verified", account)
+    got = (await client.get(url)).json()
+    assert (got["current"]["status"], got["current"]["set_by_user_id"], got["refusal"]) == (
+        "verified", admin.user.id, None,
+    )  # fmt: skip
+
+    await login_as(client, payer.id)
+    r = await client.post(f"/api/invoices/{inv.id}/card-checkout")
+    assert r.status_code == 200, r.text
+    assert ("POST", "/v1/checkout/sessions") in fake.calls_on(account)

@@ -32,11 +32,13 @@ from marketplace.settlement.models import (
     LedgerAccount,
     LedgerEntry,
     Notice,
+    PayeeAccount,
     PaymentInstructions,
     Receipt,
 )
 from marketplace.settlement.routes import bank, books, cards, documents
 from marketplace.settlement.routes import deposits as deposit_routes
+from marketplace.settlement.routes import payees as payee_routes
 from marketplace.settlement.services import defaults, deposits, sales
 from marketplace.web.endpoint import UNSAFE_METHODS
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
@@ -130,6 +132,10 @@ MATRIX: list[tuple[str, str, str, dict[str, W]]] = [
         row(UNAUTH, NF, NF, CREDIT, CREDIT, NF, STAFF, SCOPE),
     ),
     ("POST", "/api/payments/stripe/webhook", "", row(RAIL, RAIL, RAIL, RAIL, RAIL, RAIL, RAIL, SCOPE)),
+    # The house's Stripe connected account (routes/payees.py): its administrators set it; only Stripe verifies it.
+    ("GET", "/api/houses/{house}/card-payee", "", BOOKS_READ),
+    ("PUT", "/api/houses/{house}/card-payee", "payee", row(UNAUTH, NF, NF, ROLE, OK, NF, ROLE, SCOPE)),
+    ("POST", "/api/houses/{house}/card-payee/verify", "", row(UNAUTH, NF, NF, ROLE, RAIL, NF, ROLE, SCOPE)),
 ]  # fmt: skip
 
 
@@ -241,6 +247,7 @@ async def snapshot() -> dict[str, Any]:
         "imports": await BankImport.all().count(),
         "lines": sorted(await BankLine.all().values_list("id", "status")),
         "card_operations": await CardOperation.all().count(),
+        "payees": await PayeeAccount.all().count(),
     }
 
 
@@ -277,6 +284,8 @@ def body_for(kind: str, world: World) -> dict[str, Any]:
         return {"json": {"since": "2026-03-01T00:00:00+00:00"}}
     if kind == "card_refund":
         return {"json": {"amount_fen": 100}}
+    if kind == "payee":
+        return {"json": {"account": "acct_1032D82eZvKYlo2C"}}
     return {}
 
 
@@ -333,7 +342,8 @@ def test_matrix_covers_every_route() -> None:
     documented = {(m, p.split("?")[0]) for m, p, *_ in MATRIX}
     declared = set()
     # the handover's routes have their own matrix (test_handover_permissions.py)
-    for route in [*books.routes, *documents.routes, *deposit_routes.routes, *bank.routes, *cards.routes]:
+    for route in [*books.routes, *documents.routes, *deposit_routes.routes, *bank.routes, *cards.routes,
+                  *payee_routes.routes]:  # fmt: skip
         op = route.operation  # type: ignore[attr-defined]
         template = (
             op.path.replace("/api/houses/{id:int}", "/api/houses/{house}")

@@ -19,7 +19,7 @@ from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settings import load_settings
 from marketplace.settlement.domain.invoices import buyer_party
 from marketplace.settlement.models import CardOperation, Invoice
-from marketplace.settlement.services import cards
+from marketplace.settlement.services import cards, payees
 from tests.support_stripe_fake import SECRET_KEY, WEBHOOK_SECRET
 
 
@@ -36,7 +36,7 @@ async def main(database_url: str, fake_url: str, point: str, kind: str, ref: int
             op = await cards.new_operation(
                 conn, house_org_id=inv.house_org_id, kind="payment", purpose="invoice", subject=f"invoice:{inv.id}",
                 invoice_id=inv.id, party=buyer_party(inv.buyer_user_id), amount_fen=inv.total_fen - inv.paid_fen,
-                currency=inv.currency,
+                currency=inv.currency, payee_account=await payees.payee_account(inv.house_org_id, conn),
             )  # fmt: skip
         else:
             parent = await CardOperation.get(id=ref)

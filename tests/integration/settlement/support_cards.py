@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 
@@ -9,9 +10,11 @@ import pytest
 
 from marketplace.accounts.domain import Principal
 from marketplace.ports.payments.stripe_cards import StripeCards
+from marketplace.settings import Settings
 from marketplace.settlement.models import CardOperation, Invoice
 from marketplace.settlement.services import cards, invoices, webhooks
 from tests.support_bank import make_invoice
+from tests.support_payees import connect_payee
 from tests.support_stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripe
 
 
@@ -30,6 +33,14 @@ async def rail(fake: FakeStripe) -> AsyncIterator[StripeCards]:
     yield r
     cards.use_rail(None)
     cards.before_call = cards.after_call = None
+
+
+@pytest.fixture
+async def house(database: Settings) -> int:
+    """An auction house (its id: settlement keeps no organisations) with its verified Stripe connected account."""
+    org = uuid.uuid4().int % 90_000 + 10_000
+    await connect_payee(org)
+    return org
 
 
 def staff(house: int) -> Principal:

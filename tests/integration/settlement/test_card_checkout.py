@@ -5,7 +5,6 @@ open, the Idempotency-Key replay)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,17 +15,12 @@ from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settings import Settings
 from marketplace.settlement.models import CardEvent, CardOperation, Invoice, LedgerTransaction, Receipt
 from marketplace.settlement.services import cards, checkout, invoices, ledger, webhooks
-from tests.integration.settlement.support_cards import buyer, fake, rail, staff
+from tests.integration.settlement.support_cards import buyer, fake, house, rail, staff
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_bank import make_invoice
 from tests.support_stripe_fake import FakeStripe
 
-__all__ = ["fake", "rail"]  # the fixtures
-
-
-@pytest.fixture
-def house() -> int:
-    return uuid.uuid4().int % 90_000 + 10_000
+__all__ = ["fake", "house", "rail"]  # the fixtures
 
 
 def now() -> datetime:

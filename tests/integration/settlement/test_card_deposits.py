@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from tortoise.transactions import in_transaction
 
 from marketplace.outbox.models import OutboxEvent
@@ -16,16 +15,11 @@ from marketplace.settings import Settings
 from marketplace.settlement.domain.invoices import deposit_party
 from marketplace.settlement.models import CardOperation
 from marketplace.settlement.services import card_deposits, cards, ledger, sweeper
-from tests.integration.settlement.support_cards import deliver, fake, rail
+from tests.integration.settlement.support_cards import deliver, fake, house, rail
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_stripe_fake import FakeStripe
 
-__all__ = ["fake", "rail"]  # the fixtures
-
-
-@pytest.fixture
-def house() -> int:
-    return uuid.uuid4().int % 90_000 + 10_000
+__all__ = ["fake", "house", "rail"]  # the fixtures
 
 
 async def _consume(topic: str) -> list[bool]:

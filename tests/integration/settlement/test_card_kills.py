@@ -23,6 +23,7 @@ from marketplace.settlement.services import cards, ledger
 from tests.integration.settlement.support_cards import deliver, fake, paid_with_credit, rail
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_bank import make_invoice
+from tests.support_payees import connect_payee
 from tests.support_stripe_fake import FakeStripe
 
 __all__ = ["fake", "rail"]  # the fixtures
@@ -54,6 +55,7 @@ async def test_a_worker_killed_around_the_charge_charges_once(
     database: Settings, rail: StripeCards, fake: FakeStripe, point: str
 ) -> None:
     house = uuid.uuid4().int % 90_000 + 10_000
+    await connect_payee(house)
     inv = await make_invoice(house, 91, 100_000, "USD")
     before = fake.created["payment_intent"]
     op_id = await run_child(database, fake, point, "payment", inv.id)
@@ -80,6 +82,7 @@ async def test_a_worker_killed_around_a_refund_refunds_once(
     database: Settings, rail: StripeCards, fake: FakeStripe, point: str
 ) -> None:
     house = uuid.uuid4().int % 90_000 + 10_000
+    await connect_payee(house)
     inv, paid = await paid_with_credit(fake, house, 92)
     before = fake.created["refund"]
     op_id = await run_child(database, fake, point, "refund", paid.id)

@@ -4,7 +4,6 @@ Stripe server can be reached from here. The real `stripe` SDK makes the calls; t
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,17 +15,12 @@ from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settings import Settings
 from marketplace.settlement.models import CardEvent, CardOperation, Invoice, LedgerTransaction, Receipt
 from marketplace.settlement.services import cards, ledger, reconciliation
-from tests.integration.settlement.support_cards import buyer, deliver, fake, paid_with_credit, rail, staff
+from tests.integration.settlement.support_cards import buyer, deliver, fake, house, paid_with_credit, rail, staff
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_bank import make_invoice
 from tests.support_stripe_fake import FakeStripe
 
-__all__ = ["fake", "rail"]  # the fixtures
-
-
-@pytest.fixture
-def house() -> int:
-    return uuid.uuid4().int % 90_000 + 10_000
+__all__ = ["fake", "house", "rail"]  # the fixtures
 
 
 def now() -> datetime:

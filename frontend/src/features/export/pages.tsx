@@ -14,10 +14,21 @@ export function ExportOrderRoute() {
   return <OrderPage id={Number(id)} />;
 }
 
-/** The token rides in the URL's fragment: browsers never send it to a server, so no log or Referer holds it. */
+/** The token rides in the URL's fragment: browsers never send it to a server, so no log or Referer holds it.
+ * Back from Stripe's hosted checkout the address is `/track?card=done&session_id=cs_…` (our success URL, the
+ * session's id filled in by Stripe): the page of the order that session paid for, with its payment. */
 export function ConsigneeRoute() {
-  const { hash } = useLocation();
-  return <ConsigneePage token={tokenFromHash(hash)} />;
+  const { hash, search } = useLocation();
+  const back = checkoutReturn(search);
+  return <ConsigneePage token={tokenFromHash(hash)} card={back.card} session={back.session} />;
+}
+
+/** `?card=done&session_id=cs_…` → where the payer came back from Stripe, and the session's id. */
+export function checkoutReturn(search: string): { card: 'done' | 'cancelled' | null; session: string } {
+  const q = new URLSearchParams(search);
+  const card = q.get('card');
+  const session = q.get('session_id') ?? '';
+  return { card: card === 'done' || card === 'cancelled' ? card : null, session: session.startsWith('cs_') ? session : '' };
 }
 
 /** "#token=abc" (or a bare "#abc") → "abc". */

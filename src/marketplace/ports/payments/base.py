@@ -126,6 +126,17 @@ class ProviderEvent:
     type: str
     created: int
     object_id: str
+    account: str = ""  # the connected account the event happened on (Stripe Connect's `account`); "": the platform's
+
+
+@dataclass(frozen=True)
+class ProviderAccount:
+    """A connected account as the provider has it: whether it may take card payments now."""
+
+    id: str
+    charges_enabled: bool
+    country: str
+    default_currency: str
 
 
 class CardRailError(Exception):
@@ -160,6 +171,11 @@ class CardRail(Protocol):
     async def refund(self, payment_id: str, amount: int, idempotency_key: str, payee: Payee) -> CardRefund: ...
 
     async def balance_lines(self, payee: Payee, created_from: int) -> list[BalanceLine]: ...
+
+    async def retrieve_account(self, account: str) -> ProviderAccount:
+        """The connected account, as the platform sees it; CardRailError `card_account_not_found` if the platform
+        is not connected to it."""
+        ...
 
     def verify_event(self, payload: bytes, signature: str, now: float) -> ProviderEvent:
         """The event if the signature is the provider's and its time is within the tolerance either way."""

@@ -22,6 +22,7 @@ from marketplace.ports.payments.base import (
     CheckoutRequest,
     CheckoutSession,
     Payee,
+    ProviderAccount,
     ProviderEvent,
     WebhookRefused,
 )
@@ -50,13 +51,15 @@ class StripeCards:
 
     def __init__(
         self, secret_key: str, webhook_secret: str, api_base: str | None = None, timeout: float = 20.0,
-        tolerance: int = TOLERANCE_SECONDS,
+        tolerance: int = TOLERANCE_SECONDS, connect_webhook_secret: str = "",
     ) -> None:  # fmt: skip
         bases: Any = {"api": api_base} if api_base else None
         self._client = stripe.StripeClient(
             secret_key, base_addresses=bases, http_client=_HTTPXClient(timeout=timeout), max_network_retries=0
         )
-        self._webhook_secret = webhook_secret
+        # Direct charges happen on the connected accounts, so their events go to a Connect endpoint, which Stripe
+        # signs with that endpoint's own secret; the platform's endpoint has another. Either may sign a delivery.
+        self._webhook_secrets = tuple(x for x in (webhook_secret, connect_webhook_secret) if x) or ("",)
         self._tolerance = tolerance
 
     @staticmethod
@@ -163,11 +166,28 @@ class StripeCards:
                 return out
             params = {**params, "starting_after": page.data[-1].id}
 
-    def verify_event(self, payload: bytes, signature: str, now: float) -> ProviderEvent:
+    async def retrieve_account(self, account: str) -> ProviderAccount:
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret, self._tolerance)
-        except (ValueError, stripe.SignatureVerificationError) as exc:
-            raise WebhookRefused(str(exc)) from None
+            acct = await self._client.v1.accounts.retrieve_async(account)
+        except stripe.InvalidRequestError as exc:
+            if exc.http_status == 404:  # no such account, or not one of this platform's
+                raise CardRailError(str(exc.user_message or exc), "card_account_not_found", False) from None
+            raise CardRailError(str(exc.user_message or exc), "card_refused", False) from None
+        except stripe.StripeError as exc:
+            return await self._call(_raise(exc), _account)  # mapped as every other call's error is
+        return _account(acct)
+
+    def verify_event(self, payload: bytes, signature: str, now: float) -> ProviderEvent:
+        event: Any = None
+        refusal = "no signing secret verifies it"
+        for secret in self._webhook_secrets:
+            try:
+                event = stripe.Webhook.construct_event(payload, signature, secret, self._tolerance)
+                break
+            except (ValueError, stripe.SignatureVerificationError) as exc:
+                refusal = str(exc)
+        if event is None:
+            raise WebhookRefused(refusal)
         # construct_event refuses a stale timestamp only; one from the future beyond the tolerance is as suspect
         # (a replay prepared ahead, or a clock that cannot be trusted to order events).
         try:
@@ -180,8 +200,9 @@ class StripeCards:
             raise WebhookRefused("the signature's timestamp is too old")
         obj = event.data.object
         return ProviderEvent(
-            id=event.id, type=event.type, created=int(event.created), object_id=str(_get(obj, "id") or "")
-        )
+            id=event.id, type=event.type, created=int(event.created), object_id=str(_get(obj, "id") or ""),
+            account=str(_get(event, "account") or ""),
+        )  # fmt: skip
 
     @staticmethod
     async def _call(awaitable: Awaitable[Any], convert: Callable[[Any], T]) -> T:
@@ -189,12 +210,18 @@ class StripeCards:
             return convert(await awaitable)
         except (stripe.APIConnectionError, stripe.RateLimitError) as exc:
             raise CardRailError(str(exc.user_message or exc), "card_provider_unavailable", True) from None
+        except stripe.PermissionError as exc:  # a Stripe-Account the platform is not connected to
+            raise CardRailError(str(exc.user_message or exc), "card_account_not_found", False) from None
         except stripe.IdempotencyError as exc:
             raise CardRailError(str(exc.user_message or exc), "card_idempotency_conflict", False) from None
         except stripe.APIError as exc:  # Stripe's 5xx: the outcome is unknown, the same key retries safely
             raise CardRailError(str(exc.user_message or exc), "card_provider_unavailable", True) from None
         except stripe.StripeError as exc:
             raise CardRailError(str(exc.user_message or exc), "card_refused", False) from None
+
+
+async def _raise(exc: Exception) -> Any:
+    raise exc
 
 
 def _get(obj: Any, name: str) -> Any:
@@ -232,6 +259,13 @@ def _checkout(cs: Any) -> CheckoutSession:
     )  # fmt: skip
 
 
+def _account(acct: Any) -> ProviderAccount:
+    return ProviderAccount(
+        id=acct.id, charges_enabled=bool(_get(acct, "charges_enabled")), country=str(_get(acct, "country") or ""),
+        default_currency=str(_get(acct, "default_currency") or "").upper(),
+    )  # fmt: skip
+
+
 def _refund(re: Any) -> CardRefund:
     return CardRefund(
         id=re.id, payment_id=_id_of(_get(re, "payment_intent")) or "", amount=int(re.amount),
@@ -246,8 +280,11 @@ def _balance_line(bt: Any) -> BalanceLine:
     )  # fmt: skip
 
 
-def select(secret_key: str | None, webhook_secret: str | None, api_base: str | None = None) -> StripeCards | None:
+def select(
+    secret_key: str | None, webhook_secret: str | None, api_base: str | None = None,
+    connect_webhook_secret: str | None = None,
+) -> StripeCards | None:  # fmt: skip
     """The card rail when Stripe is configured; None otherwise (the embedded profile takes bank transfers only)."""
     if not secret_key:
         return None
-    return StripeCards(secret_key, webhook_secret or "", api_base)
+    return StripeCards(secret_key, webhook_secret or "", api_base, connect_webhook_secret=connect_webhook_secret or "")

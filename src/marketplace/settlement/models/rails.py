@@ -116,6 +116,7 @@ class CardEvent(Model):
     event_id = fields.CharField(max_length=80, unique=True)
     type = fields.CharField(max_length=60)
     object_id = fields.CharField(max_length=80, default="")
+    account = fields.CharField(max_length=80, default="")  # the connected account it happened on ("": the platform)
     outcome = fields.CharField(max_length=30)
     received_at = fields.DatetimeField()
 
@@ -124,9 +125,11 @@ class CardEvent(Model):
 
 
 class CardBalanceLine(Model):
-    # One provider balance transaction (Stripe's), once by its id, matched to the posting that clears it.
+    # One provider balance transaction (Stripe's), once by its id, matched to the posting that clears it; read from
+    # the house's own connected account (`account`), where its direct charges are.
     id = fields.IntField(primary_key=True)
     house_org_id = fields.IntField(db_index=True)
+    account = fields.CharField(max_length=80, default="")
     provider_id = fields.CharField(max_length=80, unique=True)
     type = fields.CharField(max_length=30)
     source = fields.CharField(max_length=80, default="")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import bank, books, cards, deposits, disputes, documents, payouts, transfers
+from marketplace.settlement.routes import bank, books, cards, deposits, disputes, documents, payees, payouts, transfers
 
 routes: list[BaseRoute] = [
     *books.routes,
     *bank.routes,
     *cards.routes,
+    *payees.routes,
     *deposits.routes,
     *payouts.routes,
     *transfers.routes,

@@ -49,7 +49,7 @@ async def pay_by_card(call: Call[Any, Any]) -> CardPaymentOut:
     call.services.relay.notify()
     return CardPaymentOut(
         operation_id=op.id, provider=op.provider, status=op.status, amount_fen=op.amount_fen, currency=op.currency,
-        client_secret=secret,
+        client_secret=secret, stripe_account=op.payee_account,
     )  # fmt: skip
 
 

@@ -105,7 +105,7 @@ async def get_dispute(call: Call[Any, Any]) -> DisputeOut:
     errors=(403, 404, 409, 413, 415, 422),
 )
 async def add_evidence(call: Call[Any, Any]) -> EvidenceOut:
-    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = call.content_type
     if ctype not in IMAGE_TYPES:
         raise ApiError("send the image bytes with Content-Type image/jpeg, image/png or image/webp",
                        code="unsupported_media_type", status=415)  # fmt: skip

@@ -164,11 +164,10 @@ async def filed(call: Call[Any, Any]) -> TransferOut:
     errors=(403, 404, 409, 413, 415, 422),
 )
 async def upload_proof(call: Call[Any, ProofQuery]) -> TransferOut:
-    ctype = call.request.headers.get("content-type", "").split(";")[0].strip().lower()
     data = await call.request.body()
     q = call.query
     t = await transfers.upload_proof(
-        call.services.files, call.user, call.path_id(), data, ctype, call.services.settings.max_body_bytes,
+        call.services.files, call.user, call.path_id(), data, call.content_type, call.services.settings.max_body_bytes,
         q.province, q.city, q.plate.upper(), now(),
     )  # fmt: skip
     return transfer_out(t)

@@ -40,11 +40,12 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import cards as rules
 from marketplace.settlement.domain import invoices as invoice_rules
 from marketplace.settlement.models import CardOperation, Invoice, Receipt
-from marketplace.settlement.services import ledger
+from marketplace.settlement.services import ledger, payees
 from marketplace.settlement.services.invoices import apply_payment, lines_of, locked, visible_invoice
 
 OPERATION_TOPIC = "settlement.card_operation_requested"
 PAYMENT_KINDS = ("payment", "authorisation")
+MONEY_IN_KINDS = ("payment", "authorisation", "checkout")  # those that take money in: each names its payee
 
 _rail: CardRail | None = None
 # The kill tests' hooks (as the outbox relay's `before_publish`): run just before and just after the provider call.
@@ -76,6 +77,9 @@ def _now() -> datetime:
 
 async def new_operation(conn: BaseDBAsyncClient, **fields: Any) -> CardOperation:
     """Write an operation with its idempotency key and owe its job, in the caller's transaction."""
+    if fields.get("kind") in MONEY_IN_KINDS and not fields.get("payee_account"):
+        # No payee would be the platform's own Stripe account: the platform never takes buyers' money (二清).
+        raise Conflict("a card payment names the payee's connected account", code="card_payee_missing")
     op = await CardOperation.create(
         idempotency_key=f"mp-card-{uuid.uuid4()}", provider=rail().name, using_db=conn, **fields
     )
@@ -243,9 +247,13 @@ async def pay_invoice(principal: Principal, invoice_id: int, now: datetime) -> t
             f"{r.name} settles no {invoice.currency} here: pay by bank transfer", code="card_currency_unsupported"
         )
 
+    payee = await payees.payee_account(invoice.house_org_id)  # the house's own Stripe account, or 409
+
     async def work(conn: BaseDBAsyncClient) -> CardOperation:
         live = (
-            await CardOperation.filter(invoice_id=invoice.id, kind="payment", status__not_in=list(rules.FINAL))
+            await CardOperation.filter(
+                invoice_id=invoice.id, kind="payment", status__not_in=list(rules.FINAL), payee_account=payee
+            )  # fmt: skip
             .using_db(conn)
             .first()
         )
@@ -255,7 +263,7 @@ async def pay_invoice(principal: Principal, invoice_id: int, now: datetime) -> t
             conn, house_org_id=invoice.house_org_id, kind="payment", purpose="invoice",
             subject=f"invoice:{invoice.id}", invoice_id=invoice.id,
             party=invoice_rules.buyer_party(invoice.buyer_user_id), amount_fen=invoice.total_fen - invoice.paid_fen,
-            currency=invoice.currency, created_by_user_id=principal.user_id,
+            currency=invoice.currency, payee_account=payee, created_by_user_id=principal.user_id,
         )  # fmt: skip
 
     op = await ledger.retrying(work)
@@ -275,11 +283,13 @@ async def pay_invoice(principal: Principal, invoice_id: int, now: datetime) -> t
 
 async def hold_deposit(
     conn: BaseDBAsyncClient, house_org_id: int, subject: str, party: str, amount_fen: int, currency: str,
-    payee_account: str = "", user_id: int | None = None,
+    user_id: int | None = None,
 ) -> CardOperation:  # fmt: skip
-    """Authorise (hold) a deposit on the payer's card: a manual-capture payment. In the caller's transaction."""
+    """Authorise (hold) a deposit on the payer's card: a manual-capture payment on the house's own connected account
+    (409 `card_payee_missing` without one). In the caller's transaction."""
     if currency not in rail().currencies:
         raise Conflict(f"{rail().name} settles no {currency} here", code="card_currency_unsupported")
+    payee_account = await payees.payee_account(house_org_id, conn)
     return await new_operation(
         conn, house_org_id=house_org_id, kind="authorisation", purpose="deposit", subject=subject, party=party,
         amount_fen=amount_fen, currency=currency, payee_account=payee_account, created_by_user_id=user_id,

@@ -30,7 +30,7 @@ from marketplace.ports.payments.base import CardRailError, CheckoutRequest, Chec
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as invoice_rules
 from marketplace.settlement.models import CardOperation, Invoice
-from marketplace.settlement.services import cards, ledger
+from marketplace.settlement.services import cards, ledger, payees
 from marketplace.settlement.services.invoices import locked, visible_invoice
 
 KIND = "checkout"
@@ -134,8 +134,11 @@ async def _start(subject: str, fields: dict[str, Any]) -> Checkout:
             .order_by("-id")
             .first()
         )
-        if found is not None and found.amount_fen == fields["amount_fen"]:
-            return found
+        if found is not None and (found.amount_fen, found.payee_account) == (
+            fields["amount_fen"],
+            fields["payee_account"],
+        ):
+            return found  # a payee changed meanwhile: a new session on the new account
         return await cards.new_operation(conn, kind=KIND, subject=subject, **fields)
 
     for _ in range(2):
@@ -177,7 +180,7 @@ async def _latest(subject: str) -> Checkout | None:
 # --- an invoice ----------------------------------------------------------------------------------------------
 
 
-def unavailable_reason(currency: str, is_open: bool) -> str | None:
+async def unavailable_reason(currency: str, is_open: bool, payee_org_id: int) -> str | None:
     """Why the hosted checkout is not offered (a stable code the UI words), or None when it is."""
     if not cards.configured():
         return "card_rail_unavailable"
@@ -185,7 +188,7 @@ def unavailable_reason(currency: str, is_open: bool) -> str | None:
         return "card_currency_unsupported"
     if not is_open:
         return "invoice_not_open"
-    return None
+    return await payees.refusal_for(payee_org_id)
 
 
 async def _payable_invoice(principal: Principal, invoice_id: int) -> Invoice:
@@ -205,11 +208,12 @@ async def checkout_invoice(principal: Principal, invoice_id: int) -> Checkout:
         )
     if invoice.status != "open" or invoice.total_fen - invoice.paid_fen <= 0:
         raise Conflict("the invoice is not open", code="invoice_not_open")
+    payee = await payees.payee_account(invoice.house_org_id)  # the house's own Stripe account, or 409
     return await _start(
         f"invoice:{invoice.id}",
         {"house_org_id": invoice.house_org_id, "purpose": "invoice", "invoice_id": invoice.id,
          "party": invoice_rules.buyer_party(invoice.buyer_user_id), "amount_fen": invoice.total_fen - invoice.paid_fen,
-         "currency": invoice.currency, "created_by_user_id": principal.user_id},
+         "currency": invoice.currency, "payee_account": payee, "created_by_user_id": principal.user_id},
     )  # fmt: skip
 
 
@@ -218,7 +222,7 @@ async def invoice_checkout(principal: Principal, invoice_id: int) -> tuple[Invoi
     invoice = await visible_invoice(principal, invoice_id)
     latest = await _latest(f"invoice:{invoice.id}")
     invoice = await Invoice.get(id=invoice.id)  # a session just brought up to date may have paid it
-    return invoice, unavailable_reason(invoice.currency, invoice.status == "open"), latest
+    return invoice, await unavailable_reason(invoice.currency, invoice.status == "open", invoice.house_org_id), latest
 
 
 # --- an export order (the export package checks who may, and works out the amount) ---------------------------
@@ -228,13 +232,13 @@ def order_subject(order_id: int) -> str:
     return f"export_order:{order_id}"
 
 
-async def checkout_order(
-    org_id: int, order_id: int, amount_minor: int, currency: str, user_id: int, payee_account: str = ""
-) -> Checkout:
-    """Open (or resume) the hosted checkout for an export order's balance; the money goes to the payee's account."""
+async def checkout_order(org_id: int, order_id: int, amount_minor: int, currency: str, user_id: int) -> Checkout:
+    """Open (or resume) the hosted checkout for an export order's balance; the money goes to the exporter's own
+    connected account (409 `card_payee_missing` without a verified one)."""
     r = cards.rail()
     if currency not in r.currencies:
         raise Conflict(f"{r.name} settles no {currency} here: record a bank transfer", code="card_currency_unsupported")
+    payee_account = await payees.payee_account(org_id)
     return await _start(
         order_subject(order_id),
         {"house_org_id": org_id, "purpose": "order", "party": f"export_order:{order_id}", "amount_fen": amount_minor,
@@ -246,11 +250,33 @@ async def order_checkout(order_id: int) -> Checkout | None:
     return await _latest(order_subject(order_id))
 
 
-def configured_for(currency: str) -> str | None:
-    """Why an amount in this currency cannot go through the hosted checkout, or None."""
+async def recorded_order_checkout(order_id: int) -> Checkout | None:
+    """The order's latest session as last recorded (by a webhook, or a view), without asking Stripe."""
+    op = await CardOperation.filter(subject=order_subject(order_id), kind=KIND).order_by("-id").first()
+    return None if op is None else Checkout(op.id, op.status, op.amount_fen, op.currency, None)
+
+
+async def order_of_session(session_id: str) -> tuple[int, Checkout] | None:
+    """The export order a Checkout Session was opened for, and the session as Stripe has it now: what the payer's
+    return page (Stripe fills the session's id into our success URL) shows. None for anything else."""
+    if not session_id.startswith("cs_") or len(session_id) > 80:
+        return None
+    op = await CardOperation.filter(provider_id=session_id, kind=KIND, purpose="order").first()
+    kind, _, number = op.subject.partition(":") if op else ("", "", "")
+    if op is None or kind != "export_order" or not number.isdigit():
+        return None
+    return int(number), (await _view(op) if cards.configured() else Checkout(op.id, op.status, op.amount_fen,
+                                                                             op.currency, None))  # fmt: skip
+
+
+async def configured_for(currency: str, payee_org_id: int) -> str | None:
+    """Why an amount in this currency, for this payee, cannot go through the hosted checkout, or None."""
     if not cards.configured():
         return "card_rail_unavailable"
-    return None if currency in cards.rail().currencies else "card_currency_unsupported"
+    if currency not in cards.rail().currencies:
+        return "card_currency_unsupported"
+    return await payees.refusal_for(payee_org_id)
 
 
-__all__ = ["Checkout", "checkout_invoice", "checkout_order", "invoice_checkout", "order_checkout", "state_of"]
+__all__ = ["Checkout", "checkout_invoice", "checkout_order", "invoice_checkout", "order_checkout", "order_of_session",
+           "state_of"]  # fmt: skip

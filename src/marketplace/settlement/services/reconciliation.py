@@ -20,7 +20,7 @@ from marketplace.errors import ServiceUnavailable
 from marketplace.ports.payments.base import BalanceLine, CardRailError, Payee
 from marketplace.settlement.domain import cards as card_rules
 from marketplace.settlement.models import BankImport, BankLine, CardBalanceLine, CardOperation, Receipt
-from marketplace.settlement.services import cards, ledger
+from marketplace.settlement.services import cards, ledger, payees
 from marketplace.settlement.services.books import require_books
 from marketplace.settlement.services.statements import require_keeper
 from marketplace.web.pagination import PageQuery, paginate
@@ -125,17 +125,19 @@ async def stripe_view(principal: Principal, house_org_id: int, currency: str) ->
     }  # fmt: skip
 
 
-async def _settle_line(conn: BaseDBAsyncClient, house_org_id: int, bt: BalanceLine) -> str:
+async def _settle_line(conn: BaseDBAsyncClient, house_org_id: int, account: str, bt: BalanceLine) -> str:
     if await CardBalanceLine.filter(provider_id=bt.id).using_db(conn).exists():
         return "known"
     op = None
+    # Only this house's operations on this very account: a line is the house's when its money is in its account.
+    ours = CardOperation.filter(house_org_id=house_org_id, payee_account=account)
     if bt.source.startswith(("ch_", "py_")):
-        charged = CardOperation.filter(charge_id=bt.source, kind__in=["payment", "authorisation", "checkout"])
+        charged = ours.filter(charge_id=bt.source, kind__in=["payment", "authorisation", "checkout"])
         op = await charged.exclude(purpose="order").using_db(conn).first()  # an export order's: not a house's books
     elif bt.source.startswith(("re_", "pyr_")):
-        op = await CardOperation.filter(provider_id=bt.source, kind="refund").using_db(conn).first()
+        op = await ours.filter(provider_id=bt.source, kind="refund").using_db(conn).first()
     row = CardBalanceLine(
-        house_org_id=op.house_org_id if op else house_org_id, provider_id=bt.id, type=bt.type[:30],
+        house_org_id=house_org_id, account=account[:80], provider_id=bt.id, type=bt.type[:30],
         source=bt.source[:80], amount_fen=bt.amount, fee_fen=bt.fee, net_fen=bt.net, currency=bt.currency,
         created=datetime.fromtimestamp(bt.created, UTC), status="unmatched", operation_id=op.id if op else None,
     )  # fmt: skip
@@ -150,16 +152,39 @@ async def _settle_line(conn: BaseDBAsyncClient, house_org_id: int, bt: BalanceLi
     return row.status
 
 
+async def house_accounts(house_org_id: int) -> list[str]:
+    """The connected accounts the house's card money went to: the one in force and any earlier one its operations
+    name (a change applies to new operations only, so the old account may still settle or refund)."""
+    accounts = {
+        str(a)
+        for a in await CardOperation.filter(house_org_id=house_org_id)
+        .exclude(payee_account="")
+        .distinct()
+        .values_list("payee_account", flat=True)
+    }
+    row = await payees.current(house_org_id)
+    if row is not None and row.status == "verified":
+        accounts.add(row.account)
+    return sorted(accounts)
+
+
 async def sync_stripe(principal: Principal, house_org_id: int, since: datetime) -> dict[str, int]:
-    """Fetch Stripe's balance transactions since a moment and match each once (its id is unique)."""
+    """Fetch the balance transactions of the house's own connected account(s) since a moment and match each once
+    (its id is unique). Never the platform's balance: the house's card money is not there."""
     require_keeper(principal, house_org_id)
     r = cards.rail()
-    try:
-        lines = await r.balance_lines(Payee(), int(since.timestamp()))
-    except CardRailError as exc:
-        raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
+    accounts = await house_accounts(house_org_id)
+    if not accounts:
+        await payees.payee_account(house_org_id)  # 409 card_payee_missing: nothing to read
     counts: dict[str, int] = {}
-    for bt in lines:
-        outcome = await ledger.retrying(lambda conn, bt=bt: _settle_line(conn, house_org_id, bt))  # type: ignore[misc]
-        counts[outcome] = counts.get(outcome, 0) + 1
+    for account in accounts:
+        try:
+            lines = await r.balance_lines(Payee(account), int(since.timestamp()))
+        except CardRailError as exc:
+            raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
+        for bt in lines:
+            outcome = await ledger.retrying(
+                lambda conn, bt=bt, account=account: _settle_line(conn, house_org_id, account, bt)  # type: ignore[misc]
+            )
+            counts[outcome] = counts.get(outcome, 0) + 1
     return counts

@@ -10,7 +10,8 @@ buyer's receivable, as a receipt recorded by hand does) and its reconciliation (
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
@@ -37,6 +38,10 @@ MAX_SHEET_ROWS = 2 * MAX_LINES  # rows read in all, blank ones and the bank's ti
 HEADER_SEARCH_ROWS = 20  # banks print the account and period above the header
 PREVIEW_ROWS = 30  # rows shown while a person maps the columns: the bank's title rows, the header, a few lines
 PREVIEW_CELL = 80  # longest text of a previewed cell
+# C0 control characters other than tab, line feed and carriage return, as the API refuses them in JSON: a bank's
+# export padded with NULs must not reach PostgreSQL's text columns, which refuse NUL (a 500). A statement's text
+# is the payer's words, so they are dropped rather than the file refused.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 T = TypeVar("T")
 
 
@@ -54,7 +59,7 @@ def read_statement(data: bytes, mapping: dict[str, Any]) -> list[rules.Line]:
     """Every line of a statement file under a mapping; the header is the first row holding all mapped columns.
     A row with no booking time (a bank's 合计 total or a footer) is skipped; any other bad row refuses the file."""
     m = rules.Mapping(**mapping)
-    rows = spreadsheets.csv_rows(data) if m.format == "csv" else spreadsheets.xlsx_rows(data, keep_time=True)
+    rows = _rows(data, m.format)
     header: list[str] | None = None
     lines: list[rules.Line] = []
     for n, values in enumerate(rows, start=1):
@@ -82,9 +87,15 @@ def read_statement(data: bytes, mapping: dict[str, Any]) -> list[rules.Line]:
     return lines
 
 
+def _rows(data: bytes, fmt: str) -> Iterator[list[str]]:
+    rows = spreadsheets.csv_rows(data) if fmt == "csv" else spreadsheets.xlsx_rows(data, keep_time=True)
+    for values in rows:
+        yield [CONTROL.sub("", v) for v in values]
+
+
 def preview_rows(data: bytes, fmt: str) -> list[list[str]]:
     """The first filled rows of a file as text (trailing empty cells dropped), for a person to map its columns."""
-    rows = spreadsheets.csv_rows(data) if fmt == "csv" else spreadsheets.xlsx_rows(data, keep_time=True)
+    rows = _rows(data, fmt)
     out: list[list[str]] = []
     for n, values in enumerate(rows, start=1):
         if len(out) >= PREVIEW_ROWS or n > MAX_SHEET_ROWS:
@@ -361,6 +372,10 @@ async def resolve_line(
             if len(chosen) == 1:
                 splits = [(chosen[0], line.amount_fen)]
             else:
+                if len({i.buyer_user_id for i in chosen}) > 1:
+                    # One payer's transfer: a second buyer credited with the first's money is a mistake the books
+                    # would keep (the desk lists one buyer's invoices; two buyers' lines are decided one by one).
+                    raise Conflict("a line split across invoices pays one buyer's invoices", code="split_buyers_differ")
                 exact = rules.exact_split(line.amount_fen, [(i.number, i.total_fen - i.paid_fen) for i in chosen])
                 if exact is None:
                     raise Conflict("a line split across invoices must pay each exactly", code="split_inexact")

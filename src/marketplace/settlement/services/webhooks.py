@@ -4,6 +4,12 @@ Stripe delivers events at least once and in any order. So an event is never trus
 for a payment event we fetch the PaymentIntent as it is now and bring our operation to that state; an older
 event arriving late then changes nothing, a duplicate finds its id recorded, and the postings are keyed by the
 PaymentIntent's id anyway. A forged, tampered, stale or future-dated delivery is refused before anything is read.
+
+Card payments are direct charges on the payee's connected account (a house's or an exporter's), so their events
+are Connect events naming that account (`account`). The object is fetched from that account, and the event is
+applied only to an operation whose payee is that very account: another account's event (a connected account that
+made a PaymentIntent quoting our operation's key in its metadata, say) is recorded as `payee_mismatch` and changes
+nothing.
 """
 
 from __future__ import annotations
@@ -33,24 +39,25 @@ async def receive(payload: bytes, signature: str, now: datetime) -> tuple[str, b
     session: CheckoutSession | None = None
     charge: str | None = None
     op: CardOperation | None = None
-    if event.type.startswith("checkout.session.") and event.object_id:
-        try:
-            session, op, charge = await _session_now(r, event.object_id)
-        except CardRailError as exc:  # nothing recorded: Stripe delivers the event again
+    refused: str | None = None
+    payee = Payee(event.account)  # the account the event happened on: its objects live there
+    try:
+        if event.type.startswith("checkout.session.") and event.object_id:
+            session, op, charge = await _session_now(r, event.object_id, payee)
+        elif event.type.startswith("payment_intent.") and event.object_id:
+            payment = await r.retrieve_payment(event.object_id, payee)
+            op = await _operation_for(payment)
+    except CardRailError as exc:
+        if exc.retryable:  # nothing recorded: Stripe delivers the event again
             raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
-    elif event.type.startswith("payment_intent.") and event.object_id:
-        try:
-            payment = await r.retrieve_payment(event.object_id, Payee())
-        except CardRailError as exc:  # nothing recorded: Stripe delivers the event again
-            raise ServiceUnavailable(str(exc), code="card_provider_unavailable") from None
-        op = await _operation_for(payment)
-        if op is not None and op.payee_account:
-            payment = await r.retrieve_payment(event.object_id, Payee(op.payee_account))
+        refused = "object_not_found"  # not on the account the event names: nothing to apply
+    if op is not None and op.payee_account != event.account:
+        refused, session, payment = "payee_mismatch", None, None
 
     async def work(conn: BaseDBAsyncClient) -> tuple[str, bool]:
         if await CardEvent.filter(event_id=event.id).using_db(conn).exists():
             return "duplicate", False  # the same event delivered twice at once: the other delivery recorded it
-        outcome = "ignored"
+        outcome = refused or "ignored"
         if session is not None:
             outcome = "unknown_checkout"
             if op is not None:
@@ -63,7 +70,8 @@ async def receive(payload: bytes, signature: str, now: datetime) -> tuple[str, b
                 await cards.apply_payment_event(conn, current, payment)
                 outcome = f"payment:{payment.status}"
         await CardEvent.create(
-            event_id=event.id, type=event.type[:60], object_id=event.object_id[:80], outcome=outcome[:30],
+            event_id=event.id, type=event.type[:60], object_id=event.object_id[:80], account=event.account[:80],
+            outcome=outcome[:30],
             received_at=now, using_db=conn,
         )  # fmt: skip
         return outcome, True
@@ -80,19 +88,20 @@ async def _operation_for(payment: CardPayment) -> CardOperation | None:
     return op
 
 
-async def _session_now(r: CardRail, session_id: str) -> tuple[CheckoutSession, CardOperation | None, str | None]:
-    """A Checkout Session as Stripe has it now, our operation for it (by the session's id, or by the operation key
-    in its metadata when the worker died before the answer committed), and the charge of the PaymentIntent it
-    made (what Stripe's balance transactions name, for reconciliation)."""
-    session = await r.retrieve_checkout(session_id, Payee())
+async def _session_now(
+    r: CardRail, session_id: str, payee: Payee
+) -> tuple[CheckoutSession, CardOperation | None, str | None]:
+    """A Checkout Session as Stripe has it now on the event's account, our operation for it (by the session's id,
+    or by the operation key in its metadata when the worker died before the answer committed), and the charge of
+    the PaymentIntent it made (what Stripe's balance transactions name, for reconciliation)."""
+    session = await r.retrieve_checkout(session_id, payee)
     op = await CardOperation.filter(provider_id=session.id, kind=checkout.KIND).first()
     if op is None and session.metadata.get("checkout_operation"):
         op = await CardOperation.filter(
             idempotency_key=session.metadata["checkout_operation"], kind=checkout.KIND
         ).first()
-    if op is not None and op.payee_account:
-        session = await r.retrieve_checkout(session_id, Payee(op.payee_account))
     charge = None
-    if op is not None and session.payment_id and checkout.state_of(session) == "succeeded":
-        charge = (await r.retrieve_payment(session.payment_id, Payee(op.payee_account if op else ""))).latest_charge
+    mine = op is not None and op.payee_account == payee.account
+    if mine and session.payment_id and checkout.state_of(session) == "succeeded":
+        charge = (await r.retrieve_payment(session.payment_id, payee)).latest_charge
     return session, op, charge

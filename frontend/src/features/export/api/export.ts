@@ -262,6 +262,16 @@ export interface Track {
   documents: { id: number; doc_type: string; number: string; issued_on: string | null }[];
   eta: Eta | null;
   events?: ShippingEvent[];
+  payment?: TrackPayment;
+}
+
+export interface TrackPayment {
+  currency: string;
+  total_minor: number;
+  paid_minor: number;
+  due_minor: number;
+  /** the latest card checkout's state: open, processing, succeeded, canceled, failed */
+  card_status: string | null;
 }
 
 const dealer = (org: number) => `/api/export/dealers/${org}`;
@@ -349,6 +359,9 @@ export const revokeLink = (linkId: number) => api.delete(`/api/export/consignee-
 /** The token travels in a header, never in a URL the server logs (the page keeps it in the fragment). */
 export const CONSIGNEE_HEADER = 'X-Consignee-Token';
 export const getTrack = (token: string) => api.get<Track>('/api/export/consignee', { headers: { [CONSIGNEE_HEADER]: token } });
+/** The buyer back from Stripe's hosted checkout: the order its session paid for (Stripe put the id in our URL). */
+export const getTrackAfterCheckout = (sessionId: string) =>
+  api.get<Track>('/api/export/consignee/checkout', { headers: { 'X-Checkout-Session': sessionId } });
 
 /** A paper addressed to the consignee, fetched with the token and handed to the browser as a file. */
 export async function fetchConsigneeDocument(token: string, id: number): Promise<Blob> {

@@ -10,9 +10,11 @@ import { useSession } from '../../../lib/session';
 import { createOrder, listFilings, listOrders, lodgeFiling, type Filing, type Order } from '../api/export';
 import { orderTone } from '../lib/desk';
 import { dealerOrgs, OrderMoney } from './common';
+import { CardPayeePanel } from '../../../components/card-payee';
 import { FilingPapers } from './FilingPapers';
 
-/** The exporter's desk: the filing, the orders (red or amber when a car's clock says so), a new order. */
+/** The exporter's desk: the filing, its settings (the Stripe account its buyers' card payments go to), the orders
+ * (red or amber when a car's clock says so), a new order. */
 export function DeskPage() {
   const { t } = useI18n();
   useDocumentTitle(t('export.desk.title'));
@@ -37,6 +39,10 @@ export function DeskPage() {
         </label>
       )}
       <FilingPanel key={`f${org}`} org={org} />
+      <details className="export-settings" data-testid="export-settings">
+        <summary>{t('export.desk.settings')}</summary>
+        <CardPayeePanel key={`p${org}`} path={`/api/export/dealers/${org}/card-payee`} canEdit={!!session.me?.organisations.find((o) => o.id === org)?.roles.includes('dealer_admin')} />
+      </details>
       <OrdersList key={`o${org}`} org={org} />
       <NewOrder org={org} />
     </div>

@@ -163,6 +163,8 @@ export function CardLinkView({ order, state, pending, error, onCreate }: { order
         <p className="muted small" data-testid="export-card-why">{t('export.card.noCny')}</p>
       ) : state?.reason === 'card_rail_unavailable' ? (
         <p className="muted small" data-testid="export-card-why">{t('export.card.notConfigured')}</p>
+      ) : state?.reason === 'card_payee_missing' ? (
+        <p className="muted small" data-testid="export-card-why">{t('export.card.noPayee')}</p>
       ) : (
         <p className="muted small">{t('export.card.hint')}</p>
       )}

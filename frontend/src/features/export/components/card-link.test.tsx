@@ -27,6 +27,15 @@ describe("the order's card payment link (server-rendered)", () => {
     expect(view(order, { available: true, reason: null, checkout: null })).toContain('生成银行卡付款链接');
   });
 
+  it("explains an exporter without its own Stripe account: no link, the platform never takes the money", () => {
+    setLocale('en');
+    const html = view(order, { available: false, reason: 'card_payee_missing', checkout: null });
+    expect(html).toContain('your own Stripe account');
+    expect(html).not.toContain('export-card-create');
+    setLocale('zh-CN');
+    expect(view(order, { available: false, reason: 'card_payee_missing', checkout: null })).toContain('平台从不代收');
+  });
+
   it('says why a CNY order or a site without Stripe has no link', () => {
     setLocale('en');
     const cny = view({ ...order, currency: 'CNY' }, { available: false, reason: 'card_currency_unsupported', checkout: null });

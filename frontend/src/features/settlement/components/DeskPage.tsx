@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../../hooks/use-document-title';
 import { useI18n } from '../../../lib/i18n';
 import { useSession } from '../../../lib/session';
 import { houseOrganisations } from '../../../lib/houses';
+import { CardPayeePanel } from '../../../components/card-payee';
 import { DeskBank } from './DeskBank';
 import { DeskBooks } from './DeskBooks';
 import { DeskDisputes, DeskRefunds, DeskTransfers } from './DeskAfterSale';
@@ -14,7 +15,7 @@ import { DeskHandover } from './DeskHandover';
 import { InvoicesTab } from './DeskInvoices';
 import { DeskPayouts } from './DeskPayouts';
 
-const TABS = ['invoices', 'bank', 'handover', 'payouts', 'transfers', 'refunds', 'defaults', 'disputes', 'books'] as const;
+const TABS = ['invoices', 'bank', 'handover', 'payouts', 'transfers', 'refunds', 'defaults', 'disputes', 'books', 'settings'] as const;
 type Tab = (typeof TABS)[number];
 const TAB_LABEL = {
   invoices: 'settlement.desk.invoices',
@@ -26,6 +27,7 @@ const TAB_LABEL = {
   defaults: 'settlement.desk.defaults',
   disputes: 'settlement.desk.disputes',
   books: 'settlement.desk.books',
+  settings: 'settlement.desk.settings',
 } as const;
 
 /** The house's settlement desk: its invoices (record a receipt, void), bank statements (upload, the unmatched queue),
@@ -74,6 +76,9 @@ export function SettlementDeskPage() {
       {house !== null && tab === 'defaults' && <DeskDefaults house={house} />}
       {house !== null && tab === 'disputes' && <DeskDisputes house={house} />}
       {house !== null && tab === 'books' && <DeskBooks house={house} />}
+      {house !== null && tab === 'settings' && (
+        <CardPayeePanel path={`/api/houses/${house}/card-payee`} canEdit={!!houses.find((h) => h.id === house)?.roles.includes('house_admin')} />
+      )}
     </div>
   );
 }

@@ -23,6 +23,11 @@ describe('the card rail on an invoice', () => {
     expect(cardNotice('EUR', 'open', null)).toEqual({ action: 'none', message: null });
   });
 
+  it('explains a house without its own Stripe account: the platform never takes the money', () => {
+    const noPayee = { available: false, reason: 'card_payee_missing', currencies: ['EUR', 'HKD', 'USD'], checkout: null };
+    expect(cardNotice('USD', 'open', noPayee)).toEqual({ action: 'none', message: 'settlement.card.noPayee' });
+  });
+
   it('shows a payment clearing or done instead of a second button', () => {
     expect(cardNotice('USD', 'open', { ...offered, checkout: session('processing') }).message).toBe('settlement.card.processing');
     expect(cardNotice('USD', 'paid', { ...offered, available: false, reason: 'invoice_not_open', checkout: session('succeeded') })).toEqual({

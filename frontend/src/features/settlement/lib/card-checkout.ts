@@ -9,6 +9,7 @@ export type CardNotice = {
     | 'settlement.card.hint'
     | 'settlement.card.noCny'
     | 'settlement.card.notConfigured'
+    | 'settlement.card.noPayee'
     | 'settlement.card.processing'
     | 'settlement.card.paid'
     | null;
@@ -27,6 +28,8 @@ export function cardNotice(currency: string, status: string, state: CardCheckout
   if (!state) return { action: 'none', message: null };
   if (state.available) return { action: 'pay', message: 'settlement.card.hint' };
   if (state.reason === 'card_rail_unavailable') return { action: 'none', message: 'settlement.card.notConfigured' };
+  // The house takes card money into its own Stripe account only; without one the card is not offered at all.
+  if (state.reason === 'card_payee_missing') return { action: 'none', message: 'settlement.card.noPayee' };
   return { action: 'none', message: null };
 }
 

@@ -1,0 +1,42 @@
+"""The exporter's Stripe connected account: where its foreign buyers' card payments for export orders go.
+
+The exporter is the merchant (the money is its own, in its own Stripe account: the platform never holds it), so an
+export order's hosted checkout is a direct charge on this account, and without a verified one the card rail is
+refused (`card_payee_missing`). The setting itself is settlement's (one per organisation, verified by Stripe); here
+only who may set it: the dealer's administrators, once it has lodged its exporter filing (备案).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from export.models import Filing
+from export.services.access import require_exporter
+from marketplace.accounts.domain import Principal
+from marketplace.errors import Conflict
+from marketplace.settlement.services import payees
+
+if TYPE_CHECKING:  # settlement's row, returned as its service returns it (export never queries it)
+    from marketplace.settlement.models import PayeeAccount
+
+
+async def _require_filing(org_id: int) -> None:
+    if not await Filing.filter(exporter_org_id=org_id).exclude(status="cancelled").exists():
+        raise Conflict("lodge the exporter filing (备案) before connecting a Stripe account", code="filing_missing")
+
+
+async def history(principal: Principal, org_id: int) -> list[PayeeAccount]:
+    require_exporter(principal, org_id)
+    return await payees.history(principal, org_id)
+
+
+async def set_account(principal: Principal, org_id: int, account: str, now: datetime) -> PayeeAccount:
+    require_exporter(principal, org_id, write=True)
+    await _require_filing(org_id)
+    return await payees.set_account(principal, org_id, account, now)
+
+
+async def verify_again(principal: Principal, org_id: int, now: datetime) -> PayeeAccount:
+    require_exporter(principal, org_id, write=True)
+    return await payees.verify_again(principal, org_id, now)
