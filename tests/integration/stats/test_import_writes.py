@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from tortoise import connections
 
 from marketplace.settings import Settings
 from marketplace.stats.domain.rows import SALE_COLUMNS, SESSION_COLUMNS
 from marketplace.stats.models import SaleFact, SessionFact, Submission
-from marketplace.stats.services import imports
+from marketplace.stats.services import imports, staging, upserts
 from marketplace.stats.services.imports import Upload, import_submission
 from tests.integration.stats.test_imports import SALES, SESSIONS, csv_bytes, run
 
@@ -137,3 +138,55 @@ async def test_good_rows_only_writes_exactly_the_rows_that_passed_every_check(da
     assert (report.imported, report.created) == (True, 4)
     assert sorted(await SaleFact.all().values_list("sale_key", flat=True)) == ["S-1", "S-2"]
     assert (await SaleFact.get(sale_key="S-1")).hammer_fen == 4_527_100  # the first S-1, not the repeat
+
+
+async def test_rows_moved_in_several_stretches_are_each_counted_once(
+    database: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The staged rows reach the fact table a stretch (`staging.MOVE` rows) at a time; a stretch's edges must
+    # neither drop nor repeat a row, and each row is counted created, updated or unchanged exactly once.
+    monkeypatch.setattr(staging, "MOVE", 7)
+    sessions = csv_bytes(SESSION_COLUMNS, SESSIONS)
+    first = await run(sessions, many_sales(30))
+    assert (first.created, first.updated, first.unchanged) == (32, 0, 0)
+    assert await SaleFact.all().count() == 30
+    # The second file: the first 30 sales again, 10 of them with a new price, and 5 more.
+    changed = many_sales(10, price=9_000_000).decode().splitlines()[1:]
+    rest = many_sales(35).decode().splitlines()
+    body = "\n".join([rest[0], *changed, *rest[11:]]) + "\n"
+    again = await run(sessions, body.encode())
+    assert (again.created, again.updated, again.unchanged) == (5, 10, 2 + 20)
+    assert await SaleFact.all().count() == 35
+    assert (await SaleFact.get(sale_key="M-000009")).hammer_fen == 9_000_009
+    assert (await SaleFact.get(sale_key="M-000010")).hammer_fen == 4_527_110
+
+
+class _Broken(_Stream):
+    """A stream that fails after its first two batches of rows, as a disk or a dropped upload would."""
+
+    def __init__(self) -> None:
+        super().__init__(imports.BATCH * 3)
+        self.given = 0
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self.given > 2 * imports.BATCH * 70:  # ~70 bytes a row
+            raise OSError("the upload broke off")
+        size = super().readinto(buffer)
+        self.given += size
+        return size
+
+
+async def test_a_check_that_fails_half_way_raises_and_leaves_nothing_behind(database: Settings) -> None:
+    # The first pass runs in a child process: its failure must reach the caller as an error, never as an
+    # import of the rows staged so far, and the staging tables go with it.
+    await run(csv_bytes(SESSION_COLUMNS, SESSIONS), None)
+    before = await snapshot()
+    with pytest.raises(RuntimeError, match="the upload broke off"):
+        await import_submission(None, Upload(lambda: io.BufferedReader(_Broken()), "csv"))
+    assert await snapshot() == before
+    conn = connections.get("default")
+    if upserts.is_postgres(conn):
+        sql = "SELECT tablename FROM pg_tables WHERE tablename LIKE 'stats_stage_%'"
+    else:
+        sql = "SELECT name FROM sqlite_temp_master WHERE name LIKE 'stats_stage_%'"
+    assert (await conn.execute_query(sql))[1] == []

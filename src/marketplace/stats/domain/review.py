@@ -27,10 +27,11 @@ class Warning:
     detail: str
 
 
-def sale_warnings(sale: SaleRow, session_day: date | None) -> list[Warning]:
+def sale_warnings(sale: SaleRow, session_day: date | None, day: date | None = None) -> list[Warning]:
+    """`day`, when given, is the sale's Beijing date (the import has it already)."""
     found = []
     if session_day is not None:
-        day = beijing_date(sale.sold_at)
+        day = beijing_date(sale.sold_at) if day is None else day
         if abs(day - session_day) > timedelta(days=1):
             found.append(Warning("sale_outside_session", sale.sale_id, f"{day} vs session {session_day}"))
     if not LOW_PRICE_FEN <= sale.hammer_price_fen <= HIGH_PRICE_FEN:
