@@ -67,12 +67,13 @@ class Books:
                 await self._load(missing)
             assert want <= set(self._accounts)
         if business_keys:
-            found = await (
-                LedgerTransaction.filter(house_org_id=self.house_org_id, business_key__in=sorted(business_keys))
-                .using_db(self._conn)
-                .values_list("business_key", flat=True)
+            conn = self._conn
+            _, found = await conn.execute_query(
+                f"SELECT business_key FROM settlement_transactions WHERE house_org_id = {bulk.mark(conn, 1)}"
+                f" AND business_key {bulk.one_of(conn, 2)}",
+                [self.house_org_id, bulk.listed(conn, sorted(business_keys))],
             )
-            self._posted.update(str(k) for k in found)
+            self._posted.update(str(r["business_key"]) for r in found)
 
     async def _load(self, keys: set[Key]) -> None:
         rows = await LedgerAccount.filter(
@@ -128,7 +129,7 @@ class Books:
                 acc = self._accounts[(leg.code, leg.party, leg.currency)]
                 after[acc.id] += leg.amount_fen
                 entries.append((p.id, acc.id, leg.amount_fen, leg.currency, after[acc.id], p.at))
-        await bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries)
+        await bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries)  # in posting order: the chain's order
         moved = sorted({e[1] for e in entries})
         await self._move(moved, after)
         await bulk.insert(

@@ -160,27 +160,24 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
         )
         settled = await _settle(conn, [dict(m["payload"]) for m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
-        pks = await (
-            OutboxEvent.filter(event_id__in=[uuid.UUID(str(m["event_id"])) for m in todo])
-            .using_db(conn)
-            .values_list("id", flat=True)
-        )
-        await (
-            OutboxDelivery.filter(job=JOB, done_at=None, event_id__in=list(pks))
-            .using_db(conn)
-            .update(done_at=datetime.now(UTC), last_error=None)
+        done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), None)
+        await conn.execute_query(
+            f"UPDATE outbox_deliveries SET done_at = {bulk.mark(conn, 1)}, last_error = NULL"
+            f" WHERE job = {bulk.mark(conn, 2)} AND done_at IS NULL AND event_id IN"
+            f" (SELECT id FROM outbox_events WHERE event_id {bulk.one_of(conn, 3)})",
+            [done_at, JOB, bulk.listed(conn, [uuid.UUID(str(m["event_id"])) for m in todo])],
         )
         return settled
 
 
 async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [uuid.UUID(str(m["event_id"])) for m in messages]
-    done = {
-        str(e)
-        for e in await ProcessedEvent.filter(consumer=CONSUMER, event_id__in=ids)
-        .using_db(conn)
-        .values_list("event_id", flat=True)
-    }
+    _, rows = await conn.execute_query(
+        f"SELECT event_id FROM processed_events WHERE consumer = {bulk.mark(conn, 1)}"
+        f" AND event_id {bulk.one_of(conn, 2)}",
+        [CONSUMER, bulk.listed(conn, ids)],
+    )
+    done = {str(r["event_id"]) for r in rows}
     todo = []
     for m in messages:
         key = str(uuid.UUID(str(m["event_id"])))
@@ -190,15 +187,20 @@ async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -
     return todo
 
 
+async def _auction_sales(conn: BaseDBAsyncClient, lots: list[int]) -> dict[int, int]:
+    """The sales recorded for these lots: lot id → sale id."""
+    _, rows = await conn.execute_query(
+        f"SELECT source_ref, id FROM settlement_sales WHERE source = 'auction' AND source_ref {bulk.one_of(conn, 1)}",
+        [bulk.listed(conn, lots)],
+    )
+    return {int(r["source_ref"]): int(r["id"]) for r in rows}
+
+
 async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> int:
     # Sales: the first event of a lot makes its sale; a lot recorded already (before, or earlier in the batch)
     # makes nothing more.
     rows = [sales.lot_fields(p) for p in payloads]
-    recorded = set(
-        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for r in rows])
-        .using_db(conn)
-        .values_list("source_ref", flat=True)
-    )
+    recorded = set((await _auction_sales(conn, [r["source_ref"] for r in rows])).keys())
     new: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for p, row in zip(payloads, rows, strict=True):
         if row["source_ref"] not in recorded:
@@ -221,11 +223,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
         conn, Sale, (*given, "fee_schedule_id", "rules"),
         [(*(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]]) for _, row in new],
     )  # fmt: skip
-    sale_ids = dict(
-        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for _, r in new])
-        .using_db(conn)
-        .values_list("source_ref", "id")
-    )
+    sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
     sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
@@ -299,9 +297,11 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
         )  # fmt: skip
     invoice_fields = tuple(invoice_rows[0])
     await bulk.insert(conn, Invoice, invoice_fields, [tuple(inv.values()) for inv in invoice_rows])
-    invoice_ids = dict(
-        await Invoice.filter(sale_id__in=list(sale_ids.values())).using_db(conn).values_list("sale_id", "id")
+    _, found = await conn.execute_query(
+        f"SELECT sale_id, id FROM settlement_invoices WHERE sale_id {bulk.one_of(conn, 1)}",
+        [bulk.listed(conn, list(sale_ids.values()))],
     )
+    invoice_ids = {int(r["sale_id"]): int(r["id"]) for r in found}
     for inv in invoice_rows:
         inv["id"] = invoice_ids[inv["sale_id"]]
     for i, pending in applied_posts:
