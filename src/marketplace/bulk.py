@@ -35,20 +35,22 @@ def marks(conn: BaseDBAsyncClient, count: int, start: int = 1) -> str:
     return ", ".join(mark(conn, n) for n in range(start, start + count))
 
 
-def _converter(field: Field, native: tuple[type, ...]) -> Convert | None:
+def _converter(model: type[Model], field: Field[Any], native: tuple[type, ...]) -> Convert | None:
     """How a value of `field` is bound: as it is (None), or as Tortoise converts it for the driver."""
     if isinstance(field, DatetimeField):
         # Bound as it is once aware (both drivers take datetimes; Tortoise registers SQLite's adapter); a naive
         # one is made aware, with Tortoise's warning.
-        return lambda v: v if v is None or v.tzinfo is not None else field.to_db_value(v, None)
+        return lambda v: v if v is None or v.tzinfo is not None else field.to_db_value(v, model)
     if isinstance(field.field_type, type) and issubclass(field.field_type, native):
         return None
     if isinstance(field, UUIDField):
         return lambda v: None if v is None else str(v)
-    return lambda v: None if v is None else field.to_db_value(v, None)
+    return lambda v: None if v is None else field.to_db_value(v, model)
 
 
-def _columns(model: type[Model], dialect: str, given: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, list[Any]]:
+def _columns(
+    model: type[Model], dialect: str, given: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> dict[str, list[Any]]:
     """Each column's values, column by column: the given ones converted, the others filled as Tortoise would
     (`auto_now_add`, the field's default)."""
     meta = model._meta
@@ -58,7 +60,7 @@ def _columns(model: type[Model], dialect: str, given: Sequence[str], rows: Seque
     now = timezone.localtime()  # what Tortoise writes for auto_now_add
     for name, column in meta.fields_db_projection.items():
         field = meta.fields_map[name]
-        convert = _converter(field, native)
+        convert = _converter(model, field, native)
         if name in given:
             i = given.index(name)
             values = [row[i] for row in rows]
@@ -115,7 +117,7 @@ async def insert(
             list(by_column.values()),
         )
     else:
-        values = list(zip(*by_column.values(), strict=True))
+        values = [list(row) for row in zip(*by_column.values(), strict=True)]
         await conn.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks(conn, len(columns))})', values)
 
 

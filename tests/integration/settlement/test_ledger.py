@@ -192,9 +192,11 @@ async def raw_entries(conn: Any, legs: list[tuple[str, LedgerAccount, int, int]]
 
 
 async def raw_headers(conn: Any, headers: list[tuple[str, str]]) -> None:
-    rows = ", ".join(f"('{tx}', {HOUSE}, '{key}', 'raw', '', '{AT.isoformat()}', '{AT.isoformat()}')" for tx, key in headers)
+    at = AT.isoformat()
+    rows = ", ".join(f"('{tx}', {HOUSE}, '{key}', 'raw', '', '{at}', '{at}')" for tx, key in headers)
     await conn.execute_query(
-        f"INSERT INTO settlement_transactions (id, house_org_id, business_key, kind, memo, posted_at, created_at) VALUES {rows}"
+        "INSERT INTO settlement_transactions (id, house_org_id, business_key, kind, memo, posted_at, created_at)"
+        f" VALUES {rows}"
     )
 
 

@@ -160,7 +160,7 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
         )
         settled = await _settle(conn, [dict(m["payload"]) for m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
-        done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), None)
+        done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), OutboxDelivery)
         await conn.execute_query(
             f"UPDATE outbox_deliveries SET done_at = {bulk.mark(conn, 1)}, last_error = NULL"
             f" WHERE job = {bulk.mark(conn, 2)} AND done_at IS NULL AND event_id IN"
@@ -286,14 +286,14 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 applied_posts.append((len(invoice_rows), pending))
         due = calendar.add_working_days(day, terms[session][0].payment_days)
         invoice_rows.append(
-            dict(
-                house_org_id=row["house_org_id"], number=number, year=day.year, seq=seq,
-                sale_id=sale_ids[row["source_ref"]], buyer_user_id=buyer, buyer_org_id=row["buyer_org_id"],
-                currency=cur, total_fen=est.total_due_fen, lines=[_line(line) for line in lines], paid_fen=applied,
-                status="paid" if applied and applied >= est.total_due_fen else "open",
-                deposit_applied_fen=applied, version=1 if applied else 0, issued_at=row["sold_at"], due_date=due,
-                due_date_provisional=not (calendar.covers(day) and calendar.covers(due)),
-            )
+            {
+                "house_org_id": row["house_org_id"], "number": number, "year": day.year, "seq": seq,
+                "sale_id": sale_ids[row["source_ref"]], "buyer_user_id": buyer, "buyer_org_id": row["buyer_org_id"],
+                "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
+                "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
+                "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
+                "due_date": due, "due_date_provisional": not (calendar.covers(day) and calendar.covers(due)),
+            }
         )  # fmt: skip
     invoice_fields = tuple(invoice_rows[0])
     await bulk.insert(conn, Invoice, invoice_fields, [tuple(inv.values()) for inv in invoice_rows])
