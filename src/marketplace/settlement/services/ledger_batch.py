@@ -3,7 +3,7 @@
 The same rules as `ledger.post`, applied posting by posting in memory: the legs balanced (domain.ledger), a
 business key posted before (or earlier in the batch) posts nothing, each account's running balance moved leg by
 leg and refused below its floor at every step. `flush` then writes what the database's guards (migrations 0002,
-0011) expect, in their order: every leg (one bulk insert, in posting order, so each carries the balance after the
+0012) expect, in their order: every leg (one bulk insert, in posting order, so each carries the balance after the
 one before it), the accounts' final balances by one compare-and-set statement on their versions (a concurrent
 posting makes the whole batch lose: `Contended`), then every header (one bulk insert; the insert check verifies
 each balances).

@@ -86,7 +86,7 @@ async def forward(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("settlement", "0010_sale_titles")]
+    dependencies = [("settlement", "0011_payee_accounts")]
 
     initial = False
 
