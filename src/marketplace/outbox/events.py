@@ -10,6 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from marketplace import bulk
 from marketplace.outbox.models import OutboxEvent, ProcessedEvent
 
 
@@ -22,9 +23,8 @@ async def record_event(conn: BaseDBAsyncClient, topic: str, payload: Mapping[str
 
 async def record_events(conn: BaseDBAsyncClient, topic: str, payloads: list[Mapping[str, Any]]) -> None:
     """Write many events of one topic in the caller's transaction, by one bulk insert."""
-    if payloads:
-        rows = [OutboxEvent(event_id=uuid.uuid4(), topic=topic, payload=dict(p)) for p in payloads]
-        await OutboxEvent.bulk_create(rows, using_db=conn)
+    rows = [(uuid.uuid4(), topic, dict(p)) for p in payloads]
+    await bulk.insert(conn, OutboxEvent, ("event_id", "topic", "payload"), rows)
 
 
 def envelope(event: OutboxEvent) -> dict[str, Any]:

@@ -179,6 +179,62 @@ async def test_the_database_accepts_balanced_raw_legs_and_checks_the_running_bal
             await raw_header(conn, tx, "raw-stale-balance")
 
 
+async def raw_entries(conn: Any, legs: list[tuple[str, LedgerAccount, int, int]]) -> None:
+    """Several legs (transaction, account, fen, balance after) in ONE statement: a statement-level check sees them
+    together."""
+    rows = ", ".join(
+        f"('{tx}', {acc.id}, {fen}, '{acc.currency}', {after}, '{AT.isoformat()}')" for tx, acc, fen, after in legs
+    )
+    await conn.execute_query(
+        "INSERT INTO settlement_entries"
+        f" (transaction_id, account_id, amount_fen, currency, balance_after_fen, posted_at) VALUES {rows}"
+    )
+
+
+async def raw_headers(conn: Any, headers: list[tuple[str, str]]) -> None:
+    at = AT.isoformat()
+    rows = ", ".join(f"('{tx}', {HOUSE}, '{key}', 'raw', '', '{at}', '{at}')" for tx, key in headers)
+    await conn.execute_query(
+        "INSERT INTO settlement_transactions (id, house_org_id, business_key, kind, memo, posted_at, created_at)"
+        f" VALUES {rows}"
+    )
+
+
+async def test_the_database_checks_every_row_of_a_multi_row_insert(database: Settings) -> None:
+    # The batch consumer writes thousands of legs and headers per statement: one unbalanced transaction among
+    # balanced ones, or one leg whose balance does not follow the leg before it in the same statement, is refused.
+    bank, held = await two_accounts()
+    good, bad = str(uuid.uuid4()), str(uuid.uuid4())
+    b, h = bank.balance_fen, held.balance_fen
+    with pytest.raises(REFUSED, match="sum to zero"):
+        async with in_transaction() as conn:
+            await raw_move(conn, bank, 800)
+            await raw_move(conn, held, -700)
+            await raw_entries(
+                conn,
+                [(good, bank, 500, b + 500), (good, held, -500, h - 500),
+                 (bad, bank, 300, b + 800), (bad, held, -200, h - 700)],
+            )  # fmt: skip
+            await raw_headers(conn, [(good, "raw-multi-good"), (bad, "raw-multi-bad")])
+    assert await LedgerTransaction.filter(business_key__startswith="raw-multi").count() == 0
+    assert await LedgerEntry.filter(transaction_id__in=[good, bad]).count() == 0
+    # The second leg of an account in one statement chains to the first, not to the entry before the statement.
+    with pytest.raises(REFUSED, match="balance_after"):
+        async with in_transaction() as conn:
+            await raw_entries(conn, [(good, bank, 500, b + 500), (bad, bank, 300, b + 300)])
+    # Balanced, correctly chained legs of two transactions in one statement each are accepted.
+    async with in_transaction() as conn:
+        await raw_move(conn, bank, 800)
+        await raw_move(conn, held, -800)
+        await raw_entries(
+            conn,
+            [(good, bank, 500, b + 500), (good, held, -500, h - 500),
+             (bad, bank, 300, b + 800), (bad, held, -300, h - 800)],
+        )  # fmt: skip
+        await raw_headers(conn, [(good, "raw-multi-good"), (bad, "raw-multi-ok")])
+    await assert_books_consistent()
+
+
 async def test_the_database_refuses_legs_without_a_header_at_commit(database: Settings) -> None:
     bank, held = await two_accounts()
     tx = str(uuid.uuid4())

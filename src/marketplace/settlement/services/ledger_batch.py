@@ -2,10 +2,11 @@
 
 The same rules as `ledger.post`, applied posting by posting in memory: the legs balanced (domain.ledger), a
 business key posted before (or earlier in the batch) posts nothing, each account's running balance moved leg by
-leg and refused below its floor at every step. `flush` then writes what the database's guards (migrations/0002)
-expect, in their order: every leg (one `executemany`, in posting order, so each carries the balance after the
-one before it), each account's final balance by compare-and-set on its version (a concurrent posting makes the
-whole batch lose: `Contended`), then every header (one `executemany`; the insert trigger checks each balances).
+leg and refused below its floor at every step. `flush` then writes what the database's guards (migrations 0002,
+0012) expect, in their order: every leg (one bulk insert, in posting order, so each carries the balance after the
+one before it), the accounts' final balances by one compare-and-set statement on their versions (a concurrent
+posting makes the whole batch lose: `Contended`), then every header (one bulk insert; the insert check verifies
+each balances).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from marketplace import bulk
 from marketplace.settlement.domain import ledger as rules
 from marketplace.settlement.domain.ledger import Leg
 from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
 from marketplace.settlement.services.ledger import Contended, Refused
 
 Key = tuple[str, str, str]  # code, party, currency
+ENTRY_FIELDS = ("transaction_id", "account_id", "amount_fen", "currency", "balance_after_fen", "posted_at")
 
 
 def _new_account(house_org_id: int, code: str, party: str, currency: str) -> LedgerAccount:
@@ -65,12 +68,13 @@ class Books:
                 await self._load(missing)
             assert want <= set(self._accounts)
         if business_keys:
-            found = await (
-                LedgerTransaction.filter(house_org_id=self.house_org_id, business_key__in=sorted(business_keys))
-                .using_db(self._conn)
-                .values_list("business_key", flat=True)
+            conn = self._conn
+            _, found = await conn.execute_query(
+                f"SELECT business_key FROM settlement_transactions WHERE house_org_id = {bulk.mark(conn, 1)}"
+                f" AND business_key {bulk.one_of(conn, 2)}",
+                [self.house_org_id, bulk.listed(conn, sorted(business_keys))],
             )
-            self._posted.update(str(k) for k in found)
+            self._posted.update(str(r["business_key"]) for r in found)
 
     async def _load(self, keys: set[Key]) -> None:
         rows = await LedgerAccount.filter(
@@ -119,37 +123,49 @@ class Books:
         """Write the batch's legs, balances and headers; returns how many transactions were written."""
         if not self._pending:
             return 0
-        entries: list[LedgerEntry] = []
+        entries: list[tuple[uuid.UUID, int, int, str, int, datetime]] = []
         after = {acc.id: acc.balance_fen for acc in self._accounts.values()}
         for p in self._pending:
             for leg in p.legs:
                 acc = self._accounts[(leg.code, leg.party, leg.currency)]
                 after[acc.id] += leg.amount_fen
-                entries.append(
-                    LedgerEntry(transaction_id=p.id, account_id=acc.id, amount_fen=leg.amount_fen,
-                                currency=leg.currency, balance_after_fen=after[acc.id], posted_at=p.at)
-                )  # fmt: skip
-        await LedgerEntry.bulk_create(entries, using_db=self._conn)
-        moved = {e.account_id for e in entries}
-        # Accounts in id order, so two writers touching the same accounts lock them in the same order.
-        for acc in sorted(self._accounts.values(), key=lambda a: a.id):
-            if acc.id not in moved:
-                continue
-            updated = (
-                await LedgerAccount.filter(id=acc.id, version=acc.version)
-                .using_db(self._conn)
-                .update(balance_fen=after[acc.id], version=acc.version + 1)
-            )
-            if updated != 1:
-                raise Contended()
-            acc.balance_fen, acc.version = after[acc.id], acc.version + 1
-        await LedgerTransaction.bulk_create(
-            [
-                LedgerTransaction(id=p.id, house_org_id=self.house_org_id, business_key=p.business_key, kind=p.kind,
-                                  memo=p.memo, posted_at=p.at)
-                for p in self._pending
-            ],
-            using_db=self._conn,
+                entries.append((p.id, acc.id, leg.amount_fen, leg.currency, after[acc.id], p.at))
+        await bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries)  # in posting order: the chain's order
+        moved = sorted({e[1] for e in entries})
+        await self._move(moved, after)
+        await bulk.insert(
+            self._conn, LedgerTransaction, ("id", "house_org_id", "business_key", "kind", "memo", "posted_at"),
+            [(p.id, self.house_org_id, p.business_key, p.kind, p.memo, p.at) for p in self._pending],
         )  # fmt: skip
         written, self._pending = len(self._pending), []
         return written
+
+    async def _move(self, moved: list[int], after: dict[int, int]) -> None:
+        """Each moved account to its final balance, by compare-and-set on its version, in one statement: a row
+        count short of the accounts means another posting moved one first (`Contended`: the batch is retried).
+        Accounts are locked in id order, so two writers touching the same accounts take them in the same order."""
+        by_id = {acc.id: acc for acc in self._accounts.values()}
+        conn = self._conn
+        params: list[int] = []
+        for acc_id in moved:
+            params += [acc_id, by_id[acc_id].version, after[acc_id]]
+        if conn.capabilities.dialect == "postgres":
+            rows = ", ".join(f"(${3 * i + 1}::int, ${3 * i + 2}::int, ${3 * i + 3}::bigint)" for i in range(len(moved)))
+            # The UPDATE locks rows in whatever order its join yields: lock them in id order first.
+            await conn.execute_query(
+                "SELECT 1 FROM settlement_accounts WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE", [moved]
+            )
+            values = f"(VALUES {rows}) AS v(id, version, balance)"
+        else:  # SQLite (one writer at a time) names a VALUES list's columns column1, column2, …
+            rows = ", ".join("(?, ?, ?)" for _ in moved)
+            values = f"(SELECT column1 AS id, column2 AS version, column3 AS balance FROM (VALUES {rows})) AS v"
+        updated, _ = await conn.execute_query(
+            "UPDATE settlement_accounts SET balance_fen = v.balance, version = settlement_accounts.version + 1"
+            f" FROM {values} WHERE settlement_accounts.id = v.id AND settlement_accounts.version = v.version",
+            params,
+        )
+        if updated != len(moved):
+            raise Contended()
+        for acc_id in moved:
+            acc = by_id[acc_id]
+            acc.balance_fen, acc.version = after[acc_id], acc.version + 1

@@ -20,15 +20,17 @@ import asyncio
 import logging
 import uuid
 from collections import OrderedDict, defaultdict
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from marketplace.outbox.events import envelope, record_events
+from marketplace import bulk
+from marketplace.outbox.events import record_events
 from marketplace.outbox.models import OutboxDelivery, OutboxEvent, ProcessedEvent
 from marketplace.settlement import holidays
 from marketplace.settlement.domain import fees as fee_rules
@@ -57,6 +59,14 @@ def _remember(event_ids: list[str]) -> None:
         _settled[e] = None
     while len(_settled) > REMEMBER:
         _settled.popitem(last=False)
+
+
+_LINE_FIELDS = tuple(f.name for f in dataclass_fields(rules.Line))
+
+
+def _line(line: rules.Line) -> dict[str, Any]:
+    # `dataclasses.asdict` deep-copies recursively; a line is flat.
+    return {f: getattr(line, f) for f in _LINE_FIELDS}
 
 
 def batchable(message: dict[str, Any]) -> bool:
@@ -88,13 +98,24 @@ async def settle_waiting(message: dict[str, Any]) -> None:
 
 
 async def _waiting(exclude: str) -> list[dict[str, Any]]:
-    rows = (
-        await OutboxDelivery.filter(job=JOB, done_at=None, event__topic=sales.LOT_SOLD)
-        .select_related("event")
-        .order_by("id")
-        .limit(BATCH)
+    # Plain rows, not models: only the three columns an envelope carries are read and decoded.
+    conn = connections.get("default")
+    _, rows = await conn.execute_query(
+        "SELECT e.event_id, e.payload, e.created_at FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id"
+        f" WHERE d.job = {bulk.mark(conn, 1)} AND d.done_at IS NULL AND e.topic = {bulk.mark(conn, 2)}"
+        f" ORDER BY d.id LIMIT {BATCH}",
+        [JOB, sales.LOT_SOLD],
     )
-    out = [envelope(r.event) for r in rows if str(r.event.event_id) != exclude]
+    payload = OutboxEvent._meta.fields_map["payload"]
+    created = OutboxEvent._meta.fields_map["created_at"]
+    out = []
+    for r in rows:
+        event_id = str(uuid.UUID(str(r["event_id"])))
+        if event_id != exclude:
+            out.append({
+                "event_id": event_id, "topic": sales.LOT_SOLD, "payload": payload.to_python_value(r["payload"]),
+                "created_at": created.to_python_value(r["created_at"]).isoformat(),
+            })  # fmt: skip
     return [m for m in out if batchable(m)][: BATCH - 1]
 
 
@@ -134,32 +155,29 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
         todo = await _new_events(conn, messages)
         if not todo:
             return 0
-        await ProcessedEvent.bulk_create(
-            [ProcessedEvent(consumer=CONSUMER, event_id=uuid.UUID(str(m["event_id"]))) for m in todo], using_db=conn
+        await bulk.insert(
+            conn, ProcessedEvent, ("consumer", "event_id"), [(CONSUMER, uuid.UUID(str(m["event_id"]))) for m in todo]
         )
         settled = await _settle(conn, [dict(m["payload"]) for m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
-        pks = await (
-            OutboxEvent.filter(event_id__in=[uuid.UUID(str(m["event_id"])) for m in todo])
-            .using_db(conn)
-            .values_list("id", flat=True)
-        )
-        await (
-            OutboxDelivery.filter(job=JOB, done_at=None, event_id__in=list(pks))
-            .using_db(conn)
-            .update(done_at=datetime.now(UTC), last_error=None)
+        done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), OutboxDelivery)
+        await conn.execute_query(
+            f"UPDATE outbox_deliveries SET done_at = {bulk.mark(conn, 1)}, last_error = NULL"
+            f" WHERE job = {bulk.mark(conn, 2)} AND done_at IS NULL AND event_id IN"
+            f" (SELECT id FROM outbox_events WHERE event_id {bulk.one_of(conn, 3)})",
+            [done_at, JOB, bulk.listed(conn, [uuid.UUID(str(m["event_id"])) for m in todo])],
         )
         return settled
 
 
 async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [uuid.UUID(str(m["event_id"])) for m in messages]
-    done = {
-        str(e)
-        for e in await ProcessedEvent.filter(consumer=CONSUMER, event_id__in=ids)
-        .using_db(conn)
-        .values_list("event_id", flat=True)
-    }
+    _, rows = await conn.execute_query(
+        f"SELECT event_id FROM processed_events WHERE consumer = {bulk.mark(conn, 1)}"
+        f" AND event_id {bulk.one_of(conn, 2)}",
+        [CONSUMER, bulk.listed(conn, ids)],
+    )
+    done = {str(r["event_id"]) for r in rows}
     todo = []
     for m in messages:
         key = str(uuid.UUID(str(m["event_id"])))
@@ -169,15 +187,20 @@ async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -
     return todo
 
 
+async def _auction_sales(conn: BaseDBAsyncClient, lots: list[int]) -> dict[int, int]:
+    """The sales recorded for these lots: lot id → sale id."""
+    _, rows = await conn.execute_query(
+        f"SELECT source_ref, id FROM settlement_sales WHERE source = 'auction' AND source_ref {bulk.one_of(conn, 1)}",
+        [bulk.listed(conn, lots)],
+    )
+    return {int(r["source_ref"]): int(r["id"]) for r in rows}
+
+
 async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> int:
     # Sales: the first event of a lot makes its sale; a lot recorded already (before, or earlier in the batch)
     # makes nothing more.
     rows = [sales.lot_fields(p) for p in payloads]
-    recorded = set(
-        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for r in rows])
-        .using_db(conn)
-        .values_list("source_ref", flat=True)
-    )
+    recorded = set((await _auction_sales(conn, [r["source_ref"] for r in rows])).keys())
     new: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for p, row in zip(payloads, rows, strict=True):
         if row["source_ref"] not in recorded:
@@ -192,16 +215,15 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
             pin = await fees.pin_session(conn, row["session_id"], row["house_org_id"], p.get("premium_terms"), starts)
             used, schedule = await fees.rules_for_session(conn, pin)
             terms[row["session_id"]] = (used, schedule.id if schedule else None)
-    sale_rows = []
-    for _, row in new:
-        used, schedule_id = terms[row["session_id"]]
-        sale_rows.append(Sale(**row, fee_schedule_id=schedule_id, rules=fee_rules.rules_json(used)))
-    await Sale.bulk_create(sale_rows, using_db=conn)
-    sale_ids = dict(
-        await Sale.filter(source="auction", source_ref__in=[r["source_ref"] for _, r in new])
-        .using_db(conn)
-        .values_list("source_ref", "id")
-    )
+    # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
+    given = sorted({key for _, row in new for key in row})
+    absent = {key: Sale._meta.fields_map[key].default for key in given}
+    rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
+    await bulk.insert(
+        conn, Sale, (*given, "fee_schedule_id", "rules"),
+        [(*(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]]) for _, row in new],
+    )  # fmt: skip
+    sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
     sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
@@ -238,7 +260,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
         books[house] = Books(conn, house)
         await books[house].open(keys, business)
     # Each sale in event order, as `record_sale` would: its posting, the deposit lodged and applied.
-    invoice_rows: list[Invoice] = []
+    invoice_rows: list[dict[str, Any]] = []
     applied_posts: list[tuple[int, Pending]] = []
     for row, est, legs, lodged, day, seq in plans:
         b = books[row["house_org_id"]]
@@ -264,32 +286,35 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 applied_posts.append((len(invoice_rows), pending))
         due = calendar.add_working_days(day, terms[session][0].payment_days)
         invoice_rows.append(
-            Invoice(
-                house_org_id=row["house_org_id"], number=number, year=day.year, seq=seq,
-                sale_id=sale_ids[row["source_ref"]], buyer_user_id=buyer, buyer_org_id=row["buyer_org_id"],
-                currency=cur, total_fen=est.total_due_fen, lines=[asdict(line) for line in lines], paid_fen=applied,
-                status="paid" if applied and applied >= est.total_due_fen else "open",
-                deposit_applied_fen=applied, version=1 if applied else 0, issued_at=row["sold_at"], due_date=due,
-                due_date_provisional=not (calendar.covers(day) and calendar.covers(due)),
-            )
+            {
+                "house_org_id": row["house_org_id"], "number": number, "year": day.year, "seq": seq,
+                "sale_id": sale_ids[row["source_ref"]], "buyer_user_id": buyer, "buyer_org_id": row["buyer_org_id"],
+                "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
+                "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
+                "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
+                "due_date": due, "due_date_provisional": not (calendar.covers(day) and calendar.covers(due)),
+            }
         )  # fmt: skip
-    await Invoice.bulk_create(invoice_rows, using_db=conn)
-    invoice_ids = dict(
-        await Invoice.filter(sale_id__in=list(sale_ids.values())).using_db(conn).values_list("sale_id", "id")
+    invoice_fields = tuple(invoice_rows[0])
+    await bulk.insert(conn, Invoice, invoice_fields, [tuple(inv.values()) for inv in invoice_rows])
+    _, found = await conn.execute_query(
+        f"SELECT sale_id, id FROM settlement_invoices WHERE sale_id {bulk.one_of(conn, 1)}",
+        [bulk.listed(conn, list(sale_ids.values()))],
     )
+    invoice_ids = {int(r["sale_id"]): int(r["id"]) for r in found}
     for inv in invoice_rows:
-        inv.id = invoice_ids[inv.sale_id]
+        inv["id"] = invoice_ids[inv["sale_id"]]
     for i, pending in applied_posts:
-        pending.business_key = f"deposit:applied:{invoice_rows[i].id}"
+        pending.business_key = f"deposit:applied:{invoice_rows[i]['id']}"
     for b in books.values():
         await b.flush()
     await record_events(
         conn,
         "settlement.invoice_issued",
         [
-            {"invoice_id": inv.id, "house_org_id": inv.house_org_id, "buyer_user_id": inv.buyer_user_id,
-             "total_fen": inv.total_fen, "balance_fen": inv.total_fen - inv.paid_fen,
-             "due_date": inv.due_date.isoformat()}
+            {"invoice_id": inv["id"], "house_org_id": inv["house_org_id"], "buyer_user_id": inv["buyer_user_id"],
+             "total_fen": inv["total_fen"], "balance_fen": inv["total_fen"] - inv["paid_fen"],
+             "due_date": inv["due_date"].isoformat()}
             for inv in invoice_rows
         ],
     )  # fmt: skip

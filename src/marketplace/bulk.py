@@ -1,0 +1,136 @@
+"""Bulk writes of plain rows: one parameterised statement (PostgreSQL) or `executemany` (SQLite), no model objects.
+
+Building a Tortoise model per row costs more than the database's work for the row (the settlement batch writes
+~10,000 rows: most of its time went to `Model.__init__`). `insert` takes field names and tuples, fills what
+Tortoise would fill (a field's default, `auto_now_add`) and converts each value as Tortoise does for that
+dialect (`Field.to_db_value` for the types the driver does not take as they are), so the stored form is the
+ORM's own and its reads see no difference.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tortoise import Model, timezone
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.fields import DatetimeField, Field, UUIDField
+
+Convert = Callable[[Any], Any]
+# The Python types each driver binds as they are (Tortoise's executors' DB_NATIVE).
+_NATIVE = {
+    "sqlite": (bytes, str, int, float),
+    "postgres": (bytes, str, int, float, bool, uuid.UUID),
+}
+
+
+def mark(conn: BaseDBAsyncClient, n: int) -> str:
+    """The n-th (from 1) parameter's placeholder."""
+    return f"${n}" if conn.capabilities.dialect == "postgres" else "?"
+
+
+def marks(conn: BaseDBAsyncClient, count: int, start: int = 1) -> str:
+    return ", ".join(mark(conn, n) for n in range(start, start + count))
+
+
+def _converter(model: type[Model], field: Field[Any], native: tuple[type, ...]) -> Convert | None:
+    """How a value of `field` is bound: as it is (None), or as Tortoise converts it for the driver."""
+    if isinstance(field, DatetimeField):
+        # Bound as it is once aware (both drivers take datetimes; Tortoise registers SQLite's adapter); a naive
+        # one is made aware, with Tortoise's warning.
+        return lambda v: v if v is None or v.tzinfo is not None else field.to_db_value(v, model)
+    if isinstance(field.field_type, type) and issubclass(field.field_type, native):
+        return None
+    if isinstance(field, UUIDField):
+        return lambda v: None if v is None else str(v)
+    return lambda v: None if v is None else field.to_db_value(v, model)
+
+
+def _columns(
+    model: type[Model], dialect: str, given: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> dict[str, list[Any]]:
+    """Each column's values, column by column: the given ones converted, the others filled as Tortoise would
+    (`auto_now_add`, the field's default)."""
+    meta = model._meta
+    native = _NATIVE.get(dialect, _NATIVE["sqlite"])
+    out: dict[str, list[Any]] = {}
+    count = len(rows)
+    now = timezone.localtime()  # what Tortoise writes for auto_now_add
+    for name, column in meta.fields_db_projection.items():
+        field = meta.fields_map[name]
+        convert = _converter(model, field, native)
+        if name in given:
+            i = given.index(name)
+            values = [row[i] for row in rows]
+            out[column] = values if convert is None else [convert(v) for v in values]
+        elif field.pk and field.generated:
+            continue
+        elif isinstance(field, DatetimeField) and field.auto_now_add:
+            out[column] = [now] * count
+        elif callable(field.default):
+            made = [field.default() for _ in range(count)]
+            out[column] = made if convert is None else [convert(v) for v in made]
+        elif field.default is not None or field.null:
+            value = field.default
+            out[column] = [convert(value) if convert is not None and value is not None else value] * count
+        else:
+            raise ValueError(f"{meta.db_table}.{column}: no value given and no default")
+    return out
+
+
+_pg_types: dict[str, dict[str, str]] = {}
+
+
+async def _column_types(conn: BaseDBAsyncClient, table: str) -> dict[str, str]:
+    if table not in _pg_types:
+        _, rows = await conn.execute_query(
+            "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute"
+            " WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
+            [f'"{table}"'],
+        )
+        _pg_types[table] = {r["attname"]: r["type"] for r in rows}
+    return _pg_types[table]
+
+
+async def insert(
+    conn: BaseDBAsyncClient, model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in the order of `fields`, model field names) in one statement on PostgreSQL
+    (`INSERT … SELECT FROM unnest(…)`, one array per column, so statement-level triggers see them all at once),
+    by one executemany on SQLite. Rows are inserted in the order given."""
+    if not rows:
+        return
+    dialect = conn.capabilities.dialect
+    by_column = _columns(model, dialect, fields, rows)
+    columns = list(by_column)
+    table = model._meta.db_table
+    names = ", ".join(f'"{c}"' for c in columns)
+    if dialect == "postgres":
+        types = await _column_types(conn, table)
+        arrays = ", ".join(f"${n}::{types[c]}[]" for n, c in enumerate(columns, 1))
+        # WITH ORDINALITY … ORDER BY: the rows (and the ids their defaults draw) in the order given.
+        await conn.execute_query(
+            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM unnest({arrays})'
+            f" WITH ORDINALITY AS r({names}, nth) ORDER BY nth",
+            list(by_column.values()),
+        )
+    else:
+        values = [list(row) for row in zip(*by_column.values(), strict=True)]
+        await conn.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks(conn, len(columns))})', values)
+
+
+def one_of(conn: BaseDBAsyncClient, n: int) -> str:
+    """`column <one_of> ` matches any value of the n-th parameter, a list passed through `listed`: one parameter
+    whatever the list's length (an `IN (…)` of thousands of placeholders costs more to build than to run)."""
+    if conn.capabilities.dialect == "postgres":
+        return f"= ANY(${n})"
+    return "IN (SELECT value FROM json_each(?))"
+
+
+def listed(conn: BaseDBAsyncClient, values: Sequence[Any]) -> Any:
+    """The parameter for `one_of`: a list (PostgreSQL), its JSON (SQLite; UUIDs as their text, as stored)."""
+    if conn.capabilities.dialect == "postgres":
+        return list(values)
+    return json.dumps([str(v) if isinstance(v, uuid.UUID) else v for v in values])
