@@ -15,8 +15,8 @@ from .clocks import Charge, Notice, SaleClock
 from .deposits import Bar, Default, Deposit, DepositRefund, SessionEnd
 from .handover import Dispute, DisputeEvidence, DisputePolicy, GatePass, Payout, Transfer
 from .payees import PayeeAccount
-from .refunds import BuyerRefund
 from .rails import BankImport, BankLine, BankMapping, CardBalanceLine, CardEvent, CardOperation
+from .refunds import BuyerRefund
 from .sales import FeeSchedule, Sale, SessionPin
 
 __all__ = [

@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.accounts.domain import Principal
-from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.errors import Conflict, NotFound
 from marketplace.outbox.events import consume_once, record_event
 from marketplace.settlement import holidays
 from marketplace.settlement.domain import access

@@ -312,8 +312,10 @@ async def _unwind(conn: BaseDBAsyncClient, principal: Principal, d: Dispute, sal
         await ledger.post(conn, sale.house_org_id, f"unwind:{sale.id}", "sale_unwound", legs, now,
                           memo=f"credit note {cn.number}, dispute {d.id}")  # fmt: skip
     if invoice.paid_fen > refunded:
-        await refunds.open_task(conn, sale.house_org_id, sale.buyer_user_id, invoice.paid_fen - refunded,
-                                sale.currency, "unwind", f"unwind:{sale.id}", dispute_id=d.id, sale_id=sale.id)  # fmt: skip
+        await refunds.open_task(
+            conn, sale.house_org_id, sale.buyer_user_id, invoice.paid_fen - refunded, sale.currency, "unwind",
+            f"unwind:{sale.id}", dispute_id=d.id, sale_id=sale.id,
+        )  # fmt: skip
     done = (
         await Invoice.filter(id=invoice.id, version=invoice.version)
         .using_db(conn)
