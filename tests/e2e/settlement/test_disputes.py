@@ -107,7 +107,18 @@ async def test_a_dispute_from_opening_to_unwind(client: ApiClient) -> None:
     assert event.payload == {"source": "auction", "source_ref": 1, "sale_id": sale, "lot_id": 1,
                              "house_org_id": w.house, "reason": "unwound"}  # fmt: skip
     tb = (await client.get(f"/api/houses/{w.house}/trial-balance")).json()
-    assert tb["lines"] == []  # everything the sale moved was moved back: refunded in full
+    # The decisions owe the buyer everything back as credit; the bank holds the money until the staff transfer it.
+    assert sorted((x["code"], x["debit_fen"], x["credit_fen"]) for x in tb["lines"]) == [
+        ("bank_clearing", TOTAL, 0), ("buyer_credit", 0, TOTAL)]  # fmt: skip
+    tasks = (await client.get(f"/api/houses/{w.house}/buyer-refunds", params={"status": "due"})).json()["items"]
+    assert sorted((t["source"], t["amount_fen"]) for t in tasks) == [
+        ("adjustment", 1_000_000), ("unwind", TOTAL - 1_000_000)]  # fmt: skip
+    for n, task in enumerate(tasks):
+        done = await client.post(f"/api/houses/{w.house}/buyer-refunds/{task['id']}/complete",
+                                 json={"bank_reference": f"RF-{n}"})  # fmt: skip
+        assert done.status_code == 201, done.text
+    tb = (await client.get(f"/api/houses/{w.house}/trial-balance")).json()
+    assert tb["lines"] == []  # everything the sale moved was moved back: refunded in full, by bank
     st = (await client.get(f"/api/sales/{sale}/payout")).json()
     assert st["waiting"] == ["sale_unwound"]
     pay = await client.post(f"/api/sales/{sale}/payout", json={"bank_reference": "X-1", "paid_on": "2026-12-09"})

@@ -130,10 +130,14 @@ def test_sale_payment_adjustment_and_unwind_leave_every_account_at_zero(
         postings.append(invoices.receipt_legs(7, paid, 0, "CNY"))
     refunded = int(paid * cut)
     if refunded:
-        postings.append(h.adjustment_legs(3, own, refunded, "CNY"))
+        postings.append(h.adjustment_legs(7, 3, own, refunded, "CNY"))
     unwind = h.unwind_legs(est, 7, 3, own, paid, refunded)
     if unwind:
         postings.append(unwind)
+    # The decisions owe the buyer everything they paid, and no bank money has left yet.
+    assert balances(*postings) == ({("bank_clearing", ""): paid, ("buyer_credit", "user:7"): -paid} if paid else {})
+    if paid:
+        postings.append(invoices.credit_refund_legs(7, paid, "CNY"))
     assert balances(*postings) == {}
 
 

@@ -207,7 +207,7 @@ class SettlementMachine(RuleBasedStateMachine):
         held = self.books.natural("buyer_credit", rules.buyer_party(buyer))
         if held <= 0:
             return
-        legs = [debit("buyer_credit", rules.buyer_party(buyer), held, CUR), credit("bank_clearing", "", held, CUR)]
+        legs = rules.credit_refund_legs(buyer, held, CUR)  # a bank refund task completed: over-payment or dispute
         if self.books.post(f"credit:refund:{buyer}:{n}", legs):
             self.money_out[buyer] += held
             event("credit refunded")
@@ -286,10 +286,12 @@ class SettlementMachine(RuleBasedStateMachine):
         except handover.DisputeError:
             assert amount > sale.paid_fen - sale.refunded_fen
             return
-        self.books.post(key, handover.adjustment_legs(sale.seller, sale.own_stock, amount, CUR))
+        credit_before = self.books.natural("buyer_credit", rules.buyer_party(sale.buyer))
+        self.books.post(key, handover.adjustment_legs(sale.buyer, sale.seller, sale.own_stock, amount, CUR))
         sale.refunded_fen += amount
         event("price adjusted")
-        self.money_out[sale.buyer] += amount
+        # owed to the buyer as credit: the money leaves only when the refund task is completed (refund_credit)
+        assert self.books.natural("buyer_credit", rules.buyer_party(sale.buyer)) == credit_before + amount
 
     @precondition(lambda self: any(s.status == "paid" and not s.paid_out for s in self.sales))
     @rule(index=st.integers(0, 10))
@@ -300,8 +302,9 @@ class SettlementMachine(RuleBasedStateMachine):
             return
         legs = handover.unwind_legs(sale.est, sale.buyer, sale.seller, sale.own_stock, sale.paid_fen,
                                     sale.refunded_fen)  # fmt: skip
+        bank_before = self.books.natural("bank_clearing", "")
         self.books.post(f"dispute:unwind:{sale.id}", legs)
-        self.money_out[sale.buyer] += sale.paid_fen - sale.refunded_fen
+        assert self.books.natural("bank_clearing", "") == bank_before  # nothing paid out until the refund task
         sale.refunded_fen = sale.paid_fen
         sale.status = "unwound"
         event("sale unwound")

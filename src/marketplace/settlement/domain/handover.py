@@ -242,15 +242,15 @@ def check_refund(amount_fen: int, paid_fen: int, refunded_fen: int) -> None:
         )
 
 
-def adjustment_legs(seller_org_id: int, own_stock: bool, amount_fen: int, currency: str) -> list[Leg]:
-    """A price adjustment: the house pays the buyer back by bank from what it owes the consignor (the
-    misdescription is the consignor's); a dealer selling its own stock takes it off its sales income."""
+def adjustment_legs(buyer_user_id: int, seller_org_id: int, own_stock: bool, amount_fen: int,
+                    currency: str) -> list[Leg]:  # fmt: skip
+    """A price adjustment: the house owes the buyer the amount (their buyer_credit) from what it owes the consignor
+    (the misdescription is the consignor's); a dealer selling its own stock takes it off its sales income. No bank
+    money moves at the decision: it leaves when house staff record the refund transfer (`credit_refund_legs`)."""
+    owed = credit("buyer_credit", buyer_party(buyer_user_id), amount_fen, currency)
     if own_stock:
-        return [debit("vehicle_sales", "", amount_fen, currency), credit("bank_clearing", "", amount_fen, currency)]
-    return [
-        debit("seller_payable", seller_party(seller_org_id), amount_fen, currency),
-        credit("bank_clearing", "", amount_fen, currency),
-    ]
+        return [debit("vehicle_sales", "", amount_fen, currency), owed]
+    return [debit("seller_payable", seller_party(seller_org_id), amount_fen, currency), owed]
 
 
 def unwind_legs(
@@ -258,8 +258,9 @@ def unwind_legs(
 ) -> list[Leg]:
     """Undo the sale and refund what is left of the buyer's money, in one transaction: the sale's own legs reversed
     (the receivable cancelled, the consignor owed nothing, the fees and their VAT given back) and the money paid
-    (deposit applied included) less earlier price adjustments returned by bank. Earlier adjustments were taken from
-    the consignor's payable (or a dealer's sales income), so less of it is reversed: each ends at zero for the sale."""
+    (deposit applied included) less earlier price adjustments owed back to the buyer as their credit, to be paid
+    by bank when house staff record the refund. Earlier adjustments were taken from the consignor's payable (or a
+    dealer's sales income), so less of it is reversed: each ends at zero for the sale."""
     cur = est.currency
     legs = [credit("buyer_receivable", buyer_party(buyer_user_id), est.total_due_fen, cur)]
     if own_stock:
@@ -271,7 +272,7 @@ def unwind_legs(
     legs.append(debit("vat_payable", "", sum(c.vat_fen for c in charges), cur))
     # What the buyer had paid had lowered the receivable; the refund raises it back to zero.
     legs.append(debit("buyer_receivable", buyer_party(buyer_user_id), paid_fen, cur))
-    legs.append(credit("bank_clearing", "", paid_fen - refunded_fen, cur))
+    legs.append(credit("buyer_credit", buyer_party(buyer_user_id), paid_fen - refunded_fen, cur))
     return _merge(without_zero_legs(legs))
 
 

@@ -118,3 +118,12 @@ def receipt_legs(user_id: int, applied_fen: int, credit_fen: int, currency: str)
             credit("buyer_credit", buyer_party(user_id), credit_fen, currency),
         ]
     )
+
+
+def credit_refund_legs(user_id: int, amount_fen: int, currency: str) -> list[Leg]:
+    """The buyer's credit paid back by bank transfer (an over-payment, a dispute's refund): posted when house staff
+    record the transfer, never at the decision that made the credit."""
+    return [
+        debit("buyer_credit", buyer_party(user_id), amount_fen, currency),
+        credit("bank_clearing", "", amount_fen, currency),
+    ]

@@ -16,9 +16,11 @@ from .deposits import Bar, Default, Deposit, DepositRefund, SessionEnd
 from .handover import Dispute, DisputeEvidence, DisputePolicy, GatePass, Payout, Transfer
 from .payees import PayeeAccount
 from .rails import BankImport, BankLine, BankMapping, CardBalanceLine, CardEvent, CardOperation
+from .refunds import BuyerRefund
 from .sales import FeeSchedule, Sale, SessionPin
 
 __all__ = [
+    "BuyerRefund",
     "PayeeAccount",
     "FeeSchedule",
     "SessionPin",

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from marketplace.settlement.routes import bank, books, cards, deposits, disputes, documents, payees, payouts, transfers
+from marketplace.settlement.routes import (
+    bank,
+    books,
+    cards,
+    deposits,
+    disputes,
+    documents,
+    payees,
+    payouts,
+    refunds,
+    transfers,
+)
 
 routes: list[BaseRoute] = [
     *books.routes,
@@ -16,4 +27,5 @@ routes: list[BaseRoute] = [
     *transfers.routes,
     *disputes.routes,
     *documents.routes,
+    *refunds.routes,
 ]

@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.accounts.domain import Principal
-from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.errors import Conflict, NotFound
 from marketplace.outbox.events import consume_once, record_event
 from marketplace.settlement import holidays
 from marketplace.settlement.domain import access
@@ -29,7 +29,7 @@ from marketplace.settlement.domain import clocks as clock_rules
 from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.domain.ledger import Leg, credit, debit
 from marketplace.settlement.models import Deposit, DepositRefund, Invoice, Sale, SessionEnd, SessionPin
-from marketplace.settlement.services import fees, ledger, notices
+from marketplace.settlement.services import fees, ledger, notices, refunds
 from marketplace.settlement.services.invoices import local_day
 from marketplace.settlement.services.ledger import ATTEMPTS, Contended
 
@@ -223,11 +223,8 @@ async def complete_refund(
 ) -> tuple[DepositRefund, bool]:
     """House staff record the bank transfer that refunded a deposit: once. The same reference again returns the
     refund (False: nothing new); another reference for a refund already made is 409 `refund_already_recorded`."""
-    if not access.keeps_books(principal, house_org_id):
-        if access.reads_books(principal, house_org_id):
-            raise Forbidden("the house's own staff record its refunds", code="not_house_staff")
-        raise NotFound("not found")
-    reference = " ".join(bank_reference.split())
+    refunds.require_house_staff(principal, house_org_id)
+    reference = refunds.normalise_reference(bank_reference)
 
     async def work(conn: BaseDBAsyncClient) -> tuple[DepositRefund, bool]:
         refund = await DepositRefund.filter(id=refund_id, house_org_id=house_org_id).using_db(conn).first()
@@ -239,8 +236,7 @@ async def complete_refund(
             raise Conflict("this deposit was refunded already", code="refund_already_recorded")
         if refund.rail != "bank":
             raise Conflict("a card deposit is released through Stripe", code="refund_rail_mismatch")
-        used = await DepositRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-        if used:
+        if await refunds.reference_used(conn, house_org_id, reference):
             raise Conflict("this bank reference was recorded for another refund", code="refund_reference_used")
         return await _finish(conn, refund, reference, principal.user_id, now), True
 

@@ -1,6 +1,8 @@
 """Disputes (争议) after delivery: the buyer opens one within the house's window with a reason and evidence photos;
 the house answers rejected, a price adjustment (a partial refund through the ledger) or an unwind (a credit note,
-the full refund, the vehicle returned, the sale out of the statistics). The buyer may escalate in the seed's order:
+the full refund, the vehicle returned, the sale out of the statistics). A refund is owed to the buyer as their
+buyer_credit and becomes a task for the house's staff (services/refunds.py): bank money moves when they record the
+transfer, not at the decision. The buyer may escalate in the seed's order:
 the house, the association (whose staff then see the case and rule on it: services/mediation.py, posted through
 `decide` as a house answer is), the authorities (whose outcome the house records). An open dispute pauses the sale's
 clocks (`Sale.clocks_paused_since`); an answer or a ruling lets them run again.
@@ -37,7 +39,7 @@ from marketplace.settlement.models import (
     Sale,
     Transfer,
 )
-from marketplace.settlement.services import clocks, ledger
+from marketplace.settlement.services import clocks, ledger, refunds
 from marketplace.settlement.services.handover import visible_sale, window_days
 from marketplace.settlement.services.invoices import local_day, locked, next_number
 from marketplace.settlement.services.ledger import Contended
@@ -258,9 +260,11 @@ async def decide(principal: Principal, dispute_id: int, decider: rules.Decider, 
                    else f"dispute:{cur.id}:ruling:{cur.level}")  # fmt: skip
             await ledger.post(
                 conn, sale.house_org_id, key, "price_adjustment",
-                rules.adjustment_legs(sale.seller_org_id, own, refund_fen, sale.currency), now,
+                rules.adjustment_legs(sale.buyer_user_id, sale.seller_org_id, own, refund_fen, sale.currency), now,
                 memo=f"price adjustment, dispute {cur.id}" + (" (association ruling)" if action == "ruled" else ""),
             )  # fmt: skip
+            await refunds.open_task(conn, sale.house_org_id, sale.buyer_user_id, refund_fen, sale.currency,
+                                    "adjustment", key, dispute_id=cur.id, sale_id=sale.id)  # fmt: skip
             refunded += refund_fen
             step["refund_fen"] = refund_fen
         elif what is rules.Answer.UNWIND:
@@ -307,6 +311,11 @@ async def _unwind(conn: BaseDBAsyncClient, principal: Principal, d: Dispute, sal
     if legs:
         await ledger.post(conn, sale.house_org_id, f"unwind:{sale.id}", "sale_unwound", legs, now,
                           memo=f"credit note {cn.number}, dispute {d.id}")  # fmt: skip
+    if invoice.paid_fen > refunded:
+        await refunds.open_task(
+            conn, sale.house_org_id, sale.buyer_user_id, invoice.paid_fen - refunded, sale.currency, "unwind",
+            f"unwind:{sale.id}", dispute_id=d.id, sale_id=sale.id,
+        )  # fmt: skip
     done = (
         await Invoice.filter(id=invoice.id, version=invoice.version)
         .using_db(conn)

@@ -32,6 +32,8 @@ _TEXT: dict[str, tuple[str, str, str, str]] = {
                    "Your deposit of CNY {amount} will be refunded by {due_on}."),
     "refunded": ("保证金已退还", "Deposit refunded", "您的保证金 {amount} 元已退还（银行流水号 {reference}）。",
                  "Your deposit of CNY {amount} was refunded (bank reference {reference})."),
+    "credit_refunded": ("退款已汇出", "Refund sent", "拍卖行已将 {amount} 元退还给您（银行流水号 {reference}）。",
+                        "The house refunded CNY {amount} to you (bank reference {reference})."),
     # The association's ruling on an escalated dispute, to the buyer and the house's staff (services/mediation.py).
     "ruling_rejected": ("协会调解结果", "The association's ruling",
                         "行业协会对争议 {dispute_id} 号的调解结果：不予支持。{note}",

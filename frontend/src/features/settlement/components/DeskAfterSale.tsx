@@ -18,6 +18,7 @@ import {
   type Dispute,
   type Transfer,
 } from '../api/handover';
+import { buyerRefunds, completeBuyerRefund, type BuyerRefund } from '../api/refunds';
 import { DecisionForm } from './DisputeDecision';
 import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
@@ -34,19 +35,17 @@ function useList<T>(load: () => Promise<T[]>, deps: unknown[]) {
   return { items, error, reload: () => setN((x) => x + 1) };
 }
 
-function RefundRow({ house, refund, onDone }: { house: number; refund: DepositRefund; onDone: () => void }) {
+/** A refund task: the house pays it by bank transfer and records the transfer's reference. */
+function RefundTask({ line, record, onDone }: { line: string; record: (reference: string) => Promise<unknown>; onDone: () => void }) {
   const { t } = useI18n();
-  const { yuan } = useMoney();
   const [reference, setReference] = useState('');
   const save = useMutation(async () => {
-    await completeRefund(house, refund.id, reference);
+    await record(reference);
     onDone();
   });
   return (
     <li className="card" data-testid="refund-row">
-      <p>
-        {t('settlement.refunds.line', { amount: yuan(refund.amount_fen), user: refund.user_id, date: formatDate(refund.due_on) })}
-      </p>
+      <p>{line}</p>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -62,19 +61,50 @@ function RefundRow({ house, refund, onDone }: { house: number; refund: DepositRe
   );
 }
 
-/** Deposit refunds due: the house pays each back by bank transfer and records the transfer's reference. */
+/** Refunds due: deposits after the session, and what disputes, unwinds and buyers' requests owe back to buyers. */
 export function DeskRefunds({ house }: { house: number }) {
   const { t } = useI18n();
-  const list = useList(() => depositRefunds(house, 'due'), [house]);
-  if (list.error) return <LoadError error={list.error} onRetry={list.reload} />;
-  if (!list.items) return <Loading />;
-  if (!list.items.length) return <Empty>{t('settlement.refunds.none')}</Empty>;
+  const { yuan } = useMoney();
+  const deposits = useList(() => depositRefunds(house, 'due'), [house]);
+  const owed = useList(() => buyerRefunds(house, 'due'), [house]);
+  const failed = deposits.error ?? owed.error;
+  if (failed) return <LoadError error={failed} onRetry={() => {
+    deposits.reload();
+    owed.reload();
+  }} />;
+  if (!deposits.items || !owed.items) return <Loading />;
   return (
-    <ul className="invoice-list" data-testid="refunds">
-      {list.items.map((r) => (
-        <RefundRow key={r.id} house={house} refund={r} onDone={list.reload} />
-      ))}
-    </ul>
+    <>
+      {!deposits.items.length ? (
+        <Empty>{t('settlement.refunds.none')}</Empty>
+      ) : (
+        <ul className="invoice-list" data-testid="refunds">
+          {deposits.items.map((r: DepositRefund) => (
+            <RefundTask
+              key={r.id}
+              line={t('settlement.refunds.line', { amount: yuan(r.amount_fen), user: r.user_id, date: formatDate(r.due_on) })}
+              record={(ref) => completeRefund(house, r.id, ref)}
+              onDone={deposits.reload}
+            />
+          ))}
+        </ul>
+      )}
+      <h2>{t('settlement.buyerRefunds.title')}</h2>
+      {!owed.items.length ? (
+        <Empty>{t('settlement.buyerRefunds.empty')}</Empty>
+      ) : (
+        <ul className="invoice-list" data-testid="buyer-refunds">
+          {owed.items.map((r: BuyerRefund) => (
+            <RefundTask
+              key={r.id}
+              line={t('settlement.buyerRefunds.line', { what: t(`settlement.buyerRefunds.source.${r.source}`), amount: yuan(r.amount_fen), user: r.user_id })}
+              record={(ref) => completeBuyerRefund(house, r.id, ref)}
+              onDone={owed.reload}
+            />
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
 

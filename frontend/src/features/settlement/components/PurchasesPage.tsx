@@ -8,6 +8,7 @@ import { myInvoices, type Invoice } from '../api/settlement';
 import { cardReturn } from '../lib/card-checkout';
 import { AfterSale } from './AfterSale';
 import { CardCheckoutPanel } from './CardCheckout';
+import { CreditRefund } from './CreditRefund';
 import { InvoiceView } from './InvoiceView';
 
 /** The buyer's purchases: one invoice per car won or bought, with what is still due and how to pay it. */
@@ -20,6 +21,7 @@ export function PurchasesPage() {
     <div className="page wide settlement">
       <h1>{t('settlement.purchases.title')}</h1>
       <p className="muted">{t('settlement.purchases.howToPay')}</p>
+      <CreditRefund />
       {back && (
         <p className={`alert alert-${back === 'done' ? 'success' : 'info'}`} role="status" data-testid="card-return">
           {t(back === 'done' ? 'settlement.card.returned' : 'settlement.card.cancelled')}

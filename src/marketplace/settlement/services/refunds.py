@@ -1,0 +1,178 @@
+"""Buyer refunds: money the house owes back to a buyer, held as their buyer_credit, paid by bank transfer.
+
+A dispute's price adjustment and an unwind credit the buyer (domain/handover.py) and open a task here under the
+decision's business key; a buyer with a bank over-payment credit may ask for it back, which opens one too (one open
+request per buyer, house and currency). House staff record the bank reference of their transfer; that posts
+`buyer-refund:{task}` (buyer_credit → bank_clearing) once, as deposit refunds do (services/deposits.py): the task
+moved by compare-and-set, the posting keyed by the task, and buyer_credit's zero floor in the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+
+from marketplace.accounts.domain import Principal
+from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
+from marketplace.outbox.events import record_event
+from marketplace.settlement.domain import access
+from marketplace.settlement.domain import invoices as rules
+from marketplace.settlement.models import BuyerRefund, DepositRefund, LedgerAccount
+from marketplace.settlement.services import ledger, notices
+from marketplace.settlement.services.ledger import Contended
+
+
+def require_house_staff(principal: Principal, house_org_id: int) -> None:
+    """Only the house's own staff record its refund transfers; the books' readers are told why, others see 404."""
+    if not access.keeps_books(principal, house_org_id):
+        if access.reads_books(principal, house_org_id):
+            raise Forbidden("the house's own staff record its refunds", code="not_house_staff")
+        raise NotFound("not found")
+
+
+def normalise_reference(bank_reference: str) -> str:
+    return " ".join(bank_reference.split())
+
+
+async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
+    """One bank transfer refunds one thing: a reference recorded for a deposit or a buyer refund is taken."""
+    return (
+        await DepositRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+        or await BuyerRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+    )
+
+
+async def credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
+    acc = await ledger.account(conn, house_org_id, "buyer_credit", rules.buyer_party(user_id), currency, create=False)
+    return 0 if acc is None else -acc.balance_fen
+
+
+async def open_task(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, amount_fen: int, currency: str,
+                    source: str, source_key: str, *, dispute_id: int | None = None,
+                    sale_id: int | None = None) -> BuyerRefund:  # fmt: skip
+    """The refund task for money just credited to the buyer; the same business key again finds the task."""
+    found = await BuyerRefund.filter(source_key=source_key).using_db(conn).first()
+    if found is not None:
+        return found
+    return await BuyerRefund.create(
+        house_org_id=house_org_id, user_id=user_id, amount_fen=amount_fen, currency=currency, source=source,
+        source_key=source_key, dispute_id=dispute_id, sale_id=sale_id, using_db=conn,
+    )  # fmt: skip
+
+
+def _request_slot(house_org_id: int, user_id: int, currency: str) -> str:
+    return f"{house_org_id}:{user_id}:{currency}"
+
+
+async def request(principal: Principal, house_org_id: int, currency: str, amount_fen: int | None,
+                  now: datetime) -> BuyerRefund:  # fmt: skip
+    """A buyer asks for their credit with a house back by bank (all of it when no amount is named). Refused when
+    another request of theirs is still open or the amount exceeds what is not already promised by an open task."""
+
+    async def work(conn: BaseDBAsyncClient) -> BuyerRefund:
+        held = await credit_fen(conn, house_org_id, principal.user_id, currency)
+        if held <= 0:
+            # Also a stranger's house: a credit exists only where the buyer has one, so nothing leaks.
+            raise NotFound("you hold no credit with this house", code="no_credit")
+        promised = sum(
+            r.amount_fen
+            for r in await BuyerRefund.filter(
+                house_org_id=house_org_id, user_id=principal.user_id, currency=currency, status="due"
+            ).using_db(conn)
+        )
+        slot = _request_slot(house_org_id, principal.user_id, currency)
+        if await BuyerRefund.filter(open_request=slot).using_db(conn).exists():
+            raise Conflict("your earlier refund request is still open", code="refund_request_open")
+        free = held - promised
+        amount = free if amount_fen is None else amount_fen
+        if amount <= 0 or amount > free:
+            raise ApiError(f"at most {max(free, 0)} fen of your credit can be refunded", code="refund_exceeds_credit",
+                           status=409)  # fmt: skip
+        try:
+            return await BuyerRefund.create(
+                house_org_id=house_org_id, user_id=principal.user_id, amount_fen=amount, currency=currency,
+                source="request", source_key=f"request:{slot}:{now.isoformat()}", open_request=slot, using_db=conn,
+            )  # fmt: skip
+        except IntegrityError:
+            raise Conflict("your earlier refund request is still open", code="refund_request_open") from None
+
+    return await ledger.retrying(work)
+
+
+async def complete(principal: Principal, house_org_id: int, refund_id: int, bank_reference: str,
+                   now: datetime) -> tuple[BuyerRefund, bool]:  # fmt: skip
+    """House staff record the bank transfer that refunded a buyer: once. The same reference again returns the task
+    (False: nothing new); another reference for a task done already is 409 `refund_already_recorded`."""
+    require_house_staff(principal, house_org_id)
+    reference = normalise_reference(bank_reference)
+
+    async def work(conn: BaseDBAsyncClient) -> tuple[BuyerRefund, bool]:
+        task = await BuyerRefund.filter(id=refund_id, house_org_id=house_org_id).using_db(conn).first()
+        if task is None:
+            raise NotFound("no such refund", code="refund_not_found")
+        if task.status == "done":
+            if task.bank_reference == reference:
+                return task, False
+            raise Conflict("this refund was recorded already", code="refund_already_recorded")
+        if await reference_used(conn, house_org_id, reference):
+            raise Conflict("this bank reference was recorded for another refund", code="refund_reference_used")
+        if await credit_fen(conn, house_org_id, task.user_id, task.currency) < task.amount_fen:
+            # The credit was applied to another invoice (or refunded otherwise) since the task was opened.
+            raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
+        moved = (
+            await BuyerRefund.filter(id=task.id, status="due")
+            .using_db(conn)
+            .update(status="done", bank_reference=reference, completed_by_user_id=principal.user_id,
+                    completed_at=now, open_request=None)
+        )  # fmt: skip
+        if moved != 1:
+            raise Contended()
+        posted = await ledger.post(
+            conn, house_org_id, f"buyer-refund:{task.id}", "buyer_refunded",
+            rules.credit_refund_legs(task.user_id, task.amount_fen, task.currency), now,
+            memo=f"buyer refund {reference}",
+        )  # fmt: skip
+        await BuyerRefund.filter(id=task.id).using_db(conn).update(transaction_id=posted.transaction.id)
+        await notices.notify(
+            conn, task.user_id, f"buyer-refund:{task.id}:refunded", "credit_refunded",
+            {"amount": notices.yuan(task.amount_fen), "reference": reference, "house_org_id": house_org_id},
+        )  # fmt: skip
+        await record_event(
+            conn, "settlement.buyer_refunded",
+            {"refund_id": task.id, "house_org_id": house_org_id, "user_id": task.user_id,
+             "amount_fen": task.amount_fen, "currency": task.currency, "source": task.source},
+        )  # fmt: skip
+        return await BuyerRefund.filter(id=task.id).using_db(conn).get(), True
+
+    try:
+        return await ledger.retrying(work)
+    except ledger.Refused as exc:
+        raise Conflict(str(exc), code=exc.code) from None
+
+
+async def house_refunds(principal: Principal, house_org_id: int, status: str | None) -> list[BuyerRefund]:
+    if not access.reads_books(principal, house_org_id):
+        raise NotFound("not found")
+    qs = BuyerRefund.filter(house_org_id=house_org_id)
+    return list(await (qs.filter(status=status) if status else qs).order_by("created_at", "id").limit(500))
+
+
+async def my_refunds(principal: Principal) -> list[BuyerRefund]:
+    return list(await BuyerRefund.filter(user_id=principal.user_id).order_by("-id").limit(200))
+
+
+async def my_credits(principal: Principal) -> list[tuple[int, str, int, int, bool]]:
+    """The buyer's credits with each house: (house, currency, balance, still free to request, a request open)."""
+    accounts = await LedgerAccount.filter(party=rules.buyer_party(principal.user_id))  # a few per house
+    due = await BuyerRefund.filter(user_id=principal.user_id, status="due")
+    out = []
+    for acc in accounts:
+        if acc.code != "buyer_credit" or acc.balance_fen >= 0:
+            continue
+        mine = [r for r in due if (r.house_org_id, r.currency) == (acc.house_org_id, acc.currency)]
+        free = -acc.balance_fen - sum(r.amount_fen for r in mine)
+        out.append((acc.house_org_id, acc.currency, -acc.balance_fen, max(free, 0),
+                    any(r.open_request is not None for r in mine)))  # fmt: skip
+    return out
