@@ -9,7 +9,6 @@ only who may set it: the dealer's administrators, once it has lodged its exporte
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from export.models import Filing
 from export.services.access import require_exporter
@@ -17,26 +16,23 @@ from marketplace.accounts.domain import Principal
 from marketplace.errors import Conflict
 from marketplace.settlement.services import payees
 
-if TYPE_CHECKING:  # settlement's row, returned as its service returns it (export never queries it)
-    from marketplace.settlement.models import PayeeAccount
-
 
 async def _require_filing(org_id: int) -> None:
     if not await Filing.filter(exporter_org_id=org_id).exclude(status="cancelled").exists():
         raise Conflict("lodge the exporter filing (备案) before connecting a Stripe account", code="filing_missing")
 
 
-async def history(principal: Principal, org_id: int) -> list[PayeeAccount]:
+async def history(principal: Principal, org_id: int) -> list[payees.Setting]:
     require_exporter(principal, org_id)
     return await payees.history(principal, org_id)
 
 
-async def set_account(principal: Principal, org_id: int, account: str, now: datetime) -> PayeeAccount:
+async def set_account(principal: Principal, org_id: int, account: str, now: datetime) -> payees.Setting:
     require_exporter(principal, org_id, write=True)
     await _require_filing(org_id)
     return await payees.set_account(principal, org_id, account, now)
 
 
-async def verify_again(principal: Principal, org_id: int, now: datetime) -> PayeeAccount:
+async def verify_again(principal: Principal, org_id: int, now: datetime) -> payees.Setting:
     require_exporter(principal, org_id, write=True)
     return await payees.verify_again(principal, org_id, now)

@@ -12,6 +12,7 @@ from tests.integration.settlement.support_cards import fake, rail
 from tests.support import ApiClient, make_member, make_org, make_platform_admin, make_user
 from tests.support_bank import make_invoice
 from tests.support_export import login_as
+from tests.support_payees import connect_payee
 from tests.support_stripe_fake import FakeStripe
 
 __all__ = ["fake", "rail"]  # the fixtures
@@ -21,6 +22,7 @@ async def test_others_are_told_nothing_and_platform_staff_pay_nothing(
     client: ApiClient, rail: StripeCards, fake: FakeStripe
 ) -> None:
     house, rival = await make_org("auction_house"), await make_org("auction_house")
+    await connect_payee(house.id)
     payer = await make_user(client.app, "abroad")
     inv = await make_invoice(house.id, payer.id, 10_000, "USD")
     url = f"/api/invoices/{inv.id}/card-checkout"
@@ -40,6 +42,7 @@ async def test_a_paid_invoice_and_a_cny_one_open_nothing_however_often_clicked(
     client: ApiClient, rail: StripeCards, fake: FakeStripe
 ) -> None:
     house = await make_org("auction_house")
+    await connect_payee(house.id)  # the house takes card payments on its own Stripe account
     staff = await make_member(client.app, house, ["auctioneer"], "auc")
     payer = await make_user(client.app, "abroad")
     paid = await make_invoice(house.id, payer.id, 10_000, "USD")
@@ -63,6 +66,7 @@ async def test_a_session_follows_the_balance_and_a_removed_member_loses_it_at_on
     client: ApiClient, rail: StripeCards, fake: FakeStripe
 ) -> None:
     house = await make_org("auction_house")
+    await connect_payee(house.id)  # the house takes card payments on its own Stripe account
     staff = await make_member(client.app, house, ["auctioneer"], "auc")
     payer = await make_user(client.app, "abroad")
     inv = await make_invoice(house.id, payer.id, 10_000, "USD")

@@ -4,7 +4,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("settlement", "0011_payee_accounts")]
+    dependencies = [("settlement", "0012_ledger_statement_checks")]
 
     initial = False
 

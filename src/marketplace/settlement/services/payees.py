@@ -26,6 +26,7 @@ from marketplace.settlement.models import PayeeAccount
 from marketplace.settlement.services import cards
 
 HISTORY = 20  # earlier settings shown with the current one
+Setting = PayeeAccount  # what these functions return, named for callers outside settlement (they never query it)
 
 
 async def current(org_id: int, conn: BaseDBAsyncClient | None = None) -> PayeeAccount | None:
