@@ -231,3 +231,17 @@ async def drop_close_jobs(redis_url: str | None, namespace: str) -> None:
             await client.delete(*[b"arq:job:" + i for i in mine])
     finally:
         await client.aclose()
+
+
+async def close_due(services: Any, lot_id: int) -> str:
+    """Close a lot whose end is past, as the lot-close sweeper would: the app's own sweeper may get there first
+    (the lot is then closed all the same). Returns the lot's status, asserted no longer open; a second close
+    finds nothing to do."""
+    from auctions.services import actions
+    from auctions.services.clock import now_ms
+
+    await actions.close_if_due(services, lot_id, now_ms())  # or the sweeper got there first
+    assert not await actions.close_if_due(services, lot_id, now_ms())  # exactly once
+    status = (await Lot.get(id=lot_id)).status
+    assert status not in ("open", "scheduled"), status
+    return status

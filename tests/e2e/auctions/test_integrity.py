@@ -15,7 +15,7 @@ from auctions.models import Bid, BidReceipt, Lot, LotEvent, Registration
 from marketplace.accounts.models import Membership
 from marketplace.settings import Settings
 from tests.support import ApiClient, make_certificate, make_member, make_org
-from tests.support_auctions import LiveServer, live_server, make_bidder, make_world, recv, send, token_for
+from tests.support_auctions import LiveServer, close_due, live_server, make_bidder, make_world, recv, send, token_for
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ async def test_every_event_tells_everyone_whether_the_reserve_is_met(client: Api
         500_000
     )
     await set_end(lot, now_ms() - 1)
-    assert await actions.close_if_due(services, lot.id, now_ms())
+    await close_due(services, lot.id)
     anon = client.fork()
     events = (await anon.get(f"/api/lots/{lot.id}/events?after_seq=0")).json()["events"]
     seen = [(e["event"]["type"], e["event"]["lot"]["price"], e["event"]["lot"]["reserve_met"]) for e in events]

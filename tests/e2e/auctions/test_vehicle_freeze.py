@@ -14,7 +14,7 @@ from PIL import Image
 
 from auctions.models import Lot
 from auctions.schemas import LotIn, SessionIn
-from auctions.services import actions, catalogue
+from auctions.services import catalogue
 from auctions.services.clock import now_ms
 from listings.domain import sheets
 from listings.models import ConditionItem, Listing, Photo, Vehicle
@@ -22,7 +22,7 @@ from marketplace.accounts.auth import principal_for_user
 from marketplace.accounts.domain import Principal
 from tests.e2e.listings.helpers import Dealer, listing_body, make_dealer, new_vin
 from tests.support import ApiClient, make_member, make_org
-from tests.support_auctions import TERMS, consign, set_end
+from tests.support_auctions import TERMS, close_due, consign, set_end
 
 
 def _jpeg() -> bytes:
@@ -97,7 +97,7 @@ async def test_a_withdrawn_listing_cannot_rewrite_the_vehicle_of_an_open_lot(cli
 
     # once the lot is over (passed: no bids), the vehicle is the dealer's to change again
     await set_end(await Lot.get(id=lot_id), now_ms() - 1)
-    assert await actions.close_if_due(client.app.state.services, lot_id, now_ms())
+    await close_due(client.app.state.services, lot_id)
     assert (await Lot.get(id=lot_id)).status == "passed"
     r = await client.request("PATCH", f"/api/listings/{listing['id']}", json={"vehicle": {"mileage_km": 43_000}})
     assert r.status_code == 200, r.text

@@ -353,7 +353,9 @@ async def resolve_line(
     require_keeper(principal, house_org_id)
 
     async def work(conn: BaseDBAsyncClient) -> BankLine:
-        line = await BankLine.filter(id=line_id, house_org_id=house_org_id).using_db(conn).first()
+        # The line first, row-locked: two people deciding it at once take turns on it, and the second is told it is
+        # decided (not that the first one's invoices are paid). Its invoices are locked after it, always.
+        line = await BankLine.filter(id=line_id, house_org_id=house_org_id).select_for_update().using_db(conn).first()
         if line is None:
             raise NotFound("no such statement line", code="bank_line_not_found")
         if line.status not in ("queued", "flagged"):
