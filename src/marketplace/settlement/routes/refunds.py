@@ -49,6 +49,7 @@ class BuyerRefundDone(BuyerRefundOut):
 
 class CreditOut(BaseModel):
     house_org_id: int
+    house_name: str
     currency: str
     balance_fen: int = Field(description="the credit the house holds for you")
     refundable_fen: int = Field(description="what is not already in an open refund task")
@@ -114,8 +115,7 @@ async def complete_buyer_refund(call: Call[RefundIn, Any]) -> Response:
 )
 async def my_credits(call: Call[Any, Any]) -> CreditList:
     rows = await refunds.my_credits(call.user)
-    return CreditList(items=[CreditOut(house_org_id=h, currency=c, balance_fen=b, refundable_fen=f, request_open=o)
-                             for h, c, b, f, o in rows])  # fmt: skip
+    return CreditList(items=[CreditOut(**c._asdict()) for c in rows])
 
 
 @endpoint(

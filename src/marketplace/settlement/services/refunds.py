@@ -10,11 +10,13 @@ moved by compare-and-set, the posting keyed by the task, and buyer_credit's zero
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.accounts.domain import Principal
+from marketplace.accounts.models import Organisation
 from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
@@ -163,16 +165,27 @@ async def my_refunds(principal: Principal) -> list[BuyerRefund]:
     return list(await BuyerRefund.filter(user_id=principal.user_id).order_by("-id").limit(200))
 
 
-async def my_credits(principal: Principal) -> list[tuple[int, str, int, int, bool]]:
-    """The buyer's credits with each house: (house, currency, balance, still free to request, a request open)."""
+class Credit(NamedTuple):
+    house_org_id: int
+    house_name: str  # the buyer knows the house they bought from: a name, not an id
+    currency: str
+    balance_fen: int
+    refundable_fen: int  # not already in an open refund task
+    request_open: bool
+
+
+async def my_credits(principal: Principal) -> list[Credit]:
+    """The buyer's credits with each house they hold one with."""
     accounts = await LedgerAccount.filter(party=rules.buyer_party(principal.user_id))  # a few per house
+    held = [a for a in accounts if a.code == "buyer_credit" and a.balance_fen < 0]
+    if not held:
+        return []
     due = await BuyerRefund.filter(user_id=principal.user_id, status="due")
+    names = dict(await Organisation.filter(id__in={a.house_org_id for a in held}).values_list("id", "name"))
     out = []
-    for acc in accounts:
-        if acc.code != "buyer_credit" or acc.balance_fen >= 0:
-            continue
+    for acc in held:
         mine = [r for r in due if (r.house_org_id, r.currency) == (acc.house_org_id, acc.currency)]
         free = -acc.balance_fen - sum(r.amount_fen for r in mine)
-        out.append((acc.house_org_id, acc.currency, -acc.balance_fen, max(free, 0),
-                    any(r.open_request is not None for r in mine)))  # fmt: skip
+        out.append(Credit(acc.house_org_id, str(names.get(acc.house_org_id, "")), acc.currency, -acc.balance_fen,
+                          max(free, 0), any(r.open_request is not None for r in mine)))  # fmt: skip
     return out

@@ -19,6 +19,7 @@ export interface BuyerRefund {
 
 export interface Credit {
   house_org_id: number;
+  house_name: string;
   currency: string;
   balance_fen: number;
   refundable_fen: number;
