@@ -7,7 +7,7 @@ or two sweepers at once, write one notice and one mail. The mail leaves after co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -66,14 +66,35 @@ async def notify(
     return True
 
 
+class Texts(NamedTuple):
+    subject_zh: str
+    subject_en: str
+    body_zh: str
+    body_en: str
+
+
+def texts(kind: str, data: dict[str, Any]) -> Texts:
+    """A notice's words in both languages, the same in the app and in the mail; an unknown kind or a missing
+    figure still reads (a kind added later must not break the list of older notices)."""
+    if kind not in _TEXT:
+        return Texts("通知", "Notice", "", "")
+    subject_zh, subject_en, zh, en = _TEXT[kind]
+    values = _Blank({k: str(v) for k, v in data.items()})
+    return Texts(subject_zh, subject_en, zh.format_map(values).strip(), en.format_map(values).strip())
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def mail_of(to: str, payload: dict[str, Any]) -> Mail:
-    subject_zh, subject_en, zh, en = _TEXT[str(payload["kind"])]
-    data = {k: str(v) for k, v in dict(payload["data"]).items()}
+    t = texts(str(payload["kind"]), dict(payload["data"]))
     return Mail(
         message_id=f"settlement-{payload['key']}@marketplace".replace(":", "-"),
         to=to,
-        subject=f"{subject_zh} / {subject_en}",
-        body=f"{zh.format_map(data)}\n\n{en.format_map(data)}\n\n— 二手车交易平台 / Used-vehicle marketplace",
+        subject=f"{t.subject_zh} / {t.subject_en}",
+        body=f"{t.body_zh}\n\n{t.body_en}\n\n— 二手车交易平台 / Used-vehicle marketplace",
     )
 
 
