@@ -46,7 +46,8 @@ _TEXT: dict[str, tuple[str, str, str, str]] = {
                           "The vehicle you bought must be re-registered (过户) by {deadline}: today is the last day."),
     "transfer_overdue": ("过户已逾期", "Registration transfer overdue",
                          "您购买的车辆应在 {deadline} 前申请转让登记（过户），已经逾期。",
-                         "The vehicle you bought had to be re-registered (过户) by {deadline}: the deadline has passed."),
+                         "The vehicle you bought had to be re-registered (过户) by {deadline}: the deadline has "
+                         "passed."),
     # The association's ruling on an escalated dispute, to the buyer and the house's staff (services/mediation.py).
     "ruling_rejected": ("协会调解结果", "The association's ruling",
                         "行业协会对争议 {dispute_id} 号的调解结果：不予支持。{note}",
