@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 MAX_COLUMNS = 64
 MAX_SHARED_STRINGS = 200_000  # an XLSX's table of distinct texts, which openpyxl holds in memory
@@ -115,3 +115,22 @@ def cell(value: Any, keep_time: bool = False) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+T = TypeVar("T")
+
+
+async def read_off_loop(fn: Callable[..., T], *args: Any, cpu_seconds: float) -> T:
+    """Run a reader of an uploaded sheet in the offload workers (the loop keeps answering); a file its size, shape,
+    memory or time refuses is the one 413 `sheet_too_large`, an unreadable one the one 422 `invalid_file`."""
+    from marketplace import offload
+    from marketplace.errors import PayloadTooLarge, ValidationFailed
+
+    try:
+        return await offload.run(fn, *args, cpu_seconds=cpu_seconds)
+    except SheetTooLarge as exc:
+        raise PayloadTooLarge(str(exc), code="sheet_too_large") from None
+    except (MemoryError, offload.CpuBudgetExceeded):
+        raise PayloadTooLarge("the file needs too much memory or time to read", code="sheet_too_large") from None
+    except SheetError as exc:
+        raise ValidationFailed(str(exc), code="invalid_file") from None

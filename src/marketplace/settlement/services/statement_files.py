@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Any, TypeVar
 
-from marketplace import offload, spreadsheets
+from marketplace import spreadsheets
 from marketplace.accounts.domain import Principal
-from marketplace.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import statements as rules
 from marketplace.settlement.models import BankMapping
@@ -99,13 +99,7 @@ async def read_off_loop(data: bytes, mapping: dict[str, Any]) -> list[rules.Line
 
 async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
     try:
-        return await offload.run(fn, *args, cpu_seconds=IMPORT_CPU_SECONDS)
-    except spreadsheets.SheetTooLarge as exc:
-        raise PayloadTooLarge(str(exc), code="sheet_too_large") from None
-    except (MemoryError, offload.CpuBudgetExceeded):
-        raise PayloadTooLarge("the file needs too much memory or time to read", code="sheet_too_large") from None
-    except spreadsheets.SheetError as exc:
-        raise ValidationFailed(str(exc), code="invalid_file") from None
+        return await spreadsheets.read_off_loop(fn, *args, cpu_seconds=IMPORT_CPU_SECONDS)
     except rules.StatementError as exc:
         raise ValidationFailed(
             f"line {exc.line}: {exc}" if exc.line else str(exc), code="invalid_statement_line",
