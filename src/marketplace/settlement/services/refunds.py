@@ -21,7 +21,8 @@ from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
-from marketplace.settlement.models import BuyerRefund, DepositRefund, LedgerAccount
+from marketplace.settlement.domain.cards import FINAL
+from marketplace.settlement.models import BuyerRefund, CardOperation, DepositRefund, LedgerAccount
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
 
@@ -51,6 +52,28 @@ async def credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, c
     return 0 if acc is None else -acc.balance_fen
 
 
+async def free_credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
+    """The buyer's credit not already on its way back, by either rail: open bank refund tasks and card refunds the
+    provider has not settled yet (their postings come when it does). The credit's account row is locked first
+    (PostgreSQL; SQLite has one writer), so a bank request and a card refund decided at once take turns."""
+    party = rules.buyer_party(user_id)
+    acc = await (
+        LedgerAccount.filter(house_org_id=house_org_id, code="buyer_credit", party=party, currency=currency)
+        .select_for_update()
+        .using_db(conn)
+        .first()
+    )
+    held = 0 if acc is None else -int(acc.balance_fen)
+    by_bank = await BuyerRefund.filter(
+        house_org_id=house_org_id, user_id=user_id, currency=currency, status="due"
+    ).using_db(conn)
+    by_card = await CardOperation.filter(
+        house_org_id=house_org_id, kind="refund", purpose="credit", party=party, currency=currency,
+        status__not_in=sorted(FINAL),
+    ).using_db(conn)  # fmt: skip
+    return held - sum(int(r.amount_fen) for r in by_bank) - sum(int(op.amount_fen) for op in by_card)
+
+
 async def open_task(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, amount_fen: int, currency: str,
                     source: str, source_key: str, *, dispute_id: int | None = None,
                     sale_id: int | None = None) -> BuyerRefund:  # fmt: skip
@@ -74,20 +97,13 @@ async def request(principal: Principal, house_org_id: int, currency: str, amount
     another request of theirs is still open or the amount exceeds what is not already promised by an open task."""
 
     async def work(conn: BaseDBAsyncClient) -> BuyerRefund:
-        held = await credit_fen(conn, house_org_id, principal.user_id, currency)
-        if held <= 0:
+        free = await free_credit_fen(conn, house_org_id, principal.user_id, currency)
+        if await credit_fen(conn, house_org_id, principal.user_id, currency) <= 0:
             # Also a stranger's house: a credit exists only where the buyer has one, so nothing leaks.
             raise NotFound("you hold no credit with this house", code="no_credit")
-        promised = sum(
-            r.amount_fen
-            for r in await BuyerRefund.filter(
-                house_org_id=house_org_id, user_id=principal.user_id, currency=currency, status="due"
-            ).using_db(conn)
-        )
         slot = _request_slot(house_org_id, principal.user_id, currency)
         if await BuyerRefund.filter(open_request=slot).using_db(conn).exists():
             raise Conflict("your earlier refund request is still open", code="refund_request_open")
-        free = held - promised
         amount = free if amount_fen is None else amount_fen
         if amount <= 0 or amount > free:
             raise ApiError(f"at most {max(free, 0)} fen of your credit can be refunded", code="refund_exceeds_credit",
@@ -181,11 +197,17 @@ async def my_credits(principal: Principal) -> list[Credit]:
     if not held:
         return []
     due = await BuyerRefund.filter(user_id=principal.user_id, status="due")
+    on_card = await CardOperation.filter(
+        party=rules.buyer_party(principal.user_id), kind="refund", purpose="credit", status__not_in=sorted(FINAL)
+    )
     names = dict(await Organisation.filter(id__in={a.house_org_id for a in held}).values_list("id", "name"))
     out = []
     for acc in held:
         mine = [r for r in due if (r.house_org_id, r.currency) == (acc.house_org_id, acc.currency)]
-        free = -acc.balance_fen - sum(r.amount_fen for r in mine)
+        pending = sum(
+            op.amount_fen for op in on_card if (op.house_org_id, op.currency) == (acc.house_org_id, acc.currency)
+        )
+        free = -acc.balance_fen - sum(r.amount_fen for r in mine) - pending
         out.append(Credit(acc.house_org_id, str(names.get(acc.house_org_id, "")), acc.currency, -acc.balance_fen,
                           max(free, 0), any(r.open_request is not None for r in mine)))  # fmt: skip
     return out
