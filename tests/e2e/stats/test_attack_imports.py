@@ -1,0 +1,94 @@
+"""Hostile files and bodies against the statistics desk: workbooks that unpack or pad into huge work, CSV the csv
+module cannot read, embargoes moved earlier or set in the past, years past the calendar. A 4xx with a stable code,
+never a 500; embargoed releases leak neither their size nor into a shared cache."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from openpyxl import Workbook
+
+from marketplace.stats.domain.rows import SESSION_COLUMNS
+from marketplace.stats.models import SessionFact
+from tests.e2e.stats.test_stats_http import _analyst
+from tests.support import ApiClient
+from tests.support_sheets import lying_sizes_xlsx
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _sessions_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(SESSION_COLUMNS))
+    sheet.append(["P-1", "宁波市机动车拍卖行", "浙江", "宁波", "online", "2023-05-06"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _with_member(name: str, write: object) -> bytes:
+    """The sessions workbook with part `name` replaced by what `write(member)` streams into it."""
+    base = _sessions_xlsx()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != name:
+                dst.writestr(info.filename, src.read(info.filename))
+        with dst.open(name, "w", force_zip64=True) as member:
+            write(member)  # type: ignore[operator]
+    return out.getvalue()
+
+
+def _bomb_sheet(member: io.RawIOBase) -> None:
+    # Whitespace between elements is valid XML and deflates about 1000:1: 8 MB from a body of about 8 kB.
+    member.write(b'<?xml version="1.0" encoding="UTF-8"?>'
+                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+    chunk = b" " * (1024 * 1024)
+    for _ in range(8):
+        member.write(chunk)
+    member.write(b"</sheetData></worksheet>")
+
+
+def _gap_sheet(member: io.RawIOBase) -> None:
+    header = "".join(f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>' for i, h in
+                     enumerate(SESSION_COLUMNS))  # fmt: skip
+    member.write(('<?xml version="1.0" encoding="UTF-8"?>'
+                  '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                  f'<row r="1">{header}</row><row r="5000000"><c r="A5000000" t="inlineStr"><is><t>x</t></is></c>'
+                  "</row></sheetData></worksheet>").encode())  # fmt: skip
+
+
+def _padding(member: io.RawIOBase) -> None:
+    chunk = b"\0" * (1024 * 1024)
+    for _ in range(8):
+        member.write(chunk)
+
+
+async def _post_xlsx(analyst: ApiClient, data: bytes) -> tuple[int, dict[str, object]]:
+    assert len(data) < 1024 * 1024  # under the body limit: the bounds here are the workbook's own
+    r = await analyst.post("/api/stats/imports?file=sessions&format=xlsx&approve=true", content=data)
+    return r.status_code, r.json()
+
+
+async def test_a_workbook_that_unpacks_or_pads_into_huge_work_is_refused_with_413(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    for data in (_with_member(SHEET, _bomb_sheet), _with_member(SHEET, _gap_sheet),
+                 _with_member("xl/media/padding.bin", _padding)):  # fmt: skip
+        status, body = await _post_xlsx(analyst, data)
+        assert (status, body["error"]["code"]) == (413, "sheet_too_large"), body  # type: ignore[index]
+    assert await SessionFact.all().count() == 0
+    status, body = await _post_xlsx(analyst, _sessions_xlsx())  # an honest workbook still imports
+    assert (status, body["created"], body["imported"]) == (200, 1, True), body
+
+
+async def test_a_sheet_longer_than_its_declared_size_is_a_bad_file_not_a_500(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    # The lying part is a listings workbook: its header is wrong, but zipfile's CRC check comes first or not at
+    # all; either way the answer is the file's error, never an internal one.
+    status, body = await _post_xlsx(analyst, lying_sizes_xlsx())
+    assert status == 200, body
+    assert body["imported"] is False and body["error_count"] == 1, body
+    assert await SessionFact.all().count() == 0
