@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import Workbook
 
 from marketplace.stats.domain.rows import SESSION_COLUMNS
 from marketplace.stats.models import SessionFact
-from tests.e2e.stats.test_stats_http import _analyst
+from tests.e2e.stats.test_stats_http import _analyst, _submit
+from tests.integration.stats.test_imports import SALES
 from tests.support import ApiClient
 from tests.support_sheets import lying_sizes_xlsx
 
@@ -92,3 +94,36 @@ async def test_a_sheet_longer_than_its_declared_size_is_a_bad_file_not_a_500(cli
     assert status == 200, body
     assert body["imported"] is False and body["error_count"] == 1, body
     assert await SessionFact.all().count() == 0
+
+
+async def test_an_embargoed_revision_is_kept_by_no_cache_and_does_not_tell_its_size(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    await _submit(analyst)
+    assert (await analyst.post("/api/stats/releases", json={"period": "2023"})).status_code == 201
+    public = await client.get("/api/stats/annual/2023")
+    assert public.headers["cache-control"] == "public, max-age=60"
+    corrected = [[*SALES[0][:4], "5000000", *SALES[0][5:]], SALES[1]]
+    await _submit(analyst, corrected)
+    later = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "embargo_until": later})
+    assert (r.status_code, r.json()["published"]) == (201, False)
+    assert r.headers["cache-control"] == "private, no-store"
+
+    for caller in (client, analyst):
+        calendar = await caller.get("/api/stats/releases")
+        assert calendar.headers["cache-control"] == "private, no-store"
+        v2 = next(e for e in calendar.json()["items"] if e["version"] == 2)
+        assert v2["changes"] == (0 if caller is client else v2["changes"])
+    assert next(e for e in (await client.get("/api/stats/releases")).json()["items"] if e["version"] == 2) == {
+        "period": "2023", "version": 2, "embargo_until": r.json()["embargo_until"], "published": False,
+        "comment": "", "changes": 0,
+    }  # fmt: skip
+    assert (await client.get("/api/stats/annual/2023")).json()["version"] == 1  # the public still reads v1
+    for url in ("/api/stats/annual/2023", "/api/stats/annual/2023?version=2", "/api/stats/periods/2023",
+                "/api/stats/annual/2023/headline.csv", "/api/stats/annual/2023/headline.csv-metadata.json",
+                "/api/stats/annual/2023.xlsx", "/api/stats/annual/2023?preview=true"):  # fmt: skip
+        seen = await analyst.get(url)
+        assert seen.status_code == 200, url
+        assert seen.headers["cache-control"] == "private, no-store", url
+    v1 = await analyst.get("/api/stats/annual/2023?version=1")  # a public version stays cacheable
+    assert v1.headers["cache-control"] == "public, max-age=60"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from marketplace.stats.domain.periods import Period
@@ -35,15 +36,18 @@ class ReleaseIn(BaseModel):
 
 @endpoint("POST", "/api/stats/releases", summary="Publish or schedule a release (a revision when one exists)",
           tag=TAG, body=ReleaseIn, response=CalendarEntry, status=201, errors=(403, 409))  # fmt: skip
-async def publish(call: Call[ReleaseIn, Any]) -> CalendarEntry:
+async def publish(call: Call[ReleaseIn, Any]) -> Response:
     by = require_analyst(call)
     now = datetime.now(UTC)
     embargo = call.body.embargo_until or now
     k = call.services.settings.stats_small_cell_k
     release = await reports.publish(Period.parse(call.body.period), embargo, call.body.comment, by, k)
-    return CalendarEntry(period=release.period, version=release.version, embargo_until=release.embargo_until,
-                         published=release.embargo_until <= now, comment=release.comment,
-                         changes=len(release.note))  # fmt: skip
+    published = release.embargo_until <= now
+    entry = CalendarEntry(period=release.period, version=release.version, embargo_until=release.embargo_until,
+                          published=published, comment=release.comment, changes=len(release.note))  # fmt: skip
+    # A scheduled release is the association's until its embargo: its answer is not to be kept anywhere.
+    headers = {} if published else {"Cache-Control": "private, no-store"}
+    return JSONResponse(entry.model_dump(mode="json"), status_code=201, headers=headers)
 
 
 class ImportQuery(BaseModel):

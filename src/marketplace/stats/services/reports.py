@@ -244,17 +244,19 @@ async def visible_release(period: Period, version: int | None, *, analyst: bool,
 
 
 async def calendar(*, analyst: bool, now: datetime) -> list[dict[str, Any]]:
-    """Every release, newest first: what and when for all, and the figures' availability only once public."""
+    """Every release, newest first: what and when for all, and the figures' availability only once public. Before
+    its embargo a revision's comment and the size of its note (how much it changes) are the association's only."""
     out = []
     for r in await Release.all().order_by("-embargo_until", "-version"):
+        public = visible(r.embargo_until, now, inside_association=False)
         out.append(
             {
                 "period": r.period,
                 "version": r.version,
                 "embargo_until": r.embargo_until,
-                "published": visible(r.embargo_until, now, inside_association=False),
-                "comment": r.comment if analyst or r.embargo_until <= now else "",
-                "changes": len(r.note),
+                "published": public,
+                "comment": r.comment if analyst or public else "",
+                "changes": len(r.note) if analyst or public else 0,
             }
         )
     return out
