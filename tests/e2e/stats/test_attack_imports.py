@@ -127,3 +127,18 @@ async def test_an_embargoed_revision_is_kept_by_no_cache_and_does_not_tell_its_s
         assert seen.headers["cache-control"] == "private, no-store", url
     v1 = await analyst.get("/api/stats/annual/2023?version=1")  # a public version stays cacheable
     assert v1.headers["cache-control"] == "public, max-age=60"
+
+
+async def test_csv_the_csv_module_cannot_read_is_a_file_error_not_a_500(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    header = ",".join(SESSION_COLUMNS)
+    good = "P-1,宁波市机动车拍卖行,浙江,宁波,online,2023-05-06"
+    for body in (f"{header}\n{good}\nP-2,{'x' * 200_000},浙江,宁波,online,2023-05-06\n",  # over the field limit
+                 f"{header}\n{good}\nP-2,宁波\r市机动车拍卖行,浙江,宁波,online,2023-05-06\n",  # a lone CR
+                 f'{header}\n{good}\nP-2,"宁波{"y" * 200_000}\n'):  # fmt: skip
+        r = await analyst.post("/api/stats/imports?file=sessions&approve=true", content=body.encode())
+        assert r.status_code == 200, r.text
+        report = r.json()
+        assert (report["imported"], report["error_count"]) == (False, 1), report
+        assert (report["errors"][0]["column"], report["errors"][0]["reason"]) == ("file:file", "malformed_csv"), report
+    assert await SessionFact.all().count() == 0

@@ -106,8 +106,13 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
             yield pending
 
     reader = csv.reader(lines())
-    for record in reader:
-        yield reader.line_num, record if len(record) <= MAX_COLUMNS else record[: MAX_COLUMNS + 1]
+    try:
+        for record in reader:
+            yield reader.line_num, record if len(record) <= MAX_COLUMNS else record[: MAX_COLUMNS + 1]
+    except csv.Error as exc:
+        # A field past the csv module's limit (128 kB), a lone carriage return in an unquoted field, a quote the
+        # file never closes before its end: the file is not CSV from that line on, said of the file, not a 500.
+        raise BadFile(RowError(reader.line_num, "file", "malformed_csv", str(exc)[:80])) from None
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
