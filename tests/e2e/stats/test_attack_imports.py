@@ -142,3 +142,59 @@ async def test_csv_the_csv_module_cannot_read_is_a_file_error_not_a_500(client: 
         assert (report["imported"], report["error_count"]) == (False, 1), report
         assert (report["errors"][0]["column"], report["errors"][0]["reason"]) == ("file:file", "malformed_csv"), report
     assert await SessionFact.all().count() == 0
+
+
+async def test_no_release_goes_out_before_an_embargo_it_would_give_away(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    await _submit(analyst)
+    soon, later = datetime.now(UTC) + timedelta(hours=1), datetime.now(UTC) + timedelta(hours=3)
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "embargo_until": later.isoformat()})
+    assert r.status_code == 201, r.text
+    corrected = [[*SALES[0][:4], "5000000", *SALES[0][5:]], SALES[1]]
+    await _submit(analyst, corrected)
+    # A revision before v1's embargo would publish v1's figures (its note's old values) early.
+    for body in ({"period": "2023", "embargo_until": soon.isoformat()},):
+        refused = await analyst.post("/api/stats/releases", json=body)
+        assert (refused.status_code, refused.json()["error"]["code"]) == (409, "release_before_embargo"), body
+    kept = await analyst.post("/api/stats/releases", json={"period": "2023", "comment": "更正"})  # keeps v1's time
+    assert (kept.status_code, kept.json()["version"]) == (201, 2), kept.text
+    assert datetime.fromisoformat(kept.json()["embargo_until"]) == later
+    assert (await client.get("/api/stats/annual/2023")).status_code == 404
+
+    # A year or half-year adds up its months: not before a month inside it is public.
+    month = await analyst.post("/api/stats/releases", json={"period": "2023-05", "embargo_until": later.isoformat()})
+    assert month.status_code == 201, month.text
+    for period in ("2023-H1",):
+        r = await analyst.post("/api/stats/releases", json={"period": period, "embargo_until": soon.isoformat()})
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "release_before_embargo"), period
+        r = await analyst.post("/api/stats/releases", json={"period": period})
+        assert (r.status_code, r.json()["error"]["code"]) == (409, "release_before_embargo"), period
+    ok = await analyst.post("/api/stats/releases", json={"period": "2023-H2"})  # no embargoed month inside
+    assert ok.status_code == 201, ok.text
+    assert (await analyst.post("/api/stats/releases", json={"period": "2023-H1", "embargo_until": later.isoformat()}
+                               )).status_code == 201  # fmt: skip
+
+
+async def test_a_backdated_embargo_is_refused(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    await _submit(analyst)
+    past = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    r = await analyst.post("/api/stats/releases", json={"period": "2023", "embargo_until": past})
+    assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), r.text
+    assert r.json()["error"]["details"][0]["type"] == "embargo_in_past"
+    assert (await analyst.get("/api/stats/releases")).json()["items"] == []
+
+
+async def test_years_past_the_calendar_and_datetimes_past_9999_are_refused_not_a_500(client: ApiClient) -> None:
+    analyst = await _analyst(client)
+    for period in ("9999", "9999-H2", "9999-12"):
+        r = await analyst.post("/api/stats/releases", json={"period": period})
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), (period, r.text)
+    for url in ("/api/stats/annual/9999", "/api/stats/periods/9999-12", "/api/stats/annual/9999.xlsx"):
+        r = await client.get(url)
+        assert r.status_code == 404, url
+    for moment in ("9999-12-31T23:59:59-10:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00+00:00"):
+        r = await analyst.post("/api/stats/releases", json={"period": "2023", "embargo_until": moment})
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), (moment, r.text)
+        assert r.json()["error"]["details"][0]["type"] == "datetime_out_of_range", r.text
+        assert r.json()["error"]["details"][0]["loc"] == ["body", "embargo_until"], r.text

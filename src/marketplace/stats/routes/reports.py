@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 
 from marketplace.errors import NotFound
 from marketplace.stats.domain.access import is_analyst
-from marketplace.stats.domain.periods import Period
+from marketplace.stats.domain.periods import MAX_YEAR, Period
 from marketplace.stats.routes._common import TAG, require_analyst, year_of
 from marketplace.stats.schemas import Calendar, CalendarEntry
 from marketplace.stats.services import feeds, reports
@@ -76,7 +76,7 @@ async def period_report(call: Call[Any, AnnualQuery]) -> Response:
         period = Period.parse(call.request.path_params["period"])
     except ValueError:
         raise NotFound("no published release for this period", code="release_not_found") from None
-    if not 1900 <= period.year <= 9999:  # as publishing allows: a report needs the year before it
+    if not 1900 <= period.year <= MAX_YEAR:  # as publishing allows: a report needs the year before it
         raise NotFound("no published release for this period", code="release_not_found")
     return await _report(call, period)
 
