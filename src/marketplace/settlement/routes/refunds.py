@@ -4,10 +4,11 @@ reads as its books do; anyone else gets 404."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
@@ -17,7 +18,21 @@ from marketplace.settlement.services import refunds
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "settlement"
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3)]
+
+
+def _latin_code(value: str) -> str:
+    # pydantic matches a pattern before it upper-cases, so the shape is checked here, after: "ｃｎｙ" or "1AB"
+    # would otherwise pass on their length alone.
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError("a currency is three Latin letters (ISO 4217), such as CNY")
+    return value
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3),
+    AfterValidator(_latin_code),
+]
 
 
 class BuyerRefundFilter(In):
