@@ -4,8 +4,28 @@ past one page. A 4xx with a stable code; money leaves the bank once per transfer
 
 from __future__ import annotations
 
-from marketplace.settlement.models import BuyerRefund, Dispute, LedgerTransaction
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from tortoise.exceptions import IntegrityError
+
+from marketplace.accounts.auth import principal_for_user
+from marketplace.accounts.domain import Principal
+from marketplace.errors import ApiError
+from marketplace.settlement.models import (
+    BuyerRefund,
+    DepositRefund,
+    Dispute,
+    Invoice,
+    LedgerTransaction,
+    RefundReference,
+)
+from marketplace.settlement.services import deposits, refunds
+from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.e2e.settlement.handover_world import TOTAL, build
+from tests.e2e.settlement.test_deposits_defaults import sell
+from tests.e2e.settlement.test_settlement_api import login
 from tests.support import ApiClient
 
 
@@ -35,3 +55,57 @@ async def test_an_unwind_that_names_an_amount_is_refused(client: ApiClient) -> N
     assert (await Dispute.get(id=d["id"])).status == "open"
     assert not await LedgerTransaction.filter(house_org_id=w.house, kind__startswith="unwind").exists()
     assert not await BuyerRefund.filter(house_org_id=w.house).exists()
+
+
+async def _a_deposit_refund_and_a_buyer_refund_due(client: ApiClient) -> tuple[int, int, int, Principal]:
+    """A house owing a loser's deposit back (a deposit refund) and the winner's over-payment (a buyer refund)."""
+    world, _, _, (winner, _) = await sell(client)
+    house = world.house.id
+    assert (await settlement_sweeper.sweep_once())["refunds_opened"] == 2
+    deposit_refund = await DepositRefund.filter(house_org_id=house, rail="bank").order_by("id").first()
+    assert deposit_refund is not None
+    invoice = await Invoice.get(buyer_user_id=winner.id)
+    await login(client, world.auctioneer)
+    body = {"invoice_id": invoice.id, "reference": "ICBC-OVER-1", "amount_fen": 40_000, "received_on": "2026-12-01"}
+    r = await client.post(f"/api/houses/{house}/receipts", json=body)
+    assert r.status_code == 201, r.text
+    await login(client, winner)
+    asked = await client.post(f"/api/me/houses/{house}/credit-refund", json={})
+    assert asked.status_code == 201, asked.text
+    staff = await principal_for_user(world.auctioneer)
+    return house, deposit_refund.id, int(asked.json()["id"]), staff
+
+
+async def test_one_bank_reference_refunds_one_thing_even_when_both_are_recorded_at_once(client: ApiClient) -> None:
+    """Two desks record one transfer at the same moment, one as a deposit's refund, one as a buyer's: on PostgreSQL
+    truly at once, each past the other's look-up. The shared references table's unique key lets one win."""
+    house, deposit_refund, buyer_refund, staff = await _a_deposit_refund_and_a_buyer_refund_due(client)
+    reference, at = "ICBC RACE 1", datetime.now(UTC)
+    results = await asyncio.gather(
+        deposits.complete_refund(staff, house, deposit_refund, reference, at),
+        refunds.complete(staff, house, buyer_refund, reference, at),
+        return_exceptions=True,
+    )
+    lost = [r for r in results if isinstance(r, BaseException)]
+    assert len(lost) == 1, results
+    assert isinstance(lost[0], ApiError), lost
+    assert lost[0].code == "refund_reference_used", lost
+    used = (await DepositRefund.filter(house_org_id=house, bank_reference=reference).count()
+            + await BuyerRefund.filter(house_org_id=house, bank_reference=reference).count())  # fmt: skip
+    assert used == 1
+    assert await RefundReference.filter(house_org_id=house, bank_reference=reference).count() == 1
+    posted = await LedgerTransaction.filter(house_org_id=house, kind__in=["deposit_refunded", "buyer_refunded"])
+    assert len(posted) == 1  # the bank money left once
+    # The loser is still due, and is recorded with a transfer of its own.
+    if await DepositRefund.filter(id=deposit_refund, status="due").exists():
+        _, created = await deposits.complete_refund(staff, house, deposit_refund, "ICBC OWN", datetime.now(UTC))
+    else:
+        _, created = await refunds.complete(staff, house, buyer_refund, "ICBC OWN", datetime.now(UTC))
+    assert created
+
+
+async def test_the_database_holds_one_reference_per_house(client: ApiClient) -> None:
+    await RefundReference.create(house_org_id=1, bank_reference="R-1", refund_kind="deposit", refund_id=1)
+    with pytest.raises(IntegrityError):
+        await RefundReference.create(house_org_id=1, bank_reference="R-1", refund_kind="buyer", refund_id=1)
+    await RefundReference.create(house_org_id=2, bank_reference="R-1", refund_kind="buyer", refund_id=1)

@@ -19,7 +19,7 @@ from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
-from marketplace.settlement.models import BuyerRefund, DepositRefund, LedgerAccount
+from marketplace.settlement.models import BuyerRefund, LedgerAccount, RefundReference
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
 
@@ -38,10 +38,18 @@ def normalise_reference(bank_reference: str) -> str:
 
 async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
     """One bank transfer refunds one thing: a reference recorded for a deposit or a buyer refund is taken."""
-    return (
-        await DepositRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-        or await BuyerRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-    )
+    return await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+
+
+async def claim_reference(
+    conn: BaseDBAsyncClient, house_org_id: int, reference: str, kind: str, refund_id: int
+) -> None:
+    """Claim the reference for this refund in the completing transaction. The look-up above it answers the usual
+    case with a clear 409; two completions racing past it meet here, on the unique key: the loser's IntegrityError
+    rolls its transaction back, and `ledger.retrying` runs it again to find the reference taken (or, for the same
+    refund and reference, the refund done)."""
+    await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
+                                 refund_id=refund_id, using_db=conn)  # fmt: skip
 
 
 async def credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
@@ -121,6 +129,7 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         if await credit_fen(conn, house_org_id, task.user_id, task.currency) < task.amount_fen:
             # The credit was applied to another invoice (or refunded otherwise) since the task was opened.
             raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
+        await claim_reference(conn, house_org_id, reference, "buyer", task.id)
         moved = (
             await BuyerRefund.filter(id=task.id, status="due")
             .using_db(conn)
