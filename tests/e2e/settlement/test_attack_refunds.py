@@ -109,3 +109,37 @@ async def test_the_database_holds_one_reference_per_house(client: ApiClient) -> 
     with pytest.raises(IntegrityError):
         await RefundReference.create(house_org_id=1, bank_reference="R-1", refund_kind="buyer", refund_id=1)
     await RefundReference.create(house_org_id=2, bank_reference="R-1", refund_kind="buyer", refund_id=1)
+
+
+async def test_a_house_s_buyer_refunds_page_past_the_old_500_cap(client: ApiClient) -> None:
+    w = await build(client)
+    await BuyerRefund.bulk_create([
+        BuyerRefund(house_org_id=w.house, user_id=w.users["buyer"].id, amount_fen=100 + n, currency="CNY",
+                    source="adjustment", source_key=f"test:{w.house}:{n}", status="done" if n % 4 == 0 else "due")
+        for n in range(520)
+    ])  # fmt: skip
+    await w.as_("house_admin")
+    url = f"/api/houses/{w.house}/buyer-refunds"
+    for status, expected in ((None, 520), ("due", 390), ("done", 130)):
+        seen: list[int] = []
+        params: dict[str, object] = {"limit": 100} if status is None else {"limit": 100, "status": status}
+        while True:
+            r = await client.get(url, params=params)
+            assert r.status_code == 200, r.text
+            page = r.json()
+            assert len(page["items"]) <= 100
+            seen += [i["id"] for i in page["items"]]
+            if page["next_cursor"] is None:
+                break
+            params["cursor"] = page["next_cursor"]
+        assert len(seen) == len(set(seen)) == expected, status
+        assert seen == sorted(seen)  # oldest first, as the desk works through them
+    first = (await client.get(url)).json()
+    assert len(first["items"]) == 50 and first["next_cursor"]  # the default page
+    for params in ({"limit": 0}, {"limit": 101}, {"limit": 10**30}):
+        r = await client.get(url, params=params)
+        assert (r.status_code, r.json()["error"]["code"]) == (422, "validation_error"), params
+    r = await client.get(url, params={"cursor": "not-ours"})
+    assert (r.status_code, r.json()["error"]["code"]) == (400, "invalid_cursor")
+    await w.as_("rival_admin")
+    assert (await client.get(url, params={"cursor": first["next_cursor"]})).status_code == 404

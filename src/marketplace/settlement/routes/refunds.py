@@ -37,6 +37,8 @@ Currency = Annotated[
 
 class BuyerRefundFilter(In):
     status: Literal["due", "done"] | None = None
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=50, ge=1, le=100)
 
 
 class BuyerRefundOut(BaseModel):
@@ -56,6 +58,10 @@ class BuyerRefundOut(BaseModel):
 
 class BuyerRefundList(BaseModel):
     items: list[BuyerRefundOut]
+
+
+class BuyerRefundPage(BuyerRefundList):
+    next_cursor: str | None = Field(description="the next page's cursor (oldest first); null on the last page")
 
 
 class BuyerRefundDone(BuyerRefundOut):
@@ -93,12 +99,13 @@ def buyer_refund_out(r: BuyerRefund) -> BuyerRefundOut:
     summary="Refunds owed to buyers (disputes, unwinds, credit requests): the tasks due, oldest first, and those done",
     tag=TAG,
     query=BuyerRefundFilter,
-    response=BuyerRefundList,
-    errors=(404, 422),
+    response=BuyerRefundPage,
+    errors=(400, 404, 422),
 )
-async def house_buyer_refunds(call: Call[Any, BuyerRefundFilter]) -> BuyerRefundList:
-    rows = await refunds.house_refunds(call.user, call.path_id(), call.query.status)
-    return BuyerRefundList(items=[buyer_refund_out(r) for r in rows])
+async def house_buyer_refunds(call: Call[Any, BuyerRefundFilter]) -> BuyerRefundPage:
+    q = call.query
+    rows, cursor = await refunds.house_refunds(call.user, call.path_id(), q.status, q.cursor, q.limit)
+    return BuyerRefundPage(items=[buyer_refund_out(r) for r in rows], next_cursor=cursor)
 
 
 @endpoint(

@@ -22,6 +22,7 @@ from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.models import BuyerRefund, LedgerAccount, RefundReference
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
+from marketplace.web.pagination import PageQuery, paginate
 
 
 def require_house_staff(principal: Principal, house_org_id: int) -> None:
@@ -161,11 +162,16 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         raise Conflict(str(exc), code=exc.code) from None
 
 
-async def house_refunds(principal: Principal, house_org_id: int, status: str | None) -> list[BuyerRefund]:
+async def house_refunds(
+    principal: Principal, house_org_id: int, status: str | None, cursor: str | None = None, limit: int = 50
+) -> tuple[list[BuyerRefund], str | None]:
+    """A page of the house's buyer refunds, oldest first (ids grow with creation), keyset-paged on the id as the
+    desk's other lists are: every task is reachable however many there are, and a page costs `limit` rows."""
     if not access.reads_books(principal, house_org_id):
         raise NotFound("not found")
     qs = BuyerRefund.filter(house_org_id=house_org_id)
-    return list(await (qs.filter(status=status) if status else qs).order_by("created_at", "id").limit(500))
+    return await paginate(qs.filter(status=status) if status else qs, PageQuery(cursor=cursor, limit=limit),
+                          lambda r: r, newest_first=False)  # fmt: skip
 
 
 async def my_refunds(principal: Principal) -> list[BuyerRefund]:
