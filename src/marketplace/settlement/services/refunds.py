@@ -22,9 +22,10 @@ from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.domain.cards import FINAL
-from marketplace.settlement.models import BuyerRefund, CardOperation, DepositRefund, LedgerAccount
+from marketplace.settlement.models import BuyerRefund, CardOperation, LedgerAccount, RefundReference
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
+from marketplace.web.pagination import PageQuery, paginate
 
 
 def require_house_staff(principal: Principal, house_org_id: int) -> None:
@@ -41,10 +42,18 @@ def normalise_reference(bank_reference: str) -> str:
 
 async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
     """One bank transfer refunds one thing: a reference recorded for a deposit or a buyer refund is taken."""
-    return (
-        await DepositRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-        or await BuyerRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-    )
+    return await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+
+
+async def claim_reference(
+    conn: BaseDBAsyncClient, house_org_id: int, reference: str, kind: str, refund_id: int
+) -> None:
+    """Claim the reference for this refund in the completing transaction. The look-up above it answers the usual
+    case with a clear 409; two completions racing past it meet here, on the unique key: the loser's IntegrityError
+    rolls its transaction back, and `ledger.retrying` runs it again to find the reference taken (or, for the same
+    refund and reference, the refund done)."""
+    await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
+                                 refund_id=refund_id, using_db=conn)  # fmt: skip
 
 
 async def credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
@@ -139,6 +148,7 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         if await credit_fen(conn, house_org_id, task.user_id, task.currency) < task.amount_fen:
             # The credit was applied to another invoice (or refunded otherwise) since the task was opened.
             raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
+        await claim_reference(conn, house_org_id, reference, "buyer", task.id)
         moved = (
             await BuyerRefund.filter(id=task.id, status="due")
             .using_db(conn)
@@ -170,11 +180,16 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         raise Conflict(str(exc), code=exc.code) from None
 
 
-async def house_refunds(principal: Principal, house_org_id: int, status: str | None) -> list[BuyerRefund]:
+async def house_refunds(
+    principal: Principal, house_org_id: int, status: str | None, cursor: str | None = None, limit: int = 50
+) -> tuple[list[BuyerRefund], str | None]:
+    """A page of the house's buyer refunds, oldest first (ids grow with creation), keyset-paged on the id as the
+    desk's other lists are: every task is reachable however many there are, and a page costs `limit` rows."""
     if not access.reads_books(principal, house_org_id):
         raise NotFound("not found")
     qs = BuyerRefund.filter(house_org_id=house_org_id)
-    return list(await (qs.filter(status=status) if status else qs).order_by("created_at", "id").limit(500))
+    return await paginate(qs.filter(status=status) if status else qs, PageQuery(cursor=cursor, limit=limit),
+                          lambda r: r, newest_first=False)  # fmt: skip
 
 
 async def my_refunds(principal: Principal) -> list[BuyerRefund]:
