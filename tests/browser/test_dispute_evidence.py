@@ -133,3 +133,17 @@ async def test_evidence_is_sent_seen_and_the_case_escalated(server: Server, brow
     await house.reload()
     await house.get_by_test_id("desk-tab-disputes").click()
     await expect(house.get_by_test_id("ruled-row").get_by_test_id("dispute-ruling")).to_contain_text("refund CNY 1,000")
+
+    # The refund the ruling owes is a task on the house's Refunds tab: the house pays it and records the reference;
+    # the buyer is told.
+    await house.get_by_test_id("desk-tab-refunds").click()
+    owed = house.get_by_test_id("buyer-refunds").get_by_test_id("refund-row")
+    await expect(owed).to_have_count(1)
+    await expect(owed).to_contain_text("CNY 1,000")
+    await owed.get_by_label("Bank reference (流水号)").fill("ICBC 2026 1204 0001")
+    await owed.get_by_role("button", name="Record the refund").click()
+    await expect(house.get_by_text("No refunds owed to buyers.")).to_be_visible()
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("notice-badge")).to_have_text("1")
+    await buyer.get_by_test_id("notice-bell").click()
+    await expect(buyer.get_by_test_id("notice").first).to_contain_text("ICBC 2026 1204 0001")
