@@ -17,6 +17,7 @@ from tests.e2e.export.test_steps import PDF
 from tests.support import ApiClient, make_member
 from tests.support_export import login_as, make_exporter, make_order
 from tests.support_images import JPEG
+from tests.unit.documents.samples import flat, squash
 
 
 async def test_a_filing_paper_with_a_query_no_form_sends_is_refused(client: ApiClient) -> None:
@@ -149,6 +150,16 @@ async def test_platform_staff_oversee_an_order_without_the_consignee_s_personal_
     for o in (*listed, *desk):
         assert (o["consignee"]["name"], o["consignee"]["address"], o["consignee"]["contact"]) == (None, None, None)
     assert "Astana" not in seen.text + str(listed) + str(desk)
+    # Nor in the papers: staff read them with the consignee withheld; the destination country stays.
+    dossier = f"/api/export/vehicles/{order['vehicles'][0]['id']}/dossier.pdf"
+    base = f"/api/export/orders/{order['id']}"
+    for url in (f"{base}/commercial-invoice.pdf", f"{base}/contract.pdf", dossier):
+        paper = await client.get(url)
+        assert paper.status_code == 200, url
+        text = flat(paper.content)
+        assert squash("Astana Motors") not in text, url
+        assert squash("+7 701") not in text, url
+        assert squash("收货人信息仅出口商可见") in text, url
 
 
 async def test_a_dealer_without_a_verified_filing_sets_no_card_payee_by_any_route(client: ApiClient) -> None:
