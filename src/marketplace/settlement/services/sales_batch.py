@@ -110,11 +110,16 @@ async def _waiting(exclude: str) -> list[dict[str, Any]]:
     created = OutboxEvent._meta.fields_map["created_at"]
     out = []
     for r in rows:
-        event_id = str(uuid.UUID(str(r["event_id"])))
+        event_id = str(r["event_id"])  # the canonical text either way (SQLite stores str(uuid); asyncpg: a UUID)
         if event_id != exclude:
+            # SQLite's stored text is ISO 8601 with its offset, which the standard parser reads at a fraction of
+            # the field's cost; anything else (a naive text, asyncpg's datetime) as the field reads it.
+            at = datetime.fromisoformat(r["created_at"]) if isinstance(r["created_at"], str) else None
+            if at is None or at.tzinfo is None:
+                at = created.to_python_value(r["created_at"])
             out.append({
                 "event_id": event_id, "topic": sales.LOT_SOLD, "payload": payload.to_python_value(r["payload"]),
-                "created_at": created.to_python_value(r["created_at"]).isoformat(),
+                "created_at": at.isoformat(),
             })  # fmt: skip
     return [m for m in out if batchable(m)][: BATCH - 1]
 
@@ -155,35 +160,36 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
         todo = await _new_events(conn, messages)
         if not todo:
             return 0
-        await bulk.insert(
-            conn, ProcessedEvent, ("consumer", "event_id"), [(CONSUMER, uuid.UUID(str(m["event_id"]))) for m in todo]
-        )
-        settled = await _settle(conn, [dict(m["payload"]) for m in todo])
+        bound = bulk.bound_uuid(conn)
+        await bulk.insert(conn, ProcessedEvent, ("consumer", "event_id"), [(CONSUMER, bound(e)) for e, _ in todo])
+        settled = await _settle(conn, [dict(m["payload"]) for _, m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
         done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), OutboxDelivery)
         await conn.execute_query(
             f"UPDATE outbox_deliveries SET done_at = {bulk.mark(conn, 1)}, last_error = NULL"
             f" WHERE job = {bulk.mark(conn, 2)} AND done_at IS NULL AND event_id IN"
             f" (SELECT id FROM outbox_events WHERE event_id {bulk.one_of(conn, 3)})",
-            [done_at, JOB, bulk.listed(conn, [uuid.UUID(str(m["event_id"])) for m in todo])],
+            [done_at, JOB, bulk.listed(conn, [e for e, _ in todo])],
         )
         return settled
 
 
-async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _new_events(
+    conn: BaseDBAsyncClient, messages: list[dict[str, Any]]
+) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+    """The events not processed yet, each once, with its id (parsed once)."""
     ids = [uuid.UUID(str(m["event_id"])) for m in messages]
     _, rows = await conn.execute_query(
         f"SELECT event_id FROM processed_events WHERE consumer = {bulk.mark(conn, 1)}"
         f" AND event_id {bulk.one_of(conn, 2)}",
         [CONSUMER, bulk.listed(conn, ids)],
     )
-    done = {str(r["event_id"]) for r in rows}
+    done = {uuid.UUID(str(r["event_id"])) for r in rows}
     todo = []
-    for m in messages:
-        key = str(uuid.UUID(str(m["event_id"])))
-        if key not in done:
-            done.add(key)  # the same event twice in the batch: once
-            todo.append(m)
+    for event_id, m in zip(ids, messages, strict=True):
+        if event_id not in done:
+            done.add(event_id)  # the same event twice in the batch: once
+            todo.append((event_id, m))
     return todo
 
 
