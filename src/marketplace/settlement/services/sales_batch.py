@@ -157,11 +157,9 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
-        todo = await _new_events(conn, messages)
+        todo = await _claim_events(conn, messages)
         if not todo:
             return 0
-        bound = bulk.bound_uuid(conn)
-        await bulk.insert(conn, ProcessedEvent, ("consumer", "event_id"), [(CONSUMER, bound(e)) for e, _ in todo])
         settled = await _settle(conn, [dict(m["payload"]) for _, m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
         done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), OutboxDelivery)
@@ -174,11 +172,26 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
         return settled
 
 
-async def _new_events(
+async def _claim_events(
     conn: BaseDBAsyncClient, messages: list[dict[str, Any]]
 ) -> list[tuple[uuid.UUID, dict[str, Any]]]:
-    """The events not processed yet, each once, with its id (parsed once)."""
+    """Record as processed the events not processed yet, each once; returns them with their ids (parsed once).
+    PostgreSQL: one insert that skips those recorded already (the unique key on consumer and event) and returns
+    the others; SQLite: the recorded ones read first, then the others inserted."""
     ids = [uuid.UUID(str(m["event_id"])) for m in messages]
+    fields = ("consumer", "event_id")
+    if conn.capabilities.dialect == "postgres":
+        inserted = await bulk.insert(
+            conn, ProcessedEvent, fields, [(CONSUMER, e) for e in ids], returning=("event_id",), skip_conflicts=True
+        )
+        new = {uuid.UUID(str(r["event_id"])) for r in inserted or []}
+        done: set[uuid.UUID] = set()
+        todo = []
+        for event_id, m in zip(ids, messages, strict=True):
+            if event_id in new and event_id not in done:
+                done.add(event_id)  # the same event twice in the batch: once
+                todo.append((event_id, m))
+        return todo
     _, rows = await conn.execute_query(
         f"SELECT event_id FROM processed_events WHERE consumer = {bulk.mark(conn, 1)}"
         f" AND event_id {bulk.one_of(conn, 2)}",
@@ -190,6 +203,8 @@ async def _new_events(
         if event_id not in done:
             done.add(event_id)  # the same event twice in the batch: once
             todo.append((event_id, m))
+    if todo:
+        await bulk.insert(conn, ProcessedEvent, fields, [(CONSUMER, str(e)) for e, _ in todo])
     return todo
 
 
@@ -225,11 +240,15 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
     given = sorted({key for _, row in new for key in row})
     absent = {key: Sale._meta.fields_map[key].default for key in given}
     rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
-    await bulk.insert(
+    made = await bulk.insert(
         conn, Sale, (*given, "fee_schedule_id", "rules"),
         [(*(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]]) for _, row in new],
+        returning=("source_ref", "id"),
     )  # fmt: skip
-    sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
+    if made is not None:  # PostgreSQL returned the new rows' ids; SQLite's executemany returns nothing
+        sale_ids = {int(r["source_ref"]): int(r["id"]) for r in made}
+    else:
+        sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
     sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
