@@ -139,17 +139,16 @@ async def insert(
             sql += " ON CONFLICT DO NOTHING"
         if returning:
             # As a CTE's: Tortoise fetches the rows of a statement that does not begin with INSERT.
-            sql = f"WITH made AS ({sql} RETURNING {', '.join(f'{chr(34)}{c}{chr(34)}' for c in returning)})"
-            sql += " SELECT * FROM made"
+            back = ", ".join(f'"{c}"' for c in returning)
+            sql = f"WITH made AS ({sql} RETURNING {back}) SELECT * FROM made"
         _, out = await conn.execute_query(sql, list(by_column.values()))
         return [dict(r) for r in out] if returning else None
-    else:
-        if skip_conflicts:
-            raise ValueError("skip_conflicts is for PostgreSQL")
-        # The driver takes any sequence per row: the tuples as zip makes them (a list per row cost ~2 ms per 1,000).
-        values: Any = list(zip(*by_column.values(), strict=True))
-        await conn.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks(conn, len(columns))})', values)
-        return None
+    if skip_conflicts:
+        raise ValueError("skip_conflicts is for PostgreSQL")
+    # The driver takes any sequence per row: the tuples as zip makes them (a list per row cost ~2 ms per 1,000).
+    values: Any = list(zip(*by_column.values(), strict=True))
+    await conn.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks(conn, len(columns))})', values)
+    return None
 
 
 async def _copy(conn: BaseDBAsyncClient, table: str, columns: list[str], records: list[tuple[Any, ...]]) -> None:

@@ -21,7 +21,7 @@ import logging
 import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise import connections
@@ -237,7 +237,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
             used, schedule = await fees.rules_for_session(conn, pin)
             terms[row["session_id"]] = (used, schedule.id if schedule else None)
     # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
-    given = sorted({key for _, row in new for key in row})
+    given = sorted(set().union(*(row.keys() for _, row in new)))
     absent = {key: Sale._meta.fields_map[key].default for key in given}
     rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
     made = await bulk.insert(
@@ -251,6 +251,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
         sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
+    due_dates: dict[tuple[date, int], tuple[date, bool]] = {}
     sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
     need: dict[tuple[int, int], int] = defaultdict(int)
     for (_, row), day in zip(new, sold_on, strict=True):
@@ -309,7 +310,11 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 )  # fmt: skip
                 assert pending is not None
                 applied_posts.append((len(invoice_rows), pending))
-        due = calendar.add_working_days(day, terms[session][0].payment_days)
+        payment_days = terms[session][0].payment_days
+        if (day, payment_days) not in due_dates:  # a session's sales share a few days: each computed once
+            due = calendar.add_working_days(day, payment_days)
+            due_dates[(day, payment_days)] = due, not (calendar.covers(day) and calendar.covers(due))
+        due, provisional = due_dates[(day, payment_days)]
         invoice_rows.append(
             {
                 "house_org_id": row["house_org_id"], "number": number, "year": day.year, "seq": seq,
@@ -317,7 +322,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
                 "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
                 "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
-                "due_date": due, "due_date_provisional": not (calendar.covers(day) and calendar.covers(due)),
+                "due_date": due, "due_date_provisional": provisional,
             }
         )  # fmt: skip
     invoice_fields = tuple(invoice_rows[0])
