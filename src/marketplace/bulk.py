@@ -1,4 +1,5 @@
-"""Bulk writes of plain rows: one parameterised statement (PostgreSQL) or `executemany` (SQLite), no model objects.
+"""Bulk writes of plain rows: one parameterised statement or a binary COPY (PostgreSQL), or `executemany` (SQLite), no
+model objects.
 
 Building a Tortoise model per row costs more than the database's work for the row (the settlement batch writes
 ~10,000 rows: most of its time went to `Model.__init__`). `insert` takes field names and tuples, fills what
