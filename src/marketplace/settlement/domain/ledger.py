@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Normal = Literal["debit", "credit"]
@@ -53,6 +54,7 @@ CHART: dict[str, AccountType] = {
 FEE_INCOME_PREFIX = "fee_income."  # one income account per fee kind: fee_income.buyer_premium, ….document
 
 
+@lru_cache(maxsize=1024)  # pure (the chart is constant; an AccountType is frozen); a posting asks per leg
 def account_type(code: str) -> AccountType:
     if code.startswith(FEE_INCOME_PREFIX) and len(code) > len(FEE_INCOME_PREFIX):
         kind = code[len(FEE_INCOME_PREFIX) :]

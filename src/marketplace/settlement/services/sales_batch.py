@@ -21,7 +21,7 @@ import logging
 import uuid
 from collections import OrderedDict, defaultdict
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise import connections
@@ -110,11 +110,16 @@ async def _waiting(exclude: str) -> list[dict[str, Any]]:
     created = OutboxEvent._meta.fields_map["created_at"]
     out = []
     for r in rows:
-        event_id = str(uuid.UUID(str(r["event_id"])))
+        event_id = str(r["event_id"])  # the canonical text either way (SQLite stores str(uuid); asyncpg: a UUID)
         if event_id != exclude:
+            # SQLite's stored text is ISO 8601 with its offset, which the standard parser reads at a fraction of
+            # the field's cost; anything else (a naive text, asyncpg's datetime) as the field reads it.
+            at = datetime.fromisoformat(r["created_at"]) if isinstance(r["created_at"], str) else None
+            if at is None or at.tzinfo is None:
+                at = created.to_python_value(r["created_at"])
             out.append({
                 "event_id": event_id, "topic": sales.LOT_SOLD, "payload": payload.to_python_value(r["payload"]),
-                "created_at": created.to_python_value(r["created_at"]).isoformat(),
+                "created_at": at.isoformat(),
             })  # fmt: skip
     return [m for m in out if batchable(m)][: BATCH - 1]
 
@@ -152,38 +157,54 @@ async def _settle_together(messages: list[dict[str, Any]]) -> int:
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
-        todo = await _new_events(conn, messages)
+        todo = await _claim_events(conn, messages)
         if not todo:
             return 0
-        await bulk.insert(
-            conn, ProcessedEvent, ("consumer", "event_id"), [(CONSUMER, uuid.UUID(str(m["event_id"]))) for m in todo]
-        )
-        settled = await _settle(conn, [dict(m["payload"]) for m in todo])
+        settled = await _settle(conn, [dict(m["payload"]) for _, m in todo])
         # The jobs of these events owe nothing more (those already queued run, and find them processed).
         done_at = OutboxDelivery._meta.fields_map["done_at"].to_db_value(datetime.now(UTC), OutboxDelivery)
         await conn.execute_query(
             f"UPDATE outbox_deliveries SET done_at = {bulk.mark(conn, 1)}, last_error = NULL"
             f" WHERE job = {bulk.mark(conn, 2)} AND done_at IS NULL AND event_id IN"
             f" (SELECT id FROM outbox_events WHERE event_id {bulk.one_of(conn, 3)})",
-            [done_at, JOB, bulk.listed(conn, [uuid.UUID(str(m["event_id"])) for m in todo])],
+            [done_at, JOB, bulk.listed(conn, [e for e, _ in todo])],
         )
         return settled
 
 
-async def _new_events(conn: BaseDBAsyncClient, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+async def _claim_events(
+    conn: BaseDBAsyncClient, messages: list[dict[str, Any]]
+) -> list[tuple[uuid.UUID, dict[str, Any]]]:
+    """Record as processed the events not processed yet, each once; returns them with their ids (parsed once).
+    PostgreSQL: one insert that skips those recorded already (the unique key on consumer and event) and returns
+    the others; SQLite: the recorded ones read first, then the others inserted."""
     ids = [uuid.UUID(str(m["event_id"])) for m in messages]
+    fields = ("consumer", "event_id")
+    if conn.capabilities.dialect == "postgres":
+        inserted = await bulk.insert(
+            conn, ProcessedEvent, fields, [(CONSUMER, e) for e in ids], returning=("event_id",), skip_conflicts=True
+        )
+        new = {uuid.UUID(str(r["event_id"])) for r in inserted or []}
+        done: set[uuid.UUID] = set()
+        todo = []
+        for event_id, m in zip(ids, messages, strict=True):
+            if event_id in new and event_id not in done:
+                done.add(event_id)  # the same event twice in the batch: once
+                todo.append((event_id, m))
+        return todo
     _, rows = await conn.execute_query(
         f"SELECT event_id FROM processed_events WHERE consumer = {bulk.mark(conn, 1)}"
         f" AND event_id {bulk.one_of(conn, 2)}",
         [CONSUMER, bulk.listed(conn, ids)],
     )
-    done = {str(r["event_id"]) for r in rows}
+    done = {uuid.UUID(str(r["event_id"])) for r in rows}
     todo = []
-    for m in messages:
-        key = str(uuid.UUID(str(m["event_id"])))
-        if key not in done:
-            done.add(key)  # the same event twice in the batch: once
-            todo.append(m)
+    for event_id, m in zip(ids, messages, strict=True):
+        if event_id not in done:
+            done.add(event_id)  # the same event twice in the batch: once
+            todo.append((event_id, m))
+    if todo:
+        await bulk.insert(conn, ProcessedEvent, fields, [(CONSUMER, str(e)) for e, _ in todo])
     return todo
 
 
@@ -216,16 +237,21 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
             used, schedule = await fees.rules_for_session(conn, pin)
             terms[row["session_id"]] = (used, schedule.id if schedule else None)
     # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
-    given = sorted({key for _, row in new for key in row})
+    given = sorted(set().union(*(row.keys() for _, row in new)))
     absent = {key: Sale._meta.fields_map[key].default for key in given}
     rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
-    await bulk.insert(
+    made = await bulk.insert(
         conn, Sale, (*given, "fee_schedule_id", "rules"),
         [(*(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]]) for _, row in new],
+        returning=("source_ref", "id"),
     )  # fmt: skip
-    sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
+    if made is not None:  # PostgreSQL returned the new rows' ids; SQLite's executemany returns nothing
+        sale_ids = {int(r["source_ref"]): int(r["id"]) for r in made}
+    else:
+        sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
+    due_dates: dict[tuple[date, int], tuple[date, bool]] = {}
     sold_on = [invoices.local_day(row["sold_at"]) for _, row in new]
     need: dict[tuple[int, int], int] = defaultdict(int)
     for (_, row), day in zip(new, sold_on, strict=True):
@@ -284,7 +310,11 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 )  # fmt: skip
                 assert pending is not None
                 applied_posts.append((len(invoice_rows), pending))
-        due = calendar.add_working_days(day, terms[session][0].payment_days)
+        payment_days = terms[session][0].payment_days
+        if (day, payment_days) not in due_dates:  # a session's sales share a few days: each computed once
+            due = calendar.add_working_days(day, payment_days)
+            due_dates[(day, payment_days)] = due, not (calendar.covers(day) and calendar.covers(due))
+        due, provisional = due_dates[(day, payment_days)]
         invoice_rows.append(
             {
                 "house_org_id": row["house_org_id"], "number": number, "year": day.year, "seq": seq,
@@ -292,7 +322,7 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
                 "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
                 "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
-                "due_date": due, "due_date_provisional": not (calendar.covers(day) and calendar.covers(due)),
+                "due_date": due, "due_date_provisional": provisional,
             }
         )  # fmt: skip
     invoice_fields = tuple(invoice_rows[0])
