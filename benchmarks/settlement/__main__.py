@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import gc
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -90,6 +91,7 @@ async def database() -> AsyncIterator[Settings]:
         yield settings
     finally:
         await db.close_db()
+        shutil.rmtree(var, ignore_errors=True)  # the run's database and files: nothing is left in /tmp
         if name is not None:
             import asyncpg
 
