@@ -108,8 +108,7 @@ class _Outbox:
             self.batch, self.houses = [], {}
 
 
-def validate(sessions: Upload | None, sales: Upload | None, known: Known, report: ImportReport, out: _Outbox,
-             pg: bool) -> None:  # fmt: skip
+def validate(sessions: Upload | None, sales: Upload | None, known: Known, report: ImportReport, out: _Outbox) -> None:
     """The first pass: rows that pass every check go to `out`; the others are reported with line and column."""
     seen: set[int] = set()
     if sessions is not None:
@@ -132,7 +131,7 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
                         known.houses.add(parsed.auction_house)
                         out.houses[parsed.auction_house] = (parsed.province, parsed.city)
                     known.sessions[key] = parsed.held_on
-                    out.add("sessions", parsed.auction_house, parsed.session_id, upserts.session_values(pg, parsed),
+                    out.add("sessions", parsed.auction_house, parsed.session_id, upserts.session_values(parsed),
                             report.sessions_read)  # fmt: skip
                 else:
                     for err in [parsed] if isinstance(parsed, RowError) else parsed:
@@ -148,7 +147,7 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
                 if isinstance(parsed_sale, SaleRow):
                     if _check_sale(line, parsed_sale, known, seen, report):
                         out.add("sales", parsed_sale.auction_house, parsed_sale.sale_id,
-                                upserts.sale_values(pg, parsed_sale), report.sales_read)  # fmt: skip
+                                upserts.sale_values(parsed_sale), report.sales_read)  # fmt: skip
                 else:
                     for err in [parsed_sale] if isinstance(parsed_sale, RowError) else parsed_sale:
                         report.reject_row(err, "sales")
@@ -187,10 +186,10 @@ def _flat(message: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _child(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool, conn: Connection) -> None:
+def _child(sessions: Upload | None, sales: Upload | None, known: Known, conn: Connection) -> None:
     try:
         report = ImportReport()
-        validate(sessions, sales, known, report, _Outbox(lambda message: conn.send_bytes(_flat(message))), pg)
+        validate(sessions, sales, known, report, _Outbox(lambda message: conn.send_bytes(_flat(message))))
         conn.send_bytes(pickle.dumps(("done", report)))
     except BadFile as exc:
         conn.send_bytes(pickle.dumps(("bad_file", exc.error)))
@@ -200,13 +199,13 @@ def _child(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool
         conn.close()
 
 
-async def check(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool, on_batch: OnBatch,
+async def check(sessions: Upload | None, sales: Upload | None, known: Known, on_batch: OnBatch,
                 progress: Progress) -> ImportReport:  # fmt: skip
     """Run the first pass in a child process; `on_batch` receives the checked rows as they come. Raises
     BadFile for an upload that is not a file of the format (its header, its encoding)."""
     context = multiprocessing.get_context("fork")  # inherit the opener and `known` as they are
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sessions, sales, known, pg, send), daemon=True)
+    child = context.Process(target=_child, args=(sessions, sales, known, send), daemon=True)
     child.start()
     send.close()  # the child's end: EOF here once the child is gone
     finished = False

@@ -88,7 +88,7 @@ async def import_submission(
             await stage.add(kind, batch)
 
         try:
-            report = await check(sessions, sales, known, pg, staged, progress)
+            report = await check(sessions, sales, known, staged, progress)
         except BadFile as exc:
             report = ImportReport()
             report.reject_row(exc.error, "file")

@@ -38,7 +38,10 @@ SPECS = {
     "sales": _Spec("stats_sales", "sale_key", upserts.SALE_VALUES,
                    (("undone", "0", "false"), ("source", "'import'", "'import'"), ("event_seq", "0", "0"))),
 }  # fmt: skip
-_PG_TYPES = {"n": "bigint", "sold_at": "timestamptz", "hammer_fen": "bigint", "held_on": "date"}
+_PG_TYPES = {"n": "bigint", "hammer_fen": "bigint"}  # the rest is text
+# Moments and days are staged as text on PostgreSQL too (`upserts`: cheaper to send and to COPY than datetimes)
+# and converted once, set-wise, by the move.
+STAGED_AS_TEXT = {"sold_at": "timestamptz", "held_on": "date"}
 
 
 class Stage:
@@ -99,7 +102,8 @@ class Stage:
         extra_cols = ", ".join(c for c, _, _ in spec.extra)
         extra_values = ", ".join(pg if self.pg else lite for _, lite, pg in spec.extra)
         names = ", ".join(("house_id", spec.key, *spec.values, extra_cols, "submission_id"))
-        picked = ", ".join(("h.id", f"s.{spec.key}", *(f"s.{c}" for c in spec.values), extra_values, p(3)))
+        typed = [f"s.{c}::{STAGED_AS_TEXT[c]}" if self.pg and c in STAGED_AS_TEXT else f"s.{c}" for c in spec.values]
+        picked = ", ".join(("h.id", f"s.{spec.key}", *typed, extra_values, p(3)))
         updates = ", ".join(f"{c} = excluded.{c}" for c in (*spec.values, "submission_id"))
         differs = " AND ".join(f"{spec.table}.{c} = excluded.{c}" for c in spec.values)
         # The stored row is not joined here (SQLite would first copy the whole SELECT aside, as it reads the table
@@ -138,6 +142,10 @@ class Stage:
             staged = hi - lo + 1
             created, updated, unchanged = created + new, updated + changed, unchanged + staged - new - changed
             progress(hi - first + 1)
+        if self.pg and created + updated >= MOVE:
+            # A large import changes the table's statistics at once; autovacuum would notice within a minute or so,
+            # but a release built meanwhile would be planned for the old table (a sort instead of a hash).
+            await self.raw.execute(f"ANALYZE {SPECS[kind].table}")
         return created, updated, unchanged
 
     @contextlib.asynccontextmanager
