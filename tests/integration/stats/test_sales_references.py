@@ -22,8 +22,16 @@ REFUSED = (IntegrityError, OperationalError)  # Tortoise's SQLite client reports
 
 
 def sale(house_id: int, key: str, submission_id: int | None) -> dict[str, Any]:
-    return dict(house_id=house_id, sale_key=key, session_key="P-1", sold_at=datetime(2023, 5, 6, 2, tzinfo=UTC),
-                hammer_fen=4_527_100, make="大众", energy="ICE", submission_id=submission_id)  # fmt: skip
+    return {
+        "house_id": house_id,
+        "sale_key": key,
+        "session_key": "P-1",
+        "sold_at": datetime(2023, 5, 6, 2, tzinfo=UTC),
+        "hammer_fen": 4_527_100,
+        "make": "大众",
+        "energy": "ICE",
+        "submission_id": submission_id,
+    }
 
 
 async def test_a_sale_must_name_an_existing_house_and_submission(database: Settings) -> None:
@@ -64,7 +72,8 @@ async def test_a_house_or_submission_a_sale_refers_to_cannot_be_deleted(database
         await Submission.filter(id=sub.id).delete()
     await ReportingHouse.filter(id=idle.id).delete()  # nothing refers to these
     await Submission.filter(id=empty.id).delete()
-    assert await ReportingHouse.filter(id=house.id).exists() and await Submission.filter(id=sub.id).exists()
+    assert await ReportingHouse.filter(id=house.id).exists()
+    assert await Submission.filter(id=sub.id).exists()
 
 
 async def test_a_house_deleted_while_its_sales_are_written_is_noticed(database: Settings) -> None:
@@ -78,10 +87,14 @@ async def test_a_house_deleted_while_its_sales_are_written_is_noticed(database: 
         await deleter.execute("BEGIN")
         await deleter.execute("DELETE FROM stats_houses WHERE id = $1", house.id)  # not committed yet
         await writer.execute("BEGIN")
-        insert = asyncio.ensure_future(writer.execute(
-            "INSERT INTO stats_sales (house_id, sale_key, session_key, sold_at, hammer_fen, make, make_en, energy, "
-            "seller_province, seller_city, buyer_province, buyer_city, transfer, undone, source, event_seq) VALUES "
-            "($1, 'S-1', '', now(), 1, '大众', '', 'ICE', '', '', '', '', 'none', false, 'import', 0)", house.id))
+        insert = asyncio.ensure_future(
+            writer.execute(
+                "INSERT INTO stats_sales (house_id, sale_key, session_key, sold_at, hammer_fen, make, make_en, energy, "
+                "seller_province, seller_city, buyer_province, buyer_city, transfer, undone, source, event_seq) VALUES "
+                "($1, 'S-1', '', now(), 1, '大众', '', 'ICE', '', '', '', '', 'none', false, 'import', 0)",
+                house.id,
+            )
+        )
         await asyncio.sleep(0.3)
         assert not insert.done()  # the insert waits for the delete's transaction (the house row's lock)
         await deleter.execute("COMMIT")
