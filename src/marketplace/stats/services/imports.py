@@ -146,7 +146,9 @@ async def _import_sqlite(sessions: Upload | None, sales: Upload | None, known: K
     (SQLite has one writer at a time: the import never holds the write lock for long)."""
     async with staging.stage(False) as stage:
 
-        async def staged(kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]) -> None:
+        async def staged(
+            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+        ) -> None:
             writer.houses.update(houses)
             await stage.add(kind, batch)
 
@@ -205,7 +207,9 @@ async def _import_postgres(sessions: Upload | None, sales: Upload | None, known:
                 await writer.create_houses_in(raw)
                 await move("sessions")
 
-        async def staged(kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]) -> None:
+        async def staged(
+            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+        ) -> None:
             writer.houses.update(houses)
             await stage.add(kind, batch)
             if kind == "sales":

@@ -147,12 +147,13 @@ class Stage:
             return 0, 0, 0
         _, upsert = self._sql(kind, ranged=False)
         # An equal row is not returned; (xmax = 0) tells an inserted row from an updated one. Counted by the server.
-        (new, written), = await self.raw.fetch(  # fmt: skip
+        ((new, written),) = await self.raw.fetch(  # fmt: skip
             f"WITH w AS ({upsert} RETURNING (xmax = 0) AS new) SELECT count(*) FILTER (WHERE new), count(*) FROM w",
             submission_id,
         )
         await self.raw.execute(f"TRUNCATE {self.name(kind)}")
         return new, written - new, staged - written
+
 
 @contextlib.asynccontextmanager
 async def stage(pg: bool) -> AsyncIterator[Stage]:
