@@ -4,13 +4,15 @@ Two passes. The first (`firstpass`, in a child process: parsing and checking is 
 collects errors and review warnings; the rows that pass every check go, as they come, to this import's own
 staging tables (`staging`), so the upload is read and parsed once and the database stages rows while the child
 checks the next ones. Nothing that counts is written until the whole upload is checked: a file with bad rows
-changes nothing unless the submitter asks for its good rows. The second pass moves the staged rows into the fact
-tables inside the database, a stretch at a time in short transactions (a million-row file never holds the
-database for minutes), keyed by the house's own ids: the same file imported twice changes nothing, and no
-submission is recorded for an import that changed nothing. Rows count in a release only once an analyst
-approves their submission, so a move interrupted half-way never reaches the figures; importing the same file
-again completes it. Only the set of row keys (64-bit hashes, in the child) and a batch are held in memory,
-never the rows.
+changes nothing unless the submitter asks for its good rows. On SQLite (one writer at a time) the second pass
+then moves the staged rows into the fact tables a stretch at a time in short transactions (a million-row file
+never holds the write lock for long); a move interrupted half-way never reaches the figures (rows count in a
+release only once an analyst approves their submission) and importing the same file again completes it. On
+PostgreSQL the whole import is one transaction and the rows move while the child checks the next ones; it
+commits only once the whole upload is checked, and rolls back otherwise. Rows are keyed by the house's own ids:
+the same file imported twice changes nothing, and no submission is recorded for an import that changed
+nothing. Only the set of row keys (64-bit hashes, in the child) and a few batches are held in memory, never
+the rows.
 """
 
 from __future__ import annotations

@@ -89,6 +89,7 @@ async def levels_of(period: Period, platform: AbstractSet[tuple[int, str]] = fro
     pg = conn.capabilities.dialect == "postgres"
     months = period.months()
     keys = [months[0].key, months[-1].key]
+    found: Any  # rows of the GROUP BY (the drivers' own row type)
     if pg:
         async with in_transaction() as tx:
             # The groups (tens of thousands for a national year) fit in memory: with the server's default 4 MB the

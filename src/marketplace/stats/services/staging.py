@@ -1,12 +1,13 @@
-"""Where the checked rows wait while the rest of the upload is checked: a staging table per fact table.
+"""Where the checked rows wait before they reach the fact tables: a staging table per fact table.
 
-The real tables are written only once the whole upload is known good (or the submitter chose its good rows),
-so a file with bad rows changes nothing; until then its checked rows go, as they come from the first pass, to
-a temporary table of this import's own (no index, no constraint, nothing durable: SQLite's TEMP database,
-PostgreSQL's TEMP table on a connection held for the import, filled with `COPY`). Then each stretch of
-`MOVE` rows is one transaction: a count of what it creates and updates (a join with the stored rows under the
-same keys), and one `INSERT … SELECT … ON CONFLICT (house_id, key) DO UPDATE` of the rows that are absent or
-differ, all inside the database: equal rows are left alone, so importing the same file twice writes nothing.
+The checked rows go, as they come from the first pass, to a temporary table of this import's own (no index, no
+constraint, nothing durable: SQLite's TEMP database, PostgreSQL's TEMP table on a connection held for the import,
+filled with `COPY`), and from there into the fact tables by one `INSERT … SELECT … ON CONFLICT (house_id, key)
+DO UPDATE … WHERE` the values differ, all inside the database: equal rows are left alone, so importing the same
+file twice writes nothing. SQLite (`move`), once the whole upload is known good: each stretch of `MOVE` rows one
+short transaction, counted first (a join with the stored rows under the same keys). PostgreSQL (`move_pending`),
+inside the import's own transaction while the rest is checked (`imports`): every row staged so far, counted from
+the upsert's `RETURNING`, then the staging table emptied.
 """
 
 from __future__ import annotations
