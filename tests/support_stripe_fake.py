@@ -84,6 +84,7 @@ class FakeStripe:
         self._keys: dict[str, tuple[str, dict[str, Any], int, dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self.refund_status = "succeeded"  # Stripe answers "pending" for refunds it settles later
         self.fail_next = 0  # answer this many requests with a 500 (after doing the work: an ambiguous outcome)
         self.url = ""
         self._server: uvicorn.Server | None = None
@@ -243,7 +244,8 @@ class FakeStripe:
                 return 400, {"error": {"type": "invalid_request_error", "message": "cannot refund",
                                        "code": "charge_already_refunded"}}  # fmt: skip
             re = {"id": self._id("re"), "object": "refund", "amount": amount, "currency": intent["currency"],
-                  "payment_intent": intent["id"], "status": "succeeded", "created": int(time.time())}  # fmt: skip
+                  "payment_intent": intent["id"], "status": self.refund_status,
+                  "created": int(time.time())}  # fmt: skip
             self.refunds[re["id"]] = re
             self.owner[re["id"]] = self._acting
             txn = self._id("txn")

@@ -116,6 +116,34 @@ async def test_evidence_is_sent_seen_and_the_case_escalated(server: Server, brow
     await expect(mine.get_by_test_id("dispute-ruling")).to_contain_text("协会调解结果：调价（部分退款）")
     await expect(mine.get_by_test_id("dispute-ruling")).to_contain_text("双方接受协会调解")
     await expect(mine.get_by_role("button", name="不接受处理结果：提交主管部门")).to_be_visible()
+
+    # The ruling reached the buyer as a notice too: the bell counts it, its page reads it, and reading clears it.
+    await expect(buyer.get_by_test_id("notice-badge")).to_be_visible()
+    await buyer.get_by_test_id("notice-bell").click()
+    await expect(buyer).to_have_url(f"{server.url}/me/notices")
+    ruling = buyer.get_by_test_id("notice").filter(has_text="协会调解结果")
+    await expect(ruling).to_have_count(1)
+    await expect(ruling).to_contain_text("调整价格，拍卖企业退还买方 1,000.00 元。双方接受协会调解")
+    await expect(buyer.get_by_test_id("notice-badge")).to_have_count(0)
+    width = await buyer.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the notices scroll sideways on a phone ({width}px)"
+    await buyer.get_by_test_id("lang-switch").click()
+    await expect(buyer.get_by_test_id("notice").filter(has_text="The association's ruling")).to_have_count(1)
+    await buyer.get_by_test_id("lang-switch").click()
     await house.reload()
     await house.get_by_test_id("desk-tab-disputes").click()
     await expect(house.get_by_test_id("ruled-row").get_by_test_id("dispute-ruling")).to_contain_text("refund CNY 1,000")
+
+    # The refund the ruling owes is a task on the house's Refunds tab: the house pays it and records the reference;
+    # the buyer is told.
+    await house.get_by_test_id("desk-tab-refunds").click()
+    owed = house.get_by_test_id("buyer-refunds").get_by_test_id("refund-row")
+    await expect(owed).to_have_count(1)
+    await expect(owed).to_contain_text("CNY 1,000")
+    await owed.get_by_label("Bank reference (流水号)").fill("ICBC 2026 1204 0001")
+    await owed.get_by_role("button", name="Record the refund").click()
+    await expect(house.get_by_text("No refunds owed to buyers.")).to_be_visible()
+    await buyer.reload()
+    await expect(buyer.get_by_test_id("notice-badge")).to_have_text("1")
+    await buyer.get_by_test_id("notice-bell").click()
+    await expect(buyer.get_by_test_id("notice").first).to_contain_text("ICBC 2026 1204 0001")

@@ -61,6 +61,7 @@ const SalesRoute = lazy(() => import('../features/settlement/components/SalesPag
 const AssociationDisputesRoute = lazy(() =>
   import('../features/settlement/components/AssociationDisputesPage').then((m) => ({ default: m.AssociationDisputesPage })),
 );
+const NoticesRoute = lazy(() => import('../features/settlement/components/NoticesPage').then((m) => ({ default: m.NoticesPage })));
 const FeesRoute = lazy(() => import('../features/settlement/components/FeesPage').then((m) => ({ default: m.FeesPage })));
 
 const lazyPage = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
@@ -130,6 +131,7 @@ export function AppRoutes() {
         <Route path="me/searches" element={<RequireAuth><SavedSearchesRoute /></RequireAuth>} />
         <Route path="me/offers" element={<RequireAuth><MyOffersRoute /></RequireAuth>} />
         <Route path="me/purchases" element={<RequireAuth>{lazyPage(<PurchasesRoute />)}</RequireAuth>} />
+        <Route path="me/notices" element={<RequireAuth>{lazyPage(<NoticesRoute />)}</RequireAuth>} />
         <Route path="me/sales" element={<RequireAuth>{lazyPage(<SalesRoute />)}</RequireAuth>} />
         <Route path="house/settlement" element={<RequireAuth>{lazyPage(<SettlementDeskRoute />)}</RequireAuth>} />
         <Route path="association/disputes" element={<RequireAuth>{lazyPage(<AssociationDisputesRoute />)}</RequireAuth>} />

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from export.routes._common import TAG, today
@@ -16,6 +16,13 @@ from marketplace.web.endpoint import Call, endpoint
 
 TOKEN_HEADER = "x-consignee-token"
 SESSION_HEADER = "x-checkout-session"
+
+
+def _private(view: TrackOut, header: str) -> Response:
+    # The page is public (no session) but the consignee's own: its name, address and payment. The answer depends on
+    # a request header no cache keys on by default, so a shared cache must neither keep it nor hand it to the next
+    # caller of the same address.
+    return JSONResponse(view.model_dump(mode="json"), headers={"Cache-Control": "private, no-store", "Vary": header})
 
 
 class LinkList(BaseModel):
@@ -120,8 +127,8 @@ async def revoke_link(call: Call[Any, Any]) -> None:
     auth="public",
     errors=(404,),
 )
-async def consignee_view(call: Call[Any, Any]) -> TrackOut:
-    return await links.view(call.request.headers.get(TOKEN_HEADER))
+async def consignee_view(call: Call[Any, Any]) -> Response:
+    return _private(await links.view(call.request.headers.get(TOKEN_HEADER)), TOKEN_HEADER)
 
 
 @endpoint(
@@ -134,10 +141,10 @@ async def consignee_view(call: Call[Any, Any]) -> TrackOut:
     auth="public",
     errors=(404,),
 )
-async def consignee_after_checkout(call: Call[Any, Any]) -> TrackOut:
+async def consignee_after_checkout(call: Call[Any, Any]) -> Response:
     view = await links.view_after_checkout(call.request.headers.get(SESSION_HEADER))
     call.services.relay.notify()  # a session found paid just now owes the order's payment (its outbox event)
-    return view
+    return _private(view, SESSION_HEADER)
 
 
 @endpoint(
@@ -150,7 +157,9 @@ async def consignee_after_checkout(call: Call[Any, Any]) -> TrackOut:
 )
 async def consignee_document(call: Call[Any, Any]) -> Response:
     doc, stored = await links.document(call.services.files, call.request.headers.get(TOKEN_HEADER), call.path_id())
-    return _file(doc.id, doc.key, stored.data, stored.content_type)
+    response = _file(doc.id, doc.key, stored.data, stored.content_type)
+    response.headers["Vary"] = TOKEN_HEADER
+    return response
 
 
 routes: list[BaseRoute] = [

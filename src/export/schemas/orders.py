@@ -197,10 +197,12 @@ class VehicleOut(BaseModel):
 
 
 class ConsigneeOut(BaseModel):
-    name: str
+    # The consignee's name, address and contact are personal data the dealer holds under its contract with them:
+    # only the dealer's own members read them; platform staff get null (`access.sees_consignee`).
+    name: str | None
     country: str
-    address: str
-    contact: str
+    address: str | None
+    contact: str | None
     legal_ground: str
     contract_no: str
 

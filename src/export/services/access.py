@@ -1,6 +1,7 @@
 """Who may see and change an exporter's records.
 
-Every member of the dealer (and platform staff) reads its orders, consignees, documents and events; its selling
+Every member of the dealer (and platform staff) reads its orders, documents and events, and only its members the
+consignee's personal data (name, address, contact: `sees_consignee`); its selling
 staff (`dealer_admin`, `dealer_staff`) change them. Another organisation's records do not exist for you: 404, the
 same answer as for a missing id (nothing reveals that another exporter has an order, a VIN or a document).
 """
@@ -27,6 +28,12 @@ def require_exporter(principal: Principal, org_id: int, *, write: bool = False) 
         raise Forbidden("only dealers export vehicles", code="not_a_dealer")
     if write and not principal.roles_in(org_id) & SELLING_ROLES:
         raise Forbidden("only the dealer's selling staff may do this", code="insufficient_role")
+
+
+def sees_consignee(principal: Principal, org_id: int) -> bool:
+    """The consignee's personal data (name, address, contact) is the dealer's, for its members only: platform staff
+    oversee the order without it."""
+    return bool(principal.roles_in(org_id))
 
 
 def require_staff(principal: Principal) -> None:

@@ -16,7 +16,8 @@ from marketplace.accounts.domain import Principal
 async def desk(principal: Principal, org_id: int, today: date) -> DeskOut:
     access.require_exporter(principal, org_id)
     filing = await in_force_for(org_id, today) or await Filing.filter(exporter_org_id=org_id).order_by("-id").first()
-    orders = await orders_out(list(await Order.filter(exporter_org_id=org_id).order_by("-id").limit(100)), today)
+    orders = await orders_out(list(await Order.filter(exporter_org_id=org_id).order_by("-id").limit(100)), today,
+                              consignee_pii=access.sees_consignee(principal, org_id))  # fmt: skip
     batches = await batches_out(list(await Batch.filter(exporter_org_id=org_id).order_by("-id").limit(100)))
     counts = {"red": 0, "amber": 0, "green": 0}
     for o in orders:

@@ -65,12 +65,13 @@ async def create(principal: Principal, org_id: int, body: OrderIn) -> OrderOut:
 async def list_for(principal: Principal, org_id: int, today: date) -> OrderList:
     access.require_exporter(principal, org_id)
     orders = await Order.filter(exporter_org_id=org_id).order_by("-id").limit(200)
-    return OrderList(items=await orders_out(orders, today))
+    return OrderList(items=await orders_out(orders, today, consignee_pii=access.sees_consignee(principal, org_id)))
 
 
 async def get(principal: Principal, order_id: int, today: date) -> OrderOut:
     order = await access.order(principal, order_id)
-    return (await orders_out([order], today))[0]
+    pii = access.sees_consignee(principal, order.exporter_org_id)
+    return (await orders_out([order], today, consignee_pii=pii))[0]
 
 
 async def _sale_vehicle(org_id: int, sale_id: int) -> int:

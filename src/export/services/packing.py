@@ -132,12 +132,13 @@ async def packing_list(principal: Principal, order_id: int, today: date) -> Pack
             raise _refused(found, status=409, vin=v.vin)
         items.append(p)
     exporter = await papers.exporter_party(order.exporter_org_id)
-    return _content(order, cars, items, list(batches.values()), exporter, today)
+    consignee = papers.consignee_party(order, principal)
+    return _content(order, cars, items, list(batches.values()), exporter, consignee, today)
 
 
 def _content(
     order: Order, cars: list[OrderVehicle], items: list[packing.Packing], batches: list[Batch], exporter: Party,
-    today: date,
+    consignee: Party, today: date,
 ) -> PackingList:  # fmt: skip
     totals = packing.totals(items)
     bl = batches[0].bill_of_lading if len(batches) == 1 and isinstance(batches[0].bill_of_lading, dict) else {}
@@ -146,7 +147,7 @@ def _content(
     return PackingList(
         number=f"PL-{order.reference}",
         exporter=exporter,
-        consignee=papers.consignee_party(order),
+        consignee=consignee,
         packages=tuple(
             Package(
                 vehicle=papers.vehicle_of(v),

@@ -79,7 +79,14 @@ async def exporter_party(org_id: int) -> Party:
     return Party(name=org.name, id_number=org.business_licence_no or "")
 
 
-def consignee_party(order: Order) -> Party:
+WITHHELD = "收货人信息仅出口商可见 (withheld: the exporter's own data)"
+
+
+def consignee_party(order: Order, principal: Principal) -> Party:
+    """The consignee as the papers name them; platform staff, who oversee the order but not the consignee's personal
+    data (`access.sees_consignee`), get the papers with it withheld (the country stays: it is the destination)."""
+    if not access.sees_consignee(principal, order.exporter_org_id):
+        return Party(name=WITHHELD, country=order.consignee_country)
     return Party(
         name=order.consignee_name, address=order.consignee_address, phone=order.consignee_contact,
         country=order.consignee_country,
@@ -103,7 +110,7 @@ async def commercial_invoice(principal: Principal, order_id: int, today: date) -
     return CommercialInvoice(
         number=f"CI-{order.reference}",
         exporter=await exporter_party(order.exporter_org_id),
-        consignee=consignee_party(order),
+        consignee=consignee_party(order, principal),
         lines=await _lines(order),
         currency=order.currency,
         incoterm=order.incoterm,
@@ -119,7 +126,7 @@ async def export_contract(principal: Principal, order_id: int, today: date) -> E
     return ExportContract(
         number=order.contract_no,
         seller=await exporter_party(order.exporter_org_id),
-        buyer=consignee_party(order),
+        buyer=consignee_party(order, principal),
         lines=await _lines(order),
         currency=order.currency,
         incoterm=order.incoterm,
@@ -180,7 +187,7 @@ async def dossier(principal: Principal, vehicle_id: int, now: datetime, today: d
         vehicle=vehicle_of(v),
         generated_at=now,
         order_number=order.reference,
-        consignee=consignee_party(order),
+        consignee=consignee_party(order, principal),
         destination=order.destination_country,
         batch=batch.reference if batch else "",
         licence_number=batch.licence_no if batch else "",

@@ -220,7 +220,9 @@ def vehicle_out(v: OrderVehicle, ctx: Context, today: date) -> VehicleOut:
     )
 
 
-async def orders_out(orders: list[Order], today: date) -> list[OrderOut]:
+async def orders_out(orders: list[Order], today: date, *, consignee_pii: bool = True) -> list[OrderOut]:
+    """The orders as the API shows them; without `consignee_pii` (a reader outside the dealer: platform staff) the
+    consignee's name, address and contact are null."""
     ids = [o.id for o in orders]
     vehicles = await OrderVehicle.filter(order_id__in=ids).order_by("id") if ids else []
     ctx = await Context.load(vehicles)
@@ -242,10 +244,10 @@ async def orders_out(orders: list[Order], today: date) -> list[OrderOut]:
                 exporter_org_id=o.exporter_org_id,
                 reference=o.reference,
                 consignee=ConsigneeOut(
-                    name=o.consignee_name,
+                    name=o.consignee_name if consignee_pii else None,
                     country=o.consignee_country,
-                    address=o.consignee_address,
-                    contact=o.consignee_contact,
+                    address=o.consignee_address if consignee_pii else None,
+                    contact=o.consignee_contact if consignee_pii else None,
                     legal_ground=o.legal_ground,
                     contract_no=o.contract_no,
                 ),

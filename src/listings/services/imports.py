@@ -19,10 +19,10 @@ from listings.models import Listing, Vehicle
 from listings.schemas import ListingIn
 from listings.services.access import require_dealer
 from listings.services.inventory import default_title, record_change, vehicle_fields
-from marketplace import offload
+from marketplace import offload, spreadsheets
 from marketplace.accounts.domain import Principal
 from marketplace.accounts.organisations import trading_refusal
-from marketplace.errors import Conflict, Forbidden, PayloadTooLarge, ValidationFailed
+from marketplace.errors import Conflict, Forbidden
 
 # A full 5,000-row sheet reads and validates in about 2 s of CPU; the bounds in `sheets` keep hostile files
 # far below this, which is only the backstop.
@@ -52,14 +52,7 @@ def _read_and_validate(data: bytes, fmt: str, org_id: int) -> tuple[int, list[tu
 
 
 async def _read_off_loop(data: bytes, fmt: str, org_id: int) -> tuple[int, list[tuple[int, ListingIn]], list[RowError]]:
-    try:
-        return await offload.run(_read_and_validate, data, fmt, org_id, cpu_seconds=IMPORT_CPU_SECONDS)
-    except sheets.SheetTooLarge as exc:
-        raise PayloadTooLarge(str(exc), code="sheet_too_large") from None
-    except (MemoryError, offload.CpuBudgetExceeded):
-        raise PayloadTooLarge("the file needs too much memory or time to read", code="sheet_too_large") from None
-    except sheets.SheetError as exc:
-        raise ValidationFailed(str(exc), code="invalid_file") from None
+    return await spreadsheets.read_off_loop(_read_and_validate, data, fmt, org_id, cpu_seconds=IMPORT_CPU_SECONDS)
 
 
 def _validate(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from marketplace import offload
-from marketplace.documents import exports, sales, statements
+from marketplace.documents import contract, exports, sales, statements
 from marketplace.documents.layout import DocumentTooLarge, Sheet, compose
 from marketplace.documents.model import (
     BuyerInvoice,
@@ -39,7 +39,7 @@ _BUILDERS: dict[type, Callable[[Any], Sheet]] = {
     PayoutStatement: sales.payout_statement,
     SellerStatement: statements.seller_statement,
     GatePass: sales.gate_pass,
-    SaleContract: sales.sale_contract,
+    SaleContract: contract.sale_contract,
     CommercialInvoice: exports.commercial_invoice,
     PackingList: exports.packing_list,
     ExportContract: exports.export_contract,

@@ -4,6 +4,7 @@ bilingual by default: customs and the buyer abroad read the English, the licence
 
 from __future__ import annotations
 
+from marketplace.documents.common import PREVAILS, bi, party_rows, vehicle_rows
 from marketplace.documents.layout import Block, Fields, Heading, Paragraph, Sheet, Signatures, Table
 from marketplace.documents.model import (
     CommercialInvoice,
@@ -14,7 +15,6 @@ from marketplace.documents.model import (
     PackingList,
     Party,
 )
-from marketplace.documents.sales import PREVAILS, bi, party_rows, vehicle_rows
 from marketplace.documents.text import beijing, day, day_en, money
 
 STEP_STATE = {
@@ -101,7 +101,7 @@ def commercial_invoice(doc: CommercialInvoice) -> Sheet:
         ),
     ]
     if doc.bank is not None:
-        from marketplace.documents.sales import bank_rows
+        from marketplace.documents.common import bank_rows
 
         blocks += [Heading("收款银行", "Beneficiary bank" if on else ""), Fields(bank_rows(doc.bank, on))]
     blocks.append(Signatures((bi("出口商（签章）", "Exporter", on),)))

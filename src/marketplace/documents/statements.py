@@ -3,9 +3,9 @@ net and payout, then the totals per currency. Chinese always; English beside it 
 
 from __future__ import annotations
 
+from marketplace.documents.common import PREVAILS, bi, party_rows
 from marketplace.documents.layout import Block, Fields, Heading, Paragraph, Sheet, Signatures, Table
 from marketplace.documents.model import SellerStatement
-from marketplace.documents.sales import PREVAILS, bi, party_rows
 from marketplace.documents.text import beijing, day, money
 
 STATES = {

@@ -36,8 +36,9 @@ async def deposit_event(message: dict[str, Any]) -> None:
     await deposits.consume(message)
 
 
-def mail_notice(mailer: Mailer) -> JobFunction:
+def mail_notice(services: Any) -> JobFunction:
     async def run(message: dict[str, Any]) -> None:
+        mailer: Mailer = services.mailer  # read at run time, as the reminders' job: the port bootstrap chose
         await notices.mail(mailer, message)  # the message id is the notice's key: a re-run sends the same mail
 
     return run

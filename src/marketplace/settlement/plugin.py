@@ -36,7 +36,9 @@ def install(services: Services) -> None:
     services.registry.register(DEPOSIT_JOB, jobs.deposit_event)
     for topic in deposits.HANDLERS:
         services.subscriptions.setdefault(topic, []).append(DEPOSIT_JOB)
-    services.registry.register(MAIL_JOB, jobs.mail_notice(services.mailer or mail.select(services.settings)))
+    if services.mailer is None:
+        services.mailer = mail.select(services.settings)
+    services.registry.register(MAIL_JOB, jobs.mail_notice(services))
     services.subscriptions.setdefault(notices.TOPIC, []).append(MAIL_JOB)
     services.loops.append(SettlementSweeper(services))
     services.registry.register(CARD_JOB, jobs.card_operation)

@@ -48,6 +48,7 @@ def _progress() -> Progress:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from marketplace.errors import PayloadTooLarge
     from marketplace.stats.services.imports import Upload, import_submission
     from marketplace.stats.services.sources import format_of
 
@@ -71,8 +72,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 tasks[stage] = bar.add_task(stage, total=None)
             bar.update(tasks[stage], completed=done)
 
-        report = _run(lambda: import_submission(sessions, sales, good_rows_only=args.good_rows_only,
-                                                approve=args.approve, progress=progress))  # fmt: skip
+        try:
+            report = _run(lambda: import_submission(sessions, sales, good_rows_only=args.good_rows_only,
+                                                    approve=args.approve, progress=progress))  # fmt: skip
+        except PayloadTooLarge as exc:
+            console.print(f"[red]{exc.code}[/red]: {exc.message}; nothing imported")
+            return 1
     for err in report.errors:
         console.print(f"[red]line {err.line}, {err.column}: {err.reason}[/red] {err.value}")
     if report.error_count > len(report.errors):

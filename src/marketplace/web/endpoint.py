@@ -12,6 +12,7 @@ import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 import annotated_types
@@ -127,9 +128,46 @@ async def _parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
     if bad:
         raise ValidationFailed("request body is invalid", details=bad)
     try:
-        return model.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed("request body is invalid", details=_validation_details(exc, "body")) from None
+    far = _datetimes_out_of_range(parsed)
+    if far:
+        raise ValidationFailed("request body is invalid", details=far)
+    return parsed
+
+
+# A moment is compared, stored in UTC and shown on a Beijing clock: one whose UTC or local reading falls outside
+# `datetime`'s years 1-9999 (9999-12-31T23:59-10:00 is year 10000 in UTC) overflows in whatever reads it. A day
+# of margin at each end keeps every offset's reading a datetime.
+_EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def _datetimes_out_of_range(model: BaseModel) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack: list[tuple[list[str], Any]] = [(["body"], model)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, datetime):
+            if not _in_range(value):
+                found.append({"loc": loc, "msg": "must lie between the years 1 and 9999 in UTC",
+                              "type": "datetime_out_of_range"})  # fmt: skip
+        elif isinstance(value, BaseModel):
+            stack.extend(([*loc, name], getattr(value, name)) for name in type(value).model_fields)
+        elif isinstance(value, dict):
+            stack.extend(([*loc, str(k)], v) for k, v in value.items())
+        elif isinstance(value, list | tuple | set | frozenset):
+            stack.extend(([*loc, str(i)], v) for i, v in enumerate(value))
+    return sorted(found, key=lambda d: d["loc"])
+
+
+def _in_range(moment: datetime) -> bool:
+    try:
+        utc = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except OverflowError:
+        return False
+    return _EARLIEST <= utc <= _LATEST
 
 
 # C0 control characters other than tab, line feed and carriage return: nobody types them, XML (so an

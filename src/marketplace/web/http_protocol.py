@@ -38,8 +38,9 @@ class HeaderLimitProtocol(HttpToolsProtocol):
             return
         self._completed_in_chunk = False
         super().data_received(data)
-        # A chunk that completed some headers may hold a body or the start of a pipelined request: only
-        # chunks that were all header are counted (the exact check in on_headers_complete covers the rest).
+        # A chunk that completed some headers or a whole message may hold a body, the end of one or the start
+        # of a pipelined request: only chunks that were all header are counted (the exact check in
+        # on_headers_complete covers the rest). A body's last read counted here was a false 431 for uploads.
         if self._in_headers and not self._completed_in_chunk and not self._refused:
             self._incomplete_bytes += len(data)
             if self._incomplete_bytes > self.max_header_bytes:
@@ -70,6 +71,7 @@ class HeaderLimitProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_headers = True
+        self._completed_in_chunk = True
         self._incomplete_bytes = 0
 
     def send_400_response(self, msg: str) -> None:

@@ -167,6 +167,9 @@ async def test_the_buyer_and_the_houses_staff_are_told_of_the_ruling_once(client
     await w.as_("buyer")
     (mine,) = (await client.get("/api/me/settlement-notices")).json()["items"]
     assert (mine["kind"], mine["data"]["refund"], mine["data"]["dispute_id"]) == ("ruling_adjustment", "10,000.00", d)
+    assert mine["body_zh"] == f"行业协会对争议 {d} 号的调解结果：调整价格，拍卖企业退还买方 10,000.00 元。双方接受"
+    assert mine["body_en"].startswith(f"The trade association ruled on dispute no. {d}: a price adjustment")
+    assert (mine["subject_zh"], mine["subject_en"]) == ("协会调解结果", "The association's ruling")
     for who in ("seller", "rival_admin", "association"):
         await w.as_(who)
         assert (await client.get("/api/me/settlement-notices")).json()["items"] == [], who

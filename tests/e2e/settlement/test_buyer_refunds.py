@@ -8,6 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from marketplace.accounts.auth import principal_for_user
+from marketplace.accounts.models import Organisation
 from marketplace.errors import ApiError
 from marketplace.settlement.models import BuyerRefund, LedgerTransaction
 from marketplace.settlement.services import refunds
@@ -75,6 +76,7 @@ async def test_a_buyer_asks_for_a_bank_over_payment_back(client: ApiClient) -> N
     await w.as_("buyer")
     (credit,) = (await client.get("/api/me/credits")).json()["items"]
     assert (credit["house_org_id"], credit["balance_fen"], credit["refundable_fen"]) == (w.house, 50_000, 50_000)
+    assert credit["house_name"] == (await Organisation.get(id=w.house)).name  # the buyer knows houses by name
     url = f"/api/me/houses/{w.house}/credit-refund"
     too_much = await client.post(url, json={"amount_fen": 50_001})
     assert (too_much.status_code, too_much.json()["error"]["code"]) == (409, "refund_exceeds_credit")

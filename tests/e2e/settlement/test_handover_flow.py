@@ -186,9 +186,17 @@ async def test_reminders_are_recorded_once_and_mailed(client: ApiClient, mailbox
     assert await transfers.remind_due(late) == 1
     assert await transfers.remind_due(late + timedelta(days=3)) == 0
     assert sorted((await Transfer.get(id=t.id)).reminders) == ["days_left_10", "days_left_3", "last_day", "overdue"]
-    await run_jobs(client, "settlement.transfer_reminder")
-    await run_jobs(client, "settlement.transfer_reminder")  # a second run writes the same messages
+    await run_jobs(client, "settlement.notice")
+    await run_jobs(client, "settlement.notice")  # a second run writes the same messages
     mails = mailbox.messages()
     assert len(mails) == 2
     assert {m["To"] for m in mails} == {w.users["buyer"].email}
     assert t.deadline.isoformat() in mailbox.body(mails[0])
+    # In the app as well: the buyer's notices, in both languages.
+    await w.as_("buyer")
+    told = (await client.get("/api/me/settlement-notices")).json()["items"]
+    assert [n["kind"] for n in told] == ["transfer_overdue", "transfer_10_days"]
+    assert told[0]["body_zh"] == f"您购买的车辆应在 {t.deadline.isoformat()} 前申请转让登记（过户），已经逾期。"
+    assert "10 days are left" in told[1]["body_en"]
+    await w.as_("seller")
+    assert (await client.get("/api/me/settlement-notices")).json()["items"] == []

@@ -14,7 +14,7 @@ from marketplace.errors import ApiError
 from marketplace.settings import Settings
 from marketplace.settlement.domain.statements import Mapping
 from marketplace.settlement.models import BankImport, BankLine, Invoice, LedgerTransaction, Receipt
-from marketplace.settlement.services import invoices, ledger, reconciliation, statements
+from marketplace.settlement.services import invoices, ledger, reconciliation, statement_files, statements
 from tests.conftest import PG_URL
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_bank import ccb_xlsx, icbc_csv, icbc_row, make_invoice
@@ -203,7 +203,7 @@ async def test_gaps_show_as_a_break_in_the_running_balance(database: Settings, h
 async def test_a_saved_mapping_reads_another_banks_export(database: Settings, house: int) -> None:
     inv = await make_invoice(house, 1001, 20_000)
     mapping = Mapping(format="csv", serial="流水", booked_at="日期", amount="金额", reference="附言", balance="余额")
-    await statements.save_mapping(staff(house), house, "my-bank", mapping)
+    await statement_files.save_mapping(staff(house), house, "my-bank", mapping)
     data = f"日期,流水,金额,余额,附言\n2026/03/02 09:00,X9,{yuan(inv.total_fen)},,{inv.number.lower()}\n".encode()
     report, _ = await statements.import_statement(staff(house), house, data, "my-bank", "", NOW)
     assert report.summary["outcomes"] == {"applied": 1}
@@ -211,7 +211,9 @@ async def test_a_saved_mapping_reads_another_banks_export(database: Settings, ho
         await statements.import_statement(staff(house), house, data + b"2026/03/02,X10,abc,,x\n", "my-bank", "", NOW)
     assert (err.value.code, err.value.status) == ("invalid_statement_line", 422)
     with pytest.raises(ApiError) as err:
-        await statements.save_mapping(staff(house), house, "bad", Mapping(format="csv", booked_at="d", reference="r"))
+        await statement_files.save_mapping(
+            staff(house), house, "bad", Mapping(format="csv", booked_at="d", reference="r")
+        )
     assert err.value.code == "invalid_bank_mapping"
     with pytest.raises(ApiError) as err:
         await statements.import_statement(staff(house), house, data, "nope", "", NOW)

@@ -212,3 +212,40 @@ async def test_the_same_event_delivered_twice_at_once_changes_state_once(
     assert await CardEvent.all().count() == 1
     assert await Receipt.filter(house_org_id=house, rail="stripe").count() == 1
     assert await ledger.balance(house, "stripe_clearing", "", "USD") == inv.total_fen
+
+
+async def test_a_credit_goes_back_by_one_rail_only(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    """A bank refund task still open keeps its part of the credit from a card refund, and a card refund the
+    provider has not settled keeps its part from a bank request: before, each rail saw the whole credit, and the
+    second refund was paid out by the provider or the bank before the books' floor refused it."""
+    inv, op = await paid_with_credit(fake, house, 85)
+    from marketplace.settlement.services import refunds
+
+    task = await refunds.request(buyer(85), house, "USD", 4_000, now())
+    with pytest.raises(ApiError) as err:
+        await cards.refund_credit(staff(house), house, op.id, inv.total_fen)
+    assert err.value.code == "insufficient_balance"
+    assert not await CardOperation.filter(kind="refund", parent_id=op.id).exists()
+    part = await cards.refund_credit(staff(house), house, op.id, inv.total_fen - 4_000)
+    assert part.status == "succeeded"
+    await refunds.complete(staff(house), house, task.id, "BANK-85", now())
+    assert await ledger.balance(house, "buyer_credit", "user:85", "USD") == 0
+
+    # A card refund not settled yet (the provider answered "pending") holds its amount from a bank request.
+    inv2, op2 = await paid_with_credit(fake, house, 86)
+    fake.refund_status = "pending"
+    try:
+        pending = await cards.refund_credit(staff(house), house, op2.id, 6_000)
+    finally:
+        fake.refund_status = "succeeded"
+    assert pending.status == "pending"
+    (credit,) = [c for c in await refunds.my_credits(buyer(86)) if c.house_org_id == house]
+    assert (credit.balance_fen, credit.refundable_fen) == (inv2.total_fen, inv2.total_fen - 6_000)
+    with pytest.raises(ApiError) as err:
+        await refunds.request(buyer(86), house, "USD", inv2.total_fen - 5_000, now())
+    assert err.value.code == "refund_exceeds_credit"
+    ok = await refunds.request(buyer(86), house, "USD", inv2.total_fen - 6_000, now())
+    assert ok.amount_fen == inv2.total_fen - 6_000
+    await assert_books_consistent()

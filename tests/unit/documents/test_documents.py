@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from marketplace import offload
 from marketplace.documents import DocumentTooLarge, render, render_offloaded
+from marketplace.documents.contract import CONTRACT_SECTIONS
 from marketplace.documents.exports import EXPORT_CONTRACT_SECTIONS
 from marketplace.documents.layout import MAX_TABLE_ROWS
 from marketplace.documents.model import Line
-from marketplace.documents.sales import CONTRACT_SECTIONS
 from tests.unit.documents import samples
 from tests.unit.documents.samples import flat, squash, text_of
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from auctions.models import Bid
 from auctions.services.second_chance import runner_up
-from marketplace.settlement.services.notices import mail_of, yuan
+from marketplace.settlement.services.notices import mail_of, texts, yuan
 
 
 def bid(seq: int, paddle: str, price: int, *, retracted: bool = False) -> Bid:
@@ -40,3 +40,12 @@ def test_the_notice_mail_is_in_both_languages_with_a_stable_id() -> None:
     assert "was due on 2026-12-07" in mail.body
     assert mail_of("buyer@example.cn", payload) == mail  # a re-run sends the same message
     assert yuan(1_234_567) == "12,345.67"
+
+
+def test_a_notice_reads_with_a_figure_missing_or_a_kind_unknown() -> None:
+    """The in-app list renders every stored notice: older rows may lack a figure added later, or name a kind since
+    retired; neither may break the list (a KeyError was a 500)."""
+    t = texts("refunded", {"amount": "5,000.00"})
+    assert t.body_zh == "您的保证金 5,000.00 元已退还（银行流水号 ）。"
+    assert t.body_en == "Your deposit of CNY 5,000.00 was refunded (bank reference )."
+    assert texts("no_such_kind", {"x": 1}) == ("通知", "Notice", "", "")

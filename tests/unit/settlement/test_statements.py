@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from marketplace.settlement.domain import statements as s
-from marketplace.settlement.services.statements import PREVIEW_CELL, PREVIEW_ROWS, preview_rows, read_statement
+from marketplace.settlement.services.statement_files import PREVIEW_CELL, PREVIEW_ROWS, preview_rows, read_statement
 from tests.support_bank import ccb_xlsx, icbc_csv, icbc_row
 
 

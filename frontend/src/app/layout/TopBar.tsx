@@ -1,5 +1,6 @@
 import { Link, NavLink, useNavigate } from 'react-router';
 import { LogoutButton } from '../../features/auth/components/LogoutButton';
+import { NoticeBell } from '../../features/settlement/components/NoticeBell';
 import { useI18n } from '../../lib/i18n';
 import { useSession } from '../../lib/session';
 import { UserMenu } from './UserMenu';
@@ -67,6 +68,7 @@ export function TopBar() {
           </button>
           {session.status === 'authenticated' && me && (
             <>
+              <NoticeBell />
               <UserMenu me={me} />
               <LogoutButton onDone={() => navigate('/')} />
             </>

@@ -365,6 +365,7 @@ export const exportEn = {
   'error.inspection_missing': 'An inspection report to WM/T 8-2022 / WM/T 9-2022 (or a declaration of the destination standard) is needed.',
   'error.filing_invalid': "The exporter's filing (备案) is not verified or has expired: no licence can be applied for.",
   'error.filing_missing': "Lodge the exporter's filing (备案) before connecting a Stripe account.",
+  'error.filing_not_verified': "The exporter's filing (备案) must be verified by platform staff and in force before connecting a Stripe account.",
   'error.after_sales_confirmation_required':
     'Licence blocked: this car was first registered 180 days or less ago and needs the maker\u2019s after-sales confirmation (售后维修服务确认书). Upload it, then apply again.',
   'error.licence_data_mismatch': "The licence application's make, model, first registration or transfer date differs from the registration certificate.",
@@ -782,6 +783,7 @@ export const exportZh: Record<keyof typeof exportEn, string> = {
   'error.inspection_missing': '须有符合 WM/T 8-2022 / WM/T 9-2022 的检测报告（或符合目的国标准的声明）。',
   'error.filing_invalid': '出口经营者备案未核验或已过期，无法申领许可证。',
   'error.filing_missing': '请先登记出口经营者备案，再绑定 Stripe 账户。',
+  'error.filing_not_verified': '出口经营者备案须经平台核验且在有效期内，方可绑定 Stripe 账户。',
   'error.after_sales_confirmation_required': '许可证受阻：该车初次登记不超过 180 天，须提供生产企业出具的售后维修服务确认书。上传后再申请。',
   'error.licence_data_mismatch': '许可证申请的品牌、车型、初次登记日期或待出口日期与登记证书不一致。',
   'error.licence_expired': '出口许可证已过期（或未登记）：报关前请重新申领。',

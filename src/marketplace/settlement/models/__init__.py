@@ -16,11 +16,12 @@ from .deposits import Bar, Default, Deposit, DepositRefund, SessionEnd
 from .handover import Dispute, DisputeEvidence, DisputePolicy, GatePass, Payout, Transfer
 from .payees import PayeeAccount
 from .rails import BankImport, BankLine, BankMapping, CardBalanceLine, CardEvent, CardOperation
-from .refunds import BuyerRefund
+from .refunds import BuyerRefund, RefundReference
 from .sales import FeeSchedule, Sale, SessionPin
 
 __all__ = [
     "BuyerRefund",
+    "RefundReference",
     "PayeeAccount",
     "FeeSchedule",
     "SessionPin",

@@ -29,3 +29,20 @@ class BuyerRefund(Model):
     class Meta:
         table = "settlement_buyer_refunds"
         unique_together = (("house_org_id", "bank_reference"),)
+
+
+class RefundReference(Model):
+    # One bank transfer refunds one thing: every bank reference recorded for a deposit refund or a buyer refund is
+    # claimed here, in the completing transaction, and the unique key per house is what makes the claim atomic
+    # (each refund table's own unique key sees only its table, and two completions racing on two tables both
+    # passed the look-up that precedes them).
+    id = fields.IntField(primary_key=True)
+    house_org_id = fields.IntField()
+    bank_reference = fields.CharField(max_length=64)
+    refund_kind = fields.CharField(max_length=10)  # deposit | buyer
+    refund_id = fields.IntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "settlement_refund_references"
+        unique_together = (("house_org_id", "bank_reference"),)

@@ -32,7 +32,7 @@ from marketplace.settlement.schemas_rails import (
     StatementPreviewOut,
     StatementRowOut,
 )
-from marketplace.settlement.services import reconciliation, statements
+from marketplace.settlement.services import reconciliation, statement_files, statements
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "settlement"
@@ -67,7 +67,7 @@ def import_out(row: BankImport, created: bool) -> StatementImportOut:
     errors=(403, 404),
 )
 async def list_layouts(call: Call[Any, Any]) -> LayoutList:
-    rows = await statements.mappings(call.user, call.path_id())
+    rows = await statement_files.mappings(call.user, call.path_id())
     return LayoutList(items=[LayoutOut(name=n, mapping=m, builtin=b) for n, m, b in rows])
 
 
@@ -81,7 +81,7 @@ async def list_layouts(call: Call[Any, Any]) -> LayoutList:
     errors=(403, 404, 409, 422),
 )
 async def save_layout(call: Call[LayoutIn, Any]) -> LayoutOut:
-    row = await statements.save_mapping(
+    row = await statement_files.save_mapping(
         call.user, call.path_id(), call.body.name, Mapping(**call.body.mapping.model_dump())
     )
     return LayoutOut(name=row.name, mapping=row.mapping, builtin=False)
@@ -120,7 +120,7 @@ async def import_statement(call: Call[Any, StatementImportQuery]) -> StatementIm
 )
 async def preview_statement(call: Call[Any, PreviewQuery]) -> StatementPreviewOut:
     data = await call.request.body()
-    rows = await statements.preview(call.user, call.path_id(), data, call.query.format)
+    rows = await statement_files.preview(call.user, call.path_id(), data, call.query.format)
     return StatementPreviewOut(format=call.query.format, rows=rows)
 
 

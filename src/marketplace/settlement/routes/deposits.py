@@ -126,6 +126,10 @@ class NoticeOut(BaseModel):
     kind: str
     invoice_id: int | None
     data: dict[str, Any]
+    subject_zh: str
+    subject_en: str
+    body_zh: str = Field(description="the notice's text, as its mail says it")
+    body_en: str
     read_at: datetime | None
     created_at: datetime
 
@@ -190,8 +194,9 @@ def default_out(d: Default) -> DefaultOut:
 
 def notice_out(n: Notice) -> NoticeOut:
     return NoticeOut(
-        id=n.id, kind=n.kind, invoice_id=n.invoice_id, data=n.data, read_at=n.read_at, created_at=n.created_at
-    )
+        id=n.id, kind=n.kind, invoice_id=n.invoice_id, data=n.data, read_at=n.read_at, created_at=n.created_at,
+        **notices.texts(n.kind, n.data)._asdict(),
+    )  # fmt: skip
 
 
 @endpoint(

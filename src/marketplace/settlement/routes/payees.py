@@ -59,6 +59,7 @@ async def get_payee(call: Call[Any, Any]) -> CardPayeeStateOut:
     errors=(403, 404, 409, 422),
 )
 async def set_payee(call: Call[CardPayeeIn, Any]) -> CardPayeeOut:
+    await payees.require_house_payee(call.user, call.path_id())
     return payee_out(await payees.set_account(call.user, call.path_id(), call.body.account, datetime.now(UTC)))
 
 
@@ -71,6 +72,7 @@ async def set_payee(call: Call[CardPayeeIn, Any]) -> CardPayeeOut:
     errors=(403, 404, 409),
 )
 async def verify_payee(call: Call[Any, Any]) -> CardPayeeOut:
+    await payees.require_house_payee(call.user, call.path_id())
     return payee_out(await payees.verify_again(call.user, call.path_id(), datetime.now(UTC)))
 
 

@@ -4,10 +4,11 @@ reads as its books do; anyone else gets 404."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
@@ -17,11 +18,27 @@ from marketplace.settlement.services import refunds
 from marketplace.web.endpoint import Call, endpoint
 
 TAG = "settlement"
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3)]
+
+
+def _latin_code(value: str) -> str:
+    # pydantic matches a pattern before it upper-cases, so the shape is checked here, after: "ｃｎｙ" or "1AB"
+    # would otherwise pass on their length alone.
+    if not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError("a currency is three Latin letters (ISO 4217), such as CNY")
+    return value
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, min_length=3, max_length=3),
+    AfterValidator(_latin_code),
+]
 
 
 class BuyerRefundFilter(In):
     status: Literal["due", "done"] | None = None
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=50, ge=1, le=100)
 
 
 class BuyerRefundOut(BaseModel):
@@ -43,12 +60,17 @@ class BuyerRefundList(BaseModel):
     items: list[BuyerRefundOut]
 
 
+class BuyerRefundPage(BuyerRefundList):
+    next_cursor: str | None = Field(description="the next page's cursor (oldest first); null on the last page")
+
+
 class BuyerRefundDone(BuyerRefundOut):
     created: bool
 
 
 class CreditOut(BaseModel):
     house_org_id: int
+    house_name: str
     currency: str
     balance_fen: int = Field(description="the credit the house holds for you")
     refundable_fen: int = Field(description="what is not already in an open refund task")
@@ -78,12 +100,13 @@ def buyer_refund_out(r: BuyerRefund) -> BuyerRefundOut:
     summary="Refunds owed to buyers (disputes, unwinds, credit requests): the tasks due, oldest first, and those done",
     tag=TAG,
     query=BuyerRefundFilter,
-    response=BuyerRefundList,
-    errors=(404, 422),
+    response=BuyerRefundPage,
+    errors=(400, 404, 422),
 )
-async def house_buyer_refunds(call: Call[Any, BuyerRefundFilter]) -> BuyerRefundList:
-    rows = await refunds.house_refunds(call.user, call.path_id(), call.query.status)
-    return BuyerRefundList(items=[buyer_refund_out(r) for r in rows])
+async def house_buyer_refunds(call: Call[Any, BuyerRefundFilter]) -> BuyerRefundPage:
+    q = call.query
+    rows, cursor = await refunds.house_refunds(call.user, call.path_id(), q.status, q.cursor, q.limit)
+    return BuyerRefundPage(items=[buyer_refund_out(r) for r in rows], next_cursor=cursor)
 
 
 @endpoint(
@@ -114,8 +137,7 @@ async def complete_buyer_refund(call: Call[RefundIn, Any]) -> Response:
 )
 async def my_credits(call: Call[Any, Any]) -> CreditList:
     rows = await refunds.my_credits(call.user)
-    return CreditList(items=[CreditOut(house_org_id=h, currency=c, balance_fen=b, refundable_fen=f, request_open=o)
-                             for h, c, b, f, o in rows])  # fmt: skip
+    return CreditList(items=[CreditOut(**c._asdict()) for c in rows])
 
 
 @endpoint(

@@ -42,6 +42,7 @@ from marketplace.settlement.domain import invoices as invoice_rules
 from marketplace.settlement.models import CardOperation, Invoice, Receipt
 from marketplace.settlement.services import ledger, payees
 from marketplace.settlement.services.invoices import apply_payment, lines_of, locked, visible_invoice
+from marketplace.settlement.services.refunds import free_credit_fen
 
 OPERATION_TOPIC = "settlement.card_operation_requested"
 PAYMENT_KINDS = ("payment", "authorisation")
@@ -336,8 +337,9 @@ async def refund_credit(principal: Principal, house_org_id: int, payment_id: int
         )
         if parent is None or parent.status != "succeeded":
             raise NotFound("no such card payment", code="card_payment_not_found")
-        held = await ledger.account(conn, house_org_id, "buyer_credit", parent.party, parent.currency, create=False)
-        if held is None or -held.balance_fen < amount_fen:
+        user_id = int(parent.party.removeprefix("user:"))
+        if await free_credit_fen(conn, house_org_id, user_id, parent.currency) < amount_fen:
+            # Counting bank refund tasks still open and card refunds not settled yet: neither rail pays twice.
             raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
         return await act_on(conn, parent, "refund", amount_fen, purpose="credit")
 

@@ -238,6 +238,7 @@ async def complete_refund(
             raise Conflict("a card deposit is released through Stripe", code="refund_rail_mismatch")
         if await refunds.reference_used(conn, house_org_id, reference):
             raise Conflict("this bank reference was recorded for another refund", code="refund_reference_used")
+        await refunds.claim_reference(conn, house_org_id, reference, "deposit", refund.id)
         return await _finish(conn, refund, reference, principal.user_id, now), True
 
     try:

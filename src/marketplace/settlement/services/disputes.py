@@ -235,6 +235,10 @@ async def decide(principal: Principal, dispute_id: int, decider: rules.Decider, 
     the same money with the same legs. The caller has checked who `principal` is; the rules check the level.
     `then` runs in the same transaction with the case as it was and the step recorded (the ruling's notices)."""
     action = "answered" if decider is rules.Decider.HOUSE else "ruled"
+    if what is rules.Answer.UNWIND and refund_fen is not None:
+        # An unwind refunds everything paid; an amount beside it is a client's mistake (it meant an adjustment?),
+        # refused rather than ignored.
+        raise ApiError("an unwind refunds all that was paid: it names no refund_fen", code="invalid_refund", status=422)
 
     async def work(conn: BaseDBAsyncClient) -> Dispute:
         cur = await Dispute.filter(id=dispute_id).using_db(conn).get()

@@ -7,7 +7,7 @@ or two sweepers at once, write one notice and one mail. The mail leaves after co
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -34,6 +34,20 @@ _TEXT: dict[str, tuple[str, str, str, str]] = {
                  "Your deposit of CNY {amount} was refunded (bank reference {reference})."),
     "credit_refunded": ("退款已汇出", "Refund sent", "拍卖行已将 {amount} 元退还给您（银行流水号 {reference}）。",
                         "The house refunded CNY {amount} to you (bank reference {reference})."),
+    # The 30-day registration-transfer (过户) clock from delivery (services/transfers.py), to the buyer.
+    "transfer_10_days": ("过户提醒", "Registration transfer reminder",
+                              "您购买的车辆须在 {deadline} 前申请转让登记（过户），还有 10 天。",
+                              "The vehicle you bought must be re-registered (过户) by {deadline}: 10 days are left."),
+    "transfer_3_days": ("过户提醒", "Registration transfer reminder",
+                             "您购买的车辆须在 {deadline} 前申请转让登记（过户），还有 3 天。",
+                             "The vehicle you bought must be re-registered (过户) by {deadline}: 3 days are left."),
+    "transfer_last_day": ("过户提醒", "Registration transfer reminder",
+                          "您购买的车辆须在 {deadline} 前申请转让登记（过户），今天是最后一天。",
+                          "The vehicle you bought must be re-registered (过户) by {deadline}: today is the last day."),
+    "transfer_overdue": ("过户已逾期", "Registration transfer overdue",
+                         "您购买的车辆应在 {deadline} 前申请转让登记（过户），已经逾期。",
+                         "The vehicle you bought had to be re-registered (过户) by {deadline}: the deadline has "
+                         "passed."),
     # The association's ruling on an escalated dispute, to the buyer and the house's staff (services/mediation.py).
     "ruling_rejected": ("协会调解结果", "The association's ruling",
                         "行业协会对争议 {dispute_id} 号的调解结果：不予支持。{note}",
@@ -66,14 +80,35 @@ async def notify(
     return True
 
 
+class Texts(NamedTuple):
+    subject_zh: str
+    subject_en: str
+    body_zh: str
+    body_en: str
+
+
+def texts(kind: str, data: dict[str, Any]) -> Texts:
+    """A notice's words in both languages, the same in the app and in the mail; an unknown kind or a missing
+    figure still reads (a kind added later must not break the list of older notices)."""
+    if kind not in _TEXT:
+        return Texts("通知", "Notice", "", "")
+    subject_zh, subject_en, zh, en = _TEXT[kind]
+    values = _Blank({k: str(v) for k, v in data.items()})
+    return Texts(subject_zh, subject_en, zh.format_map(values).strip(), en.format_map(values).strip())
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def mail_of(to: str, payload: dict[str, Any]) -> Mail:
-    subject_zh, subject_en, zh, en = _TEXT[str(payload["kind"])]
-    data = {k: str(v) for k, v in dict(payload["data"]).items()}
+    t = texts(str(payload["kind"]), dict(payload["data"]))
     return Mail(
         message_id=f"settlement-{payload['key']}@marketplace".replace(":", "-"),
         to=to,
-        subject=f"{subject_zh} / {subject_en}",
-        body=f"{zh.format_map(data)}\n\n{en.format_map(data)}\n\n— 二手车交易平台 / Used-vehicle marketplace",
+        subject=f"{t.subject_zh} / {t.subject_en}",
+        body=f"{t.body_zh}\n\n{t.body_en}\n\n— 二手车交易平台 / Used-vehicle marketplace",
     )
 
 

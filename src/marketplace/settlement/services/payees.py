@@ -18,6 +18,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from marketplace.accounts.domain import Principal
+from marketplace.accounts.models import Organisation
 from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.ports.payments.base import CardRailError
 from marketplace.settlement.domain import access
@@ -81,6 +82,19 @@ async def _checked(row: PayeeAccount, now: datetime) -> PayeeAccount:
         row.country, row.default_currency = found.country[:2], found.default_currency[:3]
     await row.save(update_fields=["status", "reason", "verified_at", "country", "default_currency"])
     return row
+
+
+async def require_house_payee(principal: Principal, org_id: int) -> None:
+    """The settlement desk's route sets an auction house's account. Another organisation (an exporter) sets its own
+    on the export desk, which first checks its filing: reaching `set_account` here would skip that check. Asked only
+    after the caller is known as the organisation's administrator, so a stranger learns nothing from it (404)."""
+    _require_admin(principal, org_id)
+    if not await Organisation.filter(id=org_id, kind="auction_house").exists():
+        raise Forbidden(
+            "only an auction house sets its Stripe account on the settlement desk; an exporter connects its own on "
+            "the export desk, once its filing is verified",
+            code="card_payee_not_a_house",
+        )
 
 
 async def set_account(principal: Principal, org_id: int, account: str, now: datetime) -> PayeeAccount:

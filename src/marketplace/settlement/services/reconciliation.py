@@ -22,7 +22,7 @@ from marketplace.settlement.domain import cards as card_rules
 from marketplace.settlement.models import BankImport, BankLine, CardBalanceLine, CardOperation, Receipt
 from marketplace.settlement.services import cards, ledger, payees
 from marketplace.settlement.services.books import require_books
-from marketplace.settlement.services.statements import require_keeper
+from marketplace.settlement.services.statement_files import require_keeper
 from marketplace.web.pagination import PageQuery, paginate
 
 LISTED = 200  # unmatched items listed per view (the counts cover them all)

@@ -10,18 +10,22 @@ moved by compare-and-set, the posting keyed by the task, and buyer_credit's zero
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from marketplace.accounts.domain import Principal
+from marketplace.accounts.models import Organisation
 from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
-from marketplace.settlement.models import BuyerRefund, DepositRefund, LedgerAccount
+from marketplace.settlement.domain.cards import FINAL
+from marketplace.settlement.models import BuyerRefund, CardOperation, LedgerAccount, RefundReference
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
+from marketplace.web.pagination import PageQuery, paginate
 
 
 def require_house_staff(principal: Principal, house_org_id: int) -> None:
@@ -38,15 +42,45 @@ def normalise_reference(bank_reference: str) -> str:
 
 async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
     """One bank transfer refunds one thing: a reference recorded for a deposit or a buyer refund is taken."""
-    return (
-        await DepositRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-        or await BuyerRefund.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
-    )
+    return await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+
+
+async def claim_reference(
+    conn: BaseDBAsyncClient, house_org_id: int, reference: str, kind: str, refund_id: int
+) -> None:
+    """Claim the reference for this refund in the completing transaction. The look-up above it answers the usual
+    case with a clear 409; two completions racing past it meet here, on the unique key: the loser's IntegrityError
+    rolls its transaction back, and `ledger.retrying` runs it again to find the reference taken (or, for the same
+    refund and reference, the refund done)."""
+    await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
+                                 refund_id=refund_id, using_db=conn)  # fmt: skip
 
 
 async def credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
     acc = await ledger.account(conn, house_org_id, "buyer_credit", rules.buyer_party(user_id), currency, create=False)
     return 0 if acc is None else -acc.balance_fen
+
+
+async def free_credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, currency: str) -> int:
+    """The buyer's credit not already on its way back, by either rail: open bank refund tasks and card refunds the
+    provider has not settled yet (their postings come when it does). The credit's account row is locked first
+    (PostgreSQL; SQLite has one writer), so a bank request and a card refund decided at once take turns."""
+    party = rules.buyer_party(user_id)
+    acc = await (
+        LedgerAccount.filter(house_org_id=house_org_id, code="buyer_credit", party=party, currency=currency)
+        .select_for_update()
+        .using_db(conn)
+        .first()
+    )
+    held = 0 if acc is None else -int(acc.balance_fen)
+    by_bank = await BuyerRefund.filter(
+        house_org_id=house_org_id, user_id=user_id, currency=currency, status="due"
+    ).using_db(conn)
+    by_card = await CardOperation.filter(
+        house_org_id=house_org_id, kind="refund", purpose="credit", party=party, currency=currency,
+        status__not_in=sorted(FINAL),
+    ).using_db(conn)  # fmt: skip
+    return held - sum(int(r.amount_fen) for r in by_bank) - sum(int(op.amount_fen) for op in by_card)
 
 
 async def open_task(conn: BaseDBAsyncClient, house_org_id: int, user_id: int, amount_fen: int, currency: str,
@@ -72,20 +106,13 @@ async def request(principal: Principal, house_org_id: int, currency: str, amount
     another request of theirs is still open or the amount exceeds what is not already promised by an open task."""
 
     async def work(conn: BaseDBAsyncClient) -> BuyerRefund:
-        held = await credit_fen(conn, house_org_id, principal.user_id, currency)
-        if held <= 0:
+        free = await free_credit_fen(conn, house_org_id, principal.user_id, currency)
+        if await credit_fen(conn, house_org_id, principal.user_id, currency) <= 0:
             # Also a stranger's house: a credit exists only where the buyer has one, so nothing leaks.
             raise NotFound("you hold no credit with this house", code="no_credit")
-        promised = sum(
-            r.amount_fen
-            for r in await BuyerRefund.filter(
-                house_org_id=house_org_id, user_id=principal.user_id, currency=currency, status="due"
-            ).using_db(conn)
-        )
         slot = _request_slot(house_org_id, principal.user_id, currency)
         if await BuyerRefund.filter(open_request=slot).using_db(conn).exists():
             raise Conflict("your earlier refund request is still open", code="refund_request_open")
-        free = held - promised
         amount = free if amount_fen is None else amount_fen
         if amount <= 0 or amount > free:
             raise ApiError(f"at most {max(free, 0)} fen of your credit can be refunded", code="refund_exceeds_credit",
@@ -121,6 +148,7 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         if await credit_fen(conn, house_org_id, task.user_id, task.currency) < task.amount_fen:
             # The credit was applied to another invoice (or refunded otherwise) since the task was opened.
             raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
+        await claim_reference(conn, house_org_id, reference, "buyer", task.id)
         moved = (
             await BuyerRefund.filter(id=task.id, status="due")
             .using_db(conn)
@@ -152,27 +180,49 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         raise Conflict(str(exc), code=exc.code) from None
 
 
-async def house_refunds(principal: Principal, house_org_id: int, status: str | None) -> list[BuyerRefund]:
+async def house_refunds(
+    principal: Principal, house_org_id: int, status: str | None, cursor: str | None = None, limit: int = 50
+) -> tuple[list[BuyerRefund], str | None]:
+    """A page of the house's buyer refunds, oldest first (ids grow with creation), keyset-paged on the id as the
+    desk's other lists are: every task is reachable however many there are, and a page costs `limit` rows."""
     if not access.reads_books(principal, house_org_id):
         raise NotFound("not found")
     qs = BuyerRefund.filter(house_org_id=house_org_id)
-    return list(await (qs.filter(status=status) if status else qs).order_by("created_at", "id").limit(500))
+    return await paginate(qs.filter(status=status) if status else qs, PageQuery(cursor=cursor, limit=limit),
+                          lambda r: r, newest_first=False)  # fmt: skip
 
 
 async def my_refunds(principal: Principal) -> list[BuyerRefund]:
     return list(await BuyerRefund.filter(user_id=principal.user_id).order_by("-id").limit(200))
 
 
-async def my_credits(principal: Principal) -> list[tuple[int, str, int, int, bool]]:
-    """The buyer's credits with each house: (house, currency, balance, still free to request, a request open)."""
+class Credit(NamedTuple):
+    house_org_id: int
+    house_name: str  # the buyer knows the house they bought from: a name, not an id
+    currency: str
+    balance_fen: int
+    refundable_fen: int  # not already in an open refund task
+    request_open: bool
+
+
+async def my_credits(principal: Principal) -> list[Credit]:
+    """The buyer's credits with each house they hold one with."""
     accounts = await LedgerAccount.filter(party=rules.buyer_party(principal.user_id))  # a few per house
+    held = [a for a in accounts if a.code == "buyer_credit" and a.balance_fen < 0]
+    if not held:
+        return []
     due = await BuyerRefund.filter(user_id=principal.user_id, status="due")
+    on_card = await CardOperation.filter(
+        party=rules.buyer_party(principal.user_id), kind="refund", purpose="credit", status__not_in=sorted(FINAL)
+    )
+    names = dict(await Organisation.filter(id__in={a.house_org_id for a in held}).values_list("id", "name"))
     out = []
-    for acc in accounts:
-        if acc.code != "buyer_credit" or acc.balance_fen >= 0:
-            continue
+    for acc in held:
         mine = [r for r in due if (r.house_org_id, r.currency) == (acc.house_org_id, acc.currency)]
-        free = -acc.balance_fen - sum(r.amount_fen for r in mine)
-        out.append((acc.house_org_id, acc.currency, -acc.balance_fen, max(free, 0),
-                    any(r.open_request is not None for r in mine)))  # fmt: skip
+        pending = sum(
+            op.amount_fen for op in on_card if (op.house_org_id, op.currency) == (acc.house_org_id, acc.currency)
+        )
+        free = -acc.balance_fen - sum(r.amount_fen for r in mine) - pending
+        out.append(Credit(acc.house_org_id, str(names.get(acc.house_org_id, "")), acc.currency, -acc.balance_fen,
+                          max(free, 0), any(r.open_request is not None for r in mine)))  # fmt: skip
     return out

@@ -25,12 +25,13 @@ from marketplace.ports.mail.base import Mail, Mailer
 from marketplace.settlement.domain import access, proofs
 from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.models import Sale, Transfer
+from marketplace.settlement.services import notices
 from marketplace.settlement.services.handover import visible_sale
 from marketplace.settlement.services.invoices import local_day
 from marketplace.settlement.services.ledger import Contended, retrying
 
 log = logging.getLogger("marketplace.settlement")
-REMINDER_TOPIC = "settlement.transfer_reminder"
+REMINDER_TOPIC = "settlement.transfer_reminder"  # reminders recorded before they became notices; still mailed
 DONE_TOPIC = "settlement.transfer_recorded"
 
 
@@ -228,7 +229,7 @@ async def house_transfers(principal: Principal, house_org_id: int, status: str |
 
 async def remind_due(now: datetime) -> int:
     """Record each reminder that fell due (once: the transfer's `reminders` list, moved by compare-and-set, and its
-    outbox event in one transaction); the event's job mails the buyer. Returns the number of reminders recorded."""
+    notice in one transaction); the notice's outbox event mails the buyer. Returns the number of reminders recorded."""
     today = local_day(now)
     sent = 0
     for t in await Transfer.filter(status__in=["pending", "documents_handed", "filed"]).order_by("id"):
@@ -245,14 +246,17 @@ async def remind_due(now: datetime) -> int:
             if won != 1:
                 continue  # a step or another sweeper moved it: the next sweep looks again
             for kind in kinds:
-                await record_event(
-                    conn, REMINDER_TOPIC,
-                    {"transfer_id": t.id, "sale_id": t.sale_id, "house_org_id": t.house_org_id,
-                     "buyer_user_id": t.buyer_user_id, "kind": kind, "deadline": t.deadline.isoformat()},
+                # In-app and by mail, as every settlement notice (one key per reminder: written once).
+                sent += await notices.notify(
+                    conn, t.buyer_user_id, f"transfer:{t.id}:{kind}", NOTICE_KINDS[kind],
+                    {"deadline": t.deadline.isoformat(), "sale_id": t.sale_id, "transfer_id": t.id},
                 )  # fmt: skip
-                sent += 1
     return sent
 
+
+# The reminder's notice kind (a notice kind is at most 20 characters).
+NOTICE_KINDS = {"days_left_10": "transfer_10_days", "days_left_3": "transfer_3_days",
+                "last_day": "transfer_last_day", "overdue": "transfer_overdue"}  # fmt: skip
 
 _TEXT = {
     "days_left_10": ("还有 10 天", "10 days are left"),
@@ -263,7 +267,8 @@ _TEXT = {
 
 
 async def mail_reminder(mailer: Mailer, payload: dict[str, Any]) -> bool:
-    """Mail the buyer (idempotent: the message id is the transfer and the reminder's kind)."""
+    """Mail the buyer a reminder queued as `settlement.transfer_reminder` before reminders became notices (an
+    outbox may still hold such events after an upgrade); idempotent: the message id is the transfer and kind."""
     from marketplace.accounts.models import User
 
     user = await User.get_or_none(id=int(payload["buyer_user_id"]))

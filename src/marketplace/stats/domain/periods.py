@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Literal
 
 CST = timezone(timedelta(hours=8), "CST")
+# A period's end is the start of the next day in UTC: 9999's would be year 10000, which `datetime` does not hold.
+MAX_YEAR = 9998
 
 Kind = Literal["month", "half", "year"]
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|H(?P<half>[12])))?$")
@@ -34,7 +36,7 @@ class Period:
 
     def __post_init__(self) -> None:
         top = {"month": 12, "half": 2, "year": 1}[self.kind]
-        if not 1 <= self.index <= top or not 1 <= self.year <= 9999:
+        if not 1 <= self.index <= top or not 1 <= self.year <= MAX_YEAR:
             raise ValueError(f"no such period: {self.kind} {self.index} of {self.year}")
 
     @classmethod
@@ -80,6 +82,11 @@ class Period:
 
     def months(self) -> list[Period]:
         return [Period.month(self.year, m) for m in range(self.first_month, self.last_month + 1)]
+
+    def inside(self) -> list[Period]:
+        """The shorter periods inside this one: a year's halves and months, a half's months."""
+        halves = [Period.half(self.year, 1), Period.half(self.year, 2)] if self.kind == "year" else []
+        return [*halves, *self.months()] if self.kind != "month" else []
 
     def contains(self, day: date) -> bool:
         return day.year == self.year and self.first_month <= day.month <= self.last_month

@@ -56,3 +56,19 @@ def visible(embargo_until: datetime, now: datetime, *, inside_association: bool)
     if embargo_until.tzinfo is None or now.tzinfo is None:
         raise ValueError("embargo times carry their offset")
     return inside_association or now >= embargo_until
+
+
+def embargo_conflict(embargo: datetime, previous: datetime | None, inside: list[tuple[str, datetime]]) -> str | None:
+    """Why a release may not go out at `embargo`, or None.
+
+    A revision goes out no earlier than the version before it (`previous`'s embargo): its note carries that
+    version's figures as the old values, so an earlier revision would publish them before their time. A year or
+    half-year goes out no earlier than any release of a period inside it (`inside`: (period key, embargo) of
+    every version of its months and halves), whose figures it adds up."""
+    if previous is not None and embargo < previous:
+        return f"a revision cannot go out before the previous version's embargo ({previous.isoformat()})"
+    later = [(key, at) for key, at in inside if embargo < at]
+    if later:
+        key, at = max(later, key=lambda item: item[1])
+        return f"the release of {key} inside this period is embargoed until {at.isoformat()}"
+    return None

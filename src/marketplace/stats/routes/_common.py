@@ -6,7 +6,7 @@ from typing import Any
 
 from marketplace.errors import Forbidden, NotFound
 from marketplace.stats.domain.access import is_analyst
-from marketplace.stats.domain.periods import Period
+from marketplace.stats.domain.periods import MAX_YEAR, Period
 from marketplace.web.endpoint import Call
 
 TAG = "stats"
@@ -20,6 +20,6 @@ def require_analyst(call: Call[Any, Any]) -> int:
 
 def year_of(call: Call[Any, Any]) -> Period:
     year = int(call.request.path_params["year"])
-    if not 1900 <= year <= 9999:
+    if not 1900 <= year <= MAX_YEAR:
         raise NotFound("no published release for this period", code="release_not_found")
     return Period.whole_year(year)

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
-from marketplace.stats.domain.periods import Period
+from marketplace.errors import ValidationFailed
+from marketplace.stats.domain.periods import MAX_YEAR, Period
 from marketplace.stats.routes._common import TAG, require_analyst
 from marketplace.stats.schemas import CalendarEntry
 from marketplace.stats.services import imports, reports
 from marketplace.stats.services.imports import Upload, import_submission
 from marketplace.web.endpoint import Call, endpoint
+
+# Clocks differ by seconds: an embargo "now" set on the analyst's machine may arrive a little in the past.
+BACKDATE_TOLERANCE = timedelta(minutes=5)
 
 
 class ReleaseIn(BaseModel):
@@ -25,8 +30,8 @@ class ReleaseIn(BaseModel):
     @classmethod
     def _known_year(cls, value: str) -> str:
         # A report compares with the year before: years before 1900 (or 0000) are no period of ours.
-        if not 1900 <= int(value[:4]) <= 9999:
-            raise ValueError("the year is between 1900 and 9999")
+        if not 1900 <= int(value[:4]) <= MAX_YEAR:
+            raise ValueError(f"the year is between 1900 and {MAX_YEAR}")
         return value
 
     embargo_until: AwareDatetime | None = Field(default=None, description="publish at once when omitted")
@@ -35,15 +40,23 @@ class ReleaseIn(BaseModel):
 
 @endpoint("POST", "/api/stats/releases", summary="Publish or schedule a release (a revision when one exists)",
           tag=TAG, body=ReleaseIn, response=CalendarEntry, status=201, errors=(403, 409))  # fmt: skip
-async def publish(call: Call[ReleaseIn, Any]) -> CalendarEntry:
+async def publish(call: Call[ReleaseIn, Any]) -> Response:
     by = require_analyst(call)
     now = datetime.now(UTC)
-    embargo = call.body.embargo_until or now
+    embargo = call.body.embargo_until
+    if embargo is not None and embargo < now - BACKDATE_TOLERANCE:
+        # A time already past is a typo or a wish to rewrite the calendar: the calendar says when a release went
+        # out, so it is refused rather than stored as if it had gone out then.
+        raise ValidationFailed("the embargo time is in the past; omit it to publish at once", details=[
+            {"loc": ["body", "embargo_until"], "msg": "is in the past", "type": "embargo_in_past"}])  # fmt: skip
     k = call.services.settings.stats_small_cell_k
-    release = await reports.publish(Period.parse(call.body.period), embargo, call.body.comment, by, k)
-    return CalendarEntry(period=release.period, version=release.version, embargo_until=release.embargo_until,
-                         published=release.embargo_until <= now, comment=release.comment,
-                         changes=len(release.note))  # fmt: skip
+    release = await reports.publish(Period.parse(call.body.period), embargo, call.body.comment, by, k, now=now)
+    published = release.embargo_until <= now
+    entry = CalendarEntry(period=release.period, version=release.version, embargo_until=release.embargo_until,
+                          published=published, comment=release.comment, changes=len(release.note))  # fmt: skip
+    # A scheduled release is the association's until its embargo: its answer is not to be kept anywhere.
+    headers = {} if published else {"Cache-Control": "private, no-store"}
+    return JSONResponse(entry.model_dump(mode="json"), status_code=201, headers=headers)
 
 
 class ImportQuery(BaseModel):

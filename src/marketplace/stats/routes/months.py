@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute
 
 from marketplace.errors import Forbidden, NotFound
 from marketplace.stats.domain.access import is_analyst, reporting_orgs
+from marketplace.stats.domain.periods import MAX_YEAR
 from marketplace.stats.domain.review import BANDS
 from marketplace.stats.domain.review import MonthlyReturn as Figures
 from marketplace.stats.models import ReportingHouse
@@ -26,8 +27,8 @@ FEN = Field(ge=0, le=10**15)
 
 
 def _month_ok(value: str) -> str:
-    if not 1900 <= int(value[:4]) <= 9999:
-        raise ValueError("the year is between 1900 and 9999")
+    if not 1900 <= int(value[:4]) <= MAX_YEAR:
+        raise ValueError(f"the year is between 1900 and {MAX_YEAR}")
     return value
 
 
@@ -143,7 +144,7 @@ async def list_returns(call: Call[Any, ReturnsQuery]) -> ReturnPage:
 
 def _month_of(call: Call[Any, Any]) -> str:
     month = str(call.request.path_params["month"])
-    if not re.match(MONTH, month) or not 1900 <= int(month[:4]) <= 9999:
+    if not re.match(MONTH, month) or not 1900 <= int(month[:4]) <= MAX_YEAR:
         raise NotFound("no such month", code="house_not_found")
     return month
 

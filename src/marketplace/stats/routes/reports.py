@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 
 from marketplace.errors import NotFound
 from marketplace.stats.domain.access import is_analyst
-from marketplace.stats.domain.periods import Period
+from marketplace.stats.domain.periods import MAX_YEAR, Period
 from marketplace.stats.routes._common import TAG, require_analyst, year_of
 from marketplace.stats.schemas import Calendar, CalendarEntry
 from marketplace.stats.services import feeds, reports
@@ -26,16 +26,25 @@ class AnnualQuery(BaseModel):
     preview: bool = False
 
 
+# What is not yet public (an embargoed release an analyst reads, a preview) must not rest in a shared cache, nor in
+# the analyst's browser once they log out: it would reach the public before the embargo.
+PRIVATE = {"Cache-Control": "private, no-store", "Vary": "Cookie, Authorization"}
+PUBLIC = {"Cache-Control": "public, max-age=60"}
+
+
+def _caching(embargo_until: datetime, now: datetime) -> dict[str, str]:
+    return PUBLIC if embargo_until <= now else PRIVATE
+
+
 async def _report(call: Call[Any, AnnualQuery], period: Period) -> Response:
     if call.query.preview:
         require_analyst(call)
-        return FastJSONResponse({**await reports.document(period), "version": None, "preview": True})
-    release = await reports.visible_release(
-        period, call.query.version, analyst=is_analyst(call.principal), now=datetime.now(UTC)
-    )
+        return FastJSONResponse({**await reports.document(period), "version": None, "preview": True}, headers=PRIVATE)
+    now = datetime.now(UTC)
+    release = await reports.visible_release(period, call.query.version, analyst=is_analyst(call.principal), now=now)
     body = {**release.document, "version": release.version, "embargo_until": release.embargo_until.isoformat(),
             "revision_note": release.note}  # fmt: skip
-    return FastJSONResponse(body, headers={"Cache-Control": "public, max-age=60"})
+    return FastJSONResponse(body, headers=_caching(release.embargo_until, now))
 
 
 @endpoint(
@@ -67,16 +76,20 @@ async def period_report(call: Call[Any, AnnualQuery]) -> Response:
         period = Period.parse(call.request.path_params["period"])
     except ValueError:
         raise NotFound("no published release for this period", code="release_not_found") from None
-    if not 1900 <= period.year <= 9999:  # as publishing allows: a report needs the year before it
+    if not 1900 <= period.year <= MAX_YEAR:  # as publishing allows: a report needs the year before it
         raise NotFound("no published release for this period", code="release_not_found")
     return await _report(call, period)
 
 
 @endpoint("GET", "/api/stats/releases", summary="The release calendar, newest first", tag=TAG, auth="public",
           response=Calendar)  # fmt: skip
-async def release_calendar(call: Call[Any, Any]) -> Calendar:
-    items = await reports.calendar(analyst=is_analyst(call.principal), now=datetime.now(UTC))
-    return Calendar(items=[CalendarEntry(**i) for i in items])
+async def release_calendar(call: Call[Any, Any]) -> Response:
+    now = datetime.now(UTC)
+    items = await reports.calendar(analyst=is_analyst(call.principal), now=now)
+    calendar = Calendar(items=[CalendarEntry(**i) for i in items])
+    # An entry turns public by itself at its embargo: a calendar holding one that is not may not be kept.
+    headers = PRIVATE if any(not i["published"] for i in items) else PUBLIC
+    return FastJSONResponse(calendar.model_dump(mode="json"), headers=headers)
 
 
 class VersionQuery(BaseModel):
@@ -84,12 +97,12 @@ class VersionQuery(BaseModel):
     version: int | None = Field(default=None, ge=1, le=1_000_000)
 
 
-async def _published(call: Call[Any, Any]) -> tuple[Period, Any]:
+async def _published(call: Call[Any, Any]) -> tuple[Period, Any, dict[str, str]]:
+    """The release a download serves, and the headers it goes with: CORS and, while embargoed, no caching."""
     period = year_of(call)
-    release = await reports.visible_release(
-        period, call.query.version, analyst=is_analyst(call.principal), now=datetime.now(UTC)
-    )
-    return period, release
+    now = datetime.now(UTC)
+    release = await reports.visible_release(period, call.query.version, analyst=is_analyst(call.principal), now=now)
+    return period, release, {**_DOWNLOAD, **_caching(release.embargo_until, now)}
 
 
 def _table(call: Call[Any, Any], doc: dict[str, Any]) -> feeds.Table:
@@ -106,10 +119,10 @@ _DOWNLOAD = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin
           summary="One table of a published annual report as CSV (UTF-8 with BOM): headline, price_bands, energy, "
           "provinces, top30_units, top30_turnover, monthly", errors=(404,))  # fmt: skip
 async def table_csv(call: Call[Any, VersionQuery]) -> Response:
-    period, release = await _published(call)
+    period, release, caching = await _published(call)
     t = _table(call, release.document)
     name = f"stats-{period.key}-v{release.version}-{t.name}.csv"
-    headers = {**_DOWNLOAD, "Content-Disposition": f'attachment; filename="{name}"'}
+    headers = {**caching, "Content-Disposition": f'attachment; filename="{name}"'}
     return Response(feeds.to_csv(t), media_type="text/csv; charset=utf-8", headers=headers)
 
 
@@ -117,23 +130,23 @@ async def table_csv(call: Call[Any, VersionQuery]) -> Response:
           query=VersionQuery, summary="CSV on the Web metadata (table schema) of one CSV table",
           errors=(404,))  # fmt: skip
 async def table_metadata(call: Call[Any, VersionQuery]) -> Response:
-    period, release = await _published(call)
+    period, release, caching = await _published(call)
     t = _table(call, release.document)
     url = f"/api/stats/annual/{period.year}/{t.name}.csv?version={release.version}"
     meta = feeds.csvw_metadata(t, url, f"{period.key} v{release.version} {t.name}")
-    return FastJSONResponse(meta, media_type="application/csvm+json", headers=_DOWNLOAD)
+    return FastJSONResponse(meta, media_type="application/csvm+json", headers=caching)
 
 
 @endpoint("GET", "/api/stats/annual/{year:int}.xlsx", tag=TAG, auth="public", query=VersionQuery,
           summary="A published annual report as one XLSX workbook (typed cells, one sheet per table)",
           errors=(404,))  # fmt: skip
 async def workbook(call: Call[Any, VersionQuery]) -> Response:
-    period, release = await _published(call)
+    period, release, caching = await _published(call)
     data = await asyncio.to_thread(feeds.to_xlsx, release.document)
     name = f"stats-{period.key}-v{release.version}.xlsx"
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(
-        data, media_type=media, headers={**_DOWNLOAD, "Content-Disposition": f'attachment; filename="{name}"'}
+        data, media_type=media, headers={**caching, "Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 

@@ -21,11 +21,12 @@ from datetime import date
 from multiprocessing.connection import Connection
 from typing import IO, Any
 
+from marketplace.errors import PayloadTooLarge
 from marketplace.stats.domain.periods import beijing_date
 from marketplace.stats.domain.review import Warning, sale_warnings
 from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale_cells, parse_session_cells
 from marketplace.stats.services import upserts
-from marketplace.stats.services.sources import BadFile, Format, rows
+from marketplace.stats.services.sources import BadFile, Format, SheetTooLarge, rows
 
 BATCH = 5000
 MAX_LISTED = 1000  # errors and warnings listed in a report; the counts are always complete
@@ -194,6 +195,8 @@ def _child(sessions: Upload | None, sales: Upload | None, known: Known, conn: Co
         conn.send_bytes(pickle.dumps(("done", report)))
     except BadFile as exc:
         conn.send_bytes(pickle.dumps(("bad_file", exc.error)))
+    except SheetTooLarge as exc:
+        conn.send_bytes(pickle.dumps(("too_large", str(exc))))
     except Exception as exc:  # the parent raises it: a bug must not pass for an empty file
         conn.send_bytes(pickle.dumps(("failed", f"{type(exc).__name__}: {exc}")))
     finally:
@@ -224,7 +227,7 @@ async def check(sessions: Upload | None, sales: Upload | None, known: Known, on_
                 progress: Progress) -> ImportReport:  # fmt: skip
     """Run the first pass in a child process; `on_batch` receives the checked rows as they come (the child
     checks on meanwhile). Raises BadFile for an upload that is not a file of the format (its header, its
-    encoding)."""
+    encoding), PayloadTooLarge (`sheet_too_large`) for a workbook over the zip-bomb bounds."""
     context = multiprocessing.get_context("fork")  # inherit the opener and `known` as they are
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sessions, sales, known, send), daemon=True)
@@ -254,6 +257,8 @@ async def check(sessions: Upload | None, sales: Upload | None, known: Known, on_
                 return report
             elif message[0] == "bad_file":
                 raise BadFile(message[1])
+            elif message[0] == "too_large":
+                raise PayloadTooLarge(message[1], code="sheet_too_large")
             else:
                 raise RuntimeError(f"the import's check failed: {message[1]}")
     finally:

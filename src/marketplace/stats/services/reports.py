@@ -22,7 +22,7 @@ from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain import facts as f
 from marketplace.stats.domain.figures import Levels, ReturnFigures, add_returns, add_sales, add_sessions
 from marketplace.stats.domain.periods import CST, Period, beijing_date
-from marketplace.stats.domain.releases import next_version, revision_note, visible
+from marketplace.stats.domain.releases import embargo_conflict, next_version, revision_note, visible
 from marketplace.stats.domain.report import build, rankings
 from marketplace.stats.domain.suppression import suppress
 from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
@@ -207,9 +207,20 @@ def document_of(period: Period, current: Levels, base: Levels, small_cell_k: int
 
 
 async def publish(
-    period: Period, embargo_until: datetime, comment: str, by_user: int | None, small_cell_k: int = 5
+    period: Period,
+    embargo_until: datetime | None,
+    comment: str,
+    by_user: int | None,
+    small_cell_k: int = 5,
+    *,
+    now: datetime | None = None,
 ) -> Release:
-    """A new version of the period's release; its note lists every figure that changed from the last version."""
+    """A new version of the period's release; its note lists every figure that changed from the last version.
+
+    Without an embargo it goes out at once, or, for a revision of a version still under embargo, at that
+    version's time (a revision keeps it). An embargo before the previous version's, or before that of a release
+    inside the period, is `409 release_before_embargo` (`releases.embargo_conflict`)."""
+    now = now or datetime.now(UTC)
     doc = await document(period, small_cell_k)
     for _ in range(3):
         try:
@@ -222,8 +233,17 @@ async def publish(
                 ]
                 if previous is not None and not note:
                     raise Conflict("nothing changed since the last version", code="release_unchanged")
+                embargo = embargo_until
+                if embargo is None:
+                    embargo = max(now, previous.embargo_until) if previous is not None else now
+                inside = await Release.filter(period__in=[p.key for p in period.inside()]).values_list(
+                    "period", "embargo_until"
+                )
+                refusal = embargo_conflict(embargo, previous.embargo_until if previous else None, list(inside))
+                if refusal is not None:
+                    raise Conflict(refusal, code="release_before_embargo")
                 return await Release.create(
-                    period=period.key, version=next_version(versions), embargo_until=embargo_until,
+                    period=period.key, version=next_version(versions), embargo_until=embargo,
                     document=doc, note=note, comment=comment,
                     created_by_id=by_user,
                 )  # fmt: skip
@@ -244,17 +264,19 @@ async def visible_release(period: Period, version: int | None, *, analyst: bool,
 
 
 async def calendar(*, analyst: bool, now: datetime) -> list[dict[str, Any]]:
-    """Every release, newest first: what and when for all, and the figures' availability only once public."""
+    """Every release, newest first: what and when for all, and the figures' availability only once public. Before
+    its embargo a revision's comment and the size of its note (how much it changes) are the association's only."""
     out = []
     for r in await Release.all().order_by("-embargo_until", "-version"):
+        public = visible(r.embargo_until, now, inside_association=False)
         out.append(
             {
                 "period": r.period,
                 "version": r.version,
                 "embargo_until": r.embargo_until,
-                "published": visible(r.embargo_until, now, inside_association=False),
-                "comment": r.comment if analyst or r.embargo_until <= now else "",
-                "changes": len(r.note),
+                "published": public,
+                "comment": r.comment if analyst or public else "",
+                "changes": len(r.note) if analyst or public else 0,
             }
         )
     return out

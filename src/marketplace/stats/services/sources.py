@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal
 
+from marketplace import spreadsheets
+from marketplace.spreadsheets import SheetTooLarge
 from marketplace.stats.domain.rows import FileKind, RowError, check_header, columns_of, detect_encoding
 
 Format = Literal["csv", "xlsx"]
@@ -23,6 +25,15 @@ HEAD_BYTES = 64 * 1024
 # C-speed pass a 64 kB chunk.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_COLUMNS = 64
+# A submission workbook is checked for zip bombs with the platform's shared checks (`marketplace.spreadsheets`),
+# with bounds for a house's year of sales: a 1.4-million-row sheet written with inline text unpacks to about 1 GB.
+MAX_XLSX_UNPACKED = 2 * 1024 * 1024 * 1024
+MAX_XLSX_SHARED_STRINGS = 3_000_000
+# The shortest row element (`<row r="7"/>`) is 12 bytes: a sheet yielding more lines than its XML could hold rows
+# numbers them with gaps that openpyxl pads with empty rows (a few bytes claiming a billion lines).
+MIN_ROW_BYTES = 10
+
+__all__ = ["BadFile", "Format", "SheetTooLarge", "format_of", "rows"]
 
 
 class BadFile(Exception):
@@ -95,13 +106,29 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
             yield pending
 
     reader = csv.reader(lines())
-    for record in reader:
-        yield reader.line_num, record if len(record) <= MAX_COLUMNS else record[: MAX_COLUMNS + 1]
+    try:
+        for record in reader:
+            yield reader.line_num, record if len(record) <= MAX_COLUMNS else record[: MAX_COLUMNS + 1]
+    except csv.Error as exc:
+        # A field past the csv module's limit (128 kB), a lone carriage return in an unquoted field, a quote the
+        # file never closes before its end: the file is not CSV from that line on, said of the file, not a 500.
+        raise BadFile(RowError(reader.line_num, "file", "malformed_csv", str(exc)[:80])) from None
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    try:
+        # Before anything is unpacked: the declared sizes, how well the parts deflate, the shared strings counted.
+        spreadsheets.check_workbook(stream, max_unpacked=MAX_XLSX_UNPACKED,
+                                    max_shared_strings=MAX_XLSX_SHARED_STRINGS)  # fmt: skip
+        stream.seek(0)
+        max_lines = spreadsheets.sheet_size(stream) // MIN_ROW_BYTES + 2
+        stream.seek(0)
+    except SheetTooLarge:
+        raise
+    except spreadsheets.SheetError as exc:
+        raise BadFile(RowError(0, "file", "not_xlsx", str(exc)[:80])) from None
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -109,7 +136,13 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = book.worksheets[0]
         for line, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1), start=1):
+            if line > max_lines:  # while parsing: rows the XML cannot hold are openpyxl's padding of a gap
+                raise SheetTooLarge(f"the sheet numbers its rows past line {max_lines:,}, more than it holds")
             yield line, ["" if v is None else _cell_text(v) for v in values]
+    except (SheetTooLarge, BadFile):
+        raise
+    except Exception as exc:  # malformed sheet XML, or a part longer than declared (the CRC check), met streaming
+        raise BadFile(RowError(0, "file", "not_xlsx", type(exc).__name__)) from None
     finally:
         book.close()
 

@@ -152,7 +152,7 @@ export interface Order {
 
 export interface OrderInput {
   reference: string;
-  consignee: { name: string; country: string; address: string; contact: string };
+  consignee: { name: string | null; country: string; address: string | null; contact: string | null }; // null for platform staff: the dealer's own
   contract_no: string;
   destination_country: string;
   incoterm: string;

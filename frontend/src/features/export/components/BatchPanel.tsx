@@ -254,7 +254,7 @@ function BillOfLadingForm({ order, batch, onDone }: { order: Order; batch: Batch
   const bl = batch.bill_of_lading;
   const [v, setV] = useState({
     number: bl?.number ?? '', vessel: bl?.vessel ?? '', voyage: bl?.voyage ?? '', pol: bl?.port_of_loading ?? '',
-    pod: bl?.port_of_discharge ?? '', issued_on: '', shipper: '', consignee: order.consignee.name,
+    pod: bl?.port_of_discharge ?? '', issued_on: '', shipper: '', consignee: order.consignee.name ?? '',
   }); // prettier-ignore
   const send = useMutation(recordBillOfLading);
   const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });

@@ -1,4 +1,4 @@
-import { api } from '../../../lib/api-client';
+import { api, type Page } from '../../../lib/api-client';
 
 /** Money a house owes a buyer (a dispute's refund, an unwind, a credit the buyer asked back), paid by bank. */
 export interface BuyerRefund {
@@ -19,14 +19,16 @@ export interface BuyerRefund {
 
 export interface Credit {
   house_org_id: number;
+  house_name: string;
   currency: string;
   balance_fen: number;
   refundable_fen: number;
   request_open: boolean;
 }
 
-export const buyerRefunds = (house: number, status: 'due' | 'done' | null) =>
-  api.get<{ items: BuyerRefund[] }>(`/api/houses/${house}/buyer-refunds`, { query: { status } }).then((r) => r.items);
+/** One page of the house's buyer refunds, oldest first (the API pages them: 50 by default, at most 100). */
+export const buyerRefunds = (house: number, status: 'due' | 'done' | null, cursor: string | null = null, signal?: AbortSignal) =>
+  api.get<Page<BuyerRefund>>(`/api/houses/${house}/buyer-refunds`, { query: { status, cursor }, signal });
 
 export const completeBuyerRefund = (house: number, refund: number, bankReference: string) =>
   api.post<BuyerRefund>(`/api/houses/${house}/buyer-refunds/${refund}/complete`, { bank_reference: bankReference });

@@ -4,7 +4,7 @@ import { getLocale, setLocale } from '../../../lib/i18n';
 import type { Credit } from '../api/refunds';
 import { CreditRefundView } from './CreditRefund';
 
-const credit: Credit = { house_org_id: 7, currency: 'CNY', balance_fen: 5_000_000, refundable_fen: 5_000_000, request_open: false };
+const credit: Credit = { house_org_id: 7, house_name: '华东拍卖', currency: 'CNY', balance_fen: 5_000_000, refundable_fen: 5_000_000, request_open: false };
 const view = (credits: Credit[]) => renderToString(<CreditRefundView credits={credits} pending={false} onRequest={() => undefined} />);
 
 describe("the buyer's credit and its refund request (server-rendered)", () => {
@@ -16,6 +16,12 @@ describe("the buyer's credit and its refund request (server-rendered)", () => {
     expect(view([credit])).toContain('Request refund of credit');
     setLocale('zh-CN');
     expect(view([credit])).toContain('申请退还余额');
+  });
+
+  it('names the house the buyer knows, not its id', () => {
+    setLocale('en');
+    expect(view([credit])).toContain('华东拍卖: ');
+    expect(view([credit])).not.toContain('House 7');
   });
 
   it('shows an open request instead of a second button, and nothing without a credit', () => {

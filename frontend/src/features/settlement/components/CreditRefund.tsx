@@ -35,7 +35,7 @@ export function CreditRefundView({ credits, pending, onRequest }: { credits: Cre
       <ul>
         {credits.map((c) => (
           <li key={`${c.house_org_id}:${c.currency}`}>
-            {t('settlement.credit.line', { house: c.house_org_id, amount: yuan(c.balance_fen) })}{' '}
+            {t('settlement.credit.line', { house: c.house_name || `#${c.house_org_id}`, amount: yuan(c.balance_fen) })}{' '}
             {c.request_open ? (
               <span className="muted">{t('settlement.credit.requested')}</span>
             ) : c.refundable_fen > 0 ? (

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { Empty, LoadError, Loading } from '../../../components/feedback';
+import { Empty, LoadError, LoadMore, Loading } from '../../../components/feedback';
 import { FormError, SubmitButton, TextField } from '../../../components/form';
+import { useCursorList } from '../../../hooks/use-cursor-list';
 import { useMoney } from '../../../hooks/use-money';
 import { useMutation } from '../../../hooks/use-mutation';
 import { formatDate } from '../../../lib/format';
@@ -22,7 +23,7 @@ import { buyerRefunds, completeBuyerRefund, type BuyerRefund } from '../api/refu
 import { DecisionForm } from './DisputeDecision';
 import { DisputeState, EvidencePhotos } from './DisputeEvidence';
 
-/** A list the desk loads once and reloads after each action (these lists are bounded by the API, not paginated). */
+/** A list the desk loads once and reloads after each action (bounded by the API, not paginated). */
 function useList<T>(load: () => Promise<T[]>, deps: unknown[]) {
   const [items, setItems] = useState<T[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -66,13 +67,13 @@ export function DeskRefunds({ house }: { house: number }) {
   const { t } = useI18n();
   const { yuan } = useMoney();
   const deposits = useList(() => depositRefunds(house, 'due'), [house]);
-  const owed = useList(() => buyerRefunds(house, 'due'), [house]);
+  const owed = useCursorList((cursor, signal) => buyerRefunds(house, 'due', cursor, signal), [house]);
   const failed = deposits.error ?? owed.error;
   if (failed) return <LoadError error={failed} onRetry={() => {
     deposits.reload();
     owed.reload();
   }} />;
-  if (!deposits.items || !owed.items) return <Loading />;
+  if (!deposits.items || (owed.loading && !owed.items.length)) return <Loading />;
   return (
     <>
       {!deposits.items.length ? (
@@ -104,6 +105,7 @@ export function DeskRefunds({ house }: { house: number }) {
           ))}
         </ul>
       )}
+      <LoadMore hasMore={owed.hasMore} loading={owed.loading} onClick={owed.loadMore} />
     </>
   );
 }
