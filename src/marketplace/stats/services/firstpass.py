@@ -14,6 +14,7 @@ import asyncio
 import io
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -109,8 +110,7 @@ class _Outbox:
             self.batch, self.houses = [], {}
 
 
-def validate(sessions: Upload | None, sales: Upload | None, known: Known, report: ImportReport, out: _Outbox,
-             pg: bool) -> None:  # fmt: skip
+def validate(sessions: Upload | None, sales: Upload | None, known: Known, report: ImportReport, out: _Outbox) -> None:
     """The first pass: rows that pass every check go to `out`; the others are reported with line and column."""
     seen: set[int] = set()
     if sessions is not None:
@@ -133,7 +133,7 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
                         known.houses.add(parsed.auction_house)
                         out.houses[parsed.auction_house] = (parsed.province, parsed.city)
                     known.sessions[key] = parsed.held_on
-                    out.add("sessions", parsed.auction_house, parsed.session_id, upserts.session_values(pg, parsed),
+                    out.add("sessions", parsed.auction_house, parsed.session_id, upserts.session_values(parsed),
                             report.sessions_read)  # fmt: skip
                 else:
                     for err in [parsed] if isinstance(parsed, RowError) else parsed:
@@ -149,7 +149,7 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
                 if isinstance(parsed_sale, SaleRow):
                     if _check_sale(line, parsed_sale, known, seen, report):
                         out.add("sales", parsed_sale.auction_house, parsed_sale.sale_id,
-                                upserts.sale_values(pg, parsed_sale), report.sales_read)  # fmt: skip
+                                upserts.sale_values(parsed_sale), report.sales_read)  # fmt: skip
                 else:
                     for err in [parsed_sale] if isinstance(parsed_sale, RowError) else parsed_sale:
                         report.reject_row(err, "sales")
@@ -188,10 +188,10 @@ def _flat(message: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _child(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool, conn: Connection) -> None:
+def _child(sessions: Upload | None, sales: Upload | None, known: Known, conn: Connection) -> None:
     try:
         report = ImportReport()
-        validate(sessions, sales, known, report, _Outbox(lambda message: conn.send_bytes(_flat(message))), pg)
+        validate(sessions, sales, known, report, _Outbox(lambda message: conn.send_bytes(_flat(message))))
         conn.send_bytes(pickle.dumps(("done", report)))
     except BadFile as exc:
         conn.send_bytes(pickle.dumps(("bad_file", exc.error)))
@@ -203,24 +203,50 @@ def _child(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool
         conn.close()
 
 
-async def check(sessions: Upload | None, sales: Upload | None, known: Known, pg: bool, on_batch: OnBatch,
+AHEAD = 12  # batches the child may run ahead of the one the parent is writing (~0.5 MB each, pickled)
+
+
+def _reader(receive: Connection, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[bytes | None],
+            room: threading.Semaphore, stop: threading.Event) -> None:  # fmt: skip
+    # A thread receiving the child's messages as they come, up to AHEAD ahead: while the parent waits for the
+    # database (a stretch being written), the child goes on checking instead of blocking on a full pipe.
+    while True:
+        room.acquire()
+        if stop.is_set():
+            return
+        try:
+            data: bytes | None = receive.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        loop.call_soon_threadsafe(queue.put_nowait, data)
+        if data is None:
+            return
+
+
+async def check(sessions: Upload | None, sales: Upload | None, known: Known, on_batch: OnBatch,
                 progress: Progress) -> ImportReport:  # fmt: skip
-    """Run the first pass in a child process; `on_batch` receives the checked rows as they come. Raises
-    BadFile for an upload that is not a file of the format (its header, its encoding), PayloadTooLarge
-    (`sheet_too_large`) for a workbook over the zip-bomb bounds."""
+    """Run the first pass in a child process; `on_batch` receives the checked rows as they come (the child
+    checks on meanwhile). Raises BadFile for an upload that is not a file of the format (its header, its
+    encoding), PayloadTooLarge (`sheet_too_large`) for a workbook over the zip-bomb bounds."""
     context = multiprocessing.get_context("fork")  # inherit the opener and `known` as they are
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sessions, sales, known, pg, send), daemon=True)
+    child = context.Process(target=_child, args=(sessions, sales, known, send), daemon=True)
     child.start()
     send.close()  # the child's end: EOF here once the child is gone
+    queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+    room, stop = threading.Semaphore(AHEAD), threading.Event()
+    reader = threading.Thread(target=_reader, args=(receive, asyncio.get_running_loop(), queue, room, stop),
+                              daemon=True)  # fmt: skip
+    reader.start()
     finished = False
     try:
         while True:
-            try:
-                message = pickle.loads(await asyncio.to_thread(receive.recv_bytes))  # our own child's
-            except EOFError:
+            data = await queue.get()
+            room.release()
+            if data is None:
                 await asyncio.to_thread(child.join)
-                raise RuntimeError(f"the import's check stopped without a result (exit {child.exitcode})") from None
+                raise RuntimeError(f"the import's check stopped without a result (exit {child.exitcode})")
+            message = pickle.loads(data)  # our own child's
             if message[0] == "rows":
                 _, kind, batch, read, houses = message
                 progress(f"checking {kind}", read)
@@ -236,7 +262,10 @@ async def check(sessions: Upload | None, sales: Upload | None, known: Known, pg:
             else:
                 raise RuntimeError(f"the import's check failed: {message[1]}")
     finally:
+        stop.set()
+        room.release()  # a reader waiting for room stops
         if not finished and child.is_alive():
             child.kill()  # the parent gave up (a database error, a cancelled request): the check is moot
         await asyncio.to_thread(child.join)
+        await asyncio.to_thread(reader.join)  # the child gone, its pipe is at EOF: the reader returns
         receive.close()

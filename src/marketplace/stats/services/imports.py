@@ -4,13 +4,15 @@ Two passes. The first (`firstpass`, in a child process: parsing and checking is 
 collects errors and review warnings; the rows that pass every check go, as they come, to this import's own
 staging tables (`staging`), so the upload is read and parsed once and the database stages rows while the child
 checks the next ones. Nothing that counts is written until the whole upload is checked: a file with bad rows
-changes nothing unless the submitter asks for its good rows. The second pass moves the staged rows into the fact
-tables inside the database, a stretch at a time in short transactions (a million-row file never holds the
-database for minutes), keyed by the house's own ids: the same file imported twice changes nothing, and no
-submission is recorded for an import that changed nothing. Rows count in a release only once an analyst
-approves their submission, so a move interrupted half-way never reaches the figures; importing the same file
-again completes it. Only the set of row keys (64-bit hashes, in the child) and a batch are held in memory,
-never the rows.
+changes nothing unless the submitter asks for its good rows. On SQLite (one writer at a time) the second pass
+then moves the staged rows into the fact tables a stretch at a time in short transactions (a million-row file
+never holds the write lock for long); a move interrupted half-way never reaches the figures (rows count in a
+release only once an analyst approves their submission) and importing the same file again completes it. On
+PostgreSQL the whole import is one transaction and the rows move while the child checks the next ones; it
+commits only once the whole upload is checked, and rolls back otherwise. Rows are keyed by the house's own ids:
+the same file imported twice changes nothing, and no submission is recorded for an import that changed
+nothing. Only the set of row keys (64-bit hashes, in the child) and a few batches are held in memory, never
+the rows.
 """
 
 from __future__ import annotations
@@ -60,10 +62,39 @@ class _Writer:
             self.submission = await Submission.create(source=self.source, submitted_by_id=self.submitted_by)
         return self.submission.id
 
+    async def create_submission(self, raw: Any) -> int:
+        """PostgreSQL: the submission, inside the import's transaction (`raw`, asyncpg), with the ORM's defaults."""
+        created: int = await raw.fetchval(
+            "INSERT INTO stats_submissions (source, status, submitted_by_id, sessions_rows, sales_rows, rows_unchanged,"
+            " warnings, comment, created_at) VALUES ($1, 'received', $2, 0, 0, 0, '[]', '', now()) RETURNING id",
+            self.source,
+            self.submitted_by,
+        )
+        return created
+
+    async def create_houses_in(self, raw: Any) -> None:
+        """PostgreSQL: the file's new houses, inside the import's transaction, in one statement."""
+        names = list(self.houses)
+        if names:
+            await raw.execute(
+                "INSERT INTO stats_houses (name, province, city, created_at) SELECT n, p, c, now() "
+                "FROM unnest($1::text[], $2::text[], $3::text[]) AS u (n, p, c) ON CONFLICT (name) DO NOTHING",
+                names,
+                [self.houses[n][0] for n in names],
+                [self.houses[n][1] for n in names],
+            )
+
     async def create_houses(self) -> None:
-        for name, (province, city) in self.houses.items():
-            if not await ReportingHouse.exists(name=name):
-                await ReportingHouse.create(name=name, province=province, city=city)
+        # One lookup and one insert for the file's new houses (a national file names 400), not two queries a house;
+        # a house another import created meanwhile is left as it is (the name is unique).
+        names = list(self.houses)
+        for i in range(0, len(names), 500):
+            chunk = names[i : i + 500]
+            stored = {str(n) for n in await ReportingHouse.filter(name__in=chunk).values_list("name", flat=True)}
+            new = [ReportingHouse(name=n, province=self.houses[n][0], city=self.houses[n][1]) for n in chunk
+                   if n not in stored]  # fmt: skip
+            if new:
+                await ReportingHouse.bulk_create(new, ignore_conflicts=True)
 
 
 async def import_submission(
@@ -77,9 +108,45 @@ async def import_submission(
     progress: Progress = lambda stage, done: None,
 ) -> ImportReport:
     known = await _known()
-    pg = upserts.is_postgres(connections.get("default"))
     writer = _Writer(submitted_by, source)
-    async with staging.stage(pg) as stage:
+    if upserts.is_postgres(connections.get("default")):
+        report = await _import_postgres(sessions, sales, known, writer, good_rows_only, progress)
+    else:
+        report = await _import_sqlite(sessions, sales, known, writer, good_rows_only, progress)
+    if not report.imported:
+        return report
+    if writer.submission is not None and not (report.created or report.updated):
+        await writer.submission.delete()  # asked for before a move that then changed nothing
+        writer.submission = None
+    if writer.submission is not None:
+        sub = writer.submission
+        sub.sessions_rows, sub.sales_rows = report.sessions_read, report.sales_read
+        sub.rows_unchanged = report.unchanged
+        sub.warnings = [{"code": w.code, "subject": w.subject, "detail": w.detail} for w in report.warnings]
+        if approve:
+            sub.status, sub.decided_at, sub.decided_by_id = "approved", datetime.now(UTC), submitted_by
+        await sub.save()
+        report.submission_id, report.status = sub.id, sub.status
+    return report
+
+
+def _bad_file(exc: BadFile) -> ImportReport:
+    report = ImportReport()
+    report.reject_row(exc.error, "file")
+    return report
+
+
+def _counted(report: ImportReport, moved: tuple[int, int, int]) -> None:
+    report.created += moved[0]
+    report.updated += moved[1]
+    report.unchanged += moved[2]
+
+
+async def _import_sqlite(sessions: Upload | None, sales: Upload | None, known: Known, writer: _Writer,
+                         good_rows_only: bool, progress: Progress) -> ImportReport:  # fmt: skip
+    """The rows staged while the child checks; once the whole upload is checked, moved a stretch a transaction
+    (SQLite has one writer at a time: the import never holds the write lock for long)."""
+    async with staging.stage(False) as stage:
 
         async def staged(
             kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
@@ -88,11 +155,9 @@ async def import_submission(
             await stage.add(kind, batch)
 
         try:
-            report = await check(sessions, sales, known, pg, staged, progress)
+            report = await check(sessions, sales, known, staged, progress)
         except BadFile as exc:
-            report = ImportReport()
-            report.reject_row(exc.error, "file")
-            return report
+            return _bad_file(exc)
         if report.error_count and not good_rows_only:
             return report
         # Only now, the whole upload checked, is anything written where it counts.
@@ -104,23 +169,81 @@ async def import_submission(
                 def written(done: int, stage_name: str = stage_name) -> None:
                     progress(stage_name, done)
 
-                created, updated, unchanged = await stage.move(kind, writer.submission_id, written)
-                report.created += created
-                report.updated += updated
-                report.unchanged += unchanged
+                _counted(report, await stage.move(kind, writer.submission_id, written))
     report.imported = True
-    if writer.submission is not None and not (report.created or report.updated):
-        await writer.submission.delete()  # asked for before a move that then changed nothing (PostgreSQL)
-        writer.submission = None
-    if writer.submission is not None:
-        sub = writer.submission
-        sub.sessions_rows, sub.sales_rows = report.sessions_read, report.sales_read
-        sub.rows_unchanged = report.unchanged
-        sub.warnings = [{"code": w.code, "subject": w.subject, "detail": w.detail} for w in report.warnings]
-        if approve:
-            sub.status, sub.decided_at, sub.decided_by_id = "approved", datetime.now(UTC), submitted_by
-        await sub.save()
-        report.submission_id, report.status = sub.id, sub.status
+    return report
+
+
+async def _import_postgres(sessions: Upload | None, sales: Upload | None, known: Known, writer: _Writer,
+                           good_rows_only: bool, progress: Progress) -> ImportReport:  # fmt: skip
+    """The whole import is one transaction on a connection of its own, and the rows move into the fact tables
+    while the child checks the next ones (the database's work overlaps the first pass's, on another core).
+    Nothing is visible to anyone before the commit, and the commit comes only once the whole upload is checked:
+    a file with bad rows (unless its good rows were asked for), a broken upload or an import that changed
+    nothing is rolled back — houses, submission, rows and all. Readers are never blocked (MVCC); another
+    writer of the same rows waits for the commit."""
+    moved = ImportReport()  # created / updated / unchanged so far
+    done = {"sessions": 0, "sales": 0}
+    async with staging.stage(True) as stage:
+        raw = stage.raw
+        transaction = raw.transaction()
+        await transaction.start()
+        committed = False
+        sessions_moved = False
+        submission_id: int | None = None
+
+        async def move(kind: str) -> None:
+            nonlocal submission_id
+            if submission_id is None:
+                submission_id = await writer.create_submission(raw)
+            staged = stage.pending.get(kind, 0)
+            _counted(moved, await stage.move_pending(kind, submission_id))
+            done[kind] += staged
+            progress(f"writing {kind}", done[kind])
+
+        async def sessions_checked() -> None:
+            # The sessions file is checked whole before the first sale: the houses are known, its rows can go.
+            nonlocal sessions_moved
+            if not sessions_moved:
+                sessions_moved = True
+                await writer.create_houses_in(raw)
+                await move("sessions")
+
+        async def staged(
+            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+        ) -> None:
+            writer.houses.update(houses)
+            await stage.add(kind, batch)
+            if kind == "sales":
+                await sessions_checked()
+                if stage.pending.get("sales", 0) >= staging.MOVE:
+                    await move("sales")
+
+        try:
+            try:
+                report = await check(sessions, sales, known, staged, progress)
+            except BadFile as exc:
+                return _bad_file(exc)
+            if report.error_count and not good_rows_only:
+                return report
+            await sessions_checked()
+            await move("sales")
+            report.created, report.updated, report.unchanged = moved.created, moved.updated, moved.unchanged
+            report.imported = True
+            if not (report.created or report.updated):
+                return report  # rolled back: no submission for an import that changed nothing
+            await transaction.commit()
+            committed = True
+        finally:
+            if not committed:
+                await transaction.rollback()
+        if report.created + report.updated >= staging.MOVE:
+            # The table's statistics change at once; autovacuum would notice within a minute or so, but a release
+            # built meanwhile would be planned for the old table (a sort instead of a hash).
+            await raw.execute("ANALYZE stats_sessions")
+            await raw.execute("ANALYZE stats_sales")
+    if submission_id is not None:
+        writer.submission = await Submission.get(id=submission_id)
     return report
 
 

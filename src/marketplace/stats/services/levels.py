@@ -1,36 +1,36 @@
 """A period's levels computed by the database: one GROUP BY over the approved sales, folded into `Levels`.
 
 The definitions stay in `domain/figures.py`; this is the same sum taken in SQL, grouped by every key a figure
-is broken down by (house, seller province, Beijing month, energy, transfer, price band), so a year of rows
-becomes a few thousand groups instead of a million Python objects. Each group adds `n` sales of turnover `t`
-exactly where `add_sales` adds them one at a time; integers only, so the levels are equal, not close
-(`tests/integration/stats/test_levels_sql.py` compares both paths on both profiles). Beijing time is UTC+8 all
-year (no daylight saving since 1991), so a Beijing month begins at 16:00 UTC of the day before its first day.
+is broken down by (Beijing month, house, seller province, energy, transfer; the price bands as sums within a
+group), so a year of rows becomes a few thousand groups instead of a million Python objects. Each group adds `n`
+sales of turnover `t` exactly where `add_sales` adds them one at a time; integers only, so the levels are equal,
+not close (`tests/integration/stats/test_levels_sql.py` compares both paths on both profiles). A sale's Beijing
+month is the database's own `sold_month` (a column generated from `sold_at`, UTC+8 all year: migration stats
+0004), so a period is a range of month keys and no moment is formatted or compared at build time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
-from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from marketplace.stats.domain.facts import EnergyType
 from marketplace.stats.domain.figures import HIGH_PRICE_FEN, PRICE_BANDS, Levels, Tally
-from marketplace.stats.domain.periods import CST, Period
+from marketplace.stats.domain.periods import Period
 
 
-def bounds(period: Period) -> tuple[datetime, datetime]:
-    start = datetime.combine(period.start(), time.min, CST).astimezone(UTC)
-    end = datetime.combine(period.end() + timedelta(days=1), time.min, CST).astimezone(UTC)
-    return start, end
-
-
-def _band_case() -> str:
-    arms = " ".join(f"WHEN s.hammer_fen < {high} THEN {i}" for i, (_, _, high) in enumerate(PRICE_BANDS) if high)
-    return f"CASE {arms} ELSE {len(PRICE_BANDS) - 1} END"
+def _below() -> str:
+    """For each band but the last, the sales and turnover below its upper bound: cumulative sums, whose
+    differences are the bands' own (one comparison a band per row, no band as a grouping key)."""
+    arms = []
+    for _, _, high in PRICE_BANDS[:-1]:
+        arms.append(f"SUM(CASE WHEN s.hammer_fen < {high} THEN 1 ELSE 0 END)")
+        arms.append(f"SUM(CASE WHEN s.hammer_fen < {high} THEN s.hammer_fen ELSE 0 END)")
+    return ", ".join(arms)
 
 
 # The approved submissions are few: the subquery is read once into a small set (SQLite: an ephemeral index;
@@ -38,34 +38,39 @@ def _band_case() -> str:
 _APPROVED = (
     "(s.submission_id IS NULL OR s.submission_id IN (SELECT id FROM stats_submissions WHERE status = 'approved'))"
 )
+# The grouping keys in the order of SQLite's covering index (migration stats 0004): a period is one range of
+# `sold_month` and the groups come out of the index in order, so SQLite streams them instead of sorting a
+# year of rows; every column read is in the index, so the table itself is not read. PostgreSQL hashes.
+_KEYS = "s.sold_month, s.house_id, s.seller_province, s.energy, s.transfer, s.source"
 
 
-def _month_case(period: Period, pg: bool) -> tuple[str, list[str]]:
-    """(a CASE giving the index of a sale's Beijing month in the period, the months' keys): comparisons against
-    the months' first moments in UTC, which cost far less per row than formatting every moment (strftime,
-    to_char). SQLite compares its stored text, as the period's WHERE does (every stored moment is UTC text)."""
-    months = period.months()
-    arms = []
-    for i, month in enumerate(months[1:]):
-        first, _ = bounds(month)
-        moment = f"'{first.isoformat(' ')}'::timestamptz" if pg else f"'{first.isoformat(' ')}'"
-        arms.append(f"WHEN s.sold_at < {moment} THEN {i}")
-    case = f"CASE {' '.join(arms)} ELSE {len(months) - 1} END" if arms else "0"
-    return case, [m.key for m in months]
-
-
-def _sales_sql(pg: bool, month: str) -> str:
-    if pg:
-        where = "s.sold_at >= $1 AND s.sold_at < $2 AND NOT s.undone"
-    else:
-        where = "s.sold_at >= ? AND s.sold_at < ? AND s.undone = 0"
+def _sales_sql(pg: bool) -> str:
+    where = "s.sold_month >= $1 AND s.sold_month <= $2 AND NOT s.undone" if pg else (
+        "s.sold_month >= ? AND s.sold_month <= ? AND s.undone = 0")  # fmt: skip
     return (
-        f"SELECT s.house_id, s.seller_province, {month}, s.energy, s.transfer, {_band_case()}, "
-        f"SUM(CASE WHEN s.hammer_fen >= {HIGH_PRICE_FEN} THEN 1 ELSE 0 END), COUNT(*), SUM(s.hammer_fen), "
-        "s.source = 'platform' "
-        "FROM stats_sales s "
-        f"WHERE {_APPROVED} AND {where} GROUP BY 1, 2, 3, 4, 5, 6, 10"
+        f"SELECT {_KEYS}, SUM(CASE WHEN s.hammer_fen >= {HIGH_PRICE_FEN} THEN 1 ELSE 0 END), COUNT(*), "
+        f"SUM(s.hammer_fen), {_below()} FROM stats_sales s WHERE {_APPROVED} AND {where} GROUP BY {_KEYS}"
     )
+
+
+def _banded(found: Iterable[Sequence[Any]], platform: AbstractSet[tuple[int, str]]) -> list[tuple[Any, ...]]:
+    """`add_groups`'s groups (one per band with sales) from the query's rows, without the imported rows of a
+    month the platform recorded itself."""
+    groups: list[tuple[Any, ...]] = []
+    for month, house_id, province, energy, transfer, source, high, n, total, *below in found:
+        if source != "platform" and (int(house_id), str(month)) in platform:
+            continue
+        cumulative = [(int(below[i]), int(below[i + 1])) for i in range(0, len(below), 2)] + [(int(n), int(total))]
+        units_before = fen_before = 0
+        first = True
+        for band, (units, fen) in enumerate(cumulative):
+            if units > units_before:
+                # the group's high-price count goes with its first band (add_groups adds it once a group)
+                groups.append((house_id, province, month, energy, transfer, band, int(high) if first else 0,
+                               units - units_before, fen - fen_before))  # fmt: skip
+                first = False
+            units_before, fen_before = units, fen
+    return groups
 
 
 def _sessions_sql(pg: bool) -> str:
@@ -82,15 +87,21 @@ async def levels_of(period: Period, platform: AbstractSet[tuple[int, str]] = fro
     YYYY-MM) months the platform recorded itself: rows a house imported for those months are left out."""
     conn = connections.get("default")
     pg = conn.capabilities.dialect == "postgres"
-    start, end = bounds(period)
-    params: list[Any] = [start, end] if pg else [start.isoformat(" "), end.isoformat(" ")]
-    month, keys = _month_case(period, pg)
-    _, found = await conn.execute_query(_sales_sql(pg, month), params)
-    groups = [(g[0], g[1], keys[int(g[2])], *tuple(g)[3:]) for g in found]
+    months = period.months()
+    keys = [months[0].key, months[-1].key]
+    found: Any  # rows of the GROUP BY (the drivers' own row type)
+    if pg:
+        async with in_transaction() as tx:
+            # The groups (tens of thousands for a national year) fit in memory: with the server's default 4 MB the
+            # planner sorts a year of rows on disk instead of hashing them; and compiling this one scan (JIT) costs
+            # more than it saves at this size. Both only for this query.
+            await tx.execute_script("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+            _, found = await tx.execute_query(_sales_sql(pg), keys)
+    else:
+        _, found = await conn.execute_query(_sales_sql(pg), keys)
     _, names = await conn.execute_query("SELECT id, name FROM stats_houses")
     levels = Levels(period)
-    kept = [tuple(g)[:9] for g in groups if g[9] or (int(g[0]), str(g[2])) not in platform]
-    add_groups(levels, kept, {str(r[0]): str(r[1]) for r in names})
+    add_groups(levels, _banded(found, platform), {str(r[0]): str(r[1]) for r in names})
     first, last = period.start(), period.end()
     days: list[Any] = [first, last] if pg else [first.isoformat(), last.isoformat()]
     _, kinds = await conn.execute_query(_sessions_sql(pg), days)

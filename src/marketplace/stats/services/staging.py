@@ -1,12 +1,13 @@
-"""Where the checked rows wait while the rest of the upload is checked: a staging table per fact table.
+"""Where the checked rows wait before they reach the fact tables: a staging table per fact table.
 
-The real tables are written only once the whole upload is known good (or the submitter chose its good rows),
-so a file with bad rows changes nothing; until then its checked rows go, as they come from the first pass, to
-a temporary table of this import's own (no index, no constraint, nothing durable: SQLite's TEMP database,
-PostgreSQL's TEMP table on a connection held for the import, filled with `COPY`). Then each stretch of
-`MOVE` rows is one transaction: a count of what it creates and updates (a join with the stored rows under the
-same keys), and one `INSERT … SELECT … ON CONFLICT (house_id, key) DO UPDATE` of the rows that are absent or
-differ, all inside the database: equal rows are left alone, so importing the same file twice writes nothing.
+The checked rows go, as they come from the first pass, to a temporary table of this import's own (no index, no
+constraint, nothing durable: SQLite's TEMP database, PostgreSQL's TEMP table on a connection held for the import,
+filled with `COPY`), and from there into the fact tables by one `INSERT … SELECT … ON CONFLICT (house_id, key)
+DO UPDATE … WHERE` the values differ, all inside the database: equal rows are left alone, so importing the same
+file twice writes nothing. SQLite (`move`), once the whole upload is known good: each stretch of `MOVE` rows one
+short transaction, counted first (a join with the stored rows under the same keys). PostgreSQL (`move_pending`),
+inside the import's own transaction while the rest is checked (`imports`): every row staged so far, counted from
+the upsert's `RETURNING`, then the staging table emptied.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ SPECS = {
     "sales": _Spec("stats_sales", "sale_key", upserts.SALE_VALUES,
                    (("undone", "0", "false"), ("source", "'import'", "'import'"), ("event_seq", "0", "0"))),
 }  # fmt: skip
-_PG_TYPES = {"n": "bigint", "sold_at": "timestamptz", "hammer_fen": "bigint", "held_on": "date"}
+_PG_TYPES = {"n": "bigint", "hammer_fen": "bigint"}  # the rest is text
+# Moments and days are staged as text on PostgreSQL too (`upserts`: cheaper to send and to COPY than datetimes)
+# and converted once, set-wise, by the move.
+STAGED_AS_TEXT = {"sold_at": "timestamptz", "held_on": "date"}
 
 
 class Stage:
@@ -48,6 +52,7 @@ class Stage:
         self.pg, self.raw = pg, raw  # raw: the asyncpg connection held for the import (PostgreSQL)
         self.suffix = uuid.uuid4().hex[:12]
         self.ranges: dict[str, list[int]] = {}  # kind -> [first n, last n] staged
+        self.pending: dict[str, int] = {}  # PostgreSQL: kind -> rows staged and not moved yet
 
     def name(self, kind: str) -> str:
         return f"stats_stage_{kind}_{self.suffix}"
@@ -59,8 +64,8 @@ class Stage:
     async def create(self) -> None:
         for kind in SPECS:
             if self.pg:
-                # n is a key so that a stretch is found by an index range, not by scanning every staged row
-                cols = ", ".join(f"{c} {_PG_TYPES.get(c, 'text')}" for c in self.columns(kind)) + ", PRIMARY KEY (n)"
+                # No key: the rows staged are moved all at once, then the table is emptied (`move_pending`).
+                cols = ", ".join(f"{c} {_PG_TYPES.get(c, 'text')}" for c in self.columns(kind))
                 await self.raw.execute(f"CREATE TEMP TABLE {self.name(kind)} ({cols})")
             else:
                 cols = ", ".join("n INTEGER PRIMARY KEY" if c == "n" else c for c in self.columns(kind))
@@ -79,12 +84,14 @@ class Stage:
         span[1] = records[-1][0]
         if self.pg:
             await self.raw.copy_records_to_table(self.name(kind), records=records, columns=self.columns(kind))
+            self.pending[kind] = self.pending.get(kind, 0) + len(records)
         else:
             marks = ", ".join("?" for _ in self.columns(kind))
             await connections.get("default").execute_many(f"INSERT INTO {self.name(kind)} VALUES ({marks})", records)
 
-    def _sql(self, kind: str) -> tuple[str, str]:
-        """(count of created and updated rows, the upsert of the rows that change) for a stretch of staged rows."""
+    def _sql(self, kind: str, ranged: bool = True) -> tuple[str, str]:
+        """(count of created and updated rows, the upsert of the rows that change) for a stretch of staged rows
+        (parameters: first n, last n, submission id), or (`ranged` false) for every staged row (submission id)."""
         spec, stage = SPECS[kind], self.name(kind)
         mark = "$" if self.pg else "?"  # numbered on both: the parameters' order differs from the text's
 
@@ -99,64 +106,54 @@ class Stage:
         extra_cols = ", ".join(c for c, _, _ in spec.extra)
         extra_values = ", ".join(pg if self.pg else lite for _, lite, pg in spec.extra)
         names = ", ".join(("house_id", spec.key, *spec.values, extra_cols, "submission_id"))
-        picked = ", ".join(("h.id", f"s.{spec.key}", *(f"s.{c}" for c in spec.values), extra_values, p(3)))
+        typed = [f"s.{c}::{STAGED_AS_TEXT[c]}" if self.pg and c in STAGED_AS_TEXT else f"s.{c}" for c in spec.values]
+        picked = ", ".join(("h.id", f"s.{spec.key}", *typed, extra_values, p(3) if ranged else p(1)))
         updates = ", ".join(f"{c} = excluded.{c}" for c in (*spec.values, "submission_id"))
         differs = " AND ".join(f"{spec.table}.{c} = excluded.{c}" for c in spec.values)
         # The stored row is not joined here (SQLite would first copy the whole SELECT aside, as it reads the table
         # it writes): an equal row is left alone by the conflict clause's WHERE instead.
+        stretch = f"WHERE s.n >= {p(1)} AND s.n <= {p(2)}" if ranged else ""
         upsert = (f"INSERT INTO {spec.table} ({names}) SELECT {picked} FROM {stage} s "
-                  f"JOIN stats_houses h ON h.name = s.house WHERE s.n >= {p(1)} AND s.n <= {p(2)} "
+                  f"JOIN stats_houses h ON h.name = s.house {stretch} "
                   f"ON CONFLICT (house_id, {spec.key}) DO UPDATE SET {updates} WHERE NOT ({differs})")  # fmt: skip
         return count, upsert
 
     async def move(self, kind: str, submission: Callable[[], Awaitable[int]],
                    progress: Callable[[int], None]) -> tuple[int, int, int]:  # fmt: skip
-        """(created, updated, unchanged) after moving the staged rows of `kind` into its fact table; the houses
-        must exist. `submission()` gives the submission's id (on SQLite asked only when a stretch changes something)."""
+        """SQLite: (created, updated, unchanged) after moving the staged rows of `kind` into its fact table, a
+        stretch a transaction; the houses must exist. `submission()` gives the submission's id (asked only when a
+        stretch changes something)."""
         if kind not in self.ranges:
             return 0, 0, 0
         count, upsert = self._sql(kind)
-        if self.pg:
-            # Autovacuum never analyses a temporary table: without statistics the planner guesses its size.
-            await self.raw.execute(f"ANALYZE {self.name(kind)}")
         first, last = self.ranges[kind]
         created = updated = unchanged = 0
         for lo in range(first, last + 1, MOVE):
             hi = min(lo + MOVE - 1, last)
-            async with self._transaction() as run:
-                if self.pg:
-                    # PostgreSQL tells which rows the upsert inserted (xmax 0) and which it updated; an equal row
-                    # is not returned. The submission is asked for first (dropped after if nothing changed).
-                    written = await run(f"{upsert} RETURNING (xmax = 0)", [lo, hi, await submission()], fetch=True)
-                    new = sum(1 for (inserted,) in written if inserted)
-                    changed = len(written) - new
-                else:
-                    (new, changed), = await run(count, [lo, hi], fetch=True)  # fmt: skip
-                    new, changed = int(new or 0), int(changed or 0)
-                    if new or changed:
-                        await run(upsert, [lo, hi, await submission()], fetch=False)
+            async with in_transaction() as conn:
+                _, found = await conn.execute_query(count, [lo, hi])
+                new, changed = (int(v or 0) for v in found[0])
+                if new or changed:
+                    await conn.execute_query(upsert, [lo, hi, await submission()])
             staged = hi - lo + 1
             created, updated, unchanged = created + new, updated + changed, unchanged + staged - new - changed
             progress(hi - first + 1)
         return created, updated, unchanged
 
-    @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
-        if self.pg:
-            async with self.raw.transaction():
-
-                async def run_pg(sql: str, args: list[Any], fetch: bool) -> Any:
-                    return await (self.raw.fetch(sql, *args) if fetch else self.raw.execute(sql, *args))
-
-                yield run_pg
-        else:
-            async with in_transaction() as conn:
-
-                async def run_lite(sql: str, args: list[Any], fetch: bool) -> Any:
-                    _, found = await conn.execute_query(sql, args)
-                    return [tuple(r) for r in found] if fetch else None
-
-                yield run_lite
+    async def move_pending(self, kind: str, submission_id: int) -> tuple[int, int, int]:
+        """PostgreSQL, inside the import's own transaction (`imports`): every row of `kind` staged so far moved into
+        its fact table, then the staging table emptied. (created, updated, unchanged)."""
+        staged = self.pending.pop(kind, 0)
+        if not staged:
+            return 0, 0, 0
+        _, upsert = self._sql(kind, ranged=False)
+        # An equal row is not returned; (xmax = 0) tells an inserted row from an updated one. Counted by the server.
+        ((new, written),) = await self.raw.fetch(  # fmt: skip
+            f"WITH w AS ({upsert} RETURNING (xmax = 0) AS new) SELECT count(*) FILTER (WHERE new), count(*) FROM w",
+            submission_id,
+        )
+        await self.raw.execute(f"TRUNCATE {self.name(kind)}")
+        return new, written - new, staged - written
 
 
 @contextlib.asynccontextmanager
