@@ -66,12 +66,9 @@ async def free_credit_fen(conn: BaseDBAsyncClient, house_org_id: int, user_id: i
     provider has not settled yet (their postings come when it does). The credit's account row is locked first
     (PostgreSQL; SQLite has one writer), so a bank request and a card refund decided at once take turns."""
     party = rules.buyer_party(user_id)
-    acc = await (
-        LedgerAccount.filter(house_org_id=house_org_id, code="buyer_credit", party=party, currency=currency)
-        .select_for_update()
-        .using_db(conn)
-        .first()
-    )
+    acc = await ledger.account(conn, house_org_id, "buyer_credit", party, currency, create=False)
+    if acc is not None:  # read again under the row lock
+        acc = await LedgerAccount.filter(id=acc.id).select_for_update().using_db(conn).first()
     held = 0 if acc is None else -int(acc.balance_fen)
     by_bank = await BuyerRefund.filter(
         house_org_id=house_org_id, user_id=user_id, currency=currency, status="due"
