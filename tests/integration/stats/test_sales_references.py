@@ -82,7 +82,7 @@ async def test_a_house_deleted_while_its_sales_are_written_is_noticed(database: 
     house = await ReportingHouse.create(name="宁波市机动车拍卖行")
     conn = connections.get("default")
     if not upserts.is_postgres(conn):
-        pytest.skip("SQLite has one writer at a time: no two write transactions overlap")
+        pytest.skip(reason="SQLite has one writer at a time: no two write transactions overlap")
     async with conn.acquire_connection() as deleter, conn.acquire_connection() as writer:
         await deleter.execute("BEGIN")
         await deleter.execute("DELETE FROM stats_houses WHERE id = $1", house.id)  # not committed yet
