@@ -23,8 +23,18 @@ export function getSession(): SessionState {
   return state;
 }
 
+// Bumped by every explicit change of the user (login, confirmation, logout): a `GET /api/me` sent before it
+// answers for the cookie it was sent with, so its answer must not undo the change (a boot-time 401 arriving after
+// the registration's confirmation signed the new user out again).
+let generation = 0;
+
 /** Sets (or clears, with null) the current user. */
 export function setSessionUser(me: Me | null): void {
+  generation += 1;
+  apply(me);
+}
+
+function apply(me: Me | null): void {
   emit(me ? { status: 'authenticated', me } : { status: 'anonymous', me: null });
 }
 
@@ -33,20 +43,24 @@ let inflight: Promise<Me | null> | null = null;
 /** Reloads `GET /api/me`; a 401 means "not signed in". */
 export function refreshSession(): Promise<Me | null> {
   if (!inflight) {
+    const sent = generation;
+    const stale = () => generation !== sent; // the user changed while this was in flight: keep the change
     inflight = api
       .get<Me>('/api/me')
       .then(
         (me) => {
-          setSessionUser(me);
+          if (stale()) return state.me;
+          apply(me);
           return me;
         },
         (e: unknown) => {
+          if (stale()) return state.me;
           if (isApiError(e) && e.status === 401) {
-            setSessionUser(null);
+            apply(null);
             return null;
           }
           // Network trouble etc.: keep whatever we knew, but leave "loading".
-          if (state.status === 'loading') setSessionUser(null);
+          if (state.status === 'loading') apply(null);
           throw e;
         },
       )
