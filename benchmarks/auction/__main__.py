@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -396,6 +397,7 @@ async def main() -> None:
             label = f"1 lot x {args.watchers} w + storm"
             stormy, _ = await scenario(args, env, 1, args.watchers, args.bids, label, storm=args.storm)
     finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the run's SQLite database and files: nothing is left in /tmp
         if scratch and pg:
             import asyncpg
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shutil
 import statistics
 import tempfile
 import time
@@ -32,7 +33,7 @@ from listings.domain.vin import with_check_digit
 from marketplace import db
 from marketplace.accounts import sessions
 from marketplace.app import create_app
-from marketplace.settings import load_settings
+from marketplace.settings import Settings, load_settings
 
 XLSX = {"Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -89,7 +90,14 @@ async def main(rounds: int) -> None:
         frontend_dist=var / "none",
         log_json=False,
     )
-    await db.migrate(settings)
+    try:
+        await db.migrate(settings)
+        await run(settings, rounds)
+    finally:
+        shutil.rmtree(var, ignore_errors=True)  # the run's SQLite database and files: nothing is left in /tmp
+
+
+async def run(settings: Settings, rounds: int) -> None:
     app = create_app(settings)
     async with LifespanManager(app):
         org = await make_org("dealer")
