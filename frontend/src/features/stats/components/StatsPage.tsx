@@ -210,9 +210,9 @@ function chartOptions(r: StatsReport, t: T, save: string): ChartSet {
     title: { text: t('stats.chart.rank'), textStyle: { fontSize: 14 } },
     toolbox: toolbox(`top10-${r.period}`),
     tooltip: {},
-    grid: { left: 8, right: 24, containLabel: true },
-    xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: top.map((row) => row.house), axisLabel: { width: 160, overflow: 'truncate' } },
+    grid: { top: 44, bottom: 8, left: 8, right: 24, containLabel: true },
+    xAxis: { type: 'value', splitNumber: 3 },
+    yAxis: { type: 'category', data: top.map((row) => row.house), axisLabel: { width: 160, overflow: 'truncate', interval: 0 } },
     series: [{ type: 'bar', data: top.map((row) => row.units), name: t('stats.top.units.col') }],
   };
   const energy: EChartsOption = {
@@ -246,9 +246,9 @@ function chartOptions(r: StatsReport, t: T, save: string): ChartSet {
     title: { text: t('stats.chart.provinces'), textStyle: { fontSize: 14 } },
     toolbox: toolbox(`provinces-${r.period}`),
     tooltip: {},
-    grid: { left: 8, right: 24, containLabel: true },
-    xAxis: { type: 'value' },
-    yAxis: { type: 'category', data: provinces.map(([name]) => name) },
+    grid: { top: 44, bottom: 8, left: 8, right: 24, containLabel: true },
+    xAxis: { type: 'value', splitNumber: 3 },
+    yAxis: { type: 'category', data: provinces.map(([name]) => name), axisLabel: { interval: 0 } },
     series: [{ type: 'bar', data: provinces.map(([, v]) => v.units), name: t('stats.top.units.col') }],
   };
   return { monthly, rank, energy, bands, provinces: prov };
