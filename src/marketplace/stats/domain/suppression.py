@@ -1,32 +1,191 @@
-"""Small-cell suppression for public breakdowns (by house, province, make, ...).
+"""Small-cell suppression for public breakdowns (by house, province, make, ...), linked across the tables, periods
+and versions that publish the same cells.
 
-A cell built from fewer than k sales (and more than none) is suppressed (primary). A lone suppressed cell could
-be recovered as the total minus the published cells, and so could a group of suppressed cells whose sum is
-itself small, so more cells are suppressed (secondary: the smallest remaining, ties by key) until no suppressed
-cell stands alone and the suppressed cells together hold at least k sales. When that cannot be reached (the
-total itself is small), every cell is suppressed. Suppressed cells come back as None (observation status Q); the
-total is published as it is.
+One table. A cell built from fewer than k sales (and more than none) is suppressed (primary). A lone suppressed
+cell could be recovered as the total minus the published cells, and so could a group of suppressed cells whose
+sum is itself small, so more cells are suppressed (secondary: the smallest remaining, ties by key) until no
+suppressed cell stands alone and the suppressed cells together hold at least k sales. When that cannot be reached
+(the total itself is small), every cell is suppressed. Suppressed cells come back as None (observation status Q);
+the total is published as it is.
+
+Linked tables. The same cell is published again by a revision of the release, by a release of a period inside or
+around it (a year's province cell is the sum of its months'), and by another breakdown of the same release (a
+province whose sales are all one house's, that house's all in it, is the house's cell). Differencing those
+published figures recovers a hidden cell unless the suppression is consistent across them (`links`):
+
+- **hidden stays hidden**: a cell hidden in any version of the same release, or in any release of a period that
+  contains the period or lies inside it (the same year's months, halves and the year), is hidden here too, and
+  the secondary suppression above works on top of that union (a hidden cell must again not stand alone);
+- **known cells protect nothing**: a cell whose value here already follows from published figures (shown by an
+  earlier version with the same value, or the sum of the published pieces of the period: the year = H1 + H2, a
+  month = the year − its 11 other months) is never picked as a secondary cell, and does not count towards the
+  hidden group's size or sum;
+- **one cell, one fate** (`suppress_linked`): a cell equal in two breakdowns (the same units and turnover) is
+  taken for the same cell: hidden in one, it is hidden in the other.
+
+What this does not protect (docs/statistics.md, "Small cells"): a revision publishes how much its total changed,
+so a revision that changes a single cell gives away that cell's change whatever is hidden; a cell that is the sum
+of several cells of another breakdown (a province made of exactly two listed houses) is not detected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
 
-K = TypeVar("K", bound=str)
+from marketplace.stats.domain.periods import Period
+
+Cell = tuple[int, int]  # (units, turnover_fen)
 
 
-def suppress(counts: Mapping[K, int], k: int) -> dict[K, int | None]:
+def suppress(
+    counts: Mapping[str, int], k: int, *, hidden: Iterable[str] = (), known: Iterable[str] = ()
+) -> dict[str, int | None]:
+    """The cells as published: None for a suppressed one.
+
+    `hidden`: cells hidden in a linked table, hidden here whatever their size (one that is not in `counts` any more
+    comes back as a hidden cell of 0: showing it missing would show it empty). `known`: cells whose value follows
+    from published figures anyway, so they are never picked to protect another and do not count as protection.
+    """
     if k <= 1:
         return dict(counts)
-    hidden = {key for key, n in counts.items() if 0 < n < k}
-    shown = sorted((key for key, n in counts.items() if n >= k), key=lambda key: (counts[key], key))
+    forced = set(hidden)
+    cells = dict(counts)
+    for key in forced - cells.keys():
+        cells[key] = 0
+    known_set = set(known)
+    hide = {key for key, n in cells.items() if 0 < n < k} | forced
+    protect = hide - known_set  # the cells whose value must not come out
+    candidates = sorted(
+        (key for key, n in cells.items() if n >= k and key not in hide and key not in known_set),
+        key=lambda key: (cells[key], key),
+    )
 
     def exposed() -> bool:
-        return bool(hidden) and (len(hidden) == 1 or sum(counts[key] for key in hidden) < k)
+        unknown = hide - known_set
+        return bool(protect) and (len(unknown) == 1 or sum(cells[key] for key in unknown) < k)
 
-    while exposed() and shown:
-        hidden.add(shown.pop(0))
+    while exposed() and candidates:
+        hide.add(candidates.pop(0))
     if exposed():
-        hidden = set(counts)
-    return {key: (None if key in hidden else n) for key, n in counts.items()}
+        # Hiding a known cell protects nothing (and would tie every later version to hiding it too).
+        hide |= cells.keys() - known_set
+    return {key: (None if key in hide else n) for key, n in cells.items()}
+
+
+@dataclass(frozen=True)
+class Published:
+    """One breakdown as a stored release (published or scheduled) shows it: the cells it hides, those it shows."""
+
+    period: Period
+    version: int
+    hidden: frozenset[str]
+    shown: Mapping[str, Cell]
+
+
+@dataclass(frozen=True)
+class Links:
+    hidden: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()
+
+
+def links(target: Period, current: Mapping[str, Cell], published: Iterable[Published]) -> Links:
+    """What the stored releases of the same breakdown impose on `target`'s: the cells to keep hidden (hidden in a
+    version of the same period, or in a period containing it or inside it) and the cells already known (shown by
+    an earlier version with the same value, or the sum of other periods' published pieces)."""
+    goal = _months(target)
+    hidden: set[str] = set()
+    known: set[str] = set()
+    pieces: dict[str, list[frozenset[int]]] = {}
+    for table in published:
+        if table.period.year != target.year:
+            continue
+        months = _months(table.period)
+        same = table.period == target
+        if same or months <= goal or goal <= months:
+            hidden |= table.hidden
+        for key, value in table.shown.items():
+            if same:
+                if current.get(key) == tuple(value):
+                    known.add(key)
+            else:
+                pieces.setdefault(key, []).append(months)
+    known |= {key for key, sets in pieces.items() if derivable(goal, sets)}
+    return Links(frozenset(hidden), frozenset(known))
+
+
+def _months(period: Period) -> frozenset[int]:
+    return frozenset(m.index for m in period.months())
+
+
+def derivable(goal: frozenset[int], pieces: Iterable[frozenset[int]]) -> bool:
+    """Whether a cell's sum over the months `goal` follows from its published sums over `pieces` (months of the same
+    year): whether `goal` is a linear combination of them (the year from H1 and H2, a month from the year and the
+    other eleven, H2 from the year and H1, ...)."""
+    basis: dict[int, list[Fraction]] = {}  # pivot -> row, 1 at its pivot and 0 at every other pivot
+
+    def reduce(months: frozenset[int]) -> list[Fraction]:
+        row = [Fraction(1 if m in months else 0) for m in range(1, 13)]
+        for pivot, base in basis.items():
+            if row[pivot]:
+                factor = row[pivot]
+                row = [a - factor * b for a, b in zip(row, base, strict=True)]
+        return row
+
+    for piece in pieces:
+        row = reduce(piece)
+        pivot = next((i for i, a in enumerate(row) if a), None)
+        if pivot is None:
+            continue
+        row = [a / row[pivot] for a in row]
+        for other, base in basis.items():
+            if base[pivot]:
+                factor = base[pivot]
+                basis[other] = [a - factor * b for a, b in zip(base, row, strict=True)]
+        basis[pivot] = row
+    return not any(reduce(goal))
+
+
+def suppress_linked(
+    tables: Mapping[str, Mapping[str, Cell]], k: int, linked: Mapping[str, Links] | None = None
+) -> dict[str, frozenset[str]]:
+    """The hidden cells of each breakdown of one release (`{"provinces": {...}, "houses": {...}}`), each suppressed
+    with its links, where a cell equal in two breakdowns (the same units and turnover, not empty) is one cell: a
+    province whose sales are all one house's, and that house's all in the province, is that house's figure, so
+    hiding it in one table and showing it in the other would hide nothing."""
+    linked = linked or {}
+    extra: dict[str, set[str]] = {name: set() for name in tables}
+    known: dict[str, set[str]] = {name: set(linked.get(name, Links()).known) for name in tables}
+    by_value: dict[str, dict[Cell, list[str]]] = {}
+    for name, cells in tables.items():
+        for key, cell in cells.items():
+            if cell[0] > 0:
+                by_value.setdefault(name, {}).setdefault(cell, []).append(key)
+    for name, cells in tables.items():  # a cell known in one table is known in the other
+        for other in tables:
+            if other != name:
+                known[other] |= {
+                    twin for key in known[name] if key in cells for twin in by_value.get(other, {}).get(cells[key], [])
+                }
+    while True:
+        hidden: dict[str, frozenset[str]] = {}
+        for name, cells in tables.items():
+            links_ = linked.get(name, Links())
+            shown = suppress({key: c[0] for key, c in cells.items()}, k, hidden=links_.hidden | extra[name],
+                             known=known[name])  # fmt: skip
+            hidden[name] = frozenset(key for key, n in shown.items() if n is None)
+        grew = False
+        for name, cells in tables.items():
+            for other in tables:
+                if other == name:
+                    continue
+                for key in hidden[name]:
+                    if key not in cells:
+                        continue
+                    for twin in by_value.get(other, {}).get(cells[key], []):
+                        if twin not in hidden[other]:
+                            extra[other].add(twin)
+                            grew = True
+        if not grew:
+            return hidden
