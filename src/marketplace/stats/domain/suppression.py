@@ -93,24 +93,24 @@ class Links:
 def links(target: Period, current: Mapping[str, Cell], published: Iterable[Published]) -> Links:
     """What the stored releases of the same breakdown impose on `target`'s: the cells to keep hidden (hidden in a
     version of the same period, or in a period containing it or inside it) and the cells already known (shown by
-    an earlier version with the same value, or the sum of other periods' published pieces)."""
+    an earlier version with the same value, or the sum of other periods' published pieces). A key a table does not
+    list at all is a published 0 there (the breakdown lists every key with a sale)."""
     goal = _months(target)
+    tables = [t for t in published if t.period.year == target.year]
+    universe = set(current).union(*(t.shown.keys() | t.hidden for t in tables))
     hidden: set[str] = set()
     known: set[str] = set()
     pieces: dict[str, list[frozenset[int]]] = {}
-    for table in published:
-        if table.period.year != target.year:
-            continue
+    for table in tables:
         months = _months(table.period)
         same = table.period == target
         if same or months <= goal or goal <= months:
             hidden |= table.hidden
-        for key, value in table.shown.items():
-            if same:
-                if current.get(key) == tuple(value):
-                    known.add(key)
-            else:
+        for key in universe - table.hidden:
+            if not same:
                 pieces.setdefault(key, []).append(months)
+            elif key in table.shown and current.get(key) == tuple(table.shown[key]):
+                known.add(key)
     known |= {key for key, sets in pieces.items() if derivable(goal, sets)}
     return Links(frozenset(hidden), frozenset(known))
 

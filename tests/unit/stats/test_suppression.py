@@ -1,0 +1,278 @@
+"""Small cells linked across versions, periods and breakdowns: no hidden cell comes out by differencing.
+
+The attacker of the property tests holds every published table and solves the linear system they make: a shown
+cell is an equation, a table's total is one, a key a table does not list is a published 0, a year's (or half's)
+cell is the sum of its months' (the same data), and a cell a revision did not change is the same unknown in both
+versions. A small cell is recovered when its value is fixed by that system. The tests exempt only what the
+published totals give away alone (a table with a single key: its cell is its total)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marketplace.stats.domain.figures import Levels, Tally
+from marketplace.stats.domain.periods import Period
+from marketplace.stats.domain.report import build, rankings
+from marketplace.stats.domain.suppression import (
+    Links,
+    Published,
+    derivable,
+    links,
+    suppress,
+    suppress_linked,
+)
+
+K = 5
+YEAR = Period.whole_year(2023)
+H1 = Period.half(2023, 1)
+MONTHS = H1.months()
+
+Vector = dict[object, Fraction]
+
+
+class Attacker:
+    """The row space of the published equations (Gauss–Jordan over the rationals)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[object, Vector] = {}  # pivot variable -> row with 1 there and 0 at the other pivots
+
+    def _reduce(self, vector: Mapping[object, int | Fraction]) -> Vector:
+        v = {var: Fraction(c) for var, c in vector.items() if c}
+        for pivot, row in self.rows.items():
+            factor = v.get(pivot)
+            if factor:
+                for var, c in row.items():
+                    v[var] = v.get(var, Fraction(0)) - factor * c
+                v = {var: c for var, c in v.items() if c}
+        return v
+
+    def learn(self, vector: Mapping[object, int | Fraction]) -> None:
+        v = self._reduce(vector)
+        if not v:
+            return
+        pivot = min(v, key=repr)
+        v = {var: c / v[pivot] for var, c in v.items()}
+        for other, row in list(self.rows.items()):
+            factor = row.get(pivot)
+            if factor:
+                merged = dict(row)
+                for var, c in v.items():
+                    merged[var] = merged.get(var, Fraction(0)) - factor * c
+                self.rows[other] = {var: c for var, c in merged.items() if c}
+        self.rows[pivot] = v
+
+    def knows(self, vector: Mapping[object, int | Fraction]) -> bool:
+        return not self._reduce(vector)
+
+
+def _cells(units: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    return {key: (n, n * 100_000 + 7) for key, n in units.items() if n > 0}
+
+
+def _publish(period: Period, version: int, units: Mapping[str, int], published: list[Published]) -> Published:
+    cells = _cells(units)
+    link = links(period, cells, published)
+    out = suppress({key: c[0] for key, c in cells.items()}, K, hidden=link.hidden, known=link.known)
+    table = Published(
+        period, version, frozenset(key for key, n in out.items() if n is None),
+        {key: cells[key] for key, n in out.items() if n is not None},
+    )  # fmt: skip
+    published.append(table)
+    return table
+
+
+# --- the pure rule, case by case -------------------------------------------------------------------------------
+
+
+def test_one_table_keeps_its_rule() -> None:
+    assert suppress({"浙江": 100, "江苏": 40, "西藏": 2}, 5) == {"浙江": 100, "江苏": None, "西藏": None}
+    assert suppress({"a": 9, "b": 8}, 5) == {"a": 9, "b": 8}
+    assert suppress({"a": 3}, 5) == {"a": None}
+
+
+def test_a_revision_keeps_hidden_what_an_earlier_version_hid() -> None:
+    # v1 hides {A, B}; were v2 to show A, B would be (A + B from v1) − A.
+    v1 = suppress({"A": 3, "B": 6, "C": 50, "D": 60}, K)
+    assert (v1["A"], v1["B"]) == (None, None)
+    p1 = Published(YEAR, 1, frozenset({"A", "B"}), {"C": (50, 5), "D": (60, 6)})
+    now = {"A": (9, 9), "B": (6, 6), "C": (2, 2), "D": (60, 6)}  # A grew; C fell small
+    link = links(YEAR, now, [p1])
+    assert link.hidden == {"A", "B"}
+    assert link.known == {"D"}  # D unchanged: its v1 value is public, hiding it would protect nothing
+    v2 = suppress({key: c[0] for key, c in now.items()}, K, hidden=link.hidden, known=link.known)
+    assert v2 == {"A": None, "B": None, "C": None, "D": 60}
+
+
+def test_a_cell_hidden_before_and_gone_now_stays_a_hidden_cell() -> None:
+    out = suppress({"B": 7, "C": 50, "D": 60}, K, hidden={"A", "B"})
+    assert out == {"A": None, "B": None, "C": 50, "D": 60}
+    # Hidden cells that are all empty now would show their sum, 0: the rule adds a partner as for any small group.
+    assert suppress({"C": 50, "D": 60}, K, hidden={"A", "B"}) == {"A": None, "B": None, "C": None, "D": 60}
+
+
+def test_without_the_links_the_revision_attack_works() -> None:
+    """The failure the links fix: v2 suppressed alone shows A, and B follows from v1's hidden pair."""
+    v1 = suppress({"A": 3, "B": 2, "C": 50}, K)
+    v2 = suppress({"A": 9, "B": 2, "C": 50, "E": 3}, K)  # a revision: A corrected, a new province E
+    assert v1["A"] is None and v2["A"] == 9  # alone, v2 would show A ...
+    fixed = suppress({"A": 9, "B": 2, "C": 50, "E": 3}, K, hidden={"A", "B", "C"})
+    assert fixed["A"] is None  # ... linked, it stays hidden
+
+
+def test_a_year_hides_what_a_month_hid_and_a_month_what_the_year_hid() -> None:
+    month = Published(Period.month(2023, 3), 1, frozenset({"西藏", "青海"}), {"浙江": (90, 9)})
+    assert links(YEAR, {"浙江": (900, 90)}, [month]).hidden == {"西藏", "青海"}
+    year = Published(YEAR, 1, frozenset({"宁夏"}), {"浙江": (900, 90)})
+    assert links(Period.month(2023, 7), {}, [year]).hidden == {"宁夏"}
+    assert links(Period.half(2023, 2), {}, [year, month]).hidden == {"宁夏"}  # March is not in H2
+    other_year = Published(Period.whole_year(2022), 1, frozenset({"海南"}), {})
+    assert links(YEAR, {}, [other_year]).hidden == frozenset()
+
+
+def test_a_cell_that_follows_from_published_pieces_is_known() -> None:
+    assert derivable(frozenset(range(1, 13)), [frozenset(range(1, 7)), frozenset(range(7, 13))])  # H1 + H2
+    year, others = frozenset(range(1, 13)), [frozenset({m}) for m in range(1, 12)]
+    assert derivable(frozenset({12}), [year, *others])  # December = the year − 11 months
+    assert not derivable(frozenset({12}), [year, *others[1:]])
+    assert derivable(frozenset(range(7, 13)), [year, frozenset(range(1, 7))])  # H2 = the year − H1
+    assert not derivable(year, [frozenset(range(1, 7))])
+    months = [Published(m, 1, frozenset(), {"浙江": (10, 1)}) for m in YEAR.months()]
+    assert links(YEAR, {"浙江": (120, 12)}, months).known == {"浙江"}
+    # A month not listing a key published a 0 for it: still a piece of the sum.
+    months[4] = Published(Period.month(2023, 5), 1, frozenset(), {})
+    assert links(YEAR, {"浙江": (110, 11)}, months).known == {"浙江"}
+    months[5] = Published(Period.month(2023, 6), 1, frozenset({"浙江"}), {})
+    assert links(YEAR, {"浙江": (110, 11)}, months).known == frozenset()
+
+
+def test_a_known_cell_is_never_the_partner_of_a_hidden_one() -> None:
+    # Without the link the year would hide 江苏 (the smallest) as 西藏's partner; 江苏's year is the sum of its
+    # published months, so 西藏 = total − shown − 江苏. The partner must be one whose year is not published.
+    alone = suppress({"西藏": 2, "江苏": 40, "浙江": 60, "上海": 80}, K)
+    assert alone["江苏"] is None and alone["浙江"] == 60
+    linked = suppress({"西藏": 2, "江苏": 40, "浙江": 60, "上海": 80}, K, known={"江苏"})
+    assert linked == {"西藏": None, "江苏": 40, "浙江": None, "上海": 80}
+
+
+def test_a_province_that_is_one_house_shares_its_fate() -> None:
+    provinces = {"浙江": (100, 1000), "江苏": (40, 400), "西藏": (2, 20)}
+    houses = {"h1": (100, 1000), "h2": (40, 400), "h3": (2, 20)}  # each house sells in one province only
+    hidden = suppress_linked({"provinces": provinces, "houses": houses}, K)
+    assert hidden == {"provinces": {"江苏", "西藏"}, "houses": {"h2", "h3"}}
+    # A house hidden in an earlier version hides its twin province too.
+    hidden = suppress_linked({"provinces": provinces, "houses": houses}, K, {"houses": Links(frozenset({"h1"}))})
+    assert "浙江" in hidden["provinces"]
+    # Equal units but another turnover: not the same cell.
+    houses = {"h1": (100, 1001), "h2": (40, 401), "h3": (2, 21), "h4": (50, 50)}
+    assert suppress_linked({"provinces": provinces, "houses": houses}, K)["houses"] == {"h2", "h3"}
+
+
+def test_a_house_of_fewer_than_k_sales_is_left_out_of_the_public_lists() -> None:
+    levels = Levels(Period.month(2023, 5))
+    for key, units in (("a", 40), ("b", 9), ("c", 2)):
+        levels.houses[key] = Tally(units, units * 5_000_000)
+        levels.house_names[key] = f"{key} 拍卖行"
+    hidden = suppress_linked({"houses": {k: (t.units, t.turnover_fen) for k, t in levels.houses.items()}}, K)
+    assert hidden["houses"] == {"b", "c"}  # c is small; b alone would be the total minus a
+    report = build(levels, None, None, hidden["houses"])
+    assert [r.house_key for r in report.rankings.units] == [r.house_key for r in report.rankings.turnover] == ["a"]
+    assert [r.house_key for r in rankings(levels).units] == ["a", "b", "c"]  # the analysts' preview
+
+
+# --- the property: no differencing attack recovers a small cell ------------------------------------------------
+
+KEYS = st.sampled_from("ABCDEF")
+UNITS = st.dictionaries(KEYS, st.integers(0, 14), max_size=6)
+
+
+def _totals_only_knows(tables: Iterable[dict[object, int]], target: dict[object, int]) -> bool:
+    """What the totals give away alone, with the 0 of every key a table does not list (a breakdown lists the keys
+    that had sales: a month in which one province sold has that province's figure as its total)."""
+    attacker = Attacker()
+    for total in tables:
+        attacker.learn(total)
+    return attacker.knows(target)
+
+
+@settings(max_examples=500, deadline=None)
+@given(UNITS, st.dictionaries(KEYS, st.integers(0, 14), max_size=6), st.integers(2, 4))
+def test_no_revision_reveals_a_small_cell(v1: dict[str, int], changes: dict[str, int], versions: int) -> None:
+    """Versions 1..n of one release, each revising some cells; a cell unchanged between two versions is one unknown."""
+    data = [dict(v1)]
+    for i in range(1, versions):  # each revision changes a rotating part of `changes`
+        step = dict(data[-1])
+        step.update({key: n for j, (key, n) in enumerate(sorted(changes.items())) if j % (versions - 1) == i - 1})
+        data.append(step)
+    published: list[Published] = []
+    tables = [_publish(YEAR, v + 1, units, published) for v, units in enumerate(data)]
+    keys = set().union(*data)
+
+    def var(key: str, version: int) -> tuple[str, int]:
+        first = version  # the version since which the cell has had this value
+        while first > 0 and data[first - 1].get(key, 0) == data[version].get(key, 0):
+            first -= 1
+        return (key, first)
+
+    attacker, totals = Attacker(), []
+    for v, table in enumerate(tables):
+        total: dict[object, int] = {var(key, v): 1 for key in keys}
+        attacker.learn(total)  # the total is published
+        totals.append(total)
+        for key in keys:
+            if key not in table.hidden:  # shown, or not listed: a published 0
+                attacker.learn({var(key, v): 1})
+                if not data[v].get(key):
+                    totals.append({var(key, v): 1})
+    # The first version's cells, and the cells no revision touched. (A cell a revision changes while every other
+    # cell stays as it was has its change published by the total: a limit, docs/statistics.md.)
+    for v, units in enumerate(data):
+        for key, n in units.items():
+            if v > 0 and any(d.get(key, 0) != n for d in data):
+                continue
+            if 0 < n < K and not _totals_only_knows(totals, {var(key, v): 1}):
+                assert not attacker.knows({var(key, v): 1}), (key, v + 1, data, [t.hidden for t in tables])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.dictionaries(KEYS, st.lists(st.integers(0, 5), min_size=6, max_size=6), max_size=4),
+    st.permutations(list(range(7))),
+    st.integers(1, 7),
+)
+def test_no_period_reveals_a_small_cell(data: dict[str, list[int]], order: list[int], count: int) -> None:
+    """H1 and its six months, some of them published, in any order (a month may come after its half)."""
+    periods = [*MONTHS, H1]
+    chosen = [periods[i] for i in order[:count]]
+    published: list[Published] = []
+    attacker = Attacker()
+    totals: list[dict[object, int]] = []
+    sensitive: list[dict[object, int]] = []
+    for period in chosen:
+        months = [m.index for m in period.months()]
+        units = {key: sum(series[m - 1] for m in months) for key, series in data.items()}
+        table = _publish(period, 1, units, published)
+        total: dict[object, int] = {(key, m): 1 for key in data for m in months}
+        attacker.learn(total)
+        totals.append(total)
+        for key in data:
+            if key not in table.hidden:
+                attacker.learn({(key, m): 1 for m in months})
+                if not units[key]:
+                    totals.append({(key, m): 1 for m in months})
+            if 0 < units[key] < K:
+                sensitive.append({(key, m): 1 for m in months})
+    for cell in sensitive:
+        if not _totals_only_knows(totals, cell):
+            assert not attacker.knows(cell), (cell, data, [(t.period.key, t.hidden) for t in published])
+
+
+def test_the_attacker_finds_what_unlinked_suppression_leaks() -> None:
+    """The property test's attacker is not blind: months suppressed alone and a year shown whole leak a month."""
+    attacker = Attacker()
+    attacker.learn({("A", 1): 1, ("A", 2): 1})  # the half-year shows A = A(1) + A(2)
+    attacker.learn({("A", 2): 1})  # February shows A
+    assert attacker.knows({("A", 1): 1})  # January's hidden A = the half − February
