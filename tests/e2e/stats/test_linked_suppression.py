@@ -11,7 +11,10 @@ from tests.integration.stats.test_imports import SALE_COLUMNS, SESSION_COLUMNS, 
 from tests.support import ApiClient
 
 HOUSE = "宁波市机动车拍卖行"
-SESSIONS = [["L-5", HOUSE, "浙江", "宁波", "online", "2023-05-06"], ["L-6", HOUSE, "浙江", "宁波", "online", "2023-06-06"]]
+SESSIONS = [
+    ["L-5", HOUSE, "浙江", "宁波", "online", "2023-05-06"],
+    ["L-6", HOUSE, "浙江", "宁波", "online", "2023-06-06"],
+]
 FEN = {"西藏": 3_000_000, "浙江": 4_000_000, "江苏": 5_000_000, "广东": 6_000_000, "上海": 7_000_000}
 
 
@@ -26,7 +29,8 @@ def _sales(prefix: str, month: int, counts: dict[str, int]) -> list[list[str]]:
 
 
 async def _load(analyst: ApiClient, rows: list[list[str]]) -> None:
-    r = await analyst.post("/api/stats/imports?file=sessions&approve=true", content=csv_bytes(SESSION_COLUMNS, SESSIONS))
+    sessions = csv_bytes(SESSION_COLUMNS, SESSIONS)
+    r = await analyst.post("/api/stats/imports?file=sessions&approve=true", content=sessions)
     assert r.status_code == 200, r.text
     r = await analyst.post("/api/stats/imports?file=sales&approve=true", content=csv_bytes(SALE_COLUMNS, rows))
     assert (r.status_code, r.json()["imported"]) == (200, True), r.text

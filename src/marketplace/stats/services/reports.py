@@ -321,7 +321,10 @@ async def publish(
     current, base = await _levels_and_base(period)
     for _ in range(3):
         try:
-            async with in_transaction():
+            async with in_transaction() as conn:
+                if conn.capabilities.dialect == "postgres":
+                    # Releases of one year take turns: each reads what the others hid (SQLite runs one at a time).
+                    await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [f"stats:{period.year}"])
                 published = await linked_releases(period, current.house_names)
                 doc, record = public_document(period, current, base, small_cell_k, published)
                 previous = await Release.filter(period=period.key).order_by("-version").first()
