@@ -30,6 +30,7 @@ of several cells of another breakdown (a province made of exactly two listed hou
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -123,6 +124,11 @@ def derivable(goal: frozenset[int], pieces: Iterable[frozenset[int]]) -> bool:
     """Whether a cell's sum over the months `goal` follows from its published sums over `pieces` (months of the same
     year): whether `goal` is a linear combination of them (the year from H1 and H2, a month from the year and the
     other eleven, H2 from the year and H1, ...)."""
+    return _derivable(goal, frozenset(pieces))
+
+
+@functools.lru_cache(maxsize=4096)  # the keys of a breakdown mostly share one pattern of published periods
+def _derivable(goal: frozenset[int], pieces: frozenset[frozenset[int]]) -> bool:
     basis: dict[int, list[Fraction]] = {}  # pivot -> row, 1 at its pivot and 0 at every other pivot
 
     def reduce(months: frozenset[int]) -> list[Fraction]:
@@ -133,7 +139,7 @@ def derivable(goal: frozenset[int], pieces: Iterable[frozenset[int]]) -> bool:
                 row = [a - factor * b for a, b in zip(row, base, strict=True)]
         return row
 
-    for piece in pieces:
+    for piece in sorted(pieces, key=sorted):
         row = reduce(piece)
         pivot = next((i for i, a in enumerate(row) if a), None)
         if pivot is None:
