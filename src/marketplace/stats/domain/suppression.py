@@ -13,8 +13,9 @@ around it (a year's province cell is the sum of its months'), and by another bre
 province whose sales are all one house's, that house's all in it, is the house's cell). Differencing those
 published figures recovers a hidden cell unless the suppression is consistent across them (`links`):
 
-- **hidden stays hidden**: a cell hidden in any version of the same release, or in any release of a period that
-  contains the period or lies inside it (the same year's months, halves and the year), is hidden here too, and
+- **hidden stays hidden**: a cell hidden in any version of the same release, in any release of a period that
+  contains the period or lies inside it (the same year's months, halves and the year), or in a sibling period
+  once a release containing both is out, is hidden here too, and
   the secondary suppression above works on top of that union (a hidden cell must again not stand alone);
 - **known cells protect nothing**: a cell whose value here already follows from published figures (shown by an
   earlier version with the same value, or the sum of the published pieces of the period: the year = H1 + H2, a
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from marketplace.stats.domain.periods import Period
@@ -41,13 +42,21 @@ Cell = tuple[int, int]  # (units, turnover_fen)
 
 
 def suppress(
-    counts: Mapping[str, int], k: int, *, hidden: Iterable[str] = (), known: Iterable[str] = ()
+    counts: Mapping[str, int],
+    k: int,
+    *,
+    hidden: Iterable[str] = (),
+    known: Iterable[str] = (),
+    blocks: Iterable[frozenset[str]] = (),
 ) -> dict[str, int | None]:
     """The cells as published: None for a suppressed one.
 
     `hidden`: cells hidden in a linked table, hidden here whatever their size (one that is not in `counts` any more
     comes back as a hidden cell of 0: showing it missing would show it empty). `known`: cells whose value follows
     from published figures anyway, so they are never picked to protect another and do not count as protection.
+    `blocks`: groups of cells whose sum is published already (the hidden group of an earlier version, its sum
+    unchanged): a block protects nothing outside it, so the cells hidden beside it must protect each other (v1 hides
+    {A, B}; v2 may not hide a new small C with them alone, or C = v2's hidden sum − v1's).
     """
     if k <= 1:
         return dict(counts)
@@ -63,9 +72,11 @@ def suppress(
         key=lambda key: (cells[key], key),
     )
 
+    in_blocks = set().union(*blocks)
+
     def exposed() -> bool:
-        unknown = hide - known_set
-        return bool(protect) and (len(unknown) == 1 or sum(cells[key] for key in unknown) < k)
+        unknown = hide - known_set - in_blocks
+        return bool(protect - in_blocks) and (len(unknown) == 1 or sum(cells[key] for key in unknown) < k)
 
     while exposed() and candidates:
         hide.add(candidates.pop(0))
@@ -77,23 +88,56 @@ def suppress(
 
 @dataclass(frozen=True)
 class Published:
-    """One breakdown as a stored release (published or scheduled) shows it: the cells it hides, those it shows."""
+    """One breakdown as a stored release (published or scheduled) shows it: the cells it hides, those it shows, and
+    those of its hidden cells whose value its own figures give away anyway (`derived`: the one cell left unpublished
+    when every other is shown or known, its total minus the rest; `record`)."""
 
     period: Period
     version: int
     hidden: frozenset[str]
     shown: Mapping[str, Cell]
+    derived: Mapping[str, Cell] = field(default_factory=dict)
+    # The cells it does not publish and their sum, which is public (its total minus what it shows).
+    unpublished: frozenset[str] = frozenset()
+    unpublished_sum: Cell = (0, 0)
+
+
+def record(
+    period: Period, version: int, cells: Mapping[str, Cell], hidden: Iterable[str], shown: Iterable[str],
+    known: Iterable[str] = (),
+) -> Published:  # fmt: skip
+    """A breakdown as it is published: `cells` (every key with a sale), `hidden` its suppressed keys, `shown` the keys
+    it publishes (a province breakdown all it does not hide; a ranking only the listed houses), `known` the keys
+    whose value follows from other releases. A lone unpublished cell that is not known is its total minus the rest:
+    it is recorded as derived, so later releases take it for published."""
+    hidden_set, shown_set, known_set = frozenset(hidden), set(shown), set(known)
+    unknown = [key for key in set(cells) | hidden_set if key not in shown_set and key not in known_set]
+    derived = {key: cells[key] for key in unknown if key in cells} if len(unknown) == 1 else {}
+    block = frozenset((set(cells) | hidden_set) - shown_set)
+    total = _sum(cells, block)
+    shown_cells = {key: cells[key] for key in shown_set if key in cells}
+    return Published(period, version, hidden_set, shown_cells, derived, block, total)
+
+
+def _sum(cells: Mapping[str, Cell], keys: Iterable[str]) -> Cell:
+    units = turnover = 0
+    for key in keys:
+        u, t = cells.get(key, (0, 0))
+        units, turnover = units + u, turnover + t
+    return (units, turnover)
 
 
 @dataclass(frozen=True)
 class Links:
     hidden: frozenset[str] = frozenset()
     known: frozenset[str] = frozenset()
+    blocks: tuple[frozenset[str], ...] = ()
 
 
 def links(target: Period, current: Mapping[str, Cell], published: Iterable[Published]) -> Links:
     """What the stored releases of the same breakdown impose on `target`'s: the cells to keep hidden (hidden in a
-    version of the same period, or in a period containing it or inside it) and the cells already known (shown by
+    version of the same period, in a period containing it or inside it, or in another period that a stored release
+    contains together with it) and the cells already known (shown by
     an earlier version with the same value, or the sum of other periods' published pieces). A key a table does not
     list at all is a published 0 there (the breakdown lists every key with a sale)."""
     goal = _months(target)
@@ -102,18 +146,27 @@ def links(target: Period, current: Mapping[str, Cell], published: Iterable[Publi
     hidden: set[str] = set()
     known: set[str] = set()
     pieces: dict[str, list[frozenset[int]]] = {}
+    spans = {_months(t.period) for t in tables}
     for table in tables:
         months = _months(table.period)
         same = table.period == target
-        if same or months <= goal or goal <= months:
+        # A sibling (another month of the half) is linked once a period around both is out: its sum would give the
+        # sibling's hidden cell as the container minus this one (and the other pieces).
+        sibling = any(months | goal <= span for span in spans)
+        if same or months <= goal or goal <= months or sibling:
             hidden |= table.hidden
-        for key in universe - table.hidden:
+        values = {**table.shown, **table.derived}
+        for key in (universe - table.hidden) | table.derived.keys():
             if not same:
                 pieces.setdefault(key, []).append(months)
-            elif key in table.shown and current.get(key) == tuple(table.shown[key]):
+            elif key in values and current.get(key) == tuple(values[key]):
                 known.add(key)
     known |= {key for key, sets in pieces.items() if derivable(goal, sets)}
-    return Links(frozenset(hidden), frozenset(known))
+    blocks = tuple(
+        t.unpublished for t in tables
+        if t.period == target and t.unpublished and _sum(current, t.unpublished) == tuple(t.unpublished_sum)
+    )  # fmt: skip
+    return Links(frozenset(hidden), frozenset(known), blocks)
 
 
 def _months(period: Period) -> frozenset[int]:
@@ -179,7 +232,7 @@ def suppress_linked(
         for name, cells in tables.items():
             links_ = linked.get(name, Links())
             shown = suppress({key: c[0] for key, c in cells.items()}, k, hidden=links_.hidden | extra[name],
-                             known=known[name])  # fmt: skip
+                             known=known[name], blocks=links_.blocks)  # fmt: skip
             hidden[name] = frozenset(key for key, n in shown.items() if n is None)
         grew = False
         for name, cells in tables.items():

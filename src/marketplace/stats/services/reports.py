@@ -24,7 +24,7 @@ from marketplace.stats.domain.figures import Levels, ReturnFigures, Tally, add_r
 from marketplace.stats.domain.periods import CST, Period, beijing_date
 from marketplace.stats.domain.releases import embargo_conflict, next_version, revision_note, visible
 from marketplace.stats.domain.report import build, rankings
-from marketplace.stats.domain.suppression import Cell, Published, links, suppress_linked
+from marketplace.stats.domain.suppression import Cell, Links, Published, links, record, suppress_linked
 from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
 from marketplace.stats.services import levels as sql_levels
 from marketplace.stats.services import pagecache
@@ -223,6 +223,7 @@ def public_document(
     lists suppressed the same way, so a house hidden last year is "new", never a rank nobody saw."""
     tables = {"provinces": _cells(current.provinces), "houses": _cells(current.houses)}
     hidden = {name: frozenset[str]() for name in BREAKDOWNS}
+    linked = {name: Links() for name in BREAKDOWNS}
     base_hidden: frozenset[str] = frozenset()
     if small_cell_k > 1:
         linked = {name: links(period, tables[name], (published or {}).get(name, [])) for name in BREAKDOWNS}
@@ -243,30 +244,36 @@ def public_document(
         for key in sorted(provinces.keys() | hidden["provinces"])
     }
     listed = {row.house_key for row in (*report.rankings.units, *report.rankings.turnover)}
-    record = {
-        "provinces": {
-            "hidden": sorted(hidden["provinces"]),
-            "shown": {key: list(cell) for key, cell in provinces.items() if key not in hidden["provinces"]},
-        },
-        "houses": {
-            "hidden": sorted(hidden["houses"]),
-            "shown": {key: list(tables["houses"][key]) for key in sorted(listed)},
-        },
-    }
-    return doc, record
+    shown = {"provinces": provinces.keys() - hidden["provinces"], "houses": listed}
+    stored: dict[str, Any] = {}
+    for name in BREAKDOWNS:
+        known = linked[name].known if small_cell_k > 1 else frozenset()
+        table = record(period, 0, tables[name], hidden[name], shown[name], known)
+        stored[name] = {
+            "hidden": sorted(table.hidden),
+            "shown": {key: list(cell) for key, cell in sorted(table.shown.items())},
+            "derived": {key: list(cell) for key, cell in sorted(table.derived.items())},
+            "unpublished": sorted(table.unpublished),
+            "unpublished_sum": list(table.unpublished_sum),
+        }
+    return doc, stored
+
+
+def _cell(value: list[int]) -> Cell:
+    return (int(value[0]), int(value[1]))
 
 
 def stored_breakdowns(release: Release, house_keys: Mapping[str, str]) -> dict[str, Published]:
     """What a stored release's breakdowns hide and show. One stored before `suppressed` was recorded is read from
     its document: provinces by their status Q, houses from the top-30 lists (by name: `house_keys`)."""
     period = Period.parse(release.period)
-    record = release.suppressed or {}
-    if not record:
+    stored = release.suppressed or {}
+    if not stored:
         doc = release.document
         provinces = doc.get("provinces", {})
         rows = (*doc.get("top30_units", []), *doc.get("top30_turnover", []))
         houses = {house_keys[r["house"]]: [r["units"], r["turnover_fen"]] for r in rows if r["house"] in house_keys}
-        record = {
+        stored = {
             "provinces": {
                 "hidden": [key for key, cell in provinces.items() if cell.get("status") == "Q"],
                 "shown": {
@@ -277,13 +284,20 @@ def stored_breakdowns(release: Release, house_keys: Mapping[str, str]) -> dict[s
             },
             "houses": {"hidden": [], "shown": houses},
         }
+
+    def cells(name: str, part: str) -> dict[str, Cell]:
+        return {key: _cell(value) for key, value in stored.get(name, {}).get(part, {}).items()}
+
     return {
         name: Published(
             period,
             release.version,
-            frozenset(record.get(name, {}).get("hidden", [])),
-            {key: (int(u), int(t)) for key, (u, t) in record.get(name, {}).get("shown", {}).items()},
-        )
+            frozenset(stored.get(name, {}).get("hidden", [])),
+            cells(name, "shown"),
+            cells(name, "derived"),
+            frozenset(stored.get(name, {}).get("unpublished", [])),
+            _cell(stored.get(name, {}).get("unpublished_sum", [0, 0])),
+        )  # fmt: skip
         for name in BREAKDOWNS
     }
 
