@@ -49,25 +49,27 @@ async def test_a_revision_keeps_hidden_what_the_first_version_hid(client: ApiCli
     assert _hidden(v1) == {"西藏", "浙江"}  # 西藏 is small; alone it would be the total minus the rest
 
     # The revision adds 广东 (small) and 上海. Suppressed alone it would hide 西藏 with 广东 and show 浙江 (6, as in
-    # v1): 西藏 = (西藏 + 浙江 of v1) − 浙江 of v2. Linked, 浙江 stays hidden.
+    # v1): 西藏 = (西藏 + 浙江 of v1) − 浙江 of v2. Linked, 浙江 stays hidden; and 广东 hidden beside v1's pair alone
+    # would be v2's hidden sum − v1's (the pair unchanged), so 上海 is hidden to protect it.
     await _load(analyst, first + _sales("b", 5, {"广东": 4, "上海": 5}))
     assert (await analyst.post("/api/stats/releases", json={"period": "2023"})).status_code == 201
     v2 = (await client.get("/api/stats/annual/2023")).json()
     assert v2["version"] == 2
-    assert _hidden(v2) == {"西藏", "浙江", "广东"}
-    assert v2["provinces"]["上海"] == {"units": 5, "turnover_fen": 35_000_000}
+    assert _hidden(v2) == {"西藏", "浙江", "广东", "上海"}
+    assert v2["provinces"]["江苏"] == {"units": 8, "turnover_fen": 40_000_000}
     # The note compares two public documents: no old or new value of a hidden cell.
     paths = {c["path"] for c in v2["revision_note"]}
     assert not any(p.startswith(("provinces.西藏", "provinces.浙江")) for p in paths)
     assert {"path": "provinces.广东.status", "old": None, "new": "Q"} in v2["revision_note"]
+    assert not [c for c in v2["revision_note"] if c["path"].startswith("provinces.") and c["new"] not in (None, "Q")]
 
     # The downloads are the stored document's: hidden cells are empty with status Q.
     csv_text = (await client.get("/api/stats/annual/2023/provinces.csv")).text.lstrip("\ufeff")
-    assert csv_text.splitlines()[1:] == ["上海,5,35000000,", "广东,,,Q", "江苏,8,40000000,", "浙江,,,Q", "西藏,,,Q"]
+    assert csv_text.splitlines()[1:] == ["上海,,,Q", "广东,,,Q", "江苏,8,40000000,", "浙江,,,Q", "西藏,,,Q"]
     book = load_workbook(io.BytesIO((await client.get("/api/stats/annual/2023.xlsx")).content))
     rows = [[c.value for c in row] for row in book["provinces"].iter_rows(min_row=2)]
-    assert [r for r in rows if r[3] == "Q"] == [["广东", None, None, "Q"], ["浙江", None, None, "Q"],
-                                                ["西藏", None, None, "Q"]]  # fmt: skip
+    assert [r for r in rows if r[3] != "Q"] == [["江苏", 8, 40_000_000, None]]
+    assert all(r[1:3] == [None, None] for r in rows if r[3] == "Q")
     assert [e["version"] for e in (await client.get("/api/stats/releases")).json()["items"]] == [2, 1]
 
 
