@@ -276,3 +276,32 @@ def test_the_attacker_finds_what_unlinked_suppression_leaks() -> None:
     attacker.learn({("A", 1): 1, ("A", 2): 1})  # the half-year shows A = A(1) + A(2)
     attacker.learn({("A", 2): 1})  # February shows A
     assert attacker.knows({("A", 1): 1})  # January's hidden A = the half − February
+
+
+def test_a_release_records_its_suppression_and_the_next_version_keeps_it() -> None:
+    """The service's pure half: the record a release stores, read back as the next version's links."""
+    from types import SimpleNamespace
+
+    from marketplace.stats.services.reports import public_document, stored_breakdowns
+
+    def levels(houses: dict[str, int]) -> Levels:
+        lv = Levels(YEAR)
+        for key, n in houses.items():
+            lv.houses[key], lv.house_names[key] = Tally(n, n * 1_000_000 + ord(key)), f"{key} 拍卖行"
+            lv.provinces[f"省{key}"] = Tally(n * 2, n * 2_000_000)
+        lv.total = Tally(sum(houses.values()), sum(t.turnover_fen for t in lv.houses.values()))
+        return lv
+
+    v1 = levels({"a": 40, "b": 30, "c": 2, "d": 3})
+    doc1, stored1 = public_document(YEAR, v1, Levels(YEAR.year_earlier()), K)
+    assert [r["house"] for r in doc1["top30_units"]] == ["a 拍卖行", "b 拍卖行"]
+    assert stored1["houses"]["hidden"] == ["c", "d"]
+    assert stored1["houses"]["unpublished_sum"] == [5, 5_000_000 + ord("c") + ord("d")]
+    release = SimpleNamespace(period="2023", version=1, suppressed=stored1, document=doc1)
+    tables = stored_breakdowns(release, {})  # type: ignore[arg-type]
+    # v2: c and d grew to 9 and 8 sales; they stay out of the lists, as v1 left them.
+    v2 = levels({"a": 40, "b": 30, "c": 9, "d": 8})
+    doc2, _ = public_document(YEAR, v2, Levels(YEAR.year_earlier()), K, {n: [t] for n, t in tables.items()})
+    assert [r["house"] for r in doc2["top30_units"]] == ["a 拍卖行", "b 拍卖行"]
+    alone, _ = public_document(YEAR, v2, Levels(YEAR.year_earlier()), K)
+    assert [r["house"] for r in alone["top30_units"]] == ["a 拍卖行", "b 拍卖行", "c 拍卖行", "d 拍卖行"]  # unlinked
