@@ -15,12 +15,13 @@ published figures recovers a hidden cell unless the suppression is consistent ac
 
 - **hidden stays hidden**: a cell hidden in any version of the same release, in any release of a period that
   contains the period or lies inside it (the same year's months, halves and the year), or in a sibling period
-  once a release containing both is out, is hidden here too, and
-  the secondary suppression above works on top of that union (a hidden cell must again not stand alone);
+  once a release containing both is out, is hidden here too, and the secondary suppression above works on top of
+  that union (a hidden cell must again not stand alone), leaving out an earlier version's hidden group whose sum is
+  unchanged (`blocks`: that sum is public, so the cells hidden beside it must protect each other);
 - **known cells protect nothing**: a cell whose value here already follows from published figures (shown by an
   earlier version with the same value, or the sum of the published pieces of the period: the year = H1 + H2, a
-  month = the year − its 11 other months) is never picked as a secondary cell, and does not count towards the
-  hidden group's size or sum;
+  month = the year − its 11 other months; a release's lone unpublished cell, its total minus the rest: `derived`)
+  is never picked as a secondary cell, and does not count towards the hidden group's size or sum;
 - **one cell, one fate** (`suppress_linked`): a cell equal in two breakdowns (the same units and turnover) is
   taken for the same cell: hidden in one, it is hidden in the other.
 
