@@ -98,9 +98,9 @@ class Published:
     hidden: frozenset[str]
     shown: Mapping[str, Cell]
     derived: Mapping[str, Cell] = field(default_factory=dict)
-    # The cells it does not publish and their sum, which is public (its total minus what it shows).
-    unpublished: frozenset[str] = frozenset()
-    unpublished_sum: Cell = (0, 0)
+    # The cells it does not publish, with their values (kept private): their sum is public, its total minus what it
+    # shows, and which of them a revision left unchanged decides whether that sum still tells anything (`links`).
+    unpublished: Mapping[str, Cell] = field(default_factory=dict)
 
 
 def record(
@@ -114,18 +114,9 @@ def record(
     hidden_set, shown_set, known_set = frozenset(hidden), set(shown), set(known)
     unknown = [key for key in set(cells) | hidden_set if key not in shown_set and key not in known_set]
     derived = {key: cells[key] for key in unknown if key in cells} if len(unknown) == 1 else {}
-    block = frozenset((set(cells) | hidden_set) - shown_set)
-    total = _sum(cells, block)
+    block = {key: cells.get(key, (0, 0)) for key in (set(cells) | hidden_set) - shown_set}
     shown_cells = {key: cells[key] for key in shown_set if key in cells}
-    return Published(period, version, hidden_set, shown_cells, derived, block, total)
-
-
-def _sum(cells: Mapping[str, Cell], keys: Iterable[str]) -> Cell:
-    units = turnover = 0
-    for key in keys:
-        u, t = cells.get(key, (0, 0))
-        units, turnover = units + u, turnover + t
-    return (units, turnover)
+    return Published(period, version, hidden_set, shown_cells, derived, block)
 
 
 @dataclass(frozen=True)
@@ -163,11 +154,20 @@ def links(target: Period, current: Mapping[str, Cell], published: Iterable[Publi
             elif key in values and current.get(key) == tuple(values[key]):
                 known.add(key)
     known |= {key for key, sets in pieces.items() if derivable(goal, sets)}
-    blocks = tuple(
-        t.unpublished for t in tables
-        if t.period == target and t.unpublished and _sum(current, t.unpublished) == tuple(t.unpublished_sum)
-    )  # fmt: skip
-    return Links(frozenset(hidden), frozenset(known), blocks)
+    # An earlier version's unpublished group has a public sum; less its cells whose value another version gives,
+    # it is a block if no cell of it changed since.
+    versions = [t for t in tables if t.period == target]
+    blocks = []
+    for table in versions:
+        others = [{**other.shown, **other.derived} for other in versions if other is not table]
+        given = {
+            key for key, value in table.unpublished.items()
+            if key in table.derived or any(tuple(o.get(key, ())) == tuple(value) for o in others)
+        }  # fmt: skip
+        rest = table.unpublished.keys() - given
+        if rest and all(current.get(key, (0, 0)) == tuple(table.unpublished[key]) for key in rest):
+            blocks.append(frozenset(rest))
+    return Links(frozenset(hidden), frozenset(known), tuple(blocks))
 
 
 def _months(period: Period) -> frozenset[int]:

@@ -253,8 +253,7 @@ def public_document(
             "hidden": sorted(table.hidden),
             "shown": {key: list(cell) for key, cell in sorted(table.shown.items())},
             "derived": {key: list(cell) for key, cell in sorted(table.derived.items())},
-            "unpublished": sorted(table.unpublished),
-            "unpublished_sum": list(table.unpublished_sum),
+            "unpublished": {key: list(cell) for key, cell in sorted(table.unpublished.items())},
         }
     return doc, stored
 
@@ -295,8 +294,7 @@ def stored_breakdowns(release: Release, house_keys: Mapping[str, str]) -> dict[s
             frozenset(stored.get(name, {}).get("hidden", [])),
             cells(name, "shown"),
             cells(name, "derived"),
-            frozenset(stored.get(name, {}).get("unpublished", [])),
-            _cell(stored.get(name, {}).get("unpublished_sum", [0, 0])),
+            cells(name, "unpublished"),
         )  # fmt: skip
         for name in BREAKDOWNS
     }
