@@ -246,7 +246,7 @@ def test_no_revision_reveals_a_small_cell(v1: dict[str, int], changes: dict[str,
     _audit(equations, sensitive)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     st.dictionaries(KEYS, st.lists(st.integers(0, 5), min_size=6, max_size=6), max_size=4),
     st.permutations(list(range(7))),
