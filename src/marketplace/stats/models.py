@@ -105,6 +105,9 @@ class Release(Model):
     embargo_until = fields.DatetimeField()
     document: Any = fields.JSONField()
     note: Any = fields.JSONField(default=list)  # [{path, old, new}] against the previous version
+    # Never served: per breakdown ("provinces", "houses") the keys it hides and the cells it shows, [units, turnover],
+    # which later versions and the releases of linked periods read to keep their suppression consistent with it.
+    suppressed: Any = fields.JSONField(default=dict)
     comment = fields.TextField(default="")
     created_by_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

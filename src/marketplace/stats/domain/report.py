@@ -26,11 +26,16 @@ class Rankings:
         return positions(self.units), positions(self.turnover)
 
 
-def rankings(levels: Levels, previous: Rankings | None = None, size: int = TOP) -> Rankings:
+def rankings(
+    levels: Levels, previous: Rankings | None = None, size: int = TOP, hidden: frozenset[str] = frozenset()
+) -> Rankings:
+    """The two top-`size` lists; houses in `hidden` (suppressed small cells of a public release) are left out, so
+    the lists rank the houses whose figures may be published."""
     before_units, before_turnover = previous.positions() if previous else ({}, {})
+    houses = {key: t for key, t in levels.houses.items() if key not in hidden} if hidden else levels.houses
     return Rankings(
-        rank(levels.houses, levels.house_names, "units", size=size, previous=before_units),
-        rank(levels.houses, levels.house_names, "turnover", size=size, previous=before_turnover),
+        rank(houses, levels.house_names, "units", size=size, previous=before_units),
+        rank(houses, levels.house_names, "turnover", size=size, previous=before_turnover),
     )
 
 
@@ -117,8 +122,14 @@ class Report:
         }
 
 
-def build(current: Levels, base: Levels | None, base_rankings: Rankings | None = None) -> Report:
-    """The report of `current` against `base` (the same period a year earlier, same version), or alone."""
+def build(
+    current: Levels,
+    base: Levels | None,
+    base_rankings: Rankings | None = None,
+    hidden_houses: frozenset[str] = frozenset(),
+) -> Report:
+    """The report of `current` against `base` (the same period a year earlier, same version), or alone; houses in
+    `hidden_houses` are left out of the rankings."""
     months_before = base.months if base else {}
     mom: dict[str, Fraction | None] = {}
     yoy: dict[str, Fraction | None] = {}
@@ -130,7 +141,7 @@ def build(current: Levels, base: Levels | None, base_rankings: Rankings | None =
         mom[key] = change(tally.turnover_fen, prev.turnover_fen if prev else None)
         earlier = months_before.get(f"{int(key[:4]) - 1:04d}{key[4:]}")
         yoy[key] = change(tally.turnover_fen, earlier.turnover_fen if earlier else None)
-    return Report(current, rankings(current, base_rankings), growth(current, base), mom, yoy)
+    return Report(current, rankings(current, base_rankings, hidden=hidden_houses), growth(current, base), mom, yoy)
 
 
 def _previous_month(key: str) -> str:

@@ -51,7 +51,9 @@ async def _report(call: Call[Any, AnnualQuery], period: Period) -> Response:
     "GET",
     "/api/stats/annual/{year:int}",
     summary="The annual report (latest published version; ?version=N for an older one; analysts: ?preview=1 for "
-    "approved, unpublished data). Money in fen, ratios as fractions, unrounded",
+    "approved, unpublished data). Money in fen, ratios as fractions, unrounded. Published versions suppress small "
+    "cells: a province of fewer than k sales reads {units: null, turnover_fen: null, status: Q}, a house of fewer "
+    "is not in the top-30 lists (docs/statistics.md, Small cells)",
     tag=TAG,
     auth="public",
     query=AnnualQuery,

@@ -9,7 +9,7 @@ sees it (or learns its figures) before then.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
@@ -20,11 +20,11 @@ from tortoise.transactions import in_transaction
 
 from marketplace.errors import Conflict, NotFound
 from marketplace.stats.domain import facts as f
-from marketplace.stats.domain.figures import Levels, ReturnFigures, add_returns, add_sales, add_sessions
+from marketplace.stats.domain.figures import Levels, ReturnFigures, Tally, add_returns, add_sales, add_sessions
 from marketplace.stats.domain.periods import CST, Period, beijing_date
 from marketplace.stats.domain.releases import embargo_conflict, next_version, revision_note, visible
 from marketplace.stats.domain.report import build, rankings
-from marketplace.stats.domain.suppression import suppress
+from marketplace.stats.domain.suppression import Cell, Links, Published, links, record, suppress_linked
 from marketplace.stats.models import MonthlyReturn, Release, SaleFact, SessionFact
 from marketplace.stats.services import levels as sql_levels
 from marketplace.stats.services import pagecache
@@ -178,32 +178,138 @@ def plain(value: Any) -> Any:
 async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
     """The report of a period from the facts approved now, with its year-earlier base from the same data.
 
-    With `small_cell_k` above 1 (a published release) the province breakdown hides cells of fewer sales
-    (`suppression`): such a cell reads `{"units": null, "turnover_fen": null, "status": "Q"}`.
-    """
-    async with pagecache.large():  # SQLite sorts a year of sales in memory, not in temporary files
-        current = await levels_of(period)
-        base = await levels_of(period.year_earlier())
+    With `small_cell_k` above 1 the breakdowns by province and by house (the top-30 lists) hide cells of fewer
+    sales (`suppression`), as the table stands alone; `publish` links them with the stored releases."""
+    current, base = await _levels_and_base(period)
     return document_of(period, current, base, small_cell_k)
 
 
-def document_of(period: Period, current: Levels, base: Levels, small_cell_k: int = 1) -> dict[str, Any]:
+async def _levels_and_base(period: Period) -> tuple[Levels, Levels]:
+    async with pagecache.large():  # SQLite sorts a year of sales in memory, not in temporary files
+        return await levels_of(period), await levels_of(period.year_earlier())
+
+
+BREAKDOWNS = ("provinces", "houses")
+
+
+def document_of(
+    period: Period,
+    current: Levels,
+    base: Levels,
+    small_cell_k: int = 1,
+    published: Mapping[str, list[Published]] | None = None,
+) -> dict[str, Any]:
     """The report document from a period's levels and its year-earlier base, however they were summed."""
-    report = build(current, base, rankings(base))
+    return public_document(period, current, base, small_cell_k, published)[0]
+
+
+def _cells(tallies: Mapping[str, Tally]) -> dict[str, Cell]:
+    return {key: (t.units, t.turnover_fen) for key, t in tallies.items()}
+
+
+def public_document(
+    period: Period,
+    current: Levels,
+    base: Levels,
+    small_cell_k: int = 1,
+    published: Mapping[str, list[Published]] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The document, and what its breakdowns hide and show (`Release.suppressed`).
+
+    With `small_cell_k` above 1 (a public release) a province cell or a house of fewer sales is suppressed
+    (`suppression.suppress_linked`), linked with `published` (per breakdown, the stored releases of the same year):
+    a hidden province reads `{"units": null, "turnover_fen": null, "status": "Q"}`, a hidden house is left out of
+    both top-30 lists (which then rank the other houses). The year-earlier ranks (movement) come from the base's
+    lists suppressed the same way, so a house hidden last year is "new", never a rank nobody saw."""
+    tables = {"provinces": _cells(current.provinces), "houses": _cells(current.houses)}
+    hidden = {name: frozenset[str]() for name in BREAKDOWNS}
+    linked = {name: Links() for name in BREAKDOWNS}
+    base_hidden: frozenset[str] = frozenset()
+    if small_cell_k > 1:
+        linked = {name: links(period, tables[name], (published or {}).get(name, [])) for name in BREAKDOWNS}
+        hidden = suppress_linked(tables, small_cell_k, linked)
+        base_hidden = suppress_linked({"houses": _cells(base.houses)}, small_cell_k)["houses"]
+    report = build(current, base, rankings(base, hidden=base_hidden), hidden["houses"])
     doc: dict[str, Any] = plain(report.headline())
     doc["period"] = period.key
     if period.kind == "year":
         doc["year"] = period.year
     doc["monthly_yoy"] = plain(report.monthly_yoy)
     doc["monthly_mom"] = plain(report.monthly_mom)
-    shown = suppress({k: t.units for k, t in current.provinces.items()}, small_cell_k)
+    provinces = tables["provinces"]
     doc["provinces"] = {
-        k: {"units": t.units, "turnover_fen": t.turnover_fen}
-        if shown[k] is not None
-        else {"units": None, "turnover_fen": None, "status": "Q"}
-        for k, t in sorted(current.provinces.items())
+        key: {"units": None, "turnover_fen": None, "status": "Q"}
+        if key in hidden["provinces"]
+        else {"units": provinces[key][0], "turnover_fen": provinces[key][1]}
+        for key in sorted(provinces.keys() | hidden["provinces"])
     }
-    return doc
+    listed = {row.house_key for row in (*report.rankings.units, *report.rankings.turnover)}
+    shown = {"provinces": provinces.keys() - hidden["provinces"], "houses": listed}
+    stored: dict[str, Any] = {}
+    for name in BREAKDOWNS:
+        known = linked[name].known if small_cell_k > 1 else frozenset()
+        table = record(period, 0, tables[name], hidden[name], shown[name], known)
+        stored[name] = {
+            "hidden": sorted(table.hidden),
+            "shown": {key: list(cell) for key, cell in sorted(table.shown.items())},
+            "derived": {key: list(cell) for key, cell in sorted(table.derived.items())},
+            "unpublished": {key: list(cell) for key, cell in sorted(table.unpublished.items())},
+        }
+    return doc, stored
+
+
+def _cell(value: list[int]) -> Cell:
+    return (int(value[0]), int(value[1]))
+
+
+def stored_breakdowns(release: Release, house_keys: Mapping[str, str]) -> dict[str, Published]:
+    """What a stored release's breakdowns hide and show. One stored before `suppressed` was recorded is read from
+    its document: provinces by their status Q, houses from the top-30 lists (by name: `house_keys`)."""
+    period = Period.parse(release.period)
+    stored = release.suppressed or {}
+    if not stored:
+        doc = release.document
+        provinces = doc.get("provinces", {})
+        rows = (*doc.get("top30_units", []), *doc.get("top30_turnover", []))
+        houses = {house_keys[r["house"]]: [r["units"], r["turnover_fen"]] for r in rows if r["house"] in house_keys}
+        stored = {
+            "provinces": {
+                "hidden": [key for key, cell in provinces.items() if cell.get("status") == "Q"],
+                "shown": {
+                    key: [cell["units"], cell["turnover_fen"]]
+                    for key, cell in provinces.items()
+                    if cell.get("status") != "Q"
+                },  # fmt: skip
+            },
+            "houses": {"hidden": [], "shown": houses},
+        }
+
+    def cells(name: str, part: str) -> dict[str, Cell]:
+        return {key: _cell(value) for key, value in stored.get(name, {}).get(part, {}).items()}
+
+    return {
+        name: Published(
+            period,
+            release.version,
+            frozenset(stored.get(name, {}).get("hidden", [])),
+            cells(name, "shown"),
+            cells(name, "derived"),
+            cells(name, "unpublished"),
+        )  # fmt: skip
+        for name in BREAKDOWNS
+    }
+
+
+async def linked_releases(period: Period, house_names: Mapping[str, str]) -> dict[str, list[Published]]:
+    """Every stored release (any version, published or scheduled) of the period's year, its months, halves and the
+    year itself, per breakdown: what `suppression.links` reads."""
+    keys = {name: key for key, name in house_names.items()}
+    year = f"{period.year:04d}"
+    out: dict[str, list[Published]] = {name: [] for name in BREAKDOWNS}
+    for release in await Release.filter(Q(period=year) | Q(period__startswith=f"{year}-")):
+        for name, table in stored_breakdowns(release, keys).items():
+            out[name].append(table)
+    return out
 
 
 async def publish(
@@ -219,14 +325,23 @@ async def publish(
 
     Without an embargo it goes out at once, or, for a revision of a version still under embargo, at that
     version's time (a revision keeps it). An embargo before the previous version's, or before that of a release
-    inside the period, is `409 release_before_embargo` (`releases.embargo_conflict`)."""
+    inside the period, is `409 release_before_embargo` (`releases.embargo_conflict`).
+
+    Its breakdowns are suppressed linked with every stored release of the same year (earlier versions, the
+    periods inside and around it), read in the publishing transaction (`suppression.links`)."""
     now = now or datetime.now(UTC)
-    doc = await document(period, small_cell_k)
+    current, base = await _levels_and_base(period)
     for _ in range(3):
         try:
-            async with in_transaction():
+            async with in_transaction() as conn:
+                if conn.capabilities.dialect == "postgres":
+                    # Releases of one year take turns: each reads what the others hid (SQLite runs one at a time).
+                    await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [f"stats:{period.year}"])
+                published = await linked_releases(period, current.house_names)
+                doc, record = public_document(period, current, base, small_cell_k, published)
                 previous = await Release.filter(period=period.key).order_by("-version").first()
                 versions = [previous.version] if previous else []
+                # Both documents are public: the note shows no figure that neither version shows.
                 note = [
                     {"path": c.path, "old": c.old, "new": c.new}
                     for c in (revision_note(previous.document, doc) if previous else [])
@@ -244,7 +359,7 @@ async def publish(
                     raise Conflict(refusal, code="release_before_embargo")
                 return await Release.create(
                     period=period.key, version=next_version(versions), embargo_until=embargo,
-                    document=doc, note=note, comment=comment,
+                    document=doc, note=note, comment=comment, suppressed=record,
                     created_by_id=by_user,
                 )  # fmt: skip
         except IntegrityError:
