@@ -67,6 +67,8 @@ async def test_analyst_fixes_a_bad_row_publishes_and_a_visitor_reads_and_downloa
     await expect(visitor.get_by_test_id("chart-monthly")).to_have_attribute("data-ready", "true")
     # One sale is a small cell (k = 5): the house is left out of the public list (docs/statistics.md, "Small cells").
     await expect(visitor.get_by_test_id("top30-units")).not_to_contain_text("宁波市机动车拍卖行")
+    await expect(visitor.get_by_test_id("top30-units-empty")).to_contain_text("没有成交笔数足以单独列示")
+    await expect(visitor.get_by_test_id("small-cells-note")).to_contain_text("为保护小样本")
     await visitor.get_by_role("button", name="English").click()
     await expect(visitor.get_by_test_id("card-turnover")).to_contain_text("Turnover")
     await expect(visitor.get_by_test_id("card-turnover")).to_contain_text("CNY 45,271")

@@ -87,6 +87,7 @@ function Report({ report }: { report: StatsReport }) {
         <TopTable title={t('stats.top.units')} rows={report.top30_units} testId="top30-units" />
         <TopTable title={t('stats.top.turnover')} rows={report.top30_turnover} testId="top30-turnover" />
       </div>
+      <p className="muted small" data-testid="small-cells-note">{t('stats.top.smallCells')}</p>
       <section className="section" aria-labelledby="stats-downloads">
         <h2 id="stats-downloads">{t('stats.downloads')}</h2>
         <ul className="stats-downloads">
@@ -288,6 +289,7 @@ function TopTable({ title, rows, testId }: { title: string; rows: RankRow[]; tes
           </tbody>
         </table>
       </div>
+      {rows.length === 0 ? <p className="muted" data-testid={`${testId}-empty`}>{t('stats.top.none')}</p> : null}
     </section>
   );
 }
