@@ -81,7 +81,7 @@ def _sessions_sql(pg: bool, ranges: int = 1) -> str:
     if pg:
         # The month as its first day, formatted in Python: cheaper to group by than to_char's text of every row.
         between = " OR ".join(f"(s.held_on >= ${2 * i + 1} AND s.held_on <= ${2 * i + 2})" for i in range(ranges))
-        month = "date_trunc('month', s.held_on)::date"
+        month = "date_trunc('month', s.held_on::timestamp)::date"
     else:
         between, month = "s.held_on >= ? AND s.held_on <= ?", "substr(s.held_on, 1, 7)"
     return (
