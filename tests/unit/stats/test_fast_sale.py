@@ -22,8 +22,9 @@ _CELLS = st.one_of(
     st.sampled_from(["", " ", "S-1", "S-2", "P-1", "P-2", HOUSE, "别家", "0", "99999", "100000", "4527100",
                      "1000000000", "1000000001", "99999999999999", "４５", "BEV", "ICE", "none", "in_province",
                      "2024-01-01T00:30:00+08:00", "2023-12-31T16:30:00Z", "2023-12-31T16:30:00.5Z",
-                     "2023-12-31T16:30:00+00:00", "2023-12-29T16:30:00Z", "2024-01-02T16:30:00Z", "2023-W52-7T16:30:00Z",
-                     "20231231T163000Z", "2024-01-01 00:30", "2023-12-31T16:30Z", "yesterday", "x" * 201, " 浙江 "]),
+                     "2023-12-31T16:30:00+00:00", "2023-12-29T16:30:00Z", "2024-01-02T16:30:00Z",
+                     "2023-W52-7T16:30:00Z", "20231231T163000Z", "2024-01-01 00:30", "2023-12-31T16:30Z",
+                     "yesterday", "x" * 201, " 浙江 "]),
     st.text(max_size=4),
 )  # fmt: skip
 
@@ -66,7 +67,8 @@ def test_the_fused_path_stages_what_the_full_path_stages(cells: list[str], retur
 def test_a_good_row_takes_the_fused_path(moment: str) -> None:
     row = [*GOOD[:3], moment, *GOOD[4:]]
     fast = fast_sale(row, _known(False), set())
-    assert fast is not None and fast == _full(row, _known(False), set())
+    assert fast is not None
+    assert fast == _full(row, _known(False), set())
 
 
 def test_a_file_checks_the_same_with_and_without_the_fused_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,8 +84,8 @@ def test_a_file_checks_the_same_with_and_without_the_fused_path(monkeypatch: pyt
     def check() -> tuple[ImportReport, list[Any]]:
         sent: list[Any] = []
         report = ImportReport()
-        validate(Upload(lambda: io.BytesIO(sessions.encode()), "csv"), Upload(lambda: io.BytesIO(sales.encode()), "csv"),
-                 Known(set(), {}), report, firstpass._Outbox(sent.append))  # fmt: skip
+        files = Upload(lambda: io.BytesIO(sessions.encode()), "csv"), Upload(lambda: io.BytesIO(sales.encode()), "csv")
+        validate(*files, Known(set(), {}), report, firstpass._Outbox(sent.append))
         return report, sent
 
     fused = check()

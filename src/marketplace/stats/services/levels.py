@@ -111,8 +111,8 @@ async def levels_of_each(periods: Sequence[Period], platform: AbstractSet[tuple[
     of_month = {m.key: i for i, p in enumerate(periods) for m in p.months()}
     month_ranges = [[p.months()[0].key, p.months()[-1].key] for p in periods]
     day_ranges = [[p.start(), p.end()] for p in periods]
-    found: list[Sequence[Any]] = []  # rows of the GROUP BY (the drivers' own row type)
-    kinds: list[Sequence[Any]] = []
+    found: list[Any] = []  # rows of the GROUP BY (the drivers' own row type)
+    kinds: list[Any] = []
     if pg:
         async with in_transaction() as tx:
             # The groups (tens of thousands for a national year) fit in memory: with the server's default 4 MB the
