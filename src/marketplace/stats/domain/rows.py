@@ -191,8 +191,8 @@ def parse_sale(line: int, values: Mapping[str, str | None]) -> SaleRow | list[Ro
 # built directly; the first doubt sends it down the column-by-column path above, which finds the exact errors.
 # Both accept exactly the same rows (`tests/unit/stats/test_rows_and_review.py` checks that they agree).
 _KINDS = frozenset(get_args(SessionKind))
-_ENERGIES = frozenset(get_args(EnergyType))
-_TRANSFERS = frozenset(get_args(ReportedTransfer))
+ENERGIES = frozenset(get_args(EnergyType))
+TRANSFERS = frozenset(get_args(ReportedTransfer))
 
 
 def _long(cells: list[str]) -> bool:
@@ -227,7 +227,7 @@ def parse_sale_cells(line: int, cells: Sequence[str | None]) -> SaleRow | list[R
          buyer_province, buyer_city, transfer) = stripped  # fmt: skip
         if (
             sale_id and session_id and house and sold_at and make and seller_province and seller_city
-            and energy in _ENERGIES and transfer in _TRANSFERS and fen.isascii() and fen.isdigit() and len(fen) <= 14
+            and energy in ENERGIES and transfer in TRANSFERS and fen.isascii() and fen.isdigit() and len(fen) <= 14
         ):  # fmt: skip
             price = int(fen)
             moment = datetime.fromisoformat(sold_at)

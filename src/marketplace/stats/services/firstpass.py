@@ -17,14 +17,23 @@ import pickle
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import IO, Any
 
 from marketplace.errors import PayloadTooLarge
 from marketplace.stats.domain.periods import beijing_date
-from marketplace.stats.domain.review import Warning, sale_warnings
-from marketplace.stats.domain.rows import RowError, SaleRow, SessionRow, parse_sale_cells, parse_session_cells
+from marketplace.stats.domain.review import HIGH_PRICE_FEN, LOW_PRICE_FEN, Warning, sale_warnings
+from marketplace.stats.domain.rows import (
+    ENERGIES,
+    MAX_TEXT,
+    TRANSFERS,
+    RowError,
+    SaleRow,
+    SessionRow,
+    parse_sale_cells,
+    parse_session_cells,
+)
 from marketplace.stats.services import upserts
 from marketplace.stats.services.sources import BadFile, Format, SheetTooLarge, rows
 
@@ -104,6 +113,14 @@ class _Outbox:
         if len(self.batch) >= BATCH:
             self.flush(read)
 
+    def add_record(self, kind: str, record: tuple[Any, ...], read: int) -> None:
+        """`add` of (house, key, *values) as one tuple."""
+        self.n += 1
+        self.kind = kind
+        self.batch.append((self.n, *record))
+        if len(self.batch) >= BATCH:
+            self.flush(read)
+
     def flush(self, read: int) -> None:
         if self.batch or self.houses:
             self.send(("rows", self.kind, self.batch, read, self.houses))
@@ -145,6 +162,11 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
         with sales.open() as stream:
             for line, values in rows("sales", stream, sales.format):
                 report.sales_read += 1
+                if not isinstance(values, RowError):
+                    record = fast_sale(values, known, seen)
+                    if record is not None:
+                        out.add_record("sales", record, report.sales_read)
+                        continue
                 parsed_sale = values if isinstance(values, RowError) else parse_sale_cells(line, values)
                 if isinstance(parsed_sale, SaleRow):
                     if _check_sale(line, parsed_sale, known, seen, report):
@@ -154,6 +176,58 @@ def validate(sessions: Upload | None, sales: Upload | None, known: Known, report
                     for err in [parsed_sale] if isinstance(parsed_sale, RowError) else parsed_sale:
                         report.reject_row(err, "sales")
         out.flush(report.sales_read)
+
+
+_EIGHT_HOURS = timedelta(hours=8)  # Beijing is UTC+8 all year (`periods.CST`)
+_ONE_DAY = timedelta(days=1)
+
+
+def fast_sale(cells: list[str], known: Known, seen: set[int]) -> tuple[Any, ...] | None:
+    """The staged record — (house, sale id, *`upserts.sale_values`) — of a sales row that passes every check with
+    no warning, in one go from its cells; None at the first doubt, with nothing changed (not even `seen`): the
+    row then takes the full path (`parse_sale_cells`, `_check_sale`), which finds its exact errors and warnings.
+    The near-totality of a file takes this path, and it costs a third less: no SaleRow, no second pass over the
+    values, and the usual UTC moment ("2023-05-06T02:00:00Z") staged by slicing its text rather than formatting
+    a datetime. Both paths give the same record (`tests/unit/stats/test_rows_and_review.py`)."""
+    try:
+        stripped = list(map(str.strip, cells))
+        (sale_id, session_id, house, sold_at, fen, make, make_en, energy, seller_province, seller_city,
+         buyer_province, buyer_city, transfer) = stripped  # fmt: skip
+    except (TypeError, ValueError):
+        return None
+    if not (
+        sale_id and session_id and house and sold_at and make and seller_province and seller_city
+        and energy in ENERGIES and transfer in TRANSFERS and fen.isascii() and fen.isdigit() and len(fen) <= 14
+        and house in known.houses
+    ):  # fmt: skip
+        return None
+    price = int(fen)
+    if not LOW_PRICE_FEN <= price <= HIGH_PRICE_FEN or max(map(len, stripped)) > MAX_TEXT:
+        return None  # out of bounds (an error, or a price warning), or a cell too long
+    session_day = known.sessions.get(digest(house, session_id))
+    key = digest(house, sale_id)
+    if session_day is None or key in seen:
+        return None
+    try:
+        moment = datetime.fromisoformat(sold_at)
+    except ValueError:
+        return None
+    if moment.tzinfo is UTC and len(sold_at) == 20 and sold_at[19] == "Z" and sold_at[10] == "T" and (
+        sold_at[4] == sold_at[7] == "-" and sold_at[13] == sold_at[16] == ":"
+    ):  # fmt: skip
+        # YYYY-MM-DDTHH:MM:SSZ, a valid moment: `upserts.moment_text`'s text is its own characters rearranged
+        staged = f"{sold_at[:10]} {sold_at[11:19]}+00:00"
+        day = (moment + _EIGHT_HOURS).date()
+    elif moment.tzinfo is None:
+        return None
+    else:
+        staged = upserts.moment_text(moment)
+        day = beijing_date(moment)
+    if abs(day - session_day) > _ONE_DAY or _returned(known, house, day):
+        return None
+    seen.add(key)
+    return (house, sale_id, session_id, staged, price, make, make_en, energy, seller_province, seller_city,
+            buyer_province, buyer_city, transfer)  # fmt: skip
 
 
 def _check_sale(line: int, sale: SaleRow, known: Known, seen: set[int], report: ImportReport) -> bool:

@@ -44,9 +44,13 @@ _APPROVED = (
 _KEYS = "s.sold_month, s.house_id, s.seller_province, s.energy, s.transfer, s.source"
 
 
-def _sales_sql(pg: bool) -> str:
-    where = "s.sold_month >= $1 AND s.sold_month <= $2 AND NOT s.undone" if pg else (
-        "s.sold_month >= ? AND s.sold_month <= ? AND s.undone = 0")  # fmt: skip
+def _sales_sql(pg: bool, ranges: int = 1) -> str:
+    """The GROUP BY over the approved sales in `ranges` ranges of month keys (SQLite: one range a query)."""
+    if pg:
+        months = " OR ".join(f"(s.sold_month >= ${2 * i + 1} AND s.sold_month <= ${2 * i + 2})" for i in range(ranges))
+        where = f"({months}) AND NOT s.undone"
+    else:
+        where = "s.sold_month >= ? AND s.sold_month <= ? AND s.undone = 0"
     return (
         f"SELECT {_KEYS}, SUM(CASE WHEN s.hammer_fen >= {HIGH_PRICE_FEN} THEN 1 ELSE 0 END), COUNT(*), "
         f"SUM(s.hammer_fen), {_below()} FROM stats_sales s WHERE {_APPROVED} AND {where} GROUP BY {_KEYS}"
@@ -73,40 +77,73 @@ def _banded(found: Iterable[Sequence[Any]], platform: AbstractSet[tuple[int, str
     return groups
 
 
-def _sessions_sql(pg: bool) -> str:
-    between = "s.held_on >= $1 AND s.held_on <= $2" if pg else "s.held_on >= ? AND s.held_on <= ?"
-    month = "to_char(s.held_on, 'YYYY-MM')" if pg else "substr(s.held_on, 1, 7)"
+def _sessions_sql(pg: bool, ranges: int = 1) -> str:
+    if pg:
+        # The month as its first day, formatted in Python: cheaper to group by than to_char's text of every row.
+        between = " OR ".join(f"(s.held_on >= ${2 * i + 1} AND s.held_on <= ${2 * i + 2})" for i in range(ranges))
+        month = "date_trunc('month', s.held_on::timestamp)::date"
+    else:
+        between, month = "s.held_on >= ? AND s.held_on <= ?", "substr(s.held_on, 1, 7)"
     return (
         f"SELECT s.kind = 'online', COUNT(*), s.house_id, {month}, s.source = 'platform' FROM stats_sessions s "
-        f"WHERE {_APPROVED} AND {between} GROUP BY 1, 3, 4, 5"
+        f"WHERE {_APPROVED} AND ({between}) GROUP BY 1, 3, 4, 5"
     )
+
+
+def _month_key(month: Any) -> str:
+    return month if isinstance(month, str) else f"{month.year:04d}-{month.month:02d}"
 
 
 async def levels_of(period: Period, platform: AbstractSet[tuple[int, str]] = frozenset()) -> Levels:
     """The period's levels from approved facts, aggregated in the database. `platform` holds the (house id,
     YYYY-MM) months the platform recorded itself: rows a house imported for those months are left out."""
+    return (await levels_of_each([period], platform))[0]
+
+
+async def levels_of_each(periods: Sequence[Period], platform: AbstractSet[tuple[int, str]] = frozenset()
+                         ) -> list[Levels]:  # fmt: skip
+    """`levels_of` of each of some disjoint periods (a release's period and its year-earlier base). PostgreSQL
+    sums them all in one scan of the sales, and tells a period's groups by their month; SQLite reads each
+    period's range of its covering index, already in the grouping order (one range a query keeps it so)."""
     conn = connections.get("default")
     pg = conn.capabilities.dialect == "postgres"
-    months = period.months()
-    keys = [months[0].key, months[-1].key]
-    found: Any  # rows of the GROUP BY (the drivers' own row type)
+    each = [Levels(p) for p in periods]
+    of_month = {m.key: i for i, p in enumerate(periods) for m in p.months()}
+    month_ranges = [[p.months()[0].key, p.months()[-1].key] for p in periods]
+    day_ranges = [[p.start(), p.end()] for p in periods]
+    found: list[Any] = []  # rows of the GROUP BY (the drivers' own row type)
+    kinds: list[Any] = []
     if pg:
         async with in_transaction() as tx:
             # The groups (tens of thousands for a national year) fit in memory: with the server's default 4 MB the
-            # planner sorts a year of rows on disk instead of hashing them; and compiling this one scan (JIT) costs
-            # more than it saves at this size. Both only for this query.
+            # planner sorts the rows on disk instead of hashing them; and compiling this one scan (JIT) costs more
+            # than it saves at this size. Both only for this query. The planner knows how few groups there are
+            # from the extended statistics of migration stats 0007, and hashes them in its parallel workers.
             await tx.execute_script("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-            _, found = await tx.execute_query(_sales_sql(pg), keys)
+            _, rows = await tx.execute_query(_sales_sql(pg, len(periods)), [k for r in month_ranges for k in r])
+            found.extend(rows)
+        _, rows = await conn.execute_query(_sessions_sql(pg, len(periods)), [d for r in day_ranges for d in r])
+        kinds.extend(rows)
     else:
-        _, found = await conn.execute_query(_sales_sql(pg), keys)
+        for months, days in zip(month_ranges, day_ranges, strict=True):
+            _, rows = await conn.execute_query(_sales_sql(pg), months)
+            found.extend(rows)
+            _, rows = await conn.execute_query(_sessions_sql(pg), [d.isoformat() for d in days])
+            kinds.extend(rows)
     _, names = await conn.execute_query("SELECT id, name FROM stats_houses")
-    levels = Levels(period)
-    add_groups(levels, _banded(found, platform), {str(r[0]): str(r[1]) for r in names})
-    first, last = period.start(), period.end()
-    days: list[Any] = [first, last] if pg else [first.isoformat(), last.isoformat()]
-    _, kinds = await conn.execute_query(_sessions_sql(pg), days)
-    add_session_groups(levels, [(k[0], k[1]) for k in kinds if k[4] or (int(k[2]), str(k[3])) not in platform])
-    return levels
+    name_of = {str(r[0]): str(r[1]) for r in names}
+    sales: list[list[Sequence[Any]]] = [[] for _ in periods]
+    for row in found:
+        sales[of_month[str(row[0])]].append(row)
+    sessions: list[list[tuple[Any, Any]]] = [[] for _ in periods]
+    for online, n, house_id, month, own in kinds:
+        key = _month_key(month)
+        if own or (int(house_id), key) not in platform:
+            sessions[of_month[key]].append((online, n))
+    for levels, its_sales, its_sessions in zip(each, sales, sessions, strict=True):
+        add_groups(levels, _banded(its_sales, platform), name_of)
+        add_session_groups(levels, its_sessions)
+    return each
 
 
 def add_groups(levels: Levels, groups: Iterable[Sequence[Any]], name_of: dict[str, str]) -> None:

@@ -100,10 +100,19 @@ def _months_of(period: Period) -> list[str]:
 async def levels_of(period: Period) -> Levels:
     """The period's levels: approved facts summed by the database (`levels.levels_of`), without the rows a house
     imported for a month the platform itself recorded, plus approved monthly returns (for months without rows)."""
-    platform = await platform_months(period)
-    levels = await sql_levels.levels_of(period, platform)
-    add_returns(levels, (r for r in await approved_returns(period) if (int(r.house.key), r.month) not in platform))
-    return levels
+    return (await levels_of_each([period]))[0]
+
+
+async def levels_of_each(periods: list[Period]) -> list[Levels]:
+    """`levels_of` of each of some disjoint periods, their sales summed in one scan on PostgreSQL."""
+    platform: set[tuple[int, str]] = set()
+    for period in periods:
+        platform |= await platform_months(period)  # a month is in one period: the union excludes the same rows
+    each = await sql_levels.levels_of_each(periods, platform)
+    for period, levels in zip(periods, each, strict=True):
+        returns = await approved_returns(period)
+        add_returns(levels, (r for r in returns if (int(r.house.key), r.month) not in platform))
+    return each
 
 
 async def levels_by_rows(period: Period) -> Levels:
@@ -186,7 +195,8 @@ async def document(period: Period, small_cell_k: int = 1) -> dict[str, Any]:
 
 async def _levels_and_base(period: Period) -> tuple[Levels, Levels]:
     async with pagecache.large():  # SQLite sorts a year of sales in memory, not in temporary files
-        return await levels_of(period), await levels_of(period.year_earlier())
+        current, base = await levels_of_each([period, period.year_earlier()])  # one scan on PostgreSQL
+    return current, base
 
 
 BREAKDOWNS = ("provinces", "houses")

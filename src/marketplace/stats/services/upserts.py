@@ -23,7 +23,7 @@ def is_postgres(conn: BaseDBAsyncClient) -> bool:
     return conn.capabilities.dialect == "postgres"
 
 
-def _moment(value: datetime) -> str:
+def moment_text(value: datetime) -> str:
     # Tortoise's sqlite3 adapter writes an aware datetime as `isoformat(" ")`: "2023-05-06 02:00:00+00:00"
     # (microseconds only when there are some); filters compare this text, so the same text is written here.
     # PostgreSQL stages the same text and converts it in the move (`staging`): a string costs the first pass a
@@ -34,7 +34,7 @@ def _moment(value: datetime) -> str:
 def sale_values(row: SaleRow) -> tuple[Any, ...]:
     """A sale's staged values (`SALE_VALUES`): SQLite's stored text; on PostgreSQL the same text, which the move
     casts to the column's type (`staging.STAGED_AS_TEXT`)."""
-    return (row.session_id, _moment(row.sold_at), row.hammer_price_fen, row.make, row.make_en,
+    return (row.session_id, moment_text(row.sold_at), row.hammer_price_fen, row.make, row.make_en,
             row.energy_type, row.seller_province, row.seller_city, row.buyer_province, row.buyer_city,
             row.transfer)  # fmt: skip
 
