@@ -24,7 +24,7 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.models import DisputePolicy, GatePass, Invoice, Sale, Transfer
 from marketplace.settlement.services import clocks
-from marketplace.settlement.services.invoices import local_day
+from marketplace.settlement.services.invoices import local_day, locked
 
 log = logging.getLogger("marketplace.settlement")
 
@@ -122,7 +122,9 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
         if gate is None:
             raise missing
         sale = await Sale.filter(id=gate.sale_id).using_db(conn).get()
-        invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).get()
+        # Row-locked as a void or an unwind locks it: a void at the same moment either comes first (the scan then
+        # finds the invoice void) or waits and finds the vehicle handed over.
+        invoice = await locked(Invoice.filter(sale_id=sale.id), conn).get()
         if sale.unwound_at is not None or invoice.status != "paid":  # undone, or voided since the pass was issued
             raise missing
         if gate.handed_over_at is not None:

@@ -24,7 +24,15 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.domain.ledger import reversal as ledger_reversal
-from marketplace.settlement.models import CreditNote, CreditNoteCounter, Invoice, InvoiceCounter, Receipt, Sale
+from marketplace.settlement.models import (
+    CreditNote,
+    CreditNoteCounter,
+    GatePass,
+    Invoice,
+    InvoiceCounter,
+    Receipt,
+    Sale,
+)
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.ledger import Contended
 
@@ -271,6 +279,12 @@ async def void_in(conn: BaseDBAsyncClient, current: Invoice, reason: str, user_i
         raise Conflict("the invoice is void already", code="invoice_void")
     if current.paid_fen != current.deposit_applied_fen:
         raise Conflict("receipts were applied to this invoice: refund them first", code="invoice_has_receipts")
+    if await GatePass.filter(sale_id=current.sale_id, handed_over_at__isnull=False).using_db(conn).exists():
+        # A deposit that paid everything leaves no receipt, so the rule above let such an invoice be voided after
+        # the vehicle left: the deposit went back to the buyer, who kept the car, and the consignor's payable was
+        # reversed even after the payout. The sale happened; only a dispute's unwind undoes it now. (The scan reads
+        # the invoice row-locked, so a void and a scan at once take turns.)
+        raise Conflict("the vehicle was handed over: a dispute's unwind undoes the sale", code="vehicle_handed_over")
     sale = await Sale.filter(id=current.sale_id).using_db(conn).get()
     year = local_day(now).year
     seq = await next_number(conn, current.house_org_id, year, CreditNoteCounter)
