@@ -4,9 +4,17 @@ stable code; nothing posted."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 
-from marketplace.settlement.models import Invoice, LedgerTransaction, Receipt
+from marketplace.accounts.auth import principal_for_user
+from marketplace.errors import ApiError
+from marketplace.settlement.models import BuyerRefund, Invoice, LedgerTransaction, Payout, Receipt
+from marketplace.settlement.services import payouts, refunds
+from tests.conftest import PG_URL
 from tests.e2e.settlement.handover_world import TOTAL, World, build, run_jobs
 from tests.e2e.settlement.test_attack_bank import import_ns, queued
 from tests.e2e.settlement.test_bank_desk_api import other_bank_csv, staff
@@ -54,3 +62,68 @@ async def test_a_line_whose_serial_was_recorded_by_hand_for_other_money_is_not_a
     # Excluding it (the money is the hand receipt's) is still possible.
     r = await client.post(f"/api/houses/{house}/bank/lines/{line['id']}/resolve", json={"action": "exclude"})
     assert r.status_code == 200, r.text
+
+
+async def _payout_due_and_a_buyer_refund_due(client: ApiClient, lot: int = 1) -> tuple[World, int]:
+    w = await build(client, lot)
+    await w.pay(TOTAL + 50_000)  # 50,000 over: the buyer's credit
+    await w.hand_over(days_ago=8)  # the dispute window (7 days) closed: the payout is due
+    await w.as_("buyer")
+    asked = await client.post(f"/api/me/houses/{w.house}/credit-refund", json={})
+    assert asked.status_code == 201, asked.text
+    return w, int(asked.json()["id"])
+
+
+async def test_one_bank_transfer_is_not_both_a_payout_and_a_refund(client: ApiClient) -> None:
+    """A 流水号 names one transfer: recorded as the consignor's payout it cannot also be a buyer's refund (the books
+    would show two outflows where the bank shows one), nor the other way round."""
+    w, task = await _payout_due_and_a_buyer_refund_due(client)
+    await w.as_("auctioneer")
+    paid = await client.post(f"/api/sales/{w.sale.id}/payout", json={"bank_reference": "ICBC OUT 1",
+                                                                     "paid_on": "2026-12-01"})  # fmt: skip
+    assert paid.status_code == 201, paid.text
+    url = f"/api/houses/{w.house}/buyer-refunds/{task}/complete"
+    r = await client.post(url, json={"bank_reference": "ICBC  OUT 1"})
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "refund_reference_used"), r.text
+    assert (await BuyerRefund.get(id=task)).status == "due"
+
+    w2, task2 = await _payout_due_and_a_buyer_refund_due(client, lot=2)
+    await w2.as_("auctioneer")
+    done = await client.post(f"/api/houses/{w2.house}/buyer-refunds/{task2}/complete",
+                             json={"bank_reference": "ICBC OUT 2"})  # fmt: skip
+    assert done.status_code == 201, done.text
+    r = await client.post(f"/api/sales/{w2.sale.id}/payout", json={"bank_reference": "ICBC OUT 2",
+                                                                   "paid_on": "2026-12-01"})  # fmt: skip
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "payout_reference_used"), r.text
+    assert not await Payout.filter(sale_id=w2.sale.id).exists()
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite has one writer, so the two never overlap")
+async def test_a_payout_and_a_refund_recorded_at_once_with_one_reference_cannot_both_pass(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both past the look-up before either writes. Two things stop the second: both outflows move bank clearing (its
+    compare-and-set makes the later one run again and find the reference taken) and the payout's claim of the
+    reference beside the refunds' (which also holds for a payout of 0 that posts nothing)."""
+    w, task = await _payout_due_and_a_buyer_refund_due(client)
+    looked_up = refunds.reference_used
+
+    async def slow_look_up(conn: Any, house_org_id: int, reference: str) -> bool:
+        used = await looked_up(conn, house_org_id, reference)
+        await asyncio.sleep(0.5)  # both desks past the look-up before either claims: only the claim can stop one
+        return used
+
+    monkeypatch.setattr(refunds, "reference_used", slow_look_up)
+    staff = await principal_for_user(w.users["auctioneer"])
+    at = datetime.now(UTC)
+    results = await asyncio.gather(
+        payouts.record_payout(staff, w.sale.id, "ICBC RACE 9", at.date(), at),
+        refunds.complete(staff, w.house, task, "ICBC RACE 9", at),
+        return_exceptions=True,
+    )
+    lost = [r for r in results if isinstance(r, BaseException)]
+    assert len(lost) == 1, results
+    assert isinstance(lost[0], ApiError), lost
+    assert lost[0].code in ("payout_reference_used", "refund_reference_used"), lost
+    out = await LedgerTransaction.filter(house_org_id=w.house, kind__in=["payout", "buyer_refunded"]).count()
+    assert out == 1  # one transfer, one outflow in the books
