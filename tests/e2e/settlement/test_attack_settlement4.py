@@ -12,12 +12,15 @@ import pytest
 
 from marketplace.accounts.auth import principal_for_user
 from marketplace.errors import ApiError
-from marketplace.settlement.models import BuyerRefund, Invoice, LedgerTransaction, Payout, Receipt
-from marketplace.settlement.services import payouts, refunds
+from marketplace.settlement.models import BuyerRefund, DepositRefund, Invoice, LedgerTransaction, Payout, Receipt
+from marketplace.settlement.services import invoices, ledger, payouts, refunds
+from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.conftest import PG_URL
 from tests.e2e.settlement.handover_world import TOTAL, World, build, run_jobs
 from tests.e2e.settlement.test_attack_bank import import_ns, queued
 from tests.e2e.settlement.test_bank_desk_api import other_bank_csv, staff
+from tests.e2e.settlement.test_deposits_defaults import sell
+from tests.e2e.settlement.test_settlement_api import login
 from tests.support import ApiClient
 from tests.support_bank import make_invoice
 
@@ -127,3 +130,23 @@ async def test_a_payout_and_a_refund_recorded_at_once_with_one_reference_cannot_
     assert lost[0].code in ("payout_reference_used", "refund_reference_used"), lost
     out = await LedgerTransaction.filter(house_org_id=w.house, kind__in=["payout", "buyer_refunded"]).count()
     assert out == 1  # one transfer, one outflow in the books
+
+
+async def test_a_deposit_unapplied_by_a_void_after_its_refund_was_opened_is_owed_as_credit(client: ApiClient) -> None:
+    """The winner's deposit paid the invoice; after the session the rest became a refund task (one per deposit). A void
+    then returned the part it paid to the deposit account, where no second refund could ever take it: money owed with
+    no way to pay it. It is the buyer's credit instead, refundable on request."""
+    world, _, _, (winner, _) = await sell(client)
+    house = world.house.id
+    assert (await settlement_sweeper.sweep_once())["refunds_opened"] == 2
+    task = await DepositRefund.get(house_org_id=house, user_id=winner.id)
+    invoice = await Invoice.get(buyer_user_id=winner.id)
+    assert (invoice.status, invoice.deposit_applied_fen, task.amount_fen) == ("paid", 315_000, 185_000)
+    admin = await principal_for_user(world.auctioneer)  # the house's admin too
+    await invoices.void_invoice(admin, invoice.id, "wrong buyer recorded", datetime.now(UTC))
+    party = f"user:{winner.id}/session:{world.session.id}"
+    assert await ledger.balance(house, "deposits_held", party) == 185_000  # what the refund task pays, no more
+    assert await ledger.balance(house, "buyer_credit", f"user:{winner.id}") == 315_000
+    await login(client, winner)
+    credits = (await client.get("/api/me/credits")).json()["items"]
+    assert [(c["house_org_id"], c["refundable_fen"]) for c in credits] == [(house, 315_000)]

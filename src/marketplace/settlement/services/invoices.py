@@ -27,6 +27,7 @@ from marketplace.settlement.domain.ledger import reversal as ledger_reversal
 from marketplace.settlement.models import (
     CreditNote,
     CreditNoteCounter,
+    Deposit,
     GatePass,
     Invoice,
     InvoiceCounter,
@@ -295,11 +296,19 @@ async def void_in(conn: BaseDBAsyncClient, current: Invoice, reason: str, user_i
     )  # fmt: skip
     if current.deposit_applied_fen:
         assert sale.session_id is not None
-        applied = rules.deposit_applied_legs(
-            sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
-        )
-        await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied",
-                          ledger_reversal(applied), now, memo=f"credit note {note.number}")  # fmt: skip
+        deposit = await Deposit.filter(session_id=sale.session_id, user_id=sale.buyer_user_id).using_db(conn).first()
+        if deposit is None or deposit.status == "held":
+            legs = ledger_reversal(rules.deposit_applied_legs(
+                sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
+            ))  # fmt: skip
+        else:
+            # The deposit was settled after the session (its one refund opened or made, or all of it spent): money
+            # returned to the deposit account now would stay there, owed with no refund to take it. It is the
+            # buyer's credit instead, refundable on request (services/refunds.py).
+            legs = rules.deposit_unapplied_to_credit_legs(sale.buyer_user_id, current.deposit_applied_fen,
+                                                          current.currency)  # fmt: skip
+        await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied", legs, now,
+                          memo=f"credit note {note.number}")  # fmt: skip
     est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
     legs = rules.sale_legs(est, sale.buyer_user_id, sale.seller_org_id, sale.seller_org_id == sale.house_org_id)
     if legs:
