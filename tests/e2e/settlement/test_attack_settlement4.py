@@ -12,8 +12,8 @@ import pytest
 
 from marketplace.accounts.auth import principal_for_user
 from marketplace.errors import ApiError
-from marketplace.settlement.models import BuyerRefund, DepositRefund, Invoice, LedgerTransaction, Payout, Receipt
-from marketplace.settlement.services import invoices, ledger, payouts, refunds
+from marketplace.settlement.models import BuyerRefund, DepositRefund, GatePass, Invoice, LedgerTransaction, Payout, Receipt
+from marketplace.settlement.services import handover, invoices, ledger, payouts, refunds
 from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.conftest import PG_URL
 from tests.e2e.settlement.handover_world import TOTAL, World, build, run_jobs
@@ -150,3 +150,38 @@ async def test_a_deposit_unapplied_by_a_void_after_its_refund_was_opened_is_owed
     await login(client, winner)
     credits = (await client.get("/api/me/credits")).json()["items"]
     assert [(c["house_org_id"], c["refundable_fen"]) for c in credits] == [(house, 315_000)]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL only: SQLite has one writer, so the two never overlap")
+async def test_a_void_and_the_gate_scan_at_once_do_not_both_pass(
+    client: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The void has checked that the vehicle is still in the yard and is writing its credit note when the yard scans
+    the pass: the scan waits on the invoice's row lock and finds it void (without the lock it read the invoice as
+    paid and released a vehicle whose sale was being cancelled)."""
+    w = await build(client, deposit_fen=TOTAL)
+    await run_jobs(client, "settlement.invoice_issued")
+    code = (await GatePass.get(sale_id=w.sale.id)).pass_code
+    numbered = invoices.next_number
+
+    async def slow_number(*args: Any, **kw: Any) -> int:
+        await asyncio.sleep(0.5)  # the void holds the invoice's lock past the scan's start
+        return await numbered(*args, **kw)
+
+    monkeypatch.setattr(invoices, "next_number", slow_number)
+    admin = await principal_for_user(w.users["house_admin"])
+    yard = await principal_for_user(w.users["auctioneer"])
+
+    async def scan_soon() -> object:
+        await asyncio.sleep(0.2)
+        return await handover.scan(yard, w.house, code, datetime.now(UTC))
+
+    results = await asyncio.gather(
+        invoices.void_invoice(admin, w.invoice.id, "wrong buyer", datetime.now(UTC)), scan_soon(),
+        return_exceptions=True,
+    )  # fmt: skip
+    lost = [r for r in results if isinstance(r, BaseException)]
+    assert len(lost) == 1, results
+    voided = (await Invoice.get(id=w.invoice.id)).status == "void"
+    handed = (await GatePass.get(sale_id=w.sale.id)).handed_over_at is not None
+    assert voided != handed, (voided, handed)
