@@ -5,7 +5,7 @@ stable code; nothing posted."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from marketplace.settlement.models import BuyerRefund, DepositRefund, GatePass, 
 from marketplace.settlement.services import handover, invoices, ledger, payouts, refunds
 from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.conftest import PG_URL
-from tests.e2e.settlement.handover_world import TOTAL, World, build, run_jobs
+from tests.e2e.settlement.handover_world import SELLER_NET, TOTAL, World, build, run_jobs
 from tests.e2e.settlement.test_attack_bank import import_ns, queued
 from tests.e2e.settlement.test_bank_desk_api import other_bank_csv, staff
 from tests.e2e.settlement.test_deposits_defaults import sell
@@ -185,3 +185,39 @@ async def test_a_void_and_the_gate_scan_at_once_do_not_both_pass(
     voided = (await Invoice.get(id=w.invoice.id)).status == "void"
     handed = (await GatePass.get(sale_id=w.sale.id)).handed_over_at is not None
     assert voided != handed, (voided, handed)
+
+
+async def test_an_unwind_after_the_payout_leaves_the_consignor_owing_and_pays_nothing_out_twice(
+    client: ApiClient,
+) -> None:
+    """The house rejected the dispute, the window closed and the consignor was paid; the buyer went to the
+    association, which unwound the sale. The buyer is owed all they paid; the consignor now owes the house what it
+    was paid (its payable below zero, set off against its next sales), and the sale is never paid out again."""
+    w = await build(client)
+    await w.pay()
+    await w.hand_over()
+    await w.as_("buyer")
+    d = await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "flood", "description": "泡水"})
+    dispute = d.json()["id"]
+    await w.as_("house_admin")
+    assert (await client.post(f"/api/disputes/{dispute}/answer", json={"answer": "rejected"})).is_success
+    await GatePass.filter(sale_id=w.sale.id).update(handed_over_at=datetime.now(UTC) - timedelta(days=8))  # closed
+    await w.as_("auctioneer")
+    body = {"bank_reference": "OUT-1", "paid_on": "2026-12-01"}
+    paid = await client.post(f"/api/sales/{w.sale.id}/payout", json=body)
+    assert paid.status_code == 201, paid.text
+    await w.as_("buyer")
+    assert (await client.post(f"/api/disputes/{dispute}/escalate", json={"note": "协会"})).is_success
+    await w.as_("association")
+    r = await client.post(f"/api/disputes/{dispute}/ruling", json={"ruling": "unwind", "note": "退车"})
+    assert r.status_code == 200, r.text
+    buyer, seller = f"user:{w.users['buyer'].id}", f"org:{w.seller_org}"
+    assert await ledger.balance(w.house, "buyer_credit", buyer) == TOTAL
+    assert await ledger.balance(w.house, "seller_payable", seller) == -SELLER_NET  # the consignor owes it back
+    assert await ledger.balance(w.house, "buyer_receivable", buyer) == 0
+    task = await BuyerRefund.get(house_org_id=w.house, source="unwind")
+    assert task.amount_fen == TOTAL
+    await w.as_("auctioneer")
+    again = await client.post(f"/api/sales/{w.sale.id}/payout", json={**body, "bank_reference": "OUT-2"})
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "payout_exists")
+    assert await Payout.filter(sale_id=w.sale.id).count() == 1
