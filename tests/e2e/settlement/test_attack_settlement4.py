@@ -12,7 +12,15 @@ import pytest
 
 from marketplace.accounts.auth import principal_for_user
 from marketplace.errors import ApiError
-from marketplace.settlement.models import BuyerRefund, DepositRefund, GatePass, Invoice, LedgerTransaction, Payout, Receipt
+from marketplace.settlement.models import (
+    BuyerRefund,
+    DepositRefund,
+    GatePass,
+    Invoice,
+    LedgerTransaction,
+    Payout,
+    Receipt,
+)
 from marketplace.settlement.services import handover, invoices, ledger, payouts, refunds
 from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.conftest import PG_URL

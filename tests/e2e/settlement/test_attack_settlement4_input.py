@@ -24,21 +24,20 @@ async def _world_with_a_dispute(client: ApiClient) -> tuple[World, int]:
     return w, int(r.json()["id"])
 
 
+def _filled(path: str, w: World, dispute: int) -> str:
+    """A route's path with the world's own ids (the first `{id}` by its prefix), every other id 1."""
+    first = {"/api/houses/": w.house, "/api/me/houses/": w.house, "/api/invoices/": w.invoice.id,
+             "/api/sales/": w.sale.id, "/api/disputes/": dispute}  # fmt: skip
+    for prefix, value in first.items():
+        if path.startswith(prefix + "{id:int}"):
+            path = path.replace("{id:int}", str(value), 1)
+    return re.sub(r"\{\w+:int\}", "1", path)
+
+
 def _paths(w: World, dispute: int) -> list[tuple[str, str, Any]]:
-    out = []
-    for route in routes:
-        op = getattr(route, "operation", None)
-        if op is None or op.method not in ("POST", "PUT"):
-            continue
-        path = op.path
-        first = {"/api/houses/": w.house, "/api/me/houses/": w.house, "/api/invoices/": w.invoice.id,
-                 "/api/sales/": w.sale.id, "/api/disputes/": dispute}  # fmt: skip
-        for prefix, value in first.items():
-            if path.startswith(prefix + "{id:int}"):
-                path = path.replace("{id:int}", str(value), 1)
-        path = re.sub(r"\{\w+:int\}", "1", path)
-        out.append((op.method, path, op.body))
-    return out
+    ops = [getattr(route, "operation", None) for route in routes]
+    return [(op.method, _filled(op.path, w, dispute), op.body) for op in ops
+            if op is not None and op.method in ("POST", "PUT")]  # fmt: skip
 
 
 async def _never_500(client: ApiClient, who: str, w: World, dispute: int) -> int:
@@ -72,3 +71,25 @@ async def test_settlement_bodies_no_client_should_send_are_4xx(client: ApiClient
     for who in ("house_admin", "buyer", "association"):
         sent += await _never_500(client, who, w, dispute)
     assert sent > 500
+
+
+ODD_QUERY = ["", "-1", "0", str(2**64), "1e309", "nan", "[]", "null", "x" * 5_000, "%00", "9999-12-31T23:59:59+14:00",
+             "0001-01-01T00:00:00-12:00", "２０２６", "true"]  # fmt: skip
+
+
+async def test_settlement_queries_no_client_should_send_are_4xx(client: ApiClient) -> None:
+    w, dispute = await _world_with_a_dispute(client)
+    sent = 0
+    for who in ("house_admin", "buyer"):
+        await w.as_(who)
+        for route in routes:
+            op = getattr(route, "operation", None)
+            if op is None or op.query is None:
+                continue
+            path = _filled(op.path, w, dispute)
+            for name in op.query.model_fields:
+                for value in ODD_QUERY:
+                    r = await client.request(op.method, path, params={name: value}, json={} if op.body else None)
+                    sent += 1
+                    assert r.status_code < 500, (who, op.method, path, name, value[:40], r.status_code, r.text[:300])
+    assert sent > 100

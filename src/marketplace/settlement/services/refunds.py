@@ -51,10 +51,10 @@ async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: 
 async def claim_reference(
     conn: BaseDBAsyncClient, house_org_id: int, reference: str, kind: str, refund_id: int
 ) -> None:
-    """Claim the reference for this refund (or payout: `kind` "payout") in the completing transaction. The look-up above it answers the usual
-    case with a clear 409; two completions racing past it meet here, on the unique key: the loser's IntegrityError
-    rolls its transaction back, and `ledger.retrying` runs it again to find the reference taken (or, for the same
-    refund and reference, the refund done)."""
+    """Claim the reference for this refund (or payout: `kind` "payout") in the completing transaction. The look-up
+    above it answers the usual case with a clear 409; two completions racing past it meet here, on the unique key:
+    the loser's IntegrityError rolls its transaction back, and `ledger.retrying` runs it again to find the reference
+    taken (or, for the same refund and reference, the refund done)."""
     await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
                                  refund_id=refund_id, using_db=conn)  # fmt: skip
 

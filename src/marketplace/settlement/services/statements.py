@@ -218,9 +218,12 @@ async def resolve_line(
         else:
             if line.amount_fen <= 0:
                 raise Conflict("money paid out is reconciled with its payout, not an invoice", code="bank_line_outflow")
-            if line.serial and await Receipt.filter(
-                house_org_id=house_org_id, rail="bank", reference__iexact=line.serial
-            ).using_db(conn).exists():
+            if (
+                line.serial
+                and await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=line.serial)
+                .using_db(conn)
+                .exists()
+            ):
                 # Staff recorded this transfer by hand (for other money, or after the import queued it): applying the
                 # line too would count one transfer twice, or — typed alike — meet the hand receipt's posting key
                 # and mark an invoice paid with nothing posted. Excluding it leaves the hand receipt to stand.
