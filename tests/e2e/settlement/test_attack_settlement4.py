@@ -20,11 +20,12 @@ from marketplace.settlement.models import (
     LedgerTransaction,
     Payout,
     Receipt,
+    Sale,
 )
-from marketplace.settlement.services import handover, invoices, ledger, payouts, refunds
+from marketplace.settlement.services import handover, invoices, ledger, payouts, refunds, sales
 from marketplace.settlement.services import sweeper as settlement_sweeper
 from tests.conftest import PG_URL
-from tests.e2e.settlement.handover_world import SELLER_NET, TOTAL, World, build, run_jobs
+from tests.e2e.settlement.handover_world import SELLER_NET, TOTAL, World, build, run_jobs, sold_event
 from tests.e2e.settlement.test_attack_bank import import_ns, queued
 from tests.e2e.settlement.test_bank_desk_api import other_bank_csv, staff
 from tests.e2e.settlement.test_deposits_defaults import sell
@@ -229,3 +230,30 @@ async def test_an_unwind_after_the_payout_leaves_the_consignor_owing_and_pays_no
     again = await client.post(f"/api/sales/{w.sale.id}/payout", json={**body, "bank_reference": "OUT-2"})
     assert (again.status_code, again.json()["error"]["code"]) == (409, "payout_exists")
     assert await Payout.filter(sale_id=w.sale.id).count() == 1
+
+
+async def test_a_window_shortened_after_the_handover_does_not_cut_that_buyer_s_dispute_short(client: ApiClient) -> None:
+    """The vehicle left under a 7-day window; two days later the house shortens its window to one day. That buyer
+    keeps their 7 days (a shorter window applies to later handovers): the dispute opens, and the consignor's payout
+    is not due early, in the sale's view and the house-wide list alike. (A longer window set later applies to all.)"""
+    w = await build(client)
+    await w.pay()
+    await w.hand_over(days_ago=2)
+    await w.as_("house_admin")
+    assert (await client.put(f"/api/houses/{w.house}/dispute-policy", json={"window_days": 1})).is_success
+    payout = (await client.get(f"/api/sales/{w.sale.id}/payout")).json()
+    assert "dispute_window_open" in payout["waiting"], payout
+    listed = (await client.get(f"/api/houses/{w.house}/payouts?state=due")).json()["items"]
+    assert listed == []
+    await w.as_("buyer")
+    r = await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "flood", "description": "泡水"})
+    assert r.status_code == 201, r.text
+    # A vehicle of the house handed over after the change has the one-day window.
+    assert await sales.consume(sold_event(w.house, w.seller_org, w.users["buyer"].id, 2))
+    later = await Sale.get(house_org_id=w.house, lot_id=2)
+    w.sale, w.invoice = later, await Invoice.get(sale_id=later.id)
+    await w.pay(reference="ICBC-PAY-2")
+    await w.hand_over(days_ago=2)
+    await w.as_("buyer")
+    r = await client.post(f"/api/sales/{later.id}/disputes", json={"reason": "flood", "description": "泡水"})
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "dispute_window_closed"), r.text

@@ -132,14 +132,15 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
                            details=[{"handed_over_at": gate.handed_over_at.isoformat()}])  # fmt: skip
         # The first scan wins: a second one at the same moment finds handed_over_at set (PostgreSQL re-checks the
         # condition after waiting for the first one's row lock) and updates nothing.
+        window = await window_days(house_org_id, conn)  # the buyer's window from now on, whatever changes later
         won = (
             await GatePass.filter(id=gate.id, handed_over_at__isnull=True)
             .using_db(conn)
-            .update(handed_over_at=now, handed_over_by_user_id=principal.user_id)
+            .update(handed_over_at=now, handed_over_by_user_id=principal.user_id, dispute_window_days=window)
         )
         if won != 1:
             raise Conflict("this vehicle was handed over already", code="gate_pass_used")
-        gate.handed_over_at, gate.handed_over_by_user_id = now, principal.user_id
+        gate.handed_over_at, gate.handed_over_by_user_id, gate.dispute_window_days = now, principal.user_id, window
         await clocks.collected(conn, sale.id, now)  # storage is charged up to today, then stops
         delivered_on = local_day(now)
         await Transfer.create(

@@ -63,7 +63,7 @@ def assemble(
         own_stock=sale.seller_org_id == sale.house_org_id,
         invoice_paid=invoice is not None and invoice.status == "paid",
         delivered_at=gate.handed_over_at if gate is not None else None,
-        window_days=window,
+        window_days=rules.window_of(gate.dispute_window_days if gate is not None else None, window),
         dispute_open=dispute is not None and dispute.status == "open",
         unwound=sale.unwound_at is not None,
         now=now,
