@@ -13,6 +13,7 @@ import pytest
 from marketplace.accounts.auth import principal_for_user
 from marketplace.errors import ApiError
 from marketplace.settlement.models import (
+    BankLine,
     BuyerRefund,
     DepositRefund,
     GatePass,
@@ -257,3 +258,25 @@ async def test_a_window_shortened_after_the_handover_does_not_cut_that_buyer_s_d
     await w.as_("buyer")
     r = await client.post(f"/api/sales/{later.id}/disputes", json={"reason": "flood", "description": "泡水"})
     assert (r.status_code, r.json()["error"]["code"]) == (409, "dispute_window_closed"), r.text
+
+
+async def test_a_serial_typed_with_spaces_by_hand_is_the_statement_s_serial(client: ApiClient) -> None:
+    """Staff record a part payment by hand with the serial as the bank's notice prints it, spaced; the statement
+    later carries the same serial (read without spaces) quoting the invoice. It is the same transfer: matched, not
+    applied a second time (the invoice paid twice, the excess a credit the buyer could ask back)."""
+    house = await staff(client)
+    invoice = await make_invoice(house, 4343, 100_000)
+    hand = {"invoice_id": invoice.id, "reference": "icbc 2026 1201 0007", "amount_fen": 10_000,
+            "received_on": "2026-03-02"}  # fmt: skip
+    assert (await client.post(f"/api/houses/{house}/receipts", json=hand)).status_code == 201
+    row = ["ICBC 20261201 0007", "2026-03-02 10:00", "100.00", "张三", f"付 {invoice.number}"]
+    await import_ns(client, house, other_bank_csv([row]))
+    assert (await Invoice.get(id=invoice.id)).paid_fen == 10_000
+    (line,) = await BankLine.filter(house_org_id=house)
+    assert line.status == "matched"
+    # The same receipt typed again, spaced as before or not at all, is the first one.
+    for typed in ("icbc 2026 1201 0007", "ICBC202612010007"):
+        again = await client.post(f"/api/houses/{house}/receipts", json={**hand, "reference": typed})
+        assert (again.status_code, again.json()["created"]) == (200, False), typed
+    too_long = await client.post(f"/api/houses/{house}/receipts", json={**hand, "reference": "㍿" * 64})
+    assert (too_long.status_code, too_long.json()["error"]["code"]) == (422, "validation_error")

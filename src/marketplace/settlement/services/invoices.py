@@ -14,15 +14,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from marketplace.accounts.domain import Principal
-from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.outbox.events import record_event
 from marketplace.settlement import holidays
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import invoices as rules
+from marketplace.settlement.domain import statements as statement_rules
 from marketplace.settlement.domain.ledger import reversal as ledger_reversal
 from marketplace.settlement.models import (
     CreditNote,
@@ -37,6 +39,7 @@ from marketplace.settlement.models import (
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.ledger import Contended
 
+REFERENCE_MAX = 64  # settlement_receipts.reference
 LOCAL = ZoneInfo("Asia/Shanghai")  # invoice years and due dates are the house's calendar days
 
 
@@ -199,16 +202,18 @@ async def record_receipt(
         if access.reads_books(principal, house_org_id):
             raise Forbidden("the house's own staff record its receipts", code="not_house_staff")
         raise NotFound("not found")
-    reference = " ".join(reference.split())
+    # Kept as a statement keeps the bank's serial (statements.squash: full-width as half-width, no spaces, upper
+    # case), so the statement line of this transfer finds it however staff typed it: spaced as the bank's notice
+    # prints it, the line was applied a second time. The posting key is the same as the line's, too.
+    spaced, reference = " ".join(reference.split()), statement_rules.squash(reference)
+    if len(reference) > REFERENCE_MAX:  # NFKC may lengthen a character (㍿ → 株式会社)
+        raise ValidationFailed("the bank reference is too long", details=[{"loc": ["body", "reference"],
+                                                                            "msg": "too long"}])  # fmt: skip
 
     async def work(conn: BaseDBAsyncClient) -> tuple[Receipt, bool]:
-        existing = (
-            # Case-blind: a statement import keeps the bank's serial upper case; the same serial typed in lower
-            # case is the same money.
-            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=reference)
-            .using_db(conn)
-            .first()
-        )
+        # Case-blind, and also as receipts were kept before they were squashed (spaces kept).
+        typed = Q(reference__iexact=reference) | Q(reference__iexact=spaced)
+        existing = await Receipt.filter(typed, house_org_id=house_org_id, rail="bank").using_db(conn).first()
         if existing is not None:
             if existing.invoice_id != invoice_id or existing.amount_fen != amount_fen:
                 raise Conflict(
