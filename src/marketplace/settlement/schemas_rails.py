@@ -178,6 +178,11 @@ class CardPaymentOut(BaseModel):
 
 class CardRefundIn(In):
     amount_fen: PositiveFen
+    request_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,48}$")] | None = Field(
+        default=None,
+        description="the caller's id for this refund: sent again (a retry), the first refund is returned, never a "
+        "second; the same id with another amount is 409 card_refund_request_reused",
+    )
 
 
 class CardOperationOut(BaseModel):

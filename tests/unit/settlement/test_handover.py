@@ -191,3 +191,9 @@ def test_each_level_is_decided_by_its_decider_once(decider: h.Decider, level: h.
 def test_every_level_has_one_decider_and_the_association_only_its_own() -> None:
     assert set(h.DECIDES) == set(h.Level)
     assert [lvl for lvl, who in h.DECIDES.items() if who is h.Decider.ASSOCIATION] == [h.Level.ASSOCIATION]
+
+
+def test_a_delivered_vehicle_s_window_is_never_shorter_than_at_its_handover() -> None:
+    assert h.window_of(7, 1) == 7  # shortened later: the buyer keeps the 7 days
+    assert h.window_of(7, 30) == 30  # lengthened later: the buyer gets the longer one
+    assert h.window_of(None, 3) == 3  # a pass from before the window was kept: the house's now

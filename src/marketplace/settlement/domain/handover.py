@@ -71,6 +71,14 @@ def payout_figures(est: Estimate, adjustments_fen: int, payable_balance_fen: int
     return PayoutFigures(est.hammer_fen, commission, others, adjustments_fen, max(net, 0) - amount, amount)
 
 
+def window_of(recorded_days: int | None, house_days: int) -> int:
+    """The dispute window of a delivered vehicle: never shorter than the one in force at its handover (kept on its
+    gate pass), so a house that shortens its window later cannot cut short a buyer's right already running; a
+    longer window the house sets later applies (the house chose to give its buyers more time). A pass handed over
+    before the window was kept has the house's current window."""
+    return house_days if recorded_days is None else max(recorded_days, house_days)
+
+
 def dispute_window_closes(delivered_at: datetime, window_days: int) -> datetime:
     """The buyer may open a dispute until this moment: `window_days` × 24 hours after the handover."""
     return delivered_at + timedelta(days=window_days)

@@ -110,6 +110,15 @@ def deposit_applied_legs(user_id: int, session_id: int, amount_fen: int, currenc
     ]
 
 
+def deposit_unapplied_to_credit_legs(user_id: int, amount_fen: int, currency: str) -> list[Leg]:
+    """A void gives back what the deposit paid when the deposit itself is settled already: the receivable is
+    raised again (the invoice no longer owes it) and the money is the buyer's credit, not the deposit account's."""
+    return [
+        debit("buyer_receivable", buyer_party(user_id), amount_fen, currency),
+        credit("buyer_credit", buyer_party(user_id), amount_fen, currency),
+    ]
+
+
 def receipt_legs(user_id: int, applied_fen: int, credit_fen: int, currency: str) -> list[Leg]:
     return without_zero_legs(
         [

@@ -27,6 +27,9 @@ class GatePass(Model):
     issued_at = fields.DatetimeField()
     handed_over_at = fields.DatetimeField(null=True)
     handed_over_by_user_id = fields.IntField(null=True)
+    # The house's dispute window when the vehicle left: the buyer's window (and so the payout's wait) is this one,
+    # whatever the house sets later. Null for passes handed over before it was kept: the house's window then.
+    dispute_window_days = fields.IntField(null=True)
 
     sale_id: int
 

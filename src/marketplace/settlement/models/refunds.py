@@ -32,14 +32,14 @@ class BuyerRefund(Model):
 
 
 class RefundReference(Model):
-    # One bank transfer refunds one thing: every bank reference recorded for a deposit refund or a buyer refund is
-    # claimed here, in the completing transaction, and the unique key per house is what makes the claim atomic
-    # (each refund table's own unique key sees only its table, and two completions racing on two tables both
-    # passed the look-up that precedes them).
+    # One bank transfer pays one thing: every bank reference recorded for a deposit refund, a buyer refund or a
+    # consignor's payout is claimed here, in the completing transaction, and the unique key per house is what makes
+    # the claim atomic (each table's own unique key sees only its table, and two completions racing on two tables
+    # both passed the look-up that precedes them).
     id = fields.IntField(primary_key=True)
     house_org_id = fields.IntField()
     bank_reference = fields.CharField(max_length=64)
-    refund_kind = fields.CharField(max_length=10)  # deposit | buyer
+    refund_kind = fields.CharField(max_length=10)  # deposit | buyer | payout (its id a payout's)
     refund_id = fields.IntField()
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -103,7 +103,8 @@ async def card_checkout_state(call: Call[Any, Any]) -> CardCheckoutStateOut:
     errors=(403, 404, 409, 422, 503),
 )
 async def refund_card(call: Call[CardRefundIn, Any]) -> CardOperationOut:
-    op = await cards.refund_credit(call.user, call.path_id(), call.path_id("operation"), call.body.amount_fen)
+    op = await cards.refund_credit(call.user, call.path_id(), call.path_id("operation"), call.body.amount_fen,
+                                   call.body.request_id)  # fmt: skip
     call.services.relay.notify()
     return CardOperationOut(
         operation_id=op.id, kind=op.kind, status=op.status, amount_fen=op.amount_fen, currency=op.currency

@@ -81,9 +81,8 @@ async def new_operation(conn: BaseDBAsyncClient, **fields: Any) -> CardOperation
     if fields.get("kind") in MONEY_IN_KINDS and not fields.get("payee_account"):
         # No payee would be the platform's own Stripe account: the platform never takes buyers' money (二清).
         raise Conflict("a card payment names the payee's connected account", code="card_payee_missing")
-    op = await CardOperation.create(
-        idempotency_key=f"mp-card-{uuid.uuid4()}", provider=rail().name, using_db=conn, **fields
-    )
+    key = fields.pop("idempotency_key", None) or f"mp-card-{uuid.uuid4()}"
+    op = await CardOperation.create(idempotency_key=key, provider=rail().name, using_db=conn, **fields)
     await record_event(conn, OPERATION_TOPIC, {"operation_id": op.id})
     return op
 
@@ -298,7 +297,7 @@ async def hold_deposit(
 
 
 async def act_on(conn: BaseDBAsyncClient, parent: CardOperation, kind: str, amount_fen: int | None = None,
-                 purpose: str | None = None) -> CardOperation:  # fmt: skip
+                 purpose: str | None = None, idempotency_key: str | None = None) -> CardOperation:  # fmt: skip
     """Capture or cancel a held authorisation, or refund a captured payment (a deposit, or a buyer's credit)."""
     if kind not in ("capture", "cancel", "refund"):
         raise ValueError(kind)
@@ -306,6 +305,7 @@ async def act_on(conn: BaseDBAsyncClient, parent: CardOperation, kind: str, amou
         conn, house_org_id=parent.house_org_id, kind=kind, purpose=purpose or parent.purpose, subject=parent.subject,
         invoice_id=parent.invoice_id, party=parent.party, amount_fen=parent.amount_fen if amount_fen is None else
         amount_fen, currency=parent.currency, payee_account=parent.payee_account, parent_id=parent.id,
+        idempotency_key=idempotency_key,
     )  # fmt: skip
 
 
@@ -324,8 +324,12 @@ async def capture_expiring(now: datetime) -> list[int]:
     return created
 
 
-async def refund_credit(principal: Principal, house_org_id: int, payment_id: int, amount_fen: int) -> CardOperation:
-    """Pay a buyer's credit back to the card it came from (the house's staff)."""
+async def refund_credit(principal: Principal, house_org_id: int, payment_id: int, amount_fen: int,
+                        request_id: str | None = None) -> CardOperation:  # fmt: skip
+    """Pay a buyer's credit back to the card it came from (the house's staff). With the caller's `request_id` the
+    request is made once: sent again (a retry after a lost answer, a double click) it returns the first refund; the
+    same id for another payment or amount is 409 `card_refund_request_reused`."""
+    key = None if request_id is None else f"mp-card-refund-{house_org_id}-{request_id}"
     if not access.keeps_books(principal, house_org_id):
         if access.reads_books(principal, house_org_id):
             raise Forbidden("the house's own staff refund its buyers", code="not_house_staff")
@@ -337,11 +341,18 @@ async def refund_credit(principal: Principal, house_org_id: int, payment_id: int
         )
         if parent is None or parent.status != "succeeded":
             raise NotFound("no such card payment", code="card_payment_not_found")
+        if key is not None:
+            sent = await CardOperation.filter(idempotency_key=key).using_db(conn).first()
+            if sent is not None:
+                if (sent.parent_id, sent.amount_fen) != (parent.id, amount_fen):
+                    raise Conflict("this request id was sent with another refund", code="card_refund_request_reused")
+                return sent
         user_id = int(parent.party.removeprefix("user:"))
         if await free_credit_fen(conn, house_org_id, user_id, parent.currency) < amount_fen:
             # Counting bank refund tasks still open and card refunds not settled yet: neither rail pays twice.
             raise Conflict("the buyer's credit is smaller than the refund", code="insufficient_balance")
-        return await act_on(conn, parent, "refund", amount_fen, purpose="credit")
+        # Two sends of one request at once meet on the key's unique index: the loser runs again and finds it.
+        return await act_on(conn, parent, "refund", amount_fen, purpose="credit", idempotency_key=key)
 
     op = await ledger.retrying(work)
     try:

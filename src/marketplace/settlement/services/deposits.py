@@ -279,9 +279,12 @@ async def sweep(now: datetime, holds: DepositHolds | None, batch: int = 200) -> 
 
         await ledger.retrying(finish)
         done["cards_released"] += 1
+    # Still the house's money: held, applied to the winner's invoice (spent) or forfeited on a default. A hold left
+    # to lapse after it paid an invoice or a forfeiture would leave the books counting money never collected.
     lapsing = Deposit.filter(
-        rail="stripe", status="held", captured_at__isnull=True, authorised_at__lte=now - CAPTURE_AFTER
-    )
+        rail="stripe", status__in=["held", "spent", "forfeited"], captured_at__isnull=True,
+        authorised_at__lte=now - CAPTURE_AFTER,
+    )  # fmt: skip
     for d in await lapsing.limit(batch):
         assert d.stripe_intent_id is not None
         await holds.capture(d.stripe_intent_id, d.amount_fen, f"deposit-capture-{d.id}")

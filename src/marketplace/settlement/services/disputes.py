@@ -93,9 +93,9 @@ async def open_dispute(principal: Principal, sale_id: int, reason: rules.Reason,
             raise Conflict("this sale has a dispute already: escalate it instead", code="dispute_exists")
         gate = await GatePass.filter(sale_id=sale.id).using_db(conn).first()
         try:
-            rules.may_open_dispute(
-                gate.handed_over_at if gate else None, await window_days(sale.house_org_id, conn), now
-            )
+            window = rules.window_of(gate.dispute_window_days if gate else None,
+                                     await window_days(sale.house_org_id, conn))  # fmt: skip
+            rules.may_open_dispute(gate.handed_over_at if gate else None, window, now)
         except rules.DisputeError as exc:
             raise _refused(exc) from None
         dispute = await Dispute.create(

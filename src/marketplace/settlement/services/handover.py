@@ -24,7 +24,7 @@ from marketplace.settlement.domain import access
 from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.models import DisputePolicy, GatePass, Invoice, Sale, Transfer
 from marketplace.settlement.services import clocks
-from marketplace.settlement.services.invoices import local_day
+from marketplace.settlement.services.invoices import local_day, locked
 
 log = logging.getLogger("marketplace.settlement")
 
@@ -122,7 +122,9 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
         if gate is None:
             raise missing
         sale = await Sale.filter(id=gate.sale_id).using_db(conn).get()
-        invoice = await Invoice.filter(sale_id=sale.id).using_db(conn).get()
+        # Row-locked as a void or an unwind locks it: a void at the same moment either comes first (the scan then
+        # finds the invoice void) or waits and finds the vehicle handed over.
+        invoice = await locked(Invoice.filter(sale_id=sale.id), conn).get()
         if sale.unwound_at is not None or invoice.status != "paid":  # undone, or voided since the pass was issued
             raise missing
         if gate.handed_over_at is not None:
@@ -130,14 +132,15 @@ async def scan(principal: Principal, house_org_id: int, typed: str, now: datetim
                            details=[{"handed_over_at": gate.handed_over_at.isoformat()}])  # fmt: skip
         # The first scan wins: a second one at the same moment finds handed_over_at set (PostgreSQL re-checks the
         # condition after waiting for the first one's row lock) and updates nothing.
+        window = await window_days(house_org_id, conn)  # the buyer's window from now on, whatever changes later
         won = (
             await GatePass.filter(id=gate.id, handed_over_at__isnull=True)
             .using_db(conn)
-            .update(handed_over_at=now, handed_over_by_user_id=principal.user_id)
+            .update(handed_over_at=now, handed_over_by_user_id=principal.user_id, dispute_window_days=window)
         )
         if won != 1:
             raise Conflict("this vehicle was handed over already", code="gate_pass_used")
-        gate.handed_over_at, gate.handed_over_by_user_id = now, principal.user_id
+        gate.handed_over_at, gate.handed_over_by_user_id, gate.dispute_window_days = now, principal.user_id, window
         await clocks.collected(conn, sale.id, now)  # storage is charged up to today, then stops
         delivered_on = local_day(now)
         await Transfer.create(

@@ -14,20 +14,32 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from marketplace.accounts.domain import Principal
-from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from marketplace.outbox.events import record_event
 from marketplace.settlement import holidays
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import fees as fee_rules
 from marketplace.settlement.domain import invoices as rules
+from marketplace.settlement.domain import statements as statement_rules
 from marketplace.settlement.domain.ledger import reversal as ledger_reversal
-from marketplace.settlement.models import CreditNote, CreditNoteCounter, Invoice, InvoiceCounter, Receipt, Sale
+from marketplace.settlement.models import (
+    CreditNote,
+    CreditNoteCounter,
+    Deposit,
+    GatePass,
+    Invoice,
+    InvoiceCounter,
+    Receipt,
+    Sale,
+)
 from marketplace.settlement.services import ledger
 from marketplace.settlement.services.ledger import Contended
 
+REFERENCE_MAX = 64  # settlement_receipts.reference
 LOCAL = ZoneInfo("Asia/Shanghai")  # invoice years and due dates are the house's calendar days
 
 
@@ -190,16 +202,18 @@ async def record_receipt(
         if access.reads_books(principal, house_org_id):
             raise Forbidden("the house's own staff record its receipts", code="not_house_staff")
         raise NotFound("not found")
-    reference = " ".join(reference.split())
+    # Kept as a statement keeps the bank's serial (statements.squash: full-width as half-width, no spaces, upper
+    # case), so the statement line of this transfer finds it however staff typed it: spaced as the bank's notice
+    # prints it, the line was applied a second time. The posting key is the same as the line's, too.
+    spaced, reference = " ".join(reference.split()), statement_rules.squash(reference)
+    if len(reference) > REFERENCE_MAX:  # NFKC may lengthen a character (㍿ → 株式会社)
+        raise ValidationFailed("the bank reference is too long", details=[{"loc": ["body", "reference"],
+                                                                            "msg": "too long"}])  # fmt: skip
 
     async def work(conn: BaseDBAsyncClient) -> tuple[Receipt, bool]:
-        existing = (
-            # Case-blind: a statement import keeps the bank's serial upper case; the same serial typed in lower
-            # case is the same money.
-            await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=reference)
-            .using_db(conn)
-            .first()
-        )
+        # Case-blind, and also as receipts were kept before they were squashed (spaces kept).
+        typed = Q(reference__iexact=reference) | Q(reference__iexact=spaced)
+        existing = await Receipt.filter(typed, house_org_id=house_org_id, rail="bank").using_db(conn).first()
         if existing is not None:
             if existing.invoice_id != invoice_id or existing.amount_fen != amount_fen:
                 raise Conflict(
@@ -271,6 +285,12 @@ async def void_in(conn: BaseDBAsyncClient, current: Invoice, reason: str, user_i
         raise Conflict("the invoice is void already", code="invoice_void")
     if current.paid_fen != current.deposit_applied_fen:
         raise Conflict("receipts were applied to this invoice: refund them first", code="invoice_has_receipts")
+    if await GatePass.filter(sale_id=current.sale_id, handed_over_at__isnull=False).using_db(conn).exists():
+        # A deposit that paid everything leaves no receipt, so the rule above let such an invoice be voided after
+        # the vehicle left: the deposit went back to the buyer, who kept the car, and the consignor's payable was
+        # reversed even after the payout. The sale happened; only a dispute's unwind undoes it now. (The scan reads
+        # the invoice row-locked, so a void and a scan at once take turns.)
+        raise Conflict("the vehicle was handed over: a dispute's unwind undoes the sale", code="vehicle_handed_over")
     sale = await Sale.filter(id=current.sale_id).using_db(conn).get()
     year = local_day(now).year
     seq = await next_number(conn, current.house_org_id, year, CreditNoteCounter)
@@ -281,11 +301,19 @@ async def void_in(conn: BaseDBAsyncClient, current: Invoice, reason: str, user_i
     )  # fmt: skip
     if current.deposit_applied_fen:
         assert sale.session_id is not None
-        applied = rules.deposit_applied_legs(
-            sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
-        )
-        await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied",
-                          ledger_reversal(applied), now, memo=f"credit note {note.number}")  # fmt: skip
+        deposit = await Deposit.filter(session_id=sale.session_id, user_id=sale.buyer_user_id).using_db(conn).first()
+        if deposit is None or deposit.status == "held":
+            legs = ledger_reversal(rules.deposit_applied_legs(
+                sale.buyer_user_id, sale.session_id, current.deposit_applied_fen, current.currency
+            ))  # fmt: skip
+        else:
+            # The deposit was settled after the session (its one refund opened or made, or all of it spent): money
+            # returned to the deposit account now would stay there, owed with no refund to take it. It is the
+            # buyer's credit instead, refundable on request (services/refunds.py).
+            legs = rules.deposit_unapplied_to_credit_legs(sale.buyer_user_id, current.deposit_applied_fen,
+                                                          current.currency)  # fmt: skip
+        await ledger.post(conn, current.house_org_id, f"void:deposit:{current.id}", "deposit_unapplied", legs, now,
+                          memo=f"credit note {note.number}")  # fmt: skip
     est = fee_rules.estimate(fee_rules.stored_rules(sale.rules), sale.hammer_fen)
     legs = rules.sale_legs(est, sale.buyer_user_id, sale.seller_org_id, sale.seller_org_id == sale.house_org_id)
     if legs:

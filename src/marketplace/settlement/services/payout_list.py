@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -47,7 +48,18 @@ class PayoutRow:
     paid_on: date | None
 
 
-def _narrowed(house_org_id: int, state: str | None, cutoff: datetime) -> QuerySet[Sale]:
+def _window_closed(now: datetime, house_window: int, kept: list[int]) -> Q:
+    """Handovers whose dispute window has closed at `now`, as `rules.window_of` says for each pass: the window kept
+    on it (the house's at its handover) or the house's now, whichever is longer. `kept` lists the windows the
+    house's passes keep (a few values), so this stays one indexed filter."""
+    closed = Q(dispute_window_days__isnull=True, handed_over_at__lte=now - timedelta(days=house_window))
+    for days in kept:
+        longest = rules.window_of(days, house_window)
+        closed |= Q(dispute_window_days=days, handed_over_at__lte=now - timedelta(days=longest))
+    return closed
+
+
+def _narrowed(house_org_id: int, state: str | None, window_closed_q: Q) -> QuerySet[Sale]:
     """The house's consigned sales (a dealer's own stock has no consignor), narrowed to one state."""
     qs = Sale.filter(house_org_id=house_org_id).exclude(seller_org_id=house_org_id)
     if state is None:
@@ -59,7 +71,7 @@ def _narrowed(house_org_id: int, state: str | None, cutoff: datetime) -> QuerySe
         return qs.filter(unwound_at__isnull=True, id__in=paid)
     open_ = qs.filter(unwound_at__isnull=True).exclude(id__in=paid)
     invoice_paid = Subquery(Invoice.filter(house_org_id=house_org_id, status="paid").values("sale_id"))
-    window_closed = Subquery(GatePass.filter(handed_over_at__lte=cutoff).values("sale_id"))
+    window_closed = Subquery(GatePass.filter(window_closed_q, house_org_id=house_org_id).values("sale_id"))
     disputed = Subquery(Dispute.filter(house_org_id=house_org_id, status="open").values("sale_id"))
     if state == "due":
         return open_.filter(id__in=invoice_paid).filter(id__in=window_closed).exclude(id__in=disputed)
@@ -73,8 +85,13 @@ async def house_payouts(
     if not access.reads_books(principal, house_org_id):
         raise NotFound("not found")
     window = await window_days(house_org_id)
-    cutoff = now - timedelta(days=window)  # handed over at or before this: the window has closed
-    sales, next_cursor = await paginate(_narrowed(house_org_id, state, cutoff), PageQuery(cursor=cursor, limit=limit),
+    kept: list[Any] = await (
+        GatePass.filter(house_org_id=house_org_id, dispute_window_days__not_isnull=True)
+        .distinct()
+        .values_list("dispute_window_days", flat=True)
+    )
+    closed = _window_closed(now, window, sorted({int(d) for d in kept}))
+    sales, next_cursor = await paginate(_narrowed(house_org_id, state, closed), PageQuery(cursor=cursor, limit=limit),
                                         lambda s: s)  # fmt: skip
     ids = [s.id for s in sales]
     invoices = {i.sale_id: i for i in await Invoice.filter(sale_id__in=ids)}
@@ -101,7 +118,8 @@ async def house_payouts(
                 amount_fen=0 if unwound else (payout.amount_fen if payout else max(st.figures.amount_fen, 0)),
                 state="unwound" if unwound else st.state,
                 waiting=[w.value for w in st.waiting if w is not rules.Waiting.UNWOUND],
-                due_date=None if delivered is None else local_day(rules.dispute_window_closes(delivered, window)),
+                due_date=None if delivered is None else local_day(rules.dispute_window_closes(
+                    delivered, rules.window_of(gate.dispute_window_days if gate is not None else None, window))),
                 bank_reference=payout.bank_reference if payout else None, paid_on=payout.paid_on if payout else None,
             )
         )  # fmt: skip

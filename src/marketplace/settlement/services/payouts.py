@@ -20,7 +20,7 @@ from marketplace.settlement.domain import handover as rules
 from marketplace.settlement.domain import ledger as ledger_rules
 from marketplace.settlement.domain.invoices import seller_party
 from marketplace.settlement.models import Dispute, GatePass, Invoice, Payout, Sale
-from marketplace.settlement.services import ledger
+from marketplace.settlement.services import ledger, refunds
 from marketplace.settlement.services.handover import visible_sale, window_days
 
 
@@ -63,7 +63,7 @@ def assemble(
         own_stock=sale.seller_org_id == sale.house_org_id,
         invoice_paid=invoice is not None and invoice.status == "paid",
         delivered_at=gate.handed_over_at if gate is not None else None,
-        window_days=window,
+        window_days=rules.window_of(gate.dispute_window_days if gate is not None else None, window),
         dispute_open=dispute is not None and dispute.status == "open",
         unwound=sale.unwound_at is not None,
         now=now,
@@ -108,8 +108,10 @@ async def record_payout(
             if existing.bank_reference != reference:
                 raise Conflict("this sale's consignor was paid already", code="payout_exists")
             return await status_of(current, now, conn), False
-        if await Payout.filter(house_org_id=sale.house_org_id, bank_reference=reference).using_db(conn).exists():
-            raise Conflict("this bank reference was recorded for another payout", code="payout_reference_used")
+        if await refunds.reference_used(conn, sale.house_org_id, reference):
+            # Another payout's, or a refund's: one transfer out of the house's bank pays one thing.
+            raise Conflict("this bank reference was recorded for another payout or a refund",
+                           code="payout_reference_used")  # fmt: skip
         status = await status_of(current, now, conn)
         if status.waiting:
             raise Conflict(
@@ -134,6 +136,9 @@ async def record_payout(
             bank_reference=reference, paid_on=paid_on, recorded_by_user_id=principal.user_id, transaction_id=tx_id,
             using_db=conn,
         )  # fmt: skip
+        # Claimed where refunds claim theirs: a refund recorded with this reference at the same moment meets this
+        # row on the unique key, and whichever commits second runs again and finds the reference taken.
+        await refunds.claim_reference(conn, sale.house_org_id, reference, "payout", payout.id)
         await record_event(
             conn, "settlement.payout_recorded",
             {"payout_id": payout.id, "sale_id": sale.id, "house_org_id": sale.house_org_id,

@@ -22,7 +22,7 @@ from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.domain.cards import FINAL
-from marketplace.settlement.models import BuyerRefund, CardOperation, LedgerAccount, RefundReference
+from marketplace.settlement.models import BuyerRefund, CardOperation, LedgerAccount, Payout, RefundReference
 from marketplace.settlement.services import ledger, notices
 from marketplace.settlement.services.ledger import Contended
 from marketplace.web.pagination import PageQuery, paginate
@@ -41,17 +41,20 @@ def normalise_reference(bank_reference: str) -> str:
 
 
 async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
-    """One bank transfer refunds one thing: a reference recorded for a deposit or a buyer refund is taken."""
-    return await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+    """One bank transfer pays one thing: a reference recorded for a deposit refund, a buyer refund or a consignor's
+    payout is taken (payouts recorded before they claimed references are found in their own table)."""
+    if await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists():
+        return True
+    return await Payout.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
 
 
 async def claim_reference(
     conn: BaseDBAsyncClient, house_org_id: int, reference: str, kind: str, refund_id: int
 ) -> None:
-    """Claim the reference for this refund in the completing transaction. The look-up above it answers the usual
-    case with a clear 409; two completions racing past it meet here, on the unique key: the loser's IntegrityError
-    rolls its transaction back, and `ledger.retrying` runs it again to find the reference taken (or, for the same
-    refund and reference, the refund done)."""
+    """Claim the reference for this refund (or payout: `kind` "payout") in the completing transaction. The look-up
+    above it answers the usual case with a clear 409; two completions racing past it meet here, on the unique key:
+    the loser's IntegrityError rolls its transaction back, and `ledger.retrying` runs it again to find the reference
+    taken (or, for the same refund and reference, the refund done)."""
     await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
                                  refund_id=refund_id, using_db=conn)  # fmt: skip
 

@@ -218,6 +218,16 @@ async def resolve_line(
         else:
             if line.amount_fen <= 0:
                 raise Conflict("money paid out is reconciled with its payout, not an invoice", code="bank_line_outflow")
+            if (
+                line.serial
+                and await Receipt.filter(house_org_id=house_org_id, rail="bank", reference__iexact=line.serial)
+                .using_db(conn)
+                .exists()
+            ):
+                # Staff recorded this transfer by hand (for other money, or after the import queued it): applying the
+                # line too would count one transfer twice, or — typed alike — meet the hand receipt's posting key
+                # and mark an invoice paid with nothing posted. Excluding it leaves the hand receipt to stand.
+                raise Conflict("this transfer was recorded by hand as a receipt", code="bank_line_recorded_by_hand")
             found = await _open_invoices(conn, house_org_id, invoice_numbers)
             if len(found) != len(set(invoice_numbers)):
                 raise NotFound("no such invoice", code="invoice_not_found")
