@@ -34,7 +34,7 @@ from marketplace.stats.domain.rows import (
     parse_sale_cells,
     parse_session_cells,
 )
-from marketplace.stats.services import upserts
+from marketplace.stats.services import staging, upserts
 from marketplace.stats.services.sources import BadFile, Format, SheetTooLarge, rows
 
 BATCH = 5000
@@ -43,7 +43,7 @@ MAX_LISTED = 1000  # errors and warnings listed in a report; the counts are alwa
 Opener = Callable[[], IO[bytes]]
 Progress = Callable[[str, int], None]  # (stage, rows done so far)
 # (kind, staged records, rows read so far, houses first met in the batch: name -> (province, city))
-OnBatch = Callable[[str, list[tuple[Any, ...]], int, dict[str, tuple[str, str]]], Awaitable[None]]
+OnBatch = Callable[[str, list[tuple[Any, ...]] | staging.CopyText, int, dict[str, tuple[str, str]]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,9 @@ def _returned(known: Known, house: str, day: date) -> bool:
 class _Outbox:
     """Checked rows, numbered in file order (the staging key), sent to the parent a batch at a time."""
 
-    def __init__(self, send: Callable[[Any], None]) -> None:
+    def __init__(self, send: Callable[[Any], None], as_copy_text: bool = False) -> None:
         self.send = send
+        self.as_copy_text = as_copy_text  # PostgreSQL: each batch written as COPY text here, in the child
         self.n = 0
         self.kind = ""
         self.batch: list[tuple[Any, ...]] = []
@@ -123,7 +124,8 @@ class _Outbox:
 
     def flush(self, read: int) -> None:
         if self.batch or self.houses:
-            self.send(("rows", self.kind, self.batch, read, self.houses))
+            batch = staging.copy_text(self.batch) if self.as_copy_text and self.batch else self.batch
+            self.send(("rows", self.kind, batch, read, self.houses))
             self.batch, self.houses = [], {}
 
 
@@ -262,10 +264,11 @@ def _flat(message: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _child(sessions: Upload | None, sales: Upload | None, known: Known, conn: Connection) -> None:
+def _child(sessions: Upload | None, sales: Upload | None, known: Known, conn: Connection, as_copy_text: bool) -> None:
     try:
         report = ImportReport()
-        validate(sessions, sales, known, report, _Outbox(lambda message: conn.send_bytes(_flat(message))))
+        out = _Outbox(lambda message: conn.send_bytes(_flat(message)), as_copy_text)
+        validate(sessions, sales, known, report, out)
         conn.send_bytes(pickle.dumps(("done", report)))
     except BadFile as exc:
         conn.send_bytes(pickle.dumps(("bad_file", exc.error)))
@@ -298,13 +301,14 @@ def _reader(receive: Connection, loop: asyncio.AbstractEventLoop, queue: asyncio
 
 
 async def check(sessions: Upload | None, sales: Upload | None, known: Known, on_batch: OnBatch,
-                progress: Progress) -> ImportReport:  # fmt: skip
+                progress: Progress, *, as_copy_text: bool = False) -> ImportReport:  # fmt: skip
     """Run the first pass in a child process; `on_batch` receives the checked rows as they come (the child
-    checks on meanwhile). Raises BadFile for an upload that is not a file of the format (its header, its
+    checks on meanwhile), as `staging.CopyText` with `as_copy_text` (PostgreSQL: the child writes COPY's text, the
+    parent only forwards it). Raises BadFile for an upload that is not a file of the format (its header, its
     encoding), PayloadTooLarge (`sheet_too_large`) for a workbook over the zip-bomb bounds."""
     context = multiprocessing.get_context("fork")  # inherit the opener and `known` as they are
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sessions, sales, known, send), daemon=True)
+    child = context.Process(target=_child, args=(sessions, sales, known, send, as_copy_text), daemon=True)
     child.start()
     send.close()  # the child's end: EOF here once the child is gone
     queue: asyncio.Queue[bytes | None] = asyncio.Queue()

@@ -149,7 +149,7 @@ async def _import_sqlite(sessions: Upload | None, sales: Upload | None, known: K
     async with staging.stage(False) as stage:
 
         async def staged(
-            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+            kind: str, batch: list[tuple[Any, ...]] | staging.CopyText, read: int, houses: dict[str, tuple[str, str]]
         ) -> None:
             writer.houses.update(houses)
             await stage.add(kind, batch)
@@ -210,7 +210,7 @@ async def _import_postgres(sessions: Upload | None, sales: Upload | None, known:
                 await move("sessions")
 
         async def staged(
-            kind: str, batch: list[tuple[Any, ...]], read: int, houses: dict[str, tuple[str, str]]
+            kind: str, batch: list[tuple[Any, ...]] | staging.CopyText, read: int, houses: dict[str, tuple[str, str]]
         ) -> None:
             writer.houses.update(houses)
             await stage.add(kind, batch)
@@ -221,7 +221,7 @@ async def _import_postgres(sessions: Upload | None, sales: Upload | None, known:
 
         try:
             try:
-                report = await check(sessions, sales, known, staged, progress)
+                report = await check(sessions, sales, known, staged, progress, as_copy_text=True)
             except BadFile as exc:
                 return _bad_file(exc)
             if report.error_count and not good_rows_only:

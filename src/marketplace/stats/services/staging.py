@@ -13,6 +13,7 @@ the upsert's `RETURNING`, then the staging table emptied.
 from __future__ import annotations
 
 import contextlib
+import io
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -43,6 +44,42 @@ _PG_TYPES = {"n": "bigint", "hammer_fen": "bigint"}  # the rest is text
 # Moments and days are staged as text on PostgreSQL too (`upserts`: cheaper to send and to COPY than datetimes)
 # and converted once, set-wise, by the move.
 STAGED_AS_TEXT = {"sold_at": "timestamptz", "held_on": "date"}
+
+
+@dataclass(frozen=True)
+class CopyText:
+    """A batch of records already written as PostgreSQL's COPY text (`copy_text`): the first pass's child process
+    writes it, so the parent forwards bytes instead of unpickling tuples and encoding them again."""
+
+    first: int  # n of the first record
+    last: int  # n of the last
+    rows: int
+    data: bytes
+
+
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _field(value: Any) -> str:
+    return "\\N" if value is None else str(value).translate(_ESCAPE)
+
+
+def copy_text(records: list[tuple[Any, ...]]) -> CopyText:
+    """Records (n, house, key, *values) as COPY's text format, one line each (UTF-8). A batch with no character
+    COPY escapes (backslash, tab, newline, carriage return) and no NULL is joined as it is; any other, field by
+    field with the escapes."""
+    width = len(records[0])
+    text = "\n".join("\t".join(map(str, r)) for r in records)
+    plain = (
+        text.count("\t") == len(records) * (width - 1)
+        and text.count("\n") == len(records) - 1
+        and "\\" not in text
+        and "\r" not in text
+        and not any(None in r for r in records)
+    )
+    if not plain:
+        text = "\n".join("\t".join(map(_field, r)) for r in records)
+    return CopyText(records[0][0], records[-1][0], len(records), (text + "\n").encode())
 
 
 class Stage:
@@ -76,8 +113,19 @@ class Stage:
             sql = f"DROP TABLE IF EXISTS {self.name(kind)}"
             await (self.raw.execute(sql) if self.pg else connections.get("default").execute_script(sql))
 
-    async def add(self, kind: str, records: list[tuple[Any, ...]]) -> None:
-        """Records are (n, house name, key, *values) in `columns(kind)` order, n increasing."""
+    async def add(self, kind: str, records: list[tuple[Any, ...]] | CopyText) -> None:
+        """Records are (n, house name, key, *values) in `columns(kind)` order, n increasing; on PostgreSQL they may
+        come written as COPY text already (`copy_text`)."""
+        if isinstance(records, CopyText):
+            if not self.pg:
+                raise TypeError("COPY text is staged on PostgreSQL only")
+            if records.rows:
+                self.ranges.setdefault(kind, [records.first, records.first])[1] = records.last
+                await self.raw.copy_to_table(
+                    self.name(kind), source=io.BytesIO(records.data), columns=self.columns(kind), format="text"
+                )
+                self.pending[kind] = self.pending.get(kind, 0) + records.rows
+            return
         if not records:
             return
         span = self.ranges.setdefault(kind, [records[0][0], records[0][0]])
