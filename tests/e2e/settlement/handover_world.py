@@ -93,3 +93,14 @@ async def build(client: ApiClient, lot: int = 1, **extra: Any) -> World:
     sale = await Sale.get(house_org_id=house.id, lot_id=lot)
     invoice = await Invoice.get(sale_id=sale.id)
     return World(client, house.id, rival.id, seller.id, users, sale, invoice)
+
+
+async def with_open_dispute(client: ApiClient) -> tuple[World, int]:
+    """A paid, handed-over sale whose buyer opened a dispute (mileage): the world and the dispute's id."""
+    w = await build(client)
+    await w.pay()
+    await w.hand_over()
+    await w.as_("buyer")
+    r = await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "mileage", "description": "调表"})
+    assert r.status_code == 201, r.text
+    return w, int(r.json()["id"])

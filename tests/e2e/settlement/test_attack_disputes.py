@@ -11,7 +11,7 @@ import zlib
 from PIL import Image
 
 from marketplace.settlement.models import DisputeEvidence
-from tests.e2e.settlement.handover_world import World, build
+from tests.e2e.settlement.handover_world import build, with_open_dispute
 from tests.support import ApiClient
 
 
@@ -44,16 +44,6 @@ def png_bomb(side: int = 60_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
-async def open_dispute(client: ApiClient) -> tuple[World, int]:
-    w = await build(client)
-    await w.pay()
-    await w.hand_over()
-    await w.as_("buyer")
-    r = await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "mileage", "description": "调表"})
-    assert r.status_code == 201, r.text
-    return w, int(r.json()["id"])
-
-
 async def send(client: ApiClient, dispute: int, data: bytes, ctype: str = "image/png") -> tuple[int, str | None, dict]:
     r = await client.post(f"/api/disputes/{dispute}/evidence", content=data, headers={"content-type": ctype})
     body = r.json()
@@ -61,7 +51,7 @@ async def send(client: ApiClient, dispute: int, data: bytes, ctype: str = "image
 
 
 async def test_evidence_that_is_not_the_image_it_claims_is_refused(client: ApiClient) -> None:
-    _, dispute = await open_dispute(client)
+    _, dispute = await with_open_dispute(client)
     page = b"\x89PNG\r\n\x1a\n<html><script>alert(document.cookie)</script></html>"
     assert (await send(client, dispute, page))[:2] == (422, "invalid_image")
     assert (await send(client, dispute, b"\xff\xd8\xff\xe0" + b"MZ\x90\0" * 64, "image/jpeg"))[:2] == (
@@ -75,7 +65,7 @@ async def test_evidence_that_is_not_the_image_it_claims_is_refused(client: ApiCl
 
 
 async def test_one_byte_over_the_limit_is_413(client: ApiClient) -> None:
-    _, dispute = await open_dispute(client)
+    _, dispute = await with_open_dispute(client)
     limit = client.app.state.services.settings.max_body_bytes
     over = png() + b"\0" * (limit + 1 - len(png()))
     status, code, _ = await send(client, dispute, over)
@@ -85,7 +75,7 @@ async def test_one_byte_over_the_limit_is_413(client: ApiClient) -> None:
 
 async def test_the_photo_the_house_downloads_carries_no_gps(client: ApiClient) -> None:
     """The buyer's phone writes where the photo was taken; the house and the seller see the photo, not that."""
-    w, dispute = await open_dispute(client)
+    w, dispute = await with_open_dispute(client)
     photo = jpeg_with_gps()
     assert Image.open(io.BytesIO(photo)).getexif().get_ifd(0x8825)  # the attack carries a location
     status, _, body = await send(client, dispute, photo, "image/jpeg")
@@ -100,7 +90,7 @@ async def test_the_photo_the_house_downloads_carries_no_gps(client: ApiClient) -
 
 
 async def test_the_sale_s_dispute_and_the_association_list_tell_outsiders_nothing(client: ApiClient) -> None:
-    w, dispute = await open_dispute(client)
+    w, dispute = await with_open_dispute(client)
     missing_sale = await client.get("/api/sales/2147483647/dispute")
     for who in ("rival_admin", "stranger", "association"):
         await w.as_(who)

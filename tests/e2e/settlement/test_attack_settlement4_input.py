@@ -8,20 +8,10 @@ import re
 from typing import Any
 
 from marketplace.settlement.routes import routes
-from tests.e2e.settlement.handover_world import World, build
+from tests.e2e.settlement.handover_world import World, with_open_dispute
 from tests.support import ApiClient
 
 ODD_VALUES: list[Any] = [None, [], {}, "x" * 20_000, 2**64, -(2**63) - 1, -1, 0, 1.5, True, "", "\u0000", "２０２６"]
-
-
-async def _world_with_a_dispute(client: ApiClient) -> tuple[World, int]:
-    w = await build(client)
-    await w.pay()
-    await w.hand_over()
-    await w.as_("buyer")
-    r = await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "mileage", "description": "调表"})
-    assert r.status_code == 201, r.text
-    return w, int(r.json()["id"])
 
 
 def _filled(path: str, w: World, dispute: int) -> str:
@@ -66,7 +56,7 @@ async def _never_500(client: ApiClient, who: str, w: World, dispute: int) -> int
 
 
 async def test_settlement_bodies_no_client_should_send_are_4xx(client: ApiClient) -> None:
-    w, dispute = await _world_with_a_dispute(client)
+    w, dispute = await with_open_dispute(client)
     sent = 0
     for who in ("house_admin", "buyer", "association"):
         sent += await _never_500(client, who, w, dispute)
@@ -78,7 +68,7 @@ ODD_QUERY = ["", "-1", "0", str(2**64), "1e309", "nan", "[]", "null", "x" * 5_00
 
 
 async def test_settlement_queries_no_client_should_send_are_4xx(client: ApiClient) -> None:
-    w, dispute = await _world_with_a_dispute(client)
+    w, dispute = await with_open_dispute(client)
     sent = 0
     for who in ("house_admin", "buyer"):
         await w.as_(who)
