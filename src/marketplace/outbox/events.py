@@ -24,7 +24,7 @@ async def record_event(conn: BaseDBAsyncClient, topic: str, payload: Mapping[str
 async def record_events(conn: BaseDBAsyncClient, topic: str, payloads: list[Mapping[str, Any]]) -> None:
     """Write many events of one topic in the caller's transaction, by one bulk insert."""
     rows = [(uuid.uuid4(), topic, dict(p)) for p in payloads]
-    await bulk.insert(conn, OutboxEvent, ("event_id", "topic", "payload"), rows)
+    await bulk.insert(conn, OutboxEvent, ("event_id", "topic", "payload"), rows, copy=True)
 
 
 def envelope(event: OutboxEvent) -> dict[str, Any]:

@@ -125,10 +125,14 @@ class Books:
         self._pending.append(pending)
         return pending
 
-    async def flush(self) -> int:
-        """Write the batch's legs, balances and headers; returns how many transactions were written."""
+    async def flush(self, pipe: bulk.Pipeline | None = None) -> int:
+        """Write the batch's legs, balances and headers (through `pipe`, if given: sent, not waited for); returns
+        how many transactions were written."""
         if not self._pending:
             return 0
+        if pipe is None:
+            async with bulk.Pipeline() as own:
+                return await self.flush(own)
         entries: list[tuple[uuid.UUID | str, int, int, str, int, datetime]] = []
         after = {acc.id: acc.balance_fen for acc in self._accounts.values()}
         # The transaction's id as the driver binds it, made once per posting rather than once per leg.
@@ -140,14 +144,16 @@ class Books:
                 balance = after[acc_id] = after[acc_id] + leg.amount_fen
                 entries.append((tx_id, acc_id, leg.amount_fen, leg.currency, balance, at))
         # In posting order: the chain's order. Thousands of narrow rows: COPY on PostgreSQL.
-        await bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries, copy=True)
+        await pipe.send(bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries, copy=True))
         moved = sorted({e[1] for e in entries})
-        await self._move(moved, after)
-        await bulk.insert(
-            self._conn, LedgerTransaction, ("id", "house_org_id", "business_key", "kind", "memo", "posted_at"),
-            [(tx_id, self.house_org_id, p.business_key, p.kind, p.memo, p.at)
-             for p, tx_id in zip(self._pending, ids, strict=True)],
-        )  # fmt: skip
+        await pipe.send(self._move(moved, after))
+        await pipe.send(
+            bulk.insert(
+                self._conn, LedgerTransaction, ("id", "house_org_id", "business_key", "kind", "memo", "posted_at"),
+                [(tx_id, self.house_org_id, p.business_key, p.kind, p.memo, p.at)
+                 for p, tx_id in zip(self._pending, ids, strict=True)],
+            )  # fmt: skip
+        )
         written, self._pending = len(self._pending), []
         return written
 

@@ -38,9 +38,10 @@ from marketplace.settlement.domain import invoices as rules
 from marketplace.settlement.models import Invoice, Sale
 from marketplace.settlement.services import fees, invoices, sales
 from marketplace.settlement.services.ledger import Contended
-from marketplace.settlement.services.ledger_batch import Books, Pending
+from marketplace.settlement.services.ledger_batch import Books
 
 log = logging.getLogger("marketplace.settlement")
+
 
 JOB = "settlement.settle_sale"
 CONSUMER = "settlement.sales"  # the same consumer name as one at a time: a batch and a single run dedup together
@@ -52,6 +53,7 @@ _local = asyncio.Lock()
 # without a query. Only ever added after the commit, so a miss merely asks the database.
 _settled: OrderedDict[str, None] = OrderedDict()
 REMEMBER = 50_000
+TURN = 50  # sales worked out between the pipeline's turns (a statement waiting on a reply goes on)
 
 
 def _remember(event_ids: list[str]) -> None:
@@ -236,19 +238,6 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
             pin = await fees.pin_session(conn, row["session_id"], row["house_org_id"], p.get("premium_terms"), starts)
             used, schedule = await fees.rules_for_session(conn, pin)
             terms[row["session_id"]] = (used, schedule.id if schedule else None)
-    # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
-    given = sorted(set().union(*(row.keys() for _, row in new)))
-    absent = {key: Sale._meta.fields_map[key].default for key in given}
-    rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
-    made = await bulk.insert(
-        conn, Sale, (*given, "fee_schedule_id", "rules"),
-        [(*(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]]) for _, row in new],
-        returning=("source_ref", "id"),
-    )  # fmt: skip
-    if made is not None:  # PostgreSQL returned the new rows' ids; SQLite's executemany returns nothing
-        sale_ids = {int(r["source_ref"]): int(r["id"]) for r in made}
-    else:
-        sale_ids = await _auction_sales(conn, [r["source_ref"] for _, r in new])
     # Invoice numbers: one range per house and year, in event order.
     calendar = holidays.china()
     due_dates: dict[tuple[date, int], tuple[date, bool]] = {}
@@ -257,6 +246,10 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
     for (_, row), day in zip(new, sold_on, strict=True):
         need[(row["house_org_id"], day.year)] += 1
     next_seq = {key: await invoices.next_numbers(conn, key[0], key[1], n) for key, n in sorted(need.items())}
+    # The sales' and invoices' ids, drawn before their rows are written: every row that refers to one (an
+    # invoice to its sale, a deposit's posting and an event to the invoice) is built without a read back.
+    sale_ids = await bulk.reserve_ids(conn, Sale, len(new))
+    invoice_ids = await bulk.reserve_ids(conn, Invoice, len(new))
     # The books, per house: every account the batch moves and every key it might repeat, loaded at once.
     books: dict[int, Books] = {}
     plans = []
@@ -285,67 +278,78 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 business.add(f"deposit:lodged:{row['session_id']}:{row['buyer_user_id']}")
         books[house] = Books(conn, house)
         await books[house].open(keys, business)
-    # Each sale in event order, as `record_sale` would: its posting, the deposit lodged and applied.
-    invoice_rows: list[dict[str, Any]] = []
-    applied_posts: list[tuple[int, Pending]] = []
-    for row, est, legs, lodged, day, seq in plans:
-        b = books[row["house_org_id"]]
-        buyer, cur, session = row["buyer_user_id"], row["currency"], row["session_id"]
-        number = rules.number(day.year, row["house_org_id"], seq)
-        if legs:
-            b.post(f"sale:auction:{row['source_ref']}", "sale", legs, row["sold_at"], memo=f"invoice {number}")
-        lines = rules.invoice_lines(est)
-        applied = 0
-        if lodged:
-            b.post(f"deposit:lodged:{session}:{buyer}", "deposit_lodged", lodged, row["sold_at"])
-            available = -b.balance("deposits_held", rules.deposit_party(buyer, session), cur)
-            allocation = rules.allocate(lines, min(available, est.total_due_fen))
-            if allocation.applied_fen:
-                applied = allocation.applied_fen
-                lines = allocation.lines
-                pending = b.post(
-                    f"deposit:applied:?{len(invoice_rows)}", "deposit_applied",
-                    rules.deposit_applied_legs(buyer, session, applied, cur), row["sold_at"],
-                    memo=f"deposit applied to {number}",
-                )  # fmt: skip
-                assert pending is not None
-                applied_posts.append((len(invoice_rows), pending))
-        payment_days = terms[session][0].payment_days
-        if (day, payment_days) not in due_dates:  # a session's sales share a few days: each computed once
-            due = calendar.add_working_days(day, payment_days)
-            due_dates[(day, payment_days)] = due, not (calendar.covers(day) and calendar.covers(due))
-        due, provisional = due_dates[(day, payment_days)]
-        invoice_rows.append(
-            {
-                "house_org_id": row["house_org_id"], "number": number, "year": day.year, "seq": seq,
-                "sale_id": sale_ids[row["source_ref"]], "buyer_user_id": buyer, "buyer_org_id": row["buyer_org_id"],
-                "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
-                "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
-                "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
-                "due_date": due, "due_date_provisional": provisional,
-            }
+    # From here every statement goes through the pipeline: the database writes the sales while the postings are
+    # worked out, the invoices and legs while the events are built.
+    async with bulk.Pipeline() as pipe:
+        # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
+        given = sorted(set().union(*(row.keys() for _, row in new)))
+        absent = {key: Sale._meta.fields_map[key].default for key in given}
+        rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
+        await pipe.send(
+            bulk.insert(
+                conn, Sale, ("id", *given, "fee_schedule_id", "rules"),
+                [(sale_id, *(row.get(key, absent[key]) for key in given), *rules_of[row["session_id"]])
+                 for sale_id, (_, row) in zip(sale_ids, new, strict=True)],
+                copy=True,
+            )
         )  # fmt: skip
-    invoice_fields = tuple(invoice_rows[0])
-    await bulk.insert(conn, Invoice, invoice_fields, [tuple(inv.values()) for inv in invoice_rows])
-    _, found = await conn.execute_query(
-        f"SELECT sale_id, id FROM settlement_invoices WHERE sale_id {bulk.one_of(conn, 1)}",
-        [bulk.listed(conn, list(sale_ids.values()))],
-    )
-    invoice_ids = {int(r["sale_id"]): int(r["id"]) for r in found}
-    for inv in invoice_rows:
-        inv["id"] = invoice_ids[inv["sale_id"]]
-    for i, pending in applied_posts:
-        pending.business_key = f"deposit:applied:{invoice_rows[i]['id']}"
-    for b in books.values():
-        await b.flush()
-    await record_events(
-        conn,
-        "settlement.invoice_issued",
-        [
-            {"invoice_id": inv["id"], "house_org_id": inv["house_org_id"], "buyer_user_id": inv["buyer_user_id"],
-             "total_fen": inv["total_fen"], "balance_fen": inv["total_fen"] - inv["paid_fen"],
-             "due_date": inv["due_date"].isoformat()}
-            for inv in invoice_rows
-        ],
-    )  # fmt: skip
+        # Each sale in event order, as `record_sale` would: its posting, the deposit lodged and applied.
+        invoice_rows: list[dict[str, Any]] = []
+        for n, ((row, est, legs, lodged, day, seq), sale_id, invoice_id) in enumerate(
+            zip(plans, sale_ids, invoice_ids, strict=True)
+        ):
+            if n % TURN == TURN - 1:
+                await pipe.turn()
+            b = books[row["house_org_id"]]
+            buyer, cur, session = row["buyer_user_id"], row["currency"], row["session_id"]
+            number = rules.number(day.year, row["house_org_id"], seq)
+            if legs:
+                b.post(f"sale:auction:{row['source_ref']}", "sale", legs, row["sold_at"], memo=f"invoice {number}")
+            lines = rules.invoice_lines(est)
+            applied = 0
+            if lodged:
+                b.post(f"deposit:lodged:{session}:{buyer}", "deposit_lodged", lodged, row["sold_at"])
+                available = -b.balance("deposits_held", rules.deposit_party(buyer, session), cur)
+                allocation = rules.allocate(lines, min(available, est.total_due_fen))
+                if allocation.applied_fen:
+                    applied = allocation.applied_fen
+                    lines = allocation.lines
+                    b.post(
+                        f"deposit:applied:{invoice_id}", "deposit_applied",
+                        rules.deposit_applied_legs(buyer, session, applied, cur), row["sold_at"],
+                        memo=f"deposit applied to {number}",
+                    )  # fmt: skip
+            payment_days = terms[session][0].payment_days
+            if (day, payment_days) not in due_dates:  # a session's sales share a few days: each computed once
+                due = calendar.add_working_days(day, payment_days)
+                due_dates[(day, payment_days)] = due, not (calendar.covers(day) and calendar.covers(due))
+            due, provisional = due_dates[(day, payment_days)]
+            invoice_rows.append(
+                {
+                    "id": invoice_id, "house_org_id": row["house_org_id"], "number": number, "year": day.year,
+                    "seq": seq, "sale_id": sale_id, "buyer_user_id": buyer, "buyer_org_id": row["buyer_org_id"],
+                    "currency": cur, "total_fen": est.total_due_fen, "lines": [_line(line) for line in lines],
+                    "paid_fen": applied, "status": "paid" if applied and applied >= est.total_due_fen else "open",
+                    "deposit_applied_fen": applied, "version": 1 if applied else 0, "issued_at": row["sold_at"],
+                    "due_date": due, "due_date_provisional": provisional,
+                }
+            )  # fmt: skip
+        invoice_fields = tuple(invoice_rows[0])
+        await pipe.send(
+            bulk.insert(conn, Invoice, invoice_fields, [tuple(inv.values()) for inv in invoice_rows], copy=True)
+        )
+        for b in books.values():
+            await b.flush(pipe)
+        await pipe.send(
+            record_events(
+                conn,
+                "settlement.invoice_issued",
+                [
+                    {"invoice_id": inv["id"], "house_org_id": inv["house_org_id"], "buyer_user_id": inv["buyer_user_id"],
+                     "total_fen": inv["total_fen"], "balance_fen": inv["total_fen"] - inv["paid_fen"],
+                     "due_date": inv["due_date"].isoformat()}
+                    for inv in invoice_rows
+                ],
+            )
+        )  # fmt: skip
     return len(invoice_rows)
