@@ -298,3 +298,25 @@ async def test_two_refunds_at_once_do_not_together_exceed_the_payment(
     ops = await CardOperation.filter(kind="refund", parent_id=op.id)
     assert [o.amount_fen for o in ops] == [half]
     assert sum(int(r["amount"]) for r in fake.refunds.values() if r["payment_intent"] == op.provider_id) == half
+
+
+async def test_refunds_decided_in_two_transactions_at_once_count_each_other(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    """Below the credit's own lock (a refund of a captured deposit has none): two transactions each deciding a refund
+    of the same payment. Without the payment's row lock both counted no refund yet (PostgreSQL) and both were
+    written; with it the second waits for the first to commit and finds the payment nearly refunded."""
+    _, op = await over_credited(fake, house, 90)
+    half = op.amount_fen // 2 + 1
+
+    async def decide() -> CardOperation:
+        async with in_transaction() as conn:
+            parent = await CardOperation.filter(id=op.id).using_db(conn).get()
+            made = await cards.act_on(conn, parent, "refund", half, purpose="credit")
+            await asyncio.sleep(0.3)  # the transaction held open while the other decides
+            return made
+
+    results = await asyncio.gather(decide(), decide(), return_exceptions=True)
+    refused = [r for r in results if isinstance(r, ApiError)]
+    assert [r.code for r in refused] == ["refund_exceeds_payment"], results
+    assert await CardOperation.filter(kind="refund", parent_id=op.id).count() == 1
