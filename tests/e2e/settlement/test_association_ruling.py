@@ -187,3 +187,29 @@ async def test_two_identical_rulings_at_once_post_once(client: ApiClient) -> Non
     assert [getattr(r, "status", r) for r in results] == ["answered", "answered"]
     assert await LedgerTransaction.filter(house_org_id=w.house, kind="price_adjustment").count() == 1
     assert (await Dispute.get(id=d)).refunded_fen == REFUND
+
+
+async def test_a_case_not_escalated_answers_the_association_exactly_as_a_missing_one(client: ApiClient) -> None:
+    """Every door an association's analyst could try on a case still the house's (the case, its photo, a ruling)
+    answers as an unknown id does, byte for byte; once escalated, the same requests see the case."""
+    from tests.e2e.settlement.test_attack_disputes import png
+
+    w = await build(client)
+    await w.pay()
+    await w.hand_over()
+    await w.as_("buyer")
+    d = (await client.post(f"/api/sales/{w.sale.id}/disputes", json={"reason": "fire", "description": "火烧"})).json()
+    photo = await client.post(f"/api/disputes/{d['id']}/evidence", content=png(), headers={"content-type": "image/png"})
+    assert photo.status_code == 201, photo.text
+    doors = [("GET", "/api/disputes/{}", None), ("GET", f"/api/disputes/{{}}/evidence/{photo.json()['id']}", None),
+             ("POST", "/api/disputes/{}/ruling", {"ruling": "rejected", "note": "x"})]  # fmt: skip
+    await w.as_("association")
+    for method, path, body in doors:
+        seen = await client.request(method, path.format(d["id"]), json=body)
+        gone = await client.request(method, path.format(2147483647), json=body)
+        assert (seen.status_code, seen.content) == (gone.status_code, gone.content) == (404, gone.content), path
+        assert gone.json()["error"]["code"] == "dispute_not_found"
+    assert d["id"] not in [x["id"] for x in (await client.get("/api/association/disputes")).json()["items"]]
+    await Dispute.filter(id=d["id"]).update(level="association")
+    for method, path, _ in doors[:2]:
+        assert (await client.request(method, path.format(d["id"]))).status_code == 200, path

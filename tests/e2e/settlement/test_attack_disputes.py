@@ -4,6 +4,7 @@ association's list asked for by those who must not see them. A 4xx with a stable
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
 import zlib
@@ -15,9 +16,9 @@ from tests.e2e.settlement.handover_world import build, with_open_dispute
 from tests.support import ApiClient
 
 
-def png(width: int = 320, height: int = 240) -> bytes:
+def png(width: int = 320, height: int = 240, colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
     buf = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 30, 30)).save(buf, format="PNG")
+    Image.new("RGB", (width, height), colour).save(buf, format="PNG")
     return buf.getvalue()
 
 
@@ -62,6 +63,24 @@ async def test_evidence_that_is_not_the_image_it_claims_is_refused(client: ApiCl
     assert (await send(client, dispute, b"", "image/png"))[:2] == (422, "invalid_file")
     assert await DisputeEvidence.filter(dispute_id=dispute).count() == 0
     assert (await send(client, dispute, png()))[0] == 201
+
+
+async def test_the_twenty_photo_limit_holds_for_uploads_at_once(client: ApiClient) -> None:
+    """With 19 photos on the dispute, several different photos sent at once: one is the twentieth, the others are
+    409 `too_many_photos`. Counted without the dispute's row lock, each upload saw 19 and every one was stored."""
+    _, dispute = await with_open_dispute(client)
+    for n in range(19):
+        await DisputeEvidence.create(dispute_id=dispute, key=f"disputes/{dispute}/old{n}.png", content_type="image/png",
+                                     size_bytes=1, sha256=f"{n:064x}", uploaded_by_user_id=0)  # fmt: skip
+    photos = [png(colour=(n * 40, 90, 200 - n * 30)) for n in range(5)]
+    answers = await asyncio.gather(*(send(client, dispute, p) for p in photos))
+    assert sorted(a[:2] for a in answers) == [(201, None)] + [(409, "too_many_photos")] * 4
+    assert await DisputeEvidence.filter(dispute_id=dispute).count() == 20
+    # The same photo as the twentieth, sent again, is not a twenty-first: it answers with the one stored.
+    (stored,) = [a[2] for a in answers if a[0] == 201]
+    (i,) = [n for n, a in enumerate(answers) if a[0] == 201]
+    again = await send(client, dispute, photos[i])
+    assert (again[0], again[2]["id"]) == (201, stored["id"])
 
 
 async def test_one_byte_over_the_limit_is_413(client: ApiClient) -> None:

@@ -4,7 +4,8 @@ Stripe server can be reached from here. The real `stripe` SDK makes the calls; t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tortoise.transactions import in_transaction
@@ -14,7 +15,7 @@ from marketplace.outbox.models import OutboxEvent
 from marketplace.ports.payments.stripe_cards import StripeCards
 from marketplace.settings import Settings
 from marketplace.settlement.models import CardEvent, CardOperation, Invoice, LedgerTransaction, Receipt
-from marketplace.settlement.services import cards, ledger, reconciliation
+from marketplace.settlement.services import cards, invoices, ledger, reconciliation
 from tests.integration.settlement.support_cards import buyer, deliver, fake, house, paid_with_credit, rail, staff
 from tests.integration.settlement.test_ledger import assert_books_consistent
 from tests.support_bank import make_invoice
@@ -139,7 +140,7 @@ async def test_a_credit_is_refunded_to_the_card_once_and_stripe_clearing_nets_to
     assert await ledger.balance(house, "stripe_clearing", "", "USD") == 0
     with pytest.raises(ApiError) as err:
         await cards.refund_credit(staff(house), house, op.id, 1)
-    assert err.value.code == "insufficient_balance"
+    assert err.value.code == "refund_exceeds_payment"  # the payment is refunded whole: the tighter bound
 
     # Stripe's balance transactions: the charge (less its fee) and the refund, each matched once.
     outcomes = await reconciliation.sync_stripe(staff(house), house, now() - timedelta(minutes=5))
@@ -249,3 +250,73 @@ async def test_a_credit_goes_back_by_one_rail_only(
     ok = await refunds.request(buyer(86), house, "USD", inv2.total_fen - 6_000, now())
     assert ok.amount_fen == inv2.total_fen - 6_000
     await assert_books_consistent()
+
+
+async def over_credited(fake: FakeStripe, house: int, user: int) -> tuple[Invoice, CardOperation]:
+    """A card payment the buyer's credit exceeds: a second bank transfer landed on the paid invoice as credit too."""
+    inv, op = await paid_with_credit(fake, house, user)
+    await invoices.record_receipt(staff(house), house, inv.id, f"TT-{inv.id}-B", 50_000, date(2026, 3, 3), now())
+    assert await ledger.balance(house, "buyer_credit", f"user:{user}", "USD") == inv.total_fen + 50_000
+    return inv, op
+
+
+async def test_card_refunds_never_exceed_the_payment_though_the_credit_would_allow_it(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    """The credit was the only bound: a refund above the card payment went to Stripe (which refuses it, after the
+    operation row and its job were written) and, summed over several refunds, the books were the only check left."""
+    inv, op = await over_credited(fake, house, 88)
+    sent = len(fake.refunds)
+    with pytest.raises(ApiError) as err:
+        await cards.refund_credit(staff(house), house, op.id, op.amount_fen + 1)
+    assert (err.value.status, err.value.code) == (409, "refund_exceeds_payment")
+    assert not await CardOperation.filter(kind="refund", parent_id=op.id).exists()
+    assert len(fake.refunds) == sent  # refused here, before any call to Stripe
+    first = await cards.refund_credit(staff(house), house, op.id, 6_000)
+    assert first.status == "succeeded"
+    with pytest.raises(ApiError) as err:  # the sum of the refunds on one payment, too
+        await cards.refund_credit(staff(house), house, op.id, op.amount_fen - 6_000 + 1)
+    assert err.value.code == "refund_exceeds_payment"
+    rest = await cards.refund_credit(staff(house), house, op.id, op.amount_fen - 6_000)
+    assert rest.status == "succeeded"
+    assert len(fake.refunds) == sent + 2
+    assert await ledger.balance(house, "buyer_credit", "user:88", "USD") == inv.total_fen + 50_000 - op.amount_fen
+    await assert_books_consistent()
+
+
+async def test_two_refunds_at_once_do_not_together_exceed_the_payment(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    """Each alone fits the payment, both do not: the payment's row lock makes the second count the first."""
+    _, op = await over_credited(fake, house, 89)
+    half = op.amount_fen // 2 + 1
+    results = await asyncio.gather(
+        *(cards.refund_credit(staff(house), house, op.id, half) for _ in range(3)), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, ApiError)]
+    assert [r.code for r in refused] == ["refund_exceeds_payment"] * 2, results
+    ops = await CardOperation.filter(kind="refund", parent_id=op.id)
+    assert [o.amount_fen for o in ops] == [half]
+    assert sum(int(r["amount"]) for r in fake.refunds.values() if r["payment_intent"] == op.provider_id) == half
+
+
+async def test_refunds_decided_in_two_transactions_at_once_count_each_other(
+    database: Settings, rail: StripeCards, fake: FakeStripe, house: int
+) -> None:
+    """Below the credit's own lock (a refund of a captured deposit has none): two transactions each deciding a refund
+    of the same payment. Without the payment's row lock both counted no refund yet (PostgreSQL) and both were
+    written; with it the second waits for the first to commit and finds the payment nearly refunded."""
+    _, op = await over_credited(fake, house, 90)
+    half = op.amount_fen // 2 + 1
+
+    async def decide() -> CardOperation:
+        async with in_transaction() as conn:
+            parent = await CardOperation.filter(id=op.id).using_db(conn).get()
+            made = await cards.act_on(conn, parent, "refund", half, purpose="credit")
+            await asyncio.sleep(0.3)  # the transaction held open while the other decides
+            return made
+
+    results = await asyncio.gather(decide(), decide(), return_exceptions=True)
+    refused = [r for r in results if isinstance(r, ApiError)]
+    assert [r.code for r in refused] == ["refund_exceeds_payment"], results
+    assert await CardOperation.filter(kind="refund", parent_id=op.id).count() == 1

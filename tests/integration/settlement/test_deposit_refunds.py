@@ -73,3 +73,25 @@ async def test_two_refunds_of_one_deposit_at_once_one_wins(database: Settings) -
         assert await LedgerTransaction.filter(business_key=f"deposit:refund:{task.id}").count() == 1
         stored = await DepositRefund.get(id=task.id)
         assert stored.bank_reference == won[0][0].bank_reference
+
+
+async def test_a_reference_is_one_transfer_however_it_was_typed(database: Settings) -> None:
+    """Compared as typed, "boc 0009" and "BOC0009" paid two refunds; and a claim kept as typed before references
+    were compared in the bank's form (migration 0016 rewrites it) let the same transfer pay another refund."""
+    from marketplace.settlement.models import RefundReference
+    from tests.integration.settlement.test_bank_statements import run_migration_0016
+
+    first, second, third = await refund_task(11), await refund_task(12), await refund_task(13)
+    await deposits.complete_refund(STAFF, HOUSE, first.id, "boc 0009", datetime.now(UTC))
+    with pytest.raises(ApiError) as reused:
+        await deposits.complete_refund(STAFF, HOUSE, second.id, "BOC0009", datetime.now(UTC))
+    assert reused.value.code == "refund_reference_used"
+    again, created = await deposits.complete_refund(STAFF, HOUSE, first.id, "BOC 0009", datetime.now(UTC))
+    assert (again.id, created) == (first.id, False)  # the same transfer, typed otherwise: a retry
+    await RefundReference.filter(refund_kind="deposit", refund_id=first.id).update(bank_reference="boc 0009")
+    await run_migration_0016()
+    assert await RefundReference.filter(refund_id=first.id, bank_reference="BOC0009").exists()
+    with pytest.raises(ApiError) as old:
+        await deposits.complete_refund(STAFF, HOUSE, third.id, "Boc 0009", datetime.now(UTC))
+    assert old.value.code == "refund_reference_used"
+    assert (await DepositRefund.get(id=third.id)).status == "due"

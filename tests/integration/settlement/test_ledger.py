@@ -78,6 +78,25 @@ async def test_a_posting_moves_running_balances_and_a_retry_posts_nothing(databa
     await assert_books_consistent()
 
 
+async def test_a_retry_in_another_order_is_a_no_op_but_the_key_reused_for_other_legs_is_refused(
+    database: Settings,
+) -> None:
+    first = await post("deposit:1", lodge(7, 50_000))
+    again = await post("deposit:1", list(reversed(lodge(7, 50_000))))  # the same legs, listed the other way
+    assert again.duplicate
+    assert again.transaction.id == first.transaction.id
+    for other in (lodge(7, 40_000), lodge(8, 50_000), lodge(7, 50_000, "USD"),
+                  [debit("stripe_clearing", "", 50_000, "CNY"), credit("deposits_held", "user:7/session:1", 50_000,
+                                                                        "CNY")]):  # fmt: skip
+        with pytest.raises(ledger.Refused) as reused:
+            await post("deposit:1", other)
+        assert reused.value.code == "business_key_reused"
+    assert await LedgerTransaction.all().count() == 1
+    assert await LedgerEntry.all().count() == 2
+    assert await ledger.balance(HOUSE, "bank_clearing") == 50_000
+    await assert_books_consistent()
+
+
 async def test_the_code_refuses_unbalanced_legs_and_a_posting_below_a_floor(database: Settings) -> None:
     with pytest.raises(ledger.Refused) as unbalanced:
         await post("bad", [debit("bank_clearing", "", 100, "CNY"), credit("vat_payable", "", 99, "CNY")])
@@ -322,11 +341,12 @@ def legs_for(kind: str, user: int, fen: int) -> list[Any]:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=ops)
 async def test_property_any_sequence_of_postings_keeps_the_books_consistent(database: Settings, steps: Any) -> None:
-    """Random deposits, transfers to credit and refunds under reused business keys: each key posts at most once,
-    a posting beyond a floor is refused whole, balances follow a plain model, and every invariant holds."""
+    """Random deposits, transfers to credit and refunds under reused business keys: each key posts at most once (the
+    same legs again are a no-op, other legs under it are refused), a posting beyond a floor is refused whole,
+    balances follow a plain model, and every invariant holds."""
     house = int(uuid.uuid4().int % 1_000_000) + 1_000  # a fresh house per example: the database is shared
     model: dict[tuple[str, int], int] = {}
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # key -> the fen posted under it
     for kind, user, fen, key_no in steps:
         key = f"{kind}:{user}:{key_no}"
         src, dst = MOVES[kind]
@@ -335,15 +355,19 @@ async def test_property_any_sequence_of_postings_keeps_the_books_consistent(data
             result = await post(key, legs_for(kind, user, fen), house)
         except ledger.Refused as exc:
             refusal = exc.code
+            if key in seen:
+                assert refusal == "business_key_reused"
+                assert seen[key] != fen
+                continue
             assert refusal == "insufficient_balance"
-            assert key not in seen
             assert floor_src is not None
             assert model.get(floor_src, 0) < fen
             continue
         if key in seen:
             assert result.duplicate
+            assert seen[key] == fen
             continue
-        seen.add(key)
+        seen[key] = fen
         assert not result.duplicate
         if floor_src is not None:
             assert model.get(floor_src, 0) >= fen

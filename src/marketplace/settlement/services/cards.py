@@ -296,11 +296,39 @@ async def hold_deposit(
     )  # fmt: skip
 
 
+async def refundable_fen(conn: BaseDBAsyncClient, parent: CardOperation) -> int:
+    """What may still be refunded on a payment or a captured hold: what was captured, less every refund of it not
+    failed or canceled (pending ones included: their provider answer may not be in yet). The parent's row is locked
+    first (PostgreSQL; SQLite has one writer), so two refunds decided at once take turns and cannot together exceed
+    the payment; Stripe would refuse the second, but only after the first was in its hands."""
+    await CardOperation.filter(id=parent.id).select_for_update().using_db(conn).first()
+    captured = parent.amount_fen
+    if parent.kind == "authorisation":
+        capture = (
+            await CardOperation.filter(parent_id=parent.id, kind="capture", status__not_in=["canceled", "failed"])
+            .using_db(conn)
+            .first()
+        )
+        captured = capture.amount_fen if capture is not None else 0
+    refunds = await CardOperation.filter(
+        parent_id=parent.id, kind="refund", status__not_in=["canceled", "failed"]
+    ).using_db(conn)  # fmt: skip
+    return int(captured) - sum(int(op.amount_fen) for op in refunds)
+
+
+async def _check_refundable(conn: BaseDBAsyncClient, parent: CardOperation, amount_fen: int) -> None:
+    if amount_fen > await refundable_fen(conn, parent):
+        raise Conflict("the refunds would exceed what the card payment captured", code="refund_exceeds_payment")
+
+
 async def act_on(conn: BaseDBAsyncClient, parent: CardOperation, kind: str, amount_fen: int | None = None,
                  purpose: str | None = None, idempotency_key: str | None = None) -> CardOperation:  # fmt: skip
-    """Capture or cancel a held authorisation, or refund a captured payment (a deposit, or a buyer's credit)."""
+    """Capture or cancel a held authorisation, or refund a captured payment (a deposit, or a buyer's credit): a
+    refund never beyond what is left of the payment (409 `refund_exceeds_payment`, before any provider call)."""
     if kind not in ("capture", "cancel", "refund"):
         raise ValueError(kind)
+    if kind == "refund":
+        await _check_refundable(conn, parent, parent.amount_fen if amount_fen is None else amount_fen)
     return await new_operation(
         conn, house_org_id=parent.house_org_id, kind=kind, purpose=purpose or parent.purpose, subject=parent.subject,
         invoice_id=parent.invoice_id, party=parent.party, amount_fen=parent.amount_fen if amount_fen is None else
@@ -347,6 +375,7 @@ async def refund_credit(principal: Principal, house_org_id: int, payment_id: int
                 if (sent.parent_id, sent.amount_fen) != (parent.id, amount_fen):
                     raise Conflict("this request id was sent with another refund", code="card_refund_request_reused")
                 return sent
+        await _check_refundable(conn, parent, amount_fen)  # before the credit: the payment is the tighter bound
         user_id = int(parent.party.removeprefix("user:"))
         if await free_credit_fen(conn, house_org_id, user_id, parent.currency) < amount_fen:
             # Counting bank refund tasks still open and card refunds not settled yet: neither rail pays twice.

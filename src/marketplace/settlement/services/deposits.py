@@ -82,9 +82,12 @@ async def lodge(conn: BaseDBAsyncClient, fields: dict[str, Any], at: datetime) -
     d = await Deposit.filter(session_id=fields["session_id"], user_id=fields["user_id"]).using_db(conn).first()
     if d is None:
         d = await Deposit.create(**fields, lodged_at=at, using_db=conn)
-    if d.amount_fen > 0:
+    # Once per bidder and session, whoever comes first: a sale's invoice lodges a deposit it was told of (in bank
+    # clearing) when the desk had not, and re-posting the key with this row's legs would be refused as reused.
+    lodged_key = f"deposit:lodged:{d.session_id}:{d.user_id}"
+    if d.amount_fen > 0 and not await ledger.is_posted(conn, d.house_org_id, lodged_key):
         await ledger.post(
-            conn, d.house_org_id, f"deposit:lodged:{d.session_id}:{d.user_id}", "deposit_lodged", lodged_legs(d), at,
+            conn, d.house_org_id, lodged_key, "deposit_lodged", lodged_legs(d), at,
             memo=f"deposit {d.reference}".strip(),
         )  # fmt: skip
     return d
@@ -231,7 +234,7 @@ async def complete_refund(
         if refund is None:
             raise NotFound("no such refund", code="refund_not_found")
         if refund.status == "done":
-            if refund.bank_reference == reference:
+            if refunds.same_reference(refund.bank_reference, reference):
                 return refund, False
             raise Conflict("this deposit was refunded already", code="refund_already_recorded")
         if refund.rail != "bank":

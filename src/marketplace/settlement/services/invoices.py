@@ -165,12 +165,17 @@ async def record_sale(conn: BaseDBAsyncClient, sale: dict[str, Any], rules_used:
 async def _apply_deposit(conn: BaseDBAsyncClient, sale: Sale, invoice: Invoice) -> None:
     # The deposit is lodged once per bidder and session (its business key); each won lot's invoice then takes
     # what is left of it, fees first, so two lots never use the same deposit money.
+    # Lodged here only if no one lodged it before: a deposit confirmed on the deposits desk (or by card, through
+    # Stripe clearing, or for another amount) is posted under the same key with its own legs, which the ledger
+    # would refuse to see reused for other ones.
     assert sale.session_id is not None
     cur = sale.currency
-    await ledger.post(
-        conn, sale.house_org_id, f"deposit:lodged:{sale.session_id}:{sale.buyer_user_id}", "deposit_lodged",
-        rules.deposit_lodged_legs(sale.buyer_user_id, sale.session_id, sale.deposit_fen, cur), sale.sold_at,
-    )  # fmt: skip
+    lodged_key = f"deposit:lodged:{sale.session_id}:{sale.buyer_user_id}"
+    if not await ledger.is_posted(conn, sale.house_org_id, lodged_key):
+        await ledger.post(
+            conn, sale.house_org_id, lodged_key, "deposit_lodged",
+            rules.deposit_lodged_legs(sale.buyer_user_id, sale.session_id, sale.deposit_fen, cur), sale.sold_at,
+        )  # fmt: skip
     held = await ledger.account(
         conn, sale.house_org_id, "deposits_held", rules.deposit_party(sale.buyer_user_id, sale.session_id), cur
     )

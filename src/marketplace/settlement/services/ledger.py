@@ -103,6 +103,30 @@ async def balance(house_org_id: int, code: str, party: str = "", currency: str =
     return 0 if row is None else rules.natural(rules.account_type(code), row.balance_fen)
 
 
+async def is_posted(conn: BaseDBAsyncClient, house_org_id: int, business_key: str) -> bool:
+    return await LedgerTransaction.filter(house_org_id=house_org_id, business_key=business_key).using_db(conn).exists()
+
+
+def _net(rows: list[tuple[str, str, str, int]]) -> dict[tuple[str, str, str], int]:
+    # Per account and currency, order-insensitive: a leg split in two or merged moves the account the same way.
+    out: dict[tuple[str, str, str], int] = {}
+    for code, party, currency, fen in rows:
+        out[(code, party, currency)] = out.get((code, party, currency), 0) + fen
+    return {k: v for k, v in out.items() if v}
+
+
+async def _same_legs(conn: BaseDBAsyncClient, existing: LedgerTransaction, legs: list[Leg]) -> bool:
+    """Whether `legs` are what `existing` posted: read only when the key is there already (a retry, rare)."""
+    stored = (
+        await LedgerEntry.filter(transaction_id=existing.id)
+        .using_db(conn)
+        .values_list("account__code", "account__party", "currency", "amount_fen")
+    )
+    return _net([(str(c), str(p), str(cur), int(f)) for c, p, cur, f in stored]) == _net(
+        [(leg.code, leg.party, leg.currency, leg.amount_fen) for leg in legs]
+    )
+
+
 async def post(
     conn: BaseDBAsyncClient,
     house_org_id: int,
@@ -116,6 +140,10 @@ async def post(
         await LedgerTransaction.filter(house_org_id=house_org_id, business_key=business_key).using_db(conn).first()
     )
     if existing is not None:
+        # A retry posts the same legs and is a no-op; the key reused for other legs (another amount, account or
+        # currency) is a bug in the caller or a forged key, and posting nothing while answering "done" would hide it.
+        if not await _same_legs(conn, existing, legs):
+            raise Refused(f"business key {business_key} was posted with other legs", "business_key_reused")
         return Posted(existing, duplicate=True)
     try:
         rules.check_balanced(legs)

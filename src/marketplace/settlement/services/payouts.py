@@ -105,7 +105,7 @@ async def record_payout(
         current = await Sale.filter(id=sale.id).using_db(conn).get()
         existing = await Payout.filter(sale_id=sale.id).using_db(conn).first()
         if existing is not None:
-            if existing.bank_reference != reference:
+            if not refunds.same_reference(existing.bank_reference, reference):
                 raise Conflict("this sale's consignor was paid already", code="payout_exists")
             return await status_of(current, now, conn), False
         if await refunds.reference_used(conn, sale.house_org_id, reference):

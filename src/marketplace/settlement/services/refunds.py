@@ -21,6 +21,7 @@ from marketplace.errors import ApiError, Conflict, Forbidden, NotFound
 from marketplace.outbox.events import record_event
 from marketplace.settlement.domain import access
 from marketplace.settlement.domain import invoices as rules
+from marketplace.settlement.domain import statements as statement_rules
 from marketplace.settlement.domain.cards import FINAL
 from marketplace.settlement.models import BuyerRefund, CardOperation, LedgerAccount, Payout, RefundReference
 from marketplace.settlement.services import ledger, notices
@@ -37,15 +38,29 @@ def require_house_staff(principal: Principal, house_org_id: int) -> None:
 
 
 def normalise_reference(bank_reference: str) -> str:
+    """A reference as it is kept and shown: as typed, its runs of spaces made one."""
     return " ".join(bank_reference.split())
+
+
+def reference_key(bank_reference: str) -> str:
+    """A reference as it is compared: the bank's form (statements.squash: full-width as half-width, no spaces, upper
+    case), as receipts and statement serials are kept. "boc 2026 0001" and "BOC20260001" are one transfer; compared
+    as typed, the second paid another refund. Claims are kept in this form (migration 0016 rewrote the older ones),
+    so their unique key holds however the reference was typed."""
+    return statement_rules.squash(bank_reference)[:64]
+
+
+def same_reference(a: str | None, b: str) -> bool:
+    return a is not None and reference_key(a) == reference_key(b)
 
 
 async def reference_used(conn: BaseDBAsyncClient, house_org_id: int, reference: str) -> bool:
     """One bank transfer pays one thing: a reference recorded for a deposit refund, a buyer refund or a consignor's
-    payout is taken (payouts recorded before they claimed references are found in their own table)."""
-    if await RefundReference.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists():
+    payout is taken (payouts recorded before they claimed references were given their claims by migration 0016)."""
+    key = reference_key(reference)
+    if await RefundReference.filter(house_org_id=house_org_id, bank_reference=key).using_db(conn).exists():
         return True
-    return await Payout.filter(house_org_id=house_org_id, bank_reference=reference).using_db(conn).exists()
+    return await Payout.filter(house_org_id=house_org_id, bank_reference__iexact=reference).using_db(conn).exists()
 
 
 async def claim_reference(
@@ -55,7 +70,7 @@ async def claim_reference(
     above it answers the usual case with a clear 409; two completions racing past it meet here, on the unique key:
     the loser's IntegrityError rolls its transaction back, and `ledger.retrying` runs it again to find the reference
     taken (or, for the same refund and reference, the refund done)."""
-    await RefundReference.create(house_org_id=house_org_id, bank_reference=reference, refund_kind=kind,
+    await RefundReference.create(house_org_id=house_org_id, bank_reference=reference_key(reference), refund_kind=kind,
                                  refund_id=refund_id, using_db=conn)  # fmt: skip
 
 
@@ -140,7 +155,7 @@ async def complete(principal: Principal, house_org_id: int, refund_id: int, bank
         if task is None:
             raise NotFound("no such refund", code="refund_not_found")
         if task.status == "done":
-            if task.bank_reference == reference:
+            if same_reference(task.bank_reference, reference):
                 return task, False
             raise Conflict("this refund was recorded already", code="refund_already_recorded")
         if await reference_used(conn, house_org_id, reference):
