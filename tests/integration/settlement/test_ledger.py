@@ -257,7 +257,8 @@ async def test_the_database_checks_every_row_of_a_multi_row_insert(database: Set
 async def test_the_database_refuses_legs_without_a_header_at_commit(database: Settings) -> None:
     bank, held = await two_accounts()
     tx = str(uuid.uuid4())
-    with pytest.raises(REFUSED, match="FOREIGN KEY|foreign key"):
+    # SQLite: the deferred foreign key; PostgreSQL: the check deferred to commit that replaced it (0017).
+    with pytest.raises(REFUSED, match="FOREIGN KEY|foreign key|without its transaction's header"):
         async with in_transaction() as conn:
             await raw_move(conn, bank, 500)
             await raw_move(conn, held, -500)
@@ -268,6 +269,45 @@ async def test_the_database_refuses_legs_without_a_header_at_commit(database: Se
         await conn._connection.rollback()
     assert await LedgerEntry.filter(transaction_id=tx).count() == 0
     assert (await LedgerAccount.get(id=bank.id)).balance_fen == bank.balance_fen
+
+
+async def test_the_commit_check_sees_each_statement_of_legs(database: Settings) -> None:
+    """Legs written by two statements, the first one's header written and the second's not: refused at commit
+    (PostgreSQL checks each statement's transactions once, deferred), and a posting that commits leaves nothing
+    queued behind it."""
+    bank, held = await two_accounts()
+    headed, unheaded = str(uuid.uuid4()), str(uuid.uuid4())
+    with pytest.raises(REFUSED, match="FOREIGN KEY|foreign key|without its transaction's header"):
+        async with in_transaction() as conn:
+            await raw_move(conn, bank, 700)
+            await raw_move(conn, held, -700)
+            await raw_entry(conn, headed, bank, 500)
+            await raw_entry(conn, headed, held, -500, after=held.balance_fen - 500)
+            await raw_entry(conn, unheaded, bank, 200, after=bank.balance_fen + 700)
+            await raw_entry(conn, unheaded, held, -200, after=held.balance_fen - 700)
+            await raw_header(conn, headed, "headed")
+    if conn.capabilities.dialect == "sqlite":
+        await conn._connection.rollback()
+    assert await LedgerTransaction.filter(business_key="headed").count() == 0
+    assert await LedgerEntry.filter(transaction_id__in=[headed, unheaded]).count() == 0
+    await post("after", lodge(7, 300))
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await connections.get("default").execute_query("SELECT COUNT(*) AS n FROM settlement_unheaded_legs")
+        assert rows[0]["n"] == 0
+
+
+async def test_the_database_refuses_a_leg_to_no_account(database: Settings) -> None:
+    bank, _ = await two_accounts()
+    tx = str(uuid.uuid4())
+    # SQLite's row trigger runs before its foreign key and finds no account of that currency.
+    with pytest.raises(REFUSED, match="FOREIGN KEY|foreign key|posts to no account|in its account's currency"):
+        async with in_transaction() as conn:
+            await conn.execute_query(
+                "INSERT INTO settlement_entries"
+                " (transaction_id, account_id, amount_fen, currency, balance_after_fen, posted_at)"
+                f" VALUES ('{tx}', {bank.id + 10_000}, 5, 'CNY', 5, '{AT.isoformat()}')"
+            )
+    assert await LedgerEntry.filter(transaction_id=tx).count() == 0
 
 
 async def test_the_database_refuses_a_leg_added_to_a_posted_transaction(database: Settings) -> None:
