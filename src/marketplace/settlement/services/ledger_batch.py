@@ -24,6 +24,7 @@ from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTran
 from marketplace.settlement.services.ledger import Contended, Refused
 
 Key = tuple[str, str, str]  # code, party, currency
+HEADER_FIELDS = ("id", "house_org_id", "business_key", "kind", "memo", "posted_at")
 ENTRY_FIELDS = ("transaction_id", "account_id", "amount_fen", "currency", "balance_after_fen", "posted_at")
 
 
@@ -131,7 +132,7 @@ class Books:
         if not self._pending:
             return 0
         if pipe is None:
-            async with bulk.Pipeline() as own:
+            async with bulk.Pipeline(self._conn) as own:
                 return await self.flush(own)
         entries: list[tuple[uuid.UUID | str, int, int, str, int, datetime]] = []
         after = {acc.id: acc.balance_fen for acc in self._accounts.values()}
@@ -147,13 +148,11 @@ class Books:
         await pipe.send(bulk.insert(self._conn, LedgerEntry, ENTRY_FIELDS, entries, copy=True))
         moved = sorted({e[1] for e in entries})
         await pipe.send(self._move(moved, after))
-        await pipe.send(
-            bulk.insert(
-                self._conn, LedgerTransaction, ("id", "house_org_id", "business_key", "kind", "memo", "posted_at"),
-                [(tx_id, self.house_org_id, p.business_key, p.kind, p.memo, p.at)
-                 for p, tx_id in zip(self._pending, ids, strict=True)],
-            )  # fmt: skip
-        )
+        headers = [
+            (tx_id, self.house_org_id, p.business_key, p.kind, p.memo, p.at)
+            for p, tx_id in zip(self._pending, ids, strict=True)
+        ]
+        await pipe.send(bulk.insert(self._conn, LedgerTransaction, HEADER_FIELDS, headers))
         written, self._pending = len(self._pending), []
         return written
 

@@ -280,11 +280,12 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
         await books[house].open(keys, business)
     # From here every statement goes through the pipeline: the database writes the sales while the postings are
     # worked out, the invoices and legs while the events are built.
-    async with bulk.Pipeline() as pipe:
+    async with bulk.Pipeline(conn) as pipe:
         # A sale row's optional keys (the registration's place) are absent from some events: the field's default.
         given = sorted(set().union(*(row.keys() for _, row in new)))
         absent = {key: Sale._meta.fields_map[key].default for key in given}
-        rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in terms.items()}
+        rules_of = {session: (schedule_id, fee_rules.rules_json(used)) for session, (used, schedule_id) in
+                    terms.items()}  # fmt: skip
         await pipe.send(
             bulk.insert(
                 conn, Sale, ("id", *given, "fee_schedule_id", "rules"),
@@ -345,9 +346,9 @@ async def _settle(conn: BaseDBAsyncClient, payloads: list[dict[str, Any]]) -> in
                 conn,
                 "settlement.invoice_issued",
                 [
-                    {"invoice_id": inv["id"], "house_org_id": inv["house_org_id"], "buyer_user_id": inv["buyer_user_id"],
-                     "total_fen": inv["total_fen"], "balance_fen": inv["total_fen"] - inv["paid_fen"],
-                     "due_date": inv["due_date"].isoformat()}
+                    {"invoice_id": inv["id"], "house_org_id": inv["house_org_id"],
+                     "buyer_user_id": inv["buyer_user_id"], "total_fen": inv["total_fen"],
+                     "balance_fen": inv["total_fen"] - inv["paid_fen"], "due_date": inv["due_date"].isoformat()}
                     for inv in invoice_rows
                 ],
             )
