@@ -74,6 +74,20 @@ async def test_reserved_ids_are_the_rows_ids_and_never_handed_out_again(database
     assert min(again) > later.id
 
 
+async def test_sqlite_reserves_ids_for_a_table_never_written(database: Settings) -> None:
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "sqlite":
+        pytest.skip("SQLite's AUTOINCREMENT counter (PostgreSQL draws from a sequence, tested above)")
+    await conn.execute_query("DELETE FROM sqlite_sequence WHERE name = 'settlement_sales'")
+    async with in_transaction() as tx:
+        ids = await bulk.reserve_ids(tx, Sale, 2)
+    assert ids == [1, 2]
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    made = await Sale.create(source="auction", source_ref=1, house_org_id=1, seller_org_id=2, buyer_user_id=3,
+                             hammer_fen=100, currency="CNY", sold_at=at, rules={})  # fmt: skip
+    assert made.id == 3
+
+
 async def test_a_pipeline_runs_in_the_order_sent_and_stops_at_the_first_failure(database: Settings) -> None:
     order: list[str] = []
 
