@@ -5,8 +5,9 @@ other sale events still owed to the same job (up to `BATCH`) and settles them al
 same rules as one at a time (`invoices.record_sale`): each event recorded as processed, a sale already recorded
 skipped, the invoice numbers of a house's year taken as one range (gapless), the deposit lodged once per bidder
 and session and applied fees first, every posting balanced and no floor crossed (`ledger_batch.Books`: each
-account moved once), one `settlement.invoice_issued` event per invoice. Rows are written by bulk insert; the
-database's guards run on every row as ever. The jobs of the events it settled then find them processed.
+account moved once), one `settlement.invoice_issued` event per invoice. Rows are written by bulk insert, their
+sales' and invoices' ids reserved first and the writes sent through a pipeline (PostgreSQL writes while the Python
+goes on); the database's guards run on every row as ever. The jobs of the events it settled then find them processed.
 
 If the batch fails — a row another writer committed first, or one bad event — it is tried again, then the
 events are settled one at a time (`sales.consume`), each on its own, so one bad event blocks or loses no other.
@@ -41,7 +42,6 @@ from marketplace.settlement.services.ledger import Contended
 from marketplace.settlement.services.ledger_batch import Books
 
 log = logging.getLogger("marketplace.settlement")
-
 
 JOB = "settlement.settle_sale"
 CONSUMER = "settlement.sales"  # the same consumer name as one at a time: a batch and a single run dedup together
