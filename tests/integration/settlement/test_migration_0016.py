@@ -113,7 +113,7 @@ async def write_old_rows(conn: BaseDBAsyncClient) -> None:
         "INSERT INTO settlement_invoices (id, house_org_id, number, year, seq, buyer_user_id, currency, status,"
         " total_fen, paid_fen, deposit_applied_fen, lines, issued_at, due_date, due_date_provisional, version, sale_id)"
         f" VALUES (1, {HOUSE}, 'INV-2025-1', 2025, 1, 8, 'CNY', 'issued', 100000, 0, 0, '[]', '{CREATED}',"
-        " '2025-11-10', 0, 1, 100)"
+        " '2025-11-10', FALSE, 1, 100)"
     )  # fmt: skip
     for rid, house, rail, typed, _ in RECEIPTS:
         await conn.execute_query(
