@@ -40,12 +40,13 @@ from typing import Any
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from marketplace import db
+from marketplace import bulk, db
 from marketplace.outbox.models import OutboxDelivery, OutboxEvent
 from marketplace.settings import Settings, load_settings
 from marketplace.settlement import jobs
-from marketplace.settlement.models import Invoice, LedgerAccount
+from marketplace.settlement.models import Invoice, LedgerAccount, LedgerEntry
 from marketplace.settlement.services import ledger, sales, sales_batch
+from marketplace.settlement.services.ledger import ENTRY_FIELDS
 
 HOUSE = 900_001
 SELLER = 900_002
@@ -249,10 +250,6 @@ async def build_ledger(entries: int, postgres: bool) -> tuple[int, int]:
     assert credit is not None
     per_tx = 10_000
     mark = (lambda n: f"${n}") if postgres else (lambda n: "?")
-    insert_entry = (
-        'INSERT INTO "settlement_entries" ("transaction_id", "account_id", "amount_fen", "currency", '
-        f'"balance_after_fen", "posted_at") VALUES ({", ".join(mark(n) for n in range(1, 7))})'
-    )
     at = datetime(2026, 1, 1, tzinfo=UTC)
     d_bal = c_bal = 0
     written = 0
@@ -263,12 +260,13 @@ async def build_ledger(entries: int, postgres: bool) -> tuple[int, int]:
         legs = []
         for _ in range(half):
             d_bal += 100
-            legs.append([str(tx_id) if not postgres else tx_id, debit.id, 100, "CNY", d_bal, at])
+            legs.append((tx_id, debit.id, 100, "CNY", d_bal, at))
         for _ in range(half):
             c_bal -= 100
-            legs.append([str(tx_id) if not postgres else tx_id, credit.id, -100, "CNY", c_bal, at])
+            legs.append((tx_id, credit.id, -100, "CNY", c_bal, at))
         async with in_transaction() as conn:
-            await conn.execute_many(insert_entry, legs)
+            # One statement per transaction, as a posting writes its legs (PostgreSQL runs its insert checks once).
+            await bulk.insert(conn, LedgerEntry, ENTRY_FIELDS, legs)
             for acc, bal in ((debit, d_bal), (credit, c_bal)):
                 await LedgerAccount.filter(id=acc.id).using_db(conn).update(balance_fen=bal, version=acc.version + 1)
                 acc.version += 1

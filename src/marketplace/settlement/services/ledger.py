@@ -15,16 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from marketplace import bulk
 from marketplace.settlement.domain import ledger as rules
 from marketplace.settlement.domain.ledger import Leg
 from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
 
 T = TypeVar("T")
 ATTEMPTS = 20
+ENTRY_FIELDS = ("transaction_id", "account_id", "amount_fen", "currency", "balance_after_fen", "posted_at")
 
 
 class Contended(Exception):
@@ -98,9 +101,15 @@ async def account(
 
 
 async def balance(house_org_id: int, code: str, party: str = "", currency: str = "CNY") -> int:
-    """An account's natural balance (what it holds on its own side), from its running total: one row read."""
-    row = await LedgerAccount.get_or_none(house_org_id=house_org_id, code=code, party=party, currency=currency)
-    return 0 if row is None else rules.natural(rules.account_type(code), row.balance_fen)
+    """An account's natural balance (what it holds on its own side), from its running total: one column of one row
+    read by its unique key (no model built: the read's cost is the query's)."""
+    conn = connections.get("default")
+    _, rows = await conn.execute_query(
+        f"SELECT balance_fen FROM settlement_accounts WHERE house_org_id = {bulk.mark(conn, 1)}"
+        f" AND code = {bulk.mark(conn, 2)} AND party = {bulk.mark(conn, 3)} AND currency = {bulk.mark(conn, 4)}",
+        [house_org_id, code, party, currency],
+    )
+    return 0 if not rows else rules.natural(rules.account_type(code), int(rows[0]["balance_fen"]))
 
 
 async def is_posted(conn: BaseDBAsyncClient, house_org_id: int, business_key: str) -> bool:
@@ -177,18 +186,14 @@ async def post(
             raise Contended()
     tx_id = uuid.uuid4()
     running = {a.id: a.balance_fen for a in by_id.values()}
+    entries = []
     for leg in legs:
         acc = accounts[(leg.code, leg.party, leg.currency)]
         running[acc.id] += leg.amount_fen
-        await LedgerEntry.create(
-            transaction_id=tx_id,
-            account_id=acc.id,
-            amount_fen=leg.amount_fen,
-            currency=leg.currency,
-            balance_after_fen=running[acc.id],
-            posted_at=at,
-            using_db=conn,
-        )
+        entries.append((tx_id, acc.id, leg.amount_fen, leg.currency, running[acc.id], at))
+    # The legs in one statement, in leg order: the database's insert checks run once for the posting (on
+    # PostgreSQL a statement's checks, the commit check of 0017 included, cost the same for one leg as for many).
+    await bulk.insert(conn, LedgerEntry, ENTRY_FIELDS, entries)
     for acc in by_id.values():
         acc.balance_fen = running[acc.id]
         acc.version += 1

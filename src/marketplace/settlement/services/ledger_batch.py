@@ -21,11 +21,10 @@ from marketplace import bulk
 from marketplace.settlement.domain import ledger as rules
 from marketplace.settlement.domain.ledger import Leg
 from marketplace.settlement.models import LedgerAccount, LedgerEntry, LedgerTransaction
-from marketplace.settlement.services.ledger import Contended, Refused
+from marketplace.settlement.services.ledger import ENTRY_FIELDS, Contended, Refused
 
 Key = tuple[str, str, str]  # code, party, currency
 HEADER_FIELDS = ("id", "house_org_id", "business_key", "kind", "memo", "posted_at")
-ENTRY_FIELDS = ("transaction_id", "account_id", "amount_fen", "currency", "balance_after_fen", "posted_at")
 
 
 def _new_account(house_org_id: int, code: str, party: str, currency: str) -> LedgerAccount:
