@@ -217,12 +217,11 @@ async def reserve_ids(conn: BaseDBAsyncClient, model: type[Model], count: int) -
 class Pipeline:
     """Statements of one transaction sent without waiting for each, so the database works on one while the
     caller's Python builds the next (PostgreSQL, whose server is another process; on SQLite each runs as it is
-    sent). One task runs what is sent, each to its end before the
-    next (a coroutine of several statements keeps them together), in the order sent; after a failure it runs
-    nothing more. Leaving the block waits for that task — also when the block raised, so nothing is still running
-    on the transaction when it rolls back — and raises the first failure. Inside the block every statement goes
-    through the pipeline; a long computation gives it a turn (`turn`) now and then, for a statement waiting on a
-    reply to go on."""
+    sent). One task runs what is sent, each to its end before the next (a coroutine of several statements keeps
+    them together), in the order sent; after a failure it runs nothing more. Leaving the block waits for that task
+    — also when the block raised, so nothing is still running on the transaction when it rolls back — and raises
+    the first failure. Inside the block every statement goes through the pipeline; a long computation gives it a
+    turn (`turn`) now and then, for a statement waiting on a reply to go on."""
 
     def __init__(self, conn: BaseDBAsyncClient) -> None:
         # SQLite's driver thread needs the interpreter's lock for every row it binds, so Python running beside it
